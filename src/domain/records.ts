@@ -1,0 +1,82 @@
+/**
+ * The shared vocabulary of vaxverify: what the population registry holds, what a
+ * vaccination site entered, and what the matcher decides. File formats (CSV/NDJSON),
+ * MongoDB documents, job payloads and the engine all speak these shapes.
+ */
+
+export type Gender = 'male' | 'female';
+
+/** One person in the population registry mirror (CSV/NDJSON field names). */
+export interface Citizen {
+  /** 12-digit citizen ID (CCCD / personal identification number). */
+  personalId: string;
+  fullName: string;
+  /** `YYYY-MM-DD`, `YYYY-MM` or `YYYY`: the registry's own precision. */
+  dateOfBirth: string;
+  gender: Gender;
+  /** 5-digit commune (ward) code of residence, GSO code list of April 2022. */
+  communeCode: string;
+  /** 9-digit old ID card (CMND), when the person had one. */
+  oldIdNumber?: string;
+}
+
+/** One dose record exactly as entered at the vaccination site; every field may be wrong. */
+export interface DoseRecordInput {
+  recordId: string;
+  fullName: string;
+  dateOfBirth: string;
+  /** `Nam`/`Nữ`/`male`/`female`/`M`/`F`/empty… */
+  gender: string;
+  /** Citizen ID, old ID card number or passport number, as typed. */
+  idNumber: string;
+  /** `VN`, `Việt Nam`, `VNM`, another code, or empty. */
+  nationality: string;
+  communeCode: string;
+  vaccine?: string;
+  doseNumber?: number;
+  /** ISO date of the dose. */
+  vaccinatedAt?: string;
+  facilityId?: string;
+}
+
+export const OUTCOMES = ['verified', 'corrected', 'review', 'not_found', 'exempt', 'invalid'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Fields the matcher may ask to change, with the registry's value. */
+export interface Corrections {
+  idNumber?: string;
+  fullName?: string;
+  dateOfBirth?: string;
+  gender?: Gender;
+}
+
+export interface Candidate {
+  personalId: string;
+  score: number;
+}
+
+/** The matcher's decision for one record (also the CLI's output line). */
+export interface MatchResult {
+  recordId: string;
+  outcome: Outcome;
+  personalId?: string;
+  /** 0–1 confidence of the chosen (or best) candidate. */
+  score: number;
+  corrections?: Corrections;
+  /** Up to 3 ranked candidates, for `review`. */
+  candidates?: Candidate[];
+  reason?: string;
+}
+
+/** Generator ground truth for one dose record: who it really is and what must change. */
+export interface GroundTruth {
+  recordId: string;
+  /** The true citizen, or absent for foreigners. */
+  personalId?: string;
+  /** What the matcher should conclude. */
+  expectedOutcome: Outcome;
+  /** Registry values for the fields the generator corrupted. */
+  expectedCorrections?: Corrections;
+  /** Names of the error kinds injected (for evaluation tables). */
+  errors: string[];
+}

@@ -1,0 +1,4 @@
+export { AppError } from './app.error.js';
+export { ValidationError } from './validation.error.js';
+export { NotFoundError } from './not-found.error.js';
+export { ConflictError } from './conflict.error.js';

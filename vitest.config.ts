@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/global-setup.ts'],
+    // Integration and e2e tests talk to real servers and spawn processes: give them room.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Files are isolated (own queue prefix, own database), so they may run in parallel;
+    // two at a time fits this 2-core machine without starving the spawned workers.
+    maxWorkers: 2,
+    // The SIGKILL e2e test restarts workers; retries would hide flakiness, so none.
+    retry: 0,
+  },
+});
