@@ -1,0 +1,3 @@
+export * from './connection.js';
+export * from './registry.js';
+export * from './verification.queue.js';

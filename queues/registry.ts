@@ -1,0 +1,34 @@
+import type { ConnectionOptions, Queue } from 'bullmq';
+import {
+  VERIFICATION_QUEUE,
+  createVerificationQueue,
+  type FinalizeRoundData,
+  type PlanRoundData,
+  type VerifyChunkData,
+} from './verification.queue.js';
+
+/** Every queue's job data, by queue name. Add a queue here and in `queueFactories`. */
+export interface JobMap {
+  [VERIFICATION_QUEUE]: PlanRoundData | VerifyChunkData | FinalizeRoundData;
+}
+
+export type QueueName = keyof JobMap;
+
+const queueFactories: { [K in QueueName]: (c: ConnectionOptions, prefix: string) => Queue<JobMap[K]> } = {
+  [VERIFICATION_QUEUE]: createVerificationQueue,
+};
+
+export const QUEUE_NAMES = Object.keys(queueFactories) as QueueName[];
+
+export type Queues = { [K in QueueName]: Queue<JobMap[K]> };
+
+/** One Queue object per queue (API producers, Bull Board). Close them with `closeQueues`. */
+export function allQueues(connection: ConnectionOptions, prefix: string): Queues {
+  return Object.fromEntries(
+    QUEUE_NAMES.map((name) => [name, queueFactories[name](connection, prefix)]),
+  ) as Queues;
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((q) => (q as Queue).close()));
+}

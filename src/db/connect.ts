@@ -1,0 +1,36 @@
+import mongoose, { type Connection } from 'mongoose';
+import { registerModels, type Models } from './models/index.js';
+
+export interface Db {
+  connection: Connection;
+  models: Models;
+  close(): Promise<void>;
+}
+
+/**
+ * Open a dedicated mongoose connection (not the global default, so tests and
+ * processes can hold several) and build every model on it. Indexes are created
+ * by `syncIndexes()` in `ensureIndexes`, not implicitly, so start-up is explicit.
+ */
+export async function connectDb(url: string, opts: { autoIndex?: boolean } = {}): Promise<Db> {
+  const connection = mongoose.createConnection(url, {
+    autoIndex: false,
+    // FerretDB and MongoDB both answer within this on a healthy machine; fail fast otherwise.
+    serverSelectionTimeoutMS: 10_000,
+  });
+  await connection.asPromise();
+  const models = registerModels(connection);
+  if (opts.autoIndex ?? true) await ensureIndexes(models);
+  return {
+    connection,
+    models,
+    close: () => connection.close(),
+  };
+}
+
+/** Create every declared index (idempotent). Unique indexes back the natural keys. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) {
+    await model.createIndexes();
+  }
+}

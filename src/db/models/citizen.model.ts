@@ -1,0 +1,25 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/**
+ * The population registry mirror. `nameKey` (folded name) and `birthYear` are the
+ * matcher's blocking keys, computed at import from the registry values.
+ */
+export const citizenSchema = new Schema(
+  {
+    personalId: { type: String, required: true },
+    fullName: { type: String, required: true },
+    dateOfBirth: { type: String, required: true },
+    gender: { type: String, enum: ['male', 'female'], required: true },
+    communeCode: { type: String, required: true },
+    oldIdNumber: { type: String },
+    nameKey: { type: String, required: true },
+    birthYear: { type: Number, required: true },
+  },
+  { collection: 'citizens', timestamps: true },
+);
+citizenSchema.index({ personalId: 1 }, { unique: true });
+citizenSchema.index({ oldIdNumber: 1 });
+citizenSchema.index({ nameKey: 1, birthYear: 1, communeCode: 1 });
+
+export type CitizenDoc = InferSchemaType<typeof citizenSchema>;
+export const citizenModel = (c: Connection) => c.model('Citizen', citizenSchema);

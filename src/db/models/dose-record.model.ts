@@ -1,0 +1,25 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/** A dose record as entered at the vaccination site (values kept exactly as typed). */
+export const doseRecordSchema = new Schema(
+  {
+    recordId: { type: String, required: true },
+    fullName: { type: String, default: '' },
+    dateOfBirth: { type: String, default: '' },
+    gender: { type: String, default: '' },
+    idNumber: { type: String, default: '' },
+    nationality: { type: String, default: '' },
+    communeCode: { type: String, required: true },
+    vaccine: { type: String },
+    doseNumber: { type: Number },
+    vaccinatedAt: { type: String },
+    facilityId: { type: String },
+  },
+  { collection: 'doseRecords', timestamps: true },
+);
+doseRecordSchema.index({ recordId: 1 }, { unique: true });
+// The verification worker pages through a commune's records in recordId order.
+doseRecordSchema.index({ communeCode: 1, recordId: 1 });
+
+export type DoseRecordDoc = InferSchemaType<typeof doseRecordSchema>;
+export const doseRecordModel = (c: Connection) => c.model('DoseRecord', doseRecordSchema);

@@ -1,0 +1,25 @@
+import type { Connection } from 'mongoose';
+import { citizenModel } from './citizen.model.js';
+import { doseRecordModel } from './dose-record.model.js';
+import { localityModel } from './locality.model.js';
+import { roundModel } from './round.model.js';
+import { verificationResultModel } from './verification-result.model.js';
+
+/** Build every model on one connection. Add new models here. */
+export function registerModels(c: Connection) {
+  return {
+    Locality: localityModel(c),
+    Citizen: citizenModel(c),
+    DoseRecord: doseRecordModel(c),
+    Round: roundModel(c),
+    VerificationResult: verificationResultModel(c),
+  };
+}
+
+export type Models = ReturnType<typeof registerModels>;
+
+export * from './locality.model.js';
+export * from './citizen.model.js';
+export * from './dose-record.model.js';
+export * from './round.model.js';
+export * from './verification-result.model.js';

@@ -1,0 +1,44 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { OUTCOMES } from '../../domain/records.js';
+
+export const ROUND_KINDS = ['verification', 'correction'] as const;
+export type RoundKind = (typeof ROUND_KINDS)[number];
+
+export const ROUND_STATUSES = [
+  'scheduled', 'verifying', 'awaiting_corrections', 'correction_round', 'completed', 'overdue', 'cancelled', 'failed',
+] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+const countersShape = Object.fromEntries(OUTCOMES.map((o) => [o, { type: Number, default: 0 }]));
+
+/**
+ * One verification (or correction) round of one locality. `_id` is the natural key
+ * `<kind>:<localityCode>:<seq>` so that enqueueing the same round twice is a no-op.
+ */
+export const roundSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    localityCode: { type: String, required: true },
+    kind: { type: String, enum: ROUND_KINDS, required: true },
+    seq: { type: Number, required: true, default: 1 },
+    status: { type: String, enum: ROUND_STATUSES, required: true, default: 'scheduled' },
+    deadline: { type: Date, required: true },
+    totalRecords: { type: Number, default: 0 },
+    processedRecords: { type: Number, default: 0 },
+    chunks: { type: Number, default: 0 },
+    counters: countersShape,
+    transitions: [
+      new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
+    ],
+    startedAt: Date,
+    finishedAt: Date,
+    error: String,
+  },
+  { collection: 'rounds', timestamps: true },
+);
+roundSchema.index({ localityCode: 1, kind: 1, seq: 1 }, { unique: true });
+roundSchema.index({ status: 1, deadline: 1 });
+roundSchema.index({ localityCode: 1, createdAt: -1 });
+
+export type RoundDoc = InferSchemaType<typeof roundSchema>;
+export const roundModel = (c: Connection) => c.model('Round', roundSchema);

@@ -1,0 +1,28 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { OUTCOMES } from '../../domain/records.js';
+
+/** The matcher's decision for one record in one round. Natural key: (roundId, recordId). */
+export const verificationResultSchema = new Schema(
+  {
+    roundId: { type: String, required: true },
+    recordId: { type: String, required: true },
+    localityCode: { type: String, required: true },
+    outcome: { type: String, enum: OUTCOMES, required: true },
+    personalId: { type: String },
+    score: { type: Number, required: true },
+    corrections: { type: Schema.Types.Mixed },
+    candidates: { type: Schema.Types.Mixed },
+    reason: { type: String },
+    matcherVersion: { type: String },
+    /** Which chunk job wrote it, for tracing a crash-and-retry. */
+    chunk: { type: Number },
+  },
+  { collection: 'verificationResults', timestamps: true },
+);
+verificationResultSchema.index({ roundId: 1, recordId: 1 }, { unique: true });
+verificationResultSchema.index({ roundId: 1, outcome: 1 });
+verificationResultSchema.index({ recordId: 1, createdAt: 1 });
+
+export type VerificationResultDoc = InferSchemaType<typeof verificationResultSchema>;
+export const verificationResultModel = (c: Connection) =>
+  c.model('VerificationResult', verificationResultSchema);
