@@ -9,6 +9,10 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const durationMs = z.coerce.number().int().nonnegative();
+/** Comma-separated positive durations in ms, e.g. `86400000,21600000`. */
+const msList = z.string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean).map(Number))
+  .pipe(z.array(z.number().int().positive()).min(1));
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -27,11 +31,41 @@ export const envSchema = z.object({
   /** Comma-separated queue names a worker process serves; empty = all. */
   WORKER_QUEUES: z.string().default(''),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * How long a worker's job lock lives without renewal; a crashed worker's job is taken
+   * over after about this long. 30 s is BullMQ's default; tests shorten it.
+   */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Dose records per chunk job: ~5k records match and upsert in well under a minute. */
   CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   /** Records read and written per bulk operation inside a chunk. */
   BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   DEFAULT_DEADLINE_MS: durationMs.default(3 * 24 * 60 * 60 * 1000),
+  // Deadlines, reminders and escalation (docs/deadlines.md). Tests shorten them to milliseconds.
+  /** Reminders, in ms before a round's deadline, comma-separated: 24 h and 6 h. */
+  REMINDER_OFFSETS_MS: msList.default([86_400_000, 21_600_000]),
+  /** Time each escalation level gets, from the moment it is escalated, before the next level. */
+  ESCALATION_COMMUNE_MS: durationMs.default(86_400_000),
+  ESCALATION_DISTRICT_MS: durationMs.default(86_400_000),
+  ESCALATION_PROVINCE_MS: durationMs.default(2 * 86_400_000),
+  ESCALATION_MINISTRY_MS: durationMs.default(3 * 86_400_000),
+  /** At risk: deadline within this window and completion under AT_RISK_COMPLETION (0–1). */
+  AT_RISK_WINDOW_MS: durationMs.default(86_400_000),
+  AT_RISK_COMPLETION: z.coerce.number().min(0).max(1).default(0.8),
+  /** What resolves a record: outcomes and/or `explained` (an explanation the locality accepted). */
+  COMPLETION_ACCEPTS: z.string().default('verified,corrected,exempt,explained')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['verified', 'corrected', 'exempt', 'review', 'explained'])).min(1)),
+  /** Count records the locality never entered (expected − entered) as unresolved. */
+  COMPLETION_COUNTS_BACKLOG: bool.default(false),
+  /** How often the sweeper recomputes due reminders and escalations from MongoDB. */
+  DEADLINE_SWEEP_MS: z.coerce.number().int().min(50).default(60_000),
+  /** HMAC-SHA256 key for webhook signatures; without it webhooks are not sent (log channel only). */
+  WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  WEBHOOK_TIMEOUT_MS: durationMs.default(10_000),
+  /** Delivery attempts per notification, with exponential backoff from NOTIFY_BACKOFF_MS. */
+  NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
+  NOTIFY_BACKOFF_MS: durationMs.default(5_000),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(30_000),
   BULL_BOARD_READ_ONLY: bool.default(false),
 });

@@ -1,0 +1,48 @@
+import express, { type Express, type Router } from 'express';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.js';
+import type { Db } from '../db/connect.js';
+import type { Logger } from '../lib/logger.js';
+import type { Queues } from '../../queues/registry.js';
+import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
+import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
+import { errorHandler, notFound } from './errors.js';
+import { metricsRouter } from './metrics.js';
+import { healthRouter } from './routers/health.router.js';
+import { roundsRouter } from './routers/rounds.router.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  queues: Queues;
+  redis: Redis;
+  log: Logger;
+  /** Extra routers by mount path, for features that plug in (deadlines, imports...). */
+  extraRouters?: Record<string, Router>;
+}
+
+/** Build the Express app; no listening, no globals, so tests can build as many as they like. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  const queueList = Object.values(deps.queues) as Queue[];
+  const models = deps.db.models;
+
+  app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
+  app.use(metricsRouter(queueList));
+  app.use(BULL_BOARD_PATH, bullBoardRouter(queueList, { readOnly: deps.config.BULL_BOARD_READ_ONLY }));
+
+  app.use('/api', express.json({ limit: '2mb' }));
+  app.use('/api/rounds', roundsRouter({
+    models,
+    verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue,
+    defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+  }));
+  for (const [path, router] of Object.entries(deps.extraRouters ?? {})) app.use(path, router);
+
+  app.use(notFound);
+  app.use(errorHandler(deps.log.child({ component: 'http' })));
+  return app;
+}

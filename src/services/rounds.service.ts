@@ -1,0 +1,129 @@
+import type { Queue } from 'bullmq';
+import { ValidationError, NotFoundError } from '../lib/errors/index.js';
+import type { Models, RoundKind, RoundStatus } from '../db/models/index.js';
+import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
+
+export interface RoundsDeps {
+  models: Models;
+  verificationQueue: Queue;
+  defaultDeadlineMs: number;
+  /** Called with the rounds this request created (deadline timers hook in here). */
+  onRoundsCreated?: (roundIds: string[]) => Promise<void>;
+  now?: () => Date;
+}
+
+export const roundId = (kind: RoundKind, communeCode: string, seq: number) => `${kind}-${communeCode}-${seq}`;
+
+/**
+ * Expand locality codes (commune, district or province) into commune codes.
+ * Unknown codes are a ValidationError naming every one of them; nothing is created.
+ */
+export async function resolveCommunes(models: Models, codes: string[]): Promise<string[]> {
+  const unique = [...new Set(codes)];
+  const found = await models.Locality.find({ code: { $in: unique } }, { _id: 0, code: 1, level: 1 }).lean();
+  const known = new Map(found.map((l) => [l.code, l.level]));
+  const unknown = unique.filter((c) => !known.has(c));
+  if (unknown.length > 0) {
+    throw new ValidationError(`unknown locality code(s): ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`, { unknown });
+  }
+  const communes = new Set(unique.filter((c) => known.get(c) === 'commune'));
+  const districts = unique.filter((c) => known.get(c) === 'district');
+  const provinces = unique.filter((c) => known.get(c) === 'province');
+  if (districts.length || provinces.length) {
+    const below = await models.Locality.find(
+      { level: 'commune', $or: [{ districtCode: { $in: districts } }, { provinceCode: { $in: provinces } }] },
+      { _id: 0, code: 1 },
+    ).lean();
+    for (const l of below) communes.add(l.code);
+  }
+  return [...communes].sort();
+}
+
+export interface CreateRoundsInput {
+  localities: string[];
+  kind: RoundKind;
+  seq: number;
+  deadline?: Date;
+}
+
+/**
+ * Create one round per commune and enqueue its planner. Idempotent: the round `_id` and the
+ * job ID are natural keys, so the same request twice creates no second round and no second job.
+ */
+export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
+  const now = deps.now?.() ?? new Date();
+  if (input.deadline && input.deadline.getTime() <= now.getTime()) {
+    throw new ValidationError('deadline must be in the future');
+  }
+  const communes = await resolveCommunes(deps.models, input.localities);
+  if (communes.length === 0) throw new ValidationError('the given localities contain no communes');
+  const deadline = input.deadline ?? new Date(now.getTime() + deps.defaultDeadlineMs);
+  const ids = communes.map((c) => roundId(input.kind, c, input.seq));
+
+  const write = await deps.models.Round.bulkWrite(
+    communes.map((code, i) => ({
+      updateOne: {
+        filter: { _id: ids[i]! },
+        update: {
+          $setOnInsert: {
+            _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, status: 'scheduled',
+            deadline, transitions: [{ from: null, to: 'scheduled', at: now, cause: 'created' }],
+          },
+        },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  const createdIds = new Set(Object.values(write.upsertedIds ?? {}).map(String));
+
+  // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
+  // interrupted before. The deterministic job ID makes a repeat add a no-op.
+  const rounds = await deps.models.Round.find({ _id: { $in: ids } }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
+  const toPlan = rounds.filter((r) => r.status === 'scheduled');
+  if (toPlan.length > 0) {
+    await deps.verificationQueue.addBulk(
+      toPlan.map((r) => ({
+        name: VerificationJob.plan,
+        data: { roundId: r._id, localityCode: r.localityCode } satisfies PlanRoundData,
+        opts: { jobId: verificationJobId.plan(r._id) },
+      })),
+    );
+  }
+  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
+  return rounds.map((r) => ({
+    id: r._id,
+    localityCode: r.localityCode,
+    status: r.status,
+    deadline: r.deadline,
+    created: createdIds.has(r._id),
+  }));
+}
+
+export async function getRound(models: Models, id: string) {
+  const round = await models.Round.findById(id, { chunkBoundaries: 0, recordIds: 0 }).lean();
+  if (!round) throw new NotFoundError(`round ${id} not found`);
+  return round;
+}
+
+export interface ListRoundsQuery {
+  locality?: string;
+  status?: RoundStatus;
+  kind?: RoundKind;
+  limit: number;
+  /** Keyset pagination: return rounds with _id greater than this. */
+  after?: string;
+}
+
+export async function listRounds(models: Models, q: ListRoundsQuery) {
+  const filter: Record<string, unknown> = {};
+  if (q.locality) filter.localityCode = { $in: await resolveCommunes(models, [q.locality]) };
+  if (q.status) filter.status = q.status;
+  if (q.kind) filter.kind = q.kind;
+  if (q.after) filter._id = { $gt: q.after };
+  const items = await models.Round.find(filter, { chunkBoundaries: 0, recordIds: 0, transitions: 0 })
+    .sort({ _id: 1 })
+    .limit(q.limit)
+    .lean();
+  return { items, next: items.length === q.limit ? items[items.length - 1]!._id : null };
+}

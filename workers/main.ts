@@ -1,0 +1,55 @@
+import { Worker } from 'bullmq';
+import { parseEnv } from '../src/config/index.js';
+import { connectDb } from '../src/db/connect.js';
+import { createLogger } from '../src/lib/logger.js';
+import { createShutdown } from '../src/lib/shutdown.js';
+import { createRedis } from '../queues/connection.js';
+import { allQueues, closeQueues, QUEUE_NAMES, type QueueName } from '../queues/registry.js';
+import { createFlowProducer } from '../queues/verification.queue.js';
+import { processors } from './processors.js';
+
+/** `npm run worker`: serve the queues named in WORKER_QUEUES (default: all with a processor). */
+async function main() {
+  const config = parseEnv();
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'vaxverify-worker' });
+  const shutdown = createShutdown(log, config.SHUTDOWN_TIMEOUT_MS);
+  shutdown.install();
+
+  const wanted = config.WORKER_QUEUES ? config.WORKER_QUEUES.split(',').map((s) => s.trim()) : QUEUE_NAMES;
+  const unknown = wanted.filter((q) => !processors[q as QueueName]);
+  if (unknown.length) throw new Error(`WORKER_QUEUES: no processor for ${unknown.join(', ')} (known: ${Object.keys(processors).join(', ')})`);
+
+  const db = await connectDb(config.MONGO_URL);
+  const connection = createRedis(config.REDIS_URL);
+  const queues = allQueues(connection, config.QUEUE_PREFIX);
+  const flows = createFlowProducer(connection, config.QUEUE_PREFIX);
+  const deps = { config, db, queues, flows, log };
+
+  const workers = (wanted as QueueName[]).map((name) => {
+    const worker = new Worker(name, processors[name]!(deps), {
+      // One shared ioredis for all workers; BullMQ duplicates it for each blocking client.
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.WORKER_LOCK_MS,
+      // Check for stalled jobs (crashed workers) as often as a lock can expire.
+      stalledInterval: config.WORKER_LOCK_MS,
+    });
+    worker.on('failed', (job, err) => log.warn({ queue: name, jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed'));
+    worker.on('error', (err) => log.error({ queue: name, err }, 'worker error'));
+    return worker;
+  });
+  log.info({ queues: wanted, concurrency: config.WORKER_CONCURRENCY, pid: process.pid }, 'worker started');
+
+  // worker.close() waits for active jobs to finish; jobs cut off by the time limit stall
+  // and are taken over by another worker after WORKER_LOCK_MS.
+  shutdown.add('workers', () => Promise.all(workers.map((w) => w.close())));
+  shutdown.add('queues', async () => { await flows.close(); await closeQueues(queues); });
+  shutdown.add('redis', () => connection.quit());
+  shutdown.add('mongo', () => db.close());
+}
+
+main().catch((err) => {
+  createLogger({ name: 'vaxverify-worker' }).fatal({ err }, 'worker failed to start');
+  process.exit(1);
+});
