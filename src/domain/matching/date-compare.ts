@@ -1,0 +1,49 @@
+/** How an entered birth date agrees with the registry's, as a level the scorer weighs. */
+import type { BirthDate } from './dates.js';
+
+export type DateLevel =
+  /** Same date at the precision both sides have (registry `1980` vs entered 12/05/1980 agrees). */
+  | 'exact'
+  /** Entered with less precision (year only, `01/01` placeholder, month/year), consistent. */
+  | 'coarser'
+  /** Day and month swapped. */
+  | 'swapped'
+  /** One part off: the day, the month, or one digit of the year. */
+  | 'close'
+  | 'different'
+  | 'missing';
+
+function yearsClose(a: number, b: number): boolean {
+  if (Math.abs(a - b) === 1) return true;
+  const x = String(a);
+  const y = String(b);
+  let diffs = 0;
+  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) diffs++;
+  if (diffs === 1) return true;
+  // Adjacent digits swapped: 1985 ↔ 1958.
+  return diffs === 2 && x[2] === y[3] && x[3] === y[2];
+}
+
+export function compareDates(entered: BirthDate | null, registry: BirthDate | null): DateLevel {
+  if (!entered) return 'missing';
+  if (!registry) return 'missing';
+  if (entered.year !== registry.year) {
+    if (entered.month === registry.month && entered.day === registry.day && yearsClose(entered.year, registry.year)) {
+      return 'close';
+    }
+    return 'different';
+  }
+  if (entered.placeholder && registry.month === 1 && registry.day === 1) return 'exact';
+  // Compare at the coarser of the two precisions.
+  const enteredMonth = entered.precision === 'year' ? undefined : entered.month;
+  const enteredDay = entered.precision === 'day' ? entered.day : undefined;
+  if (registry.precision === 'year') return 'exact';
+  if (enteredMonth === undefined) return 'coarser';
+  if (enteredMonth !== registry.month) {
+    if (enteredDay !== undefined && enteredDay === registry.month && enteredMonth === registry.day) return 'swapped';
+    return enteredDay === registry.day ? 'close' : 'different';
+  }
+  if (registry.precision === 'month') return 'exact';
+  if (enteredDay === undefined) return 'coarser';
+  return enteredDay === registry.day ? 'exact' : 'close';
+}

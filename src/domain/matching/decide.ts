@@ -1,0 +1,92 @@
+/**
+ * The decision for one record from its scored candidates: link (verified / corrected),
+ * review, or not found. Precision first: a dose linked to the wrong person is worse than
+ * a dose left for a human to look at.
+ */
+import type { Corrections, MatchResult } from '../records.js';
+import type { PreparedRecord } from './prepare.js';
+import { AUTO_MATCH_WEIGHT, MIN_MARGIN, POTENTIAL_MATCH_WEIGHT, type CandidateScore } from './score.js';
+
+/** Candidates listed for a reviewer. */
+const MAX_REVIEW_CANDIDATES = 3;
+
+function byWeight(a: CandidateScore, b: CandidateScore): number {
+  return b.weight - a.weight || (a.citizen.personalId < b.citizen.personalId ? -1 : 1);
+}
+
+function hasIdEvidence(s: CandidateScore): boolean {
+  return s.id === 'exact' || s.id === 'old' || s.id === 'near';
+}
+
+/**
+ * Rules on top of the weight. Without ID evidence, a person is recognised only by a name
+ * that reads the same and a full birth date that agrees. When the entered ID belongs to
+ * somebody else whose name differs (a relative's ID), the same holds with the name read
+ * strictly (letters equal).
+ */
+function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
+  if (!hasIdEvidence(best) || idBelongsToOther) {
+    const strictName = best.name === 'exact' || best.name === 'folded';
+    const name = strictName || (!idBelongsToOther && best.name === 'reordered');
+    return name && best.dob === 'exact';
+  }
+  return true;
+}
+
+export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
+  const c = best.citizen;
+  const corrections: Corrections = {};
+  if (p.id.kind !== 'citizen' || p.id.value !== c.personalId || p.id.zerosRestored) {
+    corrections.idNumber = c.personalId;
+  }
+  if (best.name !== 'exact') corrections.fullName = c.fullName;
+  if (best.dob !== 'exact') corrections.dateOfBirth = c.dateOfBirth;
+  if (best.gender === 'disagree') corrections.gender = c.gender;
+  return corrections;
+}
+
+function link(p: PreparedRecord, best: CandidateScore): MatchResult {
+  const corrections = correctionsFor(p, best);
+  const fields = Object.keys(corrections);
+  const base = { recordId: p.record.recordId, personalId: best.citizen.personalId, score: best.score };
+  if (fields.length === 0) return { ...base, outcome: 'verified' };
+  return { ...base, outcome: 'corrected', corrections, reason: `corrected ${fields.join(', ')}` };
+}
+
+function fallback(p: PreparedRecord): MatchResult {
+  const result = { recordId: p.record.recordId, score: 0 };
+  const foreign = p.vietnamese === false || (p.vietnamese === undefined && p.id.kind === 'passport');
+  if (foreign) return { ...result, outcome: 'exempt', reason: 'passport number and no matching citizen' };
+  return { ...result, outcome: 'not_found', reason: 'no citizen with this ID number or name and birth year' };
+}
+
+export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult {
+  scored.sort(byWeight);
+  const idOwner = scored.find((s) => s.id === 'exact' || s.id === 'old');
+  const idBelongsToOther = idOwner !== undefined && idOwner.name === 'different';
+  // A citizen whose name clearly differs is never linked: that would "correct" the name.
+  const best = scored.find((s) => s.name !== 'different');
+  const rival = scored.find((s) => s !== best && s.weight >= POTENTIAL_MATCH_WEIGHT);
+  if (
+    best &&
+    best.weight >= AUTO_MATCH_WEIGHT &&
+    (!rival || best.weight - rival.weight >= MIN_MARGIN) &&
+    safeToLink(best, idBelongsToOther)
+  ) {
+    return link(p, best);
+  }
+  const shortlist = scored
+    .filter((s) => s.weight >= POTENTIAL_MATCH_WEIGHT || s === idOwner)
+    .slice(0, MAX_REVIEW_CANDIDATES);
+  if (shortlist.length === 0) return fallback(p);
+  let reason = 'not enough evidence to link safely';
+  if (idBelongsToOther) reason = 'ID number belongs to another citizen whose name differs';
+  else if (best && rival && best.weight - rival.weight < MIN_MARGIN) reason = 'several citizens fit equally well';
+  return {
+    recordId: p.record.recordId,
+    outcome: 'review',
+    score: shortlist[0]!.score,
+    candidates: shortlist.map((s) => ({ personalId: s.citizen.personalId, score: s.score })),
+    reason,
+  };
+}

@@ -1,0 +1,38 @@
+/** Sex and nationality as entered at vaccination sites. */
+import type { Gender } from '../records.js';
+import { foldName } from './names.js';
+
+const GENDERS = new Map<string, Gender>([
+  ['nam', 'male'],
+  ['nam gioi', 'male'],
+  ['trai', 'male'],
+  ['m', 'male'],
+  ['male', 'male'],
+  ['man', 'male'],
+  ['nu', 'female'],
+  ['nu gioi', 'female'],
+  ['gai', 'female'],
+  ['f', 'female'],
+  ['female', 'female'],
+  ['woman', 'female'],
+]);
+
+/** `Nam`/`Nữ`/`nu`/`male`/`female`/`M`/`F`; `undefined` when empty or unreadable (not a disagreement). */
+export function parseGender(raw: string | null | undefined): Gender | undefined {
+  if (!raw) return undefined;
+  return GENDERS.get(foldName(raw));
+}
+
+/** Spellings of Viet Nam after folding and removing spaces. */
+const VIETNAM = new Set(['vn', 'vnm', 'vietnam', 'vietnamese', 'viet', 'nuocchxhcnvietnam', 'chxhcnvietnam']);
+
+/**
+ * `true` for Viet Nam in any usual spelling (`VN`, `VNM`, `Việt Nam`, `vietnam`),
+ * `false` for another country, `undefined` when not entered.
+ */
+export function isVietnamese(nationality: string | null | undefined): boolean | undefined {
+  if (!nationality) return undefined;
+  const key = foldName(nationality).replaceAll(' ', '');
+  if (key === '') return undefined;
+  return VIETNAM.has(key);
+}

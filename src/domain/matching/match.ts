@@ -1,0 +1,132 @@
+/**
+ * Batch matching: prepare each record, gather candidates through the blocking keys,
+ * score, decide. The synchronous path serves an in-memory registry; the asynchronous one
+ * asks a `RegistryLookup` at most twice per chunk (see registry.port.ts).
+ */
+import type { DoseRecordInput, MatchResult } from '../records.js';
+import { CitizenIndex, InMemoryRegistry } from './citizen-index.js';
+import { decide } from './decide.js';
+import { idVariants } from './ids.js';
+import { prepareRecord, type PreparedRecord } from './prepare.js';
+import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
+import { scoreCandidate } from './score.js';
+
+/** Bump when a change can alter a decision: results record which matcher made them. */
+export const MATCHER_VERSION = '1.0.0';
+
+export interface MatchOptions {
+  /** Records per registry round trip (async path). 1,000 keeps `$in` lists small. */
+  chunkSize?: number;
+}
+
+const DEFAULT_CHUNK = 1_000;
+
+/** ID numbers one keystroke away are searched only for 9, 12 or 13 digits. */
+function variantDigits(p: PreparedRecord): string {
+  const n = p.id.digits.length;
+  return n === 9 || n === 12 || n === 13 ? p.id.digits : '';
+}
+
+function pushUnique(out: RegistryCitizen[], c: RegistryCitizen | undefined): void {
+  if (c && !out.includes(c)) out.push(c);
+}
+
+function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolean): RegistryCitizen[] {
+  const out: RegistryCitizen[] = [];
+  const { id } = p;
+  if (id.kind === 'citizen') pushUnique(out, source.byPersonalId(id.value));
+  if (id.kind === 'citizen' || id.kind === 'old') pushUnique(out, source.byOldId(id.value));
+  for (const year of p.blockYears) for (const c of source.byNameYear(p.name.folded, year)) pushUnique(out, c);
+  if (withVariants) {
+    for (const v of idVariants(variantDigits(p))) {
+      pushUnique(out, v.length === 12 ? source.byPersonalId(v) : source.byOldId(v));
+    }
+  }
+  return out;
+}
+
+type Attempt = { result: MatchResult } | { result: null };
+
+/** Decides, or asks for a second round with ID variants when the ID found nobody fitting. */
+function attempt(p: PreparedRecord, source: CandidateSource, withVariants: boolean): Attempt {
+  const scored = gather(p, source, withVariants).map((c) => scoreCandidate(p, c));
+  const idFound = scored.some((s) => (s.id === 'exact' || s.id === 'old') && s.name !== 'different');
+  if (!withVariants && !idFound && variantDigits(p) !== '') return { result: null };
+  return { result: decide(p, scored) };
+}
+
+/** One record against a synchronous source (in-memory registry). */
+export function matchRecordSync(record: DoseRecordInput, source: CandidateSource): MatchResult {
+  const prepared = prepareRecord(record);
+  if (prepared.kind === 'done') return prepared.result;
+  const first = attempt(prepared.record, source, false);
+  return first.result ?? attempt(prepared.record, source, true).result!;
+}
+
+/** The fast path for the CLI and benchmarks: no promises, no chunk indexes. */
+export function matchRecordsSync(records: Iterable<DoseRecordInput>, source: CandidateSource): MatchResult[] {
+  const out: MatchResult[] = [];
+  for (const r of records) out.push(matchRecordSync(r, source));
+  return out;
+}
+
+function emptyKeys(): BlockingKeys {
+  return { personalIds: [], oldIdNumbers: [], nameYears: [] };
+}
+
+function addFirstRoundKeys(p: PreparedRecord, keys: BlockingKeys): void {
+  if (p.id.kind === 'citizen') keys.personalIds.push(p.id.value);
+  if (p.id.kind === 'citizen' || p.id.kind === 'old') keys.oldIdNumbers.push(p.id.value);
+  for (const birthYear of p.blockYears) keys.nameYears.push({ nameKey: p.name.folded, birthYear });
+}
+
+function addVariantKeys(p: PreparedRecord, keys: BlockingKeys): void {
+  for (const v of idVariants(variantDigits(p))) (v.length === 12 ? keys.personalIds : keys.oldIdNumbers).push(v);
+}
+
+async function matchChunk(records: readonly DoseRecordInput[], registry: RegistryLookup): Promise<MatchResult[]> {
+  const results: (MatchResult | null)[] = new Array(records.length).fill(null);
+  const pending: { index: number; p: PreparedRecord }[] = [];
+  const keys = emptyKeys();
+  records.forEach((r, index) => {
+    const prepared = prepareRecord(r);
+    if (prepared.kind === 'done') results[index] = prepared.result;
+    else {
+      pending.push({ index, p: prepared.record });
+      addFirstRoundKeys(prepared.record, keys);
+    }
+  });
+  const index = new CitizenIndex();
+  if (pending.length > 0) for (const c of await registry.findCandidates(keys)) index.add(c);
+  const second: typeof pending = [];
+  const variantKeys = emptyKeys();
+  for (const item of pending) {
+    const first = attempt(item.p, index, false);
+    if (first.result) results[item.index] = first.result;
+    else {
+      second.push(item);
+      addVariantKeys(item.p, variantKeys);
+    }
+  }
+  if (second.length > 0) {
+    for (const c of await registry.findCandidates(variantKeys)) index.add(c);
+    for (const item of second) results[item.index] = attempt(item.p, index, true).result;
+  }
+  return results as MatchResult[];
+}
+
+/**
+ * Match a batch against any registry. With an `InMemoryRegistry` this runs the
+ * synchronous path; otherwise chunk by chunk, two `findCandidates` calls per chunk.
+ */
+export async function matchRecords(
+  records: readonly DoseRecordInput[],
+  registry: RegistryLookup,
+  options: MatchOptions = {},
+): Promise<MatchResult[]> {
+  if (registry instanceof InMemoryRegistry) return matchRecordsSync(records, registry);
+  const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK);
+  const out: MatchResult[] = [];
+  for (let i = 0; i < records.length; i += size) out.push(...(await matchChunk(records.slice(i, i + size), registry)));
+  return out;
+}

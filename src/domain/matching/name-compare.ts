@@ -1,0 +1,88 @@
+/**
+ * How well an entered name agrees with a registry name, as a level the scorer weighs.
+ * The levels are ordered from strongest to weakest agreement.
+ */
+import type { NameForms } from './names.js';
+
+export type NameLevel =
+  /** Same letters and tones (case, spacing, Unicode form, tone placement aside). */
+  | 'exact'
+  /** Same letters, diacritics missing or different (`Nguyen Van An`, `Nguyễn Văn Ân`). */
+  | 'folded'
+  /** Same words in another order (`An Nguyễn Văn`). */
+  | 'reordered'
+  /** Same family and given name, a middle name missing or extra. */
+  | 'partial'
+  /** One or two keystrokes apart on the folded form. */
+  | 'typo'
+  /** Another name: never corrected to the registry's. */
+  | 'different';
+
+/** Optimal string alignment distance, stopping early once it exceeds `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prevPrev: number[] = [];
+  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let value = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, prevPrev[j - 2]! + 1);
+      }
+      row.push(value);
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > max) return max + 1;
+    prevPrev = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function sameWordSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sortedA = [...a].sort();
+  const sortedB = [...b].sort();
+  return sortedA.every((w, i) => w === sortedB[i]);
+}
+
+/** True when `short` is `long` with exactly one middle word left out. */
+function missingOneMiddleWord(short: readonly string[], long: readonly string[]): boolean {
+  if (long.length !== short.length + 1 || short.length < 2) return false;
+  if (short[0] !== long[0] || short[short.length - 1] !== long[long.length - 1]) return false;
+  for (let skip = 1; skip < long.length - 1; skip++) {
+    const rest = long.filter((_, i) => i !== skip);
+    if (rest.every((w, i) => w === short[i])) return true;
+  }
+  return false;
+}
+
+/**
+ * A one-keystroke typo is accepted only when it leaves the given name (last word)
+ * recognisable: `An` → `Anh` is another name, not a typo, so the given name must be
+ * equal or both names long enough (>= 4 letters) that one edit is noise.
+ */
+function isTypo(entered: NameForms, registry: NameForms): boolean {
+  const longest = Math.max(entered.folded.length, registry.folded.length);
+  // Two edits only on long names (>= 15 letters, about four words).
+  const max = longest >= 15 ? 2 : 1;
+  if (editDistance(entered.folded, registry.folded, max) > max) return false;
+  const givenA = entered.words[entered.words.length - 1] ?? '';
+  const givenB = registry.words[registry.words.length - 1] ?? '';
+  return givenA === givenB || Math.min(givenA.length, givenB.length) >= 4;
+}
+
+export function compareNames(entered: NameForms, registry: NameForms): NameLevel {
+  if (entered.folded === registry.folded) {
+    return entered.normalized === registry.normalized ? 'exact' : 'folded';
+  }
+  const a = entered.words;
+  const b = registry.words;
+  if (sameWordSet(a, b)) return 'reordered';
+  if (missingOneMiddleWord(a, b) || missingOneMiddleWord(b, a)) return 'partial';
+  if (isTypo(entered, registry)) return 'typo';
+  return 'different';
+}

@@ -1,0 +1,109 @@
+/**
+ * Vietnamese personal names: a canonical accented form and a folded form without
+ * diacritics, both lower case with single spaces, family–middle–given order kept.
+ *
+ * Work is done per word and cached: a country's names are made of a few thousand
+ * distinct syllables, so after warm-up a name costs a split and a few map lookups.
+ */
+import { canonicalSyllable } from './tone.js';
+
+/** Look-alikes of đ/Đ typed from other keyboards: Icelandic eth, African d. */
+const D_LOOKALIKES = new Map([
+  ['\u00d0', '\u0111'], // Ð
+  ['\u00f0', '\u0111'], // ð
+  ['\u0189', '\u0111'], // Ɖ
+  ['\u0256', '\u0111'], // ɖ
+  ['\u0110', '\u0111'], // Đ (lower-cased below anyway; listed for clarity)
+]);
+
+interface WordForms {
+  normalized: string;
+  folded: string;
+}
+
+/** Bounded caches: cleared when full, which keeps memory flat on endless streams. */
+const MAX_CACHE = 200_000;
+const wordCache = new Map<string, WordForms>();
+const nameCache = new Map<string, NameForms>();
+
+function isLetterOrMark(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  return /[\p{L}\p{M}]/u.test(ch);
+}
+
+function foldWord(normalized: string): string {
+  let ascii = true;
+  for (let i = 0; i < normalized.length; i++) {
+    if (normalized.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return normalized;
+  return normalized
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\u0111/g, 'd');
+}
+
+function wordForms(word: string): WordForms {
+  const cached = wordCache.get(word);
+  if (cached) return cached;
+  let cleaned = '';
+  for (const ch of word.toLowerCase()) {
+    const mapped = D_LOOKALIKES.get(ch) ?? ch;
+    if (isLetterOrMark(mapped)) cleaned += mapped;
+  }
+  const normalized = canonicalSyllable(cleaned);
+  const forms = { normalized, folded: foldWord(normalized) };
+  if (wordCache.size >= MAX_CACHE) wordCache.clear();
+  wordCache.set(word, forms);
+  return forms;
+}
+
+export interface NameForms {
+  /** Canonical accented form: `nguyễn văn hòa` for `NGUYỄN  Văn Hoà`. */
+  normalized: string;
+  /** Without diacritics, đ → d: `nguyen van hoa`. The registry's `nameKey`. */
+  folded: string;
+  /** Folded words, family name first. */
+  words: readonly string[];
+}
+
+const EMPTY: NameForms = { normalized: '', folded: '', words: [] };
+
+/** Both forms of a name; punctuation, digits and extra spaces are dropped. */
+export function nameForms(name: string | null | undefined): NameForms {
+  if (!name) return EMPTY;
+  const cached = nameCache.get(name);
+  if (cached) return cached;
+  const normalizedWords: string[] = [];
+  const foldedWords: string[] = [];
+  // Hyphens, dots and commas separate words as spaces do (`Nguyễn-Văn.An`).
+  for (const raw of name.split(/[\s\-.,_/]+/)) {
+    if (raw === '') continue;
+    const forms = wordForms(raw);
+    if (forms.normalized === '') continue;
+    normalizedWords.push(forms.normalized);
+    foldedWords.push(forms.folded);
+  }
+  const result: NameForms = {
+    normalized: normalizedWords.join(' '),
+    folded: foldedWords.join(' '),
+    words: foldedWords,
+  };
+  if (nameCache.size >= MAX_CACHE) nameCache.clear();
+  nameCache.set(name, result);
+  return result;
+}
+
+/** Canonical accented, lower-case form: case, spacing, Unicode form and tone placement removed. */
+export function normalizeName(name: string | null | undefined): string {
+  return nameForms(name).normalized;
+}
+
+/** Folded form without diacritics (`Đặng Thị Thuý` → `dang thi thuy`): the blocking key. */
+export function foldName(name: string | null | undefined): string {
+  return nameForms(name).folded;
+}

@@ -1,0 +1,73 @@
+/**
+ * A dose record read once: every field parsed and normalized, and the records that need
+ * no registry lookup (`exempt`, `invalid`) decided right away.
+ */
+import type { DoseRecordInput, Gender, MatchResult } from '../records.js';
+import { parseBirthDate, type BirthDate } from './dates.js';
+import { isVietnamese, parseGender } from './fields.js';
+import { decodeCitizenId, normalizeId, type DecodedCitizenId, type NormalizedId } from './ids.js';
+import { nameForms, type NameForms } from './names.js';
+
+export interface PreparedRecord {
+  record: DoseRecordInput;
+  name: NameForms;
+  dob: BirthDate | null;
+  /** The birth-date text was there but could not be read. */
+  dobUnreadable: boolean;
+  id: NormalizedId;
+  /** What a 12-digit entered ID says (province, sex, birth year). */
+  decoded: DecodedCitizenId | null;
+  gender: Gender | undefined;
+  /** `true` VN, `false` another country, `undefined` not entered. */
+  vietnamese: boolean | undefined;
+  /** Birth years to search the name block with (entered, and the one the ID encodes). */
+  blockYears: number[];
+}
+
+export type Prepared = { kind: 'match'; record: PreparedRecord } | { kind: 'done'; result: MatchResult };
+
+function done(record: DoseRecordInput, outcome: 'exempt' | 'invalid', reason: string): Prepared {
+  return { kind: 'done', result: { recordId: record.recordId, outcome, score: 0, reason } };
+}
+
+function blockYears(dob: BirthDate | null, decoded: DecodedCitizenId | null): number[] {
+  const years: number[] = [];
+  if (dob) years.push(dob.year);
+  if (decoded && decoded.provinceKnown && decoded.birthYear !== dob?.year) years.push(decoded.birthYear);
+  return years;
+}
+
+export function prepareRecord(record: DoseRecordInput): Prepared {
+  const id = normalizeId(record.idNumber);
+  const vietnamese = isVietnamese(record.nationality);
+  // A foreign national identified by a passport (or any non-citizen number) is not ours to check.
+  if (vietnamese === false && id.kind !== 'citizen' && id.kind !== 'missing') {
+    return done(record, 'exempt', 'foreign national with passport number');
+  }
+  const name = nameForms(record.fullName);
+  if (name.folded === '') return done(record, 'invalid', 'no name');
+  if (vietnamese === false && id.kind === 'missing') {
+    return done(record, 'invalid', 'foreign national without passport number');
+  }
+  const rawDob = typeof record.dateOfBirth === 'string' ? record.dateOfBirth.trim() : '';
+  const dob = parseBirthDate(rawDob);
+  const usableId = id.kind === 'citizen' || id.kind === 'old' || id.digits.length === 13;
+  if (!dob && !usableId && id.kind !== 'passport') {
+    return done(record, 'invalid', rawDob === '' ? 'no birth date and no ID number' : 'unreadable birth date and no ID number');
+  }
+  const decoded = id.kind === 'citizen' ? decodeCitizenId(id.value) : null;
+  return {
+    kind: 'match',
+    record: {
+      record,
+      name,
+      dob,
+      dobUnreadable: rawDob !== '' && !dob,
+      id,
+      decoded,
+      gender: parseGender(record.gender),
+      vietnamese,
+      blockYears: blockYears(dob, decoded),
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The registry-lookup port: how the matcher asks the population registry for candidates.
+ *
+ * The matcher works a chunk of records at a time. For each chunk it calls
+ * `findCandidates` once with the union of the chunk's blocking keys, and a second time
+ * only for the records still unresolved, with one-keystroke variants of their ID numbers.
+ * An implementation returns every citizen that matches ANY key (order and duplicates do
+ * not matter; extra citizens are harmless, they are filtered and scored):
+ *
+ *   MongoDB: one `find` with
+ *     { $or: [ { personalId: { $in: keys.personalIds } },
+ *              { oldIdNumber: { $in: keys.oldIdNumbers } },
+ *              { nameKey: { $in: names }, birthYear: { $in: years } } ] }
+ *   on indexes { personalId: 1 } (unique), { oldIdNumber: 1 } (sparse) and
+ *   { nameKey: 1, birthYear: 1 }, where documents store `citizenKeys(citizen)` next to
+ *   the Citizen fields. (The `$in` × `$in` over-fetch is filtered by the matcher; split the
+ *   name block into `$or` of pairs if it ever gets large.)
+ *
+ * Callers bound the key count by the chunk size: a 1,000-record chunk asks for at most
+ * ~1,000 IDs and name pairs in the first round, and ~100 variants per unresolved record
+ * in the second.
+ */
+import type { Citizen } from '../records.js';
+import type { CitizenKeys } from './keys.js';
+
+/** A registry citizen with its indexed keys (see `citizenKeys`). */
+export type RegistryCitizen = Citizen & CitizenKeys;
+
+export interface NameYearKey {
+  nameKey: string;
+  birthYear: number;
+}
+
+export interface BlockingKeys {
+  /** 12-digit IDs: as entered, repaired, or one keystroke away. */
+  personalIds: string[];
+  /** 9-digit old ID card numbers. */
+  oldIdNumbers: string[];
+  nameYears: NameYearKey[];
+}
+
+export interface RegistryLookup {
+  findCandidates(keys: BlockingKeys): Promise<RegistryCitizen[]>;
+}
+
+/** Synchronous view the engine scores against: an in-memory registry or one chunk's answer. */
+export interface CandidateSource {
+  byPersonalId(id: string): RegistryCitizen | undefined;
+  byOldId(id: string): RegistryCitizen | undefined;
+  byNameYear(nameKey: string, birthYear: number): readonly RegistryCitizen[];
+}
+
+export function nameYearKey(nameKey: string, birthYear: number): string {
+  return `${nameKey}|${birthYear}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * Field-by-field comparison of a prepared record with one registry citizen, combined
+ * Fellegi–Sunter style: each field adds a weight (roughly log-odds that the agreement
+ * seen comes from the same person), and the sum is compared to two thresholds.
+ */
+import { compareDates, type DateLevel } from './date-compare.js';
+import { parseRegistryDate } from './dates.js';
+import { oneKeystrokeApart } from './ids.js';
+import { compareNames, type NameLevel } from './name-compare.js';
+import { nameForms } from './names.js';
+import type { PreparedRecord } from './prepare.js';
+import type { RegistryCitizen } from './registry.port.js';
+
+export type IdLevel =
+  /** The entered 12-digit ID is the citizen's. */
+  | 'exact'
+  /** The entered number is the citizen's old ID card. */
+  | 'old'
+  /** One substitution, adjacent transposition or extra digit away from either. */
+  | 'near'
+  /** Another number, but its encoded sex and birth year fit this citizen. */
+  | 'consistent'
+  /** Another number that says nothing for this citizen. */
+  | 'conflict'
+  | 'missing';
+
+export type AgreeLevel = 'agree' | 'disagree' | 'missing';
+
+export interface CandidateScore {
+  citizen: RegistryCitizen;
+  weight: number;
+  /** 0–1, a monotone map of `weight`. */
+  score: number;
+  id: IdLevel;
+  name: NameLevel;
+  dob: DateLevel;
+  gender: AgreeLevel;
+  commune: boolean;
+}
+
+/**
+ * Weights. An ID number is the strongest evidence, but about one dose in ten was entered
+ * with a wrong one, so a wrong ID costs little. A clearly different name or birth year
+ * costs a lot: that is how a relative's ID shows.
+ */
+export const ID_WEIGHT: Record<IdLevel, number> = { exact: 12, old: 10, near: 6, consistent: 1, conflict: -3, missing: 0 };
+export const NAME_WEIGHT: Record<NameLevel, number> = {
+  exact: 8,
+  folded: 7,
+  reordered: 5,
+  partial: 3,
+  typo: 3,
+  different: -8,
+};
+export const DATE_WEIGHT: Record<DateLevel, number> = {
+  exact: 7,
+  coarser: 3,
+  swapped: 4,
+  close: 1,
+  different: -6,
+  missing: 0,
+};
+export const GENDER_WEIGHT: Record<AgreeLevel, number> = { agree: 1, disagree: -3, missing: 0 };
+/** The commune entered is usually the residence; people move, so only agreement counts. */
+export const COMMUNE_WEIGHT = 2;
+
+/**
+ * Auto-match at 15: for instance right name and birth date (15) with sex and commune
+ * agreeing and a wrong ID (−3) still reaches it; a right ID and right name (20) do too.
+ * Potential match (review) from 6. The best must lead the next by 6 to be chosen alone.
+ */
+export const AUTO_MATCH_WEIGHT = 15;
+export const POTENTIAL_MATCH_WEIGHT = 6;
+export const MIN_MARGIN = 6;
+
+/** Logistic map of the weight to 0–1, centred between the two thresholds. */
+export function weightToScore(weight: number): number {
+  const centre = (AUTO_MATCH_WEIGHT + POTENTIAL_MATCH_WEIGHT) / 2;
+  return Math.round(1000 / (1 + Math.exp(-(weight - centre) / 2.5))) / 1000;
+}
+
+function idLevel(p: PreparedRecord, c: RegistryCitizen): IdLevel {
+  const { id, decoded } = p;
+  if (id.kind === 'citizen' && id.value === c.personalId) return 'exact';
+  if (id.value !== '' && id.value === c.oldIdNumber) return 'old';
+  const digits = id.digits;
+  if (digits === '') return 'missing';
+  if (oneKeystrokeApart(digits, c.personalId)) return 'near';
+  if (c.oldIdNumber && oneKeystrokeApart(digits, c.oldIdNumber)) return 'near';
+  if (id.kind !== 'citizen' && id.kind !== 'old') return 'missing';
+  if (decoded && decoded.gender === c.gender && decoded.birthYear === c.birthYear) return 'consistent';
+  return 'conflict';
+}
+
+export function scoreCandidate(p: PreparedRecord, c: RegistryCitizen): CandidateScore {
+  const id = idLevel(p, c);
+  const name = compareNames(p.name, c.nameKey === p.name.folded && c.fullName === p.record.fullName ? p.name : nameForms(c.fullName));
+  const dob = compareDates(p.dob, parseRegistryDate(c.dateOfBirth));
+  const gender: AgreeLevel = p.gender === undefined ? 'missing' : p.gender === c.gender ? 'agree' : 'disagree';
+  const commune = p.record.communeCode !== '' && p.record.communeCode === c.communeCode;
+  const weight =
+    ID_WEIGHT[id] + NAME_WEIGHT[name] + DATE_WEIGHT[dob] + GENDER_WEIGHT[gender] + (commune ? COMMUNE_WEIGHT : 0);
+  return { citizen: c, weight, score: weightToScore(weight), id, name, dob, gender, commune };
+}
