@@ -4,6 +4,10 @@ import { doseRecordModel } from './dose-record.model.js';
 import { localityModel } from './locality.model.js';
 import { roundModel } from './round.model.js';
 import { verificationResultModel } from './verification-result.model.js';
+import { escalationModel } from './escalation.model.js';
+import { contactModel } from './contact.model.js';
+import { notificationModel } from './notification.model.js';
+import { campaignModel } from './campaign.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -13,6 +17,10 @@ export function registerModels(c: Connection) {
     DoseRecord: doseRecordModel(c),
     Round: roundModel(c),
     VerificationResult: verificationResultModel(c),
+    Escalation: escalationModel(c),
+    Contact: contactModel(c),
+    Notification: notificationModel(c),
+    Campaign: campaignModel(c),
   };
 }
 
@@ -23,3 +31,7 @@ export * from './citizen.model.js';
 export * from './dose-record.model.js';
 export * from './round.model.js';
 export * from './verification-result.model.js';
+export * from './escalation.model.js';
+export * from './contact.model.js';
+export * from './notification.model.js';
+export * from './campaign.model.js';

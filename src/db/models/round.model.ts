@@ -34,6 +34,10 @@ export const roundSchema = new Schema(
     /** Correction rounds re-verify exactly these records (IDs only). */
     recordIds: { type: [String], default: undefined },
     counters: countersShape,
+    /** Unresolved records whose explanation the locality accepted (completion rule). */
+    explainedRecords: { type: Number, default: 0 },
+    /** Records the locality should have entered, for the optional backlog-gap rule. */
+    expectedRecords: { type: Number, default: null },
     transitions: [
       new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
     ],

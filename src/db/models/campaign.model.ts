@@ -1,0 +1,25 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/** Campaign-wide deadline settings. One document per campaign; `_id` `default` is the current one. */
+export const DEFAULT_CAMPAIGN_ID = 'default';
+
+export const campaignSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, default: '' },
+    /** The whole country's final date. */
+    nationalDeadline: { type: Date, default: null },
+    /** Round duration for this campaign (overrides the policy default). */
+    roundDeadlineMs: { type: Number, default: null },
+    provinces: [
+      new Schema(
+        { provinceCode: { type: String, required: true }, roundDeadlineMs: Number, deadline: Date },
+        { _id: false },
+      ),
+    ],
+  },
+  { collection: 'campaigns', timestamps: true },
+);
+
+export type CampaignDoc = InferSchemaType<typeof campaignSchema>;
+export const campaignModel = (c: Connection) => c.model('Campaign', campaignSchema);

@@ -1,0 +1,48 @@
+import type { Models } from '../models/index.js';
+import type { RoundStatus } from '../models/round.model.js';
+import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
+import { transition, type RoundEvent, type TransitionResult } from '../../domain/rounds/lifecycle.js';
+import { IllegalTransitionError } from '../../domain/rounds/illegal-transition.error.js';
+
+export interface ApplyTransitionOptions {
+  now?: Date;
+  /** Human reason stored in the transition record; defaults to the event name. */
+  cause?: string;
+  /** Extra fields to set in the same atomic update (e.g. `finishedAt`, counters). */
+  set?: Record<string, unknown>;
+  /** Return null instead of throwing when the current status does not accept the event. */
+  ifAllowed?: boolean;
+}
+
+/**
+ * Apply a lifecycle event to a Round document atomically: a conditional updateOne on the
+ * status the transition was computed from, pushing the transition record in the same write
+ * (no transactions needed, works on FerretDB). When another writer changed the status in
+ * between, the event is re-evaluated against the new status (a few times, then 409).
+ */
+export async function applyRoundTransition(
+  Round: Models['Round'],
+  roundId: string,
+  event: RoundEvent,
+  opts: ApplyTransitionOptions = {},
+): Promise<TransitionResult | null> {
+  const now = opts.now ?? new Date();
+  // Three tries: each retry means someone else moved the round, which is rare and short-lived.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const round = await Round.findById(roundId, { status: 1 }).lean();
+    if (!round) throw new NotFoundError(`round ${roundId} not found`);
+    let result: TransitionResult;
+    try {
+      result = transition({ status: round.status as RoundStatus }, event, now, opts.cause);
+    } catch (err) {
+      if (opts.ifAllowed && err instanceof IllegalTransitionError) return null;
+      throw err;
+    }
+    const write = await Round.updateOne(
+      { _id: roundId, status: result.record.from },
+      { $set: { ...opts.set, status: result.status }, $push: { transitions: result.record } },
+    );
+    if (write.matchedCount === 1) return result;
+  }
+  throw new ConflictError(`round ${roundId} kept changing status while applying "${event}"; try again`);
+}
