@@ -33,6 +33,19 @@ function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
   return true;
 }
 
+const NAME_RANK = { exact: 5, folded: 4, reordered: 3, partial: 2, typo: 1, different: 0 } as const;
+
+/**
+ * Another citizen whose name reads closer to the entered one, with a birth date as good:
+ * the ID owner `Nguyễn Đức Hưng` is not chosen for `Nguyễn Đức Hùng` while a twin
+ * `Nguyễn Đức Hùng` exists, even though the letters are the same.
+ */
+function betterNameElsewhere(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
+  return scored.some(
+    (s) => s !== best && NAME_RANK[s.name] > NAME_RANK[best.name] && (s.dob === 'exact' || s.dob === best.dob),
+  );
+}
+
 export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
   const c = best.citizen;
   const corrections: Corrections = {};
@@ -71,7 +84,8 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
     best &&
     best.weight >= AUTO_MATCH_WEIGHT &&
     (!rival || best.weight - rival.weight >= MIN_MARGIN) &&
-    safeToLink(best, idBelongsToOther)
+    safeToLink(best, idBelongsToOther) &&
+    !betterNameElsewhere(best, scored)
   ) {
     return link(p, best);
   }
@@ -82,6 +96,7 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   let reason = 'not enough evidence to link safely';
   if (idBelongsToOther) reason = 'ID number belongs to another citizen whose name differs';
   else if (best && rival && best.weight - rival.weight < MIN_MARGIN) reason = 'several citizens fit equally well';
+  else if (best && betterNameElsewhere(best, scored)) reason = 'another citizen has a closer name';
   return {
     recordId: p.record.recordId,
     outcome: 'review',

@@ -61,18 +61,17 @@ function missingOneMiddleWord(short: readonly string[], long: readonly string[])
 }
 
 /**
- * A one-keystroke typo is accepted only when it leaves the given name (last word)
- * recognisable: `An` → `Anh` is another name, not a typo, so the given name must be
- * equal or both names long enough (>= 4 letters) that one edit is noise.
+ * One or two keystrokes in the family or middle names. The given name (last word) must be
+ * equal once folded: one letter is what tells Trung from Trang or Hoan from Hoang, so a
+ * different given name is another person, however close.
  */
 function isTypo(entered: NameForms, registry: NameForms): boolean {
-  const longest = Math.max(entered.folded.length, registry.folded.length);
+  const a = entered.words;
+  const b = registry.words;
+  if (a.length === 0 || b.length === 0 || a[a.length - 1] !== b[b.length - 1]) return false;
   // Two edits only on long names (>= 15 letters, about four words).
-  const max = longest >= 15 ? 2 : 1;
-  if (editDistance(entered.folded, registry.folded, max) > max) return false;
-  const givenA = entered.words[entered.words.length - 1] ?? '';
-  const givenB = registry.words[registry.words.length - 1] ?? '';
-  return givenA === givenB || Math.min(givenA.length, givenB.length) >= 4;
+  const max = Math.max(entered.folded.length, registry.folded.length) >= 15 ? 2 : 1;
+  return editDistance(entered.folded, registry.folded, max) <= max;
 }
 
 export function compareNames(entered: NameForms, registry: NameForms): NameLevel {

@@ -82,6 +82,12 @@ const cases: Case[] = [
     outcome: 'verified',
     personalId: '001190022222',
   },
+  {
+    name: "twin's ID, names differ by one diacritic (Hưng/Hùng): review",
+    record: { fullName: 'Nguyễn Đức Hùng', dateOfBirth: '20/07/1956', idNumber: '001056498729', communeCode: '00004' },
+    outcome: 'review',
+    candidates: ['001056498729', '001056498730'],
+  },
   { name: 'ID right, given name different', record: { fullName: 'Nguyễn Văn Hải' }, outcome: 'review', candidates: [HOA] },
   { name: 'no ID, year only: not enough', record: { idNumber: '', dateOfBirth: '1980' }, outcome: 'review', candidates: [HOA] },
 

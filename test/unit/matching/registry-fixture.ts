@@ -16,6 +16,9 @@ export const CITIZENS: Citizen[] = [
   { personalId: '001198055550', fullName: 'Võ Thị Hoa', dateOfBirth: '1998-02-02', gender: 'female', communeCode: '00003' },
   { personalId: '001198055551', fullName: 'Võ Thị Hồng', dateOfBirth: '1998-02-02', gender: 'female', communeCode: '00003' },
   { personalId: '079185044444', fullName: 'Đặng Thị Thuý', dateOfBirth: '1985-11-30', gender: 'female', communeCode: '26734' },
+  // Twins whose given names differ only by a diacritic.
+  { personalId: '001056498729', fullName: 'Nguyễn Đức Hưng', dateOfBirth: '1956-07-20', gender: 'male', communeCode: '00004' },
+  { personalId: '001056498730', fullName: 'Nguyễn Đức Hùng', dateOfBirth: '1956-07-20', gender: 'male', communeCode: '00004' },
   // The registry knows only the year.
   { personalId: '079140055555', fullName: 'Huỳnh Văn Tư', dateOfBirth: '1940', gender: 'male', communeCode: '26734' },
 ];

@@ -1,0 +1,134 @@
+/**
+ * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate]`: quality of the
+ * matcher on a labeled synthetic set (population.ndjson, doses.ndjson, truth.ndjson).
+ * Exits 1 when a target of issue 3 is missed.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { InMemoryRegistry, matchRecordsSync } from '../src/domain/matching/index.js';
+import type { Citizen, Corrections, DoseRecordInput, GroundTruth, MatchResult } from '../src/domain/records.js';
+import { readRecords } from '../src/lib/io/index.js';
+import { ensureFixtures } from './match-fixtures/source.js';
+
+const { values: args } = parseArgs({
+  options: {
+    people: { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '42' },
+    dir: { type: 'string' },
+    regenerate: { type: 'boolean', default: false },
+  },
+});
+const people = Number(args.people);
+const seed = Number(args.seed);
+const dir = args.dir ?? join(tmpdir(), `vaxverify-eval-${people}-${seed}`);
+
+async function* rows<T>(file: string): AsyncGenerator<T> {
+  for await (const row of readRecords(join(dir, file), { format: 'ndjson' })) if (row.record) yield row.record as T;
+}
+
+const FIELDS = ['idNumber', 'fullName', 'dateOfBirth', 'gender'] as const;
+function sameCorrections(a: Corrections | undefined, b: Corrections | undefined): boolean {
+  return FIELDS.every((f) => (a?.[f] ?? null) === (b?.[f] ?? null));
+}
+
+interface Tally {
+  records: number;
+  auto: number;
+  wrong: number;
+  review: number;
+  notFound: number;
+  correctionsRight: number;
+}
+const newTally = (): Tally => ({ records: 0, auto: 0, wrong: 0, review: 0, notFound: 0, correctionsRight: 0 });
+
+const pct = (n: number, d: number) => (d === 0 ? '    -' : `${((100 * n) / d).toFixed(2).padStart(6)}%`);
+
+async function main(): Promise<void> {
+  const source = await ensureFixtures(dir, people, seed, args.regenerate);
+  const registry = await InMemoryRegistry.fromAsync(rows<Citizen>('population.ndjson'));
+  const truth = new Map<string, GroundTruth>();
+  for await (const t of rows<GroundTruth>('truth.ndjson')) truth.set(t.recordId, t);
+
+  const total = { identifiable: 0, autoRight: 0, linked: 0, wrongLinks: 0, corrected: 0, correctedRight: 0, foreign: 0, foreignExempt: 0 };
+  const byKind = new Map<string, Tally>();
+  const confusion = new Map<string, number>();
+  let seconds = 0;
+
+  const score = (result: MatchResult) => {
+    const t = truth.get(result.recordId);
+    if (!t) return;
+    const linked = result.outcome === 'verified' || result.outcome === 'corrected';
+    const right = linked && result.personalId === t.personalId;
+    const correctionsRight = right && sameCorrections(result.corrections, t.expectedCorrections);
+    confusion.set(`${t.expectedOutcome} → ${result.outcome}`, (confusion.get(`${t.expectedOutcome} → ${result.outcome}`) ?? 0) + 1);
+    if (t.personalId) {
+      total.identifiable++;
+      if (right) total.autoRight++;
+    }
+    if (linked) {
+      total.linked++;
+      if (!right) total.wrongLinks++;
+    }
+    if (right && result.outcome === 'corrected') {
+      total.corrected++;
+      if (correctionsRight) total.correctedRight++;
+    }
+    if (t.expectedOutcome === 'exempt') {
+      total.foreign++;
+      if (result.outcome === 'exempt') total.foreignExempt++;
+    }
+    for (const kind of t.errors.length > 0 ? t.errors : ['none']) {
+      const k = byKind.get(kind) ?? newTally();
+      byKind.set(kind, k);
+      k.records++;
+      if (right) k.auto++;
+      if (linked && !right) k.wrong++;
+      if (result.outcome === 'review') k.review++;
+      if (result.outcome === 'not_found') k.notFound++;
+      if (correctionsRight) k.correctionsRight++;
+    }
+  };
+
+  let chunk: DoseRecordInput[] = [];
+  const flush = () => {
+    const started = process.hrtime.bigint();
+    const results = matchRecordsSync(chunk, registry);
+    seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    results.forEach(score);
+    chunk = [];
+  };
+  for await (const dose of rows<DoseRecordInput>('doses.ndjson')) {
+    chunk.push(dose);
+    if (chunk.length === 1000) flush();
+  }
+  flush();
+
+  const checks: [string, number, number, string, boolean][] = [
+    ['auto-resolved (of identifiable records)', total.autoRight, total.identifiable, '>= 95%', total.autoRight >= 0.95 * total.identifiable],
+    ['wrong links (of automatic decisions)', total.wrongLinks, total.linked, '<= 0.1%', total.wrongLinks <= 0.001 * total.linked],
+    ['corrections right (of corrected links)', total.correctedRight, total.corrected, '>= 99%', total.correctedRight >= 0.99 * total.corrected],
+    ['foreign passport records exempt', total.foreignExempt, total.foreign, '100%', total.foreignExempt === total.foreign],
+  ];
+  const records = [...truth.values()].length;
+  console.log(`data: ${dir} (${source}); ${registry.size} citizens, ${records} dose records`);
+  console.log(`matching: ${seconds.toFixed(2)} s, ${Math.round(records / seconds)} records/s\n`);
+  console.log(`${'metric'.padEnd(42)} ${'count'.padStart(14)} ${'value'.padStart(8)}  target   ok`);
+  for (const [label, n, d, target, ok] of checks) {
+    console.log(`${label.padEnd(42)} ${`${n}/${d}`.padStart(14)} ${pct(n, d)}  ${target.padEnd(7)}  ${ok ? 'yes' : 'NO'}`);
+  }
+  console.log(`\n${'error kind'.padEnd(22)} ${'records'.padStart(8)} ${'auto ok'.padStart(8)} ${'wrong'.padStart(6)} ${'review'.padStart(8)} ${'notfound'.padStart(8)} ${'corr ok'.padStart(8)}`);
+  for (const [kind, k] of [...byKind.entries()].sort((a, b) => b[1].records - a[1].records)) {
+    console.log(
+      `${kind.padEnd(22)} ${String(k.records).padStart(8)} ${pct(k.auto, k.records)} ${String(k.wrong).padStart(6)} ${pct(k.review, k.records)} ${pct(k.notFound, k.records)} ${pct(k.correctionsRight, k.auto)}`,
+    );
+  }
+  console.log('\nexpected → actual');
+  for (const [pair, n] of [...confusion.entries()].sort()) console.log(`  ${pair.padEnd(28)} ${n}`);
+  if (!checks.every((c) => c[4])) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
