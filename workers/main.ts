@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { parseEnv } from '../src/config/index.js';
 import { connectDb } from '../src/db/connect.js';
@@ -30,6 +31,8 @@ async function main() {
       // One shared ioredis for all workers; BullMQ duplicates it for each blocking client.
       connection,
       prefix: config.QUEUE_PREFIX,
+      // Shown on Bull Board and stored on each job as processedBy: which replica ran it.
+      name: `${hostname()}-${process.pid}`,
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.WORKER_LOCK_MS,
       // Check for stalled jobs (crashed workers) as often as a lock can expire.

@@ -16,32 +16,34 @@ export interface ChunkRange {
 }
 
 /**
- * Records of one chunk in recordId order, `batchSize` at a time (keyset pagination:
- * each page starts after the last recordId, so memory stays flat and no skip() scans).
+ * Records of one chunk in recordId order, `batchSize` at a time. One query per chunk read
+ * through a cursor (not a query per page): Mongo-wire servers without sort pushdown
+ * (FerretDB) would otherwise scan the commune again for every page.
  */
 export async function* readChunkRecords(
   models: Models,
   range: ChunkRange,
   batchSize: number,
 ): AsyncGenerator<DoseRecordInput[]> {
-  let after: string | null = null;
-  for (;;) {
-    const idCond: Record<string, unknown> = {};
-    if (range.recordIds) idCond.$in = range.recordIds;
-    if (after !== null) idCond.$gt = after;
-    else if (range.fromRecordId !== null) idCond.$gte = range.fromRecordId;
-    if (range.toRecordId !== null) idCond.$lt = range.toRecordId;
-    const filter: Record<string, unknown> = { communeCode: range.communeCode };
-    if (Object.keys(idCond).length > 0) filter.recordId = idCond;
-    const page = await models.DoseRecord.find(filter, RECORD_FIELDS)
-      .sort({ recordId: 1 })
-      .limit(batchSize)
-      .lean<DoseRecordInput[]>();
-    if (page.length === 0) return;
-    yield page;
-    if (page.length < batchSize) return;
-    after = page[page.length - 1]!.recordId;
+  const idCond: Record<string, unknown> = {};
+  if (range.recordIds) idCond.$in = range.recordIds;
+  if (range.fromRecordId !== null) idCond.$gte = range.fromRecordId;
+  if (range.toRecordId !== null) idCond.$lt = range.toRecordId;
+  const filter: Record<string, unknown> = { communeCode: range.communeCode };
+  if (Object.keys(idCond).length > 0) filter.recordId = idCond;
+  const cursor = models.DoseRecord.find(filter, RECORD_FIELDS)
+    .sort({ recordId: 1 })
+    .lean<DoseRecordInput[]>()
+    .cursor({ batchSize });
+  let batch: DoseRecordInput[] = [];
+  for await (const doc of cursor) {
+    batch.push(doc as DoseRecordInput);
+    if (batch.length === batchSize) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** Upsert one result per (round, record): running a chunk twice writes the same documents. */

@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# vaxverify: one image for the API, the workers and the CLI (the command picks the role).
+# Node 26 is the active LTS line (November 2026); the code itself runs on Node >= 20.19.
+ARG NODE_IMAGE=node:26-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY queues ./queues
+COPY workers ./workers
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY data ./data
+# The official image ships an unprivileged `node` user (uid 1000).
+USER node
+EXPOSE 3000
+# tini-like signal handling is not needed: node is PID 1 and handles SIGTERM itself
+# (ordered shutdown in src/lib/shutdown.ts).
+CMD ["node", "dist/src/http/main.js"]
