@@ -60,10 +60,12 @@ export function correctionsFor(p: PreparedRecord, best: CandidateScore): Correct
 
 function link(p: PreparedRecord, best: CandidateScore): MatchResult {
   const corrections = correctionsFor(p, best);
-  const fields = Object.keys(corrections);
-  const base = { recordId: p.record.recordId, personalId: best.citizen.personalId, score: best.score };
-  if (fields.length === 0) return { ...base, outcome: 'verified' };
-  return { ...base, outcome: 'corrected', corrections, reason: `corrected ${fields.join(', ')}` };
+  const { recordId } = p.record;
+  const { personalId } = best.citizen;
+  const fields: string[] = [];
+  for (const field in corrections) fields.push(field);
+  if (fields.length === 0) return { recordId, outcome: 'verified', personalId, score: best.score };
+  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: `corrected ${fields.join(', ')}` };
 }
 
 function fallback(p: PreparedRecord): MatchResult {

@@ -20,11 +20,14 @@ const GENDERS = new Map<string, Gender>([
 /** `Nam`/`Nữ`/`nu`/`male`/`female`/`M`/`F`; `undefined` when empty or unreadable (not a disagreement). */
 export function parseGender(raw: string | null | undefined): Gender | undefined {
   if (!raw) return undefined;
-  return GENDERS.get(foldName(raw));
+  return GENDERS.get(raw) ?? GENDERS.get(foldName(raw));
 }
 
 /** Spellings of Viet Nam after folding and removing spaces. */
 const VIETNAM = new Set(['vn', 'vnm', 'vietnam', 'vietnamese', 'viet', 'nuocchxhcnvietnam', 'chxhcnvietnam']);
+
+/** Few distinct spellings exist; the cache bound only guards against free text. */
+const nationalityCache = new Map<string, boolean | undefined>();
 
 /**
  * `true` for Viet Nam in any usual spelling (`VN`, `VNM`, `Việt Nam`, `vietnam`),
@@ -32,7 +35,10 @@ const VIETNAM = new Set(['vn', 'vnm', 'vietnam', 'vietnamese', 'viet', 'nuocchxh
  */
 export function isVietnamese(nationality: string | null | undefined): boolean | undefined {
   if (!nationality) return undefined;
+  const cached = nationalityCache.get(nationality);
+  if (cached !== undefined || nationalityCache.has(nationality)) return cached;
   const key = foldName(nationality).replaceAll(' ', '');
-  if (key === '') return undefined;
-  return VIETNAM.has(key);
+  const result = key === '' ? undefined : VIETNAM.has(key);
+  if (nationalityCache.size < 10_000) nationalityCache.set(nationality, result);
+  return result;
 }

@@ -50,7 +50,7 @@ function allDigits(s: string): boolean {
 }
 
 function provinceOk(id12: string): boolean {
-  return id12[0] === '0' && PROVINCES.has(Number(id12.slice(1, 3)));
+  return id12.charCodeAt(0) === 48 && PROVINCES.has((id12.charCodeAt(1) - 48) * 10 + id12.charCodeAt(2) - 48);
 }
 
 const MISSING: NormalizedId = { value: '', kind: 'missing', zerosRestored: false, digits: '' };

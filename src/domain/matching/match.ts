@@ -47,12 +47,21 @@ function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolea
 
 type Attempt = { result: MatchResult } | { result: null };
 
-/** Decides, or asks for a second round with ID variants when the ID found nobody fitting. */
+function isLink(result: MatchResult): boolean {
+  return result.outcome === 'verified' || result.outcome === 'corrected';
+}
+
+/**
+ * Decides, or asks for a second round with one-keystroke ID variants when the first
+ * round linked nobody and the entered number is worth varying. Variants cost ~100
+ * lookups, so records already linked (by their ID, or by name and full birth date
+ * with nobody else close) do not pay for them.
+ */
 function attempt(p: PreparedRecord, source: CandidateSource, withVariants: boolean): Attempt {
   const scored = gather(p, source, withVariants).map((c) => scoreCandidate(p, c));
-  const idFound = scored.some((s) => (s.id === 'exact' || s.id === 'old') && s.name !== 'different');
-  if (!withVariants && !idFound && variantDigits(p) !== '') return { result: null };
-  return { result: decide(p, scored) };
+  const result = decide(p, scored);
+  if (!withVariants && !isLink(result) && variantDigits(p) !== '') return { result: null };
+  return { result };
 }
 
 /** One record against a synchronous source (in-memory registry). */
