@@ -32,7 +32,9 @@ function reporter(file: string): (line: number, reason: string) => void {
   let reported = 0;
   const name = file === '-' ? 'stdin' : file;
   return (line, reason) => {
-    if (++reported <= MAX_REPORTED) process.stderr.write(`${name}:${line}: skipped: ${reason}\n`);
+    // Parser messages may quote the line itself: personal data stays out of the terminal.
+    const safe = reason.replace(/"[^"]*"/g, '"…"');
+    if (++reported <= MAX_REPORTED) process.stderr.write(`${name}:${line}: skipped: ${safe}\n`);
     else if (reported === MAX_REPORTED + 1) process.stderr.write(`${name}: further malformed lines only counted\n`);
   };
 }

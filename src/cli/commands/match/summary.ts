@@ -30,6 +30,6 @@ export function formatSummary(s: MatchSummary): string {
     `population: ${s.population} citizens loaded, ${s.populationMalformed} malformed lines skipped`,
     `${'outcome'.padEnd(10)} ${'records'.padStart(10)} ${'share'.padStart(7)}`,
     ...lines,
-    `${s.records} records in ${s.seconds.toFixed(1)} s (${rate}/s)`,
+    `${s.records} records matched, ${s.seconds.toFixed(1)} s in all (${rate} records/s including loading)`,
   ].join('\n');
 }
