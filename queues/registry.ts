@@ -6,16 +6,22 @@ import {
   type PlanRoundData,
   type VerifyChunkData,
 } from './verification.queue.js';
+import { DEADLINES_QUEUE, createDeadlinesQueue, type DeadlinesJobData } from './deadlines.queue.js';
+import { NOTIFICATIONS_QUEUE, createNotificationsQueue, type DeliverJobData } from './notifications.queue.js';
 
 /** Every queue's job data, by queue name. Add a queue here and in `queueFactories`. */
 export interface JobMap {
   [VERIFICATION_QUEUE]: PlanRoundData | VerifyChunkData | FinalizeRoundData;
+  [DEADLINES_QUEUE]: DeadlinesJobData;
+  [NOTIFICATIONS_QUEUE]: DeliverJobData;
 }
 
 export type QueueName = keyof JobMap;
 
 const queueFactories: { [K in QueueName]: (c: ConnectionOptions, prefix: string) => Queue<JobMap[K]> } = {
   [VERIFICATION_QUEUE]: createVerificationQueue,
+  [DEADLINES_QUEUE]: createDeadlinesQueue,
+  [NOTIFICATIONS_QUEUE]: createNotificationsQueue,
 };
 
 export const QUEUE_NAMES = Object.keys(queueFactories) as QueueName[];

@@ -6,6 +6,13 @@ import type { Queues, QueueName } from '../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../queues/verification.queue.js';
 import { verificationProcessor } from './verification.processor.js';
 import { createMatcher } from './matcher.js';
+import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
+import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
+import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
+import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
+import { createLogChannel, createWebhookChannel } from '../src/notify/index.js';
+import { deadlinesProcessor } from './deadlines.processor.js';
+import { notificationsProcessor } from './notifications.processor.js';
 
 /** What every processor factory may use; built once per worker process. */
 export interface WorkerDeps {
@@ -33,4 +40,24 @@ export const processors: Partial<Record<QueueName, (deps: WorkerDeps) => Process
       log: d.log.child({ queue: VERIFICATION_QUEUE }),
     });
   },
+  [DEADLINES_QUEUE]: (d) => {
+    const deps = deadlineDepsFromConfig(d.config, {
+      models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
+      notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
+    });
+    // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start.
+    ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs)
+      .catch((err: unknown) => d.log.error({ err }, 'could not register the deadline sweeper'));
+    return deadlinesProcessor(deps);
+  },
+  [NOTIFICATIONS_QUEUE]: (d) => notificationsProcessor({
+    models: d.db.models,
+    log: d.log.child({ queue: NOTIFICATIONS_QUEUE }),
+    channels: {
+      log: createLogChannel(d.log),
+      ...(d.config.WEBHOOK_SECRET
+        ? { webhook: createWebhookChannel({ secret: d.config.WEBHOOK_SECRET, timeoutMs: d.config.WEBHOOK_TIMEOUT_MS }) }
+        : {}),
+    },
+  }),
 };

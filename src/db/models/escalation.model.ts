@@ -22,6 +22,8 @@ export const escalationSchema = new Schema(
     overdueSince: { type: Date, required: true },
     /** Counts of unresolved records at the time of escalation. */
     unresolved: { type: Schema.Types.Mixed, default: {} },
+    /** Set once its notifications are recorded and queued; null = still to notify. */
+    notifiedAt: { type: Date, default: null },
     acknowledgedAt: { type: Date, default: null },
     acknowledgedBy: { type: String, default: null },
     ackNote: { type: String, default: null },

@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = ['reminder', 'escalation'] as const;
 export const notificationSchema = new Schema(
   {
     key: { type: String, required: true },
+    /** The triggering event (`rem__<roundId>__<offsetMs>__<deadlineMs>`, `esc__<roundId>__<level>`). */
+    event: { type: String, required: true },
     kind: { type: String, enum: NOTIFICATION_KINDS, required: true },
     roundId: { type: String, required: true },
     level: { type: String, default: null },
@@ -28,7 +30,7 @@ export const notificationSchema = new Schema(
   { collection: 'notifications', timestamps: true },
 );
 notificationSchema.index({ key: 1 }, { unique: true });
-notificationSchema.index({ roundId: 1, kind: 1 });
+notificationSchema.index({ roundId: 1, event: 1 });
 notificationSchema.index({ status: 1, updatedAt: 1 });
 
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;

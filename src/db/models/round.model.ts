@@ -38,6 +38,8 @@ export const roundSchema = new Schema(
     explainedRecords: { type: Number, default: 0 },
     /** Records the locality should have entered, for the optional backlog-gap rule. */
     expectedRecords: { type: Number, default: null },
+    /** Deadline extensions and shortenings, oldest first (who changed it lives in `reason`). */
+    deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String }, { _id: false })],
     transitions: [
       new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
     ],

@@ -1,0 +1,45 @@
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
+import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
+import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
+import { deadlineProblem } from '../domain/rounds/deadlines.js';
+import { isFinal } from '../domain/rounds/lifecycle.js';
+import type { RoundStatus } from '../db/models/round.model.js';
+import { nowOf, type DeadlineDeps } from './deps.js';
+import { reconcileRound } from './reconcile.js';
+
+export interface DeadlineChange {
+  /** New absolute deadline, or… */
+  deadline?: Date;
+  /** …a shift of the current one (negative shortens). */
+  shiftMs?: number;
+  /** Why, and on whose authority (kept on the round; no personal data). */
+  reason: string;
+}
+
+/**
+ * Extend or shorten a round's deadline. The write is conditional on the deadline it was computed
+ * from (two coordinators at once: one wins, the other gets 409). An overdue round given a future
+ * deadline returns to awaiting_corrections. Its timers are then re-timed by reconcileRound.
+ */
+export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, change: DeadlineChange) {
+  const { Round, Campaign } = deps.models;
+  const now = nowOf(deps);
+  const round = await Round.findById(roundId, { status: 1, deadline: 1 }).lean();
+  if (!round) throw new NotFoundError(`round ${roundId} not found`);
+  if (isFinal(round.status as RoundStatus)) throw new ConflictError(`round ${roundId} is ${round.status}; its deadline can no longer change`);
+  const to = change.deadline ?? new Date(round.deadline.getTime() + (change.shiftMs ?? 0));
+  const campaign = await Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
+  const problem = deadlineProblem(to, now, campaign?.nationalDeadline);
+  if (problem) throw new ValidationError(problem, { deadline: to, current: round.deadline });
+
+  const write = await Round.updateOne(
+    { _id: roundId, deadline: round.deadline, status: round.status },
+    { $set: { deadline: to }, $push: { deadlineChanges: { from: round.deadline, to, at: now, reason: change.reason } } },
+  );
+  if (write.matchedCount !== 1) throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
+  if (round.status === 'overdue') {
+    await applyRoundTransition(Round, roundId, 'deadline_extended', { now, cause: `deadline moved to ${to.toISOString()}`, ifAllowed: true });
+  }
+  await reconcileRound(deps, roundId);
+  return { id: roundId, previousDeadline: round.deadline, deadline: to };
+}

@@ -1,0 +1,151 @@
+import type { RoundStatus } from '../db/models/round.model.js';
+import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
+import { evaluateCompletion, type CompletionStatus, type RoundCounters } from '../domain/rounds/completion.js';
+import { dueReminder } from '../domain/rounds/deadlines.js';
+import {
+  dueEscalations, escalationChain, escalationDeadline, escalationTarget, nextEscalation, type LocalityLevelName,
+} from '../domain/rounds/escalation.js';
+import { canTransition, isFinal, isWatched } from '../domain/rounds/lifecycle.js';
+import type { EscalationLevel } from '../domain/rounds/policy.js';
+import { escalationMessage, reminderMessage, type PlaceRef } from '../notify/messages.js';
+import { nowOf, type DeadlineDeps } from './deps.js';
+import { eventKey, notifyEvent } from './notify-event.js';
+import { cancelRoundTimers, scheduleRoundTimers } from './schedule.js';
+
+/**
+ * Bring one round's deadline side up to date from MongoDB, idempotently: send the reminder that
+ * is due, label it overdue, escalate every level that is due (unique (roundId, level) index),
+ * notify escalations not yet notified, close escalations of a finished round, and re-time its
+ * delayed jobs. Every timer job and every sweep calls this; running it twice, concurrently or
+ * after a crash changes nothing the first run did.
+ */
+export interface ReconcileResult {
+  roundId: string;
+  status?: RoundStatus;
+  reminded?: number | null;
+  escalated: EscalationLevel[];
+  closed: number;
+}
+
+interface Place extends PlaceRef {
+  level: LocalityLevelName | null;
+  districtCode: string | null;
+  provinceCode: string | null;
+}
+
+export async function reconcileRound(deps: DeadlineDeps, roundId: string): Promise<ReconcileResult> {
+  const now = nowOf(deps);
+  const { Round, Locality } = deps.models;
+  const round = await Round.findById(roundId, { chunkBoundaries: 0, recordIds: 0, transitions: 0, deadlineChanges: 0 }).lean();
+  const result: ReconcileResult = { roundId, escalated: [], closed: 0 };
+  if (!round) {
+    await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
+    return result;
+  }
+  let status = (result.status = round.status as RoundStatus);
+  const completion = evaluateCompletion(round as RoundCounters, deps.policy.completion);
+  // Explanations accepted while the locality holds the round can complete it without a worker.
+  if (completion.complete && (status === 'awaiting_corrections' || status === 'overdue')) {
+    const done = await applyRoundTransition(Round, roundId, 'all_resolved', { now, cause: 'completion rule met', ifAllowed: true, set: { finishedAt: now } });
+    if (done) status = result.status = done.status;
+  }
+  if (!isWatched(status)) {
+    if (isFinal(status)) result.closed = await closeEscalations(deps, roundId, `round ${status}`, now);
+    await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
+    return result;
+  }
+
+  const loc = await Locality.findOne({ code: round.localityCode }, { code: 1, name: 1, level: 1, districtCode: 1, provinceCode: 1 }).lean();
+  const place: Place = {
+    code: round.localityCode, name: loc?.name ?? null, level: (loc?.level as LocalityLevelName | undefined) ?? null,
+    districtCode: loc?.districtCode ?? null, provinceCode: loc?.provinceCode ?? null,
+  };
+  const deadline = round.deadline;
+  result.reminded = await remindIfDue(deps, roundId, deadline, place, completion, now);
+
+  if (now >= deadline && canTransition(status, 'deadline_missed')) {
+    await applyRoundTransition(Round, roundId, 'deadline_missed', { now, cause: `deadline ${deadline.toISOString()} passed`, ifAllowed: true });
+  }
+
+  const chain = escalationChain(place.level ?? 'commune');
+  result.escalated = await escalateDue(deps, roundId, deadline, chain, place, completion, now);
+  const escalations = await notifyPendingEscalations(deps, roundId, place);
+
+  const next = nextEscalation(deadline, chain, escalations.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline })));
+  await scheduleRoundTimers(deps.deadlinesQueue, { _id: roundId, deadline }, deps.policy, { next, now });
+  return result;
+}
+
+async function remindIfDue(
+  deps: DeadlineDeps, roundId: string, deadline: Date, place: Place, completion: CompletionStatus, now: Date,
+): Promise<number | null> {
+  const offsets = deps.policy.reminderOffsetsMs;
+  const events = new Map(offsets.map((o) => [eventKey.reminder(roundId, o, deadline), o]));
+  const seen = await deps.models.Notification.find({ roundId, event: { $in: [...events.keys()] } }, { event: 1 }).lean();
+  const due = dueReminder(deadline, offsets, new Set(seen.map((n) => events.get(n.event)!)), now);
+  if (!due) return null;
+  await notifyEvent(deps, {
+    event: eventKey.reminder(roundId, due.offsetMs, deadline),
+    kind: 'reminder',
+    roundId,
+    level: null,
+    to: { localityCode: place.code, level: (place.level ?? 'commune') as EscalationLevel },
+    payload: reminderMessage({ roundId, place, unresolved: completion.unresolved, deadline, offsetMs: due.offsetMs }),
+  });
+  return due.offsetMs;
+}
+
+async function escalateDue(
+  deps: DeadlineDeps, roundId: string, deadline: Date, chain: EscalationLevel[], place: Place,
+  completion: CompletionStatus, now: Date,
+): Promise<EscalationLevel[]> {
+  const { Escalation } = deps.models;
+  const existing = await Escalation.find({ roundId }, { level: 1, deadline: 1 }).lean();
+  const done = existing.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline }));
+  const created: EscalationLevel[] = [];
+  for (const due of dueEscalations(deadline, chain, done, now, deps.policy)) {
+    try {
+      await Escalation.create({
+        roundId, level: due.level, localityCode: place.code, targetCode: escalationTarget(due.level, place),
+        provinceCode: place.provinceCode, districtCode: place.districtCode,
+        escalatedAt: now, deadline: escalationDeadline(due.level, now, deps.policy), overdueSince: deadline,
+        unresolved: completion.unresolved,
+      });
+      created.push(due.level);
+      deps.log.info({ roundId, level: due.level }, 'escalated');
+    } catch (err) {
+      // Another replica escalated this level first: once and only once, by the unique index.
+      if ((err as { code?: number }).code !== 11000) throw err;
+      break;
+    }
+  }
+  return created;
+}
+
+/** Queue the notifications of every open escalation not yet notified (also after a crash). */
+async function notifyPendingEscalations(deps: DeadlineDeps, roundId: string, place: Place) {
+  const { Escalation } = deps.models;
+  const all = await Escalation.find({ roundId }).sort({ escalatedAt: 1 }).lean();
+  for (const e of all) {
+    if (e.notifiedAt || e.closedAt) continue;
+    const level = e.level as EscalationLevel;
+    await notifyEvent(deps, {
+      event: eventKey.escalation(roundId, level),
+      kind: 'escalation',
+      roundId,
+      level,
+      to: { localityCode: e.targetCode ?? null, level },
+      payload: escalationMessage({
+        roundId, place, level, targetCode: e.targetCode ?? null, unresolved: e.unresolved as never,
+        overdueSince: e.overdueSince, escalatedAt: e.escalatedAt, deadline: e.deadline, escalationId: String(e._id),
+      }),
+    });
+    await Escalation.updateOne({ _id: e._id, notifiedAt: null }, { $set: { notifiedAt: nowOf(deps) } });
+  }
+  return all;
+}
+
+export async function closeEscalations(deps: DeadlineDeps, roundId: string, reason: string, now: Date): Promise<number> {
+  const r = await deps.models.Escalation.updateMany({ roundId, closedAt: null }, { $set: { closedAt: now, closeReason: reason } });
+  return r.modifiedCount;
+}

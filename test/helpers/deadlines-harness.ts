@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue, Worker } from 'bullmq';
+import { pino } from 'pino';
+import type { Models } from '../../src/db/models/index.js';
+import type { DeadlineDeps } from '../../src/deadlines/deps.js';
+import { DEFAULT_POLICY, type DeadlinePolicy, type EscalationLevel } from '../../src/domain/rounds/policy.js';
+import { createLogChannel, createWebhookChannel, verifyWebhookSignature, DELIVERY_HEADER, SIGNATURE_HEADER } from '../../src/notify/index.js';
+import { DEADLINES_QUEUE, createDeadlinesQueue } from '../../queues/deadlines.queue.js';
+import { NOTIFICATIONS_QUEUE, createNotificationsQueue } from '../../queues/notifications.queue.js';
+import { deadlinesProcessor } from '../../workers/deadlines.processor.js';
+import { notificationsProcessor } from '../../workers/notifications.processor.js';
+import type { TestContext } from './context.js';
+
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const silentLog = pino({ level: 'silent' });
+
+/** Millisecond policy for tests: deadlines run their whole course in about a second. */
+export function msPolicy(over: Partial<DeadlinePolicy> = {}): DeadlinePolicy {
+  return {
+    ...DEFAULT_POLICY,
+    reminderOffsetsMs: [600, 300],
+    levelDeadlineMs: { commune: 300, district: 300, province: 300, ministry: 300 },
+    sweepEveryMs: 200,
+    ...over,
+  };
+}
+
+export interface Delivery {
+  path: string;
+  key: string;
+  body: Record<string, unknown>;
+  signed: boolean;
+  at: number;
+}
+
+/** An HTTP server on 127.0.0.1:0 that records webhook deliveries (and can fail on demand). */
+export async function startReceiver(): Promise<{ url: string; deliveries: Delivery[]; failNext: (n: number) => void; close(): Promise<void> }> {
+  const deliveries: Delivery[] = [];
+  let failures = 0;
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      if (failures > 0) { failures--; res.writeHead(503).end(); return; }
+      deliveries.push({
+        path: req.url ?? '',
+        key: String(req.headers[DELIVERY_HEADER]),
+        body: JSON.parse(raw) as Record<string, unknown>,
+        signed: verifyWebhookSignature(WEBHOOK_SECRET, req.headers[SIGNATURE_HEADER] as string, raw),
+        at: Date.now(),
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deliveries,
+    failNext: (n) => { failures = n; },
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** Province 01 › district 001 › commune 00001, with one webhook contact per level. */
+export async function seedPlaceAndContacts(models: Models, receiverUrl: string): Promise<void> {
+  const units = [
+    { code: '01', name: 'Thành phố Hà Nội', level: 'province', parentCode: null, provinceCode: '01', districtCode: null },
+    { code: '001', name: 'Quận Ba Đình', level: 'district', parentCode: '01', provinceCode: '01', districtCode: '001' },
+    { code: '00001', name: 'Phường Phúc Xá', level: 'commune', parentCode: '001', provinceCode: '01', districtCode: '001' },
+  ];
+  await models.Locality.bulkWrite(units.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: u }, upsert: true } })));
+  const contacts: [string, EscalationLevel][] = [['00001', 'commune'], ['001', 'district'], ['01', 'province'], ['VN', 'ministry']];
+  await models.Contact.bulkWrite(contacts.map(([localityCode, level]) => ({
+    updateOne: {
+      filter: { localityCode, level, role: 'chairperson' },
+      update: { $set: { localityCode, level, role: 'chairperson', name: `Chair ${level}`, webhookUrl: `${receiverUrl}/hook/${level}` } },
+      upsert: true,
+    },
+  })));
+}
+
+/** A round of commune 00001 waiting on the locality: 100 records, 12 unresolved. */
+export async function createRound(models: Models, id: string, deadline: Date) {
+  await models.Round.create({
+    _id: id, localityCode: '00001', kind: 'verification', seq: Number(id.split('-').pop()), status: 'awaiting_corrections', deadline,
+    totalRecords: 100, processedRecords: 100, counters: { verified: 88, review: 7, not_found: 5 },
+    transitions: [{ from: null, to: 'awaiting_corrections', at: new Date(), cause: 'test' }],
+  });
+}
+
+/** In-process deadline + notification workers on the test's prefix (same code as workers/main.ts). */
+export async function startDeadlineWorkers(ctx: TestContext, policy: DeadlinePolicy) {
+  const connection = ctx.redis;
+  const deadlinesQueue = createDeadlinesQueue(connection, ctx.prefix);
+  const notificationsQueue = createNotificationsQueue(connection, ctx.prefix);
+  const deps: DeadlineDeps = {
+    models: ctx.db.models, deadlinesQueue, notificationsQueue, policy, log: silentLog,
+    webhookEnabled: true, notify: { attempts: 5, backoffMs: 50 },
+  };
+  const channels = { log: createLogChannel(silentLog), webhook: createWebhookChannel({ secret: WEBHOOK_SECRET, timeoutMs: 2000 }) };
+  const workers = [
+    new Worker(DEADLINES_QUEUE, deadlinesProcessor(deps), { connection, prefix: ctx.prefix, concurrency: 4 }),
+    new Worker(NOTIFICATIONS_QUEUE, notificationsProcessor({ models: ctx.db.models, channels, log: silentLog }), { connection, prefix: ctx.prefix, concurrency: 4 }),
+  ];
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    deps,
+    deadlinesQueue: deadlinesQueue as Queue,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await deadlinesQueue.close();
+      await notificationsQueue.close();
+    },
+  };
+}

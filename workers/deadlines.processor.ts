@@ -1,0 +1,42 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { z } from 'zod';
+import type { DeadlineDeps } from '../src/deadlines/deps.js';
+import { reconcileRound } from '../src/deadlines/reconcile.js';
+import { sweepDeadlines } from '../src/deadlines/sweep.js';
+import { DeadlineJob, deadlineJobSchema, remindJobSchema } from '../queues/deadlines.queue.js';
+
+function parse<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
+  const r = schema.safeParse(job.data);
+  if (!r.success) throw new UnrecoverableError(`bad ${job.name} job data: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/**
+ * `deadlines` queue: a timer (reminder or escalation check) or a sweep. A timer only triggers
+ * reconcileRound, which decides from MongoDB what is due, so a stale or duplicate timer is harmless.
+ */
+export function deadlinesProcessor(deps: DeadlineDeps) {
+  return async (job: Job, token?: string) => {
+    const log = deps.log.child({ queue: job.queueName, jobId: job.id, attempt: job.attemptsMade + 1 });
+    switch (job.name) {
+      case DeadlineJob.sweep: {
+        const r = await sweepDeadlines({ ...deps, log });
+        if (r.escalated || r.closed || r.errors) log.info(r, 'sweep');
+        return r;
+      }
+      case DeadlineJob.remind:
+      case DeadlineJob.deadline: {
+        const data = job.name === DeadlineJob.remind ? parse(remindJobSchema, job) : parse(deadlineJobSchema, job);
+        const dueAt = 'dueAt' in data ? Date.parse(data.dueAt) : Date.parse(data.deadline) - data.offsetMs;
+        // Promoted a little early (clock skew between hosts): wait in Redis, not in memory.
+        if (dueAt > Date.now() + 5 && token) {
+          await job.moveToDelayed(dueAt, token);
+          throw new DelayedError();
+        }
+        return reconcileRound({ ...deps, log }, data.roundId);
+      }
+      default:
+        throw new UnrecoverableError(`unknown deadlines job "${job.name}"`);
+    }
+  };
+}
