@@ -9,6 +9,7 @@ import { createMatcher } from './matcher.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
+import { deadlineHooks } from '../src/deadlines/hooks.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
 import { createLogChannel, createWebhookChannel } from '../src/notify/index.js';
 import { deadlinesProcessor } from './deadlines.processor.js';
@@ -38,6 +39,10 @@ export const processors: Partial<Record<QueueName, (deps: WorkerDeps) => Process
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log: d.log.child({ queue: VERIFICATION_QUEUE }),
+      onRoundFinished: deadlineHooks(deadlineDepsFromConfig(d.config, {
+        models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
+        notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
+      })).onRoundFinished,
     });
   },
   [DEADLINES_QUEUE]: (d) => {

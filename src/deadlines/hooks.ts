@@ -1,19 +1,47 @@
-import type { DeadlineDeps } from './deps.js';
+import { escalationChain, type LocalityLevelName } from '../domain/rounds/escalation.js';
+import { nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
+import { planRoundTimers } from './schedule.js';
 
 /**
  * Hooks for the round producers and the verification worker:
- *   onRoundsCreated(ids)        → after POST /api/rounds created rounds: schedules their timers.
+ *   onRoundsCreated(ids)        → after POST /api/rounds created rounds: adds their timers in
+ *                                 bulk (one Redis round trip per 1000 rounds).
  *   onRoundFinished(id, status) → after a status change (completed closes escalations and
  *                                 cancels timers; awaiting_corrections past the deadline → overdue).
  * Both are idempotent; if a hook call is lost (crash), the sweeper does the same work later.
  */
+// Rounds per addBulk: ~3 timers each keeps one call around 3k jobs.
+const BULK = 1000;
+
+export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Promise<void> {
+  const now = nowOf(deps);
+  const { Round, Locality } = deps.models;
+  const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
+  for (let i = 0; i < ids.length; i += BULK) {
+    const rounds = await Round.find({ _id: { $in: ids.slice(i, i + BULK) } }, { deadline: 1, localityCode: 1 }).lean();
+    const levels = new Map((await Locality.find({ code: { $in: rounds.map((r) => r.localityCode) } }, { code: 1, level: 1 }).lean())
+      .map((l) => [l.code, l.level as LocalityLevelName]));
+    const timers = [];
+    for (const r of rounds) {
+      // Something is due already (a very short deadline): take the full path for this round.
+      if (r.deadline.getTime() - earliestReminder <= now.getTime()) {
+        await reconcileRound(deps, r._id);
+        continue;
+      }
+      const first = escalationChain(levels.get(r.localityCode) ?? 'commune')[0]!;
+      timers.push(...planRoundTimers({ _id: r._id, deadline: r.deadline }, deps.policy, { level: first, dueAt: r.deadline }, now));
+    }
+    // New rounds have no timers yet; the deterministic job IDs make a repeated call a no-op.
+    await deps.deadlinesQueue.addBulk(timers.map((t) => ({
+      name: t.name, data: t.data, opts: { jobId: t.jobId, delay: Math.max(0, t.at.getTime() - Date.now()) },
+    })));
+  }
+}
+
 export function deadlineHooks(deps: DeadlineDeps) {
-  const reconcileAll = async (ids: string[]) => {
-    for (const id of ids) await reconcileRound(deps, id);
-  };
   return {
-    onRoundsCreated: reconcileAll,
+    onRoundsCreated: (ids: string[]) => scheduleNewRounds(deps, ids),
     onRoundFinished: async (roundId: string, _status?: string) => { await reconcileRound(deps, roundId); },
   };
 }

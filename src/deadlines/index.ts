@@ -5,3 +5,7 @@ export * from './reconcile.js';
 export * from './sweep.js';
 export * from './notify-event.js';
 export * from './deadline-change.service.js';
+export * from './contacts.service.js';
+export * from './escalations.service.js';
+export * from './overview.service.js';
+export * from './campaign.service.js';

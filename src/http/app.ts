@@ -11,6 +11,10 @@ import { errorHandler, notFound } from './errors.js';
 import { metricsRouter } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from './routers/rounds.router.js';
+import { deadlinesRouter } from './routers/deadlines.router.js';
+import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
+import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
+import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
 
 export interface AppDeps {
   config: Config;
@@ -35,11 +39,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(BULL_BOARD_PATH, bullBoardRouter(queueList, { readOnly: deps.config.BULL_BOARD_READ_ONLY }));
 
   app.use('/api', express.json({ limit: '2mb' }));
+  const deadlines = deadlineDepsFromConfig(deps.config, {
+    models, deadlinesQueue: deps.queues[DEADLINES_QUEUE] as Queue, notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE] as Queue,
+    log: deps.log.child({ component: 'deadlines' }),
+  });
   app.use('/api/rounds', roundsRouter({
     models,
     verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue,
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    onRoundsCreated: deadlineHooks(deadlines).onRoundsCreated,
   }));
+  app.use('/api', deadlinesRouter(deadlines));
   for (const [path, router] of Object.entries(deps.extraRouters ?? {})) app.use(path, router);
 
   app.use(notFound);

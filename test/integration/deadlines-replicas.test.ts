@@ -52,44 +52,67 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-describe('two worker processes, one killed and restarted mid-chain', () => {
-  it('escalates every level of every round exactly once', async () => {
-    procs.push(await spawnWorker(env()), await spawnWorker(env()));
-    const deadlinesQueue = createDeadlinesQueue(ctx.redis, ctx.prefix);
-    const notificationsQueue = createNotificationsQueue(ctx.redis, ctx.prefix);
+/** Run ROUNDS chains on two worker processes, SIGKILL one when `killWhen` holds, start a third. */
+async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<boolean>) {
+  const deadlinesQueue = createDeadlinesQueue(ctx.redis, ctx.prefix);
+  const notificationsQueue = createNotificationsQueue(ctx.redis, ctx.prefix);
+  try {
     const policy = msPolicy({ levelDeadlineMs: { commune: LEVEL_MS, district: LEVEL_MS, province: LEVEL_MS, ministry: LEVEL_MS } });
     const hooks = deadlineHooks({
       models: ctx.db.models, deadlinesQueue, notificationsQueue, policy, log: silentLog,
       webhookEnabled: true, notify: { attempts: 10, backoffMs: 100 },
     });
-    const ids = Array.from({ length: ROUNDS }, (_, i) => `verification-00001-${100 + i}`);
+    const ids = Array.from({ length: ROUNDS }, (_, i) => `verification-00001-${firstSeq + i}`);
     for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 1000));
     await hooks.onRoundsCreated(ids);
 
-    await waitFor(() => ctx.db.models.Escalation.countDocuments({ level: 'commune' }).then((n) => n === ROUNDS), 20_000, 'commune escalations');
-    const killed = procs[0]!;
-    await killed.kill('SIGKILL');
+    await waitFor(() => killWhen(ids), 20_000, 'the moment to kill');
+    const victim = procs.find((p) => p.child.exitCode === null && p.child.signalCode === null)!;
+    await victim.kill('SIGKILL');
     procs.push(await spawnWorker(env()));
 
+    const { Escalation, Notification } = ctx.db.models;
     const expected = ROUNDS * 4;
-    await waitFor(() => ctx.db.models.Escalation.countDocuments().then((n) => n === expected), 40_000, `${expected} escalations`);
-    await waitFor(() => receiver.deliveries.filter((d) => d.body.type === 'escalation').length >= expected, 20_000, 'escalation deliveries');
-    // Let any duplicate that a retry could still produce arrive before counting.
-    await waitFor(() => ctx.db.models.Notification.countDocuments({ status: 'pending' }).then((n) => n === 0), 10_000, 'no pending notification');
+    await waitFor(() => Escalation.countDocuments({ roundId: { $in: ids } }).then((n) => n === expected), 40_000, `${expected} escalations`);
+    await waitFor(() => Notification.countDocuments({ roundId: { $in: ids }, kind: 'escalation', status: 'sent' }).then((n) => n === expected), 20_000, 'escalation notifications sent');
 
     const lateness: number[] = [];
+    const deliveries = receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.type === 'escalation');
     for (const id of ids) {
-      const esc = await ctx.db.models.Escalation.find({ roundId: id }).sort({ escalatedAt: 1 }).lean();
+      const esc = await Escalation.find({ roundId: id }).sort({ escalatedAt: 1 }).lean();
       expect(esc.map((e) => e.level)).toEqual(['commune', 'district', 'province', 'ministry']);
-      const delivered = receiver.deliveries.filter((d) => d.body.roundId === id && d.body.type === 'escalation');
-      // Once each; across a crash a retried delivery may arrive after the next level's.
-      expect(delivered.map((d) => d.body.level).sort()).toEqual(['commune', 'district', 'ministry', 'province']);
-      lateness.push(...delivered.map((d) => d.at - Date.parse(String(d.body.escalatedAt))));
+      const mine = deliveries.filter((d) => d.body.roundId === id);
+      // One delivery key per escalation; across a crash a retried delivery may arrive after the next level's.
+      const keysByLevel = new Map<string, Set<string>>();
+      for (const d of mine) keysByLevel.set(String(d.body.level), (keysByLevel.get(String(d.body.level)) ?? new Set()).add(d.key));
+      expect([...keysByLevel.keys()].sort()).toEqual(['commune', 'district', 'ministry', 'province']);
+      expect([...keysByLevel.values()].map((k) => k.size)).toEqual([1, 1, 1, 1]);
+      lateness.push(...mine.map((d) => d.at - Date.parse(String(d.body.escalatedAt))));
     }
-    process.stdout.write(`escalation → webhook delay ms: max ${Math.max(...lateness)}, median ${lateness.sort((a, b) => a - b)[lateness.length >> 1]}\n`);
-    expect(receiver.deliveries.every((d) => d.signed)).toBe(true);
-    expect(new Set(receiver.deliveries.map((d) => d.key)).size).toBe(receiver.deliveries.length);
+    expect(deliveries.every((d) => d.signed)).toBe(true);
+    const redelivered = deliveries.length - new Set(deliveries.map((d) => d.key)).size;
+    process.stdout.write(`escalation → webhook ms: max ${Math.max(...lateness)}, median ${lateness.sort((a, b) => a - b)[lateness.length >> 1]}; redelivered ${redelivered}\n`);
+    return { redelivered };
+  } finally {
     await deadlinesQueue.close();
     await notificationsQueue.close();
+  }
+}
+
+describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
+  it('killed between levels: every escalation exactly once in MongoDB and at the receiver', async () => {
+    procs.push(await spawnWorker(env()), await spawnWorker(env()));
+    // Kill once the commune level is escalated and delivered, before the district is due.
+    const { redelivered } = await runChain(100, async (ids) =>
+      receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.level === 'commune').length === ROUNDS);
+    expect(redelivered).toBe(0);
+  }, 120_000);
+
+  it('killed during a burst of deliveries: once in MongoDB, one delivery key per escalation at the receiver', async () => {
+    // Kill as soon as the commune escalations exist, while their webhooks are in flight. A delivery
+    // cut off after the receiver answered but before it was recorded is sent again with the same
+    // X-Vaxverify-Delivery key (at-least-once transport; receivers drop the repeat by key).
+    await runChain(200, async (ids) =>
+      ctx.db.models.Escalation.countDocuments({ roundId: { $in: ids }, level: 'commune' }).then((n) => n === ROUNDS));
   }, 120_000);
 });

@@ -1,0 +1,87 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ESCALATION_LEVELS } from '../../domain/rounds/policy.js';
+import type { DeadlineDeps } from '../../deadlines/deps.js';
+import { changeRoundDeadline } from '../../deadlines/deadline-change.service.js';
+import { acknowledgeEscalation, listEscalations } from '../../deadlines/escalations.service.js';
+import { contactInputSchema, listContacts, upsertContacts } from '../../deadlines/contacts.service.js';
+import { campaignOverview } from '../../deadlines/overview.service.js';
+import { campaignInputSchema, getCampaign, putCampaign } from '../../deadlines/campaign.service.js';
+import { validate } from '../validate.js';
+
+/**
+ * Deadlines API, mounted at `/api`:
+ *   PATCH /rounds/:id/deadline      { deadline | extendByHours, reason } → re-times the timers
+ *   GET   /escalations?roundId=&level=&open=&province=&limit=
+ *   POST  /escalations/:id/ack      { by, note? }
+ *   GET   /campaign/overview        per province and district: on time, at risk, overdue
+ *   GET   /campaign, PUT /campaign  national deadline, campaign and province round durations
+ *   GET   /contacts?localityCode=&level=, PUT /contacts { contacts: [...] }
+ */
+const deadlineBody = z.object({
+  deadline: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  /** Negative shortens. At most 30 days either way. */
+  extendByHours: z.number().min(-720).max(720).refine((h) => h !== 0, 'must not be 0').optional(),
+  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
+}).strict().refine((b) => (b.deadline === undefined) !== (b.extendByHours === undefined), {
+  message: 'give either deadline or extendByHours',
+  path: ['deadline'],
+});
+
+const escalationQuery = z.object({
+  roundId: z.string().max(80).optional(),
+  level: z.enum(ESCALATION_LEVELS).optional(),
+  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  province: z.string().regex(/^\d{2}$/, 'a 2-digit province code').optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+const ackBody = z.object({
+  /** Role or office that acknowledges (e.g. `district-001-chairperson`); no personal data. */
+  by: z.string().trim().min(1).max(120),
+  note: z.string().trim().max(1000).optional(),
+}).strict();
+
+const contactQuery = z.object({
+  localityCode: z.string().max(5).optional(),
+  level: z.enum(ESCALATION_LEVELS).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+const contactsBody = z.object({ contacts: z.array(contactInputSchema).min(1).max(10_000) }).strict();
+
+export function deadlinesRouter(deps: DeadlineDeps): Router {
+  const r = Router();
+  const { models } = deps;
+
+  r.patch('/rounds/:id/deadline', async (req, res) => {
+    const body = validate(deadlineBody, req.body, 'body');
+    const change = body.deadline
+      ? { deadline: body.deadline, reason: body.reason }
+      : { shiftMs: Math.round(body.extendByHours! * 3_600_000), reason: body.reason };
+    res.json(await changeRoundDeadline(deps, req.params.id, change));
+  });
+
+  r.get('/escalations', async (req, res) => {
+    const q = validate(escalationQuery, req.query, 'query');
+    res.json({ items: await listEscalations(models, { ...q, provinceCode: q.province }) });
+  });
+  r.post('/escalations/:id/ack', async (req, res) => {
+    res.json(await acknowledgeEscalation(models, req.params.id, validate(ackBody, req.body, 'body')));
+  });
+
+  r.get('/campaign/overview', async (_req, res) => {
+    res.json(await campaignOverview(models, deps.policy, deps.now?.() ?? new Date()));
+  });
+  r.get('/campaign', async (_req, res) => { res.json(await getCampaign(models)); });
+  r.put('/campaign', async (req, res) => {
+    res.json(await putCampaign(models, validate(campaignInputSchema, req.body, 'body')));
+  });
+
+  r.get('/contacts', async (req, res) => {
+    res.json({ items: await listContacts(models, validate(contactQuery, req.query, 'query')) });
+  });
+  r.put('/contacts', async (req, res) => {
+    res.json(await upsertContacts(models, validate(contactsBody, req.body, 'body').contacts));
+  });
+  return r;
+}

@@ -1,0 +1,108 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { createRound, msPolicy, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
+import { deadlinesRouter } from '../../src/http/routers/deadlines.router.js';
+import { errorHandler } from '../../src/http/errors.js';
+import { deadlineHooks, reconcileRound, type DeadlineDeps } from '../../src/deadlines/index.js';
+import { createDeadlinesQueue, deadlineJobId } from '../../queues/deadlines.queue.js';
+import { createNotificationsQueue } from '../../queues/notifications.queue.js';
+
+let ctx: TestContext;
+let server: Server;
+let base: string;
+let deps: DeadlineDeps;
+const H = 3_600_000;
+
+beforeAll(async () => {
+  ctx = await createTestContext('deadlines-http');
+  await seedPlaceAndContacts(ctx.db.models, 'http://127.0.0.1:9');
+  deps = {
+    models: ctx.db.models, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
+    policy: msPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
+  };
+  const app = express().use(express.json()).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+});
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await deps?.deadlinesQueue.close();
+  await deps?.notificationsQueue.close();
+  await ctx?.close();
+});
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+
+describe('deadlines HTTP API', () => {
+  it('PATCH /rounds/:id/deadline validates the body and names the problem', async () => {
+    await createRound(ctx.db.models, 'verification-00001-1', new Date(Date.now() + 48 * H));
+    expect((await call('PATCH', '/rounds/verification-00001-1/deadline', { reason: 'x' })).body.error.message)
+      .toMatch(/body.reason: say why.*body.deadline: give either deadline or extendByHours/);
+    const past = await call('PATCH', '/rounds/verification-00001-1/deadline', { deadline: '2020-01-01T00:00:00Z', reason: 'typo' });
+    expect(past).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    expect(past.body.error.message).toMatch(/not in the future/);
+    expect((await call('PATCH', '/rounds/verification-99999-1/deadline', { extendByHours: 2, reason: 'flood' })).status).toBe(404);
+  });
+
+  it('PATCH extends the deadline and re-times the round timers', async () => {
+    const id = 'verification-00001-1';
+    await deadlineHooks(deps).onRoundsCreated([id]);
+    const before = (await ctx.db.models.Round.findById(id).lean())!.deadline;
+    const res = await call('PATCH', `/rounds/${id}/deadline`, { extendByHours: 24, reason: 'province request 12/2026' });
+    expect(res.status).toBe(200);
+    const after = new Date(before.getTime() + 24 * H);
+    expect(res.body.deadline).toBe(after.toISOString());
+    expect((await deps.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune')))!.data.dueAt).toBe(after.toISOString());
+    expect((await deps.deadlinesQueue.getJob(deadlineJobId.remind(id, 24 * H)))!.data.deadline).toBe(after.toISOString());
+  });
+
+  it('lists, filters and acknowledges escalations', async () => {
+    const id = 'verification-00001-2';
+    await createRound(ctx.db.models, id, new Date(Date.now() - 1000));
+    await reconcileRound(deps, id);
+    const list = await call('GET', `/escalations?roundId=${id}&open=true`);
+    expect(list.body.items.map((e: { level: string }) => e.level)).toEqual(['commune']);
+    expect((await call('GET', '/escalations?level=mayor')).status).toBe(400);
+    const escId = list.body.items[0]._id;
+    const ack = await call('POST', `/escalations/${escId}/ack`, { by: 'commune-00001-chairperson', note: 'team sent' });
+    expect(ack.body).toMatchObject({ acknowledgedBy: 'commune-00001-chairperson', ackNote: 'team sent' });
+    const again = await call('POST', `/escalations/${escId}/ack`, { by: 'someone-else' });
+    expect(again.body.acknowledgedBy).toBe('commune-00001-chairperson');
+    expect((await call('POST', '/escalations/nope/ack', { by: 'x' })).status).toBe(404);
+  });
+
+  it('gives the campaign overview per province and district with the national deadline', async () => {
+    await call('PUT', '/campaign', { nationalDeadline: new Date(Date.now() + 10 * 24 * H - 1000).toISOString() });
+    await createRound(ctx.db.models, 'verification-00001-3', new Date(Date.now() + 2 * H)); // 88 % done: on time
+    const r = await call('PUT', '/contacts', { contacts: [] });
+    expect(r.status).toBe(400);
+    await ctx.db.models.Round.create({
+      _id: 'verification-00001-4', localityCode: '00001', kind: 'verification', seq: 4, status: 'awaiting_corrections',
+      deadline: new Date(Date.now() + 2 * H), totalRecords: 10, processedRecords: 10, counters: { verified: 2, review: 8 },
+    });
+    const o = (await call('GET', '/campaign/overview')).body;
+    expect(o.national.daysLeft).toBe(10);
+    expect(o.totals).toEqual({ on_time: 2, at_risk: 1, overdue: 1, completed: 0 });
+    expect(o.provinces).toEqual([{
+      code: '01', name: 'Thành phố Hà Nội', on_time: 2, at_risk: 1, overdue: 1, completed: 0,
+      districts: [{ code: '001', name: 'Quận Ba Đình', on_time: 2, at_risk: 1, overdue: 1, completed: 0 }],
+    }]);
+  });
+
+  it('PUT /contacts upserts on (localityCode, level, role) and rejects mismatched codes', async () => {
+    const c = { localityCode: '001', level: 'district', role: 'focal-point', name: 'Focal point', webhookUrl: 'https://example.org/hook', email: null };
+    expect((await call('PUT', '/contacts', { contacts: [c] })).body).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    expect((await call('PUT', '/contacts', { contacts: [{ ...c, name: 'Renamed' }] })).body).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+    const bad = await call('PUT', '/contacts', { contacts: [{ ...c, level: 'province' }, { ...c, webhookUrl: 'ftp://x' }] });
+    expect(bad.body.error.message).toMatch(/contacts.0.localityCode: 001 is not a province code; body.contacts.1.webhookUrl: an http\(s\) URL/);
+    const list = await call('GET', '/contacts?localityCode=001');
+    expect(list.body.items.map((x: { role: string }) => x.role)).toEqual(['chairperson', 'focal-point']);
+  });
+});
