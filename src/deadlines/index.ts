@@ -9,3 +9,4 @@ export * from './contacts.service.js';
 export * from './escalations.service.js';
 export * from './overview.service.js';
 export * from './campaign.service.js';
+export * from './contacts-csv.js';
