@@ -1,5 +1,6 @@
 export { MATCHER_VERSION, matchRecords, matchRecordSync, matchRecordsSync, type MatchOptions } from './match.js';
-export { CitizenIndex, InMemoryRegistry, toRegistryCitizen } from './citizen-index.js';
+export { CitizenIndex, toRegistryCitizen } from './citizen-index.js';
+export { InMemoryRegistry } from './in-memory-registry.js';
 export type { BlockingKeys, CandidateSource, NameYearKey, RegistryCitizen, RegistryLookup } from './registry.port.js';
 export { citizenKeys, type CitizenKeys } from './keys.js';
 export { foldName, nameForms, normalizeName, type NameForms } from './names.js';

@@ -4,7 +4,8 @@
  * asks a `RegistryLookup` at most twice per chunk (see registry.port.ts).
  */
 import type { DoseRecordInput, MatchResult } from '../records.js';
-import { CitizenIndex, InMemoryRegistry } from './citizen-index.js';
+import { CitizenIndex } from './citizen-index.js';
+import { InMemoryRegistry } from './in-memory-registry.js';
 import { decide } from './decide.js';
 import { idVariants } from './ids.js';
 import { prepareRecord, type PreparedRecord } from './prepare.js';
@@ -27,8 +28,11 @@ function variantDigits(p: PreparedRecord): string {
   return n === 9 || n === 12 || n === 13 ? p.id.digits : '';
 }
 
+/** Sources may rebuild citizen objects on each lookup: compare by personalId. */
 function pushUnique(out: RegistryCitizen[], c: RegistryCitizen | undefined): void {
-  if (c && !out.includes(c)) out.push(c);
+  if (!c) return;
+  for (const seen of out) if (seen.personalId === c.personalId) return;
+  out.push(c);
 }
 
 function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolean): RegistryCitizen[] {

@@ -21,8 +21,11 @@ interface WordForms {
   folded: string;
 }
 
-/** Bounded caches: cleared when full, which keeps memory flat on endless streams. */
-const MAX_CACHE = 200_000;
+/**
+ * Bounded caches, cleared when full, which keeps memory flat on endless streams: a few
+ * thousand syllables cover the country; 50,000 whole names catch the repeats of a chunk.
+ */
+const MAX_CACHE = 50_000;
 const wordCache = new Map<string, WordForms>();
 const nameCache = new Map<string, NameForms>();
 

@@ -49,7 +49,3 @@ export interface CandidateSource {
   byOldId(id: string): RegistryCitizen | undefined;
   byNameYear(nameKey: string, birthYear: number): readonly RegistryCitizen[];
 }
-
-export function nameYearKey(nameKey: string, birthYear: number): string {
-  return `${nameKey}|${birthYear}`;
-}

@@ -1,0 +1,167 @@
+/**
+ * The whole population in memory, for the CLI, tests and benchmarks: about 60 bytes per
+ * citizen plus the distinct names, dates and communes, so a million citizens take some
+ * 150 MB. Citizens are stored column-wise (ID numbers as two 6-digit halves, strings as
+ * numbers into tables) and rebuilt as objects only when the matcher looks them up.
+ */
+import type { Citizen } from '../records.js';
+import { RowChains, StringTable, U32Column, mix } from './columns.js';
+import { citizenKeys } from './keys.js';
+import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
+
+/** No old ID card (9-digit numbers are below 10^9). */
+const NO_OLD_ID = 0xffffffff;
+const FEMALE_BIT = 0x8000;
+
+/** `[high, low]` 6-digit halves of a 12-digit number, or null. */
+function halves(id: string): [number, number] | null {
+  if (id.length !== 12) return null;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 12; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    if (i < 6) hi = hi * 10 + d;
+    else lo = lo * 10 + d;
+  }
+  return [hi, lo];
+}
+
+function nineDigits(id: string): number {
+  if (id.length !== 9) return -1;
+  let n = 0;
+  for (let i = 0; i < 9; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const pad6 = (n: number) => String(n).padStart(6, '0');
+
+export class InMemoryRegistry implements CandidateSource, RegistryLookup {
+  private rows = 0;
+  private readonly idHigh = new U32Column();
+  private readonly idLow = new U32Column();
+  private readonly oldId = new U32Column();
+  /** Old ID numbers that are not 9 digits (rare): row → number and number → row. */
+  private readonly oddOldIds = new Map<number, string>();
+  private readonly oddOldRows = new Map<string, number>();
+  private readonly name = new U32Column();
+  private readonly nameKey = new U32Column();
+  private readonly dob = new U32Column();
+  private readonly commune = new U32Column();
+  /** Birth year (0 when unknown) and the female bit. */
+  private readonly yearAndSex = new U32Column();
+  private readonly strings = new StringTable();
+  private readonly byId = new RowChains((row) => mix(this.idHigh.get(row), this.idLow.get(row)));
+  private readonly byOld = new RowChains((row) => mix(this.oldId.get(row), 0));
+  private readonly byName = new RowChains((row) => mix(this.nameKey.get(row), this.yearAndSex.get(row) & 0x7fff));
+
+  static fromCitizens(citizens: Iterable<Citizen>): InMemoryRegistry {
+    const registry = new InMemoryRegistry();
+    for (const c of citizens) registry.addCitizen(c);
+    return registry;
+  }
+
+  static async fromAsync(citizens: AsyncIterable<Citizen>): Promise<InMemoryRegistry> {
+    const registry = new InMemoryRegistry();
+    for await (const c of citizens) registry.addCitizen(c);
+    return registry;
+  }
+
+  get size(): number {
+    return this.rows;
+  }
+
+  /** Adds a citizen; false (and nothing stored) for a personalId that is not 12 digits or already present. */
+  addCitizen(c: Citizen): boolean {
+    const id = halves(c.personalId);
+    if (!id || this.findRow(id[0], id[1]) !== -1) return false;
+    const row = this.rows++;
+    const keys = citizenKeys(c);
+    this.idHigh.set(row, id[0]);
+    this.idLow.set(row, id[1]);
+    this.name.set(row, this.strings.intern(c.fullName));
+    this.nameKey.set(row, this.strings.intern(keys.nameKey));
+    this.dob.set(row, this.strings.intern(c.dateOfBirth));
+    this.commune.set(row, this.strings.intern(c.communeCode));
+    this.yearAndSex.set(row, (keys.birthYear ?? 0) | (c.gender === 'female' ? FEMALE_BIT : 0));
+    this.byId.add(row);
+    const old = c.oldIdNumber ? nineDigits(c.oldIdNumber) : -1;
+    this.oldId.set(row, old === -1 ? NO_OLD_ID : old);
+    if (old !== -1) this.byOld.add(row);
+    else if (c.oldIdNumber) {
+      this.oddOldIds.set(row, c.oldIdNumber);
+      this.oddOldRows.set(c.oldIdNumber, row);
+    }
+    if (keys.birthYear !== null) this.byName.add(row);
+    return true;
+  }
+
+  private findRow(hi: number, lo: number): number {
+    for (let row = this.byId.first(mix(hi, lo)); row !== -1; row = this.byId.after(row)) {
+      if (this.idHigh.get(row) === hi && this.idLow.get(row) === lo) return row;
+    }
+    return -1;
+  }
+
+  private citizenAt(row: number): RegistryCitizen {
+    const yearAndSex = this.yearAndSex.get(row);
+    const year = yearAndSex & 0x7fff;
+    const c: RegistryCitizen = {
+      personalId: pad6(this.idHigh.get(row)) + pad6(this.idLow.get(row)),
+      fullName: this.strings.at(this.name.get(row)),
+      dateOfBirth: this.strings.at(this.dob.get(row)),
+      gender: yearAndSex & FEMALE_BIT ? 'female' : 'male',
+      communeCode: this.strings.at(this.commune.get(row)),
+      nameKey: this.strings.at(this.nameKey.get(row)),
+      birthYear: year === 0 ? null : year,
+    };
+    const old = this.oldId.get(row);
+    if (old !== NO_OLD_ID) c.oldIdNumber = String(old).padStart(9, '0');
+    else if (this.oddOldIds.has(row)) c.oldIdNumber = this.oddOldIds.get(row)!;
+    return c;
+  }
+
+  byPersonalId(id: string): RegistryCitizen | undefined {
+    const h = halves(id);
+    const row = h ? this.findRow(h[0], h[1]) : -1;
+    return row === -1 ? undefined : this.citizenAt(row);
+  }
+
+  byOldId(id: string): RegistryCitizen | undefined {
+    const n = nineDigits(id);
+    if (n === -1) {
+      const row = this.oddOldRows.get(id);
+      return row === undefined ? undefined : this.citizenAt(row);
+    }
+    for (let row = this.byOld.first(mix(n, 0)); row !== -1; row = this.byOld.after(row)) {
+      if (this.oldId.get(row) === n) return this.citizenAt(row);
+    }
+    return undefined;
+  }
+
+  byNameYear(nameKey: string, birthYear: number): readonly RegistryCitizen[] {
+    const key = this.strings.find(nameKey);
+    if (key === -1) return [];
+    const out: RegistryCitizen[] = [];
+    for (let row = this.byName.first(mix(key, birthYear)); row !== -1; row = this.byName.after(row)) {
+      if (this.nameKey.get(row) === key && (this.yearAndSex.get(row) & 0x7fff) === birthYear) out.push(this.citizenAt(row));
+    }
+    return out;
+  }
+
+  /** The port, for code written against any registry. */
+  async findCandidates(keys: BlockingKeys): Promise<RegistryCitizen[]> {
+    const out = new Map<string, RegistryCitizen>();
+    const keep = (c: RegistryCitizen | undefined) => {
+      if (c) out.set(c.personalId, c);
+    };
+    for (const id of keys.personalIds) keep(this.byPersonalId(id));
+    for (const id of keys.oldIdNumbers) keep(this.byOldId(id));
+    for (const k of keys.nameYears) for (const c of this.byNameYear(k.nameKey, k.birthYear)) keep(c);
+    return [...out.values()];
+  }
+}
