@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryRegistry } from '../../../src/domain/matching/index.js';
+import type { Citizen } from '../../../src/domain/records.js';
+
+const lan: Citizen = { personalId: '001155012346', fullName: 'Trần Thị Lan', dateOfBirth: '1955-03-02', gender: 'female', communeCode: '00001', oldIdNumber: '012345678' };
+
+function many(n: number): Citizen[] {
+  return Array.from({ length: n }, (_, i) => ({
+    personalId: `0010${String(80 + (i % 20)).padStart(2, '0')}${String(i).padStart(6, '0')}`,
+    fullName: i % 2 ? 'Nguyễn Văn An' : 'Lê Thị Mai',
+    dateOfBirth: `19${80 + (i % 20)}-01-15`,
+    gender: i % 2 ? 'male' : 'female',
+    communeCode: String(10000 + (i % 7)),
+  }));
+}
+
+describe('InMemoryRegistry (column-wise)', () => {
+  it('gives back the citizen it was given, with its keys', () => {
+    const registry = InMemoryRegistry.fromCitizens([lan]);
+    expect(registry.byPersonalId('001155012346')).toEqual({ ...lan, nameKey: 'tran thi lan', birthYear: 1955 });
+    expect(registry.byOldId('012345678')?.personalId).toBe('001155012346');
+    expect(registry.byNameYear('tran thi lan', 1955).map((c) => c.personalId)).toEqual(['001155012346']);
+  });
+
+  it.each([
+    ['unknown ID', (r: InMemoryRegistry) => r.byPersonalId('001155012347')],
+    ['not 12 digits', (r: InMemoryRegistry) => r.byPersonalId('00115501234X')],
+    ['unknown old ID', (r: InMemoryRegistry) => r.byOldId('012345679')],
+  ])('%s → undefined', (_case, lookup) => {
+    expect(lookup(InMemoryRegistry.fromCitizens([lan]))).toBeUndefined();
+  });
+
+  it('finds nobody for another birth year or an unknown name', () => {
+    const registry = InMemoryRegistry.fromCitizens([lan]);
+    expect(registry.byNameYear('tran thi lan', 1956)).toEqual([]);
+    expect(registry.byNameYear('tran thi hoa', 1955)).toEqual([]);
+  });
+
+  it('refuses duplicates and IDs that are not 12 digits', () => {
+    const registry = new InMemoryRegistry();
+    expect(registry.addCitizen(lan)).toBe(true);
+    expect(registry.addCitizen({ ...lan, fullName: 'Someone Else' })).toBe(false);
+    expect(registry.addCitizen({ ...lan, personalId: '12345' })).toBe(false);
+    expect(registry.size).toBe(1);
+  });
+
+  it('keeps an old ID number that is not 9 digits', () => {
+    const registry = InMemoryRegistry.fromCitizens([{ ...lan, oldIdNumber: '0123456789' }]);
+    expect(registry.byOldId('0123456789')?.personalId).toBe(lan.personalId);
+    expect(registry.byPersonalId(lan.personalId)?.oldIdNumber).toBe('0123456789');
+  });
+
+  it('stays exact across bucket growth (10,000 citizens sharing few names)', () => {
+    const citizens = many(10_000);
+    const registry = InMemoryRegistry.fromCitizens(citizens);
+    expect(registry.size).toBe(10_000);
+    for (const c of [citizens[0]!, citizens[4_321]!, citizens[9_999]!]) {
+      expect(registry.byPersonalId(c.personalId)?.fullName).toBe(c.fullName);
+    }
+    // 'Nguyễn Văn An' born 1981: odd i with i % 20 === 1 → 500 citizens.
+    expect(registry.byNameYear('nguyen van an', 1981)).toHaveLength(500);
+  });
+});
