@@ -70,8 +70,10 @@ function link(p: PreparedRecord, best: CandidateScore): MatchResult {
 
 function fallback(p: PreparedRecord): MatchResult {
   const result = { recordId: p.record.recordId, score: 0 };
-  const foreign = p.vietnamese === false || (p.vietnamese === undefined && p.id.kind === 'passport');
-  if (foreign) return { ...result, outcome: 'exempt', reason: 'passport number and no matching citizen' };
+  // No citizen fits: a foreign nationality with an ID number, or a passport with no
+  // nationality entered, is a foreigner's record.
+  const foreign = p.id.kind !== 'missing' && (p.vietnamese === false || (p.vietnamese === undefined && p.id.kind === 'passport'));
+  if (foreign) return { ...result, outcome: 'exempt', reason: 'foreign identity number and no matching citizen' };
   return { ...result, outcome: 'not_found', reason: 'no citizen with this ID number or name and birth year' };
 }
 

@@ -41,6 +41,28 @@ function stripSeparators(raw: string): string {
   return out;
 }
 
+/**
+ * `O01080012345`: letters O, I and L typed for 0 and 1 inside a number of citizen-ID or
+ * old-ID length. Passports (one or two letters then digits) are left alone.
+ */
+function lookAlikeDigits(s: string): string {
+  if (s.length !== 12 && s.length !== 9) return s;
+  let out = '';
+  let letters = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c >= '0' && c <= '9') out += c;
+    else if (c === 'O') (out += '0'), letters++;
+    else if (c === 'I' || c === 'L') (out += '1'), letters++;
+    else return s;
+  }
+  if (letters !== 1) return s;
+  // A leading letter then digits reads as a passport (B1234567), except an O where every
+  // citizen ID has its leading 0.
+  const leadingLetter = s[0]! < '0' || s[0]! > '9';
+  return !leadingLetter || (s[0] === 'O' && s.length === 12) ? out : s;
+}
+
 function allDigits(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -61,7 +83,7 @@ export function normalizeId(raw: string | number | null | undefined): Normalized
   if (text === '') return MISSING;
   // `1.2345E+11`: the spreadsheet rounded the number away; nothing can restore it.
   if (/^\d(\.\d+)?E\+?\d+$/i.test(text)) return { value: '', kind: 'invalid', zerosRestored: false, digits: '' };
-  const s = stripSeparators(text);
+  const s = lookAlikeDigits(stripSeparators(text));
   if (s === '') return MISSING;
   if (allDigits(s)) {
     if (s.length === 12) return { value: s, kind: 'citizen', zerosRestored: false, digits: s };

@@ -40,15 +40,13 @@ function blockYears(dob: BirthDate | null, decoded: DecodedCitizenId | null): nu
 export function prepareRecord(record: DoseRecordInput): Prepared {
   const id = normalizeId(record.idNumber);
   const vietnamese = isVietnamese(record.nationality);
-  // A foreign national identified by a passport (or any non-citizen number) is not ours to check.
-  if (vietnamese === false && id.kind !== 'citizen' && id.kind !== 'missing') {
+  // A foreign national identified by a passport is not ours to check. Other numbers are
+  // looked up first: the nationality may be what was entered wrong.
+  if (vietnamese === false && (id.kind === 'passport' || id.kind === 'invalid')) {
     return done(record, 'exempt', 'foreign national with passport number');
   }
   const name = nameForms(record.fullName);
   if (name.folded === '') return done(record, 'invalid', 'no name');
-  if (vietnamese === false && id.kind === 'missing') {
-    return done(record, 'invalid', 'foreign national without passport number');
-  }
   const rawDob = typeof record.dateOfBirth === 'string' ? record.dateOfBirth.trim() : '';
   const dob = parseBirthDate(rawDob);
   const usableId = id.kind === 'citizen' || id.kind === 'old' || id.digits.length === 13;
