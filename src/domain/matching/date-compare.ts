@@ -2,8 +2,13 @@
 import type { BirthDate } from './dates.js';
 
 export type DateLevel =
-  /** Same date at the precision both sides have (registry `1980` vs entered 12/05/1980 agrees). */
+  /** Same date, at day precision on both sides (or the 01/01 placeholder on a real 1 January). */
   | 'exact'
+  /**
+   * The registry has less precision (`1980`, `1980-05`) and the entered date fits it: no
+   * correction to make, but weak evidence (every namesake born that year fits too).
+   */
+  | 'within'
   /** Entered with less precision (year only, `01/01` placeholder, month/year), consistent. */
   | 'coarser'
   /** Day and month swapped. */
@@ -37,13 +42,13 @@ export function compareDates(entered: BirthDate | null, registry: BirthDate | nu
   // Compare at the coarser of the two precisions.
   const enteredMonth = entered.precision === 'year' ? undefined : entered.month;
   const enteredDay = entered.precision === 'day' ? entered.day : undefined;
-  if (registry.precision === 'year') return 'exact';
+  if (registry.precision === 'year') return 'within';
   if (enteredMonth === undefined) return 'coarser';
   if (enteredMonth !== registry.month) {
     if (enteredDay !== undefined && enteredDay === registry.month && enteredMonth === registry.day) return 'swapped';
     return enteredDay === registry.day ? 'close' : 'different';
   }
-  if (registry.precision === 'month') return 'exact';
+  if (registry.precision === 'month') return 'within';
   if (enteredDay === undefined) return 'coarser';
   return enteredDay === registry.day ? 'exact' : 'close';
 }

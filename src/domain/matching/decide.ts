@@ -20,17 +20,17 @@ function hasIdEvidence(s: CandidateScore): boolean {
 
 /**
  * Rules on top of the weight. Without ID evidence, a person is recognised only by a name
- * that reads the same and a full birth date that agrees. When the entered ID belongs to
- * somebody else whose name differs (a relative's ID), the same holds with the name read
- * strictly (letters equal).
+ * that reads the same, a full birth date that agrees, and something tying the record to
+ * this namesake rather than another one nationwide: the commune, or an ID number from
+ * the same province with the same sex and year. When the entered ID belongs to somebody
+ * else whose name differs (a relative's ID), the name is read strictly (letters equal).
  */
 function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
-  if (!hasIdEvidence(best) || idBelongsToOther) {
-    const strictName = best.name === 'exact' || best.name === 'folded';
-    const name = strictName || (!idBelongsToOther && best.name === 'reordered');
-    return name && best.dob === 'exact';
-  }
-  return true;
+  if (hasIdEvidence(best) && !idBelongsToOther) return true;
+  const strictName = best.name === 'exact' || best.name === 'folded';
+  const name = strictName || (!idBelongsToOther && best.name === 'reordered');
+  const tie = best.commune || best.id === 'consistent';
+  return name && best.dob === 'exact' && tie;
 }
 
 const NAME_RANK = { exact: 5, folded: 4, reordered: 3, partial: 2, typo: 1, different: 0 } as const;
@@ -53,7 +53,7 @@ export function correctionsFor(p: PreparedRecord, best: CandidateScore): Correct
     corrections.idNumber = c.personalId;
   }
   if (best.name !== 'exact') corrections.fullName = c.fullName;
-  if (best.dob !== 'exact') corrections.dateOfBirth = c.dateOfBirth;
+  if (best.dob !== 'exact' && best.dob !== 'within') corrections.dateOfBirth = c.dateOfBirth;
   if (best.gender === 'disagree') corrections.gender = c.gender;
   return corrections;
 }

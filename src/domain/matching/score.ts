@@ -18,7 +18,7 @@ export type IdLevel =
   | 'old'
   /** One substitution, adjacent transposition or extra digit away from either. */
   | 'near'
-  /** Another number, but its encoded sex and birth year fit this citizen. */
+  /** Another number, but its encoded province, sex and birth year are this citizen's. */
   | 'consistent'
   /** Another number that says nothing for this citizen. */
   | 'conflict'
@@ -54,6 +54,7 @@ export const NAME_WEIGHT: Record<NameLevel, number> = {
 };
 export const DATE_WEIGHT: Record<DateLevel, number> = {
   exact: 7,
+  within: 3,
   coarser: 3,
   swapped: 4,
   close: 1,
@@ -88,7 +89,16 @@ function idLevel(p: PreparedRecord, c: RegistryCitizen): IdLevel {
   if (oneKeystrokeApart(digits, c.personalId)) return 'near';
   if (c.oldIdNumber && oneKeystrokeApart(digits, c.oldIdNumber)) return 'near';
   if (id.kind !== 'citizen' && id.kind !== 'old') return 'missing';
-  if (decoded && decoded.gender === c.gender && decoded.birthYear === c.birthYear) return 'consistent';
+  // Sex and year alone say nothing (they are compared anyway); the province of birth
+  // registration is the part that can only come from this person's own number.
+  if (
+    decoded &&
+    decoded.provinceCode === c.personalId.slice(0, 3) &&
+    decoded.gender === c.gender &&
+    decoded.birthYear === c.birthYear
+  ) {
+    return 'consistent';
+  }
   return 'conflict';
 }
 

@@ -43,8 +43,8 @@ describe('compareDates', () => {
   const reg = (iso: string) => parseRegistryDate(iso);
   it.each([
     ['same day', '12/05/1980', '1980-05-12', 'exact'],
-    ['registry year only, entered full', '12/05/1980', '1980', 'exact'],
-    ['registry month precision', '12/05/1980', '1980-05', 'exact'],
+    ['registry year only, entered full', '12/05/1980', '1980', 'within'],
+    ['registry month precision', '12/05/1980', '1980-05', 'within'],
     ['placeholder matches a real 1 January', '01/01/1980', '1980-01-01', 'exact'],
     ['placeholder vs real date: year only', '01/01/1980', '1980-05-12', 'coarser'],
     ['year only entered', '1980', '1980-05-12', 'coarser'],

@@ -89,6 +89,13 @@ const cases: Case[] = [
     candidates: ['001056498729', '001056498730'],
   },
   { name: 'ID right, given name different', record: { fullName: 'Nguyễn Văn Hải' }, outcome: 'review', candidates: [HOA] },
+  { name: 'no ID, name and date right but another commune: review', record: { idNumber: '', communeCode: '00009' }, outcome: 'review', candidates: [HOA] },
+  {
+    name: 'registry knows only the year, no ID: a namesake born that year is not enough',
+    record: { fullName: 'Huỳnh Văn Tư', dateOfBirth: '03/04/1940', idNumber: '', communeCode: '26734' },
+    outcome: 'review',
+    candidates: ['079140055555'],
+  },
   { name: 'no ID, year only: not enough', record: { idNumber: '', dateOfBirth: '1980' }, outcome: 'review', candidates: [HOA] },
 
   // no registry lookup
