@@ -63,7 +63,11 @@ start_ferretdb() {
     || { echo "cannot create database $PG_DB on $PG_URL_BASE (is PostgreSQL running?)" >&2; exit 1; }
   say "starting FerretDB $FERRET_VERSION on 127.0.0.1:27017 (PostgreSQL database $PG_DB)"
   # setsid: FerretDB outlives this script and the test run; it is stopped with --stop.
-  setsid "$FERRET_BIN" --handler=postgresql --postgresql-url="$PG_URL_BASE/$PG_DB" \
+  # pool_max_conns: FerretDB 1.24 deadlocks when a collection is created (metadata write lock
+  # held while waiting for a pooled PostgreSQL connection) and every pooled connection is held
+  # by a request waiting for that lock. With more connections than concurrent client requests
+  # (each app process caps its Mongo pool, MONGO_POOL_SIZE) the creator always gets one.
+  setsid "$FERRET_BIN" --handler=postgresql --postgresql-url="$PG_URL_BASE/$PG_DB?pool_max_conns=${FERRETDB_PG_POOL:-80}" \
     --listen-addr=127.0.0.1:27017 --debug-addr=127.0.0.1:0 --telemetry=disable \
     --state-dir="$CACHE" --log-level=WARN >"$CACHE/ferretdb.log" 2>&1 < /dev/null &
   echo $! > "$CACHE/ferretdb.pid"

@@ -22,6 +22,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .default('mongodb://127.0.0.1:27017/vaxverify'),
+  /**
+   * Mongo connections per process. Small on purpose: a chunk job needs one or two at a time,
+   * and FerretDB must have more PostgreSQL connections than all clients' requests together.
+   */
+  MONGO_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (no ":")')

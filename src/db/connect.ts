@@ -12,11 +12,12 @@ export interface Db {
  * processes can hold several) and build every model on it. Indexes are created
  * by `syncIndexes()` in `ensureIndexes`, not implicitly, so start-up is explicit.
  */
-export async function connectDb(url: string, opts: { autoIndex?: boolean } = {}): Promise<Db> {
+export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSize?: number } = {}): Promise<Db> {
   const connection = mongoose.createConnection(url, {
     autoIndex: false,
     // FerretDB and MongoDB both answer within this on a healthy machine; fail fast otherwise.
     serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: opts.poolSize ?? 10,
   });
   await connection.asPromise();
   const models = registerModels(connection);

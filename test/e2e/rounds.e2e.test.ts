@@ -69,7 +69,7 @@ describe('a verification round end to end', () => {
     const ids = first.body.rounds.map((r: any) => r.id).sort();
     expect(ids).toEqual(FIRST_THREE.map((c) => `verification-${c}-1`));
 
-    const rounds = await waitFor(() => roundsSettled(ids), 90_000, 'three rounds to finish');
+    const rounds = await waitFor(() => roundsSettled(ids), 150_000, 'three rounds to finish');
     for (const r of rounds) {
       expect(r.totalRecords).toBe(PER_COMMUNE);
       expect(r.processedRecords).toBe(PER_COMMUNE);
@@ -88,7 +88,7 @@ describe('a verification round end to end', () => {
     const chunks = jobs.filter((j) => j.name === 'verify-chunk');
     expect(chunks).toHaveLength(12);
     expect(new Set(chunks.map((j) => j.processedBy)).size).toBe(2);
-  });
+  }, 180_000);
 
   it('the same POST again creates no round, no job and no result', async () => {
     const before = await ctx.db.models.VerificationResult.countDocuments();
@@ -127,18 +127,18 @@ describe('a verification round end to end', () => {
     const partial = await waitFor(async () => {
       const n = await VerificationResult.countDocuments({ roundId });
       return n > 0 && n < 3000 ? n : 0;
-    }, 60_000, 'the chunk to be half done');
+    }, 120_000, 'the chunk to be half done');
     expect(await victim.kill('SIGKILL')).toBe('SIGKILL');
     expect(partial).toBeLessThan(3000);
 
     const rescuer = await spawnWorker({ ...env, CHUNK_SIZE: '100000', BATCH_SIZE: '200' });
     workers = [rescuer];
-    const [round] = await waitFor(() => roundsSettled([roundId]), 90_000, 'the rescued round to finish');
+    const [round] = await waitFor(() => roundsSettled([roundId]), 180_000, 'the rescued round to finish');
     expect(round.processedRecords).toBe(3000);
     const per = await resultsPerRecord(roundId);
     expect(per).toHaveLength(3000);
     expect(per.every((p) => p.n === 1)).toBe(true);
     const chunk = await queue.getJob('chunk__verification-00007-1__0');
     expect(chunk?.finishedOn).toBeTruthy();
-  });
+  }, 240_000); // includes the ~2 s lock expiry and a cold worker start
 });

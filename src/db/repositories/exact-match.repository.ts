@@ -1,4 +1,5 @@
 import type { DoseRecordInput, MatchResult } from '../../domain/records.js';
+import { mapLimit } from '../../lib/concurrency.js';
 import type { Models } from '../models/index.js';
 
 /**
@@ -9,8 +10,11 @@ import type { Models } from '../models/index.js';
 export function exactMatcher(models: Models) {
   return async (records: DoseRecordInput[]): Promise<MatchResult[]> => {
     const ids = [...new Set(records.map((r) => r.idNumber.trim()).filter(Boolean))];
-    const found = await models.Citizen.find({ personalId: { $in: ids } }, { _id: 0, personalId: 1, fullName: 1, dateOfBirth: 1 }).lean();
-    const byId = new Map(found.map((c) => [c.personalId, c]));
+    // Equality lookups, not one $in: FerretDB pushes equality down to PostgreSQL but scans
+    // the whole collection for $in. On MongoDB both use the unique index.
+    const found = await mapLimit(ids, 8, (personalId) =>
+      models.Citizen.findOne({ personalId }, { _id: 0, personalId: 1, fullName: 1, dateOfBirth: 1 }).lean());
+    const byId = new Map(found.filter((c) => c !== null).map((c) => [c.personalId, c]));
     return records.map((r): MatchResult => {
       const nat = r.nationality.trim().toUpperCase();
       if (nat && !['VN', 'VNM', 'VIỆT NAM', 'VIET NAM'].includes(nat)) {
