@@ -1,0 +1,2 @@
+export * from './admin-unit.js';
+export * from './hierarchy.js';

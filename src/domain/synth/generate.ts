@@ -1,0 +1,141 @@
+import type { Citizen, DoseRecordInput, GroundTruth, Outcome } from '../records.js';
+import { correctEntry, planDoses } from './doses.js';
+import { TONE_STYLE, assess, injectIdentityErrors, injectMissingGender, type ErrorKind } from './entry-errors.js';
+import { foreignerRecords } from './foreigners.js';
+import { swapToneStyle, type NameLists } from './names.js';
+import { NumberSet } from './number-set.js';
+import { makeHousehold, toCitizen, type Person, type PopulationState, type SynthCommune } from './population.js';
+import { createRng, type Rng } from './prng.js';
+
+/** Defaults calibrated to the 2021–2022 campaign figures quoted in issue 4. */
+export const DEFAULT_RATES = {
+  /** Entered doses with a wrong ID number, birth date or name. */
+  identityError: 0.21,
+  /** Entered doses with the gender left empty (on top of the identity errors). */
+  missingGender: 0.015,
+  /** Of the names that have two tone placements (`Hoà`/`Hòa`), those typed the other way: not an error. */
+  toneStyle: 0.3,
+  /** Doses given but never entered: counted in summary.json, not written. */
+  neverEntered: 0.036,
+  /** Dose records of foreigners with passport numbers (expected `exempt`). */
+  foreigner: 0.005,
+  /** Dose records of people missing from the registry (expected `not_found`). */
+  notInRegistry: 0.002,
+};
+export type SynthRates = typeof DEFAULT_RATES;
+
+export interface SynthOptions {
+  people: number;
+  seed: string | number;
+  communes: readonly SynthCommune[];
+  names: NameLists;
+  rates?: Partial<SynthRates>;
+}
+
+/** What one household adds to the three output files. */
+export interface SynthBatch {
+  citizens: Citizen[];
+  doses: DoseRecordInput[];
+  truths: GroundTruth[];
+}
+
+export interface SynthSummary {
+  seed: string;
+  rates: SynthRates;
+  people: number;
+  households: number;
+  dosesGiven: number;
+  dosesEntered: number;
+  dosesNeverEntered: number;
+  recordsWithIdentityErrors: number;
+  errorKinds: Record<string, number>;
+  outcomes: Partial<Record<Outcome, number>>;
+}
+
+/**
+ * A synthetic campaign, household by household, so a million people stream in constant memory
+ * (only the used ID numbers are kept, in typed arrays). The same options give the same output.
+ */
+export function createSynth(opts: SynthOptions): { batches: () => Generator<SynthBatch>; summary: SynthSummary } {
+  if (opts.communes.length === 0) throw new Error('no communes to place people in');
+  if (opts.names.male.length === 0 || opts.names.female.length === 0) throw new Error('the given-name lists are empty');
+  const rates = { ...DEFAULT_RATES, ...opts.rates };
+  const summary: SynthSummary = {
+    seed: String(opts.seed), rates, people: 0, households: 0, dosesGiven: 0, dosesEntered: 0, dosesNeverEntered: 0,
+    recordsWithIdentityErrors: 0, errorKinds: {}, outcomes: {},
+  };
+  const rng = createRng(opts.seed);
+  const state: PopulationState = { citizenIds: new NumberSet(), oldIds: new NumberSet(), households: 0 };
+  let seq = 0;
+  const nextId = () => `R${String(++seq).padStart(10, '0')}`;
+  const count = (t: GroundTruth) => {
+    summary.outcomes[t.expectedOutcome] = (summary.outcomes[t.expectedOutcome] ?? 0) + 1;
+    for (const k of t.errors) summary.errorKinds[k] = (summary.errorKinds[k] ?? 0) + 1;
+  };
+
+  function* batches(): Generator<SynthBatch> {
+    while (summary.people < opts.people) {
+      const members = makeHousehold(rng, opts.names, state, opts.communes).slice(0, opts.people - summary.people);
+      summary.people += members.length;
+      summary.households++;
+      const batch: SynthBatch = { citizens: members.map(toCitizen), doses: [], truths: [] };
+      for (const person of members) {
+        const relatives = members.filter((m) => m !== person);
+        for (const dose of planDoses(rng, person)) {
+          summary.dosesGiven++;
+          if (rng.chance(rates.neverEntered)) {
+            summary.dosesNeverEntered++;
+            continue;
+          }
+          const rec = correctEntry(rng, person, dose, nextId());
+          const truth = entryTruth(rng, rates, rec, person, relatives);
+          if (truth.errors.some((e) => e !== TONE_STYLE && e !== 'gender_missing')) summary.recordsWithIdentityErrors++;
+          batch.doses.push(rec);
+          batch.truths.push(truth);
+        }
+      }
+      const extra = rates.notInRegistry + rates.foreigner;
+      if (batch.doses.length > 0 && rng.chance(Math.min(1, (extra * batch.doses.length) / 2.5))) {
+        const commune = members[0]!.communeCode;
+        const more = rng.chance(rates.foreigner / extra) ? foreignerRecords(rng, commune, nextId) : unregistered(rng, opts, state, nextId);
+        batch.doses.push(...more.doses);
+        batch.truths.push(...more.truths);
+      }
+      summary.dosesEntered += batch.doses.length;
+      batch.truths.forEach(count);
+      yield batch;
+    }
+  }
+  return { batches, summary };
+}
+
+function entryTruth(rng: Rng, rates: SynthRates, rec: DoseRecordInput, person: Person, relatives: Person[]): GroundTruth {
+  const kinds: ErrorKind[] = rng.chance(rates.identityError) ? injectIdentityErrors(rng, rec, { person, relatives }) : [];
+  if (rng.chance(rates.missingGender)) kinds.push(injectMissingGender(rng, rec, { person, relatives }));
+  const errors: string[] = [...kinds];
+  if (rec.fullName === person.fullName && rng.chance(rates.toneStyle)) {
+    const swapped = swapToneStyle(person.fullName);
+    if (swapped) {
+      rec.fullName = swapped;
+      errors.push(TONE_STYLE);
+    }
+  }
+  const truth: GroundTruth = { recordId: rec.recordId, personalId: person.personalId, expectedOutcome: 'verified', errors };
+  if (kinds.length === 0) return truth;
+  const a = assess(kinds, person);
+  truth.expectedOutcome = a.ambiguous ? 'review' : 'corrected';
+  truth.expectedCorrections = a.corrections;
+  return truth;
+}
+
+/** Doses of someone missing from the registry (moved in, never registered): `not_found`. */
+function unregistered(rng: Rng, opts: SynthOptions, state: PopulationState, nextId: () => string): Omit<SynthBatch, 'citizens'> {
+  const [ghost] = makeHousehold(rng, opts.names, state, opts.communes);
+  const doses: DoseRecordInput[] = [];
+  const truths: GroundTruth[] = [];
+  for (const dose of planDoses(rng, ghost!)) {
+    doses.push(correctEntry(rng, ghost!, dose, nextId()));
+    truths.push({ recordId: doses.at(-1)!.recordId, expectedOutcome: 'not_found', errors: ['not_in_registry'] });
+  }
+  return { doses, truths };
+}
