@@ -7,6 +7,7 @@
 import type { Citizen } from '../records.js';
 import { RowChains, StringTable, U32Column, mix } from './columns.js';
 import { citizenKeys } from './keys.js';
+import { nameForms } from './names.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
 
 /** No old ID card (9-digit numbers are below 10^9). */
@@ -50,6 +51,7 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   private readonly oddOldRows = new Map<string, number>();
   private readonly name = new U32Column();
   private readonly nameKey = new U32Column();
+  private readonly normalizedName = new U32Column();
   private readonly dob = new U32Column();
   private readonly commune = new U32Column();
   /** Birth year (0 when unknown) and the female bit. */
@@ -80,11 +82,13 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
     const id = halves(c.personalId);
     if (!id || this.findRow(id[0], id[1]) !== -1) return false;
     const row = this.rows++;
+    const forms = nameForms(c.fullName);
     const keys = citizenKeys(c);
     this.idHigh.set(row, id[0]);
     this.idLow.set(row, id[1]);
     this.name.set(row, this.strings.intern(c.fullName));
     this.nameKey.set(row, this.strings.intern(keys.nameKey));
+    this.normalizedName.set(row, this.strings.intern(forms.normalized));
     this.dob.set(row, this.strings.intern(c.dateOfBirth));
     this.commune.set(row, this.strings.intern(c.communeCode));
     this.yearAndSex.set(row, (keys.birthYear ?? 0) | (c.gender === 'female' ? FEMALE_BIT : 0));
@@ -118,6 +122,7 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
       communeCode: this.strings.at(this.commune.get(row)),
       nameKey: this.strings.at(this.nameKey.get(row)),
       birthYear: year === 0 ? null : year,
+      normalizedName: this.strings.at(this.normalizedName.get(row)),
     };
     const old = this.oldId.get(row);
     if (old !== NO_OLD_ID) c.oldIdNumber = String(old).padStart(9, '0');

@@ -23,8 +23,12 @@
 import type { Citizen } from '../records.js';
 import type { CitizenKeys } from './keys.js';
 
-/** A registry citizen with its indexed keys (see `citizenKeys`). */
-export type RegistryCitizen = Citizen & CitizenKeys;
+/**
+ * A registry citizen with its indexed keys (see `citizenKeys`). `normalizedName`
+ * (`normalizeName(fullName)`) is optional: sources that precompute it save the matcher
+ * from normalizing every candidate's name.
+ */
+export type RegistryCitizen = Citizen & CitizenKeys & { normalizedName?: string };
 
 export interface NameYearKey {
   nameKey: string;

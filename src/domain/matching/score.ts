@@ -102,9 +102,17 @@ function idLevel(p: PreparedRecord, c: RegistryCitizen): IdLevel {
   return 'conflict';
 }
 
+/** Name agreement, without normalizing the registry name when the folded forms settle it. */
+function nameLevel(p: PreparedRecord, c: RegistryCitizen): NameLevel {
+  if (c.nameKey !== p.name.folded) return compareNames(p.name, nameForms(c.fullName));
+  if (c.fullName === p.record.fullName) return 'exact';
+  const normalized = c.normalizedName ?? nameForms(c.fullName).normalized;
+  return normalized === p.name.normalized ? 'exact' : 'folded';
+}
+
 export function scoreCandidate(p: PreparedRecord, c: RegistryCitizen): CandidateScore {
   const id = idLevel(p, c);
-  const name = compareNames(p.name, c.nameKey === p.name.folded && c.fullName === p.record.fullName ? p.name : nameForms(c.fullName));
+  const name = nameLevel(p, c);
   const dob = compareDates(p.dob, parseRegistryDate(c.dateOfBirth));
   const gender: AgreeLevel = p.gender === undefined ? 'missing' : p.gender === c.gender ? 'agree' : 'disagree';
   const commune = p.record.communeCode !== '' && p.record.communeCode === c.communeCode;

@@ -17,7 +17,7 @@ function many(n: number): Citizen[] {
 describe('InMemoryRegistry (column-wise)', () => {
   it('gives back the citizen it was given, with its keys', () => {
     const registry = InMemoryRegistry.fromCitizens([lan]);
-    expect(registry.byPersonalId('001155012346')).toEqual({ ...lan, nameKey: 'tran thi lan', birthYear: 1955 });
+    expect(registry.byPersonalId('001155012346')).toEqual({ ...lan, nameKey: 'tran thi lan', birthYear: 1955, normalizedName: 'trần thị lan' });
     expect(registry.byOldId('012345678')?.personalId).toBe('001155012346');
     expect(registry.byNameYear('tran thi lan', 1955).map((c) => c.personalId)).toEqual(['001155012346']);
   });
