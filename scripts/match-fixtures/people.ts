@@ -94,6 +94,11 @@ export class PeopleFactory {
       const date = first.dateOfBirth.length === 10 ? first.dateOfBirth : `${year}-06-15`;
       const a = this.person({ family, year, date, commune: first.communeCode, gender });
       const b = this.person({ family, year, date, commune: first.communeCode, gender });
+      // Parents do not give twins the same given name.
+      const given = (name: string) => name.slice(name.lastIndexOf(' ') + 1);
+      while (given(b.fullName) === given(a.fullName)) {
+        b.fullName = `${family} ${givenName(rng, gender)}`;
+      }
       // Twins registered one after the other: often consecutive ID numbers.
       const next = a.personalId.slice(0, 6) + pad((Number(a.personalId.slice(6)) + 1) % 1_000_000, 6);
       if (rng.chance(0.5) && this.claim(next)) b.personalId = next;
