@@ -132,9 +132,10 @@ export function decodeCitizenId(id: string): DecodedCitizenId | null {
 /**
  * Numbers one keystroke away: every one-digit substitution and adjacent transposition
  * (and, for one digit too many, every deletion). For 12-digit IDs only variants with a
- * known province and a 1900–2099 century digit are kept: others cannot exist.
+ * known province and a 1900–2099 century digit are kept: others cannot exist. Digits at
+ * `fixedPositions` (known right, say the birth year the record confirms) are not substituted.
  */
-export function idVariants(digits: string): string[] {
+export function idVariants(digits: string, fixedPositions: readonly number[] = []): string[] {
   const out: string[] = [];
   const n = digits.length;
   const keep = (v: string): void => {
@@ -146,6 +147,7 @@ export function idVariants(digits: string): string[] {
   }
   if (n !== 12 && n !== 9) return out;
   for (let i = 0; i < n; i++) {
+    if (fixedPositions.includes(i)) continue;
     const head = digits.slice(0, i);
     const tail = digits.slice(i + 1);
     for (let d = 0; d <= 9; d++) {

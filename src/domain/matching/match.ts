@@ -28,6 +28,21 @@ function variantDigits(p: PreparedRecord): string {
   return n === 9 || n === 12 || n === 13 ? p.id.digits : '';
 }
 
+/**
+ * Digits of a 12-digit ID the record itself confirms: the birth year (positions 4–5) when
+ * the entered birth year is the one encoded, and the century/sex digit (3) when sex agrees
+ * too. Fewer variants: about 65 instead of 90 lookups.
+ */
+function confirmedPositions(p: PreparedRecord): number[] {
+  const { decoded, dob } = p;
+  if (!decoded || !dob || decoded.birthYear !== dob.year) return [];
+  return p.gender === decoded.gender ? [3, 4, 5] : [4, 5];
+}
+
+function variantsOf(p: PreparedRecord): string[] {
+  return idVariants(variantDigits(p), confirmedPositions(p));
+}
+
 /** Sources may rebuild citizen objects on each lookup: compare by personalId. */
 function pushUnique(out: RegistryCitizen[], c: RegistryCitizen | undefined): void {
   if (!c) return;
@@ -42,7 +57,7 @@ function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolea
   if (id.kind === 'citizen' || id.kind === 'old') pushUnique(out, source.byOldId(id.value));
   for (const year of p.blockYears) for (const c of source.byNameYear(p.name.folded, year)) pushUnique(out, c);
   if (withVariants) {
-    for (const v of idVariants(variantDigits(p))) {
+    for (const v of variantsOf(p)) {
       pushUnique(out, v.length === 12 ? source.byPersonalId(v) : source.byOldId(v));
     }
   }
@@ -94,7 +109,7 @@ function addFirstRoundKeys(p: PreparedRecord, keys: BlockingKeys): void {
 }
 
 function addVariantKeys(p: PreparedRecord, keys: BlockingKeys): void {
-  for (const v of idVariants(variantDigits(p))) (v.length === 12 ? keys.personalIds : keys.oldIdNumbers).push(v);
+  for (const v of variantsOf(p)) (v.length === 12 ? keys.personalIds : keys.oldIdNumbers).push(v);
 }
 
 async function matchChunk(records: readonly DoseRecordInput[], registry: RegistryLookup): Promise<MatchResult[]> {

@@ -59,6 +59,13 @@ describe('idVariants', () => {
     expect(variants).not.toContain('001580012345'); // century digit 5: nobody born in the 2100s yet
   });
 
+  it('leaves confirmed positions alone', () => {
+    const variants = idVariants('001080012345', [3, 4, 5]);
+    expect(variants).not.toContain('001081012345'); // year digit
+    expect(variants).toContain('001080012346');
+    expect(variants).toContain('001008012345'); // a transposition may still move them
+  });
+
   it('drops one digit of a 13-digit number', () => {
     expect(idVariants('0010800123455')).toContain('001080012345');
   });
