@@ -33,7 +33,15 @@ export function deadlinesProcessor(deps: DeadlineDeps) {
           await job.moveToDelayed(dueAt, token);
           throw new DelayedError();
         }
-        return reconcileRound({ ...deps, log }, data.roundId);
+        const result = await reconcileRound({ ...deps, log }, data.roundId);
+        // This very timer was due to move (the deadline changed while it ran): re-time it in Redis.
+        const self = result.locked?.find((t) => t.jobId === job.id);
+        if (self && token) {
+          await job.updateData(self.data);
+          await job.moveToDelayed(self.at.getTime(), token);
+          throw new DelayedError();
+        }
+        return result;
       }
       default:
         throw new UnrecoverableError(`unknown deadlines job "${job.name}"`);

@@ -1,7 +1,7 @@
 import { escalationChain, type LocalityLevelName } from '../domain/rounds/escalation.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
-import { planRoundTimers } from './schedule.js';
+import { earliest, planRoundTimers } from './schedule.js';
 
 /**
  * Hooks for the round producers and the verification worker:
@@ -23,6 +23,7 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
     const levels = new Map((await Locality.find({ code: { $in: rounds.map((r) => r.localityCode) } }, { code: 1, level: 1 }).lean())
       .map((l) => [l.code, l.level as LocalityLevelName]));
     const timers = [];
+    const nextCheck: { id: string; at: Date }[] = [];
     for (const r of rounds) {
       // Something is due already (a very short deadline): take the full path for this round.
       if (r.deadline.getTime() - earliestReminder <= now.getTime()) {
@@ -30,12 +31,19 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
         continue;
       }
       const first = escalationChain(levels.get(r.localityCode) ?? 'commune')[0]!;
-      timers.push(...planRoundTimers({ _id: r._id, deadline: r.deadline }, deps.policy, { level: first, dueAt: r.deadline }, now));
+      const planned = planRoundTimers({ _id: r._id, deadline: r.deadline }, deps.policy, { level: first, dueAt: r.deadline }, now);
+      timers.push(...planned);
+      nextCheck.push({ id: r._id, at: earliest(planned) ?? r.deadline });
     }
     // New rounds have no timers yet; the deterministic job IDs make a repeated call a no-op.
     await deps.deadlinesQueue.addBulk(timers.map((t) => ({
       name: t.name, data: t.data, opts: { jobId: t.jobId, delay: Math.max(0, t.at.getTime() - Date.now()) },
     })));
+    if (nextCheck.length) {
+      await Round.bulkWrite(nextCheck.map((n) => ({
+        updateOne: { filter: { _id: n.id, nextCheckAt: null }, update: { $set: { nextCheckAt: n.at } } },
+      })), { ordered: false });
+    }
   }
 }
 

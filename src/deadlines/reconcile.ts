@@ -10,7 +10,7 @@ import type { EscalationLevel } from '../domain/rounds/policy.js';
 import { escalationMessage, reminderMessage, type PlaceRef } from '../notify/messages.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { eventKey, notifyEvent } from './notify-event.js';
-import { cancelRoundTimers, scheduleRoundTimers } from './schedule.js';
+import { cancelRoundTimers, scheduleRoundTimers, type TimerSpec } from './schedule.js';
 
 /**
  * Bring one round's deadline side up to date from MongoDB, idempotently: send the reminder that
@@ -25,6 +25,8 @@ export interface ReconcileResult {
   reminded?: number | null;
   escalated: EscalationLevel[];
   closed: number;
+  /** Timers that could not be replaced because they were running (see schedule.ts). */
+  locked?: TimerSpec[];
 }
 
 interface Place extends PlaceRef {
@@ -33,7 +35,10 @@ interface Place extends PlaceRef {
   provinceCode: string | null;
 }
 
-export async function reconcileRound(deps: DeadlineDeps, roundId: string): Promise<ReconcileResult> {
+/** `nextCheckAt` of a round with nothing left to time (chain at the top, no reminder ahead). */
+export const NEVER = new Date('9999-12-31T00:00:00Z');
+
+export async function reconcileRound(deps: DeadlineDeps, roundId: string, retried = false): Promise<ReconcileResult> {
   const now = nowOf(deps);
   const { Round, Locality } = deps.models;
   const round = await Round.findById(roundId, { chunkBoundaries: 0, recordIds: 0, transitions: 0, deadlineChanges: 0 }).lean();
@@ -52,6 +57,7 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string): Promi
   if (!isWatched(status)) {
     if (isFinal(status)) result.closed = await closeEscalations(deps, roundId, `round ${status}`, now);
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
+    await Round.updateOne({ _id: roundId }, { $set: { nextCheckAt: null, openEscalations: false } });
     return result;
   }
 
@@ -64,7 +70,10 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string): Promi
   result.reminded = await remindIfDue(deps, roundId, deadline, place, completion, now);
 
   if (now >= deadline && canTransition(status, 'deadline_missed')) {
-    await applyRoundTransition(Round, roundId, 'deadline_missed', { now, cause: `deadline ${deadline.toISOString()} passed`, ifAllowed: true });
+    // Conditional on the deadline still being past: a coordinator may have just extended it.
+    await applyRoundTransition(Round, roundId, 'deadline_missed', {
+      now, cause: `deadline ${deadline.toISOString()} passed`, ifAllowed: true, where: { deadline: { $lte: now } },
+    });
   }
 
   const chain = escalationChain(place.level ?? 'commune');
@@ -72,7 +81,15 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string): Promi
   const escalations = await notifyPendingEscalations(deps, roundId, place);
 
   const next = nextEscalation(deadline, chain, escalations.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline })));
-  await scheduleRoundTimers(deps.deadlinesQueue, { _id: roundId, deadline }, deps.policy, { next, now });
+  const timers = await scheduleRoundTimers(deps.deadlinesQueue, { _id: roundId, deadline }, deps.policy, { next, now });
+  // Conditional on the deadline read at the start: if a coordinator changed it meanwhile, these
+  // timers are stale, so run once more with the new deadline.
+  const write = await Round.updateOne(
+    { _id: roundId, deadline },
+    { $set: { nextCheckAt: timers.nextAt ?? NEVER, openEscalations: escalations.some((e) => !e.closedAt) } },
+  );
+  if (write.matchedCount === 0 && !retried) return reconcileRound(deps, roundId, true);
+  if (timers.locked.length) result.locked = timers.locked;
   return result;
 }
 

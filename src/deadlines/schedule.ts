@@ -13,8 +13,9 @@
  *
  * The lead's code does not need these directly: use `deadlineHooks(deps)` (hooks.ts), whose
  * `onRoundsCreated` / `onRoundFinished` reconcile the round, which schedules its timers.
- * A timer that cannot be removed because it is running (locked) is left alone: its own run
- * reconciles the round from MongoDB, and the sweeper covers anything lost in between.
+ * A timer that cannot be replaced because it is running (locked) is returned in `locked`: when
+ * it is the running job itself, the processor re-times it (updateData + moveToDelayed); any
+ * other case is covered by the sweeper through the round's `nextCheckAt`.
  */
 import type { Queue } from 'bullmq';
 import { ESCALATION_LEVELS, type DeadlinePolicy } from '../domain/rounds/policy.js';
@@ -55,6 +56,11 @@ export function planRoundTimers(
   return timers;
 }
 
+/** When the first of these timers is due, or null. */
+export function earliest(timers: TimerSpec[]): Date | null {
+  return timers.reduce<Date | null>((min, t) => (!min || t.at < min ? t.at : min), null);
+}
+
 /** Every timer ID a round can have under this policy. */
 function allTimerIds(roundId: string, policy: Pick<DeadlinePolicy, 'reminderOffsetsMs'>): string[] {
   return [
@@ -82,14 +88,18 @@ export async function scheduleRoundTimers(
   round: { _id: string; deadline: Date },
   policy: Pick<DeadlinePolicy, 'reminderOffsetsMs'>,
   opts: { next: NextEscalation | null; now?: Date },
-): Promise<{ added: string[]; kept: string[]; locked: string[] }> {
+): Promise<{ added: string[]; kept: string[]; locked: TimerSpec[]; nextAt: Date | null }> {
   const wanted = planRoundTimers(round, policy, opts.next, opts.now ?? new Date());
   const wantedIds = new Set(wanted.map((t) => t.jobId));
-  const out = { added: [] as string[], kept: [] as string[], locked: [] as string[] };
+  const out = { added: [] as string[], kept: [] as string[], locked: [] as TimerSpec[], nextAt: earliest(wanted) };
   for (const id of allTimerIds(round._id, policy)) {
     if (!wantedIds.has(id)) await queue.remove(id);
   }
-  for (const spec of wanted) out[await ensureTimer(queue, spec)].push(spec.jobId);
+  for (const spec of wanted) {
+    const r = await ensureTimer(queue, spec);
+    if (r === 'locked') out.locked.push(spec);
+    else out[r].push(spec.jobId);
+  }
   return out;
 }
 

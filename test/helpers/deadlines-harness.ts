@@ -15,12 +15,16 @@ import type { TestContext } from './context.js';
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const silentLog = pino({ level: 'silent' });
 
-/** Millisecond policy for tests: deadlines run their whole course in about a second. */
+/**
+ * Millisecond policy for tests: a chain runs its course in a few seconds. Reminders are 800 ms
+ * apart and levels 600 ms: enough slack for a loaded 2-core machine, where a reminder that cannot
+ * be sent before the deadline is (rightly) dropped.
+ */
 export function msPolicy(over: Partial<DeadlinePolicy> = {}): DeadlinePolicy {
   return {
     ...DEFAULT_POLICY,
-    reminderOffsetsMs: [600, 300],
-    levelDeadlineMs: { commune: 300, district: 300, province: 300, ministry: 300 },
+    reminderOffsetsMs: [1600, 800],
+    levelDeadlineMs: { commune: 600, district: 600, province: 600, ministry: 600 },
     sweepEveryMs: 200,
     ...over,
   };

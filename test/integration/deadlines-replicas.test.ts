@@ -25,7 +25,7 @@ const env = () => ({
   MONGO_URL: ctx.mongoUrl,
   QUEUE_PREFIX: ctx.prefix,
   WORKER_QUEUES: 'deadlines,notifications',
-  REMINDER_OFFSETS_MS: '600,300',
+  REMINDER_OFFSETS_MS: '1600,800',
   ESCALATION_COMMUNE_MS: String(LEVEL_MS),
   ESCALATION_DISTRICT_MS: String(LEVEL_MS),
   ESCALATION_PROVINCE_MS: String(LEVEL_MS),
@@ -63,7 +63,7 @@ async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<b
       webhookEnabled: true, notify: { attempts: 10, backoffMs: 100 },
     });
     const ids = Array.from({ length: ROUNDS }, (_, i) => `verification-00001-${firstSeq + i}`);
-    for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 1000));
+    for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 2000));
     await hooks.onRoundsCreated(ids);
 
     await waitFor(() => killWhen(ids), 20_000, 'the moment to kill');

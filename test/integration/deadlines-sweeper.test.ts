@@ -35,7 +35,7 @@ async function deleteTimers(): Promise<number> {
 describe('the sweeper recomputes from MongoDB what Redis lost', () => {
   it('still reminds and escalates every level once after the delayed jobs are deleted, twice', async () => {
     const ids = ['verification-00001-11', 'verification-00001-12'];
-    for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 1500));
+    for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 2500));
     await deadlineHooks(workers.deps).onRoundsCreated(ids);
     expect(await deleteTimers()).toBe(ids.length * 3);
     await ensureDeadlineSweeper(workers.deadlinesQueue, policy.sweepEveryMs);
@@ -54,7 +54,7 @@ describe('the sweeper recomputes from MongoDB what Redis lost', () => {
       // Reminders come from the sweeper too, each at most once, in order. (Which ones depends on
       // when the sweeps land: an overtaken reminder is dropped, and none is sent after the deadline.)
       const reminders = got.filter((d) => d.body.type === 'reminder').map((d) => d.body.offsetMs);
-      expect([[600, 300], [600], [300]]).toContainEqual(reminders);
+      expect([[1600, 800], [1600], [800]]).toContainEqual(reminders);
     }
     expect(new Set(receiver.deliveries.map((d) => d.key)).size).toBe(receiver.deliveries.length);
   });

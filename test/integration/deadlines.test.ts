@@ -31,15 +31,15 @@ const deliveriesOf = (roundId: string) => receiver.deliveries.filter((d) => d.bo
 describe('deadline chain with millisecond deadlines', () => {
   it('reminds, then escalates commune → district → province → ministry, each exactly once', async () => {
     const id = 'verification-00001-1';
-    await createRound(ctx.db.models, id, new Date(Date.now() + 1000));
+    await createRound(ctx.db.models, id, new Date(Date.now() + 2500));
     await hooksOf().onRoundsCreated([id]);
 
-    await waitFor(async () => (await ctx.db.models.Escalation.countDocuments({ roundId: id })) === 4, 15_000, '4 escalations');
+    await waitFor(async () => (await ctx.db.models.Escalation.countDocuments({ roundId: id })) === 4, 20_000, '4 escalations');
     await waitFor(() => deliveriesOf(id).length === 6, 15_000, '6 webhook deliveries');
     const got = deliveriesOf(id);
     expect(got.every((d) => d.signed)).toBe(true);
     expect(got.map((d) => `${d.body.type}:${d.body.level ?? d.body.offsetMs}`)).toEqual([
-      'reminder:600', 'reminder:300', 'escalation:commune', 'escalation:district', 'escalation:province', 'escalation:ministry',
+      'reminder:1600', 'reminder:800', 'escalation:commune', 'escalation:district', 'escalation:province', 'escalation:ministry',
     ]);
     expect(got.map((d) => d.path)).toEqual(['/hook/commune', '/hook/commune', '/hook/commune', '/hook/district', '/hook/province', '/hook/ministry']);
     expect(new Set(got.map((d) => d.key)).size).toBe(6);
@@ -96,7 +96,7 @@ describe('deadline chain with millisecond deadlines', () => {
     const job = (await check())!;
     expect(job.data).toMatchObject({ dueAt: later.toISOString() });
     expect(job.timestamp + job.delay).toBeGreaterThanOrEqual(later.getTime() - 50);
-    expect((await workers.deadlinesQueue.getJob(deadlineJobId.remind(id, 600)))!.data).toMatchObject({ deadline: later.toISOString() });
+    expect((await workers.deadlinesQueue.getJob(deadlineJobId.remind(id, 1600)))!.data).toMatchObject({ deadline: later.toISOString() });
 
     // Shorten to 500 ms from now: the escalation now happens within a second, not in an hour.
     const soon = new Date(Date.now() + 500);

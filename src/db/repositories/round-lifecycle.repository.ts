@@ -12,6 +12,8 @@ export interface ApplyTransitionOptions {
   set?: Record<string, unknown>;
   /** Return null instead of throwing when the current status does not accept the event. */
   ifAllowed?: boolean;
+  /** Extra precondition on the document (e.g. `{ deadline: { $lte: now } }`); unmet → null. */
+  where?: Record<string, unknown>;
 }
 
 /**
@@ -29,8 +31,11 @@ export async function applyRoundTransition(
   const now = opts.now ?? new Date();
   // Three tries: each retry means someone else moved the round, which is rare and short-lived.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const round = await Round.findById(roundId, { status: 1 }).lean();
-    if (!round) throw new NotFoundError(`round ${roundId} not found`);
+    const round = await Round.findOne({ ...opts.where, _id: roundId }, { status: 1 }).lean();
+    if (!round) {
+      if (opts.where && (await Round.exists({ _id: roundId }))) return null;
+      throw new NotFoundError(`round ${roundId} not found`);
+    }
     let result: TransitionResult;
     try {
       result = transition({ status: round.status as RoundStatus }, event, now, opts.cause);
@@ -39,7 +44,7 @@ export async function applyRoundTransition(
       throw err;
     }
     const write = await Round.updateOne(
-      { _id: roundId, status: result.record.from },
+      { ...opts.where, _id: roundId, status: result.record.from },
       { $set: { ...opts.set, status: result.status }, $push: { transitions: result.record } },
     );
     if (write.matchedCount === 1) return result;
