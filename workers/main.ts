@@ -26,8 +26,9 @@ async function main() {
   const flows = createFlowProducer(connection, config.QUEUE_PREFIX);
   const deps = { config, db, queues, flows, log };
 
-  const workers = (wanted as QueueName[]).map((name) => {
-    const worker = new Worker(name, processors[name]!(deps), {
+  const workers: Worker[] = [];
+  for (const name of wanted as QueueName[]) {
+    const worker = new Worker(name, await processors[name]!(deps), {
       // One shared ioredis for all workers; BullMQ duplicates it for each blocking client.
       connection,
       prefix: config.QUEUE_PREFIX,
@@ -40,8 +41,8 @@ async function main() {
     });
     worker.on('failed', (job, err) => log.warn({ queue: name, jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed'));
     worker.on('error', (err) => log.error({ queue: name, err }, 'worker error'));
-    return worker;
-  });
+    workers.push(worker);
+  }
   log.info({ queues: wanted, concurrency: config.WORKER_CONCURRENCY, pid: process.pid }, 'worker started');
 
   // worker.close() waits for active jobs to finish; jobs cut off by the time limit stall

@@ -25,11 +25,12 @@ export interface WorkerDeps {
 }
 
 export type Processor = (job: Job) => Promise<unknown>;
+type ProcessorFactory = (deps: WorkerDeps) => Processor | Promise<Processor>;
 
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
-export const processors: Partial<Record<QueueName, (deps: WorkerDeps) => Processor>> = {
-  [VERIFICATION_QUEUE]: (d) => {
-    const matcher = createMatcher(d.db.models);
+export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
+  [VERIFICATION_QUEUE]: async (d) => {
+    const matcher = await createMatcher(d.db.models, d.db.connection);
     return verificationProcessor({
       models: d.db.models,
       queue: d.queues[VERIFICATION_QUEUE] as Queue,

@@ -10,6 +10,8 @@ import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, se
  */
 const PER_COMMUNE = 400;
 const FIRST_THREE = TEST_COMMUNES.slice(0, 3);
+/** Records of the commune whose single chunk is killed mid-way: long enough to catch it running. */
+const KILL_COMMUNE_SIZE = 1500;
 
 let ctx: TestContext;
 let api: Proc & { url: string };
@@ -21,7 +23,7 @@ beforeAll(async () => {
   ctx = await createTestContext('e2e');
   await seedLocalities(ctx.db.models);
   for (const code of TEST_COMMUNES) {
-    const citizens = makeCitizens(code, code === '00007' ? 3000 : PER_COMMUNE);
+    const citizens = makeCitizens(code, code === '00007' ? KILL_COMMUNE_SIZE : PER_COMMUNE);
     await insertCitizens(ctx.db.models, citizens);
     await insertDoses(ctx.db.models, makeDoses(citizens, `R${code}`));
   }
@@ -126,17 +128,17 @@ describe('a verification round end to end', () => {
     const { VerificationResult } = ctx.db.models;
     const partial = await waitFor(async () => {
       const n = await VerificationResult.countDocuments({ roundId });
-      return n > 0 && n < 3000 ? n : 0;
+      return n > 0 && n < KILL_COMMUNE_SIZE ? n : 0;
     }, 120_000, 'the chunk to be half done');
     expect(await victim.kill('SIGKILL')).toBe('SIGKILL');
-    expect(partial).toBeLessThan(3000);
+    expect(partial).toBeLessThan(KILL_COMMUNE_SIZE);
 
     const rescuer = await spawnWorker({ ...env, CHUNK_SIZE: '100000', BATCH_SIZE: '200' });
     workers = [rescuer];
     const [round] = await waitFor(() => roundsSettled([roundId]), 180_000, 'the rescued round to finish');
-    expect(round.processedRecords).toBe(3000);
+    expect(round.processedRecords).toBe(KILL_COMMUNE_SIZE);
     const per = await resultsPerRecord(roundId);
-    expect(per).toHaveLength(3000);
+    expect(per).toHaveLength(KILL_COMMUNE_SIZE);
     expect(per.every((p) => p.n === 1)).toBe(true);
     const chunk = await queue.getJob('chunk__verification-00007-1__0');
     expect(chunk?.finishedOn).toBeTruthy();

@@ -1,4 +1,5 @@
 import type { Models } from '../../src/db/models/index.js';
+import { citizenKeys } from '../../src/domain/matching/index.js';
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 
 /** A tiny administrative tree: province 01 › district 001 › communes 00001, 00004, 00006, 00007. */
@@ -52,11 +53,9 @@ export function makeDoses(citizens: Citizen[], prefix: string): DoseRecordInput[
   }));
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
-
 export async function insertCitizens(models: Models, citizens: Citizen[]): Promise<void> {
   await models.Citizen.insertMany(
-    citizens.map((c) => ({ ...c, nameKey: fold(c.fullName), birthYear: Number(c.dateOfBirth.slice(0, 4)) })),
+    citizens.map((c) => ({ ...c, ...citizenKeys(c) })),
     { ordered: false },
   );
 }

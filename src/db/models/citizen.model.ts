@@ -13,7 +13,7 @@ export const citizenSchema = new Schema(
     communeCode: { type: String, required: true },
     oldIdNumber: { type: String },
     nameKey: { type: String, required: true },
-    birthYear: { type: Number, required: true },
+    birthYear: { type: Number, default: null },
   },
   { collection: 'citizens', timestamps: true },
 );
