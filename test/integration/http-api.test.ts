@@ -1,0 +1,124 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/config/index.js';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { seedLocalities } from '../helpers/seed.js';
+
+/** The API in-process against real Redis and the Mongo-wire server (no workers: jobs wait). */
+let ctx: TestContext;
+let queues: Queues;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext('http');
+  await seedLocalities(ctx.db.models);
+  const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent' });
+  queues = allQueues(ctx.redis, ctx.prefix);
+  const app = createApp({ config, db: ctx.db, queues, redis: ctx.redis, log: createLogger({ level: 'silent' }) });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  if (queues) await closeQueues(queues);
+  await ctx?.close();
+});
+
+const json = async (path: string, init?: RequestInit) => {
+  const res = await fetch(base + path, init);
+  return { status: res.status, body: (await res.json()) as any };
+};
+const post = (path: string, body: unknown) =>
+  json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('health and operations endpoints', () => {
+  it('/healthz and /readyz answer with the servers up', async () => {
+    expect(await json('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+    const ready = await json('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ redis: 'ok', mongo: 'ok' });
+  });
+
+  it('serves Bull Board with every queue at /admin/queues', async () => {
+    const page = await fetch(`${base}/admin/queues`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>vaxverify</title>');
+    const api = await json('/admin/queues/api/queues');
+    const names = api.body.queues.map((q: any) => q.name).sort();
+    expect(names).toEqual(Object.keys(queues).sort());
+  });
+
+  it('exposes Prometheus metrics with job counts per queue', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/vaxverify_queue_jobs\{queue="verification",state="waiting"\} \d+/);
+  });
+});
+
+describe('rounds API', () => {
+  it('expands a district code into its communes and enqueues one planner job per round', async () => {
+    const res = await post('/api/rounds', { localities: ['001'] });
+    expect(res.status).toBe(201);
+    expect(res.body.rounds.map((r: any) => r.localityCode)).toEqual(['00001', '00004', '00006', '00007']);
+    const jobs = await queues.verification.getJobs(['waiting', 'prioritized'], 0, 100);
+    expect(jobs.map((j) => j.id).sort()).toEqual(res.body.rounds.map((r: any) => `plan__${r.id}`).sort());
+    // Payloads carry IDs and codes only, never personal data.
+    expect(Object.keys(jobs[0]!.data).sort()).toEqual(['localityCode', 'roundId']);
+  });
+
+  it('posting a province code again (a superset) creates nothing new', async () => {
+    const res = await post('/api/rounds', { localities: ['01'] });
+    expect(res.status).toBe(200);
+    expect(res.body.rounds).toHaveLength(4);
+    expect(res.body.rounds.every((r: any) => !r.created)).toBe(true);
+    expect(await queues.verification.count()).toBe(4);
+  });
+
+  it('lists rounds by locality at any level and by status, with keyset pagination', async () => {
+    const page1 = await json('/api/rounds?locality=01&status=scheduled&limit=3');
+    expect(page1.status).toBe(200);
+    expect(page1.body.items).toHaveLength(3);
+    const page2 = await json(`/api/rounds?locality=01&limit=3&after=${page1.body.next}`);
+    expect(page2.body.items.map((r: any) => r._id)).toEqual(['verification-00007-1']);
+    expect(page2.body.next).toBeNull();
+    expect((await json('/api/rounds?locality=00004')).body.items).toHaveLength(1);
+  });
+
+  it('returns one round by id, and 404 naming an unknown one', async () => {
+    const r = await json('/api/rounds/verification-00001-1');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ _id: 'verification-00001-1', localityCode: '00001', status: 'scheduled', kind: 'verification' });
+    const missing = await json('/api/rounds/verification-09999-1');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toContain('verification-09999-1');
+  });
+
+  it.each([
+    [{ localities: [] }, 'body.localities'],
+    [{ localities: ['1'] }, 'body.localities.0'],
+    [{ localities: ['00001'], kind: 'audit' }, 'body.kind'],
+    [{ localities: ['00001'], deadline: 'tomorrow' }, 'body.deadline'],
+    [{ localities: ['00001'], extra: 1 }, 'extra'],
+    [{ localities: ['00001'], deadline: '2020-01-01T00:00:00Z' }, 'deadline must be in the future'],
+    [{ localities: ['00001', '77777', '88'] }, 'unknown locality code(s): 77777, 88'],
+  ])('rejects %o with a 400 naming the problem', async (body, named) => {
+    const res = await post('/api/rounds', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(named);
+  });
+
+  it('rejects malformed JSON with a 400, and unknown routes with a 404', async () => {
+    const bad = await post('/api/rounds', '{"localities": [');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('malformed_json');
+    expect((await json('/api/nothing-here')).status).toBe(404);
+    // Nothing was half-written by the bad requests.
+    expect(await ctx.db.models.Round.countDocuments()).toBe(4);
+  });
+});
