@@ -73,39 +73,45 @@ function fromDigits(s: string): BirthDate | null {
   return null;
 }
 
-/** `dd/mm/yyyy`, `d-m-yyyy`, `dd.mm.yyyy`, `mm/yyyy`, or `yyyy-mm-dd` / `yyyy-mm` / `yyyy/mm/dd`. */
-function fromParts(parts: string[]): BirthDate | null {
-  if (!parts.every(isDigits)) return null;
-  const nums = parts.map(Number);
-  if (parts[0]!.length === 4) {
-    if (parts.length === 2) return build(nums[0]!, nums[1]!, 0);
-    if (parts.length === 3) return build(nums[0]!, nums[1]!, nums[2]!);
-    return null;
-  }
-  const last = parts[parts.length - 1]!;
-  // Two-digit years are refused: the century would be a guess.
-  if (last.length !== 4) return null;
-  if (parts.length === 2) return build(nums[1]!, nums[0]!, 0);
-  if (parts.length !== 3) return null;
-  const [a, b, year] = nums as [number, number, number];
-  // Vietnamese order is day/month; a month above 12 means the sheet was month/day.
-  if (b > 12 && a <= 12) return build(year, a, b);
-  return build(year, b, a);
+interface DatePart {
+  value: number;
+  digits: number;
 }
 
-function splitDate(s: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '/' || c === '-' || c === '.' || c === ' ') {
-      if (current !== '') parts.push(current);
-      current = '';
+/** `dd/mm/yyyy`, `d-m-yyyy`, `dd.mm.yyyy`, `mm/yyyy`, or `yyyy-mm-dd` / `yyyy-mm` / `yyyy/mm/dd`. */
+function fromParts(parts: DatePart[]): BirthDate | null {
+  if (parts.length < 2 || parts.length > 3) return null;
+  const [first, second, third] = parts as [DatePart, DatePart, DatePart | undefined];
+  if (first.digits === 4) return build(first.value, second.value, third ? third.value : 0);
+  const year = third ?? second;
+  // Two-digit years are refused: the century would be a guess.
+  if (year.digits !== 4) return null;
+  if (!third) return build(second.value, first.value, 0);
+  const a = first.value;
+  const b = second.value;
+  // Vietnamese order is day/month; a month above 12 means the sheet was month/day.
+  if (b > 12 && a <= 12) return build(third.value, a, b);
+  return build(third.value, b, a);
+}
+
+/** Numbers between separators (`/`, `-`, `.`, space), read without building substrings; null on other characters. */
+function splitDate(s: string): DatePart[] | null {
+  const parts: DatePart[] = [];
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 32;
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + c - 48;
+      digits++;
+    } else if (c === 47 || c === 45 || c === 46 || c === 32) {
+      if (digits > 0) parts.push({ value, digits });
+      value = 0;
+      digits = 0;
     } else {
-      current += c;
+      return null;
     }
   }
-  if (current !== '') parts.push(current);
   return parts;
 }
 
@@ -124,7 +130,8 @@ export function parseBirthDate(raw: string | number | null | undefined): BirthDa
   if (dot > 0 && isDigits(s.slice(0, dot)) && /^0+$/.test(s.slice(dot + 1))) {
     return fromSerial(Number(s.slice(0, dot)));
   }
-  return fromParts(splitDate(s));
+  const parts = splitDate(s);
+  return parts ? fromParts(parts) : null;
 }
 
 /**
@@ -132,6 +139,19 @@ export function parseBirthDate(raw: string | number | null | undefined): BirthDa
  * date (the registry does not use placeholders), so it keeps day precision.
  */
 export function parseRegistryDate(iso: string): BirthDate | null {
+  let parsed = registryDates.get(iso);
+  if (parsed === undefined) {
+    parsed = readRegistryDate(iso);
+    // Some 40,000 distinct dates cover a century of births; the bound guards against junk.
+    if (registryDates.size >= 100_000) registryDates.clear();
+    registryDates.set(iso, parsed);
+  }
+  return parsed;
+}
+
+const registryDates = new Map<string, BirthDate | null>();
+
+function readRegistryDate(iso: string): BirthDate | null {
   const year = Number(iso.slice(0, 4));
   if (!Number.isInteger(year) || iso.length < 4) return null;
   if (iso.length === 4) return { year, precision: 'year' };

@@ -81,6 +81,8 @@ export function normalizeId(raw: string | number | null | undefined): Normalized
   if (raw === null || raw === undefined) return MISSING;
   const text = String(raw).trim();
   if (text === '') return MISSING;
+  // The common case, a clean 12-digit number, without copying.
+  if (text.length === 12 && allDigits(text)) return { value: text, kind: 'citizen', zerosRestored: false, digits: text };
   // `1.2345E+11`: the spreadsheet rounded the number away; nothing can restore it.
   if (/^\d(\.\d+)?E\+?\d+$/i.test(text)) return { value: '', kind: 'invalid', zerosRestored: false, digits: '' };
   const s = lookAlikeDigits(stripSeparators(text));

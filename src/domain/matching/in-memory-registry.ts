@@ -57,6 +57,8 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   /** Birth year (0 when unknown) and the female bit. */
   private readonly yearAndSex = new U32Column();
   private readonly strings = new StringTable();
+  /** Folded names apart from the other strings: a smaller table for the per-record lookup. */
+  private readonly nameKeys = new StringTable();
   private readonly byId = new RowChains((row) => mix(this.idHigh.get(row), this.idLow.get(row)));
   private readonly byOld = new RowChains((row) => mix(this.oldId.get(row), 0));
   private readonly byName = new RowChains((row) => mix(this.nameKey.get(row), this.yearAndSex.get(row) & 0x7fff));
@@ -87,7 +89,7 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
     this.idHigh.set(row, id[0]);
     this.idLow.set(row, id[1]);
     this.name.set(row, this.strings.intern(c.fullName));
-    this.nameKey.set(row, this.strings.intern(keys.nameKey));
+    this.nameKey.set(row, this.nameKeys.intern(keys.nameKey));
     this.normalizedName.set(row, this.strings.intern(forms.normalized));
     this.dob.set(row, this.strings.intern(c.dateOfBirth));
     this.commune.set(row, this.strings.intern(c.communeCode));
@@ -120,7 +122,7 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
       dateOfBirth: this.strings.at(this.dob.get(row)),
       gender: yearAndSex & FEMALE_BIT ? 'female' : 'male',
       communeCode: this.strings.at(this.commune.get(row)),
-      nameKey: this.strings.at(this.nameKey.get(row)),
+      nameKey: this.nameKeys.at(this.nameKey.get(row)),
       birthYear: year === 0 ? null : year,
       normalizedName: this.strings.at(this.normalizedName.get(row)),
     };
@@ -149,7 +151,7 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   }
 
   byNameYear(nameKey: string, birthYear: number): readonly RegistryCitizen[] {
-    const key = this.strings.find(nameKey);
+    const key = this.nameKeys.find(nameKey);
     if (key === -1) return [];
     const out: RegistryCitizen[] = [];
     for (let row = this.byName.first(mix(key, birthYear)); row !== -1; row = this.byName.after(row)) {

@@ -23,11 +23,16 @@ interface WordForms {
 
 /**
  * Bounded caches, cleared when full, which keeps memory flat on endless streams: a few
- * thousand syllables cover the country; 50,000 whole names catch the repeats of a chunk.
+ * thousand syllables cover the country; 100,000 whole names catch most repeats.
  */
-const MAX_CACHE = 50_000;
+const MAX_CACHE = 100_000;
 const wordCache = new Map<string, WordForms>();
 const nameCache = new Map<string, NameForms>();
+
+/** Spaces, and the hyphens, dots, commas, underscores and slashes that stand for them (`Nguyễn-Văn.An`). */
+function isSeparator(code: number): boolean {
+  return code <= 32 || code === 45 || code === 46 || code === 44 || code === 95 || code === 47 || code === 0xa0 || code === 0x3000;
+}
 
 function isLetterOrMark(ch: string): boolean {
   const code = ch.charCodeAt(0);
@@ -83,13 +88,17 @@ export function nameForms(name: string | null | undefined): NameForms {
   if (cached) return cached;
   const normalizedWords: string[] = [];
   const foldedWords: string[] = [];
-  // Hyphens, dots and commas separate words as spaces do (`Nguyễn-Văn.An`).
-  for (const raw of name.split(/[\s\-.,_/]+/)) {
-    if (raw === '') continue;
-    const forms = wordForms(raw);
-    if (forms.normalized === '') continue;
-    normalizedWords.push(forms.normalized);
-    foldedWords.push(forms.folded);
+  let start = 0;
+  for (let i = 0; i <= name.length; i++) {
+    if (i < name.length && !isSeparator(name.charCodeAt(i))) continue;
+    if (i > start) {
+      const forms = wordForms(name.slice(start, i));
+      if (forms.normalized !== '') {
+        normalizedWords.push(forms.normalized);
+        foldedWords.push(forms.folded);
+      }
+    }
+    start = i + 1;
   }
   const result: NameForms = {
     normalized: normalizedWords.join(' '),
