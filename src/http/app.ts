@@ -8,6 +8,7 @@ import type { Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
+import { dashboardRouter } from './dashboard.js';
 import { metricsRouter } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from './routers/rounds.router.js';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
   app.use(metricsRouter(queueList));
+  app.use(dashboardRouter());
   app.use(BULL_BOARD_PATH, bullBoardRouter(queueList, { readOnly: deps.config.BULL_BOARD_READ_ONLY }));
 
   app.use('/api', express.json({ limit: '2mb' }));

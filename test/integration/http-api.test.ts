@@ -55,6 +55,16 @@ describe('health and operations endpoints', () => {
     expect(names).toEqual(Object.keys(queues).sort());
   });
 
+  it('serves the campaign dashboard, which reads the overview API', async () => {
+    const page = await fetch(`${base}/dashboard`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('api/campaign/overview');
+    const overview = await json('/api/campaign/overview');
+    expect(overview.status).toBe(200);
+    expect(overview.body.totals).toBeDefined();
+  });
+
   it('exposes Prometheus metrics with job counts per queue', async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/vaxverify_queue_jobs\{queue="verification",state="waiting"\} \d+/);
