@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   const byKind = new Map<string, Tally>();
   const confusion = new Map<string, number>();
   let seconds = 0;
+  let cpuSeconds = 0;
 
   const score = (result: MatchResult) => {
     const t = truth.get(result.recordId);
@@ -93,8 +94,11 @@ async function main(): Promise<void> {
   let chunk: DoseRecordInput[] = [];
   const flush = () => {
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     const results = matchRecordsSync(chunk, registry);
     seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    cpuSeconds += (used.user + used.system) / 1e6;
     results.forEach(score);
     chunk = [];
   };
@@ -112,7 +116,10 @@ async function main(): Promise<void> {
   ];
   const records = [...truth.values()].length;
   console.log(`data: ${dir} (${source}); ${registry.size} citizens, ${records} dose records`);
-  console.log(`matching: ${seconds.toFixed(2)} s, ${Math.round(records / seconds)} records/s\n`);
+  console.log(
+    `matching: ${seconds.toFixed(2)} s wall (${Math.round(records / seconds)} records/s), ` +
+      `${cpuSeconds.toFixed(2)} s CPU (${Math.round(records / cpuSeconds)} records per CPU-second)\n`,
+  );
   console.log(`${'metric'.padEnd(42)} ${'count'.padStart(14)} ${'value'.padStart(8)}  target   ok`);
   for (const [label, n, d, target, ok] of checks) {
     console.log(`${label.padEnd(42)} ${`${n}/${d}`.padStart(14)} ${pct(n, d)}  ${target.padEnd(7)}  ${ok ? 'yes' : 'NO'}`);
