@@ -5,7 +5,14 @@
  */
 import type { Corrections, MatchResult } from '../records.js';
 import type { PreparedRecord } from './prepare.js';
-import { AUTO_MATCH_WEIGHT, MIN_MARGIN, POTENTIAL_MATCH_WEIGHT, type CandidateScore } from './score.js';
+import {
+  AUTO_MATCH_WEIGHT,
+  ID_WEIGHT,
+  MIN_MARGIN,
+  POTENTIAL_MATCH_WEIGHT,
+  weightToScore,
+  type CandidateScore,
+} from './score.js';
 
 /** Candidates listed for a reviewer. */
 const MAX_REVIEW_CANDIDATES = 3;
@@ -77,10 +84,24 @@ function fallback(p: PreparedRecord): MatchResult {
   return { ...result, outcome: 'not_found', reason: 'no citizen with this ID number or name and birth year' };
 }
 
+/**
+ * The entered ID is a relative's when its owner differs in both name and birth date. The
+ * number is then explained and says nothing against the other candidates: its penalty is
+ * taken back (the strict rules of `safeToLink` still apply to them).
+ */
+function discountExplainedId(scored: CandidateScore[], idOwner: CandidateScore): void {
+  for (const s of scored) {
+    if (s === idOwner || s.id !== 'conflict') continue;
+    s.weight -= ID_WEIGHT.conflict;
+    s.score = weightToScore(s.weight);
+  }
+}
+
 export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult {
-  scored.sort(byWeight);
   const idOwner = scored.find((s) => s.id === 'exact' || s.id === 'old');
   const idBelongsToOther = idOwner !== undefined && idOwner.name === 'different';
+  if (idOwner && idBelongsToOther && idOwner.dob === 'different') discountExplainedId(scored, idOwner);
+  scored.sort(byWeight);
   // A citizen whose name clearly differs is never linked: that would "correct" the name.
   const best = scored.find((s) => s.name !== 'different');
   const rival = scored.find((s) => s !== best && s.weight >= POTENTIAL_MATCH_WEIGHT);

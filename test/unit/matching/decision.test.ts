@@ -52,6 +52,13 @@ const cases: Case[] = [
     corrections: { idNumber: '001205067890' },
   },
   {
+    name: "mother's ID, son's name typed without diacritics: still the son",
+    record: { fullName: 'Nguyen Minh Khoa', dateOfBirth: '20/09/2005', gender: '', idNumber: '001155012346' },
+    outcome: 'corrected',
+    personalId: '001205067890',
+    corrections: { idNumber: '001205067890', fullName: 'Nguyễn Minh Khoa' },
+  },
+  {
     name: "relative's ID, the person is not in the registry: review",
     record: { fullName: 'Nguyễn Thị Hồng', dateOfBirth: '14/02/1978', gender: 'Nữ', idNumber: '001155012346' },
     outcome: 'review',
