@@ -8,12 +8,14 @@ import {
 } from './verification.queue.js';
 import { DEADLINES_QUEUE, createDeadlinesQueue, type DeadlinesJobData } from './deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE, createNotificationsQueue, type DeliverJobData } from './notifications.queue.js';
+import { IMPORT_QUEUE, createImportQueue, type ImportJobData } from './import.queue.js';
 
 /** Every queue's job data, by queue name. Add a queue here and in `queueFactories`. */
 export interface JobMap {
   [VERIFICATION_QUEUE]: PlanRoundData | VerifyChunkData | FinalizeRoundData;
   [DEADLINES_QUEUE]: DeadlinesJobData;
   [NOTIFICATIONS_QUEUE]: DeliverJobData;
+  [IMPORT_QUEUE]: ImportJobData;
 }
 
 export type QueueName = keyof JobMap;
@@ -22,6 +24,7 @@ const queueFactories: { [K in QueueName]: (c: ConnectionOptions, prefix: string)
   [VERIFICATION_QUEUE]: createVerificationQueue,
   [DEADLINES_QUEUE]: createDeadlinesQueue,
   [NOTIFICATIONS_QUEUE]: createNotificationsQueue,
+  [IMPORT_QUEUE]: createImportQueue,
 };
 
 export const QUEUE_NAMES = Object.keys(queueFactories) as QueueName[];

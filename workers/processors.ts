@@ -14,6 +14,8 @@ import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
 import { createLogChannel, createWebhookChannel } from '../src/notify/index.js';
 import { deadlinesProcessor } from './deadlines.processor.js';
 import { notificationsProcessor } from './notifications.processor.js';
+import { IMPORT_QUEUE } from '../queues/import.queue.js';
+import { processImport } from './import.processor.js';
 
 /** What every processor factory may use; built once per worker process. */
 export interface WorkerDeps {
@@ -66,4 +68,5 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
         : {}),
     },
   }),
+  [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.models, log: d.log.child({ queue: IMPORT_QUEUE }) }),
 };

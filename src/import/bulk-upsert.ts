@@ -1,0 +1,63 @@
+import type { Collection } from 'mongoose';
+
+type Document = Record<string, unknown>;
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Upsert documents by a natural key, fast on both MongoDB and FerretDB: insert the batch
+ * unordered (the common case on a first import), then for the keys the unique index refused,
+ * one bulk of conditional updates that match only when a field differs. Nothing is read back
+ * and a re-run modifies nothing. `fields` lists every field a document may have, so that a
+ * value removed from the file is removed from the stored document too.
+ */
+export async function upsertByKey(collection: Collection, key: string, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
+  if (docs.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  const now = new Date();
+  const rows = docs.map((d) => ({ ...d, createdAt: now, updatedAt: now }));
+  const duplicates = await insertNew(collection, rows);
+  const counts: UpsertCounts = { inserted: docs.length - duplicates.length, updated: 0, unchanged: 0 };
+  if (duplicates.length === 0) return counts;
+  const ops = duplicates.map((i) => ({ updateOne: changedOnly(key, fields, docs[i]!, now) }));
+  const res = await collection.bulkWrite(ops as never, { ordered: false });
+  counts.updated = res.modifiedCount;
+  counts.unchanged = duplicates.length - res.modifiedCount;
+  return counts;
+}
+
+/** Insert unordered; return the indexes refused as duplicate keys. Any other error is thrown (retryable). */
+async function insertNew(collection: Collection, rows: Document[]): Promise<number[]> {
+  try {
+    await collection.insertMany(rows, { ordered: false });
+    return [];
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+    const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code?: number; index: number; err?: { code?: number } }>;
+    if (list.length === 0 || list.some((w) => (w.code ?? w.err?.code) !== 11000)) throw err;
+    return list.map((w) => w.index);
+  }
+}
+
+/** An update of `doc` by key whose filter matches only if some field differs from `doc`. */
+function changedOnly(key: string, fields: readonly string[], doc: Document, now: Date) {
+  const $set: Document = { updatedAt: now };
+  const $unset: Document = {};
+  const differs: Document[] = [];
+  for (const f of fields) {
+    if (f === key) continue;
+    const v = doc[f];
+    if (v === undefined || v === null) {
+      $unset[f] = '';
+      differs.push({ [f]: { $exists: true } });
+    } else {
+      $set[f] = v;
+      differs.push({ [f]: { $ne: v } });
+    }
+  }
+  const update = Object.keys($unset).length ? { $set, $unset } : { $set };
+  return { filter: { [key]: doc[key], $or: differs }, update };
+}

@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runImport } from '../../src/import/run-import.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+
+let ctx: TestContext;
+let dir: string;
+beforeAll(async () => {
+  ctx = await createTestContext('import');
+  dir = await mkdtemp(join(tmpdir(), 'vv-import-'));
+});
+afterAll(async () => {
+  await ctx?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const DOSE_HEADER = 'recordId,fullName,dateOfBirth,gender,idNumber,nationality,communeCode,vaccine,doseNumber,vaccinatedAt,facilityId';
+const dose = (id: string, name = 'Nguyễn Văn An', dob = '1990-05-12') =>
+  `${id},${name},${dob},Nam,001090123456,VN,00001,AstraZeneca,1,2021-08-01,F00001-1`;
+
+async function importFile(name: string, content: string | Buffer, kind: 'doses' | 'citizens' = 'doses') {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  const rejectsPath = join(dir, `${name}.rejects.csv`);
+  const summary = await runImport({ kind, source: path, models: ctx.db.models, rejectsPath, batchSize: 3 });
+  const rejects = summary.rejectsPath ? (await readFile(rejectsPath, 'utf8')).trim().split('\r\n').slice(1) : [];
+  return { summary, rejects };
+}
+
+describe('import doses (real Mongo-wire server)', () => {
+  it('imports valid rows and reports each bad row with line, field and reason', async () => {
+    const csv = [
+      DOSE_HEADER,
+      dose('A1'),
+      '', // empty line: skipped
+      dose('A2', '"Trần Thị\nBình"'), // quoted field with an embedded newline (lines 4–5)
+      'A3,Lê Văn C,1980,Nam,001080123456,VN,00001', // missing columns
+      dose('A1', 'Other Name'), // duplicate record ID: first wins
+      dose('A4', '"Phạm Văn D'), // broken quoting (never closed on this line)
+      dose('A5'),
+      `A6,${'x'.repeat(70_000)},1990,Nam,1,VN,00001,,,,`, // oversized line
+      dose('A7').replace('00001,AstraZeneca', '1,AstraZeneca'), // bad commune code
+      dose('A8', 'Đỗ Thị Hoà', '01/01/1950'),
+    ].join('\r\n');
+    const { summary, rejects } = await importFile('doses.csv', csv);
+    expect(summary).toMatchObject({ inserted: 4, rejected: 5 });
+    const ids = (await ctx.db.models.DoseRecord.find({}, { recordId: 1 }).sort({ recordId: 1 }).lean()).map((d) => d.recordId);
+    expect(ids).toEqual(['A1', 'A2', 'A5', 'A8']);
+    expect((await ctx.db.models.DoseRecord.findOne({ recordId: 'A1' }).lean())!.fullName).toBe('Nguyễn Văn An');
+    expect((await ctx.db.models.DoseRecord.findOne({ recordId: 'A2' }).lean())!.fullName).toBe('Trần Thị\nBình');
+    expect(rejects).toEqual([
+      '6,,"expected 11 columns, found 7"',
+      '7,recordId,duplicate recordId in this file (the first row with it was kept)',
+      expect.stringMatching(/^8,,broken quoting/),
+      '10,,line longer than 65536 characters',
+      '11,communeCode,must be a 5-digit commune code',
+    ]);
+  });
+
+  it('re-running an import changes nothing; a changed row is updated', async () => {
+    const csv = [DOSE_HEADER, dose('B1'), dose('B2'), dose('B3')].join('\n');
+    const first = await importFile('b.csv', csv);
+    expect(first.summary).toMatchObject({ inserted: 3, updated: 0, unchanged: 0 });
+    const before = await ctx.db.models.DoseRecord.find({ recordId: /^B/ }).sort({ recordId: 1 }).lean();
+    const again = await importFile('b.csv', csv);
+    expect(again.summary).toMatchObject({ inserted: 0, updated: 0, unchanged: 3, rejected: 0 });
+    const after = await ctx.db.models.DoseRecord.find({ recordId: /^B/ }).sort({ recordId: 1 }).lean();
+    expect(after).toEqual(before);
+    const changed = await importFile('b.csv', [DOSE_HEADER, dose('B1'), dose('B2', 'Nguyễn Văn Ân'), dose('B3')].join('\n'));
+    expect(changed.summary).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
+    expect((await ctx.db.models.DoseRecord.findOne({ recordId: 'B2' }).lean())!.fullName).toBe('Nguyễn Văn Ân');
+  });
+
+  it('reads UTF-16LE exports and reports Windows-1258/latin1 rows without losing the others', async () => {
+    const text = [DOSE_HEADER, dose('C1', 'Hồ Thị Ước'), dose('C2')].join('\r\n');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const a = await importFile('c16.csv', utf16);
+    expect(a.summary).toMatchObject({ inserted: 2, rejected: 0 });
+    expect((await ctx.db.models.DoseRecord.findOne({ recordId: 'C1' }).lean())!.fullName).toBe('Hồ Thị Ước');
+
+    const latin1 = Buffer.concat([
+      Buffer.from(`${DOSE_HEADER}\n${dose('C3')}\n`, 'utf8'),
+      Buffer.from(`${dose('C4', 'Tr\xe2n Van B')}\n`, 'latin1'),
+      Buffer.from(`${dose('C5')}\n`, 'utf8'),
+    ]);
+    const b = await importFile('c1258.csv', latin1);
+    expect(b.summary).toMatchObject({ inserted: 2, rejected: 1 });
+    expect(b.rejects[0]).toMatch(/^3,fullName,.*not UTF-8/);
+  });
+
+  it('refuses a file whose header lacks a required column, naming it', async () => {
+    await expect(importFile('nohdr.csv', 'fullName,dateOfBirth\nA,1990\n')).rejects.toThrow(/recordId, communeCode/);
+  });
+
+  it('imports NDJSON and reports invalid JSON lines', async () => {
+    const lines = [
+      JSON.stringify({ recordId: 'D1', fullName: 'Vũ Văn E', dateOfBirth: '1970', gender: 'Nam', idNumber: '', nationality: 'VN', communeCode: '00004' }),
+      '{"recordId": "D2",',
+      JSON.stringify({ recordId: 'D3', communeCode: '00004', doseNumber: 2 }),
+    ].join('\n');
+    const { summary, rejects } = await importFile('d.ndjson', lines);
+    expect(summary).toMatchObject({ inserted: 2, rejected: 1 });
+    expect(rejects[0]).toMatch(/^2,,invalid JSON/);
+  });
+});
+
+describe('import citizens', () => {
+  it('computes the blocking keys and rejects invalid registry rows', async () => {
+    const csv = [
+      'personalId,fullName,dateOfBirth,gender,communeCode,oldIdNumber',
+      '001090123456,Nguyễn Văn An,1990-05-12,male,00001,',
+      '001190123457,Đặng Thị Thuý,1950,Nữ,00001,123456789',
+      '12345,Lê Văn C,1980,male,00001,',
+      '001080123458,Lê Văn D,1980-02-30,male,00001,',
+    ].join('\n');
+    const { summary, rejects } = await importFile('citizens.csv', csv, 'citizens');
+    expect(summary).toMatchObject({ inserted: 2, rejected: 2 });
+    expect(rejects).toEqual(['4,personalId,must be a 12-digit citizen ID number', '5,dateOfBirth,"must be YYYY, YYYY-MM or YYYY-MM-DD"']);
+    const c = await ctx.db.models.Citizen.findOne({ personalId: '001190123457' }).lean();
+    expect(c).toMatchObject({ nameKey: 'dang thi thuy', birthYear: 1950, gender: 'female', oldIdNumber: '123456789' });
+  });
+});
