@@ -38,10 +38,10 @@ try {
       const s = ++seq;
       return { _id: `verification-00001-${s}`, localityCode: '00001', kind: 'verification', seq: s, status: 'overdue', deadline: new Date(now - 10 * DAY), totalRecords: 10, processedRecords: 10, counters: { verified: 5, review: 5 }, nextCheckAt: NEVER, openEscalations: true };
     });
-    await db.models.Round.insertMany(rounds, { ordered: false });
-    const levels = ['commune', 'district', 'province', 'ministry'] as const;
     const due = Math.max(1, Math.floor(n / 100));
     for (const r of rounds.slice(0, due)) r.nextCheckAt = new Date(now - 1000);
+    await db.models.Round.insertMany(rounds, { ordered: false });
+    const levels = ['commune', 'district', 'province', 'ministry'] as const;
     const escalations = rounds.flatMap((r, i) => levels.slice(0, i < due ? 3 : 4).map((level, k) => ({
       roundId: r._id, level, localityCode: '00001', escalatedAt: new Date(now - (9 - k) * DAY), deadline: new Date(now - (8 - k) * DAY),
       overdueSince: r.deadline, notifiedAt: new Date(now - 9 * DAY),

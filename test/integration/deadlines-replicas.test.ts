@@ -17,8 +17,9 @@ let ctx: TestContext;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const procs: Proc[] = [];
 const ROUNDS = 6;
-// Level deadlines long enough that a restart (≈2 s to boot tsx) lands in the middle of the chain.
-const LEVEL_MS = 1500;
+// Level deadlines long enough that a restart (≈2 s to boot tsx) lands in the middle of the chain,
+// and that "between levels" stays between levels on a loaded machine.
+const LEVEL_MS = 3000;
 
 const env = () => ({
   REDIS_URL: ctx.redisUrl,
@@ -102,9 +103,10 @@ async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<b
 describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
   it('killed between levels: every escalation exactly once in MongoDB and at the receiver', async () => {
     procs.push(await spawnWorker(env()), await spawnWorker(env()));
-    // Kill once the commune level is escalated and delivered, before the district is due.
+    // Kill once the commune level is escalated and delivered and nothing is in flight, before the district is due.
     const { redelivered } = await runChain(100, async (ids) =>
-      receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.level === 'commune').length === ROUNDS);
+      receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.level === 'commune').length === ROUNDS
+      && (await ctx.db.models.Notification.countDocuments({ roundId: { $in: ids }, status: 'pending' })) === 0);
     expect(redelivered).toBe(0);
   }, 120_000);
 

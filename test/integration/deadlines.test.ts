@@ -66,21 +66,21 @@ describe('deadline chain with millisecond deadlines', () => {
     await waitFor(() => ctx.db.models.Escalation.findOne({ roundId: id, level: 'commune' }).lean(), 10_000, 'commune escalation');
 
     await applyRoundTransition(ctx.db.models.Round, id, 'all_resolved', { cause: 'test: corrected' });
+    const completedAt = new Date();
     await hooksOf().onRoundFinished(id, 'completed');
 
-    const open = await ctx.db.models.Escalation.find({ roundId: id, closedAt: null }).lean();
-    expect(open).toEqual([]);
-    // The district timer is removed (or, if a concurrent reconcile re-added it, fires and does nothing).
-    await waitFor(async () => {
-      const job = await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'district'));
-      return !job || (await job.getState()) === 'completed';
-    }, 5000, 'district timer gone');
-    // Past the district's due time, even a sweep escalates nothing more.
-    const commune = await ctx.db.models.Escalation.findOne({ roundId: id, level: 'commune' }).lean();
-    await waitFor(() => Date.now() > commune!.deadline.getTime() + 100, 5000, 'district due time');
+    expect(await ctx.db.models.Escalation.find({ roundId: id, closedAt: null }).lean()).toEqual([]);
+    // Past the next level's due time (from the last escalation), even a sweep escalates nothing more.
+    const last = (await ctx.db.models.Escalation.find({ roundId: id }).sort({ escalatedAt: -1 }).limit(1).lean())[0]!;
+    await waitFor(() => Date.now() > last.deadline.getTime() + 100, 5000, 'next level due time');
     await sweepDeadlines(workers.deps);
-    expect(await ctx.db.models.Escalation.countDocuments({ roundId: id })).toBe(1);
-    expect((await ctx.db.models.Escalation.findOne({ roundId: id }).lean())!.closeReason).toBe('round completed');
+    const all = await ctx.db.models.Escalation.find({ roundId: id }).lean();
+    // On a loaded machine the district may have been due before completion; nothing after it.
+    expect(all.every((e) => e.escalatedAt <= completedAt && e.closeReason === 'round completed')).toBe(true);
+    await waitFor(async () => {
+      const job = await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'province'));
+      return !job || (await job.getState()) === 'completed';
+    }, 5000, 'no timer left');
   });
 
   it('extending the deadline re-times the pending timers; shortening brings them forward', async () => {
@@ -112,18 +112,22 @@ describe('deadline chain with millisecond deadlines', () => {
 
   it('an overdue round given a new deadline is awaiting corrections again, and no level repeats', async () => {
     const id = 'verification-00001-4';
-    await createRound(ctx.db.models, id, new Date(Date.now() + 100));
-    await hooksOf().onRoundsCreated([id]);
-    await waitFor(() => ctx.db.models.Escalation.findOne({ roundId: id, level: 'commune' }).lean(), 10_000, 'commune escalation');
-    await waitFor(async () => (await ctx.db.models.Round.findById(id).lean())!.status === 'overdue', 5000, 'overdue');
-    const extended = new Date(Date.now() + 800);
+    const { Round, Escalation } = ctx.db.models;
+    // An overdue round whose commune level runs 1.5 s more, set up directly (no race with timers).
+    await createRound(ctx.db.models, id, new Date(Date.now() - 100));
+    await Round.updateOne({ _id: id }, { $set: { status: 'overdue' } });
+    await Escalation.create({
+      roundId: id, level: 'commune', localityCode: '00001', targetCode: '00001', escalatedAt: new Date(),
+      deadline: new Date(Date.now() + 1500), overdueSince: new Date(Date.now() - 100), notifiedAt: new Date(),
+    });
+    const extended = new Date(Date.now() + 2500);
     await changeRoundDeadline(workers.deps, id, { deadline: extended, reason: 'extension' });
-    expect((await ctx.db.models.Round.findById(id).lean())!.status).toBe('awaiting_corrections');
-    // The chain resumes at the district, not before the new deadline.
-    const district = await waitFor(() => ctx.db.models.Escalation.findOne({ roundId: id, level: 'district' }).lean(), 10_000, 'district escalation');
+    expect((await Round.findById(id).lean())!.status).toBe('awaiting_corrections');
+    // The chain resumes at the district, at the new deadline rather than the commune level's.
+    const district = await waitFor(() => Escalation.findOne({ roundId: id, level: 'district' }).lean(), 10_000, 'district escalation');
     expect(district.escalatedAt.getTime()).toBeGreaterThanOrEqual(extended.getTime());
-    expect(await ctx.db.models.Escalation.countDocuments({ roundId: id, level: 'commune' })).toBe(1);
-    await applyRoundTransition(ctx.db.models.Round, id, 'all_resolved');
+    expect(await Escalation.countDocuments({ roundId: id, level: 'commune' })).toBe(1);
+    await applyRoundTransition(Round, id, 'all_resolved');
     await hooksOf().onRoundFinished(id);
   });
 
