@@ -71,6 +71,8 @@ export const envSchema = z.object({
   /** Delivery attempts per notification, with exponential backoff from NOTIFY_BACKOFF_MS. */
   NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
   NOTIFY_BACKOFF_MS: durationMs.default(5_000),
+  /** Campaign default: corrections need the commune police's sign-off (per-locality settings override it). */
+  CORRECTION_SIGNOFF_REQUIRED: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(30_000),
   BULL_BOARD_READ_ONLY: bool.default(false),
 });

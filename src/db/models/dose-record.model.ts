@@ -14,12 +14,16 @@ export const doseRecordSchema = new Schema(
     doseNumber: { type: Number },
     vaccinatedAt: { type: String },
     facilityId: { type: String },
+    /** Optimistic concurrency: +1 per applied correction; a correction names the version it saw. */
+    version: { type: Number, default: 0 },
   },
   { collection: 'doseRecords', timestamps: true },
 );
 doseRecordSchema.index({ recordId: 1 }, { unique: true });
 // The verification worker pages through a commune's records in recordId order.
 doseRecordSchema.index({ communeCode: 1, recordId: 1 });
+// Passport eligibility finds a person's doses by the number entered.
+doseRecordSchema.index({ idNumber: 1 });
 
 export type DoseRecordDoc = InferSchemaType<typeof doseRecordSchema>;
 export const doseRecordModel = (c: Connection) => c.model('DoseRecord', doseRecordSchema);

@@ -8,6 +8,9 @@ import { escalationModel } from './escalation.model.js';
 import { contactModel } from './contact.model.js';
 import { notificationModel } from './notification.model.js';
 import { campaignModel } from './campaign.model.js';
+import { correctionModel } from './correction.model.js';
+import { doseReportModel } from './dose-report.model.js';
+import { correctionSettingModel } from './correction-setting.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -21,6 +24,9 @@ export function registerModels(c: Connection) {
     Contact: contactModel(c),
     Notification: notificationModel(c),
     Campaign: campaignModel(c),
+    Correction: correctionModel(c),
+    DoseReport: doseReportModel(c),
+    CorrectionSetting: correctionSettingModel(c),
   };
 }
 
@@ -35,3 +41,6 @@ export * from './escalation.model.js';
 export * from './contact.model.js';
 export * from './notification.model.js';
 export * from './campaign.model.js';
+export * from './correction.model.js';
+export * from './dose-report.model.js';
+export * from './correction-setting.model.js';

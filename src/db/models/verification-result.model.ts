@@ -22,6 +22,8 @@ export const verificationResultSchema = new Schema(
 verificationResultSchema.index({ roundId: 1, recordId: 1 }, { unique: true });
 verificationResultSchema.index({ roundId: 1, outcome: 1 });
 verificationResultSchema.index({ recordId: 1, createdAt: 1 });
+// Passport eligibility finds the records linked to a citizen.
+verificationResultSchema.index({ personalId: 1 });
 
 export type VerificationResultDoc = InferSchemaType<typeof verificationResultSchema>;
 export const verificationResultModel = (c: Connection) =>

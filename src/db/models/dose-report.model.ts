@@ -1,0 +1,22 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/**
+ * Doses a facility reports it administered on a day, to compare with the records entered
+ * (the backlog of doses never entered). Natural key (facilityId, day): a new report replaces the count.
+ */
+export const doseReportSchema = new Schema(
+  {
+    facilityId: { type: String, required: true },
+    communeCode: { type: String, required: true },
+    /** `YYYY-MM-DD`. */
+    day: { type: String, required: true },
+    administered: { type: Number, required: true, min: 0 },
+    reportedBy: { type: String, default: null },
+  },
+  { collection: 'doseReports', timestamps: true },
+);
+doseReportSchema.index({ facilityId: 1, day: 1 }, { unique: true });
+doseReportSchema.index({ communeCode: 1, day: 1 });
+
+export type DoseReportDoc = InferSchemaType<typeof doseReportSchema>;
+export const doseReportModel = (c: Connection) => c.model('DoseReport', doseReportSchema);

@@ -1,0 +1,68 @@
+import type { CorrectionDoc, Models } from '../models/index.js';
+import type { FieldChange } from '../../domain/corrections/types.js';
+
+export type CorrectionRow = CorrectionDoc & { _id: unknown; createdAt: Date };
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** Insert a correction; when its natural key exists already (re-upload, race), return the stored one. */
+export async function insertCorrection(models: Models, doc: Record<string, unknown> & { key: string }): Promise<{ doc: CorrectionRow; created: boolean }> {
+  try {
+    const created = await models.Correction.create(doc);
+    return { doc: created.toObject() as CorrectionRow, created: true };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const existing = await models.Correction.findOne({ key: doc.key }).lean();
+    return { doc: existing as CorrectionRow, created: false };
+  }
+}
+
+export function findCorrectionByKey(models: Models, key: string) {
+  return models.Correction.findOne({ key }).lean();
+}
+
+/**
+ * Apply changes to a dose record if, and only if, it is still at `version` (optimistic
+ * concurrency): one conditional updateOne that also increments the version. Records imported
+ * before versions existed have no field and count as version 0.
+ */
+export async function applyToRecord(models: Models, recordId: string, version: number, hasVersionField: boolean, changes: FieldChange[]): Promise<boolean> {
+  const filter = hasVersionField ? { recordId, version } : { recordId, version: { $exists: false } };
+  const set: Record<string, unknown> = { version: version + 1 };
+  for (const c of changes) set[c.field] = c.newValue;
+  const res = await models.DoseRecord.updateOne(filter, { $set: set });
+  return res.matchedCount === 1;
+}
+
+export async function setCorrectionStatus(models: Models, id: unknown, status: string, extra: Record<string, unknown> = {}) {
+  await models.Correction.updateOne({ _id: id }, { $set: { status, ...extra } });
+}
+
+export async function deleteCorrection(models: Models, id: unknown) {
+  await models.Correction.deleteOne({ _id: id });
+}
+
+/** Records of a round with an accepted explanation (distinct: two explanations of one record count once). */
+export async function countExplained(models: Models, roundId: string): Promise<number> {
+  const rows = await models.Correction.aggregate<{ n: number }>([
+    { $match: { roundId, decision: 'explain' } },
+    { $group: { _id: '$recordId' } },
+    { $count: 'n' },
+  ]);
+  return rows[0]?.n ?? 0;
+}
+
+export function correctionsOf(models: Models, recordId: string) {
+  return models.Correction.find({ recordId }, { key: 0, __v: 0 }).sort({ createdAt: 1 }).lean();
+}
+
+/** Sign-off setting of a commune: its own, else its district's, else its province's, else the default. */
+export async function signOffRequired(models: Models, communeCode: string, campaignDefault: boolean): Promise<boolean> {
+  const loc = await models.Locality.findOne({ code: communeCode }, { districtCode: 1, provinceCode: 1 }).lean();
+  for (const code of [communeCode, loc?.districtCode, loc?.provinceCode]) {
+    if (!code) continue;
+    const s = await models.CorrectionSetting.findOne({ localityCode: code }).lean();
+    if (s) return s.signOffRequired;
+  }
+  return campaignDefault;
+}

@@ -1,0 +1,54 @@
+import type { Gender } from '../records.js';
+
+/** What an officer decides about one record of the worklist. */
+export const DECISIONS = ['confirm', 'reject', 'explain'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** Who may submit corrections, and who signs them off (the commune police checks against the population database). */
+export const OFFICER_ROLES = ['health_station', 'village_team', 'commune_police', 'coordinator'] as const;
+export type OfficerRole = (typeof OFFICER_ROLES)[number];
+export const SIGN_OFF_ROLE: OfficerRole = 'commune_police';
+
+/** Fields of a dose record a correction may change. */
+export const CORRECTABLE_FIELDS = ['idNumber', 'fullName', 'dateOfBirth', 'gender'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+
+export type FieldValues = Partial<Record<CorrectableField, string>>;
+
+/** One correction as submitted (API body or one worksheet row), before validation. */
+export interface CorrectionInput {
+  recordId: string;
+  /** The record's `version` the officer saw (the worksheet's `baseVersion`). */
+  baseVersion: number;
+  decision: Decision;
+  /** The officer's own corrected values; for `confirm`, blanks take the suggested values. */
+  values?: FieldValues;
+  explanation?: string;
+  officer: { name: string; role: OfficerRole };
+  /** The checking officer's sign-off, when the locality requires one. */
+  signOff?: { by: string; role?: OfficerRole };
+}
+
+/** A change validated and normalized, ready to store. */
+export interface FieldChange {
+  field: CorrectableField;
+  oldValue: string;
+  newValue: string;
+}
+
+/** A refused field: the HTTP layer and the upload report show these. */
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+/** The record values validation checks a new value against (consistency of ID, sex, birth year). */
+export interface RecordValues {
+  idNumber: string;
+  fullName: string;
+  dateOfBirth: string;
+  gender: string;
+  nationality: string;
+}
+
+export type { Gender };

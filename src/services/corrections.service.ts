@@ -1,0 +1,144 @@
+import type { Queue } from 'bullmq';
+import type { Models } from '../db/models/index.js';
+import {
+  applyToRecord, countExplained, deleteCorrection, findCorrectionByKey, insertCorrection, setCorrectionStatus, signOffRequired,
+  type CorrectionRow,
+} from '../db/repositories/corrections.repository.js';
+import { communeCycle, latestResult } from '../db/repositories/worklist.repository.js';
+import { correctionKey, validateCorrection, SIGN_OFF_ROLE, type CorrectionInput, type FieldProblem } from '../domain/corrections/index.js';
+import type { Corrections } from '../domain/records.js';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
+import type { Logger } from '../lib/logger.js';
+import { enqueueCorrectionRound } from './correction-round.service.js';
+
+export interface CorrectionsDeps {
+  models: Models;
+  verificationQueue: Queue;
+  defaultDeadlineMs: number;
+  /** Campaign default for the commune police's sign-off (CORRECTION_SIGNOFF_REQUIRED). */
+  signOffDefault: boolean;
+  /** After a round's counters changed outside a worker (an explanation): deadline reconcile. */
+  onRoundChanged?: (roundId: string) => Promise<void>;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface SubmitOptions {
+  source: 'api' | 'upload';
+  row?: number;
+  /** Communes the record must belong to (an upload for a locality). */
+  communes?: ReadonlySet<string>;
+}
+
+export interface SubmitResult {
+  correction: CorrectionRow;
+  /** False when the same correction had been stored before (idempotent resubmission). */
+  created: boolean;
+  communeCode: string;
+  /** Record values changed: it needs re-verification. */
+  applied: boolean;
+}
+
+const problemsError = (recordId: string, problems: FieldProblem[]) =>
+  new ValidationError(`record ${recordId}: ${problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`, { recordId, problems });
+
+/**
+ * Validate and store one correction with its audit entry, then apply it to the record under
+ * optimistic concurrency. Order: the correction is stored `pending` first, so a record is never
+ * changed without its history; a lost race deletes the pending entry and answers 409.
+ */
+export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionInput, opts: SubmitOptions): Promise<SubmitResult> {
+  const { models } = deps;
+  const now = deps.now?.() ?? new Date();
+  const key = correctionKey(input);
+  const record = await models.DoseRecord.findOne({ recordId: input.recordId }).lean();
+  if (!record) throw new NotFoundError(`record ${input.recordId} not found`, { recordId: input.recordId, field: 'recordId' });
+  if (opts.communes && !opts.communes.has(record.communeCode)) {
+    throw new ValidationError(`record ${input.recordId} belongs to another locality`, { recordId: input.recordId, problems: [{ field: 'recordId', reason: 'not in this locality' }] });
+  }
+  const hasVersion = typeof record.version === 'number';
+  const version = record.version ?? 0;
+
+  const existing = await findCorrectionByKey(models, key);
+  if (existing) return settleExisting(deps, existing as CorrectionRow, record.communeCode, version);
+
+  if (input.baseVersion !== version) {
+    throw new ConflictError(`record ${input.recordId} was changed since version ${input.baseVersion} (now ${version}): export the worklist again`, {
+      recordId: input.recordId, baseVersion: input.baseVersion, currentVersion: version,
+    });
+  }
+  if (await signOffRequired(models, record.communeCode, deps.signOffDefault)) {
+    if (!input.signOff?.by) throw problemsError(input.recordId, [{ field: 'signedOffBy', reason: `this locality requires the ${SIGN_OFF_ROLE} sign-off` }]);
+    if (input.signOff.role && input.signOff.role !== SIGN_OFF_ROLE) throw problemsError(input.recordId, [{ field: 'signOff.role', reason: `sign-off must be by ${SIGN_OFF_ROLE}` }]);
+  }
+  const latest = await latestResult(models, input.recordId);
+  const entered = {
+    idNumber: record.idNumber ?? '', fullName: record.fullName ?? '', dateOfBirth: record.dateOfBirth ?? '',
+    gender: record.gender ?? '', nationality: record.nationality ?? '',
+  };
+  const { changes, problems } = validateCorrection(input, entered, latest?.corrections as Corrections | undefined, now);
+  if (problems.length) throw problemsError(input.recordId, problems);
+  if (input.decision === 'confirm' && changes.length === 0) {
+    throw problemsError(input.recordId, [{ field: 'decision', reason: 'nothing to change: the record already holds these values' }]);
+  }
+  const cycle = await communeCycle(models, record.communeCode);
+  const roundId = cycle.verification?._id ?? null;
+  const applies = changes.length > 0;
+  const status = applies ? 'pending' : input.decision === 'explain' ? 'explained' : 'rejected';
+  const { doc, created } = await insertCorrection(models, {
+    key, recordId: input.recordId, communeCode: record.communeCode, roundId, decision: input.decision, status, changes,
+    explanation: input.explanation?.trim() || null, baseVersion: version, newVersion: applies ? version + 1 : version,
+    officer: input.officer, signOff: input.signOff?.by ? { by: input.signOff.by, role: SIGN_OFF_ROLE, at: now } : null,
+    source: opts.source, row: opts.row ?? null,
+  });
+  if (!created) return settleExisting(deps, doc, record.communeCode, version);
+
+  if (applies) {
+    if (!(await applyToRecord(models, input.recordId, version, hasVersion, changes))) {
+      await deleteCorrection(models, doc._id);
+      const now2 = (await models.DoseRecord.findOne({ recordId: input.recordId }, { version: 1 }).lean())?.version ?? version;
+      throw new ConflictError(`record ${input.recordId} was changed by someone else (version ${version} → ${now2}): export the worklist again`, {
+        recordId: input.recordId, baseVersion: version, currentVersion: now2,
+      });
+    }
+    await setCorrectionStatus(models, doc._id, 'applied');
+    doc.status = 'applied';
+  } else if (status === 'explained' && roundId) {
+    await models.Round.updateOne({ _id: roundId }, { $set: { explainedRecords: await countExplained(models, roundId) } });
+    await deps.onRoundChanged?.(roundId);
+  }
+  // Values only in the audit trail: log IDs and field names, never the values themselves.
+  deps.log.info({ recordId: input.recordId, decision: input.decision, fields: changes.map((c) => c.field), source: opts.source }, 'correction stored');
+  return { correction: doc, created: true, communeCode: record.communeCode, applied: applies };
+}
+
+/** A resubmitted correction: nothing new, but finish one a crash left pending. */
+async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, communeCode: string, version: number): Promise<SubmitResult> {
+  if (doc.status === 'pending' && version >= doc.newVersion) {
+    await setCorrectionStatus(deps.models, doc._id, 'applied');
+    doc.status = 'applied';
+  }
+  return { correction: doc, created: false, communeCode, applied: doc.status === 'applied' && !doc.correctionRoundId };
+}
+
+/** Enqueue one correction round per commune for the records just corrected, and link the corrections to it. */
+export async function enqueueForApplied(deps: CorrectionsDeps, results: SubmitResult[]): Promise<string[]> {
+  const byCommune = new Map<string, SubmitResult[]>();
+  for (const r of results) if (r.applied) byCommune.set(r.communeCode, [...(byCommune.get(r.communeCode) ?? []), r]);
+  const rounds: string[] = [];
+  for (const [commune, list] of byCommune) {
+    const id = await enqueueCorrectionRound(deps, commune, list.map((r) => r.correction.recordId));
+    for (const r of list) {
+      await deps.models.Correction.updateOne({ _id: r.correction._id }, { $set: { correctionRoundId: id } });
+      r.correction.correctionRoundId = id;
+    }
+    rounds.push(id);
+  }
+  return rounds;
+}
+
+/** Audit view of a correction for the API (the key is internal). */
+export function correctionView(c: CorrectionRow) {
+  const { key: _key, __v: _v, ...rest } = c as CorrectionRow & { __v?: number };
+  return rest;
+}

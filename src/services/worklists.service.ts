@@ -1,0 +1,95 @@
+import type { Models } from '../db/models/index.js';
+import { worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
+import { readWorksheetRow, type OfficerRole, type WorklistItem } from '../domain/corrections/index.js';
+import { AppError } from '../lib/errors/index.js';
+import { mapLimit } from '../lib/concurrency.js';
+import { enqueueForApplied, submitCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
+import { resolveCommunes } from './rounds.service.js';
+import { readWorksheet } from './worksheet-files.js';
+
+/** Communes paged at once for a district or province worklist. */
+const COMMUNES_IN_FLIGHT = 4;
+
+/**
+ * A locality's worklist page in recordId order. A district or province merges its communes'
+ * pages (each commune's page is already in recordId order).
+ */
+export async function listWorklist(models: Models, code: string, q: WorklistQuery) {
+  const communes = await resolveCommunes(models, [code]);
+  const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(models, c, q));
+  const items = pages.flatMap((p) => p.items).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
+  return { items, next: items.length === q.limit ? items[items.length - 1]!.recordId : null };
+}
+
+/** Every worklist item of a locality, page by page (for the CSV/XLSX export). */
+export async function* iterateWorklist(models: Models, code: string, q: Omit<WorklistQuery, 'limit' | 'after'>): AsyncGenerator<WorklistItem> {
+  // Pages of 500: one round of equality look-ups per page, bounded memory.
+  let after: string | undefined;
+  for (;;) {
+    const page = await listWorklist(models, code, { ...q, limit: 500, ...(after ? { after } : {}) });
+    yield* page.items;
+    if (!page.next) return;
+    after = page.next;
+  }
+}
+
+export interface RowRejection {
+  row: number;
+  recordId?: string;
+  field: string;
+  reason: string;
+  code: string;
+}
+
+export interface UploadReport {
+  rows: number;
+  skipped: number;
+  applied: number;
+  explained: number;
+  rejectedDecisions: number;
+  /** Rows stored before (a re-uploaded sheet): nothing done twice. */
+  duplicates: number;
+  rejected: RowRejection[];
+  correctionRounds: string[];
+}
+
+/**
+ * Apply a filled worksheet: every row validated on its own; bad rows are reported with their
+ * row number, field and reason; valid rows are applied; one correction round per commune
+ * re-verifies the changed records. Re-uploading the same sheet changes nothing (natural keys).
+ */
+export async function uploadWorksheet(
+  deps: CorrectionsDeps, code: string, file: Buffer, defaults: { officerName?: string; officerRole?: OfficerRole } = {},
+): Promise<UploadReport> {
+  const communes = new Set(await resolveCommunes(deps.models, [code]));
+  const report: UploadReport = { rows: 0, skipped: 0, applied: 0, explained: 0, rejectedDecisions: 0, duplicates: 0, rejected: [], correctionRounds: [] };
+  const results: SubmitResult[] = [];
+  for await (const sheetRow of readWorksheet(file)) {
+    report.rows++;
+    if (sheetRow.error) {
+      report.rejected.push({ row: sheetRow.row, field: '(row)', reason: sheetRow.error, code: 'unreadable' });
+      continue;
+    }
+    const read = readWorksheetRow(sheetRow.cells!, defaults);
+    if (read.kind === 'skip') { report.skipped++; continue; }
+    if (read.kind === 'problems') {
+      for (const p of read.problems) report.rejected.push({ row: sheetRow.row, recordId: read.recordId, ...p, code: 'validation_failed' });
+      continue;
+    }
+    try {
+      const r = await submitCorrection(deps, read.input, { source: 'upload', row: sheetRow.row, communes });
+      if (!r.created) report.duplicates++;
+      else if (r.correction.status === 'applied') report.applied++;
+      else if (r.correction.status === 'explained') report.explained++;
+      else report.rejectedDecisions++;
+      results.push(r);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      const details = err.details as { problems?: { field: string; reason: string }[]; field?: string } | undefined;
+      const problems = details?.problems ?? [{ field: details?.field ?? (err.status === 409 ? 'baseVersion' : 'recordId'), reason: err.message }];
+      for (const p of problems) report.rejected.push({ row: sheetRow.row, recordId: read.input.recordId, field: p.field, reason: p.reason, code: err.code });
+    }
+  }
+  report.correctionRounds = await enqueueForApplied(deps, results);
+  return report;
+}
