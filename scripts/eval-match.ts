@@ -79,7 +79,8 @@ async function main(): Promise<void> {
       total.foreign++;
       if (result.outcome === 'exempt') total.foreignExempt++;
     }
-    for (const kind of t.errors.length > 0 ? t.errors : ['none']) {
+    const kinds = t.errors.length > 0 ? t.errors : [t.expectedOutcome === 'verified' ? 'none' : `none (${t.expectedOutcome})`];
+    for (const kind of kinds) {
       const k = byKind.get(kind) ?? newTally();
       byKind.set(kind, k);
       k.records++;

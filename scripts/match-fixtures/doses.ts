@@ -207,6 +207,8 @@ export function dosesFor(rng: Rng, p: Person, people: Person[], inRegistry: bool
         else corrections[field] = p[field];
       }
     }
+    // A record corrected anyway also gets its missing sex filled in (the project's convention).
+    if (errors.length > 0 && dose.gender === '') corrections.gender = p.gender;
     const truth: GroundTruth = inRegistry
       ? errors.length === 0
         ? { recordId: dose.recordId, personalId: p.personalId, expectedOutcome: 'verified', errors }

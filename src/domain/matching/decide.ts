@@ -40,7 +40,7 @@ function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
   return name && best.dob === 'exact' && tie;
 }
 
-const NAME_RANK = { exact: 5, folded: 4, reordered: 3, partial: 2, typo: 1, different: 0 } as const;
+const NAME_RANK = { exact: 6, folded: 5, reordered: 4, partial: 3, typo: 2, misspelled: 1, different: 0 } as const;
 
 /**
  * Another citizen whose name reads closer to the entered one, with a birth date as good:
@@ -62,6 +62,8 @@ export function correctionsFor(p: PreparedRecord, best: CandidateScore): Correct
   if (best.name !== 'exact') corrections.fullName = c.fullName;
   if (best.dob !== 'exact' && best.dob !== 'within') corrections.dateOfBirth = c.dateOfBirth;
   if (best.gender === 'disagree') corrections.gender = c.gender;
+  // A missing sex is no reason to correct a record, but a record corrected anyway gets it.
+  if (best.gender === 'missing' && Object.keys(corrections).length > 0) corrections.gender = c.gender;
   return corrections;
 }
 

@@ -3,6 +3,7 @@
  * The levels are ordered from strongest to weakest agreement.
  */
 import type { NameForms } from './names.js';
+import { soundAlike } from './phonetic.js';
 
 export type NameLevel =
   /** Same letters and tones (case, spacing, Unicode form, tone placement aside). */
@@ -13,8 +14,13 @@ export type NameLevel =
   | 'reordered'
   /** Same family and given name, a middle name missing or extra. */
   | 'partial'
-  /** One or two keystrokes apart on the folded form. */
+  /** One or two keystrokes apart on the folded form, outside the given name. */
   | 'typo'
+  /**
+   * Family and middle names agree, the given name is spelled by ear (`Trang`/`Chang`,
+   * `Giang`/`Dang`, `Vy`/`Vi`) or lost a letter. Weak: linked only with ID evidence.
+   */
+  | 'misspelled'
   /** Another name: never corrected to the registry's. */
   | 'different';
 
@@ -74,6 +80,13 @@ function isTypo(entered: NameForms, registry: NameForms): boolean {
   return editDistance(entered.folded, registry.folded, max) <= max;
 }
 
+/** Same number of words, all but the last equal, the last ones sound alike. */
+function isMisspelledGiven(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length || a.length < 2) return false;
+  for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) return false;
+  return soundAlike(a[a.length - 1]!, b[b.length - 1]!);
+}
+
 export function compareNames(entered: NameForms, registry: NameForms): NameLevel {
   if (entered.folded === registry.folded) {
     return entered.normalized === registry.normalized ? 'exact' : 'folded';
@@ -83,5 +96,6 @@ export function compareNames(entered: NameForms, registry: NameForms): NameLevel
   if (sameWordSet(a, b)) return 'reordered';
   if (missingOneMiddleWord(a, b) || missingOneMiddleWord(b, a)) return 'partial';
   if (isTypo(entered, registry)) return 'typo';
+  if (isMisspelledGiven(a, b)) return 'misspelled';
   return 'different';
 }

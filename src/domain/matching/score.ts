@@ -50,6 +50,7 @@ export const NAME_WEIGHT: Record<NameLevel, number> = {
   reordered: 5,
   partial: 3,
   typo: 3,
+  misspelled: 2,
   different: -8,
 };
 export const DATE_WEIGHT: Record<DateLevel, number> = {

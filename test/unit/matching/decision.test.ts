@@ -56,7 +56,7 @@ const cases: Case[] = [
     record: { fullName: 'Nguyen Minh Khoa', dateOfBirth: '20/09/2005', gender: '', idNumber: '001155012346' },
     outcome: 'corrected',
     personalId: '001205067890',
-    corrections: { idNumber: '001205067890', fullName: 'Nguyễn Minh Khoa' },
+    corrections: { idNumber: '001205067890', fullName: 'Nguyễn Minh Khoa', gender: 'male' },
   },
   {
     name: "relative's ID, the person is not in the registry: review",
@@ -94,6 +94,25 @@ const cases: Case[] = [
     record: { fullName: 'Nguyễn Đức Hùng', dateOfBirth: '20/07/1956', idNumber: '001056498729', communeCode: '00004' },
     outcome: 'review',
     candidates: ['001056498729', '001056498730'],
+  },
+  {
+    name: 'given name spelled by ear, near ID, no other fit: review',
+    record: { fullName: 'Trần Thị Lann', dateOfBirth: '02/03/1954', gender: 'Nữ', idNumber: '001155012364' },
+    outcome: 'review',
+    candidates: ['001155012346'],
+  },
+  {
+    name: 'given name spelled by ear (Lann), ID right: corrected',
+    record: { fullName: 'Trần Thị Lann', dateOfBirth: '02/03/1955', gender: 'Nữ', idNumber: '001155012346' },
+    outcome: 'corrected',
+    personalId: '001155012346',
+    corrections: { fullName: 'Trần Thị Lan' },
+  },
+  {
+    // Blocking is on the folded name: without an ID nobody is even a candidate.
+    name: 'given name spelled by ear, no ID: not found',
+    record: { fullName: 'Trần Thị Lann', dateOfBirth: '02/03/1955', gender: 'Nữ', idNumber: '' },
+    outcome: 'not_found',
   },
   { name: 'ID right, given name different', record: { fullName: 'Nguyễn Văn Hải' }, outcome: 'review', candidates: [HOA] },
   { name: 'no ID, name and date right but another commune: review', record: { idNumber: '', communeCode: '00009' }, outcome: 'review', candidates: [HOA] },
