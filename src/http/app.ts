@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express, { type Express, type Router } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -13,6 +15,8 @@ import { metricsRouter } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from './routers/rounds.router.js';
 import { deadlinesRouter } from './routers/deadlines.router.js';
+import { importsRouter } from './routers/imports.router.js';
+import { localitiesRouter } from './routers/localities.router.js';
 import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
@@ -52,6 +56,9 @@ export function createApp(deps: AppDeps): Express {
     onRoundsCreated: deadlineHooks(deadlines).onRoundsCreated,
   }));
   app.use('/api', deadlinesRouter(deadlines));
+  app.use(localitiesRouter({ models }));
+  // TODO(lead): an UPLOAD_DIR setting (a volume shared with the workers) instead of the temp folder.
+  app.use(importsRouter({ queues: deps.queues, models, uploadDir: join(tmpdir(), 'vaxverify-uploads') }));
   for (const [path, router] of Object.entries(deps.extraRouters ?? {})) app.use(path, router);
 
   app.use(notFound);

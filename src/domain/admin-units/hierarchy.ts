@@ -43,7 +43,7 @@ function resolve(r: AdminUnitRow, byCode: Map<string, AdminUnitRow>): AdminUnit 
 }
 
 /** The unit's ancestors from the province down (empty for a province). */
-export function ancestorCodes(unit: Pick<AdminUnit, 'level' | 'provinceCode' | 'districtCode'>): string[] {
+export function ancestorCodes(unit: Pick<AdminUnit, 'level' | 'provinceCode'> & { districtCode?: string | null }): string[] {
   if (unit.level === 'province') return [];
   if (unit.level === 'district') return [unit.provinceCode];
   return unit.districtCode ? [unit.provinceCode, unit.districtCode] : [unit.provinceCode];

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { access, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Queue } from 'bullmq';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Models } from '../../db/models/index.js';
+import { AppError, NotFoundError } from '../../lib/errors/index.js';
+import { readRecords } from '../../lib/io/index.js';
+import { IMPORT_QUEUE, ImportJob, importJobId, type ImportJobData } from '../../../queues/import.queue.js';
+import type { Queues } from '../../../queues/registry.js';
+import { validate } from '../validate.js';
+
+export interface ImportsRouterDeps {
+  queues: Queues;
+  /** Where uploads are stored; the workers read them from the same path (shared volume). */
+  uploadDir: string;
+  models: Models;
+  /** Largest accepted upload; 10 million dose rows as CSV are ~2 GB. */
+  maxUploadBytes?: number;
+}
+
+const kindParams = z.object({ kind: z.enum(['citizens', 'doses']) });
+const idParams = z.object({ id: z.uuid('an import id') });
+const formatQuery = z.object({ format: z.enum(['csv', 'ndjson']).optional() });
+
+/** Rejected rows shown by GET; the whole list is in the reject file. */
+const REJECT_SAMPLE = 100;
+
+/**
+ * `POST /api/imports/:kind` with the file as the raw body (text/csv, application/x-ndjson or
+ * application/octet-stream) → 202 `{ importId, jobId }`; `GET /api/imports/:id` → state,
+ * progress, counts and the first rejected rows. The job payload holds only the path.
+ */
+export function importsRouter(deps: ImportsRouterDeps): Router {
+  const queue = deps.queues[IMPORT_QUEUE] as Queue<ImportJobData>;
+  const maxBytes = deps.maxUploadBytes ?? 4 * 1024 ** 3;
+  const router = Router();
+
+  router.post('/api/imports/:kind', async (req, res) => {
+    const { kind } = validate(kindParams, req.params, 'params');
+    const { format = formatFromType(req) } = validate(formatQuery, req.query, 'query');
+    if (req.readableEnded) {
+      throw new AppError('unsupported_media_type', 'send the file as text/csv, application/x-ndjson or application/octet-stream', 415);
+    }
+    const importId = randomUUID();
+    await mkdir(deps.uploadDir, { recursive: true });
+    const path = join(deps.uploadDir, `${importId}.${format}`);
+    let size = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        done(size > maxBytes ? new AppError('body_too_large', `uploads are limited to ${maxBytes} bytes`, 413) : null, chunk);
+      },
+    });
+    try {
+      await pipeline(req, limit, createWriteStream(path));
+    } catch (err) {
+      await rm(path, { force: true });
+      throw err;
+    }
+    if (size === 0) {
+      await rm(path, { force: true });
+      throw new AppError('empty_upload', 'the request body is empty', 400);
+    }
+    const job = await queue.add(ImportJob.file, { kind, uploadId: importId, path, format }, { jobId: importJobId(importId) });
+    res.status(202).json({ importId, jobId: job.id, kind, bytes: size });
+  });
+
+  router.get('/api/imports/:id', async (req, res) => {
+    const { id } = validate(idParams, req.params, 'params');
+    const job = await queue.getJob(importJobId(id));
+    if (!job) throw new NotFoundError(`no import ${id}`);
+    const rejectsPath = `${job.data.path}.rejects.csv`;
+    res.json({
+      importId: id,
+      kind: job.data.kind,
+      state: await job.getState(),
+      progress: job.progress,
+      summary: job.returnvalue ? withoutPaths(job.returnvalue as Record<string, unknown>) : null,
+      error: job.failedReason ?? null,
+      attempts: job.attemptsMade,
+      rejects: await sampleRejects(rejectsPath),
+    });
+  });
+
+  return router;
+}
+
+function formatFromType(req: Request): 'csv' | 'ndjson' {
+  const type = req.headers['content-type'] ?? '';
+  return /ndjson|jsonl|json-seq/.test(type) ? 'ndjson' : 'csv';
+}
+
+function withoutPaths(summary: Record<string, unknown>): Record<string, unknown> {
+  const { rejectsPath: _path, ...rest } = summary;
+  return rest;
+}
+
+async function sampleRejects(path: string): Promise<{ sample: unknown[]; truncated: boolean }> {
+  try {
+    await access(path);
+  } catch {
+    return { sample: [], truncated: false };
+  }
+  const sample: unknown[] = [];
+  for await (const r of readRecords(path, { format: 'csv' })) {
+    if (sample.length === REJECT_SAMPLE) return { sample, truncated: true };
+    if (r.record) sample.push({ line: Number(r.record.line), field: r.record.field || undefined, reason: r.record.reason });
+  }
+  return { sample, truncated: false };
+}
