@@ -1,5 +1,5 @@
 /**
- * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate]`: quality of the
+ * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate --builtin]`: quality of the
  * matcher on a labeled synthetic set (population.ndjson, doses.ndjson, truth.ndjson).
  * Exits 1 when a target of issue 3 is missed.
  */
@@ -17,11 +17,13 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     dir: { type: 'string' },
     regenerate: { type: 'boolean', default: false },
+    /** Use scripts/match-fixtures even when `vaxverify generate` exists. */
+    builtin: { type: 'boolean', default: false },
   },
 });
 const people = Number(args.people);
 const seed = Number(args.seed);
-const dir = args.dir ?? join(tmpdir(), `vaxverify-eval-${people}-${seed}`);
+const dir = args.dir ?? join(tmpdir(), `vaxverify-eval-${args.builtin ? 'builtin-' : ''}${people}-${seed}`);
 
 async function* rows<T>(file: string): AsyncGenerator<T> {
   for await (const row of readRecords(join(dir, file), { format: 'ndjson' })) if (row.record) yield row.record as T;
@@ -45,7 +47,7 @@ const newTally = (): Tally => ({ records: 0, auto: 0, wrong: 0, review: 0, notFo
 const pct = (n: number, d: number) => (d === 0 ? '    -' : `${((100 * n) / d).toFixed(2).padStart(6)}%`);
 
 async function main(): Promise<void> {
-  const source = await ensureFixtures(dir, people, seed, args.regenerate);
+  const source = await ensureFixtures(dir, people, seed, args.regenerate, args.builtin);
   const registry = await InMemoryRegistry.fromAsync(rows<Citizen>('population.ndjson'));
   const truth = new Map<string, GroundTruth>();
   for await (const t of rows<GroundTruth>('truth.ndjson')) truth.set(t.recordId, t);

@@ -42,15 +42,20 @@ function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
 
 const NAME_RANK = { exact: 6, folded: 5, reordered: 4, partial: 3, typo: 2, misspelled: 1, different: 0 } as const;
 
+const DATE_RANK = { exact: 6, within: 5, swapped: 4, coarser: 3, close: 2, missing: 1, different: 0 } as const;
+
 /**
- * Another citizen whose name reads closer to the entered one, with a birth date as good:
- * the ID owner `Nguyễn Đức Hưng` is not chosen for `Nguyễn Đức Hùng` while a twin
- * `Nguyễn Đức Hùng` exists, even though the letters are the same.
+ * Another plausible citizen fits the record better on name or birth date: the ID owner
+ * `Nguyễn Đức Hưng` is not chosen for `Nguyễn Đức Hùng` while a twin `Nguyễn Đức Hùng`
+ * exists, nor a son for a record with his namesake father's birth date.
  */
-function betterNameElsewhere(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
-  return scored.some(
-    (s) => s !== best && NAME_RANK[s.name] > NAME_RANK[best.name] && (s.dob === 'exact' || s.dob === best.dob),
-  );
+function betterFitElsewhere(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
+  return scored.some((s) => {
+    if (s === best) return false;
+    const name = NAME_RANK[s.name] - NAME_RANK[best.name];
+    if (name > 0 && (s.dob === 'exact' || s.dob === best.dob)) return true;
+    return name >= 0 && DATE_RANK[s.dob] > DATE_RANK[best.dob] && s.weight >= POTENTIAL_MATCH_WEIGHT;
+  });
 }
 
 export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
@@ -112,7 +117,7 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
     best.weight >= AUTO_MATCH_WEIGHT &&
     (!rival || best.weight - rival.weight >= MIN_MARGIN) &&
     safeToLink(best, idBelongsToOther) &&
-    !betterNameElsewhere(best, scored)
+    !betterFitElsewhere(best, scored)
   ) {
     return link(p, best);
   }
@@ -123,7 +128,7 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   let reason = 'not enough evidence to link safely';
   if (idBelongsToOther) reason = 'ID number belongs to another citizen whose name differs';
   else if (best && rival && best.weight - rival.weight < MIN_MARGIN) reason = 'several citizens fit equally well';
-  else if (best && betterNameElsewhere(best, scored)) reason = 'another citizen has a closer name';
+  else if (best && betterFitElsewhere(best, scored)) reason = 'another citizen fits the name or birth date better';
   return {
     recordId: p.record.recordId,
     outcome: 'review',

@@ -114,6 +114,18 @@ const cases: Case[] = [
     record: { fullName: 'Trần Thị Lann', dateOfBirth: '02/03/1955', gender: 'Nữ', idNumber: '' },
     outcome: 'not_found',
   },
+  {
+    name: "son's ID on his namesake father's record: review",
+    record: { fullName: 'Nguyễn Hoàng Anh', dateOfBirth: '01/01/1960', idNumber: '001080452203', communeCode: '00005' },
+    outcome: 'review',
+    candidates: ['001060046285', '001080452203'],
+  },
+  {
+    name: "father's own ID and birth date: his, although his son has the same name",
+    record: { fullName: 'Nguyễn Hoàng Anh', dateOfBirth: '08/10/1960', idNumber: '001060046285', communeCode: '00005' },
+    outcome: 'verified',
+    personalId: '001060046285',
+  },
   { name: 'ID right, given name different', record: { fullName: 'Nguyễn Văn Hải' }, outcome: 'review', candidates: [HOA] },
   { name: 'no ID, name and date right but another commune: review', record: { idNumber: '', communeCode: '00009' }, outcome: 'review', candidates: [HOA] },
   {

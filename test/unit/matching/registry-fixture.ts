@@ -19,6 +19,9 @@ export const CITIZENS: Citizen[] = [
   // Twins whose given names differ only by a diacritic.
   { personalId: '001056498729', fullName: 'Nguyễn Đức Hưng', dateOfBirth: '1956-07-20', gender: 'male', communeCode: '00004' },
   { personalId: '001056498730', fullName: 'Nguyễn Đức Hùng', dateOfBirth: '1956-07-20', gender: 'male', communeCode: '00004' },
+  // Father and son with the same full name, same commune.
+  { personalId: '001060046285', fullName: 'Nguyễn Hoàng Anh', dateOfBirth: '1960-10-08', gender: 'male', communeCode: '00005' },
+  { personalId: '001080452203', fullName: 'Nguyễn Hoàng Anh', dateOfBirth: '1980-07-01', gender: 'male', communeCode: '00005' },
   // The registry knows only the year.
   { personalId: '079140055555', fullName: 'Huỳnh Văn Tư', dateOfBirth: '1940', gender: 'male', communeCode: '26734' },
 ];
