@@ -10,6 +10,8 @@ import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
 import { deadlineHooks } from '../src/deadlines/hooks.js';
+import { withCorrectionRounds } from '../src/services/correction-round.service.js';
+import { policyFromConfig } from '../src/domain/rounds/policy.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
 import { createLogChannel, createWebhookChannel } from '../src/notify/index.js';
 import { deadlinesProcessor } from './deadlines.processor.js';
@@ -42,10 +44,11 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log: d.log.child({ queue: VERIFICATION_QUEUE }),
-      onRoundFinished: deadlineHooks(deadlineDepsFromConfig(d.config, {
+      // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
+      onRoundFinished: withCorrectionRounds(d.db.models, policyFromConfig(d.config).completion, deadlineHooks(deadlineDepsFromConfig(d.config, {
         models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
         notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
-      })).onRoundFinished,
+      })).onRoundFinished),
     });
   },
   [DEADLINES_QUEUE]: (d) => {

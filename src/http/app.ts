@@ -17,6 +17,10 @@ import { roundsRouter } from './routers/rounds.router.js';
 import { deadlinesRouter } from './routers/deadlines.router.js';
 import { importsRouter } from './routers/imports.router.js';
 import { localitiesRouter } from './routers/localities.router.js';
+import { worklistsRouter } from './routers/worklists.router.js';
+import { correctionsRouter } from './routers/corrections.router.js';
+import { eligibilityRouter } from './routers/eligibility.router.js';
+import { backlogRouter } from './routers/backlog.router.js';
 import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
@@ -59,6 +63,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(localitiesRouter({ models }));
   // TODO(lead): an UPLOAD_DIR setting (a volume shared with the workers) instead of the temp folder.
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: join(tmpdir(), 'vaxverify-uploads') }));
+  // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
+  const corrections = {
+    models, verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue, defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED, onRoundChanged: (id: string) => deadlineHooks(deadlines).onRoundFinished(id),
+    log: deps.log.child({ component: 'corrections' }),
+  };
+  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ models }), backlogRouter(corrections));
   for (const [path, router] of Object.entries(deps.extraRouters ?? {})) app.use(path, router);
 
   app.use(notFound);

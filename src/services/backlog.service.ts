@@ -1,0 +1,143 @@
+import { Readable } from 'node:stream';
+import type { Models } from '../db/models/index.js';
+import { communeCycle } from '../db/repositories/worklist.repository.js';
+import { isFinal } from '../domain/rounds/lifecycle.js';
+import type { RoundStatus } from '../db/models/round.model.js';
+import { readRecords } from '../lib/io/index.js';
+import { ValidationError } from '../lib/errors/index.js';
+import { mapLimit } from '../lib/concurrency.js';
+import { resolveCommunes } from './rounds.service.js';
+
+export interface BacklogDeps {
+  models: Models;
+  /** After a round's expectedRecords changed: deadline reconcile (completion rule). */
+  onRoundChanged?: (roundId: string) => Promise<void>;
+  now?: () => Date;
+}
+
+export interface DoseReportInput {
+  facilityId: string;
+  communeCode: string;
+  day: string;
+  administered: number;
+  reportedBy?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Problems of one report (field and reason); empty when valid. Pure. */
+export function checkDoseReport(r: Partial<Record<keyof DoseReportInput, unknown>>, now: Date): { field: string; reason: string }[] {
+  const out: { field: string; reason: string }[] = [];
+  if (typeof r.facilityId !== 'string' || !/^[\w.-]{1,64}$/.test(r.facilityId)) out.push({ field: 'facilityId', reason: 'letters, digits, _ . - (1–64)' });
+  if (typeof r.communeCode !== 'string' || !/^\d{5}$/.test(r.communeCode)) out.push({ field: 'communeCode', reason: 'a 5-digit commune code' });
+  const day = typeof r.day === 'string' ? r.day : '';
+  const t = Date.parse(`${day}T00:00:00Z`);
+  if (!DAY.test(day) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== day) out.push({ field: 'day', reason: 'a date YYYY-MM-DD' });
+  else if (t > now.getTime()) out.push({ field: 'day', reason: 'in the future' });
+  const n = typeof r.administered === 'string' && r.administered.trim() !== '' ? Number(r.administered) : r.administered;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1_000_000) out.push({ field: 'administered', reason: 'a whole number from 0' });
+  return out;
+}
+
+async function saveReport(models: Models, r: DoseReportInput) {
+  const commune = await models.Locality.findOne({ code: r.communeCode, level: 'commune' }, { code: 1 }).lean();
+  if (!commune) throw new ValidationError(`communeCode: unknown commune ${r.communeCode}`, { problems: [{ field: 'communeCode', reason: 'unknown commune' }] });
+  await models.DoseReport.updateOne(
+    { facilityId: r.facilityId, day: r.day },
+    { $set: { communeCode: r.communeCode, administered: Number(r.administered), reportedBy: r.reportedBy ?? null } },
+    { upsert: true },
+  );
+}
+
+/** Upsert one report on (facilityId, day) and feed the commune's round. */
+export async function reportDoses(deps: BacklogDeps, r: DoseReportInput) {
+  const problems = checkDoseReport(r, deps.now?.() ?? new Date());
+  if (problems.length) throw new ValidationError(problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
+  await saveReport(deps.models, r);
+  await feedExpected(deps, r.communeCode);
+  return deps.models.DoseReport.findOne({ facilityId: r.facilityId, day: r.day }, { _id: 0, __v: 0 }).lean();
+}
+
+/** CSV upload (`facilityId,communeCode,day,administered[,reportedBy]`): bad lines reported, the rest saved. */
+export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
+  const now = deps.now?.() ?? new Date();
+  const rejected: { row: number; field: string; reason: string }[] = [];
+  const communes = new Set<string>();
+  let saved = 0;
+  for await (const r of readRecords(Readable.from([file]), { format: 'csv' })) {
+    if (!r.record) { rejected.push({ row: r.line, field: r.error?.field ?? '(row)', reason: r.error?.reason ?? 'unreadable' }); continue; }
+    const rec = Object.fromEntries(Object.entries(r.record).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as Record<string, unknown>;
+    const problems = checkDoseReport(rec, now);
+    if (problems.length) { for (const p of problems) rejected.push({ row: r.line, ...p }); continue; }
+    const input = { ...rec, administered: Number(rec.administered) } as unknown as DoseReportInput;
+    try {
+      await saveReport(deps.models, input);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      rejected.push({ row: r.line, field: 'communeCode', reason: 'unknown commune' });
+      continue;
+    }
+    saved++;
+    communes.add(input.communeCode);
+  }
+  for (const c of communes) await feedExpected(deps, c);
+  return { saved, rejected };
+}
+
+export interface BacklogRow { communeCode: string; facilityId: string | null; day: string | null; reported: number | null; entered: number; gap: number }
+
+/**
+ * Reported vs entered per facility and day for one commune. Entered counts come from one
+ * $match + $group (FerretDB-supported), folded to the day of `vaccinatedAt` in memory.
+ */
+export async function communeBacklog(models: Models, communeCode: string): Promise<BacklogRow[]> {
+  const [reports, groups] = await Promise.all([
+    models.DoseReport.find({ communeCode }, { _id: 0, facilityId: 1, day: 1, administered: 1 }).lean(),
+    models.DoseRecord.aggregate<{ _id: { f?: string; d?: string }; n: number }>([
+      { $match: { communeCode } },
+      { $group: { _id: { f: '$facilityId', d: '$vaccinatedAt' }, n: { $sum: 1 } } },
+    ]),
+  ]);
+  const rows = new Map<string, BacklogRow>();
+  const row = (f: string | null, d: string | null) => {
+    const k = `${f}\u0000${d}`;
+    let r = rows.get(k);
+    if (!r) rows.set(k, (r = { communeCode, facilityId: f, day: d, reported: null, entered: 0, gap: 0 }));
+    return r;
+  };
+  for (const g of groups) row(g._id.f ?? null, typeof g._id.d === 'string' ? g._id.d.slice(0, 10) : null).entered += g.n;
+  for (const rep of reports) row(rep.facilityId, rep.day).reported = rep.administered;
+  for (const r of rows.values()) r.gap = r.reported === null ? 0 : Math.max(0, r.reported - r.entered);
+  return [...rows.values()].sort((a, b) => `${a.facilityId}${a.day}`.localeCompare(`${b.facilityId}${b.day}`));
+}
+
+const totals = (rows: BacklogRow[]) => rows.reduce(
+  (t, r) => ({ reported: t.reported + (r.reported ?? 0), entered: t.entered + r.entered, gap: t.gap + r.gap }),
+  { reported: 0, entered: 0, gap: 0 },
+);
+
+/** A locality's backlog: rows per commune, facility and day, totals per commune and overall. */
+export async function localityBacklog(models: Models, code: string) {
+  const communes = await resolveCommunes(models, [code]);
+  const per = await mapLimit(communes, 4, async (c) => ({ communeCode: c, rows: await communeBacklog(models, c) }));
+  const items = per.flatMap((p) => p.rows);
+  return {
+    items,
+    communes: per.map((p) => ({ communeCode: p.communeCode, ...totals(p.rows) })),
+    total: totals(items),
+  };
+}
+
+/**
+ * Feed the completion rule: the commune's current verification round expects its entered
+ * records plus the gap (`expectedRecords`); counted only when COMPLETION_COUNTS_BACKLOG is on.
+ */
+export async function feedExpected(deps: BacklogDeps, communeCode: string): Promise<void> {
+  const { verification } = await communeCycle(deps.models, communeCode);
+  if (!verification || isFinal(verification.status as RoundStatus)) return;
+  const round = await deps.models.Round.findById(verification._id, { totalRecords: 1 }).lean();
+  const entered = round?.totalRecords || (await deps.models.DoseRecord.countDocuments({ communeCode }));
+  const gap = totals(await communeBacklog(deps.models, communeCode)).gap;
+  await deps.models.Round.updateOne({ _id: verification._id }, { $set: { expectedRecords: entered + gap } });
+  await deps.onRoundChanged?.(verification._id);
+}
