@@ -75,13 +75,22 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   let batch: Record<string, unknown>[] = [];
-  const flush = async () => {
-    const c = await upsertByKey(collection, spec.key, spec.fields, batch);
+  // One write in flight while the next batch is parsed: at most two batches in memory, and the
+  // reader waits (back-pressure) whenever the server is slower than parsing.
+  let inFlight: Promise<void> | undefined;
+  const write = async (docs: Record<string, unknown>[]) => {
+    const c = await upsertByKey(collection, spec.key, spec.fields, docs);
     p.inserted += c.inserted;
     p.updated += c.updated;
     p.unchanged += c.unchanged;
-    batch = [];
     await opts.onProgress?.({ ...p });
+  };
+  const flush = async () => {
+    await inFlight;
+    inFlight = write(batch);
+    batch = [];
+    // No unhandled rejection while the next batch is parsed: a failed write throws at the next await.
+    inFlight.catch(() => {});
   };
 
   const onHeader = (columns: string[]) => {
@@ -108,7 +117,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    await inFlight;
   } finally {
+    await inFlight?.catch(() => {});
     await rejects?.close();
     input.destroy();
     if (raw !== process.stdin) raw.destroy();

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:import [-- --rows N --seed S]`: rows/s of `import doses` against the Mongo-wire
+ * server at MONGO_URL, the ratio to a raw insertMany of the same documents into the same server
+ * in the same run, and peak RSS of the import. Uses its own database and drops it afterwards.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseEnv } from '../src/config/index.js';
+import { connectDb } from '../src/db/connect.js';
+import { parseDoseRow } from '../src/domain/import/index.js';
+import { communesOf } from '../src/domain/admin-units/index.js';
+import { createSynth, parseNameList } from '../src/domain/synth/index.js';
+import { loadAdminUnits } from '../src/import/admin-units.loader.js';
+import { runImport } from '../src/import/run-import.js';
+import { createRecordWriter, readRecords } from '../src/lib/io/index.js';
+
+const { values: args } = parseArgs({
+  options: { rows: { type: 'string', default: '100000' }, seed: { type: 'string', default: 'bench' }, province: { type: 'string', default: '01' } },
+});
+const rows = Number(args.rows);
+const mb = (n: number) => Math.round(n / 1024 / 1024);
+
+/** Peak RSS sampled every 200 ms (a GC cycle is shorter than that; good enough for a trend). */
+function rssSampler() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+}
+
+async function writeDoseFile(path: string): Promise<number> {
+  const { units } = await loadAdminUnits();
+  const names = {
+    male: parseNameList(await readFile(new URL('../data/vn-given-names-male.txt', import.meta.url), 'utf8')),
+    female: parseNameList(await readFile(new URL('../data/vn-given-names-female.txt', import.meta.url), 'utf8')),
+  };
+  // ~2.3 entered doses per person: ask for enough people, stop at `rows`.
+  const synth = createSynth({ people: Math.ceil(rows / 2) + 10, seed: args.seed, communes: communesOf(units, { province: args.province }), names });
+  const out = createRecordWriter(path, 'csv');
+  let n = 0;
+  for (const batch of synth.batches()) {
+    for (const d of batch.doses) {
+      if (n === rows) break;
+      await out.write(d);
+      n++;
+    }
+    if (n === rows) break;
+  }
+  await out.close();
+  return n;
+}
+
+async function main() {
+  const config = parseEnv();
+  const dir = await mkdtemp(join(tmpdir(), 'vv-bench-import-'));
+  const file = join(dir, 'doses.csv');
+  const written = await writeDoseFile(file);
+  const dbName = `vv_bench_import_${Date.now()}`;
+  const url = config.MONGO_URL.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
+  const db = await connectDb(url);
+  try {
+    // 1. The importer, as `vaxverify import doses` runs it.
+    const trend: string[] = [];
+    const rss = rssSampler();
+    const t0 = performance.now();
+    let nextMark = 0.1;
+    const summary = await runImport({
+      kind: 'doses', source: file, models: db.models, rejectsPath: join(dir, 'rejects.csv'),
+      onProgress: (p) => {
+        if (p.rows >= written * nextMark) {
+          trend.push(`${Math.round(nextMark * 100)}%: ${mb(process.memoryUsage().rss)} MB`);
+          nextMark += 0.1;
+        }
+      },
+    });
+    const importSec = (performance.now() - t0) / 1000;
+    const importPeak = rss.stop();
+
+    // 2. Raw insertMany of the same documents (read and validated beforehand, not timed).
+    const docs: Record<string, unknown>[] = [];
+    for await (const r of readRecords(file)) {
+      const parsed = r.record ? parseDoseRow(r.record) : undefined;
+      if (parsed?.ok) docs.push(parsed.value);
+    }
+    // The same stored documents as the importer writes, timestamps included.
+    const now = new Date();
+    for (const d of docs) Object.assign(d, { createdAt: now, updatedAt: now });
+    const raw = db.connection.collection('doseRecordsRaw');
+    await raw.createIndex({ recordId: 1 }, { unique: true });
+    const t1 = performance.now();
+    for (let i = 0; i < docs.length; i += 1000) await raw.insertMany(docs.slice(i, i + 1000), { ordered: false });
+    const rawSec = (performance.now() - t1) / 1000;
+
+    const importRate = summary.rows / importSec;
+    const rawRate = docs.length / rawSec;
+    console.log(`\nbench:import against ${url.replace(/\/\/[^@]*@/, '//***@')} (${written} dose rows, CSV ${mb(summary.totalBytes ?? 0)} MB)\n`);
+    console.table({
+      'import doses': { rows: summary.rows, seconds: +importSec.toFixed(1), 'rows/s': Math.round(importRate), 'peak RSS MB': mb(importPeak) },
+      'raw insertMany': { rows: docs.length, seconds: +rawSec.toFixed(1), 'rows/s': Math.round(rawRate), 'peak RSS MB': '-' },
+    });
+    console.log(`import / raw insertMany = ${(importRate / rawRate).toFixed(2)}; inserted ${summary.inserted}, rejected ${summary.rejected}`);
+    console.log(`import RSS trend: ${trend.join(', ')}`);
+  } finally {
+    await db.connection.dropDatabase().catch(() => {});
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
