@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { buildHierarchy, parseAdminUnitRow, type AdminHierarchy, type AdminUnitRow } from '../domain/admin-units/index.js';
 import { readRecords } from '../lib/io/index.js';
+import { dataFile } from '../lib/paths.js';
 
 /** The administrative unit list shipped with the project (see data/README.md). */
-export const DEFAULT_ADMIN_UNITS_FILE = fileURLToPath(new URL('../../data/vn-admin-units-2022-04.csv', import.meta.url));
+export const DEFAULT_ADMIN_UNITS_FILE = dataFile('vn-admin-units-2022-04.csv');
 
 export interface RowProblem {
   line: number;

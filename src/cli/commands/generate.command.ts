@@ -1,14 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { communesOf } from '../../domain/admin-units/index.js';
 import { createSynth, parseNameList, type SynthRates } from '../../domain/synth/index.js';
 import { DEFAULT_ADMIN_UNITS_FILE, loadAdminUnits } from '../../import/admin-units.loader.js';
 import { createRecordWriter } from '../../lib/io/index.js';
+import { dataFile } from '../../lib/paths.js';
 import type { RegisterCommand } from './index.js';
-
-const dataFile = (name: string) => fileURLToPath(new URL(`../../../data/${name}`, import.meta.url));
 
 const CITIZEN_COLUMNS = ['personalId', 'fullName', 'dateOfBirth', 'gender', 'communeCode', 'oldIdNumber'];
 const DOSE_COLUMNS = [
