@@ -28,7 +28,7 @@ export class KeySet {
       h2 ^= h2 >>> 15;
     }
     h1 >>>= 0;
-    h2 = (h2 >>> 0) | 1; // never (0, 0): that marks an empty slot
+    h2 = (h2 | 1) >>> 0; // never 0 (an empty slot); unsigned like the stored values
     const mask = this.hi.length - 1;
     let i = (h1 ^ Math.imul(h2, 0x27d4eb2d)) & mask;
     while (this.lo[i] !== 0) {

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Citizen, DoseRecordInput, GroundTruth } from '../../../src/domain/records.js';
+import { DEFAULT_RATES, createSynth, parseNameList, type SynthOptions } from '../../../src/domain/synth/index.js';
+
+const names = {
+  male: parseNameList(readFileSync(new URL('../../../data/vn-given-names-male.txt', import.meta.url), 'utf8')),
+  female: parseNameList(readFileSync(new URL('../../../data/vn-given-names-female.txt', import.meta.url), 'utf8')),
+};
+const communes = [
+  { code: '00001', provinceCode: '01' },
+  { code: '00004', provinceCode: '01' },
+  { code: '26734', provinceCode: '79' },
+];
+
+function run(opts: Partial<SynthOptions> = {}) {
+  const synth = createSynth({ people: 20_000, seed: 'test', communes, names, ...opts });
+  const citizens: Citizen[] = [];
+  const doses: DoseRecordInput[] = [];
+  const truths: GroundTruth[] = [];
+  for (const b of synth.batches()) {
+    citizens.push(...b.citizens);
+    doses.push(...b.doses);
+    truths.push(...b.truths);
+  }
+  return { citizens, doses, truths, summary: synth.summary };
+}
+
+const campaign = run();
+
+describe('createSynth', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    const again = run();
+    expect(again.citizens).toEqual(campaign.citizens);
+    expect(again.doses).toEqual(campaign.doses);
+    expect(again.truths).toEqual(campaign.truths);
+    const other = run({ seed: 'other' });
+    expect(other.citizens.slice(0, 50)).not.toEqual(campaign.citizens.slice(0, 50));
+  });
+
+  it('writes exactly the requested number of people with unique, valid citizen IDs', () => {
+    const { citizens } = campaign;
+    expect(citizens).toHaveLength(20_000);
+    expect(new Set(citizens.map((c) => c.personalId)).size).toBe(citizens.length);
+    const province = new Map(communes.map((c) => [c.code, c.provinceCode]));
+    for (const c of citizens) {
+      expect(c.personalId).toMatch(/^\d{12}$/);
+      expect(c.personalId.slice(0, 3)).toBe(`0${province.get(c.communeCode)}`);
+      const year = Number(c.dateOfBirth.slice(0, 4));
+      const digit = Number(c.personalId[3]);
+      expect(digit).toBe((year >= 2000 ? 2 : 0) + (c.gender === 'female' ? 1 : 0));
+      expect(c.personalId.slice(4, 6)).toBe(String(year % 100).padStart(2, '0'));
+      expect(c.dateOfBirth).toMatch(/^\d{4}(-\d{2}(-\d{2})?)?$/);
+      if (c.oldIdNumber) expect(c.oldIdNumber).toMatch(/^\d{9}$/);
+    }
+    const old = citizens.filter((c) => c.oldIdNumber);
+    expect(new Set(old.map((c) => c.oldIdNumber)).size).toBe(old.length);
+  });
+
+  it('gives older people year-only birth dates more often, and family names by frequency', () => {
+    const old = campaign.citizens.filter((c) => Number(c.dateOfBirth.slice(0, 4)) < 1960);
+    const young = campaign.citizens.filter((c) => Number(c.dateOfBirth.slice(0, 4)) >= 1990);
+    const yearOnly = (cs: Citizen[]) => cs.filter((c) => c.dateOfBirth.length === 4).length / cs.length;
+    expect(yearOnly(old)).toBeGreaterThan(0.3);
+    expect(yearOnly(young)).toBeLessThan(0.05);
+    const nguyen = campaign.citizens.filter((c) => c.fullName.startsWith('Nguyễn ')).length / campaign.citizens.length;
+    expect(nguyen).toBeGreaterThan(0.33);
+    expect(nguyen).toBeLessThan(0.43);
+  });
+
+  it('injects errors at the configured rates, within tolerance', () => {
+    const { summary, truths, doses } = campaign;
+    expect(doses).toHaveLength(truths.length);
+    expect(summary.dosesEntered).toBe(doses.length);
+    const identity = summary.recordsWithIdentityErrors / summary.dosesEntered;
+    expect(identity).toBeGreaterThan(DEFAULT_RATES.identityError - 0.015);
+    expect(identity).toBeLessThan(DEFAULT_RATES.identityError + 0.015);
+    const never = summary.dosesNeverEntered / summary.dosesGiven;
+    expect(Math.abs(never - DEFAULT_RATES.neverEntered)).toBeLessThan(0.006);
+    const exempt = truths.filter((t) => t.expectedOutcome === 'exempt').length / truths.length;
+    expect(exempt).toBeGreaterThan(0.002);
+    expect(exempt).toBeLessThan(0.009);
+    expect(new Set(doses.map((d) => d.recordId)).size).toBe(doses.length);
+    const none = run({ people: 3000, rates: { identityError: 0, missingGender: 0 } });
+    expect(none.truths.filter((t) => t.expectedOutcome === 'corrected' || t.expectedOutcome === 'review')).toEqual([]);
+  });
+
+  it('truth names the registry values of every corrupted field', () => {
+    const byId = new Map(campaign.citizens.map((c) => [c.personalId, c]));
+    const records = new Map(campaign.doses.map((d) => [d.recordId, d]));
+    for (const t of campaign.truths) {
+      const rec = records.get(t.recordId)!;
+      if (t.expectedOutcome === 'exempt') {
+        expect(t.personalId).toBeUndefined();
+        expect(rec.nationality).not.toMatch(/^(VN|VNM|Việt Nam|)$/);
+        continue;
+      }
+      if (t.expectedOutcome === 'not_found') {
+        expect(byId.has(rec.idNumber)).toBe(false);
+        continue;
+      }
+      const person = byId.get(t.personalId!)!;
+      expect(person).toBeDefined();
+      if (t.expectedOutcome === 'verified') {
+        expect(rec.idNumber).toBe(person.personalId);
+        expect(t.errors.filter((e) => e !== 'tone_style')).toEqual([]);
+        continue;
+      }
+      expect(t.errors.length).toBeGreaterThan(0);
+      const c = t.expectedCorrections!;
+      if (c.idNumber) {
+        expect(c.idNumber).toBe(person.personalId);
+        expect(rec.idNumber).not.toBe(person.personalId);
+      }
+      if (c.fullName) expect(c.fullName).toBe(person.fullName);
+      if (c.dateOfBirth) expect(c.dateOfBirth).toBe(person.dateOfBirth);
+      if (c.gender) expect(rec.gender).toBe('');
+    }
+    const kinds = new Set(campaign.truths.flatMap((t) => t.errors));
+    for (const k of ['id_typo', 'id_transposed', 'id_lost_leading_zero', 'id_old_used', 'id_missing', 'id_relative', 'name_no_diacritics',
+      'name_misspelled', 'dob_swapped_day_month', 'dob_wrong_year', 'dob_year_only', 'dob_placeholder_0101', 'gender_missing', 'tone_style']) {
+      expect(kinds).toContain(k);
+    }
+  });
+});
