@@ -1,6 +1,8 @@
 import type { Queue } from 'bullmq';
 import { ValidationError, NotFoundError } from '../lib/errors/index.js';
+import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
 import type { Models, RoundKind, RoundStatus } from '../db/models/index.js';
+import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 
 export interface RoundsDeps {
@@ -19,24 +21,29 @@ export const roundId = (kind: RoundKind, communeCode: string, seq: number) => `$
  * Unknown codes are a ValidationError naming every one of them; nothing is created.
  */
 export async function resolveCommunes(models: Models, codes: string[]): Promise<string[]> {
+  return [...(await resolveCommuneProvinces(models, codes)).keys()].sort();
+}
+
+/** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
+export async function resolveCommuneProvinces(models: Models, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
-  const found = await models.Locality.find({ code: { $in: unique } }, { _id: 0, code: 1, level: 1 }).lean();
+  const found = await models.Locality.find({ code: { $in: unique } }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
   const known = new Map(found.map((l) => [l.code, l.level]));
   const unknown = unique.filter((c) => !known.has(c));
   if (unknown.length > 0) {
     throw new ValidationError(`unknown locality code(s): ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`, { unknown });
   }
-  const communes = new Set(unique.filter((c) => known.get(c) === 'commune'));
+  const communes = new Map(found.filter((l) => l.level === 'commune').map((l) => [l.code, l.provinceCode]));
   const districts = unique.filter((c) => known.get(c) === 'district');
   const provinces = unique.filter((c) => known.get(c) === 'province');
   if (districts.length || provinces.length) {
     const below = await models.Locality.find(
       { level: 'commune', $or: [{ districtCode: { $in: districts } }, { provinceCode: { $in: provinces } }] },
-      { _id: 0, code: 1 },
+      { _id: 0, code: 1, provinceCode: 1 },
     ).lean();
-    for (const l of below) communes.add(l.code);
+    for (const l of below) communes.set(l.code, l.provinceCode);
   }
-  return [...communes].sort();
+  return communes;
 }
 
 export interface CreateRoundsInput {
@@ -52,12 +59,21 @@ export interface CreateRoundsInput {
  */
 export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   const now = deps.now?.() ?? new Date();
-  if (input.deadline && input.deadline.getTime() <= now.getTime()) {
-    throw new ValidationError('deadline must be in the future');
-  }
-  const communes = await resolveCommunes(deps.models, input.localities);
+  const provinceOf = await resolveCommuneProvinces(deps.models, input.localities);
+  const communes = [...provinceOf.keys()].sort();
   if (communes.length === 0) throw new ValidationError('the given localities contain no communes');
-  const deadline = input.deadline ?? new Date(now.getTime() + deps.defaultDeadlineMs);
+  // The request's deadline, else the province's, else the campaign's, else the default;
+  // never past the national deadline.
+  const campaign = await deps.models.Campaign.findById(DEFAULT_CAMPAIGN_ID).lean();
+  const problem = input.deadline ? deadlineProblem(input.deadline, now, campaign?.nationalDeadline) : null;
+  if (problem) throw new ValidationError(problem);
+  const deadlineOf = (code: string) => resolveRoundDeadline({
+    enqueuedAt: now,
+    policy: { defaultDeadlineMs: deps.defaultDeadlineMs },
+    campaign: campaign ? { ...campaign, provinces: campaign.provinces.map((p) => ({ ...p, deadline: p.deadline ?? null })) } : null,
+    provinceCode: provinceOf.get(code) ?? null,
+    override: input.deadline ?? null,
+  }).deadline;
   const ids = communes.map((c) => roundId(input.kind, c, input.seq));
 
   const write = await deps.models.Round.bulkWrite(
@@ -67,7 +83,7 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
         update: {
           $setOnInsert: {
             _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, status: 'scheduled',
-            deadline, transitions: [{ from: null, to: 'scheduled', at: now, cause: 'created' }],
+            deadline: deadlineOf(code), transitions: [{ from: null, to: 'scheduled', at: now, cause: 'created' }],
           },
         },
         upsert: true,

@@ -115,7 +115,7 @@ describe('rounds API', () => {
     [{ localities: ['00001'], kind: 'audit' }, 'body.kind'],
     [{ localities: ['00001'], deadline: 'tomorrow' }, 'body.deadline'],
     [{ localities: ['00001'], extra: 1 }, 'extra'],
-    [{ localities: ['00001'], deadline: '2020-01-01T00:00:00Z' }, 'deadline must be in the future'],
+    [{ localities: ['00001'], deadline: '2020-01-01T00:00:00Z' }, 'is not in the future'],
     [{ localities: ['00001', '77777', '88'] }, 'unknown locality code(s): 77777, 88'],
   ])('rejects %o with a 400 naming the problem', async (body, named) => {
     const res = await post('/api/rounds', body);
@@ -130,5 +130,37 @@ describe('rounds API', () => {
     expect((await json('/api/nothing-here')).status).toBe(404);
     // Nothing was half-written by the bad requests.
     expect(await ctx.db.models.Round.countDocuments()).toBe(4);
+  });
+});
+
+describe('round deadlines from the campaign settings', () => {
+  const HOUR = 3_600_000;
+
+  it('uses the province override, capped at the national deadline, and refuses a deadline past it', async () => {
+    const national = new Date(Date.now() + 100 * HOUR);
+    const put = await json('/api/campaign', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nationalDeadline: national.toISOString(), roundDeadlineMs: 72 * HOUR, provinces: [{ provinceCode: '01', roundDeadlineMs: 48 * HOUR }] }),
+    });
+    expect(put.status).toBe(200);
+
+    const before = Date.now();
+    const res = await post('/api/rounds', { localities: ['00001'], seq: 2 });
+    expect(res.status).toBe(201);
+    const due = new Date(res.body.rounds[0].deadline).getTime();
+    expect(due - before).toBeGreaterThanOrEqual(48 * HOUR - 1000);
+    expect(due - before).toBeLessThan(48 * HOUR + 60_000);
+
+    const tooLate = await post('/api/rounds', { localities: ['00004'], seq: 2, deadline: new Date(national.getTime() + HOUR).toISOString() });
+    expect(tooLate.status).toBe(400);
+    expect(tooLate.body.error.message).toContain('after the national deadline');
+
+    await json('/api/campaign', {
+      method: 'PUT', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provinces: [{ provinceCode: '01', roundDeadlineMs: 500 * HOUR }] }),
+    });
+    const capped = await post('/api/rounds', { localities: ['00006'], seq: 2 });
+    expect(new Date(capped.body.rounds[0].deadline).toISOString()).toBe(national.toISOString());
   });
 });
