@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citizenKeys } from '../matching/keys.js';
+import { citizenKeys } from '../matching/index.js';
 import { communeCode, isRegistryDate, optional, text } from './fields.js';
 import { firstIssue, type RowResult } from './row-error.js';
 
