@@ -54,7 +54,9 @@ function betterFitElsewhere(best: CandidateScore, scored: readonly CandidateScor
     if (s === best) return false;
     const name = NAME_RANK[s.name] - NAME_RANK[best.name];
     if (name > 0 && (s.dob === 'exact' || s.dob === best.dob)) return true;
-    return name >= 0 && DATE_RANK[s.dob] > DATE_RANK[best.dob] && s.weight >= POTENTIAL_MATCH_WEIGHT;
+    // Only when the best one's birth date is plainly wrong: a coarser or year-only registry
+    // date is no contradiction, and namesakes with the entered date exist anywhere.
+    return best.dob === 'different' && name >= 0 && DATE_RANK[s.dob] > DATE_RANK[best.dob] && s.weight >= POTENTIAL_MATCH_WEIGHT;
   });
 }
 

@@ -174,6 +174,17 @@ describe('matchRecordSync decisions', () => {
     expect(result.reason).toMatch(/another citizen/);
   });
 
+  it('a namesake whose real 1 January fits the 01/01 placeholder does not outweigh the ID owner', () => {
+    const owner = { personalId: '056071151561', fullName: 'Nguyễn Văn Bình', dateOfBirth: '1971', gender: 'male' as const, communeCode: '22639' };
+    const namesake = { ...owner, personalId: '072071264418', dateOfBirth: '1971-01-01', communeCode: '25468' };
+    const small = InMemoryRegistry.fromCitizens([owner, namesake]);
+    const result = matchRecordSync(
+      dose({ fullName: 'Nguyễn Văn Bình', dateOfBirth: '01/01/1971', idNumber: owner.personalId, communeCode: '22639' }),
+      small,
+    );
+    expect(result).toMatchObject({ outcome: 'verified', personalId: owner.personalId });
+  });
+
   it('keeps personal data out of reasons', () => {
     for (const c of cases) {
       const result = matchRecordSync(dose(c.record), registry);
