@@ -20,9 +20,15 @@ export interface NameLists {
   female: readonly string[];
 }
 
-/** Parse a name list file (one `Middle Given` pair per line). */
+/**
+ * Parse a name list file (one `Middle Given` pair per line), NFC. Some lines spell Đ with the
+ * look-alike Icelandic Ð (U+00D0); the registry holds the Vietnamese letter (U+0110).
+ */
 export function parseNameList(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim().replace(/\s+/g, ' ')).filter((l) => l !== '');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim().replace(/\s+/g, ' ').replaceAll('\u00d0', '\u0110').replaceAll('\u00f0', '\u0111').normalize('NFC'))
+    .filter((l) => l !== '');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  NumberSet, citizenIdPrefix, createRng, lostLeadingZero, misspellGivenName, stripDiacritics, swapToneStyle, transposeDigits, typoDigit,
+  NumberSet, citizenIdPrefix, parseNameList, createRng, lostLeadingZero, misspellGivenName, stripDiacritics, swapToneStyle, transposeDigits, typoDigit,
 } from '../../../src/domain/synth/index.js';
 
 describe('names', () => {
@@ -9,6 +9,10 @@ describe('names', () => {
     expect(swapToneStyle('Lê Thúy')).toBe('Lê Thuý');
     expect(swapToneStyle('Hoàng Văn An')).toBeNull();
     expect(swapToneStyle('HOÀ')).toBe('HÒA');
+  });
+
+  it('reads name lists with the Vietnamese Đ, not the look-alike Ð', () => {
+    expect(parseNameList('Quảng \u00d0ạt\r\n\n  An   Khang \n')).toEqual(['Quảng \u0110ạt', 'An Khang']);
   });
 
   it('strips diacritics including đ', () => {
