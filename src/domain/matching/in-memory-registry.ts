@@ -41,6 +41,8 @@ function nineDigits(id: string): number {
 
 const pad6 = (n: number) => String(n).padStart(6, '0');
 
+const RECENT_SIZE = 4_096;
+
 export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   private rows = 0;
   private readonly idHigh = new U32Column();
@@ -61,6 +63,12 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   private readonly nameKeys = new StringTable();
   private readonly byId = new RowChains((row) => mix(this.idHigh.get(row), this.idLow.get(row)));
   private readonly byOld = new RowChains((row) => mix(this.oldId.get(row), 0));
+  /**
+   * Citizens rebuilt recently, direct-mapped by row: a record finds its person by ID and
+   * again by name, and the next dose of the same person follows soon. 4,096 objects.
+   */
+  private readonly recentRows = new Int32Array(RECENT_SIZE).fill(-1);
+  private readonly recent: (RegistryCitizen | undefined)[] = new Array(RECENT_SIZE);
   private readonly byName = new RowChains((row) => mix(this.nameKey.get(row), this.yearAndSex.get(row) & 0x7fff));
 
   static fromCitizens(citizens: Iterable<Citizen>): InMemoryRegistry {
@@ -114,6 +122,15 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   }
 
   private citizenAt(row: number): RegistryCitizen {
+    const slot = row & (RECENT_SIZE - 1);
+    if (this.recentRows[slot] === row) return this.recent[slot]!;
+    const c = this.rebuild(row);
+    this.recentRows[slot] = row;
+    this.recent[slot] = c;
+    return c;
+  }
+
+  private rebuild(row: number): RegistryCitizen {
     const yearAndSex = this.yearAndSex.get(row);
     const year = yearAndSex & 0x7fff;
     const c: RegistryCitizen = {

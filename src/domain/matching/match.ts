@@ -46,7 +46,7 @@ function variantsOf(p: PreparedRecord): string[] {
 /** Sources may rebuild citizen objects on each lookup: compare by personalId. */
 function pushUnique(out: RegistryCitizen[], c: RegistryCitizen | undefined): void {
   if (!c) return;
-  for (const seen of out) if (seen.personalId === c.personalId) return;
+  for (const seen of out) if (seen === c || seen.personalId === c.personalId) return;
   out.push(c);
 }
 
