@@ -5,7 +5,7 @@ import {
   type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { communeCycle, latestResult } from '../db/repositories/worklist.repository.js';
-import { correctionKey, validateCorrection, SIGN_OFF_ROLE, type CorrectionInput, type FieldProblem } from '../domain/corrections/index.js';
+import { correctionKey, validateCorrection, SIGN_OFF_ROLE, type CorrectionInput, type FieldChange, type FieldProblem } from '../domain/corrections/index.js';
 import type { Corrections } from '../domain/records.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -60,7 +60,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const version = record.version ?? 0;
 
   const existing = await findCorrectionByKey(models, key);
-  if (existing) return settleExisting(deps, existing as CorrectionRow, record.communeCode, version);
+  if (existing) return settleExisting(deps, existing as CorrectionRow, record.communeCode, version, hasVersion);
 
   if (input.baseVersion !== version) {
     throw new ConflictError(`record ${input.recordId} was changed since version ${input.baseVersion} (now ${version}): export the worklist again`, {
@@ -85,21 +85,24 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const roundId = cycle.verification?._id ?? null;
   const applies = changes.length > 0;
   const status = applies ? 'pending' : input.decision === 'explain' ? 'explained' : 'rejected';
-  const { doc, created } = await insertCorrection(models, {
-    key, recordId: input.recordId, communeCode: record.communeCode, roundId, decision: input.decision, status, changes,
-    explanation: input.explanation?.trim() || null, baseVersion: version, newVersion: applies ? version + 1 : version,
+  const doc0 = {
+    key, lock: applies ? `${input.recordId}@${version}` : key, recordId: input.recordId, communeCode: record.communeCode, roundId,
+    decision: input.decision, status, changes, explanation: input.explanation?.trim() || null,
+    baseVersion: version, newVersion: applies ? version + 1 : version,
     officer: input.officer, signOff: input.signOff?.by ? { by: input.signOff.by, role: SIGN_OFF_ROLE, at: now } : null,
     source: opts.source, row: opts.row ?? null,
-  });
-  if (!created) return settleExisting(deps, doc, record.communeCode, version);
+  };
+  let inserted = await insertCorrection(models, doc0);
+  if ('locked' in inserted && (await releaseStaleLock(deps, inserted.locked, version, now))) inserted = await insertCorrection(models, doc0);
+  if ('locked' in inserted) throw conflict(input.recordId, version, version + 1);
+  const { doc, created } = inserted;
+  if (!created) return settleExisting(deps, doc, record.communeCode, version, hasVersion);
 
   if (applies) {
     if (!(await applyToRecord(models, input.recordId, version, hasVersion, changes))) {
       await deleteCorrection(models, doc._id);
       const now2 = (await models.DoseRecord.findOne({ recordId: input.recordId }, { version: 1 }).lean())?.version ?? version;
-      throw new ConflictError(`record ${input.recordId} was changed by someone else (version ${version} → ${now2}): export the worklist again`, {
-        recordId: input.recordId, baseVersion: version, currentVersion: now2,
-      });
+      throw conflict(input.recordId, version, now2);
     }
     await setCorrectionStatus(models, doc._id, 'applied');
     doc.status = 'applied';
@@ -112,8 +115,29 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   return { correction: doc, created: true, communeCode: record.communeCode, applied: applies };
 }
 
+const conflict = (recordId: string, baseVersion: number, currentVersion: number) =>
+  new ConflictError(`record ${recordId} was changed by someone else (version ${baseVersion} → ${currentVersion}): export the worklist again`, {
+    recordId, baseVersion, currentVersion,
+  });
+
+/** A pending correction older than this, whose record never reached its new version, died with its process. */
+const STALE_PENDING_MS = 60_000;
+
+/** Free the version lock of a correction a crash left pending (the record still at its base version). */
+async function releaseStaleLock(deps: CorrectionsDeps, holder: CorrectionRow, version: number, now: Date): Promise<boolean> {
+  if (holder.status !== 'pending' || holder.baseVersion !== version) return false;
+  if (now.getTime() - new Date(holder.createdAt).getTime() < STALE_PENDING_MS) return false;
+  await deleteCorrection(deps.models, holder._id);
+  deps.log.warn({ recordId: holder.recordId, correctionId: String(holder._id) }, 'removed a correction left pending by a crash');
+  return true;
+}
+
 /** A resubmitted correction: nothing new, but finish one a crash left pending. */
-async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, communeCode: string, version: number): Promise<SubmitResult> {
+async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, communeCode: string, version: number, hasVersion: boolean): Promise<SubmitResult> {
+  // Stored but its process died before changing the record: apply it now (same conditional update).
+  if (doc.status === 'pending' && version === doc.baseVersion && (await applyToRecord(deps.models, doc.recordId, version, hasVersion, doc.changes as FieldChange[]))) {
+    version = doc.newVersion;
+  }
   if (doc.status === 'pending' && version >= doc.newVersion) {
     await setCorrectionStatus(deps.models, doc._id, 'applied');
     doc.status = 'applied';

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await s.startWorker();
   expect((await s.post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
   await s.waitRound(ROUND, ['awaiting_corrections']);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => { await s?.close(); });
 

@@ -59,7 +59,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
       await Promise.all(workers.splice(0).map((w) => w.close()));
     },
     round: (id) => ctx.db.models.Round.findById(id).lean(),
-    waitRound: (id, statuses, ms = 45_000) =>
+    waitRound: (id, statuses, ms = 90_000) =>
       waitFor(async () => {
         const r = await ctx.db.models.Round.findById(id).lean();
         return r && statuses.includes(r.status) ? r : null;

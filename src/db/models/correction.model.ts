@@ -12,6 +12,13 @@ export const CORRECTION_STATUSES = ['pending', 'applied', 'explained', 'rejected
 export const correctionSchema = new Schema(
   {
     key: { type: String, required: true },
+    /**
+     * `<recordId>@<baseVersion>` for a correction that changes values (else its key): the unique
+     * index lets one change per record version through. Needed because FerretDB's conditional
+     * updateOne is not atomic under concurrency (two updates on { recordId, version } both match);
+     * a unique index is enforced by the database on both servers.
+     */
+    lock: { type: String, required: true },
     recordId: { type: String, required: true },
     communeCode: { type: String, required: true },
     /** The verification round whose worklist the correction answers. */
@@ -43,6 +50,7 @@ export const correctionSchema = new Schema(
   { collection: 'corrections', timestamps: true },
 );
 correctionSchema.index({ key: 1 }, { unique: true });
+correctionSchema.index({ lock: 1 }, { unique: true });
 correctionSchema.index({ recordId: 1, createdAt: 1 });
 correctionSchema.index({ roundId: 1, decision: 1 });
 

@@ -5,15 +5,24 @@ export type CorrectionRow = CorrectionDoc & { _id: unknown; createdAt: Date };
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
-/** Insert a correction; when its natural key exists already (re-upload, race), return the stored one. */
-export async function insertCorrection(models: Models, doc: Record<string, unknown> & { key: string }): Promise<{ doc: CorrectionRow; created: boolean }> {
+/**
+ * Insert a correction. `created: false` when its natural key exists already (re-upload, retry:
+ * the stored one is returned); `locked` when another correction of the same record version holds
+ * the version lock (a concurrent officer won).
+ */
+export async function insertCorrection(
+  models: Models, doc: Record<string, unknown> & { key: string; lock: string },
+): Promise<{ doc: CorrectionRow; created: true } | { doc: CorrectionRow; created: false } | { locked: CorrectionRow }> {
   try {
     const created = await models.Correction.create(doc);
     return { doc: created.toObject() as CorrectionRow, created: true };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     const existing = await models.Correction.findOne({ key: doc.key }).lean();
-    return { doc: existing as CorrectionRow, created: false };
+    if (existing) return { doc: existing as CorrectionRow, created: false };
+    const holder = await models.Correction.findOne({ lock: doc.lock }).lean();
+    if (holder) return { locked: holder as CorrectionRow };
+    throw err;
   }
 }
 
