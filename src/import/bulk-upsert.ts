@@ -18,7 +18,7 @@ export interface UpsertCounts {
 export async function upsertByKey(collection: Collection, key: string, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
   if (docs.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const now = new Date();
-  const rows = docs.map((d) => ({ ...d, createdAt: now, updatedAt: now }));
+  const rows = docs.map((d) => ({ ...present(d), createdAt: now, updatedAt: now }));
   const duplicates = await insertNew(collection, rows);
   const counts: UpsertCounts = { inserted: docs.length - duplicates.length, updated: 0, unchanged: 0 };
   if (duplicates.length === 0) return counts;
@@ -60,4 +60,11 @@ function changedOnly(key: string, fields: readonly string[], doc: Document, now:
   }
   const update = Object.keys($unset).length ? { $set, $unset } : { $set };
   return { filter: { [key]: doc[key], $or: differs }, update };
+}
+
+/** The fields that have a value: empty ones are left out (and `$unset` on update), never stored as null. */
+function present(doc: Document): Document {
+  const out: Document = {};
+  for (const [k, v] of Object.entries(doc)) if (v !== undefined && v !== null) out[k] = v;
+  return out;
 }
