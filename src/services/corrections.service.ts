@@ -28,6 +28,8 @@ export interface SubmitOptions {
   row?: number;
   /** Communes the record must belong to (an upload for a locality). */
   communes?: ReadonlySet<string>;
+  /** Per-commune look-ups shared by the rows of one upload (sign-off setting, current round). */
+  memo?: Map<string, Promise<unknown>>;
 }
 
 export interface SubmitResult {
@@ -67,7 +69,12 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
       recordId: input.recordId, baseVersion: input.baseVersion, currentVersion: version,
     });
   }
-  if (await signOffRequired(models, record.communeCode, deps.signOffDefault)) {
+  const memo = opts.memo ?? new Map<string, Promise<unknown>>();
+  const once = <T>(k: string, f: () => Promise<T>) => {
+    if (!memo.has(k)) memo.set(k, f());
+    return memo.get(k) as Promise<T>;
+  };
+  if (await once(`signoff:${record.communeCode}`, () => signOffRequired(models, record.communeCode, deps.signOffDefault))) {
     if (!input.signOff?.by) throw problemsError(input.recordId, [{ field: 'signedOffBy', reason: `this locality requires the ${SIGN_OFF_ROLE} sign-off` }]);
     if (input.signOff.role && input.signOff.role !== SIGN_OFF_ROLE) throw problemsError(input.recordId, [{ field: 'signOff.role', reason: `sign-off must be by ${SIGN_OFF_ROLE}` }]);
   }
@@ -81,7 +88,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   if (input.decision === 'confirm' && changes.length === 0) {
     throw problemsError(input.recordId, [{ field: 'decision', reason: 'nothing to change: the record already holds these values' }]);
   }
-  const cycle = await communeCycle(models, record.communeCode);
+  const cycle = await once(`cycle:${record.communeCode}`, () => communeCycle(models, record.communeCode));
   const roundId = cycle.verification?._id ?? null;
   const applies = changes.length > 0;
   const status = applies ? 'pending' : input.decision === 'explain' ? 'explained' : 'rejected';

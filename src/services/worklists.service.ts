@@ -64,6 +64,7 @@ export async function uploadWorksheet(
   const communes = new Set(await resolveCommunes(deps.models, [code]));
   const report: UploadReport = { rows: 0, skipped: 0, applied: 0, explained: 0, rejectedDecisions: 0, duplicates: 0, rejected: [], correctionRounds: [] };
   const results: SubmitResult[] = [];
+  const memo = new Map<string, Promise<unknown>>();
   for await (const sheetRow of readWorksheet(file)) {
     report.rows++;
     if (sheetRow.error) {
@@ -77,7 +78,7 @@ export async function uploadWorksheet(
       continue;
     }
     try {
-      const r = await submitCorrection(deps, read.input, { source: 'upload', row: sheetRow.row, communes });
+      const r = await submitCorrection(deps, read.input, { source: 'upload', row: sheetRow.row, communes, memo });
       if (!r.created) report.duplicates++;
       else if (r.correction.status === 'applied') report.applied++;
       else if (r.correction.status === 'explained') report.explained++;

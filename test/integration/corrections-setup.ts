@@ -63,7 +63,10 @@ export async function startStack(label: string, env: Record<string, string> = {}
       waitFor(async () => {
         const r = await ctx.db.models.Round.findById(id).lean();
         return r && statuses.includes(r.status) ? r : null;
-      }, ms, `round ${id} to reach ${statuses.join('/')}`),
+      }, ms, `round ${id} to reach ${statuses.join('/')}`).catch(async (err) => {
+        const r = await ctx.db.models.Round.findById(id, { status: 1, processedRecords: 1, totalRecords: 1, transitions: 1, chunkBoundaries: 1 }).lean();
+        throw new Error(`${(err as Error).message} (now ${JSON.stringify(r)})`);
+      }),
     async close() {
       await stack.stopWorkers();
       await new Promise((r) => server.close(r));
