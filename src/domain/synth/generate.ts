@@ -98,6 +98,7 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
       if (batch.doses.length > 0 && rng.chance(Math.min(1, (extra * batch.doses.length) / 2.5))) {
         const commune = members[0]!.communeCode;
         const more = rng.chance(rates.foreigner / extra) ? foreignerRecords(rng, commune, nextId) : unregistered(rng, opts, state, nextId);
+        summary.dosesGiven += more.doses.length; // entered as given: these are never dropped
         batch.doses.push(...more.doses);
         batch.truths.push(...more.truths);
       }
