@@ -44,6 +44,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log: d.log.child({ queue: VERIFICATION_QUEUE }),
+      completion: policyFromConfig(d.config).completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
       onRoundFinished: withCorrectionRounds(d.db.models, policyFromConfig(d.config).completion, deadlineHooks(deadlineDepsFromConfig(d.config, {
         models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,

@@ -1,5 +1,7 @@
 import { UnrecoverableError, type FlowProducer, type Job, type Queue } from 'bullmq';
 import type { Models } from '../src/db/models/index.js';
+import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
+import { evaluateCompletion, type CompletionRule } from '../src/domain/rounds/completion.js';
 import {
   computeChunkBoundaries,
   countOutcomes,
@@ -30,6 +32,8 @@ export interface VerificationDeps {
   chunkSize: number;
   batchSize: number;
   log: Logger;
+  /** Which outcomes settle a record (the campaign's completion rule). */
+  completion?: CompletionRule;
   /** Called after a round's status changes (deadline timers, notifications). */
   onRoundFinished?: (roundId: string, status: string) => Promise<void>;
 }
@@ -56,29 +60,35 @@ export function verificationProcessor(deps: VerificationDeps) {
 async function planRound(job: Job, deps: VerificationDeps) {
   const { roundId, localityCode } = parse(planRoundSchema, job.data);
   const { Round } = deps.models;
-  const round = await Round.findById(roundId).lean();
+  let round = await Round.findById(roundId).lean();
   if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
   if (round.status === 'cancelled' || round.status === 'completed') return { skipped: round.status };
 
-  if (!round.chunkBoundaries) {
-    const plan = round.recordIds
-      ? { boundaries: round.recordIds.length ? [''] : [], total: round.recordIds.length }
-      : await computeChunkBoundaries(deps.models, localityCode, deps.chunkSize);
-    // First write wins: a planner re-run after a crash keeps the plan already stored.
-    await Round.updateOne(
-      { _id: roundId, chunkBoundaries: { $exists: false } },
-      { $set: { chunkBoundaries: plan.boundaries, totalRecords: plan.total, chunks: plan.boundaries.length } },
-    );
+  // FerretDB 1.x applies an update by rewriting the whole document, so a concurrent write to
+  // the same round (a deadline hook, say) can undo this one. Write, read back, and write again
+  // until the plan and the status both hold; on MongoDB the first pass always does.
+  for (let attempt = 1; ; attempt++) {
+    if (!round.chunkBoundaries) {
+      const plan = round.recordIds
+        ? { boundaries: round.recordIds.length ? [''] : [], total: round.recordIds.length }
+        : await computeChunkBoundaries(deps.models, localityCode, deps.chunkSize);
+      // First write wins: a planner re-run after a crash keeps the plan already stored.
+      await Round.updateOne(
+        { _id: roundId, chunkBoundaries: { $exists: false } },
+        { $set: { chunkBoundaries: plan.boundaries, totalRecords: plan.total, chunks: plan.boundaries.length } },
+      );
+    }
+    // A re-run planner finds the round verifying already: nothing to transition.
+    await applyRoundTransition(Round, roundId, 'start', { cause: 'planned', set: { startedAt: new Date() }, ifAllowed: true });
+    const reread = await Round.findById(roundId).lean();
+    if (!reread) throw new UnrecoverableError(`round ${roundId} disappeared`);
+    round = reread;
+    if (round.chunkBoundaries && round.status !== 'scheduled') break;
+    // Transient: BullMQ retries the job with backoff.
+    if (attempt === 5) throw new Error(`round ${roundId}: the chunk plan did not persist after ${attempt} writes`);
   }
-  await Round.updateOne(
-    { _id: roundId, status: 'scheduled' },
-    {
-      $set: { status: 'verifying', startedAt: new Date() },
-      $push: { transitions: { from: 'scheduled', to: 'verifying', at: new Date(), cause: 'planned' } },
-    },
-  );
-  const planned = await Round.findById(roundId).lean();
-  const boundaries = planned!.chunkBoundaries ?? [];
+  const planned = round;
+  const boundaries = planned.chunkBoundaries ?? [];
 
   // The finaliser's deterministic ID makes a re-run planner a no-op once the flow exists.
   if (await deps.queue.getJob(verificationJobId.finalize(roundId))) return { chunks: boundaries.length, existed: true };
@@ -87,9 +97,9 @@ async function planRound(job: Job, deps: VerificationDeps) {
       roundId,
       localityCode,
       chunk: i,
-      fromRecordId: planned!.recordIds ? null : from,
-      toRecordId: planned!.recordIds ? null : (boundaries[i + 1] ?? null),
-      ...(planned!.recordIds ? { recordIds: planned!.recordIds } : {}),
+      fromRecordId: planned.recordIds ? null : from,
+      toRecordId: planned.recordIds ? null : (boundaries[i + 1] ?? null),
+      ...(planned.recordIds ? { recordIds: planned.recordIds } : {}),
     };
     return {
       name: VerificationJob.chunk,
@@ -106,7 +116,7 @@ async function planRound(job: Job, deps: VerificationDeps) {
     children,
   }, { queuesOptions: { [VERIFICATION_QUEUE]: { defaultJobOptions: verificationJobOptions } } });
   await job.updateProgress(100);
-  return { chunks: boundaries.length, records: planned!.totalRecords };
+  return { chunks: boundaries.length, records: planned.totalRecords };
 }
 
 /** Match one chunk's records batch by batch, upserting one result per record. */
@@ -130,20 +140,25 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
 /** All chunks done: recompute the counters from the results and settle the round's status. */
 async function finalizeRound(job: Job, deps: VerificationDeps) {
   const { roundId } = parse(finalizeRoundSchema, job.data);
+  const { Round } = deps.models;
   const { counters, total } = await countOutcomes(deps.models, roundId);
-  const unresolved = counters.review + counters.not_found + counters.corrected + counters.invalid;
-  const next = unresolved === 0 ? 'completed' : 'awaiting_corrections';
-  const now = new Date();
-  const res = await deps.models.Round.updateOne(
-    { _id: roundId, status: 'verifying' },
-    {
-      $set: { counters, processedRecords: total, status: next, finishedAt: now },
-      $push: { transitions: { from: 'verifying', to: next, at: now, cause: 'verification finished' } },
-    },
-  );
-  // Counters are idempotent: refresh them even when a previous attempt already moved the status.
-  if (res.modifiedCount === 0) await deps.models.Round.updateOne({ _id: roundId }, { $set: { counters, processedRecords: total } });
-  if (res.modifiedCount === 1) await deps.onRoundFinished?.(roundId, next);
+  const round = await Round.findById(roundId, { totalRecords: 1, explainedRecords: 1, expectedRecords: 1 }).lean();
+  if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
+  const { complete } = evaluateCompletion({ ...round, counters, processedRecords: total, finished: true }, deps.completion);
+  let moved: Awaited<ReturnType<typeof applyRoundTransition>> = null;
+  // Read back, as the planner does: FerretDB 1.x can lose an update to a concurrent writer.
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    moved = (await applyRoundTransition(Round, roundId, complete ? 'all_resolved' : 'verification_done', {
+      cause: 'verification finished',
+      set: { counters, processedRecords: total, finishedAt: new Date() },
+      // A retried finaliser finds the round settled already; only the counters are refreshed.
+      ifAllowed: true,
+      where: { status: 'verifying' },
+    })) ?? moved;
+    if ((await Round.findById(roundId, { status: 1 }).lean())?.status !== 'verifying') break;
+  }
+  if (!moved) await Round.updateOne({ _id: roundId }, { $set: { counters, processedRecords: total } });
+  else await deps.onRoundFinished?.(roundId, moved.status);
   await job.updateProgress(100);
-  return { total, counters, status: next };
+  return { total, counters, status: moved?.status ?? 'unchanged' };
 }

@@ -93,6 +93,10 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   );
   const createdIds = new Set(Object.values(write.upsertedIds ?? {}).map(String));
 
+  // Deadline timers first: their write to the new rounds is finished before any planner
+  // writes to the same documents (FerretDB 1.x can lose one of two concurrent updates).
+  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
+
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.
   const rounds = await deps.models.Round.find({ _id: { $in: ids } }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
@@ -106,7 +110,6 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
       })),
     );
   }
-  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
   return rounds.map((r) => ({
     id: r._id,
     localityCode: r.localityCode,

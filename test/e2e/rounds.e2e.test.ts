@@ -73,6 +73,7 @@ describe('a verification round end to end', () => {
 
     const rounds = await waitFor(() => roundsSettled(ids), 150_000, 'three rounds to finish');
     for (const r of rounds) {
+      if (r.totalRecords !== PER_COMMUNE) console.log('ROUND', JSON.stringify(r));
       expect(r.totalRecords).toBe(PER_COMMUNE);
       expect(r.processedRecords).toBe(PER_COMMUNE);
       expect(r.chunks).toBe(4);

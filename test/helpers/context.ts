@@ -23,7 +23,7 @@ export async function createTestContext(label = 'test'): Promise<TestContext> {
   const prefix = `test-${label}-${id}`;
   const dbName = `vv_${label.replace(/[^a-z0-9]/gi, '_')}_${id}`.slice(0, 60);
   const mongoUrl = `${mongoBaseUrl}/${dbName}${mongoQuery}`;
-  const db = await connectDb(mongoUrl);
+  const db = await connectDb(mongoUrl, { poolSize: 4 });
   const redis = createRedis(redisUrl);
   return {
     prefix,

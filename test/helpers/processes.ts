@@ -15,7 +15,9 @@ export interface Proc {
 export function spawnEntry(entry: string, env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    // A small Mongo pool per process keeps all test clients together under FerretDB's
+    // PostgreSQL pool (see scripts/services.sh): 2 files × 4 processes × 4 connections.
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', MONGO_POOL_SIZE: '4', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,7 +17,7 @@ export const registerContacts: RegisterCommand = (program: Command) => {
       const { contacts, rejects } = parseContactsCsv(await readFile(file, 'utf8'));
       for (const r of rejects) process.stderr.write(`line ${r.line}: ${r.message}\n`);
       const config = parseEnv();
-      const db = await connectDb(config.MONGO_URL);
+      const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE });
       try {
         const counts = await upsertContacts(db.models, contacts);
         process.stdout.write(`contacts: ${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged; ${rejects.length} rejected\n`);
