@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -73,6 +74,11 @@ export const envSchema = z.object({
   NOTIFY_BACKOFF_MS: durationMs.default(5_000),
   /** Campaign default: corrections need the commune police's sign-off (per-locality settings override it). */
   CORRECTION_SIGNOFF_REQUIRED: bool.default(false),
+  /**
+   * Where uploaded import files wait for the import worker. API and workers must share it
+   * (a shared volume in docker-compose).
+   */
+  UPLOAD_DIR: z.string().min(1).default(`${tmpdir()}/vaxverify-uploads`),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(30_000),
   BULL_BOARD_READ_ONLY: bool.default(false),
 });

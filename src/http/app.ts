@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import express, { type Express, type Router } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -62,7 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', deadlinesRouter(deadlines));
   app.use(localitiesRouter({ models }));
   // TODO(lead): an UPLOAD_DIR setting (a volume shared with the workers) instead of the temp folder.
-  app.use(importsRouter({ queues: deps.queues, models, uploadDir: join(tmpdir(), 'vaxverify-uploads') }));
+  app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {
     models, verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue, defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
