@@ -75,7 +75,7 @@ async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<b
     const { Escalation, Notification } = ctx.db.models;
     const expected = ROUNDS * 4;
     await waitFor(() => Escalation.countDocuments({ roundId: { $in: ids } }).then((n) => n === expected), 40_000, `${expected} escalations`);
-    await waitFor(() => Notification.countDocuments({ roundId: { $in: ids }, kind: 'escalation', status: 'sent' }).then((n) => n === expected), 20_000, 'escalation notifications sent');
+    await waitFor(() => Notification.countDocuments({ roundId: { $in: ids }, kind: 'escalation', status: 'sent' }).then((n) => n === expected), 60_000, 'escalation notifications sent'); // a killed worker's deliveries wait for its lock to expire, then back off
 
     const lateness: number[] = [];
     const deliveries = receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.type === 'escalation');
@@ -108,7 +108,7 @@ describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
       receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.level === 'commune').length === ROUNDS
       && (await ctx.db.models.Notification.countDocuments({ roundId: { $in: ids }, status: 'pending' })) === 0);
     expect(redelivered).toBe(0);
-  }, 120_000);
+  }, 180_000);
 
   it('killed during a burst of deliveries: once in MongoDB, one delivery key per escalation at the receiver', async () => {
     // Kill as soon as the commune escalations exist, while their webhooks are in flight. A delivery
@@ -116,5 +116,5 @@ describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
     // X-Vaxverify-Delivery key (at-least-once transport; receivers drop the repeat by key).
     await runChain(200, async (ids) =>
       ctx.db.models.Escalation.countDocuments({ roundId: { $in: ids }, level: 'commune' }).then((n) => n === ROUNDS));
-  }, 120_000);
+  }, 180_000);
 });
