@@ -67,14 +67,14 @@ async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<b
     for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 2000));
     await hooks.onRoundsCreated(ids);
 
-    await waitFor(() => killWhen(ids), 20_000, 'the moment to kill');
+    await waitFor(() => killWhen(ids), 60_000, 'the moment to kill'); // cold worker processes on a busy 2-core machine
     const victim = procs.find((p) => p.child.exitCode === null && p.child.signalCode === null)!;
     await victim.kill('SIGKILL');
     procs.push(await spawnWorker(env()));
 
     const { Escalation, Notification } = ctx.db.models;
     const expected = ROUNDS * 4;
-    await waitFor(() => Escalation.countDocuments({ roundId: { $in: ids } }).then((n) => n === expected), 40_000, `${expected} escalations`);
+    await waitFor(() => Escalation.countDocuments({ roundId: { $in: ids } }).then((n) => n === expected), 90_000, `${expected} escalations`);
     await waitFor(() => Notification.countDocuments({ roundId: { $in: ids }, kind: 'escalation', status: 'sent' }).then((n) => n === expected), 60_000, 'escalation notifications sent'); // a killed worker's deliveries wait for its lock to expire, then back off
 
     const lateness: number[] = [];
@@ -108,7 +108,7 @@ describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
       receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.level === 'commune').length === ROUNDS
       && (await ctx.db.models.Notification.countDocuments({ roundId: { $in: ids }, status: 'pending' })) === 0);
     expect(redelivered).toBe(0);
-  }, 180_000);
+  }, 240_000);
 
   it('killed during a burst of deliveries: once in MongoDB, one delivery key per escalation at the receiver', async () => {
     // Kill as soon as the commune escalations exist, while their webhooks are in flight. A delivery
@@ -116,5 +116,5 @@ describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
     // X-Vaxverify-Delivery key (at-least-once transport; receivers drop the repeat by key).
     await runChain(200, async (ids) =>
       ctx.db.models.Escalation.countDocuments({ roundId: { $in: ids }, level: 'commune' }).then((n) => n === ROUNDS));
-  }, 180_000);
+  }, 240_000);
 });
