@@ -12,5 +12,8 @@ export default defineConfig({
     maxWorkers: 2,
     // The SIGKILL e2e test restarts workers; retries would hide flakiness, so none.
     retry: 0,
+    // In CI also write a JSON report; .ci/run prints its plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: process.env.CI ? { json: '.cache/vitest-report.json' } : undefined,
   },
 });
