@@ -7,6 +7,7 @@ import { readRecords } from '../lib/io/index.js';
 import { ValidationError } from '../lib/errors/index.js';
 import { mapLimit } from '../lib/concurrency.js';
 import { resolveCommunes } from './rounds.service.js';
+import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface BacklogDeps {
   models: Models;
@@ -138,6 +139,6 @@ export async function feedExpected(deps: BacklogDeps, communeCode: string): Prom
   const round = await deps.models.Round.findById(verification._id, { totalRecords: 1 }).lean();
   const entered = round?.totalRecords || (await deps.models.DoseRecord.countDocuments({ communeCode }));
   const gap = totals(await communeBacklog(deps.models, communeCode)).gap;
-  await deps.models.Round.updateOne({ _id: verification._id }, { $set: { expectedRecords: entered + gap } });
+  await setRoundFields(deps.models.Round, verification._id, { expectedRecords: entered + gap });
   await deps.onRoundChanged?.(verification._id);
 }

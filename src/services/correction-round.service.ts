@@ -11,6 +11,7 @@ import type { RoundStatus } from '../db/models/round.model.js';
 import { mapLimit } from '../lib/concurrency.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 import { roundId as makeRoundId } from './rounds.service.js';
+import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface CorrectionRoundDeps {
   models: Models;
@@ -90,7 +91,7 @@ export async function onCorrectionRoundFinished(models: Models, rule: Completion
   const parent = cycle.verification;
   if (!parent) return [roundId];
   const merged = await mergedCounters(models, parent._id, cycle);
-  await models.Round.updateOne({ _id: parent._id }, { $set: { counters: merged.counters, explainedRecords: merged.explainedRecords } });
+  await setRoundFields(models.Round, parent._id, { counters: merged.counters, explainedRecords: merged.explainedRecords });
   const running = cycle.corrections.some((r) => r._id !== roundId && !isFinal(r.status as RoundStatus) && r.status !== 'failed');
   if (running) return [roundId];
   const full = await models.Round.findById(parent._id, { totalRecords: 1, processedRecords: 1, expectedRecords: 1 }).lean();

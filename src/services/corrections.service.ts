@@ -10,6 +10,7 @@ import type { Corrections } from '../domain/records.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { enqueueCorrectionRound } from './correction-round.service.js';
+import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface CorrectionsDeps {
   models: Models;
@@ -114,7 +115,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
     await setCorrectionStatus(models, doc._id, 'applied');
     doc.status = 'applied';
   } else if (status === 'explained' && roundId) {
-    await models.Round.updateOne({ _id: roundId }, { $set: { explainedRecords: await countExplained(models, roundId) } });
+    await setRoundFields(models.Round, roundId, { explainedRecords: await countExplained(models, roundId) });
     await deps.onRoundChanged?.(roundId);
   }
   // Values only in the audit trail: log IDs and field names, never the values themselves.
