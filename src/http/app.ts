@@ -59,7 +59,6 @@ export function createApp(deps: AppDeps): Express {
   }));
   app.use('/api', deadlinesRouter(deadlines));
   app.use(localitiesRouter({ models }));
-  // TODO(lead): an UPLOAD_DIR setting (a volume shared with the workers) instead of the temp folder.
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {
