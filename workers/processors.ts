@@ -31,10 +31,17 @@ export interface WorkerDeps {
 export type Processor = (job: Job) => Promise<unknown>;
 type ProcessorFactory = (deps: WorkerDeps) => Processor | Promise<Processor>;
 
+/** The deadline side's dependencies, shared by the verification and deadlines processors. */
+const deadlineDeps = (d: WorkerDeps) => deadlineDepsFromConfig(d.config, {
+  models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
+  notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
+});
+
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
     const matcher = await createMatcher(d.db.models, d.db.connection);
+    const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       models: d.db.models,
       queue: d.queues[VERIFICATION_QUEUE] as Queue,
@@ -44,19 +51,13 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log: d.log.child({ queue: VERIFICATION_QUEUE }),
-      completion: policyFromConfig(d.config).completion,
+      completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
-      onRoundFinished: withCorrectionRounds(d.db.models, policyFromConfig(d.config).completion, deadlineHooks(deadlineDepsFromConfig(d.config, {
-        models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
-        notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
-      })).onRoundFinished),
+      onRoundFinished: withCorrectionRounds(d.db.models, completion, deadlineHooks(deadlineDeps(d)).onRoundFinished),
     });
   },
   [DEADLINES_QUEUE]: (d) => {
-    const deps = deadlineDepsFromConfig(d.config, {
-      models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
-      notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
-    });
+    const deps = deadlineDeps(d);
     // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start.
     ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs)
       .catch((err: unknown) => d.log.error({ err }, 'could not register the deadline sweeper'));

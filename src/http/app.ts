@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
@@ -29,8 +29,6 @@ export interface AppDeps {
   queues: Queues;
   redis: Redis;
   log: Logger;
-  /** Extra routers by mount path, for features that plug in (deadlines, imports...). */
-  extraRouters?: Record<string, Router>;
 }
 
 /** Build the Express app; no listening, no globals, so tests can build as many as they like. */
@@ -51,11 +49,12 @@ export function createApp(deps: AppDeps): Express {
     models, deadlinesQueue: deps.queues[DEADLINES_QUEUE] as Queue, notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE] as Queue,
     log: deps.log.child({ component: 'deadlines' }),
   });
+  const hooks = deadlineHooks(deadlines);
   app.use('/api/rounds', roundsRouter({
     models,
     verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue,
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
-    onRoundsCreated: deadlineHooks(deadlines).onRoundsCreated,
+    onRoundsCreated: hooks.onRoundsCreated,
   }));
   app.use('/api', deadlinesRouter(deadlines));
   app.use(localitiesRouter({ models }));
@@ -63,11 +62,10 @@ export function createApp(deps: AppDeps): Express {
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {
     models, verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue, defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
-    signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED, onRoundChanged: (id: string) => deadlineHooks(deadlines).onRoundFinished(id),
+    signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED, onRoundChanged: (id: string) => hooks.onRoundFinished(id),
     log: deps.log.child({ component: 'corrections' }),
   };
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ models }), backlogRouter(corrections));
-  for (const [path, router] of Object.entries(deps.extraRouters ?? {})) app.use(path, router);
 
   app.use(notFound);
   app.use(errorHandler(deps.log.child({ component: 'http' })));
