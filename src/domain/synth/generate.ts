@@ -4,7 +4,7 @@ import { TONE_STYLE, assess, injectIdentityErrors, injectMissingGender, type Err
 import { foreignerRecords } from './foreigners.js';
 import { swapToneStyle, type NameLists } from './names.js';
 import { NumberSet } from './number-set.js';
-import { makeHousehold, toCitizen, type Person, type PopulationState, type SynthCommune } from './population.js';
+import { makeHousehold, makeNamesake, toCitizen, type Person, type PopulationState, type SynthCommune } from './population.js';
 import { createRng, type Rng } from './prng.js';
 
 /** Defaults calibrated to the 2021–2022 campaign figures quoted in issue 4. */
@@ -21,6 +21,12 @@ export const DEFAULT_RATES = {
   foreigner: 0.005,
   /** Dose records of people missing from the registry (expected `not_found`). */
   notInRegistry: 0.002,
+  /**
+   * Households where one member has a namesake elsewhere in the registry (same full name, sex
+   * and birth date; in the same commune 3 times in 10): about 3% of people have one (more than a province has, so that the eval measures them). Their
+   * records without a usable ID number are expected `review` (error kind `namesake`).
+   */
+  namesake: 0.05,
 };
 export type SynthRates = typeof DEFAULT_RATES;
 
@@ -76,11 +82,20 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
   function* batches(): Generator<SynthBatch> {
     while (summary.people < opts.people) {
       const members = makeHousehold(rng, opts.names, state, opts.communes).slice(0, opts.people - summary.people);
-      summary.people += members.length;
       summary.households++;
-      const batch: SynthBatch = { citizens: members.map(toCitizen), doses: [], truths: [] };
-      for (const person of members) {
-        const relatives = members.filter((m) => m !== person);
+      const namesakes = new Map<Person, Person>();
+      const adults = members.filter((m) => m.birthYear <= 2003);
+      if (adults.length > 0 && members.length < opts.people - summary.people && rng.chance(rates.namesake)) {
+        const original = rng.pick(adults);
+        const copy = makeNamesake(rng, state, opts.communes, original);
+        namesakes.set(original, copy).set(copy, original);
+        summary.households++;
+      }
+      const everyone = [...members, ...namesakes.keys()].filter((m, i, all) => all.indexOf(m) === i);
+      summary.people += everyone.length;
+      const batch: SynthBatch = { citizens: everyone.map(toCitizen), doses: [], truths: [] };
+      for (const person of everyone) {
+        const relatives = person.household === members[0]!.household ? members.filter((m) => m !== person) : [];
         for (const dose of planDoses(rng, person)) {
           summary.dosesGiven++;
           if (rng.chance(rates.neverEntered)) {
@@ -88,7 +103,7 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
             continue;
           }
           const rec = correctEntry(rng, person, dose, nextId());
-          const truth = entryTruth(rng, rates, rec, person, relatives);
+          const truth = entryTruth(rng, rates, rec, person, relatives, namesakes.has(person));
           if (truth.errors.some((e) => e !== TONE_STYLE && e !== 'gender_missing')) summary.recordsWithIdentityErrors++;
           batch.doses.push(rec);
           batch.truths.push(truth);
@@ -110,7 +125,15 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
   return { batches, summary };
 }
 
-function entryTruth(rng: Rng, rates: SynthRates, rec: DoseRecordInput, person: Person, relatives: Person[]): GroundTruth {
+/** Kinds that leave no usable ID number: only the name and birth date are left to tell people apart. */
+const ID_LOST = new Set<string>(['id_missing', 'id_relative', 'id_two_typos']);
+
+/** Marks a record that fits its person and a registry namesake equally. */
+export const NAMESAKE = 'namesake';
+
+function entryTruth(
+  rng: Rng, rates: SynthRates, rec: DoseRecordInput, person: Person, relatives: Person[], hasNamesake: boolean,
+): GroundTruth {
   const kinds: ErrorKind[] = rng.chance(rates.identityError) ? injectIdentityErrors(rng, rec, { person, relatives }) : [];
   if (rng.chance(rates.missingGender)) kinds.push(injectMissingGender(rng, rec, { person, relatives }));
   const errors: string[] = [...kinds];
@@ -122,7 +145,13 @@ function entryTruth(rng: Rng, rates: SynthRates, rec: DoseRecordInput, person: P
     }
   }
   const truth: GroundTruth = { recordId: rec.recordId, personalId: person.personalId, expectedOutcome: 'verified', errors };
-  if (kinds.length === 0) return truth;
+  if (hasNamesake && kinds.some((k) => ID_LOST.has(k))) {
+    errors.push(NAMESAKE);
+    truth.expectedOutcome = 'review';
+    return truth;
+  }
+  // A missing sex alone is no reason to correct a record (the matcher leaves it `verified`).
+  if (kinds.length === 0 || (kinds.length === 1 && kinds[0] === 'gender_missing')) return truth;
   const a = assess(kinds, person);
   truth.expectedOutcome = a.ambiguous ? 'review' : 'corrected';
   truth.expectedCorrections = a.corrections;

@@ -57,3 +57,15 @@ export function transposeDigits(rng: Rng, id: string): string | null {
 export function lostLeadingZero(id: string): string {
   return id.replace(/^0+/, '');
 }
+
+/** Two digits replaced (never the leading 0), not two that would read as one transposition. */
+export function twoTypos(rng: Rng, id: string): string {
+  for (;;) {
+    const out = typoDigit(rng, typoDigit(rng, id));
+    let diffs = 0;
+    for (let i = 0; i < id.length; i++) if (out[i] !== id[i]) diffs++;
+    const j = [...out].findIndex((ch, i) => ch !== id[i]);
+    const transposition = diffs === 2 && out[j] === id[j + 1] && out[j + 1] === id[j];
+    if (diffs === 2 && !transposition) return out;
+  }
+}

@@ -122,3 +122,22 @@ export function toCitizen(p: Person): Citizen {
   if (p.oldIdNumber) c.oldIdNumber = p.oldIdNumber;
   return c;
 }
+
+/**
+ * Someone else with the same full name, sex and birth date (as the registry holds it), in
+ * the same commune 3 times in 10, else anywhere: a household of one.
+ */
+export function makeNamesake(rng: Rng, state: PopulationState, communes: readonly SynthCommune[], original: Person): Person {
+  state.households++;
+  const same = communes.find((c) => c.code === original.communeCode);
+  const commune = same && rng.chance(0.3) ? same : rng.pick(communes);
+  const person: Person = {
+    ...original,
+    personalId: newCitizenId(rng, state.citizenIds, commune.provinceCode, original.gender, original.birthYear),
+    communeCode: commune.code,
+    household: state.households,
+  };
+  delete person.oldIdNumber;
+  if (original.oldIdNumber) person.oldIdNumber = newOldId(rng, state.oldIds);
+  return person;
+}
