@@ -9,6 +9,7 @@ import {
   AUTO_MATCH_WEIGHT,
   ID_WEIGHT,
   MIN_MARGIN,
+  NAME_RANK,
   POTENTIAL_MATCH_WEIGHT,
   weightToScore,
   type CandidateScore,
@@ -40,7 +41,6 @@ function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
   return name && best.dob === 'exact' && tie;
 }
 
-const NAME_RANK = { exact: 6, folded: 5, reordered: 4, partial: 3, typo: 2, misspelled: 1, different: 0 } as const;
 
 const DATE_RANK = { exact: 6, within: 5, swapped: 4, coarser: 3, close: 2, missing: 1, different: 0 } as const;
 
@@ -66,7 +66,7 @@ export function correctionsFor(p: PreparedRecord, best: CandidateScore): Correct
   if (p.id.kind !== 'citizen' || p.id.value !== c.personalId || p.id.zerosRestored) {
     corrections.idNumber = c.personalId;
   }
-  if (best.name !== 'exact') corrections.fullName = c.fullName;
+  if (best.name !== 'exact' || best.nameFixed) corrections.fullName = c.fullName;
   if (best.dob !== 'exact' && best.dob !== 'within') corrections.dateOfBirth = c.dateOfBirth;
   if (best.gender === 'disagree') corrections.gender = c.gender;
   // A missing sex is no reason to correct a record, but a record corrected anyway gets it.

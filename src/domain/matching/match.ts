@@ -43,6 +43,11 @@ function variantsOf(p: PreparedRecord): string[] {
   return idVariants(variantDigits(p), confirmedPositions(p));
 }
 
+/** Folded names to block on: the name, and the name as entered when a title was stripped. */
+function nameKeys(p: PreparedRecord): string[] {
+  return p.nameAsEntered ? [p.name.folded, p.nameAsEntered.folded] : [p.name.folded];
+}
+
 /** Sources may rebuild citizen objects on each lookup: compare by personalId. */
 function pushUnique(out: RegistryCitizen[], c: RegistryCitizen | undefined): void {
   if (!c) return;
@@ -55,7 +60,7 @@ function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolea
   const { id } = p;
   if (id.kind === 'citizen') pushUnique(out, source.byPersonalId(id.value));
   if (id.kind === 'citizen' || id.kind === 'old') pushUnique(out, source.byOldId(id.value));
-  for (const year of p.blockYears) for (const c of source.byNameYear(p.name.folded, year)) pushUnique(out, c);
+  for (const key of nameKeys(p)) for (const year of p.blockYears) for (const c of source.byNameYear(key, year)) pushUnique(out, c);
   if (withVariants) {
     for (const v of variantsOf(p)) {
       pushUnique(out, v.length === 12 ? source.byPersonalId(v) : source.byOldId(v));
@@ -105,7 +110,7 @@ function emptyKeys(): BlockingKeys {
 function addFirstRoundKeys(p: PreparedRecord, keys: BlockingKeys): void {
   if (p.id.kind === 'citizen') keys.personalIds.push(p.id.value);
   if (p.id.kind === 'citizen' || p.id.kind === 'old') keys.oldIdNumbers.push(p.id.value);
-  for (const birthYear of p.blockYears) keys.nameYears.push({ nameKey: p.name.folded, birthYear });
+  for (const nameKey of nameKeys(p)) for (const birthYear of p.blockYears) keys.nameYears.push({ nameKey, birthYear });
 }
 
 function addVariantKeys(p: PreparedRecord, keys: BlockingKeys): void {

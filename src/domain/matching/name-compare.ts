@@ -14,11 +14,17 @@ export type NameLevel =
   | 'reordered'
   /** Same family and given name, a middle name missing or extra. */
   | 'partial'
+  /**
+   * Same family and given name, the middle names differ (`Nguyễn Văn An` / `Nguyễn Hữu An`) or
+   * two are missing: a weaker agreement, not a disagreement.
+   */
+  | 'middle'
   /** One or two keystrokes apart on the folded form, outside the given name. */
   | 'typo'
   /**
    * Family and middle names agree, the given name is spelled by ear (`Trang`/`Chang`,
-   * `Giang`/`Dang`, `Vy`/`Vi`) or lost a letter. Weak: linked only with ID evidence.
+   * `Giang`/`Dang`, `Vy`/`Vi`) or one keystroke off (`Hugn`, `Hunf`, `Hng`). Weak: one
+   * letter also tells Trung from Trang, so linked only with more evidence than the name.
    */
   | 'misspelled'
   /** Another name: never corrected to the registry's. */
@@ -80,11 +86,19 @@ function isTypo(entered: NameForms, registry: NameForms): boolean {
   return editDistance(entered.folded, registry.folded, max) <= max;
 }
 
-/** Same number of words, all but the last equal, the last ones sound alike. */
+/** Same number of words, all but the last equal, the last ones sound alike or are one keystroke apart. */
 function isMisspelledGiven(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length || a.length < 2) return false;
   for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) return false;
-  return soundAlike(a[a.length - 1]!, b[b.length - 1]!);
+  const x = a[a.length - 1]!;
+  const y = b[b.length - 1]!;
+  return soundAlike(x, y) || (Math.min(x.length, y.length) >= 2 && editDistance(x, y, 1) <= 1);
+}
+
+/** Family and given names agree, the middle names do not (differ, or more than one missing). */
+function sameEnds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length < 2 || b.length < 2 || (a.length === 2 && b.length === 2)) return false;
+  return a[0] === b[0] && a[a.length - 1] === b[b.length - 1];
 }
 
 export function compareNames(entered: NameForms, registry: NameForms): NameLevel {
@@ -96,6 +110,7 @@ export function compareNames(entered: NameForms, registry: NameForms): NameLevel
   if (sameWordSet(a, b)) return 'reordered';
   if (missingOneMiddleWord(a, b) || missingOneMiddleWord(b, a)) return 'partial';
   if (isTypo(entered, registry)) return 'typo';
+  if (sameEnds(a, b)) return 'middle';
   if (isMisspelledGiven(a, b)) return 'misspelled';
   return 'different';
 }

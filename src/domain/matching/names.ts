@@ -5,6 +5,7 @@
  * Work is done per word and cached: a country's names are made of a few thousand
  * distinct syllables, so after warm-up a name costs a split and a few map lookups.
  */
+import { decodeKeyboardResidue } from './keyboard.js';
 import { canonicalSyllable } from './tone.js';
 
 /** Look-alikes of đ/Đ typed from other keyboards: Icelandic eth, African d. */
@@ -19,6 +20,8 @@ const D_LOOKALIKES = new Map([
 interface WordForms {
   normalized: string;
   folded: string;
+  /** Telex/VNI keystrokes decoded (`Vawn` → `văn`). */
+  repaired: boolean;
 }
 
 /**
@@ -58,13 +61,15 @@ function foldWord(normalized: string): string {
 function wordForms(word: string): WordForms {
   const cached = wordCache.get(word);
   if (cached) return cached;
+  const lower = word.toLowerCase();
+  const decoded = decodeKeyboardResidue(lower);
   let cleaned = '';
-  for (const ch of word.toLowerCase()) {
+  for (const ch of decoded ?? lower) {
     const mapped = D_LOOKALIKES.get(ch) ?? ch;
     if (isLetterOrMark(mapped)) cleaned += mapped;
   }
   const normalized = canonicalSyllable(cleaned);
-  const forms = { normalized, folded: foldWord(normalized) };
+  const forms = { normalized, folded: foldWord(normalized), repaired: decoded !== null };
   if (wordCache.size >= MAX_CACHE) wordCache.clear();
   wordCache.set(word, forms);
   return forms;
@@ -77,9 +82,11 @@ export interface NameForms {
   folded: string;
   /** Folded words, family name first. */
   words: readonly string[];
+  /** Some word was Telex/VNI residue, decoded: the name as entered needs correcting. */
+  repaired: boolean;
 }
 
-const EMPTY: NameForms = { normalized: '', folded: '', words: [] };
+const EMPTY: NameForms = { normalized: '', folded: '', words: [], repaired: false };
 
 /** Both forms of a name; punctuation, digits and extra spaces are dropped. */
 export function nameForms(name: string | null | undefined): NameForms {
@@ -88,6 +95,7 @@ export function nameForms(name: string | null | undefined): NameForms {
   if (cached) return cached;
   const normalizedWords: string[] = [];
   const foldedWords: string[] = [];
+  let repaired = false;
   let start = 0;
   for (let i = 0; i <= name.length; i++) {
     if (i < name.length && !isSeparator(name.charCodeAt(i))) continue;
@@ -96,6 +104,7 @@ export function nameForms(name: string | null | undefined): NameForms {
       if (forms.normalized !== '') {
         normalizedWords.push(forms.normalized);
         foldedWords.push(forms.folded);
+        repaired ||= forms.repaired;
       }
     }
     start = i + 1;
@@ -104,6 +113,7 @@ export function nameForms(name: string | null | undefined): NameForms {
     normalized: normalizedWords.join(' '),
     folded: foldedWords.join(' '),
     words: foldedWords,
+    repaired,
   };
   if (nameCache.size >= MAX_CACHE) nameCache.clear();
   nameCache.set(name, result);

@@ -7,10 +7,14 @@ import { parseBirthDate, type BirthDate } from './dates.js';
 import { isVietnamese, parseGender } from './fields.js';
 import { decodeCitizenId, normalizeId, type DecodedCitizenId, type NormalizedId } from './ids.js';
 import { nameForms, type NameForms } from './names.js';
+import { stripTitles } from './titles.js';
 
 export interface PreparedRecord {
   record: DoseRecordInput;
+  /** The name, without the title or kinship word typed before it (`Cụ`, `Bà`, `Bé`...). */
   name: NameForms;
+  /** The name as entered when a title was stripped (it may be a family name after all). */
+  nameAsEntered: NameForms | null;
   dob: BirthDate | null;
   /** The birth-date text was there but could not be read. */
   dobUnreadable: boolean;
@@ -45,7 +49,9 @@ export function prepareRecord(record: DoseRecordInput): Prepared {
   if (vietnamese === false && (id.kind === 'passport' || id.kind === 'invalid')) {
     return done(record, 'exempt', 'foreign national with passport number');
   }
-  const name = nameForms(record.fullName);
+  const entered = nameForms(record.fullName);
+  const stripped = stripTitles(entered);
+  const name = stripped ?? entered;
   if (name.folded === '') return done(record, 'invalid', 'no name');
   const rawDob = typeof record.dateOfBirth === 'string' ? record.dateOfBirth.trim() : '';
   const dob = parseBirthDate(rawDob);
@@ -59,6 +65,7 @@ export function prepareRecord(record: DoseRecordInput): Prepared {
     record: {
       record,
       name,
+      nameAsEntered: stripped ? entered : null,
       dob,
       dobUnreadable: rawDob !== '' && !dob,
       id,

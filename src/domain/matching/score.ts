@@ -6,8 +6,8 @@
 import { compareDates, type DateLevel } from './date-compare.js';
 import { parseRegistryDate } from './dates.js';
 import { oneKeystrokeApart } from './ids.js';
-import { compareNames, type NameLevel } from './name-compare.js';
-import { nameForms } from './names.js';
+import { compareNames, editDistance, type NameLevel } from './name-compare.js';
+import { nameForms, type NameForms } from './names.js';
 import type { PreparedRecord } from './prepare.js';
 import type { RegistryCitizen } from './registry.port.js';
 
@@ -18,6 +18,11 @@ export type IdLevel =
   | 'old'
   /** One substitution, adjacent transposition or extra digit away from either. */
   | 'near'
+  /**
+   * Two keystrokes away from the citizen's ID. Evidence only where the name and birth date
+   * are strong too (`decide.ts`): among a million IDs, many are two digits from any number.
+   */
+  | 'near2'
   /** Another number, but its encoded province, sex and birth year are this citizen's. */
   | 'consistent'
   /** Another number that says nothing for this citizen. */
@@ -33,6 +38,8 @@ export interface CandidateScore {
   score: number;
   id: IdLevel;
   name: NameLevel;
+  /** The name as entered must be corrected even at `exact`: a title stripped, Telex/VNI keys decoded. */
+  nameFixed: boolean;
   dob: DateLevel;
   gender: AgreeLevel;
   commune: boolean;
@@ -43,12 +50,13 @@ export interface CandidateScore {
  * with a wrong one, so a wrong ID costs little. A clearly different name or birth year
  * costs a lot: that is how a relative's ID shows.
  */
-export const ID_WEIGHT: Record<IdLevel, number> = { exact: 12, old: 10, near: 6, consistent: 1, conflict: -3, missing: 0 };
+export const ID_WEIGHT: Record<IdLevel, number> = { exact: 12, old: 10, near: 6, near2: 3, consistent: 1, conflict: -3, missing: 0 };
 export const NAME_WEIGHT: Record<NameLevel, number> = {
   exact: 8,
   folded: 7,
   reordered: 5,
   partial: 3,
+  middle: 2,
   typo: 3,
   misspelled: 2,
   different: -8,
@@ -90,6 +98,7 @@ function idLevel(p: PreparedRecord, c: RegistryCitizen): IdLevel {
   if (oneKeystrokeApart(digits, c.personalId)) return 'near';
   if (c.oldIdNumber && oneKeystrokeApart(digits, c.oldIdNumber)) return 'near';
   if (id.kind !== 'citizen' && id.kind !== 'old') return 'missing';
+  if (editDistance(digits, c.personalId, 2) <= 2) return 'near2';
   // Sex and year alone say nothing (they are compared anyway); the province of birth
   // registration is the part that can only come from this person's own number.
   if (
@@ -103,21 +112,37 @@ function idLevel(p: PreparedRecord, c: RegistryCitizen): IdLevel {
   return 'conflict';
 }
 
+/** Strongest first: the better of two readings of an entered name wins. */
+export const NAME_RANK: Record<NameLevel, number> = {
+  exact: 7, folded: 6, reordered: 5, partial: 4, middle: 3, typo: 3, misspelled: 2, different: 0,
+};
+
 /** Name agreement, without normalizing the registry name when the folded forms settle it. */
-function nameLevel(p: PreparedRecord, c: RegistryCitizen): NameLevel {
-  if (c.nameKey !== p.name.folded) return compareNames(p.name, nameForms(c.fullName));
-  if (c.fullName === p.record.fullName) return 'exact';
+function levelOf(entered: NameForms, asTyped: boolean, p: PreparedRecord, c: RegistryCitizen): NameLevel {
+  if (c.nameKey !== entered.folded) return compareNames(entered, nameForms(c.fullName));
+  if (asTyped && c.fullName === p.record.fullName) return 'exact';
   const normalized = c.normalizedName ?? nameForms(c.fullName).normalized;
-  return normalized === p.name.normalized ? 'exact' : 'folded';
+  return normalized === entered.normalized ? 'exact' : 'folded';
+}
+
+/** The name without its title, or as entered when that fits better (a family name `Ông`). */
+function nameLevel(p: PreparedRecord, c: RegistryCitizen): { level: NameLevel; fixed: boolean } {
+  const level = levelOf(p.name, p.nameAsEntered === null, p, c);
+  if (p.nameAsEntered) {
+    const asEntered = levelOf(p.nameAsEntered, true, p, c);
+    if (NAME_RANK[asEntered] > NAME_RANK[level]) return { level: asEntered, fixed: p.nameAsEntered.repaired };
+    return { level, fixed: true };
+  }
+  return { level, fixed: p.name.repaired };
 }
 
 export function scoreCandidate(p: PreparedRecord, c: RegistryCitizen): CandidateScore {
   const id = idLevel(p, c);
-  const name = nameLevel(p, c);
+  const { level: name, fixed: nameFixed } = nameLevel(p, c);
   const dob = compareDates(p.dob, parseRegistryDate(c.dateOfBirth));
   const gender: AgreeLevel = p.gender === undefined ? 'missing' : p.gender === c.gender ? 'agree' : 'disagree';
   const commune = p.record.communeCode !== '' && p.record.communeCode === c.communeCode;
   const weight =
     ID_WEIGHT[id] + NAME_WEIGHT[name] + DATE_WEIGHT[dob] + GENDER_WEIGHT[gender] + (commune ? COMMUNE_WEIGHT : 0);
-  return { citizen: c, weight, score: weightToScore(weight), id, name, dob, gender, commune };
+  return { citizen: c, weight, score: weightToScore(weight), id, name, nameFixed, dob, gender, commune };
 }
