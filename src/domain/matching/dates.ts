@@ -130,8 +130,18 @@ export function parseBirthDate(raw: string | number | null | undefined): BirthDa
   if (dot > 0 && isDigits(s.slice(0, dot)) && /^0+$/.test(s.slice(dot + 1))) {
     return fromSerial(Number(s.slice(0, dot)));
   }
-  const parts = splitDate(s);
+  const parts = splitDate(s) ?? splitDate(withoutDateWords(s));
   return parts ? fromParts(parts) : null;
+}
+
+/**
+ * `T4/1985`, `Th.04/1985`, `tháng 4/1985`, `tháng 4 năm 1985`, `ngày 12 tháng 4 năm 1985`: the
+ * Vietnamese words for day, month and year (and their abbreviations) read as separators.
+ */
+const DATE_WORDS = /(ngày|ngay|tháng|thang|thg|năm|nam|th|t|ng|n)\.?/gu;
+
+function withoutDateWords(s: string): string {
+  return s.normalize('NFC').toLowerCase().replace(DATE_WORDS, ' ');
 }
 
 /**

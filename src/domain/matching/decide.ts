@@ -22,25 +22,63 @@ function byWeight(a: CandidateScore, b: CandidateScore): number {
   return b.weight - a.weight || (a.citizen.personalId < b.citizen.personalId ? -1 : 1);
 }
 
+/** An ID number that singles this citizen out: theirs, their old card, or one keystroke away. */
 function hasIdEvidence(s: CandidateScore): boolean {
   return s.id === 'exact' || s.id === 'old' || s.id === 'near';
 }
 
+const STRICT_NAMES = new Set(['exact', 'folded']);
+const NEAR_NAMES = new Set(['partial', 'middle', 'typo', 'misspelled']);
+
 /**
- * Rules on top of the weight. Without ID evidence, a person is recognised only by a name
- * that reads the same, a full birth date that agrees, and something tying the record to
- * this namesake rather than another one nationwide: the commune, or an ID number from
- * the same province with the same sex and year. When the entered ID belongs to somebody
- * else whose name differs (a relative's ID), the name is read strictly (letters equal).
+ * Two ID digits wrong count for a citizen only where the rest is strong: the name reads the
+ * same and the birth date agrees, or a near name with the full date, sex and commune.
  */
-function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
-  if (hasIdEvidence(best) && !idBelongsToOther) return true;
-  const strictName = best.name === 'exact' || best.name === 'folded';
-  const name = strictName || (!idBelongsToOther && best.name === 'reordered');
-  const tie = best.commune || best.id === 'consistent';
-  return name && best.dob === 'exact' && tie;
+function strongNear2(s: CandidateScore): boolean {
+  if (s.id !== 'near2' || s.gender === 'disagree') return false;
+  if (STRICT_NAMES.has(s.name) || s.name === 'reordered') return s.dob === 'exact' || s.dob === 'coarser' || s.dob === 'within' || s.dob === 'swapped';
+  return NEAR_NAMES.has(s.name) && s.dob === 'exact' && s.commune;
 }
 
+/**
+ * Rules on top of the weight. Without ID evidence a person is recognised by a name that reads
+ * the same and a full birth date that agrees, in any commune (no namesake fits: see
+ * `namesakeRival`); by such a name with a coarser date (year, month/year, 01/01) that agrees,
+ * in their commune, sex not contradicting; or by a near name (middle name dropped or different,
+ * a typo, the given name misspelled) with the full date, in their commune, sex not contradicting.
+ * An entered number that is nobody's and far from this citizen's asks for the commune too. When
+ * the entered ID belongs to somebody else whose name differs (a relative's ID), the name must
+ * read the same.
+ */
+function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
+  if ((hasIdEvidence(best) || strongNear2(best)) && !idBelongsToOther) return true;
+  const strictName = STRICT_NAMES.has(best.name) || (!idBelongsToOther && best.name === 'reordered');
+  const tie = best.commune || best.id === 'consistent';
+  const sexOk = best.gender !== 'disagree';
+  const wrongNumber = best.id === 'conflict' && !idBelongsToOther;
+  if (strictName && best.dob === 'exact') return !wrongNumber || tie;
+  if (strictName && (best.dob === 'coarser' || best.dob === 'within')) return tie && sexOk;
+  return !idBelongsToOther && NEAR_NAMES.has(best.name) && best.dob === 'exact' && tie && sexOk;
+}
+
+/** Birth dates that do not tell two citizens apart. */
+const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
+
+/**
+ * Never guess between namesakes: without an ID that singles the best out, another citizen
+ * whose name fits about as well and whose birth date fits the entry too (same name and date,
+ * in whatever commune, of whatever recorded sex) sends the record to review.
+ */
+function namesakeRival(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
+  if (hasIdEvidence(best)) return false;
+  return scored.some(
+    (s) =>
+      s !== best &&
+      NAME_RANK[s.name] >= NAME_RANK[best.name] - 1 &&
+      s.name !== 'different' &&
+      (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob),
+  );
+}
 
 const DATE_RANK = { exact: 6, within: 5, swapped: 4, coarser: 3, close: 2, missing: 1, different: 0 } as const;
 
@@ -114,11 +152,13 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   // A citizen whose name clearly differs is never linked: that would "correct" the name.
   const best = scored.find((s) => s.name !== 'different');
   const rival = scored.find((s) => s !== best && s.weight >= POTENTIAL_MATCH_WEIGHT);
+  const strongEnough = best && (best.weight >= AUTO_MATCH_WEIGHT || !hasIdEvidence(best));
   if (
     best &&
-    best.weight >= AUTO_MATCH_WEIGHT &&
+    strongEnough &&
     (!rival || best.weight - rival.weight >= MIN_MARGIN) &&
     safeToLink(best, idBelongsToOther) &&
+    !namesakeRival(best, scored) &&
     !betterFitElsewhere(best, scored)
   ) {
     return link(p, best);
@@ -129,7 +169,9 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   if (shortlist.length === 0) return fallback(p);
   let reason = 'not enough evidence to link safely';
   if (idBelongsToOther) reason = 'ID number belongs to another citizen whose name differs';
-  else if (best && rival && best.weight - rival.weight < MIN_MARGIN) reason = 'several citizens fit equally well';
+  else if (best && (namesakeRival(best, scored) || (rival && best.weight - rival.weight < MIN_MARGIN))) {
+    reason = 'several citizens fit equally well';
+  }
   else if (best && betterFitElsewhere(best, scored)) reason = 'another citizen fits the name or birth date better';
   return {
     recordId: p.record.recordId,
