@@ -3,7 +3,7 @@
  * of what a database returned (the whole population uses the compact InMemoryRegistry).
  */
 import type { Citizen } from '../records.js';
-import { citizenKeys } from './keys.js';
+import { citizenKeys, maskedNameKeys } from './keys.js';
 import type { CandidateSource, RegistryCitizen } from './registry.port.js';
 
 const NONE: readonly RegistryCitizen[] = [];
@@ -26,6 +26,7 @@ export class CitizenIndex implements CandidateSource {
   protected readonly oldIds = new Map<string, RegistryCitizen>();
   /** A single citizen or, for shared name+year keys, an array: singletons are the norm. */
   protected readonly names = new Map<number, RegistryCitizen | RegistryCitizen[]>();
+  protected readonly masked = new Map<string, RegistryCitizen[]>();
 
   get size(): number {
     return this.ids.size;
@@ -36,6 +37,11 @@ export class CitizenIndex implements CandidateSource {
     if (this.ids.has(citizen.personalId)) return;
     this.ids.set(citizen.personalId, citizen);
     if (citizen.oldIdNumber) this.oldIds.set(citizen.oldIdNumber, citizen);
+    for (const key of citizen.maskedKeys ?? maskedNameKeys(citizen.nameKey, citizen.dateOfBirth)) {
+      const list = this.masked.get(key);
+      if (list) list.push(citizen);
+      else this.masked.set(key, [citizen]);
+    }
     if (citizen.birthYear === null) return;
     const key = nameYearHash(citizen.nameKey, citizen.birthYear);
     const existing = this.names.get(key);
@@ -50,6 +56,10 @@ export class CitizenIndex implements CandidateSource {
 
   byOldId(id: string): RegistryCitizen | undefined {
     return this.oldIds.get(id);
+  }
+
+  byMaskedKey(key: string): readonly RegistryCitizen[] {
+    return this.masked.get(key) ?? NONE;
   }
 
   byNameYear(nameKey: string, birthYear: number): readonly RegistryCitizen[] {

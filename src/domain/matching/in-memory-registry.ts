@@ -6,7 +6,7 @@
  */
 import type { Citizen } from '../records.js';
 import { RowChains, StringTable, U32Column, mix } from './columns.js';
-import { citizenKeys } from './keys.js';
+import { citizenKeys, maskedNameParts } from './keys.js';
 import { nameForms } from './names.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
 
@@ -43,6 +43,19 @@ const pad6 = (n: number) => String(n).padStart(6, '0');
 
 const RECENT_SIZE = 4_096;
 
+/** 32-bit FNV-1a of a string. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16_777_619);
+  return h >>> 0;
+}
+
+/** Which of the three masked parts a key is (see `maskedNameParts`): family+given, no given, no family. */
+function maskKind(key: string): number {
+  if (key.startsWith('* ')) return 2;
+  return key.includes(' *|') ? 1 : 0;
+}
+
 export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   private rows = 0;
   private readonly idHigh = new U32Column();
@@ -70,6 +83,9 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   private readonly recentRows = new Int32Array(RECENT_SIZE).fill(-1);
   private readonly recent: (RegistryCitizen | undefined)[] = new Array(RECENT_SIZE);
   private readonly byName = new RowChains((row) => mix(this.nameKey.get(row), this.yearAndSex.get(row) & 0x7fff));
+  /** Hashes of the three masked-name keys per row, and a chain over each (the second block). */
+  private readonly maskHashes = [new U32Column(), new U32Column(), new U32Column()];
+  private readonly byMask = this.maskHashes.map((column) => new RowChains((row) => column.get(row)));
 
   static fromCitizens(citizens: Iterable<Citizen>): InMemoryRegistry {
     const registry = new InMemoryRegistry();
@@ -111,6 +127,11 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
       this.oddOldRows.set(c.oldIdNumber, row);
     }
     if (keys.birthYear !== null) this.byName.add(row);
+    const parts = maskedNameParts(keys.nameKey);
+    for (let k = 0; k < parts.length; k++) {
+      this.maskHashes[k]!.set(row, hashString(`${parts[k]}|${c.dateOfBirth}`));
+      this.byMask[k]!.add(row);
+    }
     return true;
   }
 
@@ -177,6 +198,19 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
     return out;
   }
 
+  byMaskedKey(key: string): readonly RegistryCitizen[] {
+    const kind = maskKind(key);
+    const hash = hashString(key);
+    const column = this.maskHashes[kind]!;
+    const out: RegistryCitizen[] = [];
+    for (let row = this.byMask[kind]!.first(hash); row !== -1; row = this.byMask[kind]!.after(row)) {
+      if (column.get(row) !== hash) continue;
+      const c = this.citizenAt(row);
+      if (`${maskedNameParts(c.nameKey)[kind]}|${c.dateOfBirth}` === key) out.push(c);
+    }
+    return out;
+  }
+
   /** The port, for code written against any registry. */
   async findCandidates(keys: BlockingKeys): Promise<RegistryCitizen[]> {
     const out = new Map<string, RegistryCitizen>();
@@ -186,6 +220,7 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
     for (const id of keys.personalIds) keep(this.byPersonalId(id));
     for (const id of keys.oldIdNumbers) keep(this.byOldId(id));
     for (const k of keys.nameYears) for (const c of this.byNameYear(k.nameKey, k.birthYear)) keep(c);
+    for (const key of keys.maskedKeys ?? []) for (const c of this.byMaskedKey(key)) keep(c);
     return [...out.values()];
   }
 }

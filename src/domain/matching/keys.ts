@@ -7,9 +7,42 @@ export interface CitizenKeys {
   nameKey: string;
   /** Year of birth from the registry date; `null` if the registry has none. */
   birthYear: number | null;
+  /**
+   * The second block, which tolerates one misspelt or missing word: the folded name with one
+   * part masked, joined to the registry birth date (see `maskedNameKeys`). Optional: documents
+   * imported before it existed are found by the first block only.
+   */
+  maskedKeys?: string[];
 }
 
-export function citizenKeys(c: Pick<Citizen, 'fullName' | 'dateOfBirth'>): CitizenKeys {
+/**
+ * The folded name with one part masked: family and given name (middle names left out), the
+ * name without its given name, and the name without its family name:
+ * `nguyen van hung` → `nguyen hung`, `nguyen van *`, `* van hung`. One wrong, dropped or added
+ * word leaves at least one of them intact: a misspelt given name keeps the second, a misspelt
+ * family name the third, a dropped, added, misspelt or different middle name the first.
+ */
+export function maskedNameParts(nameKey: string): string[] {
+  const words = nameKey.split(' ');
+  if (words.length < 2 || words[0] === '') return [];
+  return [
+    `${words[0]} ${words[words.length - 1]}`,
+    `${words.slice(0, -1).join(' ')} *`,
+    `* ${words.slice(1).join(' ')}`,
+  ];
+}
+
+/** `maskedNameParts` joined to a birth date as the registry writes it (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`). */
+export function maskedNameKeys(nameKey: string, dateOfBirth: string): string[] {
+  return maskedNameParts(nameKey).map((part) => `${part}|${dateOfBirth}`);
+}
+
+export function citizenKeys(c: Pick<Citizen, 'fullName' | 'dateOfBirth'>): CitizenKeys & { maskedKeys: string[] } {
   const year = Number(c.dateOfBirth.slice(0, 4));
-  return { nameKey: foldName(c.fullName), birthYear: Number.isInteger(year) && year > 0 ? year : null };
+  const nameKey = foldName(c.fullName);
+  return {
+    nameKey,
+    birthYear: Number.isInteger(year) && year > 0 ? year : null,
+    maskedKeys: maskedNameKeys(nameKey, c.dateOfBirth),
+  };
 }

@@ -7,7 +7,9 @@ import type { DoseRecordInput, MatchResult } from '../records.js';
 import { CitizenIndex } from './citizen-index.js';
 import { InMemoryRegistry } from './in-memory-registry.js';
 import { decide } from './decide.js';
+import { formatBirthDate } from './dates.js';
 import { idVariants } from './ids.js';
+import { maskedNameParts } from './keys.js';
 import { prepareRecord, type PreparedRecord } from './prepare.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
 import { scoreCandidate } from './score.js';
@@ -48,6 +50,24 @@ function nameKeys(p: PreparedRecord): string[] {
   return p.nameAsEntered ? [p.name.folded, p.nameAsEntered.folded] : [p.name.folded];
 }
 
+/**
+ * Masked-name keys of the record (second round): each masked part of its name with the entered
+ * birth date at its own precision and every coarser one (a registry that holds only the year
+ * or the month stores its key that way).
+ */
+function maskedKeysOf(p: PreparedRecord): string[] {
+  const { dob } = p;
+  if (!dob) return [];
+  const dates = [String(dob.year)];
+  if (dob.precision !== 'year') dates.push(formatBirthDate({ year: dob.year, month: dob.month, precision: 'month' }));
+  if (dob.precision === 'day') dates.push(formatBirthDate(dob));
+  const keys: string[] = [];
+  for (const name of p.nameAsEntered ? [p.name, p.nameAsEntered] : [p.name]) {
+    for (const part of maskedNameParts(name.folded)) for (const date of dates) keys.push(`${part}|${date}`);
+  }
+  return keys;
+}
+
 /** Sources may rebuild citizen objects on each lookup: compare by personalId. */
 function pushUnique(out: RegistryCitizen[], c: RegistryCitizen | undefined): void {
   if (!c) return;
@@ -65,6 +85,7 @@ function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolea
     for (const v of variantsOf(p)) {
       pushUnique(out, v.length === 12 ? source.byPersonalId(v) : source.byOldId(v));
     }
+    if (source.byMaskedKey) for (const key of maskedKeysOf(p)) for (const c of source.byMaskedKey(key)) pushUnique(out, c);
   }
   return out;
 }
@@ -75,16 +96,20 @@ function isLink(result: MatchResult): boolean {
   return result.outcome === 'verified' || result.outcome === 'corrected';
 }
 
+/** A second round can find more: ID variants, or masked-name keys (a birth date and two name words). */
+function worthSecondRound(p: PreparedRecord): boolean {
+  return variantDigits(p) !== '' || (p.dob !== null && p.name.words.length >= 2);
+}
+
 /**
- * Decides, or asks for a second round with one-keystroke ID variants when the first
- * round linked nobody and the entered number is worth varying. Variants cost ~100
- * lookups, so records already linked (by their ID, or by name and full birth date
- * with nobody else close) do not pay for them.
+ * Decides, or asks for a second round with one-keystroke ID variants and masked-name keys
+ * when the first round linked nobody. Variants cost ~100 lookups, so records already
+ * linked (by their ID, or by name and birth date with nobody else close) do not pay for them.
  */
 function attempt(p: PreparedRecord, source: CandidateSource, withVariants: boolean): Attempt {
   const scored = gather(p, source, withVariants).map((c) => scoreCandidate(p, c));
   const result = decide(p, scored);
-  if (!withVariants && !isLink(result) && variantDigits(p) !== '') return { result: null };
+  if (!withVariants && !isLink(result) && worthSecondRound(p)) return { result: null };
   return { result };
 }
 
@@ -104,7 +129,7 @@ export function matchRecordsSync(records: Iterable<DoseRecordInput>, source: Can
 }
 
 function emptyKeys(): BlockingKeys {
-  return { personalIds: [], oldIdNumbers: [], nameYears: [] };
+  return { personalIds: [], oldIdNumbers: [], nameYears: [], maskedKeys: [] };
 }
 
 function addFirstRoundKeys(p: PreparedRecord, keys: BlockingKeys): void {
@@ -115,6 +140,7 @@ function addFirstRoundKeys(p: PreparedRecord, keys: BlockingKeys): void {
 
 function addVariantKeys(p: PreparedRecord, keys: BlockingKeys): void {
   for (const v of variantsOf(p)) (v.length === 12 ? keys.personalIds : keys.oldIdNumbers).push(v);
+  keys.maskedKeys!.push(...maskedKeysOf(p));
 }
 
 async function matchChunk(records: readonly DoseRecordInput[], registry: RegistryLookup): Promise<MatchResult[]> {

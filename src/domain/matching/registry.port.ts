@@ -3,16 +3,19 @@
  *
  * The matcher works a chunk of records at a time. For each chunk it calls
  * `findCandidates` once with the union of the chunk's blocking keys, and a second time
- * only for the records still unresolved, with one-keystroke variants of their ID numbers.
+ * only for the records still unresolved, with one-keystroke variants of their ID numbers
+ * and their masked-name keys (`maskedNameKeys`: one misspelt word tolerated).
  * An implementation returns every citizen that matches ANY key (order and duplicates do
  * not matter; extra citizens are harmless, they are filtered and scored):
  *
  *   MongoDB: one `find` with
  *     { $or: [ { personalId: { $in: keys.personalIds } },
  *              { oldIdNumber: { $in: keys.oldIdNumbers } },
- *              { nameKey: { $in: names }, birthYear: { $in: years } } ] }
- *   on indexes { personalId: 1 } (unique), { oldIdNumber: 1 } (sparse) and
- *   { nameKey: 1, birthYear: 1 }, where documents store `citizenKeys(citizen)` next to
+ *              { nameKey: { $in: names }, birthYear: { $in: years } },
+ *              { maskedKeys: { $in: keys.maskedKeys } } ] }
+ *   on indexes { personalId: 1 } (unique), { oldIdNumber: 1 } (sparse),
+ *   { nameKey: 1, birthYear: 1 } and { maskedKeys: 1 } (multikey), where documents store
+ *   `citizenKeys(citizen)` next to
  *   the Citizen fields. (The `$in` × `$in` over-fetch is filtered by the matcher; split the
  *   name block into `$or` of pairs if it ever gets large.)
  *
@@ -41,6 +44,8 @@ export interface BlockingKeys {
   /** 9-digit old ID card numbers. */
   oldIdNumbers: string[];
   nameYears: NameYearKey[];
+  /** Masked-name keys (`nguyen van *|1985-04-12`), second round only; absent means none. */
+  maskedKeys?: string[];
 }
 
 export interface RegistryLookup {
@@ -52,4 +57,6 @@ export interface CandidateSource {
   byPersonalId(id: string): RegistryCitizen | undefined;
   byOldId(id: string): RegistryCitizen | undefined;
   byNameYear(nameKey: string, birthYear: number): readonly RegistryCitizen[];
+  /** Citizens with this masked-name key (see `maskedNameKeys`); sources without the index omit it. */
+  byMaskedKey?(key: string): readonly RegistryCitizen[];
 }
