@@ -7,6 +7,14 @@ import { compareDates, type DateLevel } from './date-compare.js';
 import { parseRegistryDate } from './dates.js';
 import { oneKeystrokeApart } from './ids.js';
 import { compareNames, editDistance, type NameLevel } from './name-compare.js';
+
+/** Two substitutions, or a transposition and a substitution, between equal-length numbers (cheap test first). */
+function twoKeystrokesApart(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diffs = 0;
+  for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) !== b.charCodeAt(i) && ++diffs > 3) return false;
+  return diffs === 2 || (diffs === 3 && editDistance(a, b, 2) <= 2);
+}
 import { nameForms, type NameForms } from './names.js';
 import type { PreparedRecord } from './prepare.js';
 import type { RegistryCitizen } from './registry.port.js';
@@ -98,7 +106,7 @@ function idLevel(p: PreparedRecord, c: RegistryCitizen): IdLevel {
   if (oneKeystrokeApart(digits, c.personalId)) return 'near';
   if (c.oldIdNumber && oneKeystrokeApart(digits, c.oldIdNumber)) return 'near';
   if (id.kind !== 'citizen' && id.kind !== 'old') return 'missing';
-  if (editDistance(digits, c.personalId, 2) <= 2) return 'near2';
+  if (twoKeystrokesApart(digits, c.personalId)) return 'near2';
   // Sex and year alone say nothing (they are compared anyway); the province of birth
   // registration is the part that can only come from this person's own number.
   if (

@@ -40,6 +40,8 @@ function plausibleFullName(words: readonly string[]): boolean {
  * there is none or what is left would not be a full name.
  */
 export function stripTitles(forms: NameForms): NameForms | null {
+  // Most names: the first word is no title (one set lookup, nothing split).
+  if (forms.words.length < 3 || !TITLE_FOLDED.has(forms.words[0]!)) return null;
   const normalized = forms.normalized.split(' ');
   const folded = forms.words;
   let skip = 0;
