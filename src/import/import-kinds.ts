@@ -22,7 +22,7 @@ export const importKinds: Record<ImportKind, ImportKindSpec> = {
   citizens: {
     key: 'personalId',
     requiredColumns: CITIZEN_REQUIRED_COLUMNS,
-    fields: [...Object.keys(citizenRowSchema.shape), 'nameKey', 'birthYear'],
+    fields: [...Object.keys(citizenRowSchema.shape), 'nameKey', 'birthYear', 'maskedKeys'],
     parse: parseCitizenRow,
     collection: (m) => m.Citizen.collection,
   },

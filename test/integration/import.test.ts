@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoRegistry } from '../../src/db/repositories/registry-lookup.repository.js';
 import { runImport } from '../../src/import/run-import.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 
@@ -120,5 +121,13 @@ describe('import citizens', () => {
     expect(rejects).toEqual(['4,personalId,must be a 12-digit citizen ID number', '5,dateOfBirth,"must be YYYY, YYYY-MM or YYYY-MM-DD"']);
     const c = await ctx.db.models.Citizen.findOne({ personalId: '001190123457' }).lean();
     expect(c).toMatchObject({ nameKey: 'dang thi thuy', birthYear: 1950, gender: 'female', oldIdNumber: '123456789' });
+    expect(c?.maskedKeys).toEqual(['dang thuy|1950', 'dang thi *|1950', '* thi thuy|1950']);
+    // The matcher's second block finds her with the given name misspelt, by either query strategy.
+    for (const strategy of ['in', 'equality'] as const) {
+      const found = await new MongoRegistry(ctx.db.models, strategy).findCandidates({
+        personalIds: [], oldIdNumbers: [], nameYears: [], maskedKeys: ['dang thi *|1950', 'nobody *|1950'],
+      });
+      expect(found.map((f) => f.personalId)).toEqual(['001190123457']);
+    }
   });
 });

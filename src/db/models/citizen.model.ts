@@ -2,7 +2,8 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
  * The population registry mirror. `nameKey` (folded name) and `birthYear` are the
- * matcher's blocking keys, computed at import from the registry values.
+ * matcher's blocking keys, and `maskedKeys` its second block (the name with one part masked,
+ * with the birth date: one misspelt word tolerated), computed at import from the registry values.
  */
 export const citizenSchema = new Schema(
   {
@@ -14,12 +15,14 @@ export const citizenSchema = new Schema(
     oldIdNumber: { type: String },
     nameKey: { type: String, required: true },
     birthYear: { type: Number, default: null },
+    maskedKeys: { type: [String], default: undefined },
   },
   { collection: 'citizens', timestamps: true },
 );
 citizenSchema.index({ personalId: 1 }, { unique: true });
 citizenSchema.index({ oldIdNumber: 1 });
 citizenSchema.index({ nameKey: 1, birthYear: 1, communeCode: 1 });
+citizenSchema.index({ maskedKeys: 1 });
 
 export type CitizenDoc = InferSchemaType<typeof citizenSchema>;
 export const citizenModel = (c: Connection) => c.model('Citizen', citizenSchema);

@@ -22,14 +22,15 @@ export const citizenRowSchema = z.object({
   oldIdNumber: optional(z.string().trim().regex(/^\d{9}$/, 'must be a 9-digit old ID card number')),
 });
 
-export type CitizenRow = z.infer<typeof citizenRowSchema> & { nameKey: string; birthYear: number };
+export type CitizenRow = z.infer<typeof citizenRowSchema> & { nameKey: string; birthYear: number; maskedKeys: string[] };
 
-/** Validate a registry row and compute the matcher's blocking keys (nameKey, birthYear). */
+/** Validate a registry row and compute the matcher's blocking keys (nameKey, birthYear, maskedKeys). */
 export function parseCitizenRow(rec: Record<string, unknown>): RowResult<CitizenRow> {
   const r = citizenRowSchema.safeParse(rec);
   if (!r.success) return { ok: false, issue: firstIssue(r.error) };
   const value = { ...r.data, fullName: r.data.fullName.normalize('NFC') };
   const keys = citizenKeys(value);
   if (!keys.nameKey) return { ok: false, issue: { field: 'fullName', reason: 'has no letters' } };
-  return { ok: true, value: { ...value, nameKey: keys.nameKey, birthYear: keys.birthYear ?? Number(value.dateOfBirth.slice(0, 4)) } };
+  const birthYear = keys.birthYear ?? Number(value.dateOfBirth.slice(0, 4));
+  return { ok: true, value: { ...value, nameKey: keys.nameKey, birthYear, maskedKeys: keys.maskedKeys } };
 }
