@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { InMemoryRegistry, foldName, matchRecordsSync } from '../src/domain/matching/index.js';
 import type { Citizen, Corrections, DoseRecordInput, GroundTruth, MatchResult } from '../src/domain/records.js';
 import { readRecords } from '../src/lib/io/index.js';
+import { fitsNamesakesEqually } from '../src/domain/synth/index.js';
 import { ensureGenerated } from './generated-data.js';
 
 const { values: args } = parseArgs({
@@ -35,8 +36,6 @@ function sameCorrections(a: Corrections | undefined, b: Corrections | undefined)
   return FIELDS.every((f) => (a?.[f] ?? null) === (b?.[f] ?? null));
 }
 
-/** Error kinds after which no usable ID number is left. */
-const ID_LOST = ['id_missing', 'id_relative', 'id_two_typos'];
 
 interface Tally {
   records: number;
@@ -67,7 +66,7 @@ async function main(): Promise<void> {
   for await (const t of rows<GroundTruth>('truth.ndjson')) truth.set(t.recordId, t);
   const isNamesakeCase = (t: GroundTruth) => {
     if (t.errors.includes('namesake')) return true;
-    if (!t.personalId || !t.errors.some((e) => ID_LOST.includes(e))) return false;
+    if (!t.personalId || !fitsNamesakesEqually(t.errors)) return false;
     const c = registry.byPersonalId(t.personalId);
     return c !== undefined && (namesakeKeys.get(keyOf(c)) ?? 0) > 1;
   };
@@ -163,7 +162,7 @@ async function main(): Promise<void> {
   );
   console.log(
     'identifiable: records of registered people, less ambiguous namesakes (same name and birth date as another ' +
-      'citizen, no usable ID), which must go to review with the person among the candidates\n',
+      'citizen, no usable ID, name and birth date fitting both), which must go to review with the person among the candidates\n',
   );
   console.log(`${'metric'.padEnd(42)} ${'count'.padStart(14)} ${'value'.padStart(8)}  target    ok`);
   for (const [label, n, d, target, ok] of checks) {

@@ -127,6 +127,18 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
 
 /** Kinds that leave no usable ID number: only the name and birth date are left to tell people apart. */
 const ID_LOST = new Set<string>(['id_missing', 'id_relative', 'id_two_typos']);
+const NAME_CHANGED = new Set<string>(['name_misspelled', 'name_keyboard_slip', 'name_middle_dropped', 'name_middle_added']);
+const DATE_CHANGED = new Set<string>(['dob_swapped_day_month', 'dob_year_only', 'dob_placeholder_0101', 'dob_month_year']);
+
+/**
+ * A record of someone with a registry namesake that fits both equally: no usable ID, and the
+ * name and birth date still point at the pair (not a wrong birth year, not both a changed
+ * name and a changed date, which leave too little to find either of them).
+ */
+export function fitsNamesakesEqually(errors: readonly string[]): boolean {
+  if (!errors.some((e) => ID_LOST.has(e)) || errors.includes('dob_wrong_year')) return false;
+  return !(errors.some((e) => NAME_CHANGED.has(e)) && errors.some((e) => DATE_CHANGED.has(e)));
+}
 
 /** Marks a record that fits its person and a registry namesake equally. */
 export const NAMESAKE = 'namesake';
@@ -145,7 +157,7 @@ function entryTruth(
     }
   }
   const truth: GroundTruth = { recordId: rec.recordId, personalId: person.personalId, expectedOutcome: 'verified', errors };
-  if (hasNamesake && kinds.some((k) => ID_LOST.has(k))) {
+  if (hasNamesake && fitsNamesakesEqually(kinds)) {
     errors.push(NAMESAKE);
     truth.expectedOutcome = 'review';
     return truth;
