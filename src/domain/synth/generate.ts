@@ -147,7 +147,12 @@ function entryTruth(
   rng: Rng, rates: SynthRates, rec: DoseRecordInput, person: Person, relatives: Person[], hasNamesake: boolean,
 ): GroundTruth {
   const kinds: ErrorKind[] = rng.chance(rates.identityError) ? injectIdentityErrors(rng, rec, { person, relatives }) : [];
-  if (rng.chance(rates.missingGender)) kinds.push(injectMissingGender(rng, rec, { person, relatives }));
+  // A sex left empty replaces a wrong one: the record then only lacks it.
+  if (rng.chance(rates.missingGender)) {
+    const wrong = kinds.indexOf('gender_wrong');
+    if (wrong >= 0) kinds.splice(wrong, 1);
+    kinds.push(injectMissingGender(rng, rec, { person, relatives }));
+  }
   const errors: string[] = [...kinds];
   if (rec.fullName === person.fullName && rng.chance(rates.toneStyle)) {
     const swapped = swapToneStyle(person.fullName);
