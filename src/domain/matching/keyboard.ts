@@ -16,6 +16,11 @@ function wellFormed(toneless: string): boolean {
   return SYLLABLE.test(toneless);
 }
 
+/** A folded word (no diacritics) that could be a Vietnamese syllable: `trang` yes, `lnh`, `hugn` no. */
+export function isSyllable(folded: string): boolean {
+  return SYLLABLE.test(folded);
+}
+
 function withTone(toneless: string, tone: string): string {
   return (toneless + tone).normalize('NFC');
 }

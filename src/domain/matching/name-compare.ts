@@ -3,6 +3,7 @@
  * The levels are ordered from strongest to weakest agreement.
  */
 import type { NameForms } from './names.js';
+import { isSyllable } from './keyboard.js';
 import { soundAlike } from './phonetic.js';
 
 export type NameLevel =
@@ -86,13 +87,17 @@ function isTypo(entered: NameForms, registry: NameForms): boolean {
   return editDistance(entered.folded, registry.folded, max) <= max;
 }
 
-/** Same number of words, all but the last equal, the last ones sound alike or are one keystroke apart. */
+/**
+ * Same number of words, all but the last equal, the last ones sound alike, or the entered one
+ * is one keystroke from the registry's and no syllable at all (`Lnh`, `Hugn`): a slip of the
+ * fingers. Two real syllables one letter apart (`Trung`/`Trang`) are two names.
+ */
 function isMisspelledGiven(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length || a.length < 2) return false;
   for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) return false;
   const x = a[a.length - 1]!;
   const y = b[b.length - 1]!;
-  return soundAlike(x, y) || (Math.min(x.length, y.length) >= 2 && editDistance(x, y, 1) <= 1);
+  return soundAlike(x, y) || (!isSyllable(x) && editDistance(x, y, 1) <= 1);
 }
 
 /** Family and given names agree, the middle names do not (differ, or more than one missing). */

@@ -20,9 +20,8 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 /** Not an error: the other tone placement (`Hoà`/`Hòa`); the record is still `verified`. */
 export const TONE_STYLE = 'tone_style';
 
-/** Fields an error kind breaks; a title goes in front of whatever name was typed. Applied in this order. */
-const GROUPS = ['id', 'name', 'dob', 'sex', 'title'] as const;
-type Group = (typeof GROUPS)[number];
+/** Fields an error kind breaks; a title goes in front of whatever name was typed. */
+type Group = 'id' | 'name' | 'dob' | 'sex' | 'title';
 type IdentityKind = Exclude<ErrorKind, 'gender_missing'>;
 const GROUP: Record<IdentityKind, Group> = {
   id_typo: 'id', id_transposed: 'id', id_lost_leading_zero: 'id', id_old_used: 'id', id_missing: 'id', id_relative: 'id', id_two_typos: 'id',
@@ -145,14 +144,16 @@ export interface InjectedErrors {
 export function injectIdentityErrors(rng: Rng, rec: DoseRecordInput, ctx: EntryContext): ErrorKind[] {
   const x = rng.next();
   const want = x < MULTI_ERROR.three ? 3 : x < MULTI_ERROR.three + MULTI_ERROR.two ? 2 : 1;
-  const picked: IdentityKind[] = [];
-  for (let attempt = 0; picked.length < want && attempt < 20; attempt++) {
-    const kind = pickKind(rng);
-    if (!picked.some((k) => GROUP[k] === GROUP[kind])) picked.push(kind);
-  }
-  picked.sort((a, b) => GROUPS.indexOf(GROUP[a]) - GROUPS.indexOf(GROUP[b]));
   const kinds: ErrorKind[] = [];
-  for (const kind of picked) if (apply(rng, kind, rec, ctx)) kinds.push(kind);
+  let title = false;
+  for (let attempt = 0; kinds.length + (title ? 1 : 0) < want && attempt < 20; attempt++) {
+    const kind = pickKind(rng);
+    if (kinds.some((k) => GROUP[k as IdentityKind] === GROUP[kind])) continue;
+    // The title goes in front of whatever name ends up typed: applied last.
+    if (kind === 'name_title') title = true;
+    else if (apply(rng, kind, rec, ctx)) kinds.push(kind);
+  }
+  if (title && apply(rng, 'name_title', rec, ctx)) kinds.push('name_title');
   return kinds;
 }
 

@@ -109,10 +109,18 @@ const cases: Case[] = [
     corrections: { fullName: 'Trần Thị Lan' },
   },
   {
-    // Blocking is on the folded name: without an ID nobody is even a candidate.
-    name: 'given name spelled by ear, no ID: not found',
+    // The second block (name with the given name masked, with the birth date) finds her.
+    name: 'given name misspelt, no ID, full date and commune: corrected',
     record: { fullName: 'Trần Thị Lann', dateOfBirth: '02/03/1955', gender: 'Nữ', idNumber: '' },
-    outcome: 'not_found',
+    outcome: 'corrected',
+    personalId: '001155012346',
+    corrections: { idNumber: '001155012346', fullName: 'Trần Thị Lan' },
+  },
+  {
+    name: 'given name misspelt, no ID, another commune: review',
+    record: { fullName: 'Trần Thị Lann', dateOfBirth: '02/03/1955', gender: 'Nữ', idNumber: '', communeCode: '00009' },
+    outcome: 'review',
+    candidates: ['001155012346'],
   },
   {
     name: "son's ID on his namesake father's record: review",
@@ -127,14 +135,35 @@ const cases: Case[] = [
     personalId: '001060046285',
   },
   { name: 'ID right, given name different', record: { fullName: 'Nguyễn Văn Hải' }, outcome: 'review', candidates: [HOA] },
-  { name: 'no ID, name and date right but another commune: review', record: { idNumber: '', communeCode: '00009' }, outcome: 'review', candidates: [HOA] },
+  // A dose given outside the home commune is linked when the evidence is unique (issue 12).
   {
-    name: 'registry knows only the year, no ID: a namesake born that year is not enough',
+    name: 'no ID, name and full date right, another commune, nobody else fits: corrected',
+    record: { idNumber: '', communeCode: '00009' },
+    outcome: 'corrected',
+    personalId: HOA,
+    corrections: { idNumber: HOA },
+  },
+  {
+    name: 'registry knows only the year, no ID, home commune, the only one of that name and year: linked',
     record: { fullName: 'Huỳnh Văn Tư', dateOfBirth: '03/04/1940', idNumber: '', communeCode: '26734' },
+    outcome: 'corrected',
+    personalId: '079140055555',
+    corrections: { idNumber: '079140055555' },
+  },
+  {
+    name: 'registry knows only the year, no ID, another commune: review',
+    record: { fullName: 'Huỳnh Văn Tư', dateOfBirth: '03/04/1940', idNumber: '', communeCode: '00001' },
     outcome: 'review',
     candidates: ['079140055555'],
   },
-  { name: 'no ID, year only: not enough', record: { idNumber: '', dateOfBirth: '1980' }, outcome: 'review', candidates: [HOA] },
+  {
+    name: 'no ID, year only, home commune: linked, date corrected',
+    record: { idNumber: '', dateOfBirth: '1980' },
+    outcome: 'corrected',
+    personalId: HOA,
+    corrections: { idNumber: HOA, dateOfBirth: '1980-05-12' },
+  },
+  { name: 'no ID, year only, another commune: review', record: { idNumber: '', dateOfBirth: '1980', communeCode: '00009' }, outcome: 'review', candidates: [HOA] },
 
   // no registry lookup
   { name: 'foreign passport', record: { fullName: 'John Smith', idNumber: 'C1234567', nationality: 'USA', gender: 'M' }, outcome: 'exempt' },

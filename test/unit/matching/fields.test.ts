@@ -40,6 +40,7 @@ describe('citizenKeys', () => {
     expect(citizenKeys({ fullName: 'Đặng Thị Thuý', dateOfBirth: '1975-03-02' })).toEqual({
       nameKey: 'dang thi thuy',
       birthYear: 1975,
+      maskedKeys: ['dang thuy|1975-03-02', 'dang thi *|1975-03-02', '* thi thuy|1975-03-02'],
     });
     expect(citizenKeys({ fullName: 'Lê An', dateOfBirth: '1990' }).birthYear).toBe(1990);
   });

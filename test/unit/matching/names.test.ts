@@ -61,7 +61,14 @@ describe('compareNames', () => {
     ['Lê Thị Dang', 'Lê Thị Giang', 'misspelled'],
     ['Lê Thị Vi', 'Lê Thị Vy', 'misspelled'],
     ['Lê Văn Xơn', 'Lê Văn Sơn', 'misspelled'],
-    ['Lê Thị Lnh', 'Lê Thị Linh', 'different'],
+    // A slip of the fingers leaves no syllable: the given name is misspelt, not another name.
+    ['Lê Thị Lnh', 'Lê Thị Linh', 'misspelled'],
+    ['Nguyễn Văn Hugn', 'Nguyễn Văn Hùng', 'misspelled'],
+    ['Trần Văn Tam', 'Trần Văn Tan', 'different'],
+    // Middle names: a weaker agreement, not a disagreement.
+    ['Nguyễn Hữu An', 'Nguyễn Văn An', 'middle'],
+    ['Nguyễn An', 'Nguyễn Văn Minh An', 'middle'],
+    ['Nguyễn Văn Minh An', 'Nguyễn Minh An', 'partial'],
     ['Phạm Thị Huyềnn', 'Phạm Thị Huyền', 'misspelled'],
     ['Trần Văn Trung', 'Trần Văn Trang', 'different'],
     ['Nguyễn Đức Hùng', 'Nguyễn Đức Hoàng', 'different'],

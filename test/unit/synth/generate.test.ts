@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Citizen, DoseRecordInput, GroundTruth } from '../../../src/domain/records.js';
-import { DEFAULT_RATES, createSynth, parseNameList, type SynthOptions } from '../../../src/domain/synth/index.js';
+import { DEFAULT_RATES, ERROR_KINDS, KIND_WEIGHTS, createSynth, parseNameList, type SynthOptions } from '../../../src/domain/synth/index.js';
 
 const names = {
   male: parseNameList(readFileSync(new URL('../../../data/vn-given-names-male.txt', import.meta.url), 'utf8')),
@@ -101,9 +101,19 @@ describe('createSynth', () => {
       }
       const person = byId.get(t.personalId!)!;
       expect(person).toBeDefined();
+      if (t.errors.includes('namesake')) {
+        // Someone else has the same name, sex and birth date, and the record has no usable ID.
+        expect(t.expectedOutcome).toBe('review');
+        expect(rec.idNumber).not.toBe(person.personalId);
+        const twins = campaign.citizens.filter((c) => c.fullName === person.fullName && c.dateOfBirth === person.dateOfBirth);
+        expect(twins.length).toBeGreaterThan(1);
+        continue;
+      }
       if (t.expectedOutcome === 'verified') {
         expect(rec.idNumber).toBe(person.personalId);
-        expect(t.errors.filter((e) => e !== 'tone_style')).toEqual([]);
+        // A missing sex alone leaves the record verified, as the matcher decides; so does a namesake's record with its ID.
+        expect(t.errors.filter((e) => e !== 'tone_style' && e !== 'gender_missing')).toEqual([]);
+        expect(t.expectedCorrections).toBeUndefined();
         continue;
       }
       expect(t.errors.length).toBeGreaterThan(0);
@@ -114,12 +124,30 @@ describe('createSynth', () => {
       }
       if (c.fullName) expect(c.fullName).toBe(person.fullName);
       if (c.dateOfBirth) expect(c.dateOfBirth).toBe(person.dateOfBirth);
-      if (c.gender) expect(rec.gender).toBe('');
+      if (c.gender) expect(['', person.gender === 'male' ? 'Nữ' : 'Nam', person.gender === 'male' ? 'female' : 'male', person.gender === 'male' ? 'F' : 'M']).toContain(rec.gender);
     }
     const kinds = new Set(campaign.truths.flatMap((t) => t.errors));
-    for (const k of ['id_typo', 'id_transposed', 'id_lost_leading_zero', 'id_old_used', 'id_missing', 'id_relative', 'name_no_diacritics',
-      'name_misspelled', 'dob_swapped_day_month', 'dob_wrong_year', 'dob_year_only', 'dob_placeholder_0101', 'gender_missing', 'tone_style']) {
-      expect(kinds).toContain(k);
+    for (const k of [...ERROR_KINDS, 'tone_style', 'namesake']) expect(kinds).toContain(k);
+  });
+
+  it('produces each kind of issue 12 near its documented share of the records with errors', () => {
+    const total = KIND_WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
+    const withErrors = campaign.summary.recordsWithIdentityErrors;
+    for (const [kind, weight] of KIND_WEIGHTS) {
+      const seen = campaign.summary.errorKinds[kind] ?? 0;
+      // Two or three errors per record in 18% of them, and kinds that do not apply to everyone
+      // (an old ID card: a third of people have one) redrawn: within 0.3–2 times the weight.
+      expect(seen / withErrors, kind).toBeGreaterThan((0.3 * weight) / total);
+      expect(seen / withErrors, kind).toBeLessThan((2 * weight) / total);
     }
+  });
+
+  it('types titles, keyboard residue and month/year dates as clerks do', () => {
+    const byId = new Map(campaign.doses.map((d) => [d.recordId, d]));
+    const sample = (kind: string) => campaign.truths.filter((t) => t.errors.includes(kind)).map((t) => byId.get(t.recordId)!);
+    expect(sample('name_title').every((d) => /^(cụ|cu|ông|ong|bà|ba|bác|bac|chú|chu|cô|co|anh|chị|chi|bé|be|cháu|chau|em)\s/i.test(d.fullName))).toBe(true);
+    expect(sample('name_telex').some((d) => /[a-z]{2,}[sfrxj]\b|aa|ee|oo|w/i.test(d.fullName))).toBe(true);
+    expect(sample('name_vni').every((d) => /\d/.test(d.fullName))).toBe(true);
+    expect(sample('dob_month_year').every((d) => /^(T|tháng )?\d{1,2}\/\d{4}$/.test(d.dateOfBirth))).toBe(true);
   });
 });
