@@ -144,10 +144,26 @@ function discountExplainedId(scored: CandidateScore[], idOwner: CandidateScore):
   }
 }
 
+/**
+ * A number one keystroke from (or equal to) a citizen's ID does not also fit another citizen
+ * two keystrokes from it: one slip is likelier than two (consecutive IDs of twins). A
+ * relative's number (the name differs) explains nothing about the others.
+ */
+function dropFartherNear2(scored: CandidateScore[]): void {
+  if (!scored.some((s) => hasIdEvidence(s) && s.name !== 'different')) return;
+  for (const s of scored) {
+    if (s.id !== 'near2') continue;
+    s.id = 'conflict';
+    s.weight += ID_WEIGHT.conflict - ID_WEIGHT.near2;
+    s.score = weightToScore(s.weight);
+  }
+}
+
 export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult {
   const idOwner = scored.find((s) => s.id === 'exact' || s.id === 'old');
   const idBelongsToOther = idOwner !== undefined && idOwner.name === 'different';
   if (idOwner && idBelongsToOther && idOwner.dob === 'different') discountExplainedId(scored, idOwner);
+  dropFartherNear2(scored);
   scored.sort(byWeight);
   // A citizen whose name clearly differs is never linked: that would "correct" the name.
   const best = scored.find((s) => s.name !== 'different');
