@@ -28,6 +28,11 @@ export type NameLevel =
    * letter also tells Trung from Trang, so linked only with more evidence than the name.
    */
   | 'misspelled'
+  /**
+   * Family and middle names agree, the given names are two real syllables one keystroke apart
+   * (`Trung`/`Trang`, `Nga`/`Na`): a typo or another person. Linked only on the ID number.
+   */
+  | 'given_typo'
   /** Another name: never corrected to the registry's. */
   | 'different';
 
@@ -92,12 +97,14 @@ function isTypo(entered: NameForms, registry: NameForms): boolean {
  * is one keystroke from the registry's and no syllable at all (`Lnh`, `Hugn`): a slip of the
  * fingers. Two real syllables one letter apart (`Trung`/`Trang`) are two names.
  */
-function isMisspelledGiven(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length || a.length < 2) return false;
-  for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) return false;
+function givenNameSlip(a: readonly string[], b: readonly string[]): 'misspelled' | 'given_typo' | null {
+  if (a.length !== b.length || a.length < 2) return null;
+  for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) return null;
   const x = a[a.length - 1]!;
   const y = b[b.length - 1]!;
-  return soundAlike(x, y) || (!isSyllable(x) && editDistance(x, y, 1) <= 1);
+  if (soundAlike(x, y)) return 'misspelled';
+  if (editDistance(x, y, 1) > 1) return null;
+  return isSyllable(x) ? 'given_typo' : 'misspelled';
 }
 
 /** Family and given names agree, the middle names do not (differ, or more than one missing). */
@@ -116,6 +123,5 @@ export function compareNames(entered: NameForms, registry: NameForms): NameLevel
   if (missingOneMiddleWord(a, b) || missingOneMiddleWord(b, a)) return 'partial';
   if (isTypo(entered, registry)) return 'typo';
   if (sameEnds(a, b)) return 'middle';
-  if (isMisspelledGiven(a, b)) return 'misspelled';
-  return 'different';
+  return givenNameSlip(a, b) ?? 'different';
 }

@@ -67,6 +67,7 @@ export const NAME_WEIGHT: Record<NameLevel, number> = {
   middle: 2,
   typo: 3,
   misspelled: 2,
+  given_typo: 1,
   different: -8,
 };
 export const DATE_WEIGHT: Record<DateLevel, number> = {
@@ -122,7 +123,7 @@ function idLevel(p: PreparedRecord, c: RegistryCitizen): IdLevel {
 
 /** Strongest first: the better of two readings of an entered name wins. */
 export const NAME_RANK: Record<NameLevel, number> = {
-  exact: 7, folded: 6, reordered: 5, partial: 4, middle: 3, typo: 3, misspelled: 2, different: 0,
+  exact: 7, folded: 6, reordered: 5, partial: 4, middle: 3, typo: 3, misspelled: 2, given_typo: 1, different: 0,
 };
 
 /** Name agreement, without normalizing the registry name when the folded forms settle it. */

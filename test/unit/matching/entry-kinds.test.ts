@@ -98,7 +98,8 @@ const cases: Case[] = [
   // no ID and a misspelt name: the masked-name block
   { kind: 'no ID + misspelt', name: 'given name slip', record: hung({ fullName: 'Nguyễn Văn Hugn', idNumber: '' }), outcome: 'corrected', personalId: HUNG, corrections: { ...NAME_FIX, idNumber: HUNG } },
   { kind: 'no ID + misspelt', name: 'family name slip', record: hung({ fullName: 'Ngyuen Văn Hùng', idNumber: '' }), outcome: 'corrected', personalId: HUNG, corrections: { ...NAME_FIX, idNumber: HUNG } },
-  { kind: 'no ID + misspelt', name: 'given name another real name (Hưng → Hàng): not linked', record: hung({ fullName: 'Nguyễn Văn Hàng', idNumber: '' }), outcome: 'not_found' },
+  { kind: 'no ID + misspelt', name: 'given name another real name (Hùng → Hàng): not linked', record: hung({ fullName: 'Nguyễn Văn Hàng', idNumber: '' }), outcome: 'review', candidates: [HUNG] },
+  { kind: 'ID + misspelt', name: 'given name another real name one key away, ID and date right: linked', record: hung({ fullName: 'Nguyễn Văn Hàng' }), outcome: 'corrected', personalId: HUNG, corrections: NAME_FIX },
   { kind: 'no ID + misspelt', name: 'misspelt and the sex contradicts: review', record: hung({ fullName: 'Nguyễn Văn Hugn', idNumber: '', gender: 'Nữ' }), outcome: 'review', candidates: [HUNG] },
 
   // two typos in the ID
