@@ -2,7 +2,7 @@
  * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate --show KIND]`: quality of
  * the matcher on data from `vaxverify generate` (population.ndjson, doses.ndjson, truth.ndjson).
  * Exits 1 when a target of issue 12 is missed. `--show KIND` prints a few misses of that error
- * kind (synthetic people only).
+ * kind, `--show wrong` the wrong links (synthetic people only).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +122,8 @@ async function main(): Promise<void> {
       if (correctionsRight) k.correctionsRight++;
     }
     const miss = namesake ? result.outcome !== 'review' : (linked && !right) || (t.personalId && !right) || (right && !correctionsRight);
-    if (args.show && miss && kinds.includes(args.show) && shown.length < 25) {
+    const wanted = args.show === 'wrong' ? linked && !right : miss && kinds.includes(args.show ?? '');
+    if (args.show && wanted && shown.length < 25) {
       const c = t.personalId ? registry.byPersonalId(t.personalId) : undefined;
       shown.push(`${JSON.stringify(inputs.get(result.recordId))}\n   truth ${JSON.stringify(c)} ${t.errors.join('+')}\n   got ${JSON.stringify(result)}`);
     }

@@ -23,7 +23,7 @@ function byWeight(a: CandidateScore, b: CandidateScore): number {
 }
 
 /** An ID number that singles this citizen out: theirs, their old card, or one keystroke away. */
-function hasIdEvidence(s: CandidateScore): boolean {
+export function hasIdEvidence(s: CandidateScore): boolean {
   return s.id === 'exact' || s.id === 'old' || s.id === 'near';
 }
 
@@ -74,9 +74,11 @@ function namesakeRival(best: CandidateScore, scored: readonly CandidateScore[]):
   return scored.some(
     (s) =>
       s !== best &&
-      NAME_RANK[s.name] >= NAME_RANK[best.name] - 1 &&
       s.name !== 'different' &&
-      (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob),
+      ((NAME_RANK[s.name] >= NAME_RANK[best.name] - 1 &&
+        (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob)) ||
+        // Away from home, anyone in the record's commune with a near name and the date wins the doubt.
+        (!best.commune && s.commune && (s.dob === 'exact' || s.dob === best.dob))),
   );
 }
 
@@ -91,7 +93,7 @@ function betterFitElsewhere(best: CandidateScore, scored: readonly CandidateScor
   return scored.some((s) => {
     if (s === best) return false;
     const name = NAME_RANK[s.name] - NAME_RANK[best.name];
-    if (name > 0 && (s.dob === 'exact' || s.dob === best.dob)) return true;
+    if (name > 0 && (s.dob === 'exact' || DATE_RANK[s.dob] >= DATE_RANK[best.dob])) return true;
     // Only when the best one's birth date is plainly wrong: a coarser or year-only registry
     // date is no contradiction, and namesakes with the entered date exist anywhere.
     return best.dob === 'different' && name >= 0 && DATE_RANK[s.dob] > DATE_RANK[best.dob] && s.weight >= POTENTIAL_MATCH_WEIGHT;

@@ -7,7 +7,7 @@
 import type { Citizen } from '../records.js';
 import { RowChains, StringTable, U32Column, mix } from './columns.js';
 import { citizenKeys, maskedNameParts } from './keys.js';
-import { nameForms } from './names.js';
+import { nameFormsOnce } from './names.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
 
 /** No old ID card (9-digit numbers are below 10^9). */
@@ -108,7 +108,7 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
     const id = halves(c.personalId);
     if (!id || this.findRow(id[0], id[1]) !== -1) return false;
     const row = this.rows++;
-    const forms = nameForms(c.fullName);
+    const forms = nameFormsOnce(c.fullName);
     const keys = citizenKeys(c);
     this.idHigh.set(row, id[0]);
     this.idLow.set(row, id[1]);

@@ -1,6 +1,6 @@
 /** The indexed fields a registry document carries so that the matcher can find it. */
 import type { Citizen } from '../records.js';
-import { foldName } from './names.js';
+import { nameFormsOnce } from './names.js';
 
 export interface CitizenKeys {
   /** Folded full name (`nguyen van an`): with `birthYear`, the name block. */
@@ -39,7 +39,7 @@ export function maskedNameKeys(nameKey: string, dateOfBirth: string): string[] {
 
 export function citizenKeys(c: Pick<Citizen, 'fullName' | 'dateOfBirth'>): CitizenKeys & { maskedKeys: string[] } {
   const year = Number(c.dateOfBirth.slice(0, 4));
-  const nameKey = foldName(c.fullName);
+  const nameKey = nameFormsOnce(c.fullName).folded;
   return {
     nameKey,
     birthYear: Number.isInteger(year) && year > 0 ? year : null,

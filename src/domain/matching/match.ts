@@ -6,13 +6,13 @@
 import type { DoseRecordInput, MatchResult } from '../records.js';
 import { CitizenIndex } from './citizen-index.js';
 import { InMemoryRegistry } from './in-memory-registry.js';
-import { decide } from './decide.js';
+import { decide, hasIdEvidence } from './decide.js';
 import { formatBirthDate } from './dates.js';
 import { idVariants } from './ids.js';
 import { maskedNameParts } from './keys.js';
 import { prepareRecord, type PreparedRecord } from './prepare.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
-import { scoreCandidate } from './score.js';
+import { scoreCandidate, type CandidateScore } from './score.js';
 
 /** Bump when a change can alter a decision: results record which matcher made them. */
 export const MATCHER_VERSION = '1.0.0';
@@ -109,8 +109,17 @@ function worthSecondRound(p: PreparedRecord): boolean {
 function attempt(p: PreparedRecord, source: CandidateSource, withVariants: boolean): Attempt {
   const scored = gather(p, source, withVariants).map((c) => scoreCandidate(p, c));
   const result = decide(p, scored);
-  if (!withVariants && !isLink(result) && worthSecondRound(p)) return { result: null };
+  if (!withVariants && worthSecondRound(p) && (!isLink(result) || linkedAwayWithoutId(result, scored))) return { result: null };
   return { result };
+}
+
+/**
+ * Linked by name and birth date to a citizen of another commune: the second round first looks
+ * for someone in the record's own commune whose name was misspelt into this one.
+ */
+function linkedAwayWithoutId(result: MatchResult, scored: readonly CandidateScore[]): boolean {
+  const linked = scored.find((s) => s.citizen.personalId === result.personalId);
+  return linked !== undefined && !linked.commune && !hasIdEvidence(linked);
 }
 
 /** One record against a synchronous source (in-memory registry). */

@@ -93,6 +93,22 @@ export function nameForms(name: string | null | undefined): NameForms {
   if (!name) return EMPTY;
   const cached = nameCache.get(name);
   if (cached) return cached;
+  const result = computeNameForms(name);
+  if (nameCache.size >= MAX_CACHE) nameCache.clear();
+  nameCache.set(name, result);
+  return result;
+}
+
+/**
+ * `nameForms` without remembering the answer: for loading a registry, whose million names
+ * would push the entered names (which repeat, a person has several doses) out of the cache.
+ */
+export function nameFormsOnce(name: string | null | undefined): NameForms {
+  if (!name) return EMPTY;
+  return nameCache.get(name) ?? computeNameForms(name);
+}
+
+function computeNameForms(name: string): NameForms {
   const normalizedWords: string[] = [];
   const foldedWords: string[] = [];
   let repaired = false;
@@ -115,8 +131,6 @@ export function nameForms(name: string | null | undefined): NameForms {
     words: foldedWords,
     repaired,
   };
-  if (nameCache.size >= MAX_CACHE) nameCache.clear();
-  nameCache.set(name, result);
   return result;
 }
 

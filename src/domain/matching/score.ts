@@ -15,7 +15,7 @@ function twoKeystrokesApart(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) !== b.charCodeAt(i) && ++diffs > 3) return false;
   return diffs === 2 || (diffs === 3 && editDistance(a, b, 2) <= 2);
 }
-import { nameForms, type NameForms } from './names.js';
+import { nameFormsOnce, type NameForms } from './names.js';
 import type { PreparedRecord } from './prepare.js';
 import type { RegistryCitizen } from './registry.port.js';
 
@@ -128,9 +128,9 @@ export const NAME_RANK: Record<NameLevel, number> = {
 
 /** Name agreement, without normalizing the registry name when the folded forms settle it. */
 function levelOf(entered: NameForms, asTyped: boolean, p: PreparedRecord, c: RegistryCitizen): NameLevel {
-  if (c.nameKey !== entered.folded) return compareNames(entered, nameForms(c.fullName));
+  if (c.nameKey !== entered.folded) return compareNames(entered, nameFormsOnce(c.fullName));
   if (asTyped && c.fullName === p.record.fullName) return 'exact';
-  const normalized = c.normalizedName ?? nameForms(c.fullName).normalized;
+  const normalized = c.normalizedName ?? nameFormsOnce(c.fullName).normalized;
   return normalized === entered.normalized ? 'exact' : 'folded';
 }
 

@@ -21,6 +21,12 @@ const QUAN_SOUTH = '079092077772';
 /** Her son lives with her. */
 const MOTHER = '001158088881';
 const SON = '001206088882';
+/** A father and his son: same family and given name, other middle names; the father's date is a year. */
+const FATHER_DUNG = '030041496871';
+const SON_DUNG = '030061431868';
+/** Hoàng lives in commune 00008; Hoán, born the same day, far away. */
+const HOANG = '056083105077';
+const HOAN = '037083260771';
 
 const CITIZENS: Citizen[] = [
   { personalId: HUNG, fullName: 'Nguyễn Văn Hùng', dateOfBirth: '1975-04-12', gender: 'male', communeCode: '00001', oldIdNumber: '012345670' },
@@ -34,6 +40,10 @@ const CITIZENS: Citizen[] = [
   { personalId: QUAN_SOUTH, fullName: 'Đỗ Minh Quân', dateOfBirth: '1992-11-11', gender: 'male', communeCode: '26734' },
   { personalId: MOTHER, fullName: 'Bùi Thị Sen', dateOfBirth: '1958-01-30', gender: 'female', communeCode: '00006' },
   { personalId: SON, fullName: 'Đinh Công Khải', dateOfBirth: '2006-10-09', gender: 'male', communeCode: '00006' },
+  { personalId: FATHER_DUNG, fullName: 'Nguyễn Thế Dũng', dateOfBirth: '1941', gender: 'male', communeCode: '00007' },
+  { personalId: SON_DUNG, fullName: 'Nguyễn Văn Dũng', dateOfBirth: '1961-05-05', gender: 'male', communeCode: '00007' },
+  { personalId: HOANG, fullName: 'Nguyễn Văn Hoàng', dateOfBirth: '1983-02-20', gender: 'male', communeCode: '00008' },
+  { personalId: HOAN, fullName: 'Nguyễn Văn Hoán', dateOfBirth: '1983-02-20', gender: 'male', communeCode: '13000' },
 ];
 const registry = InMemoryRegistry.fromCitizens(CITIZENS);
 
@@ -127,7 +137,10 @@ const cases: Case[] = [
   { kind: "relative's ID", name: "mother's ID on her son's record", record: hung({ fullName: 'Đinh Công Khải', dateOfBirth: '09/10/2006', idNumber: MOTHER, communeCode: '00006' }), outcome: 'corrected', personalId: SON, corrections: { idNumber: SON } },
   { kind: "relative's ID", name: "mother's ID, son's name misspelt: review", record: hung({ fullName: 'Đinh Công Khảii', dateOfBirth: '09/10/2006', idNumber: MOTHER, communeCode: '00006' }), outcome: 'review', candidates: [MOTHER, SON] },
 
+  { kind: "relative's ID", name: "son's ID on his father's record, their names differ in the middle only: review", record: hung({ fullName: 'Nguyễn Thế Dũng', dateOfBirth: '1941', idNumber: SON_DUNG, communeCode: '00007' }), outcome: 'review', candidates: [FATHER_DUNG, SON_DUNG] },
+
   // outside the home commune
+  { kind: 'outside the commune', name: 'a misspelt name that is someone else\'s far away, the person lives here: review', record: hung({ fullName: 'Nguyễn Văn Hoàn', dateOfBirth: '20/02/1983', idNumber: '', communeCode: '00008' }), outcome: 'review', candidates: [HOANG, HOAN] },
   { kind: 'outside the commune', name: 'no ID, name and full date unique', record: hung({ idNumber: '', communeCode: '26734' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG } },
 ];
 
