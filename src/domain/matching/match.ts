@@ -45,11 +45,6 @@ function variantsOf(p: PreparedRecord): string[] {
   return idVariants(variantDigits(p), confirmedPositions(p));
 }
 
-/** Folded names to block on: the name, and the name as entered when a title was stripped. */
-function nameKeys(p: PreparedRecord): string[] {
-  return p.nameAsEntered ? [p.name.folded, p.nameAsEntered.folded] : [p.name.folded];
-}
-
 /**
  * Masked-name keys of the record (second round): each masked part of its name with the entered
  * birth date at its own precision and every coarser one (a registry that holds only the year
@@ -80,7 +75,7 @@ function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolea
   const { id } = p;
   if (id.kind === 'citizen') pushUnique(out, source.byPersonalId(id.value));
   if (id.kind === 'citizen' || id.kind === 'old') pushUnique(out, source.byOldId(id.value));
-  for (const key of nameKeys(p)) for (const year of p.blockYears) for (const c of source.byNameYear(key, year)) pushUnique(out, c);
+  for (const key of p.blockNames) for (const year of p.blockYears) for (const c of source.byNameYear(key, year)) pushUnique(out, c);
   if (withVariants) {
     for (const v of variantsOf(p)) {
       pushUnique(out, v.length === 12 ? source.byPersonalId(v) : source.byOldId(v));
@@ -144,7 +139,7 @@ function emptyKeys(): BlockingKeys {
 function addFirstRoundKeys(p: PreparedRecord, keys: BlockingKeys): void {
   if (p.id.kind === 'citizen') keys.personalIds.push(p.id.value);
   if (p.id.kind === 'citizen' || p.id.kind === 'old') keys.oldIdNumbers.push(p.id.value);
-  for (const nameKey of nameKeys(p)) for (const birthYear of p.blockYears) keys.nameYears.push({ nameKey, birthYear });
+  for (const nameKey of p.blockNames) for (const birthYear of p.blockYears) keys.nameYears.push({ nameKey, birthYear });
 }
 
 function addVariantKeys(p: PreparedRecord, keys: BlockingKeys): void {

@@ -24,6 +24,8 @@ export interface PreparedRecord {
   gender: Gender | undefined;
   /** `true` VN, `false` another country, `undefined` not entered. */
   vietnamese: boolean | undefined;
+  /** Folded names to block on: the name, and the name as entered when a title was stripped. */
+  blockNames: string[];
   /** Birth years to search the name block with (entered, and the one the ID encodes). */
   blockYears: number[];
 }
@@ -66,6 +68,7 @@ export function prepareRecord(record: DoseRecordInput): Prepared {
       record,
       name,
       nameAsEntered: stripped ? entered : null,
+      blockNames: stripped ? [name.folded, entered.folded] : [name.folded],
       dob,
       dobUnreadable: rawDob !== '' && !dob,
       id,

@@ -134,20 +134,19 @@ function levelOf(entered: NameForms, asTyped: boolean, p: PreparedRecord, c: Reg
   return normalized === entered.normalized ? 'exact' : 'folded';
 }
 
-/** The name without its title, or as entered when that fits better (a family name `Ông`). */
-function nameLevel(p: PreparedRecord, c: RegistryCitizen): { level: NameLevel; fixed: boolean } {
-  const level = levelOf(p.name, p.nameAsEntered === null, p, c);
-  if (p.nameAsEntered) {
-    const asEntered = levelOf(p.nameAsEntered, true, p, c);
-    if (NAME_RANK[asEntered] > NAME_RANK[level]) return { level: asEntered, fixed: p.nameAsEntered.repaired };
-    return { level, fixed: true };
-  }
-  return { level, fixed: p.name.repaired };
-}
-
 export function scoreCandidate(p: PreparedRecord, c: RegistryCitizen): CandidateScore {
   const id = idLevel(p, c);
-  const { level: name, fixed: nameFixed } = nameLevel(p, c);
+  // The name without its title, or as entered when that fits better (a family name `Ông`).
+  let name = levelOf(p.name, p.nameAsEntered === null, p, c);
+  let nameFixed = p.name.repaired;
+  if (p.nameAsEntered) {
+    const asEntered = levelOf(p.nameAsEntered, true, p, c);
+    nameFixed = true;
+    if (NAME_RANK[asEntered] > NAME_RANK[name]) {
+      name = asEntered;
+      nameFixed = p.nameAsEntered.repaired;
+    }
+  }
   const dob = compareDates(p.dob, parseRegistryDate(c.dateOfBirth));
   const gender: AgreeLevel = p.gender === undefined ? 'missing' : p.gender === c.gender ? 'agree' : 'disagree';
   const commune = p.record.communeCode !== '' && p.record.communeCode === c.communeCode;
