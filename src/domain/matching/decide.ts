@@ -44,11 +44,11 @@ function strongNear2(s: CandidateScore): boolean {
  * Rules on top of the weight. Without ID evidence a person is recognised by a name that reads
  * the same and a full birth date that agrees, in any commune (no namesake fits: see
  * `namesakeRival`); by such a name with a coarser date (year, month/year, 01/01) that agrees,
- * in their commune, sex not contradicting; or by a near name (middle name dropped or different,
- * a typo, the given name misspelled) with the full date, in their commune, sex not contradicting.
- * An entered number that is nobody's and far from this citizen's asks for the commune too. When
- * the entered ID belongs to somebody else whose name differs (a relative's ID), the name must
- * read the same.
+ * or day and month swapped, in their commune, sex not contradicting; or by a near name (middle
+ * name dropped or different, a typo, the given name misspelled) with the full date, in their
+ * commune, sex not contradicting. An entered number that is nobody's and far from this
+ * citizen's asks for the commune too. A relative's ID (its owner's name differs) says nothing
+ * for or against the others: the same rules apply, reordered names aside.
  */
 function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
   if ((hasIdEvidence(best) || strongNear2(best)) && !idBelongsToOther) return true;
@@ -57,8 +57,8 @@ function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
   const sexOk = best.gender !== 'disagree';
   const wrongNumber = best.id === 'conflict' && !idBelongsToOther;
   if (strictName && best.dob === 'exact') return !wrongNumber || tie;
-  if (strictName && (best.dob === 'coarser' || best.dob === 'within')) return tie && sexOk;
-  return !idBelongsToOther && NEAR_NAMES.has(best.name) && best.dob === 'exact' && tie && sexOk;
+  if (strictName && (best.dob === 'coarser' || best.dob === 'within' || best.dob === 'swapped')) return tie && sexOk;
+  return NEAR_NAMES.has(best.name) && best.dob === 'exact' && tie && sexOk;
 }
 
 /** Birth dates that do not tell two citizens apart. */

@@ -135,7 +135,9 @@ const cases: Case[] = [
 
   // relatives' IDs
   { kind: "relative's ID", name: "mother's ID on her son's record", record: hung({ fullName: 'Đinh Công Khải', dateOfBirth: '09/10/2006', idNumber: MOTHER, communeCode: '00006' }), outcome: 'corrected', personalId: SON, corrections: { idNumber: SON } },
-  { kind: "relative's ID", name: "mother's ID, son's name misspelt: review", record: hung({ fullName: 'Đinh Công Khảii', dateOfBirth: '09/10/2006', idNumber: MOTHER, communeCode: '00006' }), outcome: 'review', candidates: [MOTHER, SON] },
+  { kind: "relative's ID", name: "mother's ID, son's name misspelt, his date and commune: the son", record: hung({ fullName: 'Đinh Công Khảii', dateOfBirth: '09/10/2006', idNumber: MOTHER, communeCode: '00006' }), outcome: 'corrected', personalId: SON, corrections: { idNumber: SON, fullName: 'Đinh Công Khải' } },
+  { kind: "relative's ID", name: "mother's ID, son's name misspelt, entered elsewhere: review", record: hung({ fullName: 'Đinh Công Khảii', dateOfBirth: '09/10/2006', idNumber: MOTHER, communeCode: '00009' }), outcome: 'review', candidates: [MOTHER, SON] },
+  { kind: "relative's ID", name: "mother's ID on her son's record, day and month swapped: the son", record: hung({ fullName: 'Đinh Công Khải', dateOfBirth: '10/09/2006', idNumber: MOTHER, communeCode: '00006' }), outcome: 'corrected', personalId: SON, corrections: { idNumber: SON, dateOfBirth: '2006-10-09' } },
 
   { kind: "relative's ID", name: "son's ID on his father's record, their names differ in the middle only: review", record: hung({ fullName: 'Nguyễn Thế Dũng', dateOfBirth: '1941', idNumber: SON_DUNG, communeCode: '00007' }), outcome: 'review', candidates: [FATHER_DUNG, SON_DUNG] },
 
