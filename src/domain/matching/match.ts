@@ -15,7 +15,7 @@ import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } f
 import { scoreCandidate, type CandidateScore } from './score.js';
 
 /** Bump when a change can alter a decision: results record which matcher made them. */
-export const MATCHER_VERSION = '1.0.0';
+export const MATCHER_VERSION = '1.1.0';
 
 export interface MatchOptions {
   /** Records per registry round trip (async path). 1,000 keeps `$in` lists small. */
