@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryRegistry } from '../../../src/domain/matching/index.js';
+import { CitizenIndex, InMemoryRegistry, toRegistryCitizen } from '../../../src/domain/matching/index.js';
 import type { Citizen } from '../../../src/domain/records.js';
 
 const lan: Citizen = { personalId: '001155012346', fullName: 'Trần Thị Lan', dateOfBirth: '1955-03-02', gender: 'female', communeCode: '00001', oldIdNumber: '012345678' };
@@ -59,5 +59,29 @@ describe('InMemoryRegistry (column-wise)', () => {
     }
     // 'Nguyễn Văn An' born 1981: odd i with i % 20 === 1 → 500 citizens.
     expect(registry.byNameYear('nguyen van an', 1981)).toHaveLength(500);
+  });
+});
+
+describe('the masked-name block (second blocking key)', () => {
+  const hung: Citizen = { personalId: '001075011111', fullName: 'Nguyễn Văn Hùng', dateOfBirth: '1975-04-12', gender: 'male', communeCode: '00001' };
+  const nga: Citizen = { personalId: '001150055555', fullName: 'Vũ Thị Nga', dateOfBirth: '1950', gender: 'female', communeCode: '00003' };
+  const sources = [
+    ['InMemoryRegistry', InMemoryRegistry.fromCitizens([hung, nga, ...many(500)])],
+    ['CitizenIndex', (() => { const i = new CitizenIndex(); for (const c of [hung, nga, ...many(500)]) i.add(toRegistryCitizen(c)); return i; })()],
+  ] as const;
+
+  it.each(sources)('%s finds a citizen by each masked part and the registry date, and nobody by a near miss', (_name, source) => {
+    for (const key of ['nguyen hung|1975-04-12', 'nguyen van *|1975-04-12', '* van hung|1975-04-12', 'vu thi *|1950']) {
+      expect(source.byMaskedKey!(key).map((c) => c.personalId), key).toEqual([key.startsWith('vu') ? nga.personalId : hung.personalId]);
+    }
+    for (const key of ['nguyen hung|1975-04-13', 'nguyen van *|1975', 'nguyen van hung|1975-04-12', '* van *|1975-04-12']) {
+      expect(source.byMaskedKey!(key), key).toEqual([]);
+    }
+  });
+
+  it('answers the port with the masked keys too', async () => {
+    const registry = InMemoryRegistry.fromCitizens([hung, ...many(50)]);
+    const found = await registry.findCandidates({ personalIds: [], oldIdNumbers: [], nameYears: [], maskedKeys: ['nguyen van *|1975-04-12'] });
+    expect(found.map((c) => c.personalId)).toEqual([hung.personalId]);
   });
 });

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { compareNames, foldName, nameForms, normalizeName } from '../../../src/domain/matching/index.js';
 
+describe('keyboard residue is decoded only where it makes a syllable', () => {
+  it.each([
+    ['Lucas Kim', 'lucas kim'],
+    ['Ksor H Hen', 'ksor h hen'],
+    ['Thomas', 'thomas'],
+    ['Nguyen Van Hoang', 'nguyen van hoang'],
+  ])('%s stays %s', (name, normalized) => {
+    expect(normalizeName(name)).toBe(normalized);
+    expect(nameForms(name).repaired).toBe(false);
+  });
+
+  it('marks a decoded name as needing correction', () => {
+    expect(nameForms('Nguyeenx Vawn Hungf').repaired).toBe(true);
+    expect(nameForms('Nguyễn Văn Hùng').repaired).toBe(false);
+  });
+});
+
 describe('normalizeName: these spellings are the same name', () => {
   it.each([
     ['tone on o or a (old/new style)', 'Nguyễn Văn Hoà', 'Nguyễn Văn Hòa'],
@@ -15,6 +32,11 @@ describe('normalizeName: these spellings are the same name', () => {
     ['deprecated combining acute U+0341', 'Lê Va\u0341n', 'Lê Ván'],
     ['qu: tone after the u', 'Quý', 'qúy'.normalize('NFC').replace('ú', 'u').replace('y', 'ý')],
     ['hyphen and dot as separators', 'Nguyễn-Văn.An', 'Nguyễn Văn An'],
+    ['Telex keystrokes, tone key last', 'Nguyeenx Vawn Hungf', 'Nguyễn Văn Hùng'],
+    ['Telex keystrokes, tone key after the vowel, dd, uow', 'DDAJWNG THIJ TRUOWNG', 'Đặng Thị Trương'],
+    ['Telex w after the final consonant', 'Lee Sonw', 'Lê Sơn'],
+    ['VNI digits', 'Nguye6n4 Va8n Hu2ng', 'Nguyễn Văn Hùng'],
+    ['VNI ươ and đ', 'D9o64 Thi5 Phu7o7ng', 'Đỗ Thị Phương'],
   ])('%s', (_case, a, b) => {
     expect(normalizeName(a)).toBe(normalizeName(b));
   });

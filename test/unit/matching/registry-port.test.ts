@@ -27,6 +27,8 @@ const records = [
   dose({ fullName: 'John Smith', idNumber: 'C1234567', nationality: 'USA' }),
   dose({ fullName: '' }),
   dose({ idNumber: '0010800123455' }),
+  // No ID and a misspelt given name: found by the masked-name keys of the second round.
+  dose({ fullName: 'Trần Thị Lann', dateOfBirth: '02/03/1955', gender: 'Nữ', idNumber: '' }),
 ];
 
 describe('matchRecords through the RegistryLookup port', () => {
@@ -44,6 +46,8 @@ describe('matchRecords through the RegistryLookup port', () => {
     const [first] = port.calls;
     expect(first!.personalIds.length).toBeLessThanOrEqual(4);
     expect(first!.nameYears).toContainEqual({ nameKey: 'nguyen van hoa', birthYear: 1980 });
+    expect(first!.maskedKeys ?? []).toEqual([]);
+    expect(port.calls.flatMap((c) => c.maskedKeys ?? [])).toContain('tran thi *|1955-03-02');
   });
 
   it('keeps results in input order and skips the registry for exempt and invalid records', async () => {
