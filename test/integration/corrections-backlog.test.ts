@@ -71,7 +71,7 @@ describe('dose reports and the backlog', () => {
     expect(item.recordId).toBe(doses[5]!.recordId);
     expect(item.outcome).toBe('not_found');
     const values = { fullName: citizens[5]!.fullName, idNumber: citizens[5]!.personalId };
-    const post = await s.post('/api/corrections', { recordId: item.recordId, baseVersion: item.version, decision: 'confirm', values, officer: { name: 'Lan', role: 'health_station' } });
+    const post = await s.post('/api/corrections', { recordId: item.recordId, baseVersion: item.version, decision: 'confirm', values });
     expect(post.status).toBe(201);
     await s.waitRound(post.body.correctionRound, ['completed']);
     const round = await waitFor(async () => {

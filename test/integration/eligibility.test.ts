@@ -65,7 +65,7 @@ describe('passport eligibility', () => {
 
   it('a confirmed correction is pending until its correction round re-verifies the dose, then eligible', async () => {
     await s.stopWorkers();
-    const post = await s.post('/api/corrections', { recordId: SOME_SECOND.recordId, baseVersion: 0, decision: 'confirm', officer: { name: 'Lan', role: 'health_station' } });
+    const post = await s.post('/api/corrections', { recordId: SOME_SECOND.recordId, baseVersion: 0, decision: 'confirm' });
     expect(post.status).toBe(201);
     expect((await eligibility(SOME!.personalId)).body).toMatchObject({ eligible: false, reason: 'pending_corrections' });
     await s.startWorker();
