@@ -17,10 +17,10 @@ import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
  * the test tree (province 01 › district 001 › communes 00001…). Corrections are submitted by
  * the health station of 00001, eligibility asked by a passport checker, the rest by the admin.
  */
-export function defaultLogin(method: string, path: string): string {
-  if (/^\/api\/(corrections|localities\/\d+\/corrections\/upload)/.test(path) && method === 'POST') return 'health-00001';
+export function defaultLogin(method: string, path: string, commune = '00001'): string {
+  if (/^\/api\/(corrections|localities\/\d+\/corrections\/upload)/.test(path) && method === 'POST') return `health-${commune}`;
   if (/passport-eligibility/.test(path)) return 'checker';
-  if (/^\/api\/dose-reports$/.test(path)) return 'health-00001';
+  if (/^\/api\/dose-reports$/.test(path)) return `health-${commune}`;
   return 'admin';
 }
 
@@ -46,7 +46,8 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(label: string, env: Record<string, string> = {}): Promise<Stack> {
+/** `commune`: the test's own commune, whose health station submits its corrections and dose reports. */
+export async function startStack(label: string, env: Record<string, string> = {}, commune = '00001'): Promise<Stack> {
   const ctx = await createTestContext(label);
   await seedLocalities(ctx.db.models);
   // Small chunks: a round splits into several child jobs even with test-sized communes.
@@ -62,7 +63,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
 
   const as = callers(base, oidc.tokenFor);
   const json = async (path: string, init?: RequestInit, login?: string) => {
-    const res = await as(login ?? defaultLogin(init?.method ?? 'GET', path)).request(path, init);
+    const res = await as(login ?? defaultLogin(init?.method ?? 'GET', path, commune)).request(path, init);
     return { status: res.status, body: res.text ? JSON.parse(res.text) : null };
   };
   const stack: Stack = {

@@ -28,7 +28,7 @@ doses.push({ recordId: `E${COMMUNE}-F1`, fullName: 'John Smith', dateOfBirth: '1
 const eligibility = (pid: string) => s.json(`/api/citizens/${pid}/passport-eligibility`);
 
 beforeAll(async () => {
-  s = await startStack('elig');
+  s = await startStack('elig', {}, COMMUNE);
   await insertCitizens(s.ctx.db.models, citizens);
   await insertDoses(s.ctx.db.models, doses);
   expect((await s.post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
