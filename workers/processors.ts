@@ -69,7 +69,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     channels: {
       log: createLogChannel(d.log),
       ...(d.config.WEBHOOK_SECRET
-        ? { webhook: createWebhookChannel({ secret: d.config.WEBHOOK_SECRET, timeoutMs: d.config.WEBHOOK_TIMEOUT_MS }) }
+        ? { webhook: createWebhookChannel({ secret: d.config.WEBHOOK_SECRET, timeoutMs: d.config.WEBHOOK_TIMEOUT_MS, allowedHosts: d.config.WEBHOOK_ALLOWED_HOSTS }) }
         : {}),
     },
   }),

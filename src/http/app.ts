@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     onRoundsCreated: hooks.onRoundsCreated,
   }));
-  app.use('/api', deadlinesRouter(deadlines));
+  app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
   app.use(localitiesRouter({ models }));
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.

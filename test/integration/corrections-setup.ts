@@ -53,7 +53,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
   // Small chunks: a round splits into several child jobs even with test-sized communes.
   const oidc = await startOidcProvider();
   const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent', CHUNK_SIZE: '40', BATCH_SIZE: '20', ...authEnv(oidc), ...env });
-  const log = createLogger({ level: 'silent' });
+  const log = createLogger({ level: process.env.STACK_LOG ?? 'silent' });
   const queues = allQueues(ctx.redis, ctx.prefix);
   const flows: FlowProducer = createFlowProducer(ctx.redis, ctx.prefix);
   const server: Server = createApp({ config, db: ctx.db, queues, redis: ctx.redis, log }).listen(0, '127.0.0.1');
