@@ -73,5 +73,5 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
         : {}),
     },
   }),
-  [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.models, log: d.log.child({ queue: IMPORT_QUEUE }) }),
+  [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.models, log: d.log.child({ queue: IMPORT_QUEUE }), uploadDir: d.config.UPLOAD_DIR }),
 };
