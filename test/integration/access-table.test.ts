@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createInternalApp } from '../../src/http/internal-app.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/principal.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -197,6 +199,29 @@ describe('scope, beyond the walk', () => {
     const pre = await app.as(null).request('/api/me', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(pre.status).toBe(403);
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("Bull Board: the operator's board acts, a coordinator's is read-only", async () => {
+    const op = await app.as('operator').get('/admin/queues/api/queues');
+    const co = await app.as('coord-001').get('/admin/queues/api/queues');
+    expect(op.body.queues.every((q: any) => q.readOnlyMode === false)).toBe(true);
+    expect(co.body.queues.length).toBe(op.body.queues.length);
+    expect(co.body.queues.every((q: any) => q.readOnlyMode === true)).toBe(true);
+    expect((await app.as('coord-001').request('/admin/queues/api/queues/import/resume', { method: 'PUT' })).status).toBe(403);
+  });
+
+  it('the internal listener serves /readyz and /metrics with details and nothing else', async () => {
+    const server = createInternalApp({ queues: app.queues, redis: ctx.redis, db: ctx.db }).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready', checks: { redis: 'ok', mongo: 'ok' } });
+      expect(await (await fetch(`${base}/metrics`)).text()).toContain('vaxverify_queue_jobs');
+      expect((await fetch(`${base}/api/localities/${C}/worklist`)).status).toBe(404);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('a JSON body over the limit is refused with 413 before any handler', async () => {
