@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import * as oidc from 'openid-client';
+import { AppError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { LOGIN_COOKIE, SESSION_COOKIE, clearCookie, readCookie, setCookie } from './cookies.js';
 import type { SessionStore } from './session.store.js';
@@ -35,7 +36,7 @@ export function loginRouter(deps: LoginDeps): Router {
   const r = Router();
   let configP: Promise<oidc.Configuration> | null = null;
   const config = () => {
-    if (!deps.issuer || !deps.clientSecret) throw Object.assign(new Error('sign-in is not configured (OIDC_ISSUER, OIDC_CLIENT_SECRET)'), { status: 503 });
+    if (!deps.issuer || !deps.clientSecret) throw new AppError('sign_in_unavailable', 'sign-in is not configured on this server (OIDC_ISSUER, OIDC_CLIENT_SECRET)', 503);
     configP ??= oidc.discovery(new URL(deps.issuer), deps.clientId, deps.clientSecret, undefined,
       deps.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined).catch((err) => { configP = null; throw err; });
     return configP;
