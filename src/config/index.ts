@@ -79,6 +79,11 @@ export const envSchema = z.object({
    * (a shared volume in docker-compose).
    */
   UPLOAD_DIR: z.string().min(1).default(`${tmpdir()}/vaxverify-uploads`),
+  /**
+   * How often the dashboard's progress rollup runs (the dashboard queue's job scheduler). A run
+   * reads the ~10.6k current rounds once; 15 s keeps the pages live at a small, fixed cost.
+   */
+  DASHBOARD_ROLLUP_MS: z.coerce.number().int().min(100).default(15_000),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(30_000),
   BULL_BOARD_READ_ONLY: bool.default(false),
 });

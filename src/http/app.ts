@@ -19,6 +19,7 @@ import { worklistsRouter } from './routers/worklists.router.js';
 import { correctionsRouter } from './routers/corrections.router.js';
 import { eligibilityRouter } from './routers/eligibility.router.js';
 import { backlogRouter } from './routers/backlog.router.js';
+import { dashboardApiRouter } from './routers/dashboard.router.js';
 import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
     log: deps.log.child({ component: 'corrections' }),
   };
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ models }), backlogRouter(corrections));
+  app.use(dashboardApiRouter({ models }));
 
   app.use(notFound);
   app.use(errorHandler(deps.log.child({ component: 'http' })));

@@ -11,6 +11,7 @@ import { campaignModel } from './campaign.model.js';
 import { correctionModel } from './correction.model.js';
 import { doseReportModel } from './dose-report.model.js';
 import { correctionSettingModel } from './correction-setting.model.js';
+import { localityProgressModel } from './locality-progress.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -27,6 +28,7 @@ export function registerModels(c: Connection) {
     Correction: correctionModel(c),
     DoseReport: doseReportModel(c),
     CorrectionSetting: correctionSettingModel(c),
+    LocalityProgress: localityProgressModel(c),
   };
 }
 
@@ -44,3 +46,4 @@ export * from './campaign.model.js';
 export * from './correction.model.js';
 export * from './dose-report.model.js';
 export * from './correction-setting.model.js';
+export * from './locality-progress.model.js';
