@@ -84,6 +84,8 @@ export const envSchema = z.object({
    * reads the ~10.6k current rounds once; 15 s keeps the pages live at a small, fixed cost.
    */
   DASHBOARD_ROLLUP_MS: z.coerce.number().int().min(100).default(15_000),
+  /** A worker process serves its job metrics (durations, waits, failures, records/s) at :PORT/metrics; unset = off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(30_000),
   BULL_BOARD_READ_ONLY: bool.default(false),
 });

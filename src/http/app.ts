@@ -9,7 +9,7 @@ import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
 import { dashboardRouter } from './dashboard.js';
-import { metricsRouter } from './metrics.js';
+import { createApiMetrics, metricsRouter } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from './routers/rounds.router.js';
 import { deadlinesRouter } from './routers/deadlines.router.js';
@@ -40,8 +40,10 @@ export function createApp(deps: AppDeps): Express {
   const queueList = Object.values(deps.queues) as Queue[];
   const models = deps.db.models;
 
+  const metrics = createApiMetrics({ queues: queueList, models });
+  app.use(metrics.middleware);
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
-  app.use(metricsRouter(queueList));
+  app.use(metricsRouter(metrics.registry));
   app.use(dashboardRouter());
   app.use(BULL_BOARD_PATH, bullBoardRouter(queueList, { readOnly: deps.config.BULL_BOARD_READ_ONLY }));
 

@@ -49,16 +49,28 @@ export async function readRollupInputs(models: Models): Promise<RollupInputs> {
   return { units, rounds: [...current.values()], corrections, escalations, contacts };
 }
 
-/** Write the documents whose hash changed; returns how many were written. */
+/**
+ * Write the documents whose hash changed; returns how many were written. New documents go in
+ * with insertMany (one round trip per batch; an upsert per document costs FerretDB ~40 ms
+ * each), changed ones with replaceOne. The rollup job is the only writer, so nothing races.
+ */
 export async function writeRollup(models: Models, docs: RollupDoc[], computedAt: Date): Promise<{ written: number; unchanged: number }> {
   const stored = new Map((await models.LocalityProgress.find({}, { hash: 1 }).lean()).map((d) => [d._id, d.hash]));
-  const changed = docs.filter((d) => stored.get(d._id) !== d.hash);
-  for (let i = 0; i < changed.length; i += WRITE_BATCH) {
-    await models.LocalityProgress.bulkWrite(changed.slice(i, i + WRITE_BATCH).map((d) => ({
-      replaceOne: { filter: { _id: d._id }, replacement: { ...d, computedAt }, upsert: true },
-    })), { ordered: false });
+  const fresh = docs.filter((d) => !stored.has(d._id));
+  const changed = docs.filter((d) => stored.has(d._id) && stored.get(d._id) !== d.hash);
+  for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
+    await models.LocalityProgress.collection.insertMany(fresh.slice(i, i + WRITE_BATCH).map((d) => ({ ...d, computedAt })) as never[], { ordered: false });
   }
-  return { written: changed.length, unchanged: docs.length - changed.length };
+  for (let i = 0; i < changed.length; i += WRITE_BATCH) {
+    await models.LocalityProgress.collection.bulkWrite(changed.slice(i, i + WRITE_BATCH).map((d) => ({
+      replaceOne: { filter: { _id: d._id }, replacement: { ...d, computedAt }, upsert: true },
+    })) as never[], { ordered: false });
+  }
+  // The nation's document always carries the run's time: the pages and /metrics show its age.
+  if (!changed.some((d) => d._id === 'VN') && !fresh.some((d) => d._id === 'VN')) {
+    await models.LocalityProgress.collection.updateOne({ _id: 'VN' } as never, { $set: { computedAt } });
+  }
+  return { written: fresh.length + changed.length, unchanged: docs.length - fresh.length - changed.length };
 }
 
 export type ProgressView = RollupDoc & { computedAt: Date };
@@ -86,4 +98,17 @@ export async function readProgressView(models: Models, code: string, only?: Only
 export async function readNationalDeadline(models: Models): Promise<Date | null> {
   const c = await models.Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
   return c?.nationalDeadline ?? null;
+}
+
+/** For /metrics: open escalations per level (indexed counts) and the national rollup document. */
+export async function readMetricsFigures(models: Models) {
+  const levels = ['commune', 'district', 'province', 'ministry'] as const;
+  const [counts, national] = await Promise.all([
+    Promise.all(levels.map((level) => models.Escalation.countDocuments({ closedAt: null, level }))),
+    models.LocalityProgress.findById('VN', { records: 1, rounds: 1, health: 1, computedAt: 1 }).lean(),
+  ]);
+  return {
+    openEscalations: Object.fromEntries(levels.map((l, i) => [l, counts[i]!])) as Record<(typeof levels)[number], number>,
+    national: national as { records: Record<string, number>; rounds: Record<string, number>; health: Record<string, number>; computedAt: Date } | null,
+  };
 }

@@ -124,9 +124,19 @@ function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, 
   }
 }
 
+/** JSON with object keys sorted: the same figures hash the same whatever the order communes came in. */
+function canonical(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
 export function hashDoc(doc: Omit<RollupDoc, 'hash'> & { hash?: string }): string {
   const { hash: _ignored, ...rest } = doc;
-  return createHash('sha1').update(JSON.stringify(rest)).digest('base64url');
+  return createHash('sha1').update(canonical(rest)).digest('base64url');
 }
 
 /** Build every unit's rollup document from the inputs, at `now` (health depends on the clock). */
