@@ -88,6 +88,35 @@ export const envSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(30_000),
   BULL_BOARD_READ_ONLY: bool.default(false),
+  // Access control (issue 10): OpenID Connect sign-in, sessions, hardening.
+  /** The OpenID Connect issuer whose JWKS signs access tokens; unset = every route but /healthz answers 401. */
+  OIDC_ISSUER: z.url().optional(),
+  /** The `aud` access tokens must carry (the provider's resource indicator / audience mapper for the API). */
+  OIDC_AUDIENCE: z.string().min(1).default('urn:vaxverify:api'),
+  /** The dashboard's confidential client (authorization code + PKCE). */
+  OIDC_CLIENT_ID: z.string().min(1).default('vaxverify-dashboard'),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Allow an http:// issuer (local provider only; never in production). */
+  OIDC_ALLOW_HTTP: bool.default(false),
+  /** The app's public base URL (redirect URI = PUBLIC_URL/auth/callback); default: from the request. */
+  PUBLIC_URL: z.url().optional(),
+  /** A signed-in browser session lives at most this long (and never past the access token). */
+  SESSION_TTL_MS: durationMs.default(8 * 3_600_000),
+  /** `Secure` on the session cookie; only a plain-http local run turns it off. */
+  COOKIE_SECURE: bool.default(true),
+  /** Origins allowed to call the API from a browser (CORS), comma-separated; empty = none. */
+  CORS_ORIGINS: z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Hosts escalation webhooks may point at, comma-separated; empty = no webhook URL is accepted. */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default('').transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)),
+  /** Requests per identity (or address when anonymous) per minute across all API replicas. */
+  RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
+  /** Eligibility look-ups per identity per minute. */
+  ELIGIBILITY_RATE_PER_MIN: z.coerce.number().int().min(1).default(60),
+  /** Rows and bytes of one uploaded correction worksheet. */
+  WORKSHEET_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
+  WORKSHEET_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  /** A second listener for /metrics and /readyz with details (not published outside the cluster); unset = none. */
+  INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
@@ -23,6 +24,15 @@ import { dashboardApiRouter } from './routers/dashboard.router.js';
 import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
+import { authenticate } from '../auth/authenticate.js';
+import { loginRouter } from '../auth/login.router.js';
+import { hasRole } from '../auth/principal.js';
+import { createSessionStore } from '../auth/session.store.js';
+import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.js';
+import { authorize } from './access/authorize.js';
+import { ROUTE_TABLE } from './access/route-table.js';
+import { cors } from './cors.js';
+import { rateLimit } from './rate-limit.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +40,8 @@ export interface AppDeps {
   queues: Queues;
   redis: Redis;
   log: Logger;
+  /** Token validation; default: built from OIDC_ISSUER / OIDC_AUDIENCE (none = every protected route 401). */
+  verifier?: TokenVerifier | null;
 }
 
 /** Build the Express app; no listening, no globals, so tests can build as many as they like. */
@@ -39,15 +51,44 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 1);
   const queueList = Object.values(deps.queues) as Queue[];
   const models = deps.db.models;
+  const { config } = deps;
 
+  // Timing first, so that HTTP latency includes authentication and authorization.
   const metrics = createApiMetrics({ queues: queueList, models });
   app.use(metrics.middleware);
+  // Hardening and identity first: every route below is behind the route table (src/http/access).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(cors(config.CORS_ORIGINS));
+  const verifier = deps.verifier !== undefined ? deps.verifier
+    : config.OIDC_ISSUER ? createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, allowHttp: config.OIDC_ALLOW_HTTP }) : null;
+  if (!verifier) deps.log.warn('OIDC_ISSUER is not set: every route but /healthz answers 401');
+  const sessions = createSessionStore(deps.redis, config.QUEUE_PREFIX);
+  const authLog = deps.log.child({ component: 'auth' });
+  app.use(authenticate({ verifier, sessions, log: authLog }));
+  app.use('/api', rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'api', limit: config.RATE_LIMIT_PER_MIN }));
+  // JSON bodies are small (the largest, a contacts list, is ~1 MB); uploads set their own raw limits.
+  app.use('/api', express.json({ limit: '1mb' }));
+  app.use(authorize({ models, table: ROUTE_TABLE }));
+
+  app.use(loginRouter({
+    verifier, sessions, issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID, clientSecret: config.OIDC_CLIENT_SECRET,
+    audience: config.OIDC_AUDIENCE, allowHttp: config.OIDC_ALLOW_HTTP, publicUrl: config.PUBLIC_URL, secureCookies: config.COOKIE_SECURE,
+    sessionTtlMs: config.SESSION_TTL_MS, log: authLog,
+  }));
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
   app.use(metricsRouter(metrics.registry));
   app.use(dashboardRouter());
-  app.use(BULL_BOARD_PATH, bullBoardRouter(queueList, { readOnly: deps.config.BULL_BOARD_READ_ONLY }));
+  // Bull Board: the operator's board acts; coordinators get a read-only one (the route table lets only operators change state).
+  const boards = {
+    full: bullBoardRouter(queueList, { readOnly: config.BULL_BOARD_READ_ONLY }),
+    readOnly: bullBoardRouter(queueList, { readOnly: true }),
+  };
+  app.use(BULL_BOARD_PATH, (req, res, next) => {
+    res.removeHeader('content-security-policy'); // Bull Board's page bootstraps with inline script
+    const board: Router = req.principal && hasRole(req.principal, ['operator']) ? boards.full : boards.readOnly;
+    board(req, res, next);
+  });
 
-  app.use('/api', express.json({ limit: '2mb' }));
   const deadlines = deadlineDepsFromConfig(deps.config, {
     models, deadlinesQueue: deps.queues[DEADLINES_QUEUE] as Queue, notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE] as Queue,
     log: deps.log.child({ component: 'deadlines' }),

@@ -1,0 +1,37 @@
+import type { Models } from '../models/index.js';
+
+/**
+ * Look-ups the route table needs to find a request's locality: the ancestors of a locality and
+ * the commune or locality of a round, record, correction or escalation. Equality on indexed keys.
+ */
+export async function localityAncestors(models: Models, code: string): Promise<string[] | null> {
+  const u = await models.Locality.findOne({ code }, { _id: 0, code: 1, parentCode: 1, districtCode: 1, provinceCode: 1 }).lean();
+  if (!u) return null;
+  return [...new Set([u.parentCode, u.districtCode, u.provinceCode].filter((c): c is string => Boolean(c) && c !== code))];
+}
+
+export async function roundLocality(models: Models, roundId: string): Promise<string | null> {
+  const r = await models.Round.findOne({ _id: roundId }, { localityCode: 1 }).lean<{ localityCode: string } | null>();
+  return r?.localityCode ?? null;
+}
+
+export async function recordCommune(models: Models, recordId: string): Promise<string | null> {
+  const r = await models.DoseRecord.findOne({ recordId }, { _id: 0, communeCode: 1 }).lean();
+  return r?.communeCode ?? null;
+}
+
+export async function correctionCommune(models: Models, correctionId: string): Promise<string | null> {
+  const c = await models.Correction.findOne({ _id: correctionId }, { communeCode: 1 }).lean().catch(castFailed);
+  return c?.communeCode ?? null;
+}
+
+export async function escalationLocality(models: Models, escalationId: string): Promise<string | null> {
+  const e = await models.Escalation.findOne({ _id: escalationId }, { localityCode: 1 }).lean().catch(castFailed);
+  return e?.localityCode ?? null;
+}
+
+/** An id that is not of the collection's `_id` type names nothing (the router answers 404). */
+function castFailed(err: unknown): null {
+  if ((err as { name?: string }).name === 'CastError') return null;
+  throw err;
+}

@@ -1,0 +1,140 @@
+import { ROLES, type Role } from '../../auth/principal.js';
+
+/**
+ * Every route the app serves: method, path, who may call it and where its locality scope comes
+ * from. The authorize middleware enforces it before any router runs, and a route missing here
+ * answers 404 (401 anonymous): adding a route means adding its row. test/integration/
+ * access-table.test.ts walks this table with every role and a wrong-scope user.
+ */
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | '*';
+
+export type ScopeSource =
+  /** No locality-bound personal data (administrative units, aggregates, the caller's own identity). */
+  | { from: 'none' }
+  /** National data: only national roles (ministry, campaign_admin, operator, passport_checker). */
+  | { from: 'national' }
+  /** A locality code in a path parameter. */
+  | { from: 'param'; name: string }
+  /** A locality code in the query string; scoped roles must give one inside their area. */
+  | { from: 'query'; name: string }
+  /** A locality code, or an array of them, in a body field. */
+  | { from: 'body'; field: string }
+  /** The locality of a round, dose record, correction or escalation named by a path parameter or body field. */
+  | { from: 'round' | 'record' | 'correction' | 'escalation'; param?: string; field?: string };
+
+export interface RouteRule {
+  method: Method;
+  /** Express-style path: `:name` matches one segment, a trailing `/*` any rest. */
+  path: string;
+  roles: readonly Role[] | 'public' | 'authenticated';
+  scope: ScopeSource;
+  /** What success looks like (the access-table test checks it). */
+  success?: number;
+}
+
+const ALL = ROLES;
+const COORDINATORS: Role[] = ['campaign_admin', 'province_coordinator', 'district_coordinator'];
+/** Who reads the records of a locality: national readers, coordinators of the subtree, the commune's health station. */
+const RECORD_READERS: Role[] = ['ministry', ...COORDINATORS, 'commune_health'];
+const CAMPAIGN_VIEWERS: Role[] = ['ministry', ...COORDINATORS, 'operator'];
+/** The dashboard's pages: campaign viewers, and the commune officers' worklist page (data is scoped by the API). */
+const DASHBOARD_USERS: Role[] = [...CAMPAIGN_VIEWERS, 'commune_health', 'commune_police'];
+const ELIGIBILITY: Role[] = ['passport_checker', 'ministry', 'campaign_admin'];
+const NONE = { from: 'none' } as const;
+const NATIONAL = { from: 'national' } as const;
+const CODE = { from: 'param', name: 'code' } as const;
+
+export const ROUTE_TABLE: readonly RouteRule[] = [
+  // Process and sign-in. /healthz is the only route open to anyone; the sign-in steps must be.
+  { method: 'GET', path: '/healthz', roles: 'public', scope: NONE },
+  { method: 'GET', path: '/auth/login', roles: 'public', scope: NONE, success: 303 },
+  { method: 'GET', path: '/auth/callback', roles: 'public', scope: NONE },
+  { method: 'POST', path: '/auth/logout', roles: 'authenticated', scope: NONE },
+  { method: 'GET', path: '/api/me', roles: 'authenticated', scope: NONE },
+  { method: 'GET', path: '/readyz', roles: ['operator'], scope: NATIONAL },
+  { method: 'GET', path: '/metrics', roles: ['operator'], scope: NATIONAL },
+  // Dashboard pages (issue 11 owns their content).
+  { method: 'GET', path: '/', roles: DASHBOARD_USERS, scope: NONE, success: 302 },
+  { method: 'GET', path: '/dashboard', roles: DASHBOARD_USERS, scope: NONE },
+  { method: 'GET', path: '/dashboard/*', roles: DASHBOARD_USERS, scope: NONE },
+  // Dashboard figures: a unit's progress rollup and its children's (VN = the nation: national roles only).
+  { method: 'GET', path: '/api/dashboard/progress/:code', roles: DASHBOARD_USERS, scope: CODE },
+  // Bull Board: operators act, coordinators look (a read-only board).
+  { method: 'GET', path: '/admin/queues', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },
+  { method: 'GET', path: '/admin/queues/*', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },
+  { method: '*', path: '/admin/queues/*', roles: ['operator'], scope: NATIONAL },
+  // Rounds and deadlines.
+  { method: 'POST', path: '/api/rounds', roles: COORDINATORS, scope: { from: 'body', field: 'localities' }, success: 201 },
+  { method: 'GET', path: '/api/rounds', roles: [...RECORD_READERS, 'operator'], scope: { from: 'query', name: 'locality' } },
+  { method: 'GET', path: '/api/rounds/:id', roles: [...RECORD_READERS, 'operator'], scope: { from: 'round', param: 'id' } },
+  { method: 'PATCH', path: '/api/rounds/:id/deadline', roles: COORDINATORS, scope: { from: 'round', param: 'id' } },
+  { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' } },
+  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'operator'], scope: { from: 'query', name: 'province' } },
+  { method: 'POST', path: '/api/escalations/:id/ack', roles: COORDINATORS, scope: { from: 'escalation', param: 'id' } },
+  { method: 'GET', path: '/api/campaign/overview', roles: CAMPAIGN_VIEWERS, scope: NONE },
+  { method: 'GET', path: '/api/campaign', roles: CAMPAIGN_VIEWERS, scope: NONE },
+  { method: 'PUT', path: '/api/campaign', roles: ['campaign_admin'], scope: NATIONAL },
+  { method: 'GET', path: '/api/contacts', roles: ['ministry', 'campaign_admin', 'operator'], scope: NATIONAL },
+  { method: 'PUT', path: '/api/contacts', roles: ['campaign_admin'], scope: NATIONAL },
+  // Administrative units: public reference data, for every signed-in role.
+  { method: 'GET', path: '/api/localities', roles: ALL, scope: NONE },
+  { method: 'GET', path: '/api/localities/:code', roles: ALL, scope: NONE },
+  { method: 'GET', path: '/api/localities/:code/children', roles: ALL, scope: NONE },
+  // Imports of the registry mirror and dose records: national.
+  { method: 'POST', path: '/api/imports/:kind', roles: ['campaign_admin', 'operator'], scope: NATIONAL, success: 202 },
+  { method: 'GET', path: '/api/imports/:id', roles: ['campaign_admin', 'operator'], scope: NATIONAL },
+  // Worklists and corrections: the commune submits, its police sign off, coordinators watch.
+  { method: 'GET', path: '/api/localities/:code/worklist', roles: RECORD_READERS, scope: CODE },
+  { method: 'GET', path: '/api/localities/:code/worklist.csv', roles: RECORD_READERS, scope: CODE },
+  { method: 'GET', path: '/api/localities/:code/worklist.xlsx', roles: RECORD_READERS, scope: CODE },
+  { method: 'POST', path: '/api/localities/:code/corrections/upload', roles: ['commune_health'], scope: CODE },
+  { method: 'GET', path: '/api/localities/:code/corrections', roles: [...RECORD_READERS, 'commune_police'], scope: CODE },
+  { method: 'GET', path: '/api/localities/:code/corrections/sign-off.csv', roles: ['commune_police', 'commune_health'], scope: CODE },
+  { method: 'POST', path: '/api/localities/:code/corrections/sign-off/upload', roles: ['commune_police'], scope: CODE },
+  { method: 'GET', path: '/api/localities/:code/correction-settings', roles: [...RECORD_READERS, 'commune_police'], scope: CODE },
+  { method: 'PUT', path: '/api/localities/:code/correction-settings', roles: COORDINATORS, scope: CODE },
+  { method: 'POST', path: '/api/corrections', roles: ['commune_health'], scope: { from: 'record', field: 'recordId' }, success: 201 },
+  { method: 'POST', path: '/api/corrections/:id/sign-off', roles: ['commune_police'], scope: { from: 'correction', param: 'id' } },
+  { method: 'GET', path: '/api/records/:recordId/history', roles: [...RECORD_READERS, 'commune_police'], scope: { from: 'record', param: 'recordId' } },
+  // Passport eligibility: the checkers' answers (rate-limited per identity, access-logged).
+  { method: 'GET', path: '/api/citizens/:personalId/passport-eligibility', roles: ELIGIBILITY, scope: NONE },
+  { method: 'GET', path: '/api/passport-eligibility', roles: ELIGIBILITY, scope: NONE },
+  // Dose reports and backlog.
+  { method: 'POST', path: '/api/dose-reports', roles: ['commune_health', 'campaign_admin'], scope: { from: 'body', field: 'communeCode' } },
+  { method: 'POST', path: '/api/dose-reports/upload', roles: ['campaign_admin', 'operator'], scope: NATIONAL },
+  { method: 'GET', path: '/api/localities/:code/backlog', roles: RECORD_READERS, scope: CODE },
+  // Who read which personal data.
+  { method: 'GET', path: '/api/access-log', roles: ['ministry', 'campaign_admin'], scope: NATIONAL },
+];
+
+export interface RouteMatch { rule: RouteRule; params: Record<string, string> }
+
+/** The first rule whose method and path match (HEAD as GET); `*` methods come after specific ones. */
+export function matchRoute(table: readonly RouteRule[], method: string, path: string): RouteMatch | null {
+  const m = method === 'HEAD' ? 'GET' : method;
+  const segs = path.replace(/\/+$/, '').split('/');
+  for (const rule of table) {
+    if (rule.method !== '*' && rule.method !== m) continue;
+    const params = matchPath(rule.path, segs);
+    if (params) return { rule, params };
+  }
+  return null;
+}
+
+function matchPath(pattern: string, segs: string[]): Record<string, string> | null {
+  const pat = pattern.replace(/\/+$/, '').split('/');
+  const rest = pat[pat.length - 1] === '*';
+  if (rest ? segs.length < pat.length : segs.length !== pat.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pat.length; i++) {
+    const p = pat[i]!;
+    if (p === '*' && i === pat.length - 1) return params;
+    let s: string;
+    try { s = decodeURIComponent(segs[i]!); } catch { return null; }
+    if (p.startsWith(':')) {
+      if (!s) return null;
+      params[p.slice(1)] = s;
+    } else if (p !== s) return null;
+  }
+  return params;
+}

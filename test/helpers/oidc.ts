@@ -1,0 +1,238 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { type Configuration } from 'oidc-provider';
+import type { Role } from '../../src/auth/principal.js';
+
+/**
+ * A real OpenID Connect provider (panva's `oidc-provider`) started in-process, for tests and for
+ * `npm run oidc`. Users sign in on its own login page (password = login name, local only); the API
+ * gets RS256 JWT access tokens for its audience carrying `roles`, `localities` and `name`.
+ * Nothing here mints a token by hand: `tokenFor` runs the authorization-code + PKCE grant over
+ * HTTP against the provider's real endpoints, `serviceToken` the client-credentials grant.
+ */
+export interface LocalUser { name: string; roles: Role[]; localities: string[] }
+export interface ServiceClient { secret: string; roles: Role[]; localities: string[] }
+
+export const DEFAULT_AUDIENCE = 'urn:vaxverify:api';
+export const DASHBOARD_CLIENT_ID = 'vaxverify-dashboard';
+export const DASHBOARD_CLIENT_SECRET = 'dashboard-secret-local-only';
+
+/** The contract's seeded users (issue 10 × issue 11); tests add their own with `users`. */
+export const SEEDED_USERS: Record<string, LocalUser> = {
+  ministry: { name: 'Ministry Viewer', roles: ['ministry'], localities: [] },
+  admin: { name: 'Campaign Admin', roles: ['campaign_admin'], localities: [] },
+  hanoi: { name: 'Hà Nội Coordinator', roles: ['province_coordinator'], localities: ['01'] },
+  bavi: { name: 'Ba Vì Coordinator', roles: ['district_coordinator'], localities: ['271'] },
+  'health-09619': { name: 'Health Station 09619', roles: ['commune_health'], localities: ['09619'] },
+  'police-09619': { name: 'Commune Police 09619', roles: ['commune_police'], localities: ['09619'] },
+  'health-09625': { name: 'Health Station 09625', roles: ['commune_health'], localities: ['09625'] },
+  'police-09625': { name: 'Commune Police 09625', roles: ['commune_police'], localities: ['09625'] },
+  operator: { name: 'Queue Operator', roles: ['operator'], localities: [] },
+  checker: { name: 'Passport Checker', roles: ['passport_checker'], localities: [] },
+};
+
+/** Users of the tests' small tree (test/helpers/seed.ts: province 01 › district 001 › communes 00001…). */
+export const TEST_TREE_USERS: Record<string, LocalUser> = {
+  'prov-01': { name: 'Province 01 Coordinator', roles: ['province_coordinator'], localities: ['01'] },
+  'prov-79': { name: 'Province 79 Coordinator', roles: ['province_coordinator'], localities: ['79'] },
+  'coord-001': { name: 'District 001 Coordinator', roles: ['district_coordinator'], localities: ['001'] },
+  'coord-002': { name: 'District 002 Coordinator', roles: ['district_coordinator'], localities: ['002'] },
+  'health-00001': { name: 'Trạm Y tế Phúc Xá', roles: ['commune_health'], localities: ['00001'] },
+  'health-00004': { name: 'Trạm Y tế 00004', roles: ['commune_health'], localities: ['00004'] },
+  'police-00001': { name: 'Công an phường Phúc Xá', roles: ['commune_police'], localities: ['00001'] },
+  'police-00004': { name: 'Công an 00004', roles: ['commune_police'], localities: ['00004'] },
+};
+
+export const SEEDED_SERVICES: Record<string, ServiceClient> = {
+  'bavi-script': { secret: 'bavi-script-secret-local-only', roles: ['district_coordinator'], localities: ['271'] },
+};
+
+export interface OidcOptions {
+  port?: number;
+  host?: string;
+  audience?: string;
+  users?: Record<string, LocalUser>;
+  services?: Record<string, ServiceClient>;
+  /** Extra redirect URIs of the dashboard client (loopback URIs on any port are always allowed). */
+  redirectUris?: string[];
+  /** Access token lifetime in seconds. */
+  accessTokenTtl?: number;
+}
+
+export interface OidcProvider {
+  issuer: string;
+  audience: string;
+  clientId: string;
+  clientSecret: string;
+  users: Record<string, LocalUser>;
+  /** A user's access token from the real authorization-code + PKCE grant (login = password). */
+  tokenFor(login: string): Promise<string>;
+  /** A service account's access token from the client-credentials grant. */
+  serviceToken(clientId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startOidcProvider(opts: OidcOptions = {}): Promise<OidcProvider> {
+  const users = { ...SEEDED_USERS, ...TEST_TREE_USERS, ...opts.users };
+  const services = { ...SEEDED_SERVICES, ...opts.services };
+  const audience = opts.audience ?? DEFAULT_AUDIENCE;
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://${opts.host === '0.0.0.0' || !opts.host ? '127.0.0.1' : opts.host}:${port}`;
+
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: `local-${port}`, alg: 'RS256', use: 'sig' };
+  const loopback = ['http://127.0.0.1/auth/callback', 'http://localhost/auth/callback'];
+  const config: Configuration = {
+    clients: [
+      {
+        client_id: DASHBOARD_CLIENT_ID, client_secret: DASHBOARD_CLIENT_SECRET, application_type: 'native',
+        redirect_uris: [...loopback, ...(opts.redirectUris ?? [])], grant_types: ['authorization_code'], response_types: ['code'],
+        post_logout_redirect_uris: ['http://127.0.0.1/', 'http://localhost/'],
+      },
+      ...Object.entries(services).map(([id, s]) => ({
+        client_id: id, client_secret: s.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
+      })),
+    ],
+    jwks: { keys: [jwk as never] },
+    cookies: { keys: [randomBytes(24).toString('hex')] },
+    pkce: { required: () => true },
+    claims: { openid: ['sub'], profile: ['name'], vaxverify: ['roles', 'localities'] },
+    scopes: ['openid', 'profile', 'vaxverify'],
+    ttl: { AccessToken: opts.accessTokenTtl ?? 3600, ClientCredentials: opts.accessTokenTtl ?? 3600, Session: 3600, Interaction: 600, Grant: 3600, IdToken: 3600 },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== audience) throw new Error(`unknown resource ${resource}`);
+          return { scope: 'api', audience, accessTokenFormat: 'jwt', accessTokenTTL: opts.accessTokenTtl ?? 3600, jwt: { sign: { alg: 'RS256' } } };
+        },
+      },
+    },
+    findAccount: (_ctx, id) => {
+      const u = users[id];
+      if (!u) return undefined;
+      return { accountId: id, claims: () => ({ sub: id, name: u.name, roles: u.roles, localities: u.localities }) };
+    },
+    extraTokenClaims: (_ctx, token) => {
+      const t = token as unknown as { accountId?: string; clientId?: string; kind: string };
+      if (t.accountId && users[t.accountId]) {
+        const u = users[t.accountId]!;
+        return { name: u.name, roles: u.roles, localities: u.localities };
+      }
+      const s = t.clientId ? services[t.clientId] : undefined;
+      return s ? { name: t.clientId, roles: s.roles, localities: s.localities } : undefined;
+    },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><title>sign-in error</title><h1>sign-in error</h1><pre>${escapeHtml(JSON.stringify(out))}</pre>`;
+    },
+  };
+  const provider = new Provider(issuer, config);
+  provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error', err));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/interaction/:uid', async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res);
+      res.type('html').send(loginPage(String(details.uid), ''));
+    } catch (err) { next(err); }
+  });
+  app.post('/interaction/:uid', express.urlencoded({ extended: false, limit: '10kb' }), async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res);
+      const login = String(req.body?.login ?? '');
+      if (!users[login] || req.body?.password !== login) {
+        res.status(401).type('html').send(loginPage(String(details.uid), 'Unknown user or wrong password.'));
+        return;
+      }
+      const clientId = String(details.params.client_id);
+      const grant = new provider.Grant({ accountId: login, clientId });
+      grant.addOIDCScope('openid profile vaxverify');
+      const missing = (details.prompt.details.missingResourceScopes ?? {}) as Record<string, string[]>;
+      for (const [resource, scopes] of Object.entries(missing)) grant.addResourceScope(resource, scopes.join(' '));
+      grant.addResourceScope(audience, 'api');
+      const grantId = await grant.save();
+      await provider.interactionFinished(req, res, { login: { accountId: login }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    } catch (err) { next(err); }
+  });
+  app.use(provider.callback());
+  server.on('request', app);
+
+  const tokenFor = async (login: string) => {
+    const verifier = randomBytes(32).toString('base64url');
+    const redirectUri = 'http://127.0.0.1/auth/callback';
+    const auth = new URL(`${issuer}/auth`);
+    auth.search = new URLSearchParams({
+      client_id: DASHBOARD_CLIENT_ID, response_type: 'code', scope: 'openid profile vaxverify api', redirect_uri: redirectUri,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+      state: randomBytes(8).toString('hex'), resource: audience,
+    }).toString();
+    const jar = new Map<string, string>();
+    const go = async (url: string, init: RequestInit = {}) => {
+      const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const i = pair!.indexOf('=');
+        jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+      }
+      return res;
+    };
+    let res = await go(auth.toString());
+    let location = res.headers.get('location');
+    for (let hops = 0; location && !location.startsWith(redirectUri) && hops < 6; hops++) {
+      const url = new URL(location, issuer).toString();
+      res = url.includes('/interaction/')
+        ? await go(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login, password: login }).toString() })
+        : await go(url);
+      location = res.headers.get('location');
+    }
+    const code = location ? new URL(location).searchParams.get('code') : null;
+    if (!code) throw new Error(`sign-in of ${login} failed: ${res.status} ${await res.text()}`);
+    return tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, resource: audience }, DASHBOARD_CLIENT_ID, DASHBOARD_CLIENT_SECRET);
+  };
+
+  const tokenRequest = async (params: Record<string, string>, id: string, secret: string) => {
+    const res = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` },
+      body: new URLSearchParams(params).toString(),
+    });
+    const body = (await res.json()) as { access_token?: string };
+    if (!res.ok || !body.access_token) throw new Error(`token request for ${id} failed: ${res.status} ${JSON.stringify(body)}`);
+    return body.access_token;
+  };
+
+  return {
+    issuer, audience, clientId: DASHBOARD_CLIENT_ID, clientSecret: DASHBOARD_CLIENT_SECRET, users,
+    tokenFor,
+    serviceToken: (id) => {
+      const s = services[id];
+      if (!s) throw new Error(`no service client ${id}`);
+      return tokenRequest({ grant_type: 'client_credentials', scope: 'api', resource: audience }, id, s.secret);
+    },
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+function loginPage(uid: string, error: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vaxverify sign-in (local provider)</title></head>
+<body><h1>Sign in</h1><p>Local provider: the password is the login name.</p>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/interaction/${encodeURIComponent(uid)}">
+<label>Login <input name="login" autocomplete="username" autofocus></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<button type="submit">Sign in</button></form></body></html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
