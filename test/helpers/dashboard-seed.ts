@@ -39,13 +39,16 @@ export interface SeedOptions {
   seed?: number;
   /** Only the first N communes (all when absent). */
   limit?: number;
+  /** Only these provinces' communes (all when absent). */
+  provinces?: string[];
 }
 
 /** One settled verification round per commune, escalations for some overdue ones, and contacts. */
 export async function seedCampaignRounds(models: Models, opts: SeedOptions): Promise<{ rounds: number; escalations: number }> {
   const rand = rng(opts.seed ?? 7);
   const skip = new Set(opts.skip ?? []);
-  const communes = (await models.Locality.find({ level: 'commune' }, { _id: 0, code: 1, provinceCode: 1, districtCode: 1 }).sort({ code: 1 }).lean())
+  const filter = opts.provinces ? { level: 'commune' as const, provinceCode: { $in: opts.provinces } } : { level: 'commune' as const };
+  const communes = (await models.Locality.find(filter, { _id: 0, code: 1, provinceCode: 1, districtCode: 1 }).sort({ code: 1 }).lean())
     .filter((c) => !skip.has(c.code)).slice(0, opts.limit ?? Infinity);
   const now = opts.now.getTime();
   const rounds: Record<string, unknown>[] = [];
@@ -92,6 +95,11 @@ export async function seedCampaignRounds(models: Models, opts: SeedOptions): Pro
   for (let i = 0; i < rounds.length; i += INSERT_BATCH) await models.Round.collection.insertMany(rounds.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
   for (let i = 0; i < escalations.length; i += INSERT_BATCH) await models.Escalation.collection.insertMany(escalations.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
   return { rounds: rounds.length, escalations: escalations.length };
+}
+
+/** The national deadline, `days` from `now` (the campaign document). */
+export async function seedNationalDeadline(models: Models, now: Date, days: number): Promise<void> {
+  await models.Campaign.collection.updateOne({ _id: 'default' } as never, { $set: { nationalDeadline: new Date(now.getTime() + days * DAY) } }, { upsert: true });
 }
 
 /** Who answers: the ministry, every province's chairperson, one district and two communes. */

@@ -43,7 +43,10 @@ function progressChart(canvas, { unit, projection, national }) {
     },
     options: {
       animation: false, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
-      scales: { y: { beginAtZero: true, suggestedMax: target, position: 'left' }, y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } },
+      scales: {
+        y: { beginAtZero: true, suggestedMax: target, position: 'left', title: { display: true, text: t('cumulative') } },
+        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: t('perDay') } },
+      },
       plugins: { legend: { position: 'bottom' } },
     },
   });
@@ -87,9 +90,9 @@ export function drawCharts(view, data) {
   // Horizontal bars: ~16 px per unit so 63 province names stay legible.
   for (const id of ['chart-mix', 'chart-rank']) view.querySelector(`#${id}`).parentElement.style.setProperty('--h', `${Math.max(220, 60 + n * 16)}px`);
   const made = [
-    progressChart(view.querySelector('#chart-progress'), data),
+    data.unit.daily ? progressChart(view.querySelector('#chart-progress'), data) : null,
     mixChart(view.querySelector('#chart-mix'), data.children),
     rankChart(view.querySelector('#chart-rank'), data.children),
   ];
-  return { destroy: () => made.forEach((c) => c.destroy()) };
+  return { destroy: () => made.forEach((c) => c?.destroy()) };
 }

@@ -40,7 +40,7 @@ function summary(u, national) {
     card(u.level === 'national' ? t('national') : t('deadline'), fmtDate(left), fmtLeft(left), 'deadline'),
     card(t('escalation'), u.escalation.level ? t(u.escalation.level === 'ministry' ? 'ministry' : u.escalation.level) : t('none'),
       u.level === 'commune' ? null : ['commune', 'district', 'province', 'ministry'].map((l) => `${t(l === 'ministry' ? 'ministry' : l)} ${u.escalation.byLevel[l]}`).join(' · '),
-      u.escalation.level ? 'escalated' : ''),
+      `escalation ${u.escalation.level ? 'escalated' : ''}`),
   );
 }
 
@@ -123,7 +123,7 @@ export function progressView(root, code) {
       summary(u, national),
       u.level === 'commune' ? h('p', {}, h('a', { class: 'button', href: `/dashboard/w/${u._id}` }, t('openWorklist'))) : null,
       u.level !== 'commune' ? h('section', { class: 'charts' },
-        h('figure', { class: 'chart wide' }, h('figcaption', {}, t('chartProgress')), h('div', { class: 'box' }, h('canvas', { id: 'chart-progress', role: 'img', 'aria-label': t('chartProgress') })),
+        !u.daily ? null : h('figure', { class: 'chart wide' }, h('figcaption', {}, t('chartProgress')), h('div', { class: 'box' }, h('canvas', { id: 'chart-progress', role: 'img', 'aria-label': t('chartProgress') })),
           projection ? h('p', { class: `projection ${projection.late ? 'late' : ''}` },
             projection.finishDay ? `${t('projected', fmtDay(projection.finishDay))} · ${t('rate', fmtNum(Math.round(projection.ratePerDay)))}${projection.late ? ` — ${t('late')}` : ''}` : t('projectedNever')) : null),
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartMix')), h('div', { class: 'box' }, h('canvas', { id: 'chart-mix', role: 'img', 'aria-label': t('chartMix') }))),

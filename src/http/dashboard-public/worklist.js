@@ -64,9 +64,9 @@ export function worklistView(root, code) {
         : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('noRows')))]));
       const first = table.querySelector('tr[tabindex]');
       if (first) first.tabIndex = 0;
-      pager.replaceChildren(
+      pager.replaceChildren(...[
         state.after ? h('button', { type: 'button', class: 'link', onclick: () => { state.after = ''; state.pages = []; sync(); void load(); } }, t('first')) : null,
-        page.next ? h('button', { type: 'button', class: 'link', id: 'next-page', onclick: () => next(page.next) }, `${t('next')} →`) : null);
+        page.next ? h('button', { type: 'button', class: 'link', id: 'next-page', onclick: () => next(page.next) }, `${t('next')} →`) : null].filter(Boolean));
       pager.next = page.next;
     } catch (err) {
       table.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'notice error' }, err instanceof HttpError && err.status === 403 ? t('forbidden') : `${t('error')}: ${err.message}`)));
@@ -112,7 +112,7 @@ export function worklistView(root, code) {
 
   const signOff = h('div', {});
   root.replaceChildren(h('div', { class: 'view worklist-view' },
-    h('nav', { class: 'crumbs' }, h('a', { href: '/dashboard' }, t('nation')), ' › ', h('a', { href: `/dashboard/l/${code}`, id: 'commune-link' }, code)),
+    h('nav', { class: 'crumbs' }, h('a', { href: `/dashboard/l/${code}`, id: 'commune-link' }, code)),
     title, summary,
     h('div', { class: 'filters' }, h('label', { for: 'outcome' }, `${t('filter')}: `), outcomeSel, dl.csv, dl.xlsx),
     h('p', { class: 'keys muted' }, t('keys')),
