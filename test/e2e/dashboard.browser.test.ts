@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { readFileSync } from 'node:fs';
 import { Worker, type FlowProducer } from 'bullmq';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -14,7 +13,7 @@ import { createTestContext, waitFor, type TestContext } from '../helpers/context
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
 import { signIn } from '../helpers/browser-sign-in.js';
 import { launchChromium, screenshot } from '../helpers/browser.js';
-import { seedCampaignRounds, seedContacts, seedNationalDeadline, seedRealLocalities } from '../helpers/dashboard-seed.js';
+import { seedCampaignRounds, seedContacts, seedRealLocalities } from '../helpers/dashboard-seed.js';
 import { insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
 
 /**
@@ -50,12 +49,15 @@ beforeAll(async () => {
   // Three provinces' communes get synthetic settled rounds; 09619 and 09625 are left to the worker.
   await seedCampaignRounds(models, { now, provinces: ['01', '48', '79'], skip: [COMMUNE, '09625'] });
   await seedContacts(models, provinces);
-  await seedNationalDeadline(models, now, 20);
   await insertCitizens(models, citizens);
   await insertDoses(models, doses);
 
-  app = await startAppWithAuth(ctx);
-  expect((await app.as('admin').post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
+  app = await startAppWithAuth(ctx, { log: createLogger({ level: 'error' }) });
+  // The national deadline 20 days ahead, set as a campaign admin would.
+  const campaign = await app.as('admin').put('/api/campaign', { nationalDeadline: new Date(now.getTime() + 20 * 86_400_000).toISOString() });
+  expect(campaign.status, campaign.text).toBe(200);
+  const created = await app.as('admin').post('/api/rounds', { localities: [COMMUNE] });
+  expect(created.status, created.text).toBe(201);
   flows = createFlowProducer(ctx.redis, ctx.prefix);
   const processor = await processors[VERIFICATION_QUEUE]!({ config: app.config, db: ctx.db, queues: app.queues, flows, log: createLogger({ level: 'silent' }) });
   worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
@@ -83,10 +85,12 @@ async function session(login: string, viewport = { width: 1366, height: 900 }): 
 const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 
 /** A chart is drawn when Chart.js holds an instance for its canvas. */
+// Runs in the page (the test's tsconfig has no DOM types: the page's globals are reached through globalThis).
 const chartDrawn = (page: Page, id: string) => page.evaluate((i) => {
-  const canvas = document.getElementById(i) as HTMLCanvasElement | null;
-  const chart = canvas && (globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart.getChart(canvas);
-  return chart ? chart.data.datasets.reduce((n, d) => n + d.data.filter((x) => x !== null && x !== 0).length, 0) : -1;
+  const g = globalThis as any;
+  const canvas = g.document.getElementById(i);
+  const chart = canvas && g.Chart.getChart(canvas);
+  return chart ? chart.data.datasets.reduce((n: number, d: { data: unknown[] }) => n + d.data.filter((x) => x !== null && x !== 0).length, 0) : -1;
 }, id);
 
 describe('ministry user', () => {
@@ -147,7 +151,7 @@ describe('ministry user', () => {
     const { c, page } = await session('ministry', { width: 390, height: 844 });
     await page.goto(`${app.base}/dashboard/l/01`);
     await page.locator('table.units tbody tr').first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(() => { const g = globalThis as any; return g.document.documentElement.scrollWidth - g.innerWidth; });
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '05-phone-province-01');
     await c.close();
@@ -182,7 +186,7 @@ describe('commune health officer', () => {
     // Keyboard: j moves to the first row, Enter opens its history, Back returns.
     await page.locator('body').click();
     await page.keyboard.press('j');
-    const focused = await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id);
+    const focused = await page.evaluate(() => (globalThis as any).document.activeElement?.dataset.id);
     expect(focused).toMatch(/^R09619-/);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/dashboard\/r\//);

@@ -97,11 +97,6 @@ export async function seedCampaignRounds(models: Models, opts: SeedOptions): Pro
   return { rounds: rounds.length, escalations: escalations.length };
 }
 
-/** The national deadline, `days` from `now` (the campaign document). */
-export async function seedNationalDeadline(models: Models, now: Date, days: number): Promise<void> {
-  await models.Campaign.collection.updateOne({ _id: 'default' } as never, { $set: { nationalDeadline: new Date(now.getTime() + days * DAY) } }, { upsert: true });
-}
-
 /** Who answers: the ministry, every province's chairperson, one district and two communes. */
 export async function seedContacts(models: Models, provinces: string[]): Promise<void> {
   const contacts = [
