@@ -119,7 +119,7 @@ export function progressView(root, code) {
     };
     const view = h('div', { class: 'view' },
       breadcrumb(u),
-      h('h1', {}, u.level === 'national' ? t('nation') : `${u.type ?? t(u.level)} ${u.name.replace(new RegExp(`^${u.type ?? ''}\\s*`), '')}`),
+      h('h1', {}, u.level === 'national' ? t('nation') : u.name),
       summary(u, national),
       u.level === 'commune' ? h('p', {}, h('a', { class: 'button', href: `/dashboard/w/${u._id}` }, t('openWorklist'))) : null,
       u.level !== 'commune' ? h('section', { class: 'charts' },
