@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { access, realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Models } from '../src/db/models/index.js';
 import { runImport, type ImportProgress, type ImportSummary } from '../src/import/run-import.js';
@@ -9,6 +10,21 @@ import { importJobSchema } from '../queues/import.queue.js';
 export interface ImportDeps {
   models: Models;
   log: Logger;
+  /** UPLOAD_DIR: the only place an import job may read from (a job's path can be edited in Redis or Bull Board). */
+  uploadDir: string;
+}
+
+/** True when `path` (symlinks resolved) is a file inside `dir`, not `dir` itself nor anything outside it. */
+export async function insideDir(dir: string, path: string): Promise<boolean> {
+  let real: string;
+  let root: string;
+  try {
+    [real, root] = await Promise.all([realpath(resolve(path)), realpath(resolve(dir))]);
+  } catch {
+    return false;
+  }
+  const rel = relative(root, real);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /** Progress reported to BullMQ (and Bull Board): counts and a percentage of bytes read. */
@@ -31,6 +47,7 @@ export async function processImport(job: Job, deps: ImportDeps): Promise<ImportS
   } catch {
     throw new UnrecoverableError(`upload ${uploadId}: file not found`);
   }
+  if (!(await insideDir(deps.uploadDir, path))) throw new UnrecoverableError(`upload ${uploadId}: the file is not inside UPLOAD_DIR; refused`);
   log.info('import started');
   try {
     const summary = await runImport({

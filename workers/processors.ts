@@ -71,11 +71,11 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     channels: {
       log: createLogChannel(d.log),
       ...(d.config.WEBHOOK_SECRET
-        ? { webhook: createWebhookChannel({ secret: d.config.WEBHOOK_SECRET, timeoutMs: d.config.WEBHOOK_TIMEOUT_MS }) }
+        ? { webhook: createWebhookChannel({ secret: d.config.WEBHOOK_SECRET, timeoutMs: d.config.WEBHOOK_TIMEOUT_MS, allowedHosts: d.config.WEBHOOK_ALLOWED_HOSTS }) }
         : {}),
     },
   }),
-  [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.models, log: d.log.child({ queue: IMPORT_QUEUE }) }),
+  [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.models, log: d.log.child({ queue: IMPORT_QUEUE }), uploadDir: d.config.UPLOAD_DIR }),
   [DASHBOARD_QUEUE]: (d) => {
     // Idempotent upsert: every dashboard worker (re)registers the one periodic rollup at start.
     ensureRollupScheduler(d.queues[DASHBOARD_QUEUE] as Queue, d.config.DASHBOARD_ROLLUP_MS)

@@ -21,6 +21,7 @@ import { correctionsRouter } from './routers/corrections.router.js';
 import { eligibilityRouter } from './routers/eligibility.router.js';
 import { backlogRouter } from './routers/backlog.router.js';
 import { dashboardApiRouter } from './routers/dashboard.router.js';
+import { accessLogRouter } from './routers/access-log.router.js';
 import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
@@ -100,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     onRoundsCreated: hooks.onRoundsCreated,
   }));
-  app.use('/api', deadlinesRouter(deadlines));
+  app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
   app.use(localitiesRouter({ models }));
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
@@ -108,9 +109,13 @@ export function createApp(deps: AppDeps): Express {
     models, verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue, defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED, onRoundChanged: (id: string) => hooks.onRoundFinished(id),
     log: deps.log.child({ component: 'corrections' }),
+    maxUploadBytes: config.WORKSHEET_MAX_BYTES, maxUploadRows: config.WORKSHEET_MAX_ROWS,
   };
+  const eligibilityLimit = rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'eligibility', limit: config.ELIGIBILITY_RATE_PER_MIN });
+  app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ models }), backlogRouter(corrections));
   app.use(dashboardApiRouter({ models }));
+  app.use(accessLogRouter({ models }));
 
   app.use(notFound);
   app.use(errorHandler(deps.log.child({ component: 'http' })));

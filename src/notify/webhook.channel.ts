@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NotificationChannel } from './channel.js';
 import { PermanentDeliveryError } from './permanent-delivery.error.js';
+import { webhookHostAllowed } from './webhook-hosts.js';
 
 /**
  * Webhook channel: HTTP POST of the JSON payload with
@@ -36,6 +37,8 @@ export function verifyWebhookSignature(
 export interface WebhookOptions {
   secret: string;
   timeoutMs: number;
+  /** Hosts a webhook may be sent to (WEBHOOK_ALLOWED_HOSTS); undefined = no check (tests of the channel itself). */
+  allowedHosts?: readonly string[];
   fetch?: typeof fetch;
 }
 
@@ -45,6 +48,7 @@ export function createWebhookChannel(opts: WebhookOptions): NotificationChannel 
     name: 'webhook',
     async send(n) {
       if (!n.target || !/^https?:\/\//.test(n.target)) throw new PermanentDeliveryError('webhook target is not an http(s) URL');
+      if (opts.allowedHosts && !webhookHostAllowed(n.target, opts.allowedHosts)) throw new PermanentDeliveryError('webhook host is not in WEBHOOK_ALLOWED_HOSTS');
       const body = JSON.stringify({ key: n.key, kind: n.kind, ...n.payload });
       const res = await doFetch(n.target, {
         method: 'POST',
@@ -55,10 +59,13 @@ export function createWebhookChannel(opts: WebhookOptions): NotificationChannel 
           [EVENT_HEADER]: n.kind,
         },
         body,
+        // Never follow a redirect: a receiver could bounce the signed payload to an internal address.
+        redirect: 'manual',
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
       await res.body?.cancel().catch(() => {});
       if (res.ok) return;
+      if (res.status >= 300 && res.status < 400) throw new PermanentDeliveryError(`webhook answered a redirect (HTTP ${res.status}); redirects are not followed`);
       const msg = `webhook answered HTTP ${res.status}`;
       // 408 and 429 are worth retrying, like 5xx; other 4xx will not get better.
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new PermanentDeliveryError(msg);

@@ -5,7 +5,7 @@ import {
   type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { communeCycle, latestResult } from '../db/repositories/worklist.repository.js';
-import { correctionKey, validateCorrection, SIGN_OFF_ROLE, type CorrectionInput, type FieldChange, type FieldProblem } from '../domain/corrections/index.js';
+import { correctionKey, validateCorrection, type CorrectionInput, type FieldChange, type FieldProblem } from '../domain/corrections/index.js';
 import type { Corrections } from '../domain/records.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -75,10 +75,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
     if (!memo.has(k)) memo.set(k, f());
     return memo.get(k) as Promise<T>;
   };
-  if (await once(`signoff:${record.communeCode}`, () => signOffRequired(models, record.communeCode, deps.signOffDefault))) {
-    if (!input.signOff?.by) throw problemsError(input.recordId, [{ field: 'signedOffBy', reason: `this locality requires the ${SIGN_OFF_ROLE} sign-off` }]);
-    if (input.signOff.role && input.signOff.role !== SIGN_OFF_ROLE) throw problemsError(input.recordId, [{ field: 'signOff.role', reason: `sign-off must be by ${SIGN_OFF_ROLE}` }]);
-  }
+  const needsSignOff = await once(`signoff:${record.communeCode}`, () => signOffRequired(models, record.communeCode, deps.signOffDefault));
   const latest = await latestResult(models, input.recordId);
   const entered = {
     idNumber: record.idNumber ?? '', fullName: record.fullName ?? '', dateOfBirth: record.dateOfBirth ?? '',
@@ -92,12 +89,13 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const cycle = await once(`cycle:${record.communeCode}`, () => communeCycle(models, record.communeCode));
   const roundId = cycle.verification?._id ?? null;
   const applies = changes.length > 0;
-  const status = applies ? 'pending' : input.decision === 'explain' ? 'explained' : 'rejected';
+  // In a sign-off locality a value change waits for a different commune_police identity (sign-off.service.ts).
+  const status = applies ? (needsSignOff ? 'awaiting_signoff' : 'pending') : input.decision === 'explain' ? 'explained' : 'rejected';
   const doc0 = {
     key, lock: applies ? `${input.recordId}@${version}` : key, recordId: input.recordId, communeCode: record.communeCode, roundId,
     decision: input.decision, status, changes, explanation: input.explanation?.trim() || null,
     baseVersion: version, newVersion: applies ? version + 1 : version,
-    officer: input.officer, signOff: input.signOff?.by ? { by: input.signOff.by, role: SIGN_OFF_ROLE, at: now } : null,
+    officer: input.officer, signOff: null,
     source: opts.source, row: opts.row ?? null,
   };
   let inserted = await insertCorrection(models, doc0);
@@ -106,6 +104,10 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const { doc, created } = inserted;
   if (!created) return settleExisting(deps, doc, record.communeCode, version, hasVersion);
 
+  if (status === 'awaiting_signoff') {
+    deps.log.info({ recordId: input.recordId, fields: changes.map((c) => c.field), source: opts.source }, 'correction awaits the police sign-off');
+    return { correction: doc, created: true, communeCode: record.communeCode, applied: false };
+  }
   if (applies) {
     if (!(await applyToRecord(models, input.recordId, version, hasVersion, changes))) {
       await deleteCorrection(models, doc._id);

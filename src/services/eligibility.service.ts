@@ -33,7 +33,7 @@ async function doseView(models: Models, rec: Candidate, latest: ResultRow | null
   const last = await models.Correction.find({ recordId: rec.recordId }, { status: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(1).lean();
   const c = last[0];
   // Pending: stored but not applied, or applied after the newest result (re-verification still to come).
-  const pending = !!c && (c.status === 'pending' || (c.status === 'applied' && (!latest || c.createdAt > latest.updatedAt)));
+  const pending = !!c && (c.status === 'pending' || c.status === 'awaiting_signoff' || (c.status === 'applied' && (!latest || c.createdAt > latest.updatedAt)));
   return {
     recordId: rec.recordId,
     doseNumber: rec.doseNumber ?? null,

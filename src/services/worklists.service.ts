@@ -1,6 +1,6 @@
 import type { Models } from '../db/models/index.js';
 import { worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
-import { readWorksheetRow, type OfficerRole, type WorklistItem } from '../domain/corrections/index.js';
+import { readWorksheetRow, type WorklistItem } from '../domain/corrections/index.js';
 import { AppError } from '../lib/errors/index.js';
 import { mapLimit } from '../lib/concurrency.js';
 import { enqueueForApplied, submitCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
@@ -46,6 +46,8 @@ export interface UploadReport {
   skipped: number;
   applied: number;
   explained: number;
+  /** Stored, waiting for the commune police's sign-off (not applied yet). */
+  awaitingSignOff: number;
   rejectedDecisions: number;
   /** Rows stored before (a re-uploaded sheet): nothing done twice. */
   duplicates: number;
@@ -59,27 +61,33 @@ export interface UploadReport {
  * re-verifies the changed records. Re-uploading the same sheet changes nothing (natural keys).
  */
 export async function uploadWorksheet(
-  deps: CorrectionsDeps, code: string, file: Buffer, defaults: { officerName?: string; officerRole?: OfficerRole } = {},
+  deps: CorrectionsDeps, code: string, file: Buffer, officer: { name: string; sub: string }, limits: { maxRows?: number } = {},
 ): Promise<UploadReport> {
   const communes = new Set(await resolveCommunes(deps.models, [code]));
-  const report: UploadReport = { rows: 0, skipped: 0, applied: 0, explained: 0, rejectedDecisions: 0, duplicates: 0, rejected: [], correctionRounds: [] };
+  const report: UploadReport = { rows: 0, skipped: 0, applied: 0, explained: 0, awaitingSignOff: 0, rejectedDecisions: 0, duplicates: 0, rejected: [], correctionRounds: [] };
   const results: SubmitResult[] = [];
   const memo = new Map<string, Promise<unknown>>();
-  for await (const sheetRow of readWorksheet(file)) {
+  // Read (and count) the whole sheet first: a sheet over the row cap changes nothing.
+  const rows = [];
+  for await (const sheetRow of readWorksheet(file, { maxRows: limits.maxRows })) rows.push(sheetRow);
+  // Who corrected is the signed-in identity: the sheet's officerName, officerRole and signedOffBy columns are not trusted.
+  const submitter = { name: officer.name, role: 'health_station' as const, sub: officer.sub };
+  for (const sheetRow of rows) {
     report.rows++;
     if (sheetRow.error) {
       report.rejected.push({ row: sheetRow.row, field: '(row)', reason: sheetRow.error, code: 'unreadable' });
       continue;
     }
-    const read = readWorksheetRow(sheetRow.cells!, defaults);
+    const read = readWorksheetRow({ ...sheetRow.cells!, officerName: submitter.name, officerRole: submitter.role, signedOffBy: '' });
     if (read.kind === 'skip') { report.skipped++; continue; }
     if (read.kind === 'problems') {
       for (const p of read.problems) report.rejected.push({ row: sheetRow.row, recordId: read.recordId, ...p, code: 'validation_failed' });
       continue;
     }
     try {
-      const r = await submitCorrection(deps, read.input, { source: 'upload', row: sheetRow.row, communes, memo });
+      const r = await submitCorrection(deps, { ...read.input, officer: submitter }, { source: 'upload', row: sheetRow.row, communes, memo });
       if (!r.created) report.duplicates++;
+      else if (r.correction.status === 'awaiting_signoff') report.awaitingSignOff++;
       else if (r.correction.status === 'applied') report.applied++;
       else if (r.correction.status === 'explained') report.explained++;
       else report.rejectedDecisions++;

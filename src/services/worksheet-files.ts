@@ -8,13 +8,21 @@ import { OFFICER_COLUMNS, WORKSHEET_COLUMNS, worksheetRow, type WorklistItem } f
 import { DECISIONS, OFFICER_ROLES } from '../domain/corrections/types.js';
 import { createRecordWriter, readRecords } from '../lib/io/index.js';
 import { ValidationError } from '../lib/errors/index.js';
+import { neutraliseRow, unneutraliseCell } from '../lib/csv-safe.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const SHEET_NAME = 'worklist';
 
 export async function writeWorksheetCsv(out: Writable, items: AsyncIterable<WorklistItem>): Promise<void> {
   const w = createRecordWriter(out, 'csv', { columns: [...WORKSHEET_COLUMNS], bom: true });
-  for await (const item of items) await w.write(worksheetRow(item));
+  for await (const item of items) await w.write(neutraliseRow(worksheetRow(item)));
+  await w.close();
+}
+
+/** Any rows as CSV (UTF-8 with BOM), cells neutralised against formula injection. */
+export async function writeCsv(out: Writable, columns: readonly string[], rows: AsyncIterable<Record<string, unknown>>): Promise<void> {
+  const w = createRecordWriter(out, 'csv', { columns: [...columns], bom: true });
+  for await (const row of rows) await w.write(neutraliseRow(row));
   await w.close();
 }
 
@@ -50,30 +58,63 @@ export interface SheetRow {
 /** XLSX files are ZIP archives: `PK\x03\x04`. */
 export const isXlsx = (buf: Buffer) => buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
 
-/** Rows of an uploaded worksheet (XLSX by its signature, else CSV), keyed by the header row. */
-export async function* readWorksheet(buf: Buffer): AsyncGenerator<SheetRow> {
+export interface ReadLimits {
+  /** Data rows read at most; the rest of the file is refused with a clear error. */
+  maxRows?: number;
+  /** The column that must be in the header row (recordId for officers' sheets, correctionId for the police's). */
+  keyColumn?: string;
+}
+
+/** Spreadsheets of a commune are a few thousand rows: 20,000 is far above any real one. */
+const DEFAULT_MAX_ROWS = 20_000;
+
+/**
+ * Rows of an uploaded worksheet (XLSX by its signature, else CSV), keyed by the header row. XLSX
+ * is read with exceljs's streaming reader (never the whole workbook in memory, so a compressed
+ * "bomb" cannot expand unchecked) and both formats stop at `maxRows`.
+ */
+export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): AsyncGenerator<SheetRow> {
+  const maxRows = limits.maxRows ?? DEFAULT_MAX_ROWS;
+  const keyColumn = limits.keyColumn ?? 'recordId';
+  const tooMany = () => new ValidationError(`the worksheet has more than ${maxRows} rows: split it`, { field: '(file)', maxRows });
+  let n = 0;
   if (!isXlsx(buf)) {
     for await (const r of readRecords(Readable.from([buf]), { format: 'csv' })) {
-      yield r.record ? { row: r.line, cells: r.record } : { row: r.line, error: r.error?.reason ?? 'unreadable row' };
+      if (++n > maxRows) throw tooMany();
+      yield r.record ? { row: r.line, cells: unneutralise(r.record) } : { row: r.line, error: r.error?.reason ?? 'unreadable row' };
     }
     return;
   }
-  const wb = new ExcelJS.Workbook();
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
+    worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore',
+  });
+  let header: string[] | null = null;
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch {
+    for await (const ws of reader) {
+      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
+        const values = (row.values ?? []) as unknown[];
+        if (!header) {
+          header = values.map((v) => String(v ?? '').trim());
+          if (!header.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`);
+          continue;
+        }
+        if (!values.some((v) => v !== null && v !== undefined && v !== '')) continue;
+        if (++n > maxRows) throw tooMany();
+        const cells: Record<string, unknown> = {};
+        values.forEach((v, col) => { if (header![col] && v !== null && v !== undefined) cells[header![col]!] = v; });
+        yield { row: row.number, cells };
+      }
+      break; // the first worksheet is the sheet
+    }
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
     throw new ValidationError('the upload is not a readable XLSX workbook');
   }
-  const ws = wb.getWorksheet(SHEET_NAME) ?? wb.worksheets[0];
-  if (!ws) throw new ValidationError('the workbook has no worksheet');
-  const header: string[] = [];
-  ws.getRow(1).eachCell({ includeEmpty: true }, (cell, col) => { header[col] = String(cell.value ?? '').trim(); });
-  if (!header.includes('recordId')) throw new ValidationError('the worksheet has no recordId column in row 1');
-  for (let r = 2; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
-    if (!row.hasValues) continue;
-    const cells: Record<string, unknown> = {};
-    row.eachCell({ includeEmpty: false }, (cell, col) => { if (header[col]) cells[header[col]!] = cell.value; });
-    yield { row: r, cells };
-  }
+  if (!header) throw new ValidationError('the workbook has no worksheet');
+}
+
+function unneutralise(cells: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(cells)) out[k] = unneutraliseCell(v);
+  return out;
 }

@@ -20,6 +20,8 @@ export interface Reply { status: number; body: any; headers: Headers; text: stri
 /** Requests as a signed-in user: `as('admin').get('/api/…')`; tokens come from the provider's real grant, once per login. */
 export interface Caller {
   token(): Promise<string>;
+  /** The raw fetch Response (binary downloads). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   request(path: string, init?: RequestInit): Promise<Reply>;
   get(path: string): Promise<Reply>;
   post(path: string, body?: unknown): Promise<Reply>;
@@ -34,10 +36,13 @@ export function callers(base: string, tokenFor: (login: string) => Promise<strin
     return tokens.get(login)!;
   };
   return (login: string | null): Caller => {
-    const request = async (path: string, init: RequestInit = {}) => {
+    const raw = async (path: string, init: RequestInit = {}) => {
       const headers = new Headers(init.headers);
       if (login) headers.set('authorization', `Bearer ${await token(login)}`);
-      const res = await fetch(base + path, { redirect: 'manual', ...init, headers });
+      return fetch(base + path, { redirect: 'manual', ...init, headers });
+    };
+    const request = async (path: string, init: RequestInit = {}) => {
+      const res = await raw(path, init);
       const text = await res.text();
       let body: unknown = null;
       try { body = text ? JSON.parse(text) : null; } catch { body = null; }
@@ -45,7 +50,7 @@ export function callers(base: string, tokenFor: (login: string) => Promise<strin
     };
     const send = (method: string) => (path: string, body?: unknown) =>
       request(path, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { token: () => token(login ?? ''), request, get: (path) => request(path), post: send('POST'), put: send('PUT'), patch: send('PATCH') };
+    return { token: () => token(login ?? ''), fetch: raw, request, get: (path) => request(path), post: send('POST'), put: send('PUT'), patch: send('PATCH') };
   };
 }
 

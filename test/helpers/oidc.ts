@@ -41,9 +41,12 @@ export const TEST_TREE_USERS: Record<string, LocalUser> = {
   'coord-001': { name: 'District 001 Coordinator', roles: ['district_coordinator'], localities: ['001'] },
   'coord-002': { name: 'District 002 Coordinator', roles: ['district_coordinator'], localities: ['002'] },
   'health-00001': { name: 'Trạm Y tế Phúc Xá', roles: ['commune_health'], localities: ['00001'] },
-  'health-00004': { name: 'Trạm Y tế 00004', roles: ['commune_health'], localities: ['00004'] },
+  'health-00001-b': { name: 'Trạm Y tế Phúc Xá (ca 2)', roles: ['commune_health'], localities: ['00001'] },
+  ...Object.fromEntries(['00004', '00006', '00007'].map((c) => [`health-${c}`, { name: `Trạm Y tế ${c}`, roles: ['commune_health'], localities: [c] }])),
   'police-00001': { name: 'Công an phường Phúc Xá', roles: ['commune_police'], localities: ['00001'] },
-  'police-00004': { name: 'Công an 00004', roles: ['commune_police'], localities: ['00004'] },
+  /** One person holding both commune roles: must still not sign off their own corrections. */
+  'both-00001': { name: 'Y tế và Công an 00001', roles: ['commune_health', 'commune_police'], localities: ['00001'] },
+  ...Object.fromEntries(['00004', '00006', '00007'].map((c) => [`police-${c}`, { name: `Công an ${c}`, roles: ['commune_police'], localities: [c] }])),
 };
 
 export const SEEDED_SERVICES: Record<string, ServiceClient> = {

@@ -19,7 +19,7 @@ const doses = makeDoses(citizens, `B${COMMUNE}`).map((d, i) => ({
 Object.assign(doses[5]!, { fullName: 'Đinh Công Tráng', idNumber: '' });
 
 beforeAll(async () => {
-  s = await startStack('backlog', { COMPLETION_COUNTS_BACKLOG: 'true' });
+  s = await startStack('backlog', { COMPLETION_COUNTS_BACKLOG: 'true' }, COMMUNE);
   await insertCitizens(s.ctx.db.models, citizens);
   await insertDoses(s.ctx.db.models, doses);
   expect((await s.post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
@@ -40,7 +40,9 @@ describe('dose reports and the backlog', () => {
     const bad = await s.post('/api/dose-reports', { ...body, day: '01/09/2021', administered: -1 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/body\.day/);
-    expect((await s.post('/api/dose-reports', { ...body, communeCode: '99999' })).status).toBe(400);
+    // An unknown commune is a 400 (asked nationally; a commune officer naming another commune gets 403 before that).
+    expect((await s.post('/api/dose-reports', { ...body, communeCode: '99999' }, 'admin')).status).toBe(400);
+    expect((await s.post('/api/dose-reports', { ...body, communeCode: '00001' })).status).toBe(403);
   });
 
   it('takes a CSV of reports, rejecting bad lines with their number', async () => {
@@ -71,7 +73,7 @@ describe('dose reports and the backlog', () => {
     expect(item.recordId).toBe(doses[5]!.recordId);
     expect(item.outcome).toBe('not_found');
     const values = { fullName: citizens[5]!.fullName, idNumber: citizens[5]!.personalId };
-    const post = await s.post('/api/corrections', { recordId: item.recordId, baseVersion: item.version, decision: 'confirm', values, officer: { name: 'Lan', role: 'health_station' } });
+    const post = await s.post('/api/corrections', { recordId: item.recordId, baseVersion: item.version, decision: 'confirm', values });
     expect(post.status).toBe(201);
     await s.waitRound(post.body.correctionRound, ['completed']);
     const round = await waitFor(async () => {

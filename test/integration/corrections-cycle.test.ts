@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => { await s?.close(); });
 
 async function download(path: string) {
-  const res = await fetch(s.base + path);
+  const res = await s.as('health-00001').fetch(path);
   expect(res.status).toBe(200);
   return { type: res.headers.get('content-type'), buf: Buffer.from(await res.arrayBuffer()) };
 }
@@ -148,8 +148,9 @@ describe('worksheet round trip', () => {
     expect(h.body.version).toBe(1);
     expect(h.body.events.map((e: any) => `${e.type}:${e.outcome ?? e.status}`)).toEqual(['result:corrected', 'correction:applied', 'result:verified']);
     const c = h.body.events[1];
+    // Who corrected is the signed-in health station, not the name typed in the sheet's officerName column.
     expect(c).toMatchObject({
-      decision: 'confirm', source: 'upload', baseVersion: 0, newVersion: 1, officer: { name: 'Nguyễn Thị Lan', role: 'health_station' },
+      decision: 'confirm', source: 'upload', baseVersion: 0, newVersion: 1, officer: { name: 'Trạm Y tế Phúc Xá', role: 'health_station', sub: 'health-00001' },
       changes: [{ field: 'idNumber', oldValue: doses[WRONG_DIGIT]!.idNumber, newValue: citizens[WRONG_DIGIT]!.personalId }],
       correctionRoundId: `correction-${COMMUNE}-1`,
     });
@@ -193,13 +194,12 @@ describe('worksheet round trip', () => {
 });
 
 describe('single corrections', () => {
-  const officer = (name: string) => ({ name, role: 'health_station' });
 
   it('two officers correcting the same record at once: one applied, one 409 naming the record', async () => {
     const recordId = id(FOR_BAD_ID);
     const [a, b] = await Promise.all([
-      s.post('/api/corrections', { recordId, baseVersion: 0, decision: 'confirm', officer: officer('Officer A') }),
-      s.post('/api/corrections', { recordId, baseVersion: 0, decision: 'confirm', values: { fullName: 'Nguyễn Văn Khác' }, officer: officer('Officer B') }),
+      s.post('/api/corrections', { recordId, baseVersion: 0, decision: 'confirm' }, 'health-00001'),
+      s.post('/api/corrections', { recordId, baseVersion: 0, decision: 'confirm', values: { fullName: 'Nguyễn Văn Khác' } }, 'health-00001-b'),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     const lost = a.status === 409 ? a : b;
@@ -214,25 +214,30 @@ describe('single corrections', () => {
   });
 
   it('refuses a bad ID with the reason, an unknown record with 404, a bad body with 400 naming the field', async () => {
-    const bad = await s.post('/api/corrections', { recordId: id(FOR_STALE), baseVersion: 0, decision: 'confirm', values: { idNumber: '001485012345' }, officer: officer('A') });
+    const bad = await s.post('/api/corrections', { recordId: id(FOR_STALE), baseVersion: 0, decision: 'confirm', values: { idNumber: '001485012345' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.problems[0]).toMatchObject({ field: 'idNumber', reason: expect.stringMatching(/century\/sex digit 4/) });
-    expect((await s.post('/api/corrections', { recordId: 'NOPE', baseVersion: 0, decision: 'confirm', officer: officer('A') })).status).toBe(404);
-    const body = await s.post('/api/corrections', { recordId: id(FOR_STALE), baseVersion: -1, decision: 'maybe', officer: officer('A') });
+    expect((await s.post('/api/corrections', { recordId: 'NOPE', baseVersion: 0, decision: 'confirm' })).status).toBe(404);
+    const body = await s.post('/api/corrections', { recordId: id(FOR_STALE), baseVersion: -1, decision: 'maybe' });
     expect(body.status).toBe(400);
     expect(body.body.error.message).toMatch(/body\.baseVersion/);
     expect(body.body.error.message).toMatch(/body\.decision/);
   });
 
-  it('requires the commune police sign-off where the locality says so', async () => {
-    expect((await s.json('/api/localities/001/correction-settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signOffRequired: true }) })).status).toBe(200);
-    const input = { recordId: id(FOR_STALE), baseVersion: 0, decision: 'confirm', officer: officer('A') };
-    const refused = await s.post('/api/corrections', input);
-    expect(refused.status).toBe(400);
-    expect(refused.body.error.details.problems[0].field).toBe('signedOffBy');
-    const ok = await s.post('/api/corrections', { ...input, signOff: { by: 'Công an phường 00001' } });
-    expect(ok.status).toBe(201);
-    expect(ok.body.correction.signOff).toMatchObject({ by: 'Công an phường 00001', role: 'commune_police' });
+  it('requires the commune police sign-off where the locality says so: stored, applied only when the police sign', async () => {
+    // The district coordinator turns the requirement on (audited); the health station submits; the record waits.
+    expect((await s.json('/api/localities/001/correction-settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signOffRequired: true }) }, 'coord-001')).status).toBe(200);
+    const input = { recordId: id(FOR_STALE), baseVersion: 0, decision: 'confirm' };
+    const submitted = await s.post('/api/corrections', input);
+    expect(submitted.status).toBe(201);
+    expect(submitted.body).toMatchObject({ correction: { status: 'awaiting_signoff', signOff: null, officer: { sub: 'health-00001' } }, correctionRound: null });
+    expect((await s.ctx.db.models.DoseRecord.findOne({ recordId: id(FOR_STALE) }).lean())!.version ?? 0).toBe(0);
+    // A sign-off in the body is not accepted any more.
+    expect((await s.post('/api/corrections', { ...input, signOff: { by: 'Công an phường 00001' } })).status).toBe(400);
+    const signed = await s.post(`/api/corrections/${submitted.body.correction._id}/sign-off`, { decision: 'approve' }, 'police-00001');
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({ applied: true, correction: { status: 'applied', signOff: { by: 'Công an phường Phúc Xá', sub: 'police-00001', role: 'commune_police' } } });
+    expect(signed.body.correctionRound).toBe(`correction-${COMMUNE}-3`);
     await waitFor(async () => (await s.round(`correction-${COMMUNE}-3`))?.status === 'completed', 45_000, 'third correction round');
   });
 });

@@ -9,6 +9,20 @@ import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verificatio
 import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { seedLocalities } from '../helpers/seed.js';
+import { authEnv, callers, type Caller } from '../helpers/app-with-auth.js';
+import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
+
+/**
+ * Who a stack request is made as when the test names nobody: the identity the route is for in
+ * the test tree (province 01 › district 001 › communes 00001…). Corrections are submitted by
+ * the health station of 00001, eligibility asked by a passport checker, the rest by the admin.
+ */
+export function defaultLogin(method: string, path: string, commune = '00001'): string {
+  if (/^\/api\/(corrections|localities\/\d+\/corrections\/upload)/.test(path) && method === 'POST') return `health-${commune}`;
+  if (/passport-eligibility/.test(path)) return 'checker';
+  if (/^\/api\/dose-reports$/.test(path)) return `health-${commune}`;
+  return 'admin';
+}
 
 /**
  * The API in-process plus in-process verification Workers built like workers/main.ts, on the
@@ -21,19 +35,25 @@ export interface Stack {
   base: string;
   startWorker(): Promise<Worker>;
   stopWorkers(): Promise<void>;
-  json(path: string, init?: RequestInit): Promise<{ status: number; body: any }>;
-  post(path: string, body: unknown): Promise<{ status: number; body: any }>;
+  oidc: OidcProvider;
+  /** As `defaultLogin(method, path)` unless a login is named. */
+  json(path: string, init?: RequestInit, login?: string): Promise<{ status: number; body: any }>;
+  post(path: string, body: unknown, login?: string): Promise<{ status: number; body: any }>;
+  /** Requests as a named identity (or anonymous with null). */
+  as(login: string | null): Caller;
   round(id: string): Promise<any>;
   waitRound(id: string, statuses: string[], ms?: number): Promise<any>;
   close(): Promise<void>;
 }
 
-export async function startStack(label: string, env: Record<string, string> = {}): Promise<Stack> {
+/** `commune`: the test's own commune, whose health station submits its corrections and dose reports. */
+export async function startStack(label: string, env: Record<string, string> = {}, commune = '00001'): Promise<Stack> {
   const ctx = await createTestContext(label);
   await seedLocalities(ctx.db.models);
   // Small chunks: a round splits into several child jobs even with test-sized communes.
-  const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent', CHUNK_SIZE: '40', BATCH_SIZE: '20', ...env });
-  const log = createLogger({ level: 'silent' });
+  const oidc = await startOidcProvider();
+  const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent', CHUNK_SIZE: '40', BATCH_SIZE: '20', ...authEnv(oidc), ...env });
+  const log = createLogger({ level: process.env.STACK_LOG ?? 'silent' });
   const queues = allQueues(ctx.redis, ctx.prefix);
   const flows: FlowProducer = createFlowProducer(ctx.redis, ctx.prefix);
   const server: Server = createApp({ config, db: ctx.db, queues, redis: ctx.redis, log }).listen(0, '127.0.0.1');
@@ -41,14 +61,14 @@ export async function startStack(label: string, env: Record<string, string> = {}
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const workers: Worker[] = [];
 
-  const json = async (path: string, init?: RequestInit) => {
-    const res = await fetch(base + path, init);
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+  const as = callers(base, oidc.tokenFor);
+  const json = async (path: string, init?: RequestInit, login?: string) => {
+    const res = await as(login ?? defaultLogin(init?.method ?? 'GET', path, commune)).request(path, init);
+    return { status: res.status, body: res.text ? JSON.parse(res.text) : null };
   };
   const stack: Stack = {
-    ctx, config, queues, base, json,
-    post: (path, body) => json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    ctx, config, queues, base, json, oidc, as,
+    post: (path, body, login) => json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, login),
     async startWorker() {
       const processor = await processors[VERIFICATION_QUEUE]!({ config, db: ctx.db, queues, flows, log });
       const w = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
@@ -69,7 +89,9 @@ export async function startStack(label: string, env: Record<string, string> = {}
       }),
     async close() {
       await stack.stopWorkers();
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await oidc.close();
       await flows.close();
       await closeQueues(queues);
       await ctx.close();

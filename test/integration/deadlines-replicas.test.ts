@@ -33,6 +33,8 @@ const env = () => ({
   ESCALATION_MINISTRY_MS: String(LEVEL_MS),
   DEADLINE_SWEEP_MS: '300',
   WEBHOOK_SECRET,
+  // The receiver listens on 127.0.0.1: the only host webhooks may go to here.
+  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
   NOTIFY_BACKOFF_MS: '100',
   // A killed worker's active job is taken over after ~1 s instead of 30 s.
   WORKER_LOCK_MS: '1000',

@@ -28,7 +28,7 @@ doses.push({ recordId: `E${COMMUNE}-F1`, fullName: 'John Smith', dateOfBirth: '1
 const eligibility = (pid: string) => s.json(`/api/citizens/${pid}/passport-eligibility`);
 
 beforeAll(async () => {
-  s = await startStack('elig');
+  s = await startStack('elig', {}, COMMUNE);
   await insertCitizens(s.ctx.db.models, citizens);
   await insertDoses(s.ctx.db.models, doses);
   expect((await s.post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
@@ -65,7 +65,7 @@ describe('passport eligibility', () => {
 
   it('a confirmed correction is pending until its correction round re-verifies the dose, then eligible', async () => {
     await s.stopWorkers();
-    const post = await s.post('/api/corrections', { recordId: SOME_SECOND.recordId, baseVersion: 0, decision: 'confirm', officer: { name: 'Lan', role: 'health_station' } });
+    const post = await s.post('/api/corrections', { recordId: SOME_SECOND.recordId, baseVersion: 0, decision: 'confirm' });
     expect(post.status).toBe(201);
     expect((await eligibility(SOME!.personalId)).body).toMatchObject({ eligible: false, reason: 'pending_corrections' });
     await s.startWorker();

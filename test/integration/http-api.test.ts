@@ -1,62 +1,55 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../../src/config/index.js';
-import { createApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
+import type { Queues } from '../../queues/registry.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
+import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
 import { seedLocalities } from '../helpers/seed.js';
 
-/** The API in-process against real Redis and the Mongo-wire server (no workers: jobs wait). */
+/** The API in-process against real Redis and the Mongo-wire server (no workers: jobs wait), signed in through the local provider. */
 let ctx: TestContext;
 let queues: Queues;
-let server: Server;
+let app: AppWithAuth;
 let base: string;
 
 beforeAll(async () => {
   ctx = await createTestContext('http');
   await seedLocalities(ctx.db.models);
-  const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent' });
-  queues = allQueues(ctx.redis, ctx.prefix);
-  const app = createApp({ config, db: ctx.db, queues, redis: ctx.redis, log: createLogger({ level: 'silent' }) });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app = await startAppWithAuth(ctx);
+  ({ queues, base } = app);
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  if (queues) await closeQueues(queues);
+  await app?.close();
   await ctx?.close();
 });
 
-const json = async (path: string, init?: RequestInit) => {
-  const res = await fetch(base + path, init);
+/** As the campaign admin unless another login is named (the operator for queues, metrics and readiness). */
+const json = async (path: string, init?: RequestInit, login = 'admin') => {
+  const res = await fetch(base + path, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${await app.as(login).token()}` } });
   return { status: res.status, body: (await res.json()) as any };
 };
+const raw = async (path: string, login: string) => fetch(base + path, { headers: { authorization: `Bearer ${await app.as(login).token()}` } });
 const post = (path: string, body: unknown) =>
   json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 describe('health and operations endpoints', () => {
   it('/healthz and /readyz answer with the servers up', async () => {
     expect(await json('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
-    const ready = await json('/readyz');
+    const ready = await json('/readyz', undefined, 'operator');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ redis: 'ok', mongo: 'ok' });
   });
 
   it('serves Bull Board with every queue at /admin/queues', async () => {
-    const page = await fetch(`${base}/admin/queues`);
+    const page = await raw('/admin/queues', 'operator');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>vaxverify</title>');
-    const api = await json('/admin/queues/api/queues');
+    const api = await json('/admin/queues/api/queues', undefined, 'operator');
     const names = api.body.queues.map((q: any) => q.name).sort();
     expect(names).toEqual(Object.keys(queues).sort());
   });
 
   it('serves the campaign dashboard, which reads the overview API', async () => {
-    const page = await fetch(`${base}/dashboard`);
+    const page = await raw('/dashboard', 'admin');
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('api/campaign/overview');
@@ -66,7 +59,7 @@ describe('health and operations endpoints', () => {
   });
 
   it('exposes Prometheus metrics with job counts per queue', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await raw('/metrics', 'operator')).text();
     expect(text).toMatch(/vaxverify_queue_jobs\{queue="verification",state="waiting"\} \d+/);
   });
 });

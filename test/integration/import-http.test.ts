@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'bullmq';
@@ -13,7 +14,7 @@ import { localitiesRouter } from '../../src/http/routers/localities.router.js';
 import { upsertLocalities } from '../../src/import/localities.import.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
-import { IMPORT_QUEUE } from '../../queues/import.queue.js';
+import { IMPORT_QUEUE, ImportJob, importJobId } from '../../queues/import.queue.js';
 import { processImport } from '../../workers/import.processor.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   ctx = await createTestContext('import-http');
   uploadDir = await mkdtemp(join(tmpdir(), 'vv-uploads-'));
   queues = allQueues(ctx.redis, ctx.prefix);
-  worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { models: ctx.db.models, log }), { connection: ctx.redis, prefix: ctx.prefix });
+  worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { models: ctx.db.models, log, uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
   const app = express();
   app.use(localitiesRouter({ models: ctx.db.models }));
   app.use(importsRouter({ queues, uploadDir, models: ctx.db.models }));
@@ -119,5 +120,24 @@ describe('imports over HTTP', () => {
     expect((await fetch(`${base}/api/imports/people`, { method: 'POST', body: 'x' })).status).toBe(400);
     expect((await fetch(`${base}/api/imports/doses`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: '' })).status).toBe(400);
     expect((await get('/api/imports/3f1c3d0e-8a52-4c1b-9a54-0f0e7d9f2b11')).status).toBe(404);
+  });
+
+  it('the worker refuses a job whose path points outside UPLOAD_DIR (edited in Redis or Bull Board)', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'vv-outside-'));
+    const target = join(outside, 'doses.csv');
+    await writeFile(target, 'recordId,fullName,dateOfBirth,gender,idNumber,nationality,communeCode\nX1,Nguyễn Văn An,1990,Nam,001090123456,VN,00001\n');
+    const paths = { direct: target, traversal: join(uploadDir, '..', outside.split('/').pop()!, 'doses.csv') };
+    for (const [name, path] of Object.entries(paths)) {
+      const uploadId = randomUUID();
+      await queues[IMPORT_QUEUE].add(ImportJob.file, { kind: 'doses', uploadId, path, format: 'csv' }, { jobId: importJobId(uploadId) });
+      const failed = await waitFor(async () => {
+        const job = await queues[IMPORT_QUEUE].getJob(importJobId(uploadId));
+        return job && (await job.getState()) === 'failed' ? job : null;
+      }, 30_000, `the ${name} job to fail`);
+      expect(failed.failedReason).toMatch(/not inside UPLOAD_DIR/);
+      expect(failed.attemptsMade).toBe(1); // unrecoverable: not retried
+    }
+    expect(await ctx.db.models.DoseRecord.countDocuments({ recordId: 'X1' })).toBe(0);
+    await rm(outside, { recursive: true, force: true });
   });
 });

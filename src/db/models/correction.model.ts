@@ -1,7 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { CORRECTABLE_FIELDS, DECISIONS, OFFICER_ROLES } from '../../domain/corrections/types.js';
 
-export const CORRECTION_STATUSES = ['pending', 'applied', 'explained', 'rejected'] as const;
+export const CORRECTION_STATUSES = ['pending', 'awaiting_signoff', 'applied', 'explained', 'rejected', 'refused', 'superseded'] as const;
 
 /**
  * The audit trail of a dose record: one document per correction an officer submitted, never
@@ -28,6 +28,9 @@ export const correctionSchema = new Schema(
      * applied: values changed; explained: an explanation accepted; rejected: suggestion refused,
      * nothing changed; pending: stored, record not yet updated (a crash in between leaves it
      * pending; the record's version tells whether it was applied, and a resubmission settles it).
+     * awaiting_signoff: stored in a locality that requires the commune police's sign-off, not
+     * applied until a different commune_police identity signs it; refused: the police refused it;
+     * superseded: signed off after the record had changed (nothing applied).
      */
     status: { type: String, enum: CORRECTION_STATUSES, required: true },
     changes: [new Schema({
@@ -39,8 +42,10 @@ export const correctionSchema = new Schema(
     /** The record version the officer saw, and the one this correction produced. */
     baseVersion: { type: Number, required: true },
     newVersion: { type: Number, required: true },
-    officer: new Schema({ name: String, role: { type: String, enum: OFFICER_ROLES } }, { _id: false }),
-    signOff: { type: new Schema({ by: String, role: String, at: Date }, { _id: false }), default: null },
+    /** The submitting identity: `sub` from the access token, name as the provider gives it. */
+    officer: new Schema({ name: String, role: { type: String, enum: OFFICER_ROLES }, sub: String }, { _id: false }),
+    /** The commune police's sign-off (`sub` of a different identity than the officer's). */
+    signOff: { type: new Schema({ by: String, role: String, sub: String, at: Date, decision: String }, { _id: false }), default: null },
     source: { type: String, enum: ['api', 'upload'], required: true },
     /** Worksheet row number, for uploads. */
     row: { type: Number, default: null },
@@ -53,6 +58,7 @@ correctionSchema.index({ key: 1 }, { unique: true });
 correctionSchema.index({ lock: 1 }, { unique: true });
 correctionSchema.index({ recordId: 1, createdAt: 1 });
 correctionSchema.index({ roundId: 1, decision: 1 });
+correctionSchema.index({ communeCode: 1, status: 1, createdAt: 1 });
 
 export type CorrectionDoc = InferSchemaType<typeof correctionSchema>;
 export const correctionModel = (c: Connection) => c.model('Correction', correctionSchema);

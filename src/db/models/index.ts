@@ -12,6 +12,8 @@ import { correctionModel } from './correction.model.js';
 import { doseReportModel } from './dose-report.model.js';
 import { correctionSettingModel } from './correction-setting.model.js';
 import { localityProgressModel } from './locality-progress.model.js';
+import { accessLogModel } from './access-log.model.js';
+import { auditEntryModel } from './audit-entry.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -29,6 +31,8 @@ export function registerModels(c: Connection) {
     DoseReport: doseReportModel(c),
     CorrectionSetting: correctionSettingModel(c),
     LocalityProgress: localityProgressModel(c),
+    AccessLog: accessLogModel(c),
+    AuditEntry: auditEntryModel(c),
   };
 }
 
@@ -47,3 +51,5 @@ export * from './correction.model.js';
 export * from './dose-report.model.js';
 export * from './correction-setting.model.js';
 export * from './locality-progress.model.js';
+export * from './access-log.model.js';
+export * from './audit-entry.model.js';

@@ -1,4 +1,6 @@
-import type { CorrectionDoc, Models } from '../models/index.js';
+import type { CorrectionDoc, CORRECTION_STATUSES, Models } from '../models/index.js';
+
+type Status = (typeof CORRECTION_STATUSES)[number];
 import type { FieldChange } from '../../domain/corrections/types.js';
 
 export type CorrectionRow = CorrectionDoc & { _id: unknown; createdAt: Date };
@@ -74,4 +76,29 @@ export async function signOffRequired(models: Models, communeCode: string, campa
     if (s) return s.signOffRequired;
   }
   return campaignDefault;
+}
+
+export async function findCorrectionById(models: Models, id: string): Promise<CorrectionRow | null> {
+  try {
+    return (await models.Correction.findOne({ _id: id }).lean()) as CorrectionRow | null;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'CastError') return null;
+    throw err;
+  }
+}
+
+/**
+ * Move a correction from one status to another only if it is still in the first: the police
+ * sign-off and a concurrent refusal cannot both win (one conditional update; the unique lock
+ * index guards the record itself).
+ */
+export async function transitionCorrection(models: Models, id: unknown, from: Status, set: Record<string, unknown>): Promise<boolean> {
+  const res = await models.Correction.updateOne({ _id: id, status: from }, { $set: set });
+  return res.modifiedCount === 1;
+}
+
+/** Corrections of some communes, oldest first, optionally of one status (the police's list). */
+export function listCorrections(models: Models, communes: string[], status: Status | undefined, limit: number) {
+  return models.Correction.find({ communeCode: { $in: communes }, ...(status ? { status } : {}) }, { key: 0, __v: 0 })
+    .sort({ createdAt: 1 }).limit(limit).lean<CorrectionRow[]>();
 }

@@ -24,9 +24,10 @@ export interface CorrectionInput {
   /** The officer's own corrected values; for `confirm`, blanks take the suggested values. */
   values?: FieldValues;
   explanation?: string;
-  officer: { name: string; role: OfficerRole };
-  /** The checking officer's sign-off, when the locality requires one. */
-  signOff?: { by: string; role?: OfficerRole };
+  /** Who submits: from the signed-in identity (`sub`), never from the body or the worksheet. */
+  officer: { name: string; role: OfficerRole; sub?: string };
+  /** Legacy free-text sign-off; the API no longer accepts it (the police sign off as a separate step). */
+  signOff?: { by: string; role?: OfficerRole; sub?: string };
 }
 
 /** A change validated and normalized, ready to store. */

@@ -8,6 +8,8 @@ import { contactInputSchema, listContacts, upsertContacts } from '../../deadline
 import { campaignOverview } from '../../deadlines/overview.service.js';
 import { campaignInputSchema, getCampaign, putCampaign } from '../../deadlines/campaign.service.js';
 import { validate } from '../validate.js';
+import { ValidationError } from '../../lib/errors/index.js';
+import { webhookHostAllowed } from '../../notify/webhook-hosts.js';
 
 /**
  * Deadlines API, mounted at `/api`:
@@ -49,7 +51,8 @@ const contactQuery = z.object({
 });
 const contactsBody = z.object({ contacts: z.array(contactInputSchema).min(1).max(10_000) }).strict();
 
-export function deadlinesRouter(deps: DeadlineDeps): Router {
+/** `webhookHosts`: hosts contacts' webhook URLs may use (WEBHOOK_ALLOWED_HOSTS); undefined = no check. */
+export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: readonly string[] } = {}): Router {
   const r = Router();
   const { models } = deps;
 
@@ -81,7 +84,12 @@ export function deadlinesRouter(deps: DeadlineDeps): Router {
     res.json({ items: await listContacts(models, validate(contactQuery, req.query, 'query')) });
   });
   r.put('/contacts', async (req, res) => {
-    res.json(await upsertContacts(models, validate(contactsBody, req.body, 'body').contacts));
+    const { contacts } = validate(contactsBody, req.body, 'body');
+    if (opts.webhookHosts) {
+      const problems = contacts.flatMap((c, i) => (c.webhookUrl && !webhookHostAllowed(c.webhookUrl, opts.webhookHosts!) ? [`body.contacts.${i}.webhookUrl: host not in WEBHOOK_ALLOWED_HOSTS (${opts.webhookHosts!.join(', ') || 'none configured'})`] : []));
+      if (problems.length) throw new ValidationError(problems.join('; '), { problems });
+    }
+    res.json(await upsertContacts(models, contacts));
   });
   return r;
 }

@@ -1,7 +1,9 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { citizenEligibility, passportEligibility } from '../../services/eligibility.service.js';
+import { recordAccess } from '../../services/access-log.service.js';
 import type { Models } from '../../db/models/index.js';
+import { maskId } from '../../lib/mask.js';
 import { validate } from '../validate.js';
 
 const query = z.union([
@@ -14,18 +16,28 @@ const query = z.union([
  * GET /api/passport-eligibility?passport=B1234567[&nationality=] a foreign national, no population check
  * GET /api/passport-eligibility?kind=citizen|passport&number=    either, by kind
  * → { kind, eligible, reason?, doses: [{ recordId, doseNumber, vaccine, vaccinatedAt, outcome, correctionPending }] }
+ * Every answer is access-logged (who asked, how many doses, the number masked); the app rate-limits these routes per identity.
  */
 export function eligibilityRouter(deps: { models: Models }): Router {
   const r = Router();
+  const answer = async (req: Request, route: string, number: string, work: Promise<{ doses: unknown[] }>) => {
+    const out = await work;
+    await recordAccess(deps.models, req.principal!, { kind: 'eligibility', locality: null, records: out.doses.length, route, subject: maskId(number) });
+    return out;
+  };
   r.get('/api/citizens/:personalId/passport-eligibility', async (req, res) => {
+    const id = String(req.params.personalId);
+    const out = await answer(req, 'GET /api/citizens/:personalId/passport-eligibility', id, citizenEligibility(deps.models, id));
     res.setHeader('cache-control', 'no-store');
-    res.json(await citizenEligibility(deps.models, String(req.params.personalId)));
+    res.json(out);
   });
   r.get('/api/passport-eligibility', async (req, res) => {
     const q = validate(query, req.query, 'query');
+    const number = 'passport' in q ? q.passport : q.number;
+    const work = 'passport' in q || q.kind === 'passport' ? passportEligibility(deps.models, number, q.nationality) : citizenEligibility(deps.models, number);
+    const out = await answer(req, 'GET /api/passport-eligibility', number, work);
     res.setHeader('cache-control', 'no-store');
-    if ('passport' in q) return void res.json(await passportEligibility(deps.models, q.passport, q.nationality));
-    res.json(q.kind === 'citizen' ? await citizenEligibility(deps.models, q.number) : await passportEligibility(deps.models, q.number, q.nationality));
+    res.json(out);
   });
   return r;
 }

@@ -1,8 +1,9 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { ACTION_OUTCOMES } from '../../db/repositories/worklist.repository.js';
-import { OFFICER_ROLES } from '../../domain/corrections/types.js';
 import type { CorrectionsDeps } from '../../services/corrections.service.js';
+import { counted, recordAccess, recordExport } from '../../services/access-log.service.js';
+import { changeSignOffSetting, signOffSetting } from '../../services/correction-settings.service.js';
 import { iterateWorklist, listWorklist, uploadWorksheet } from '../../services/worklists.service.js';
 import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from '../../services/worksheet-files.js';
 import { NotFoundError, ValidationError } from '../../lib/errors/index.js';
@@ -15,7 +16,6 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const exportQuery = listQuery.pick({ outcome: true });
-const uploadQuery = z.object({ officerName: z.string().trim().min(1).max(100).optional(), officerRole: z.enum(OFFICER_ROLES).optional() });
 const settingsBody = z.object({ signOffRequired: z.boolean() }).strict();
 
 /** Worksheets are personal data of the locality's own residents: never cached by proxies. */
@@ -31,41 +31,49 @@ function attachment(res: Response, type: string, name: string) {
  * POST /api/localities/:code/corrections/upload                the filled worksheet, raw body (CSV or XLSX)
  * PUT  /api/localities/:code/correction-settings               { signOffRequired }
  */
-export function worklistsRouter(deps: CorrectionsDeps): Router {
+export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number; maxUploadRows: number }): Router {
   const r = Router();
   r.get('/api/localities/:code/worklist', async (req, res) => {
     const { code } = validate(params, req.params, 'params');
+    const page = await listWorklist(deps.models, code, validate(listQuery, req.query, 'query'));
+    await recordAccess(deps.models, req.principal!, { kind: 'worklist', locality: code, records: page.items.length, route: 'GET /api/localities/:code/worklist' });
     res.setHeader('cache-control', 'no-store');
-    res.json(await listWorklist(deps.models, code, validate(listQuery, req.query, 'query')));
+    res.json(page);
   });
   r.get('/api/localities/:code/worklist.csv', async (req, res) => {
     const { code } = validate(params, req.params, 'params');
     const q = validate(exportQuery, req.query, 'query');
     attachment(res, 'text/csv; charset=utf-8', `worklist-${code}.csv`);
-    await writeWorksheetCsv(res, iterateWorklist(deps.models, code, q));
+    const rows = { n: 0 };
+    await writeWorksheetCsv(res, counted(iterateWorklist(deps.models, code, q), rows));
+    await recordExport(deps.models, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.csv' });
     res.end();
   });
   r.get('/api/localities/:code/worklist.xlsx', async (req, res) => {
     const { code } = validate(params, req.params, 'params');
     const q = validate(exportQuery, req.query, 'query');
     attachment(res, XLSX_TYPE, `worklist-${code}.xlsx`);
-    await writeWorksheetXlsx(res, iterateWorklist(deps.models, code, q));
+    const rows = { n: 0 };
+    await writeWorksheetXlsx(res, counted(iterateWorklist(deps.models, code, q), rows));
+    await recordExport(deps.models, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.xlsx' });
   });
-  // A worksheet of a few thousand rows is well under 20 MB in either format.
-  r.post('/api/localities/:code/corrections/upload', express.raw({ type: () => true, limit: '20mb' }), async (req, res) => {
+  // The submitting officer is the signed-in commune_health identity; the sheet's officer columns are ignored.
+  r.post('/api/localities/:code/corrections/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
     const { code } = validate(params, req.params, 'params');
-    const defaults = validate(uploadQuery, req.query, 'query');
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (body.length === 0) throw new ValidationError('body: upload the filled worksheet (CSV or XLSX) as the raw request body');
-    res.json(await uploadWorksheet(deps, code, body, defaults));
+    const p = req.principal!;
+    res.json(await uploadWorksheet(deps, code, body, { name: p.name, sub: p.sub }, { maxRows: deps.maxUploadRows }));
+  });
+  r.get('/api/localities/:code/correction-settings', async (req, res) => {
+    const { code } = validate(params, req.params, 'params');
+    res.json(await signOffSetting(deps, code));
   });
   r.put('/api/localities/:code/correction-settings', async (req, res) => {
     const { code } = validate(params, req.params, 'params');
     const body = validate(settingsBody, req.body, 'body');
-    const loc = await deps.models.Locality.findOne({ code }, { code: 1 }).lean();
-    if (!loc) throw new NotFoundError(`no locality ${code}`);
-    await deps.models.CorrectionSetting.updateOne({ localityCode: code }, { $set: body }, { upsert: true });
-    res.json({ localityCode: code, ...body });
+    if (!(await deps.models.Locality.exists({ code }))) throw new NotFoundError(`no locality ${code}`);
+    res.json(await changeSignOffSetting(deps, code, body.signOffRequired, req.principal!));
   });
   return r;
 }

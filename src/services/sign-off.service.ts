@@ -1,0 +1,135 @@
+import type { Models } from '../db/models/index.js';
+import {
+  applyToRecord, findCorrectionById, listCorrections, transitionCorrection, type CorrectionRow,
+} from '../db/repositories/corrections.repository.js';
+import { SIGN_OFF_ROLE } from '../domain/corrections/index.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors/index.js';
+import { enqueueForApplied, correctionView, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
+import { resolveCommunes } from './rounds.service.js';
+import { readWorksheet } from './worksheet-files.js';
+
+export const SIGN_OFF_DECISIONS = ['approve', 'refuse'] as const;
+export type SignOffDecision = (typeof SIGN_OFF_DECISIONS)[number];
+
+/** The signing police officer, from the access token. */
+export interface Signer { sub: string; name: string }
+
+export interface SignOffResult {
+  correction: CorrectionRow;
+  /** False when this signer had already decided it the same way (a retried request). */
+  changed: boolean;
+  applied: boolean;
+  correctionRound: string | null;
+}
+
+/**
+ * The commune police's step of the hand-off: a correction stored `awaiting_signoff` is applied
+ * only when a commune_police identity other than the submitting officer approves it. Refusing
+ * frees the record version for another correction. `communes` limits it to one locality's
+ * corrections (the worksheet upload).
+ */
+export async function signOffCorrection(
+  deps: CorrectionsDeps, id: string, signer: Signer, decision: SignOffDecision, communes?: ReadonlySet<string>,
+): Promise<SignOffResult> {
+  const { models } = deps;
+  const now = deps.now?.() ?? new Date();
+  const c = await findCorrectionById(models, id);
+  if (!c || (communes && !communes.has(c.communeCode))) throw new NotFoundError(`no correction ${id} in this locality`, { field: 'correctionId' });
+  if (c.officer?.sub && c.officer.sub === signer.sub) {
+    throw new ForbiddenError('the officer who submitted a correction cannot sign it off: another commune police identity must', { correctionId: id });
+  }
+  if (c.status !== 'awaiting_signoff') {
+    const same = c.signOff?.sub === signer.sub && c.signOff?.decision === decision;
+    if (same) return { correction: c, changed: false, applied: false, correctionRound: c.correctionRoundId ?? null };
+    throw new ConflictError(`correction ${id} is ${c.status}, not awaiting a sign-off`, { correctionId: id, status: c.status });
+  }
+  const signOff = { by: signer.name, sub: signer.sub, role: SIGN_OFF_ROLE, at: now, decision };
+  if (decision === 'refuse') {
+    // The version lock goes back to the key: another correction of this record version may follow.
+    if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'refused', signOff, lock: c.key }))) throw raced(id);
+    deps.log.info({ correctionId: id, recordId: c.recordId }, 'correction refused at sign-off');
+    return { correction: { ...c, status: 'refused', signOff } as CorrectionRow, changed: true, applied: false, correctionRound: null };
+  }
+  if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'pending', signOff }))) throw raced(id);
+  const record = await models.DoseRecord.findOne({ recordId: c.recordId }, { version: 1 }).lean();
+  const hasVersion = typeof record?.version === 'number';
+  if (!record || !(await applyToRecord(models, c.recordId, c.baseVersion, hasVersion, c.changes as never))) {
+    await transitionCorrection(models, c._id, 'pending', { status: 'superseded', lock: c.key });
+    throw new ConflictError(`record ${c.recordId} changed since the correction was submitted: nothing applied; submit it again from a new export`, {
+      correctionId: id, recordId: c.recordId, baseVersion: c.baseVersion, currentVersion: record?.version ?? null,
+    });
+  }
+  await transitionCorrection(models, c._id, 'pending', { status: 'applied' });
+  const applied: SubmitResult = { correction: { ...c, status: 'applied', signOff } as CorrectionRow, created: true, communeCode: c.communeCode, applied: true };
+  const [round] = await enqueueForApplied(deps, [applied]);
+  deps.log.info({ correctionId: id, recordId: c.recordId, fields: (c.changes ?? []).map((x) => x.field) }, 'correction signed off and applied');
+  return { correction: applied.correction, changed: true, applied: true, correctionRound: round ?? null };
+}
+
+const raced = (id: string) => new ConflictError(`correction ${id} was decided by someone else meanwhile`, { correctionId: id });
+
+export async function localityCorrections(models: Models, code: string, status: Parameters<typeof listCorrections>[2], limit: number) {
+  const communes = await resolveCommunes(models, [code]);
+  return (await listCorrections(models, communes, status, limit)).map((c) => ({ ...correctionView(c), id: String(c._id) }));
+}
+
+/** Columns of the police's sign-off sheet; they fill `signOff` with approve or refuse. */
+export const SIGN_OFF_COLUMNS = ['correctionId', 'recordId', 'field', 'oldValue', 'newValue', 'decision', 'submittedBy', 'submittedAt', 'signOff'] as const;
+
+/** One row per changed field of each correction awaiting the sign-off. */
+export async function* signOffSheet(models: Models, code: string): AsyncGenerator<Record<string, string>> {
+  for (const c of await localityCorrections(models, code, 'awaiting_signoff', 10_000)) {
+    for (const ch of c.changes ?? []) {
+      yield {
+        correctionId: c.id, recordId: c.recordId, field: ch.field, oldValue: ch.oldValue ?? '', newValue: ch.newValue, decision: c.decision,
+        submittedBy: c.officer?.name ?? '', submittedAt: new Date(c.createdAt).toISOString(), signOff: '',
+      };
+    }
+  }
+}
+
+export interface SignOffUploadReport {
+  rows: number;
+  skipped: number;
+  approved: number;
+  refused: number;
+  unchanged: number;
+  rejected: { row: number; correctionId?: string; field: string; reason: string; code: string }[];
+  correctionRounds: string[];
+}
+
+/** The police's filled sign-off sheet (CSV or XLSX): each row's decision on its correction, one by one. */
+export async function uploadSignOffSheet(deps: CorrectionsDeps, code: string, file: Buffer, signer: Signer, limits: { maxRows: number }): Promise<SignOffUploadReport> {
+  const communes = new Set(await resolveCommunes(deps.models, [code]));
+  const report: SignOffUploadReport = { rows: 0, skipped: 0, approved: 0, refused: 0, unchanged: 0, rejected: [], correctionRounds: [] };
+  const decided = new Map<string, SignOffDecision>();
+  const rows = [];
+  for await (const row of readWorksheet(file, { maxRows: limits.maxRows, keyColumn: 'correctionId' })) rows.push(row);
+  for (const row of rows) {
+    report.rows++;
+    if (row.error) { report.rejected.push({ row: row.row, field: '(row)', reason: row.error, code: 'unreadable' }); continue; }
+    const id = String(row.cells?.correctionId ?? '').trim();
+    const text = String(row.cells?.signOff ?? '').trim().toLowerCase();
+    if (!text) { report.skipped++; continue; }
+    const decision = SIGN_OFF_DECISIONS.find((d) => d === text);
+    if (!decision) { report.rejected.push({ row: row.row, correctionId: id, field: 'signOff', reason: `must be ${SIGN_OFF_DECISIONS.join(' or ')}`, code: 'validation_failed' }); continue; }
+    // A correction changing several fields has several rows: one decision per correction.
+    const before = decided.get(id);
+    if (before) {
+      if (before !== decision) report.rejected.push({ row: row.row, correctionId: id, field: 'signOff', reason: `the correction's other rows say ${before}`, code: 'validation_failed' });
+      continue;
+    }
+    decided.set(id, decision);
+    try {
+      const r = await signOffCorrection(deps, id, signer, decision, communes);
+      if (!r.changed) report.unchanged++;
+      else if (decision === 'approve') report.approved++;
+      else report.refused++;
+      if (r.correctionRound && !report.correctionRounds.includes(r.correctionRound)) report.correctionRounds.push(r.correctionRound);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      report.rejected.push({ row: row.row, correctionId: id, field: 'correctionId', reason: err.message, code: err.code });
+    }
+  }
+  return report;
+}
