@@ -62,6 +62,9 @@ beforeAll(async () => {
   const processor = await processors[VERIFICATION_QUEUE]!({ config: app.config, db: ctx.db, queues: app.queues, flows, log: createLogger({ level: 'silent' }) });
   worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
   await waitFor(async () => ['awaiting_corrections', 'completed'].includes((await models.Round.findById(ROUND, { status: 1 }).lean())?.status ?? ''), 120_000, `round ${ROUND} verified`);
+  // The commune requires the police's sign-off: the health officer's changes wait for it.
+  const setting = await app.as('admin').put(`/api/localities/${COMMUNE}/correction-settings`, { signOffRequired: true });
+  expect(setting.status, setting.text).toBe(200);
   await runRollup(models, policyFromConfig(app.config));
   browser = await launchChromium();
 }, 300_000);
@@ -212,11 +215,13 @@ describe('commune health officer', () => {
     yearOnly.corrected_idNumber = '003085012345'; // province code 003 does not exist: refused with a reason
     const filled = Buffer.from(`\uFEFF${stringify(sheet, { header: true, columns: Object.keys(sheet[0]!) })}`);
 
-    await page.locator('#officer-name').fill('Nguyễn Thị Lan');
     await page.locator('#worksheet-file').setInputFiles({ name: 'worklist-09619.csv', mimeType: 'text/csv', buffer: filled });
     await page.locator('#upload-btn').click();
     await page.locator('#upload-result').waitFor();
-    await eventually(() => page.locator('#upload-result').textContent()).toMatch(/Đã áp dụng: 1/);
+    await eventually(() => page.locator('#upload-result').textContent()).toMatch(/Chờ công an xã xác nhận: 1/);
+    expect(await page.locator('#upload-result').textContent()).toMatch(/Đã áp dụng: 0/);
+    // The health station sees what waits for the police.
+    await eventually(() => page.locator('#sign-off tbody tr').count()).toBe(1);
     const rejected = await page.locator('table.rejected tbody tr').allTextContents();
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toContain(doses[2]!.recordId);
@@ -227,12 +232,24 @@ describe('commune health officer', () => {
 });
 
 describe('commune police officer', () => {
-  it('sees the sign-off step of their commune', async () => {
+  it('signs off the correction the health station uploaded, which is then applied', async () => {
     const { c, page } = await session('police-09619');
     await page.goto(`${app.base}/dashboard`);
     await page.waitForURL(/\/dashboard\/w\/09619$/);
-    await page.locator('#sign-off').waitFor();
+    await page.locator('#sign-off tbody tr').first().waitFor();
+    // The police see no worklist (the API does not give it to them), only the sign-off step.
+    expect(await page.locator('table.worklist:not(.sign-off)').count()).toBe(0);
+    const row = page.locator('#sign-off tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain(doses[1]!.recordId);
     await screenshot(page, '09-police-sign-off');
+    await row.locator('button.approve').focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => row.locator('td.state').textContent()).toBe('Đã xác nhận');
+    await screenshot(page, '10-police-signed-off');
+    const list = await app.as('admin').get(`/api/localities/${COMMUNE}/corrections`);
+    const mine = list.body.items.find((x: { recordId: string }) => x.recordId === doses[1]!.recordId);
+    expect(mine).toMatchObject({ status: 'applied', signOff: { decision: 'approve' } });
     await c.close();
   });
 });

@@ -5,7 +5,6 @@ import { signOffPanel } from './sign-off.js';
 /** Records per page: a screenful to review; the keyset (`after`) pages through 15,000 quickly. */
 const PAGE = 100;
 const OUTCOMES = ['corrected', 'review', 'not_found', 'invalid'];
-const ROLES = ['health_station', 'village_team', 'commune_police', 'coordinator'];
 
 const fields = (v) => [v?.fullName, v?.dateOfBirth, v?.gender, v?.idNumber].map((x) => x ?? '');
 const suggestion = (s) => Object.entries(s ?? {}).map(([k, v]) => `${t(k)}: ${v}`).join(' · ');
@@ -15,6 +14,7 @@ function uploadResult(r) {
   return h('section', { class: 'panel', id: 'upload-result', 'aria-live': 'polite' },
     h('h2', {}, t('uploadResult')),
     h('ul', {}, ok(t('rows'), r.rows), ok(t('applied'), r.applied, 'result-ok'), ok(t('explained'), r.explained, 'result-ok'),
+      ok(t('awaitingSignOff'), r.awaitingSignOff ?? 0),
       ok(t('rejectedDecisions'), r.rejectedDecisions), ok(t('duplicates'), r.duplicates), ok(t('skipped'), r.skipped),
       ok(t('rejectedRows'), r.rejected.length, r.rejected.length ? 'result-bad' : ''),
       r.correctionRounds.length ? h('li', {}, `${t('correctionRounds')}: ${r.correctionRounds.join(', ')}`) : null),
@@ -89,8 +89,6 @@ export function worklistView(root, code) {
   document.addEventListener('keydown', onKey);
 
   const fileInput = h('input', { type: 'file', id: 'worksheet-file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', required: true });
-  const nameInput = h('input', { type: 'text', id: 'officer-name', autocomplete: 'name', maxlength: 100 });
-  const roleSel = h('select', { id: 'officer-role' }, ROLES.map((r) => h('option', { value: r }, t(r))));
   const submit = h('button', { type: 'submit', class: 'primary', id: 'upload-btn' }, t('uploadBtn'));
   const form = h('form', { class: 'panel', id: 'upload-form', onsubmit: async (e) => {
     e.preventDefault();
@@ -98,19 +96,31 @@ export function worklistView(root, code) {
     if (!file) return;
     submit.disabled = true;
     try {
-      const p = new URLSearchParams({ officerRole: roleSel.value });
-      if (nameInput.value.trim()) p.set('officerName', nameInput.value.trim());
-      const r = await api(`/api/localities/${code}/corrections/upload?${p}`, { method: 'POST', body: await file.arrayBuffer(), headers: { 'content-type': 'application/octet-stream' } });
+      // The submitting officer is the signed-in identity (the server ignores the sheet's officer columns).
+      const r = await api(`/api/localities/${code}/corrections/upload`, { method: 'POST', body: await file.arrayBuffer(), headers: { 'content-type': 'application/octet-stream' } });
       resultBox.replaceChildren(uploadResult(r));
+      signOffPanel(signOff, code, signedIn);
       void load();
     } catch (err) {
       resultBox.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, `${t('error')}: ${err.message}`));
     } finally { submit.disabled = false; }
   } },
   h('h2', {}, t('upload')),
-  h('div', { class: 'form-row' }, h('label', {}, t('file'), fileInput), h('label', {}, t('officerName'), nameInput), h('label', {}, t('officerRole'), roleSel), submit));
+  h('div', { class: 'form-row' }, h('label', {}, t('file'), fileInput), submit));
 
   const signOff = h('div', {});
+  let signedIn = null;
+  const render = (me) => {
+  signedIn = me;
+  // The commune police sign off; they do not read the worklist (the API refuses them).
+  const police = !!me?.roles?.includes('commune_police') && !me.roles.includes('commune_health');
+  if (police) {
+    title.textContent = `${t('signOff')} — ${code}`;
+    root.replaceChildren(h('div', { class: 'view worklist-view' },
+      h('nav', { class: 'crumbs' }, h('a', { href: `/dashboard/l/${code}`, id: 'commune-link' }, code)), title, summary, signOff));
+    signOffPanel(signOff, code, me);
+    return;
+  }
   root.replaceChildren(h('div', { class: 'view worklist-view' },
     h('nav', { class: 'crumbs' }, h('a', { href: `/dashboard/l/${code}`, id: 'commune-link' }, code)),
     title, summary,
@@ -120,17 +130,20 @@ export function worklistView(root, code) {
       h('thead', {}, h('tr', {}, [t('recordId'), t('outcome'), t('fullName'), t('dateOfBirth'), t('gender'), t('idNumber'), t('suggestion')].map((x) => h('th', { scope: 'col' }, x)))),
       table)),
     pager, form, resultBox, signOff));
+  signOffPanel(signOff, code, me);
+  void load();
+  };
 
   // The commune's name and figures from the rollup (one read), then the first page.
   api(`/api/dashboard/progress/${code}`).then((d) => {
     if (stopped || !d.unit) return;
-    title.textContent = `${t('worklist')} — ${d.unit.name}`;
-    document.getElementById('commune-link').textContent = d.unit.name;
+    title.textContent = `${title.textContent.split(' — ')[0]} — ${d.unit.name}`;
+    const link = document.getElementById('commune-link');
+    if (link) link.textContent = d.unit.name;
     document.title = `${t('worklist')} — ${d.unit.name}`;
     const r = d.unit.records;
     summary.textContent = `${t('total')} ${fmtNum(r.total)} · ${t('verified')} ${fmtPct(r.verified, r.total)} · ${t('corrected')} ${fmtNum(r.corrected)} · ${t('review')} ${fmtNum(r.review)} · ${t('not_found')} ${fmtNum(r.not_found)} · ${t('invalid')} ${fmtNum(r.invalid)}`;
   }).catch(() => {});
-  whoAmI().then((me) => { if (!stopped) signOffPanel(signOff, code, me); }).catch(() => {});
-  void load();
+  whoAmI().catch(() => null).then((me) => { if (!stopped) render(me); });
   return () => { stopped = true; document.removeEventListener('keydown', onKey); };
 }
