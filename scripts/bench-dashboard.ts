@@ -65,9 +65,11 @@ try {
   t0 = performance.now();
   const steady = await runRollup(db.models, DEFAULT_POLICY, now);
   const steadyMs = ms(t0);
-  console.log('| rollup run | rounds read | documents | written | ms |\n| --- | --- | --- | --- | --- |');
-  console.log(`| first | ${first.rounds} | ${first.units} | ${first.written} | ${firstMs} |`);
-  console.log(`| steady (nothing changed) | ${steady.rounds} | ${steady.units} | ${steady.written} | ${steadyMs} |\n`);
+  console.log('| rollup run | rounds read | documents | written | read ms | build ms | write ms | total ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [label, r, total] of [['first', first, firstMs], ['steady (nothing changed)', steady, steadyMs]] as const) {
+    console.log(`| ${label} | ${r.rounds} | ${r.units} | ${r.written} | ${r.readMs} | ${r.buildMs} | ${r.writeMs} | ${total} |`);
+  }
+  console.log('');
 
   const views = [
     ['nation (63 provinces)', '/api/dashboard/progress/VN'],

@@ -40,21 +40,34 @@ export function createApiMetrics(deps: { queues: Queue[]; models: Models; now?: 
       }
     },
   });
-  const records = new Gauge({ name: 'vaxverify_records', help: 'Dose records of the current rounds by outcome (national rollup); total and processed too', labelNames: ['outcome'], registers: [registry] });
-  const rounds = new Gauge({ name: 'vaxverify_rounds', help: 'Current verification rounds by status (national rollup)', labelNames: ['status'], registers: [registry] });
-  const health = new Gauge({ name: 'vaxverify_rounds_health', help: 'Current verification rounds on time, at risk, overdue, completed (national rollup)', labelNames: ['health'], registers: [registry] });
-  const rollupAge = new Gauge({ name: 'vaxverify_rollup_age_seconds', help: 'Age of the dashboard rollup (alert when it stops moving)', registers: [registry] });
+  // One read of the figures per scrape, shared by the gauges below (prom-client collects them concurrently).
+  let cached: { at: number; p: ReturnType<typeof readMetricsFigures> } | null = null;
+  const figures = () => {
+    if (!cached || Date.now() - cached.at > 1_000) cached = { at: Date.now(), p: readMetricsFigures(models) };
+    return cached.p;
+  };
+  const fromNation = (name: string, help: string, label: string, pick: (n: NonNullable<Awaited<ReturnType<typeof readMetricsFigures>>['national']>) => Record<string, number>) =>
+    new Gauge({
+      name, help, labelNames: [label], registers: [registry],
+      async collect() {
+        const n = (await figures()).national;
+        if (n) for (const [k, v] of Object.entries(pick(n))) this.set({ [label]: k }, v);
+      },
+    });
+  fromNation('vaxverify_records', 'Dose records of the current rounds by outcome (national rollup); total, processed and explained too', 'outcome', (n) => n.records);
+  fromNation('vaxverify_rounds', 'Current verification rounds by status (national rollup)', 'status', (n) => n.rounds);
+  fromNation('vaxverify_rounds_health', 'Current verification rounds on time, at risk, overdue, completed (national rollup)', 'health', (n) => n.health);
+  new Gauge({
+    name: 'vaxverify_rollup_age_seconds', help: 'Age of the dashboard rollup (alert when it stops moving)', registers: [registry],
+    async collect() {
+      const n = (await figures()).national;
+      if (n) this.set(Math.max(0, ((deps.now?.() ?? new Date()).getTime() - n.computedAt.getTime()) / 1000));
+    },
+  });
   new Gauge({
     name: 'vaxverify_escalations_open', help: 'Open escalations by level', labelNames: ['level'], registers: [registry],
     async collect() {
-      const f = await readMetricsFigures(models);
-      for (const [level, n] of Object.entries(f.openEscalations)) this.set({ level }, n);
-      const nation = f.national;
-      if (!nation) return;
-      for (const [k, n] of Object.entries(nation.records)) records.set({ outcome: k }, n);
-      for (const [k, n] of Object.entries(nation.rounds)) rounds.set({ status: k }, n);
-      for (const [k, n] of Object.entries(nation.health)) health.set({ health: k }, n);
-      rollupAge.set(Math.max(0, ((deps.now?.() ?? new Date()).getTime() - nation.computedAt.getTime()) / 1000));
+      for (const [level, n] of Object.entries((await figures()).openEscalations)) this.set({ level }, n);
     },
   });
   const http = new Histogram({

@@ -14,9 +14,12 @@ import { NotFoundError } from '../lib/errors/index.js';
 export async function runRollup(models: Models, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
   const started = Date.now();
   const inputs = await readRollupInputs(models);
+  const read = Date.now();
   const docs = buildRollup(inputs, policy, now);
+  const built = Date.now();
   const { written, unchanged } = await writeRollup(models, docs, now);
-  return { rounds: inputs.rounds.length, units: docs.length, written, unchanged, ms: Date.now() - started };
+  const done = Date.now();
+  return { rounds: inputs.rounds.length, units: docs.length, written, unchanged, ms: done - started, readMs: read - started, buildMs: built - read, writeMs: done - built };
 }
 
 const publicUnit = (u: ProgressView) => {
