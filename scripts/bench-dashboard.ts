@@ -20,11 +20,17 @@ import { createRedis } from '../queues/connection.js';
 import { allQueues, closeQueues } from '../queues/registry.js';
 import { seedCampaignRounds, seedContacts, seedRealLocalities } from '../test/helpers/dashboard-seed.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/browser.js';
+import { startOidcProvider } from '../test/helpers/oidc.js';
+import { authEnv } from '../test/helpers/app-with-auth.js';
+import { signIn } from '../test/helpers/browser-sign-in.js';
+import type { HashCache } from '../src/db/repositories/dashboard.repository.js';
 
 const args = process.argv.slice(2);
 const browser = !args.includes('--no-browser');
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
-const config = parseEnv();
+// The local OIDC provider: API calls carry a ministry user's token, the browser signs in on its page.
+const oidc = await startOidcProvider();
+const config = parseEnv({ ...process.env, ...authEnv(oidc), LOG_LEVEL: 'silent' });
 const url = new URL(config.MONGO_URL);
 url.pathname = `/vv_bench_dash_${randomUUID().slice(0, 8)}`;
 const db = await connectDb(url.toString(), { poolSize: 4 });
@@ -35,6 +41,7 @@ const app = createApp({ config: { ...config, QUEUE_PREFIX: prefix }, db, queues,
 const server = app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const token = await oidc.tokenFor('ministry');
 
 const ms = (t0: number) => Math.round(performance.now() - t0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -43,7 +50,7 @@ async function timeGet(path: string): Promise<{ ms: number; bytes: number }> {
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const res = await fetch(base + path);
+    const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
     bytes = (await res.arrayBuffer()).byteLength;
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
     times.push(performance.now() - t0);
@@ -65,8 +72,14 @@ try {
   t0 = performance.now();
   const steady = await runRollup(db.models, DEFAULT_POLICY, now);
   const steadyMs = ms(t0);
+  // As the worker runs it: the process keeps the hashes it wrote (no read-back of 11k documents).
+  const cache: HashCache = { computedAt: null, hashes: new Map() };
+  await runRollup(db.models, DEFAULT_POLICY, now, cache);
+  t0 = performance.now();
+  const cached = await runRollup(db.models, DEFAULT_POLICY, now, cache);
+  const cachedMs = ms(t0);
   console.log('| rollup run | rounds read | documents | written | read ms | build ms | write ms | total ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const [label, r, total] of [['first', first, firstMs], ['steady (nothing changed)', steady, steadyMs]] as const) {
+  for (const [label, r, total] of [['first', first, firstMs], ['steady, hashes read back', steady, steadyMs], ['steady, worker\'s hash cache', cached, cachedMs]] as const) {
     console.log(`| ${label} | ${r.rounds} | ${r.units} | ${r.written} | ${r.readMs} | ${r.buildMs} | ${r.writeMs} | ${total} |`);
   }
   console.log('');
@@ -94,6 +107,7 @@ try {
       const add = (k: string, v: number) => rows.set(k, [...(rows.get(k) ?? []), v]);
       for (let i = 0; i < runs; i++) {
         const page = await b.newPage({ viewport: { width: 1366, height: 900 } });
+        await signIn(page, base, 'ministry', '/healthz');
         t0 = performance.now();
         await page.goto(`${base}/dashboard`);
         await page.locator('table.units tbody tr').first().waitFor();
@@ -119,7 +133,9 @@ try {
     }
   }
 } finally {
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
+  await oidc.close();
   await closeQueues(queues);
   await db.connection.dropDatabase().catch(() => {});
   await db.close();

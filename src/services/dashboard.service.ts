@@ -1,6 +1,6 @@
 import type { Models } from '../db/models/index.js';
 import {
-  readNationalDeadline, readProgressView, readRollupInputs, writeRollup, type OnlyFilter, type ProgressView,
+  type HashCache, readNationalDeadline, readProgressView, readRollupInputs, writeRollup, type OnlyFilter, type ProgressView,
 } from '../db/repositories/dashboard.repository.js';
 import { buildRollup, projectFinish, NATIONAL_CODE } from '../domain/dashboard/rollup.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
@@ -11,13 +11,13 @@ import { NotFoundError } from '../lib/errors/index.js';
  * writer). Cost per run: one streamed read of the verification rounds and a few small reads,
  * then writes of only the documents that changed.
  */
-export async function runRollup(models: Models, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
+export async function runRollup(models: Models, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date(), cache?: HashCache) {
   const started = Date.now();
   const inputs = await readRollupInputs(models);
   const read = Date.now();
   const docs = buildRollup(inputs, policy, now);
   const built = Date.now();
-  const { written, unchanged } = await writeRollup(models, docs, now);
+  const { written, unchanged } = await writeRollup(models, docs, now, cache);
   const done = Date.now();
   return { rounds: inputs.rounds.length, units: docs.length, written, unchanged, ms: done - started, readMs: read - started, buildMs: built - read, writeMs: done - built };
 }

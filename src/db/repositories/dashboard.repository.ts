@@ -54,8 +54,8 @@ export async function readRollupInputs(models: Models): Promise<RollupInputs> {
  * with insertMany (one round trip per batch; an upsert per document costs FerretDB ~40 ms
  * each), changed ones with replaceOne. The rollup job is the only writer, so nothing races.
  */
-export async function writeRollup(models: Models, docs: RollupDoc[], computedAt: Date): Promise<{ written: number; unchanged: number }> {
-  const stored = new Map((await models.LocalityProgress.find({}, { hash: 1 }).lean()).map((d) => [d._id, d.hash]));
+export async function writeRollup(models: Models, docs: RollupDoc[], computedAt: Date, cache?: HashCache): Promise<{ written: number; unchanged: number }> {
+  const stored = await storedHashes(models, cache);
   const fresh = docs.filter((d) => !stored.has(d._id));
   const changed = docs.filter((d) => stored.has(d._id) && stored.get(d._id) !== d.hash);
   for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
@@ -70,7 +70,24 @@ export async function writeRollup(models: Models, docs: RollupDoc[], computedAt:
   if (!changed.some((d) => d._id === 'VN') && !fresh.some((d) => d._id === 'VN')) {
     await models.LocalityProgress.collection.updateOne({ _id: 'VN' } as never, { $set: { computedAt } });
   }
+  if (cache) { cache.hashes = new Map(docs.map((d) => [d._id, d.hash])); cache.computedAt = computedAt.getTime(); }
   return { written: fresh.length + changed.length, unchanged: docs.length - fresh.length - changed.length };
+}
+
+/**
+ * The hashes a rollup process wrote last time, kept between its runs: reading every document's
+ * hash back costs FerretDB a full scan (tens of seconds at 11k units). The cache is used only
+ * while the nation's `computedAt` is still this process's last run; after another process ran
+ * the rollup, the hashes are read again.
+ */
+export interface HashCache { computedAt: number | null; hashes: Map<string, string> }
+
+async function storedHashes(models: Models, cache?: HashCache): Promise<Map<string, string>> {
+  if (cache?.computedAt) {
+    const nation = await models.LocalityProgress.findById('VN', { computedAt: 1 }).lean();
+    if (nation?.computedAt?.getTime() === cache.computedAt) return cache.hashes;
+  }
+  return new Map((await models.LocalityProgress.find({}, { hash: 1 }).lean()).map((d) => [d._id, d.hash]));
 }
 
 export type ProgressView = RollupDoc & { computedAt: Date };
