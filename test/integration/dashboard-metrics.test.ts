@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
@@ -135,6 +137,12 @@ describe('/metrics', () => {
       expect(text).toMatch(new RegExp(`vaxverify_job_wait_seconds_count\\{queue="${name}",name="verify-chunk"\\} 2`));
       expect(text).toContain(`vaxverify_jobs_failed_total{queue="${name}",name="verify-chunk",final="true"} 1`);
       expect(text).toContain(`vaxverify_records_processed_total{queue="${name}"} 250`);
+      // Every series the Grafana dashboard queries exists in the API's or a worker's metrics.
+      const api = (await app.as('operator').get('/metrics')).text;
+      const grafana = readFileSync(fileURLToPath(new URL('../../docs/grafana/vaxverify-dashboard.json', import.meta.url)), 'utf8');
+      const used = new Set([...grafana.matchAll(/vaxverify_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
+      expect(used.size).toBeGreaterThan(8);
+      for (const metric of used) expect(`${api}\n${text}`, metric).toContain(`# TYPE ${metric} `);
     } finally {
       await served.close();
       await worker.close();
