@@ -106,7 +106,7 @@ const onlyFilter = (only?: OnlyFilter): Record<string, unknown> => {
 export async function readProgressView(models: Models, code: string, only?: OnlyFilter) {
   const [unit, children] = await Promise.all([
     models.LocalityProgress.findById(code).lean(),
-    models.LocalityProgress.find({ parentCode: code, ...onlyFilter(only) }, { daily: 0, hash: 0 }).sort({ _id: 1 }).lean(),
+    models.LocalityProgress.find({ parentCode: code, ...onlyFilter(only) }, { daily: 0, hash: 0, contacts: 0, path: 0 }).sort({ _id: 1 }).lean(),
   ]);
   return { unit: unit as ProgressView | null, children: children as unknown as ProgressView[] };
 }
