@@ -29,7 +29,9 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   const roles = [...new Set([...list(claims.roles), ...list(realmRoles)])].filter((r): r is Role => (ROLES as readonly string[]).includes(r));
   const localities = [...new Set(list(claims.localities))].filter((c) => LOCALITY_CODE.test(c));
   const sub = typeof claims.sub === 'string' && claims.sub ? claims.sub : String(claims.client_id ?? claims.azp ?? '');
-  const kind = claims.sub === undefined || (typeof claims.client_id === 'string' && claims.sub === claims.client_id) ? 'service' : 'user';
+  // oidc-provider: sub = client_id for client credentials; Keycloak: a `service-account-<client>` user.
+  const kind = claims.sub === undefined || (typeof claims.client_id === 'string' && claims.sub === claims.client_id)
+    || String(claims.preferred_username ?? '').startsWith('service-account-') ? 'service' : 'user';
   const name = String(claims.name ?? claims.preferred_username ?? sub);
   return { sub, name, roles, localities, kind };
 }

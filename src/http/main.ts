@@ -5,6 +5,7 @@ import { createShutdown } from '../lib/shutdown.js';
 import { createRedis } from '../../queues/connection.js';
 import { allQueues, closeQueues } from '../../queues/registry.js';
 import { createApp } from './app.js';
+import { createInternalApp } from './internal-app.js';
 
 /** `npm run api`: the HTTP API, Bull Board and metrics. */
 async function main() {
@@ -23,6 +24,13 @@ async function main() {
     log.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT }, 'api listening');
   });
   shutdown.add('http', () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }));
+  if (config.INTERNAL_PORT !== undefined) {
+    const internal = createInternalApp({ queues, redis, db }).listen(config.INTERNAL_PORT, config.HOST, () => {
+      const addr = internal.address();
+      log.info({ port: typeof addr === 'object' && addr ? addr.port : config.INTERNAL_PORT }, 'internal metrics and readiness listening');
+    });
+    shutdown.add('internal-http', () => new Promise<void>((resolve) => { internal.close(() => resolve()); internal.closeIdleConnections(); }));
+  }
   shutdown.add('queues', () => closeQueues(queues));
   shutdown.add('redis', () => redis.quit());
   shutdown.add('mongo', () => db.close());

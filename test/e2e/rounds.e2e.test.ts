@@ -2,6 +2,8 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
+import { authEnv } from '../helpers/app-with-auth.js';
+import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
 import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**
@@ -18,6 +20,9 @@ let api: Proc & { url: string };
 let workers: Proc[] = [];
 let queue: Queue;
 let env: Record<string, string>;
+let oidc: OidcProvider;
+/** The district coordinator's script signs in with client credentials, as a real one would. */
+let auth: { authorization: string };
 
 beforeAll(async () => {
   ctx = await createTestContext('e2e');
@@ -36,7 +41,9 @@ beforeAll(async () => {
     WORKER_CONCURRENCY: '2',
     WORKER_LOCK_MS: '2000', // a killed worker's job is taken over after ~2 s
   };
-  api = await spawnApi(env);
+  oidc = await startOidcProvider();
+  auth = { authorization: `Bearer ${await oidc.serviceToken('coord-001-script')}` };
+  api = await spawnApi({ ...env, ...authEnv(oidc) });
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
   queue = new Queue('verification', { connection: ctx.redis, prefix: ctx.prefix });
 }, 180_000); // seeding plus three cold tsx process starts on a busy 2-core machine
@@ -44,16 +51,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([api, ...workers].filter(Boolean).map((p) => p.kill('SIGKILL')));
   await queue?.close();
+  await oidc?.close();
   await ctx?.close();
 });
 
 async function post(body: unknown) {
-  const res = await fetch(`${api.url}/api/rounds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${api.url}/api/rounds`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 
 async function roundsSettled(ids: string[]) {
-  const rounds = await Promise.all(ids.map(async (id) => (await (await fetch(`${api.url}/api/rounds/${id}`)).json()) as any));
+  const rounds = await Promise.all(ids.map(async (id) => (await (await fetch(`${api.url}/api/rounds/${id}`, { headers: auth })).json()) as any));
   return rounds.every((r) => r.status === 'completed' || r.status === 'awaiting_corrections') ? rounds : null;
 }
 

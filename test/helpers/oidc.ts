@@ -51,6 +51,8 @@ export const TEST_TREE_USERS: Record<string, LocalUser> = {
 
 export const SEEDED_SERVICES: Record<string, ServiceClient> = {
   'bavi-script': { secret: 'bavi-script-secret-local-only', roles: ['district_coordinator'], localities: ['271'] },
+  /** The tests' tree: a district 001 coordinator's script. */
+  'coord-001-script': { secret: 'coord-001-script-secret-local-only', roles: ['district_coordinator'], localities: ['001'] },
 };
 
 export interface OidcOptions {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Worker, type FlowProducer } from 'bullmq';
 import { parseEnv, type Config } from '../../src/config/index.js';
 import { createApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
 import { processors } from '../../workers/processors.js';
@@ -47,13 +47,13 @@ export interface Stack {
 }
 
 /** `commune`: the test's own commune, whose health station submits its corrections and dose reports. */
-export async function startStack(label: string, env: Record<string, string> = {}, commune = '00001'): Promise<Stack> {
+export async function startStack(label: string, env: Record<string, string> = {}, commune = '00001', logger?: Logger): Promise<Stack> {
   const ctx = await createTestContext(label);
   await seedLocalities(ctx.db.models);
   // Small chunks: a round splits into several child jobs even with test-sized communes.
   const oidc = await startOidcProvider();
   const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent', CHUNK_SIZE: '40', BATCH_SIZE: '20', ...authEnv(oidc), ...env });
-  const log = createLogger({ level: process.env.STACK_LOG ?? 'silent' });
+  const log = logger ?? createLogger({ level: process.env.STACK_LOG ?? 'silent' });
   const queues = allQueues(ctx.redis, ctx.prefix);
   const flows: FlowProducer = createFlowProducer(ctx.redis, ctx.prefix);
   const server: Server = createApp({ config, db: ctx.db, queues, redis: ctx.redis, log }).listen(0, '127.0.0.1');

@@ -24,12 +24,13 @@ export function authorize(deps: { models: Models; table: readonly RouteRule[] })
     for (const code of codes) {
       const hit = cache.get(code);
       if (hit && Date.now() - hit.at < ANCESTRY_TTL_MS) { out.set(code, hit.chain); continue; }
-      const chain = (await localityAncestors(deps.models, code)) ?? [];
+      const chain = await localityAncestors(deps.models, code);
+      if (!chain) continue; // unknown: not cached, so a locality imported later is seen at once
       if (cache.size >= ANCESTRY_MAX) cache.clear();
       cache.set(code, { at: Date.now(), chain });
       out.set(code, chain);
     }
-    return (code: string) => out.get(code) ?? [];
+    return { known: (code: string) => out.has(code), hierarchy: (code: string) => out.get(code) ?? [] };
   };
 
   return async (req, res, next) => {
@@ -68,7 +69,7 @@ export function authorize(deps: { models: Models; table: readonly RouteRule[] })
 
 async function checkScope(
   models: Models, scope: ScopeSource, req: Request, params: Record<string, string>, p: Principal,
-  roles: readonly Role[], ancestry: (codes: string[]) => Promise<(code: string) => string[]>,
+  roles: readonly Role[], ancestry: (codes: string[]) => Promise<{ known: (code: string) => boolean; hierarchy: (code: string) => string[] }>,
 ): Promise<string | null> {
   if (scope.from === 'none') return null;
   if (isNational(p, roles)) return null;
@@ -78,8 +79,9 @@ async function checkScope(
   if (codes.length === 0) {
     return scope.from === 'query' ? `give ?${scope.name}= with a locality inside your area` : 'the request names no locality inside your area';
   }
-  const hierarchy = await ancestry(codes);
-  const outside = codes.filter((c) => !canSeeLocality(p, c, hierarchy, roles));
+  const { known, hierarchy } = await ancestry(codes);
+  // A code that names no locality holds no one's data: the router answers 400/404 naming it.
+  const outside = codes.filter((c) => known(c) && !canSeeLocality(p, c, hierarchy, roles));
   return outside.length ? `locality ${outside.slice(0, 5).join(', ')} is outside your area` : null;
 }
 

@@ -1,0 +1,19 @@
+import express, { type Express } from 'express';
+import type { Queue } from 'bullmq';
+import type { AppDeps } from './app.js';
+import { metricsRouter } from './metrics.js';
+import { healthRouter } from './routers/health.router.js';
+
+/**
+ * The internal listener (INTERNAL_PORT): /metrics and /readyz with their details, for
+ * Prometheus and the load balancer inside the cluster. Never publish this port; on the public
+ * port the same routes need the `operator` role.
+ */
+export function createInternalApp(deps: Pick<AppDeps, 'queues' | 'redis' | 'db'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
+  app.use(metricsRouter(Object.values(deps.queues) as Queue[]));
+  app.use((_req, res) => { res.status(404).json({ error: { code: 'not_found', message: 'internal port: /healthz, /readyz and /metrics only' } }); });
+  return app;
+}
