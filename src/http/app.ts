@@ -10,7 +10,7 @@ import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
 import { dashboardRouter } from './dashboard.js';
-import { createApiMetrics, metricsRouter } from './metrics.js';
+import { createApiMetrics, metricsRouter, type ApiMetrics } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from './routers/rounds.router.js';
 import { deadlinesRouter } from './routers/deadlines.router.js';
@@ -43,6 +43,8 @@ export interface AppDeps {
   log: Logger;
   /** Token validation; default: built from OIDC_ISSUER / OIDC_AUDIENCE (none = every protected route 401). */
   verifier?: TokenVerifier | null;
+  /** The API's metrics (one registry shared with the internal listener); default: a new one. */
+  metrics?: ApiMetrics;
 }
 
 /** Build the Express app; no listening, no globals, so tests can build as many as they like. */
@@ -55,7 +57,7 @@ export function createApp(deps: AppDeps): Express {
   const { config } = deps;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
-  const metrics = createApiMetrics({ queues: queueList, models });
+  const metrics = deps.metrics ?? createApiMetrics({ queues: queueList, models });
   app.use(metrics.middleware);
   // Hardening and identity first: every route below is behind the route table (src/http/access).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

@@ -88,6 +88,8 @@ export function createApiMetrics(deps: { queues: Queue[]; models: Models; now?: 
   return { registry, middleware };
 }
 
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
 /** GET /metrics from an API metrics registry. */
 export function metricsRouter(registry: Registry): Router {
   const r = Router();
