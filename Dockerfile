@@ -26,6 +26,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY data ./data
+# The dashboard's static pages (served from the source tree; Chart.js comes from node_modules).
+COPY src/http/dashboard-public ./src/http/dashboard-public
 # Shared upload folder (a named volume in docker-compose takes this owner on first use).
 RUN mkdir -p /uploads && chown node:node /uploads
 # The official image ships an unprivileged `node` user (uid 1000).

@@ -9,6 +9,7 @@ import {
 import { DEADLINES_QUEUE, createDeadlinesQueue, type DeadlinesJobData } from './deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE, createNotificationsQueue, type DeliverJobData } from './notifications.queue.js';
 import { IMPORT_QUEUE, createImportQueue, type ImportJobData } from './import.queue.js';
+import { DASHBOARD_QUEUE, createDashboardQueue, type RollupJobData } from './dashboard.queue.js';
 
 /** Every queue's job data, by queue name. Add a queue here and in `queueFactories`. */
 export interface JobMap {
@@ -16,6 +17,7 @@ export interface JobMap {
   [DEADLINES_QUEUE]: DeadlinesJobData;
   [NOTIFICATIONS_QUEUE]: DeliverJobData;
   [IMPORT_QUEUE]: ImportJobData;
+  [DASHBOARD_QUEUE]: RollupJobData;
 }
 
 export type QueueName = keyof JobMap;
@@ -25,6 +27,7 @@ const queueFactories: { [K in QueueName]: (c: ConnectionOptions, prefix: string)
   [DEADLINES_QUEUE]: createDeadlinesQueue,
   [NOTIFICATIONS_QUEUE]: createNotificationsQueue,
   [IMPORT_QUEUE]: createImportQueue,
+  [DASHBOARD_QUEUE]: createDashboardQueue,
 };
 
 export const QUEUE_NAMES = Object.keys(queueFactories) as QueueName[];

@@ -8,6 +8,8 @@ import { createRedis } from '../queues/connection.js';
 import { allQueues, closeQueues, QUEUE_NAMES, type QueueName } from '../queues/registry.js';
 import { createFlowProducer } from '../queues/verification.queue.js';
 import { processors } from './processors.js';
+import { createWorkerMetrics } from '../src/metrics/worker-metrics.js';
+import { serveMetrics } from '../src/metrics/serve.js';
 
 /** `npm run worker`: serve the queues named in WORKER_QUEUES (default: all with a processor). */
 async function main() {
@@ -26,6 +28,7 @@ async function main() {
   const flows = createFlowProducer(connection, config.QUEUE_PREFIX);
   const deps = { config, db, queues, flows, log };
 
+  const metrics = createWorkerMetrics();
   const workers: Worker[] = [];
   for (const name of wanted as QueueName[]) {
     const worker = new Worker(name, await processors[name]!(deps), {
@@ -41,7 +44,13 @@ async function main() {
     });
     worker.on('failed', (job, err) => log.warn({ queue: name, jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed'));
     worker.on('error', (err) => log.error({ queue: name, err }, 'worker error'));
+    metrics.observe(worker);
     workers.push(worker);
+  }
+  if (config.WORKER_METRICS_PORT !== undefined) {
+    const server = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT, config.HOST);
+    log.info({ port: server.port }, 'worker metrics listening');
+    shutdown.add('metrics', () => server.close());
   }
   log.info({ queues: wanted, concurrency: config.WORKER_CONCURRENCY, pid: process.pid }, 'worker started');
 

@@ -18,6 +18,8 @@ import { deadlinesProcessor } from './deadlines.processor.js';
 import { notificationsProcessor } from './notifications.processor.js';
 import { IMPORT_QUEUE } from '../queues/import.queue.js';
 import { processImport } from './import.processor.js';
+import { DASHBOARD_QUEUE, ensureRollupScheduler } from '../queues/dashboard.queue.js';
+import { dashboardProcessor } from './dashboard.processor.js';
 
 /** What every processor factory may use; built once per worker process. */
 export interface WorkerDeps {
@@ -74,4 +76,10 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     },
   }),
   [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.models, log: d.log.child({ queue: IMPORT_QUEUE }), uploadDir: d.config.UPLOAD_DIR }),
+  [DASHBOARD_QUEUE]: (d) => {
+    // Idempotent upsert: every dashboard worker (re)registers the one periodic rollup at start.
+    ensureRollupScheduler(d.queues[DASHBOARD_QUEUE] as Queue, d.config.DASHBOARD_ROLLUP_MS)
+      .catch((err: unknown) => d.log.error({ err }, 'could not register the dashboard rollup'));
+    return dashboardProcessor({ models: d.db.models, policy: policyFromConfig(d.config), log: d.log.child({ queue: DASHBOARD_QUEUE }) });
+  },
 };

@@ -44,7 +44,7 @@ export async function resolveDeadlineFor(
   return resolveRoundDeadline({
     enqueuedAt: input.enqueuedAt,
     policy,
-    campaign: campaign ? { ...campaign, provinces: campaign.provinces.map((p) => ({ ...p, deadline: p.deadline ?? null })) } : null,
+    campaign: campaign ? { ...campaign, provinces: (campaign.provinces ?? []).map((p) => ({ ...p, deadline: p.deadline ?? null })) } : null,
     provinceCode: loc?.provinceCode ?? null,
     override: input.override ?? null,
   });

@@ -10,7 +10,7 @@ import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
 import { dashboardRouter } from './dashboard.js';
-import { metricsRouter } from './metrics.js';
+import { createApiMetrics, metricsRouter, type ApiMetrics } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from './routers/rounds.router.js';
 import { deadlinesRouter } from './routers/deadlines.router.js';
@@ -20,6 +20,7 @@ import { worklistsRouter } from './routers/worklists.router.js';
 import { correctionsRouter } from './routers/corrections.router.js';
 import { eligibilityRouter } from './routers/eligibility.router.js';
 import { backlogRouter } from './routers/backlog.router.js';
+import { dashboardApiRouter } from './routers/dashboard.router.js';
 import { accessLogRouter } from './routers/access-log.router.js';
 import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   log: Logger;
   /** Token validation; default: built from OIDC_ISSUER / OIDC_AUDIENCE (none = every protected route 401). */
   verifier?: TokenVerifier | null;
+  /** The API's metrics (one registry shared with the internal listener); default: a new one. */
+  metrics?: ApiMetrics;
 }
 
 /** Build the Express app; no listening, no globals, so tests can build as many as they like. */
@@ -53,6 +56,9 @@ export function createApp(deps: AppDeps): Express {
   const models = deps.db.models;
   const { config } = deps;
 
+  // Timing first, so that HTTP latency includes authentication and authorization.
+  const metrics = deps.metrics ?? createApiMetrics({ queues: queueList, models });
+  app.use(metrics.middleware);
   // Hardening and identity first: every route below is behind the route table (src/http/access).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(cors(config.CORS_ORIGINS));
@@ -73,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
     sessionTtlMs: config.SESSION_TTL_MS, log: authLog,
   }));
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
-  app.use(metricsRouter(queueList));
+  app.use(metricsRouter(metrics.registry));
   app.use(dashboardRouter());
   // Bull Board: the operator's board acts; coordinators get a read-only one (the route table lets only operators change state).
   const boards = {
@@ -110,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
   const eligibilityLimit = rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'eligibility', limit: config.ELIGIBILITY_RATE_PER_MIN });
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ models }), backlogRouter(corrections));
+  app.use(dashboardApiRouter({ models }));
   app.use(accessLogRouter({ models }));
 
   app.use(notFound);

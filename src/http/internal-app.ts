@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Queue } from 'bullmq';
 import type { AppDeps } from './app.js';
-import { metricsRouter } from './metrics.js';
+import { createApiMetrics, metricsRouter, type ApiMetrics } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
 
 /**
@@ -9,11 +9,12 @@ import { healthRouter } from './routers/health.router.js';
  * Prometheus and the load balancer inside the cluster. Never publish this port; on the public
  * port the same routes need the `operator` role.
  */
-export function createInternalApp(deps: Pick<AppDeps, 'queues' | 'redis' | 'db'>): Express {
+export function createInternalApp(deps: Pick<AppDeps, 'queues' | 'redis' | 'db'> & { metrics?: ApiMetrics }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
-  app.use(metricsRouter(Object.values(deps.queues) as Queue[]));
+  // The public app's registry when given (its HTTP latencies), else the same gauges on their own.
+  app.use(metricsRouter((deps.metrics ?? createApiMetrics({ queues: Object.values(deps.queues) as Queue[], models: deps.db.models })).registry));
   app.use((_req, res) => { res.status(404).json({ error: { code: 'not_found', message: 'internal port: /healthz, /readyz and /metrics only' } }); });
   return app;
 }

@@ -6,6 +6,8 @@ import { createRedis } from '../../queues/connection.js';
 import { allQueues, closeQueues } from '../../queues/registry.js';
 import { createApp } from './app.js';
 import { createInternalApp } from './internal-app.js';
+import { createApiMetrics } from './metrics.js';
+import type { Queue } from 'bullmq';
 
 /** `npm run api`: the HTTP API, Bull Board and metrics. */
 async function main() {
@@ -17,7 +19,9 @@ async function main() {
   const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const queues = allQueues(redis, config.QUEUE_PREFIX);
-  const app = createApp({ config, db, queues, redis, log });
+  // One metrics registry for the public app and the internal listener.
+  const metrics = createApiMetrics({ queues: Object.values(queues) as Queue[], models: db.models });
+  const app = createApp({ config, db, queues, redis, log, metrics });
 
   const server = app.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
@@ -25,7 +29,7 @@ async function main() {
   });
   shutdown.add('http', () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }));
   if (config.INTERNAL_PORT !== undefined) {
-    const internal = createInternalApp({ queues, redis, db }).listen(config.INTERNAL_PORT, config.HOST, () => {
+    const internal = createInternalApp({ queues, redis, db, metrics }).listen(config.INTERNAL_PORT, config.HOST, () => {
       const addr = internal.address();
       log.info({ port: typeof addr === 'object' && addr ? addr.port : config.INTERNAL_PORT }, 'internal metrics and readiness listening');
     });

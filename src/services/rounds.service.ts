@@ -70,7 +70,7 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   const deadlineOf = (code: string) => resolveRoundDeadline({
     enqueuedAt: now,
     policy: { defaultDeadlineMs: deps.defaultDeadlineMs },
-    campaign: campaign ? { ...campaign, provinces: campaign.provinces.map((p) => ({ ...p, deadline: p.deadline ?? null })) } : null,
+    campaign: campaign ? { ...campaign, provinces: (campaign.provinces ?? []).map((p) => ({ ...p, deadline: p.deadline ?? null })) } : null,
     provinceCode: provinceOf.get(code) ?? null,
     override: input.deadline ?? null,
   }).deadline;

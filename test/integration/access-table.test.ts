@@ -52,6 +52,9 @@ function sample(rule: RouteRule): Sample {
     'GET /metrics': () => ({ path: '/metrics', success: [200] }),
     'GET /': () => ({ path: '/', success: [302] }),
     'GET /dashboard': () => ({ path: '/dashboard', success: [200] }),
+    'GET /dashboard/*': () => ({ path: '/dashboard/l/01', success: [200] }),
+    // Issue 11: the progress rollup of the commune; 404 until the rollup job has written it (no job runs here).
+    'GET /api/dashboard/progress/:code': () => ({ path: `/api/dashboard/progress/${C}`, success: [200, 404] }),
     'GET /admin/queues': () => ({ path: '/admin/queues', success: [200] }),
     'GET /admin/queues/*': () => ({ path: '/admin/queues/api/queues', success: [200] }),
     '* /admin/queues/*': () => ({ method: 'PUT', path: '/admin/queues/api/queues/import/pause', success: [200, 204] }),

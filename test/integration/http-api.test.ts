@@ -48,11 +48,14 @@ describe('health and operations endpoints', () => {
     expect(names).toEqual(Object.keys(queues).sort());
   });
 
-  it('serves the campaign dashboard, which reads the overview API', async () => {
+  it('serves the campaign dashboard (its script and the local Chart.js), and the overview API', async () => {
     const page = await raw('/dashboard', 'admin');
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('api/campaign/overview');
+    expect(html).toContain('/dashboard/assets/app.js');
+    const chart = await raw('/dashboard/assets/vendor/chart.umd.min.js', 'admin');
+    expect(chart.status).toBe(200);
+    expect(await chart.text()).toContain('Chart');
     const overview = await json('/api/campaign/overview');
     expect(overview.status).toBe(200);
     expect(overview.body.totals).toBeDefined();

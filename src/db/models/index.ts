@@ -11,6 +11,7 @@ import { campaignModel } from './campaign.model.js';
 import { correctionModel } from './correction.model.js';
 import { doseReportModel } from './dose-report.model.js';
 import { correctionSettingModel } from './correction-setting.model.js';
+import { localityProgressModel } from './locality-progress.model.js';
 import { accessLogModel } from './access-log.model.js';
 import { auditEntryModel } from './audit-entry.model.js';
 
@@ -29,6 +30,7 @@ export function registerModels(c: Connection) {
     Correction: correctionModel(c),
     DoseReport: doseReportModel(c),
     CorrectionSetting: correctionSettingModel(c),
+    LocalityProgress: localityProgressModel(c),
     AccessLog: accessLogModel(c),
     AuditEntry: auditEntryModel(c),
   };
@@ -48,5 +50,6 @@ export * from './campaign.model.js';
 export * from './correction.model.js';
 export * from './dose-report.model.js';
 export * from './correction-setting.model.js';
+export * from './locality-progress.model.js';
 export * from './access-log.model.js';
 export * from './audit-entry.model.js';

@@ -37,6 +37,8 @@ const COORDINATORS: Role[] = ['campaign_admin', 'province_coordinator', 'distric
 /** Who reads the records of a locality: national readers, coordinators of the subtree, the commune's health station. */
 const RECORD_READERS: Role[] = ['ministry', ...COORDINATORS, 'commune_health'];
 const CAMPAIGN_VIEWERS: Role[] = ['ministry', ...COORDINATORS, 'operator'];
+/** The dashboard's pages: campaign viewers, and the commune officers' worklist page (data is scoped by the API). */
+const DASHBOARD_USERS: Role[] = [...CAMPAIGN_VIEWERS, 'commune_health', 'commune_police'];
 const ELIGIBILITY: Role[] = ['passport_checker', 'ministry', 'campaign_admin'];
 const NONE = { from: 'none' } as const;
 const NATIONAL = { from: 'national' } as const;
@@ -52,8 +54,11 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/readyz', roles: ['operator'], scope: NATIONAL },
   { method: 'GET', path: '/metrics', roles: ['operator'], scope: NATIONAL },
   // Dashboard pages (issue 11 owns their content).
-  { method: 'GET', path: '/', roles: CAMPAIGN_VIEWERS, scope: NONE, success: 302 },
-  { method: 'GET', path: '/dashboard', roles: CAMPAIGN_VIEWERS, scope: NONE },
+  { method: 'GET', path: '/', roles: DASHBOARD_USERS, scope: NONE, success: 302 },
+  { method: 'GET', path: '/dashboard', roles: DASHBOARD_USERS, scope: NONE },
+  { method: 'GET', path: '/dashboard/*', roles: DASHBOARD_USERS, scope: NONE },
+  // Dashboard figures: a unit's progress rollup and its children's (VN = the nation: national roles only).
+  { method: 'GET', path: '/api/dashboard/progress/:code', roles: DASHBOARD_USERS, scope: CODE },
   // Bull Board: operators act, coordinators look (a read-only board).
   { method: 'GET', path: '/admin/queues', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },
   { method: 'GET', path: '/admin/queues/*', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },

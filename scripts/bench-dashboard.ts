@@ -1,0 +1,143 @@
+/**
+ * The dashboard with a whole campaign in the database: 10,599 communes' rounds (real units of
+ * April 2022, synthetic settled figures). Measures the rollup job (first run, steady-state run),
+ * each API view against the old per-request scan (/api/campaign/overview), and, in Chromium
+ * (/usr/bin/chromium), time to first paint and to each drill-down click.
+ *   npm run bench:dashboard [-- --no-browser] [--runs 5]
+ * Uses its own database and removes it afterwards. Prints tables; figures depend on the load
+ * other processes put on the machine, so compare the ratios measured in the same run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
+import { parseEnv } from '../src/config/index.js';
+import { connectDb } from '../src/db/connect.js';
+import { createApp } from '../src/http/app.js';
+import { createLogger } from '../src/lib/logger.js';
+import { DEFAULT_POLICY } from '../src/domain/rounds/policy.js';
+import { runRollup } from '../src/services/dashboard.service.js';
+import { createRedis } from '../queues/connection.js';
+import { allQueues, closeQueues } from '../queues/registry.js';
+import { seedCampaignRounds, seedContacts, seedRealLocalities } from '../test/helpers/dashboard-seed.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/browser.js';
+import { startOidcProvider } from '../test/helpers/oidc.js';
+import { authEnv } from '../test/helpers/app-with-auth.js';
+import { signIn } from '../test/helpers/browser-sign-in.js';
+import type { HashCache } from '../src/db/repositories/dashboard.repository.js';
+
+const args = process.argv.slice(2);
+const browser = !args.includes('--no-browser');
+const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
+// The local OIDC provider: API calls carry a ministry user's token, the browser signs in on its page.
+const oidc = await startOidcProvider();
+const config = parseEnv({ ...process.env, ...authEnv(oidc), LOG_LEVEL: 'silent' });
+const url = new URL(config.MONGO_URL);
+url.pathname = `/vv_bench_dash_${randomUUID().slice(0, 8)}`;
+const db = await connectDb(url.toString(), { poolSize: 4 });
+const redis = createRedis(config.REDIS_URL);
+const prefix = `bench-${randomUUID().slice(0, 8)}`;
+const queues = allQueues(redis, prefix);
+const app = createApp({ config: { ...config, QUEUE_PREFIX: prefix }, db, queues, redis, log: createLogger({ level: 'silent' }) });
+const server = app.listen(0, '127.0.0.1');
+await new Promise((r) => server.once('listening', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const token = await oidc.tokenFor('ministry');
+
+const ms = (t0: number) => Math.round(performance.now() - t0);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+async function timeGet(path: string): Promise<{ ms: number; bytes: number }> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
+    bytes = (await res.arrayBuffer()).byteLength;
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    times.push(performance.now() - t0);
+  }
+  return { ms: Math.round(median(times)), bytes };
+}
+
+try {
+  const now = new Date();
+  let t0 = performance.now();
+  const { provinces } = await seedRealLocalities(db.models);
+  const seeded = await seedCampaignRounds(db.models, { now });
+  await seedContacts(db.models, provinces);
+  console.log(`seeded ${seeded.rounds} rounds and ${seeded.escalations} open escalations in ${ms(t0)} ms\n`);
+
+  t0 = performance.now();
+  const first = await runRollup(db.models, DEFAULT_POLICY, now);
+  const firstMs = ms(t0);
+  t0 = performance.now();
+  const steady = await runRollup(db.models, DEFAULT_POLICY, now);
+  const steadyMs = ms(t0);
+  // As the worker runs it: the process keeps the hashes it wrote (no read-back of 11k documents).
+  const cache: HashCache = { computedAt: null, hashes: new Map() };
+  await runRollup(db.models, DEFAULT_POLICY, now, cache);
+  t0 = performance.now();
+  const cached = await runRollup(db.models, DEFAULT_POLICY, now, cache);
+  const cachedMs = ms(t0);
+  console.log('| rollup run | rounds read | documents | written | read ms | build ms | write ms | total ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [label, r, total] of [['first', first, firstMs], ['steady, hashes read back', steady, steadyMs], ['steady, worker\'s hash cache', cached, cachedMs]] as const) {
+    console.log(`| ${label} | ${r.rounds} | ${r.units} | ${r.written} | ${r.readMs} | ${r.buildMs} | ${r.writeMs} | ${total} |`);
+  }
+  console.log('');
+
+  const views = [
+    ['nation (63 provinces)', '/api/dashboard/progress/VN'],
+    ['province 01 (30 districts)', '/api/dashboard/progress/01'],
+    ['district 271 (31 communes)', '/api/dashboard/progress/271'],
+    ['commune 09619', '/api/dashboard/progress/09619'],
+    ['nation, only overdue', '/api/dashboard/progress/VN?only=overdue'],
+  ] as const;
+  const old = await timeGet('/api/campaign/overview');
+  console.log(`| API view (median of ${runs}) | ms | KB | old overview ms ÷ this |\n| --- | --- | --- | --- |`);
+  for (const [label, path] of views) {
+    const r = await timeGet(path);
+    console.log(`| ${label} | ${r.ms} | ${(r.bytes / 1024).toFixed(1)} | ${(old.ms / Math.max(1, r.ms)).toFixed(1)} |`);
+  }
+  console.log(`| old /api/campaign/overview (scans every round) | ${old.ms} | ${(old.bytes / 1024).toFixed(1)} | 1.0 |\n`);
+
+  if (browser) {
+    const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    try {
+      console.log(`| browser (Chromium, median of ${runs}) | ms |\n| --- | --- |`);
+      const rows = new Map<string, number[]>();
+      const add = (k: string, v: number) => rows.set(k, [...(rows.get(k) ?? []), v]);
+      for (let i = 0; i < runs; i++) {
+        const page = await b.newPage({ viewport: { width: 1366, height: 900 } });
+        await signIn(page, base, 'ministry', '/healthz');
+        t0 = performance.now();
+        await page.goto(`${base}/dashboard`);
+        await page.locator('table.units tbody tr').first().waitFor();
+        add('nation: navigation → table and charts drawn', ms(t0));
+        const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
+        add('nation: first contentful paint (browser clock)', Math.round(fcp));
+        for (const [label, name, rowSel] of [
+          ['drill-down → province 01', 'Thành phố Hà Nội', 'table.units tbody tr'],
+          ['drill-down → district 271', 'Huyện Ba Vì', 'table.units tbody tr'],
+          ['drill-down → commune 09619', 'Thị trấn Tây Đằng', '.cards'],
+        ] as const) {
+          t0 = performance.now();
+          await page.getByRole('link', { name, exact: true }).first().click();
+          await page.locator('h1', { hasText: name.replace(/^(Thành phố|Huyện|Thị trấn) /, '') }).waitFor();
+          await page.locator(rowSel).first().waitFor();
+          add(label, ms(t0));
+        }
+        await page.close();
+      }
+      for (const [k, v] of rows) console.log(`| ${k} | ${median(v)} |`);
+    } finally {
+      await b.close();
+    }
+  }
+} finally {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await oidc.close();
+  await closeQueues(queues);
+  await db.connection.dropDatabase().catch(() => {});
+  await db.close();
+  redis.disconnect();
+}

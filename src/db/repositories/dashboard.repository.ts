@@ -1,0 +1,131 @@
+import type { Models } from '../models/index.js';
+import { DEFAULT_CAMPAIGN_ID } from '../models/campaign.model.js';
+import type { RollupDoc, RollupInputs, RoundInput, UnitInput } from '../../domain/dashboard/rollup.js';
+import type { EscalationLevel } from '../../domain/rounds/policy.js';
+
+/**
+ * Every query of the dashboard: the rollup job's reads (a handful of streamed, projected
+ * queries per run, never one per round), its writes (only documents whose hash changed) and
+ * the pages' reads (a unit by `_id`, its children by `parentCode`).
+ */
+
+/** Documents per bulk write: well under the 16 MB command limit and FerretDB's batch sizes. */
+const WRITE_BATCH = 1_000;
+
+const ROUND_FIELDS = {
+  localityCode: 1, seq: 1, status: 1, deadline: 1, totalRecords: 1, processedRecords: 1, counters: 1,
+  explainedRecords: 1, expectedRecords: 1, finishedAt: 1, updatedAt: 1,
+} as const;
+
+export async function readRollupInputs(models: Models): Promise<RollupInputs> {
+  const units = (await models.Locality.find({}, { _id: 0, code: 1, name: 1, type: 1, level: 1, parentCode: 1, provinceCode: 1, districtCode: 1 }).lean()) as UnitInput[];
+
+  // The current verification round of each commune: the highest seq (correction rounds are
+  // folded into their verification round's counters by the worker).
+  const current = new Map<string, RoundInput & { seq: number }>();
+  const cursor = models.Round.find({ kind: 'verification' }, ROUND_FIELDS).lean().cursor({ batchSize: 2_000 });
+  for await (const r of cursor) {
+    const prev = current.get(r.localityCode);
+    if (!prev || r.seq > prev.seq) current.set(r.localityCode, r as unknown as RoundInput & { seq: number });
+  }
+
+  // Two $match + $group pipelines (FerretDB has no $cond): applied, and applied with a sign-off.
+  const corrections = new Map<string, { applied: number; signedOff: number }>();
+  const applied = await models.Correction.aggregate<{ _id: string; n: number }>([
+    { $match: { status: 'applied' } }, { $group: { _id: '$communeCode', n: { $sum: 1 } } },
+  ]);
+  for (const a of applied) corrections.set(a._id, { applied: a.n, signedOff: 0 });
+  const signed = await models.Correction.aggregate<{ _id: string; n: number }>([
+    { $match: { status: 'applied', signOff: { $ne: null } } }, { $group: { _id: '$communeCode', n: { $sum: 1 } } },
+  ]);
+  for (const s of signed) {
+    const c = corrections.get(s._id) ?? { applied: 0, signedOff: 0 };
+    c.signedOff = s.n;
+    corrections.set(s._id, c);
+  }
+
+  const escalations = (await models.Escalation.find({ closedAt: null }, { _id: 0, roundId: 1, level: 1 }).lean()) as { roundId: string; level: EscalationLevel }[];
+  const contacts = await models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, email: 1 }).lean();
+  return { units, rounds: [...current.values()], corrections, escalations, contacts };
+}
+
+/**
+ * Write the documents whose hash changed; returns how many were written. New documents go in
+ * with insertMany (one round trip per batch; an upsert per document costs FerretDB ~40 ms
+ * each), changed ones with replaceOne. The rollup job is the only writer, so nothing races.
+ */
+export async function writeRollup(models: Models, docs: RollupDoc[], computedAt: Date, cache?: HashCache): Promise<{ written: number; unchanged: number }> {
+  const stored = await storedHashes(models, cache);
+  const fresh = docs.filter((d) => !stored.has(d._id));
+  const changed = docs.filter((d) => stored.has(d._id) && stored.get(d._id) !== d.hash);
+  for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
+    await models.LocalityProgress.collection.insertMany(fresh.slice(i, i + WRITE_BATCH).map((d) => ({ ...d, computedAt })) as never[], { ordered: false });
+  }
+  for (let i = 0; i < changed.length; i += WRITE_BATCH) {
+    await models.LocalityProgress.collection.bulkWrite(changed.slice(i, i + WRITE_BATCH).map((d) => ({
+      replaceOne: { filter: { _id: d._id }, replacement: { ...d, computedAt }, upsert: true },
+    })) as never[], { ordered: false });
+  }
+  // The nation's document always carries the run's time: the pages and /metrics show its age.
+  if (!changed.some((d) => d._id === 'VN') && !fresh.some((d) => d._id === 'VN')) {
+    await models.LocalityProgress.collection.updateOne({ _id: 'VN' } as never, { $set: { computedAt } });
+  }
+  if (cache) { cache.hashes = new Map(docs.map((d) => [d._id, d.hash])); cache.computedAt = computedAt.getTime(); }
+  return { written: fresh.length + changed.length, unchanged: docs.length - fresh.length - changed.length };
+}
+
+/**
+ * The hashes a rollup process wrote last time, kept between its runs: reading every document's
+ * hash back costs FerretDB a full scan (tens of seconds at 11k units). The cache is used only
+ * while the nation's `computedAt` is still this process's last run; after another process ran
+ * the rollup, the hashes are read again.
+ */
+export interface HashCache { computedAt: number | null; hashes: Map<string, string> }
+
+async function storedHashes(models: Models, cache?: HashCache): Promise<Map<string, string>> {
+  if (cache?.computedAt) {
+    const nation = await models.LocalityProgress.findById('VN', { computedAt: 1 }).lean();
+    if (nation?.computedAt?.getTime() === cache.computedAt) return cache.hashes;
+  }
+  return new Map((await models.LocalityProgress.find({}, { hash: 1 }).lean()).map((d) => [d._id, d.hash]));
+}
+
+export type ProgressView = RollupDoc & { computedAt: Date };
+
+export const ONLY_FILTERS = ['overdue', 'at_risk', 'escalated'] as const;
+export type OnlyFilter = (typeof ONLY_FILTERS)[number];
+
+const onlyFilter = (only?: OnlyFilter): Record<string, unknown> => {
+  if (only === 'overdue') return { 'health.overdue': { $gt: 0 } };
+  if (only === 'at_risk') return { 'health.at_risk': { $gt: 0 } };
+  if (only === 'escalated') return { 'escalation.level': { $ne: null } };
+  return {};
+};
+
+/** A unit's rollup (by `_id`) and its children's (by `parentCode`, optionally filtered): two queries. */
+export async function readProgressView(models: Models, code: string, only?: OnlyFilter) {
+  const [unit, children] = await Promise.all([
+    models.LocalityProgress.findById(code).lean(),
+    models.LocalityProgress.find({ parentCode: code, ...onlyFilter(only) }, { daily: 0, hash: 0, contacts: 0, path: 0 }).sort({ _id: 1 }).lean(),
+  ]);
+  return { unit: unit as ProgressView | null, children: children as unknown as ProgressView[] };
+}
+
+/** The national deadline (one document by `_id`). */
+export async function readNationalDeadline(models: Models): Promise<Date | null> {
+  const c = await models.Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
+  return c?.nationalDeadline ?? null;
+}
+
+/** For /metrics: open escalations per level (indexed counts) and the national rollup document. */
+export async function readMetricsFigures(models: Models) {
+  const levels = ['commune', 'district', 'province', 'ministry'] as const;
+  const [counts, national] = await Promise.all([
+    Promise.all(levels.map((level) => models.Escalation.countDocuments({ closedAt: null, level }))),
+    models.LocalityProgress.findById('VN', { records: 1, rounds: 1, health: 1, computedAt: 1 }).lean(),
+  ]);
+  return {
+    openEscalations: Object.fromEntries(levels.map((l, i) => [l, counts[i]!])) as Record<(typeof levels)[number], number>,
+    national: national as { records: Record<string, number>; rounds: Record<string, number>; health: Record<string, number>; computedAt: Date } | null,
+  };
+}

@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { OUTCOMES, type Outcome } from '../records.js';
+import { evaluateCompletion, type CompletionRule } from '../rounds/completion.js';
+import { roundHealth, MINISTRY_CODE } from '../rounds/escalation.js';
+import { ESCALATION_LEVELS, type DeadlinePolicy, type EscalationLevel } from '../rounds/policy.js';
+
+/**
+ * The dashboard's per-locality progress rollup (pure). One periodic job reads the current
+ * verification round of every commune once, and this turns them into one document per
+ * administrative unit (commune, district, province and `VN` for the nation), so that a page
+ * reads one unit and its children: two indexed queries, whatever the number of rounds.
+ */
+export const HEALTHS = ['on_time', 'at_risk', 'overdue', 'completed'] as const;
+export type Health = (typeof HEALTHS)[number];
+export const NATIONAL_CODE = MINISTRY_CODE;
+/** Vietnam's calendar day (UTC+7, no daylight saving) for per-day series. */
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+export interface UnitInput {
+  code: string;
+  name: string;
+  type?: string | null;
+  level: 'province' | 'district' | 'commune';
+  parentCode?: string | null;
+  provinceCode: string;
+  districtCode?: string | null;
+}
+
+export interface RoundInput {
+  _id: string;
+  localityCode: string;
+  status: string;
+  deadline: Date;
+  totalRecords?: number | null;
+  processedRecords?: number | null;
+  counters?: Partial<Record<Outcome, number | null>> | null;
+  explainedRecords?: number | null;
+  expectedRecords?: number | null;
+  finishedAt?: Date | null;
+  updatedAt?: Date | null;
+}
+
+export interface ContactInput { localityCode: string; level: string; role: string; name: string; email?: string | null }
+
+export interface RollupInputs {
+  units: UnitInput[];
+  /** The current (highest seq) verification round of each commune. */
+  rounds: RoundInput[];
+  /** Per commune: corrections applied, and of those signed off by the commune police. */
+  corrections: Map<string, { applied: number; signedOff: number }>;
+  /** Open escalations: the round and the level reached. */
+  escalations: { roundId: string; level: EscalationLevel }[];
+  contacts: ContactInput[];
+}
+
+export type Records = Record<Outcome | 'total' | 'processed' | 'explained', number>;
+
+export interface RollupDoc {
+  _id: string;
+  name: string;
+  type: string | null;
+  level: 'national' | 'province' | 'district' | 'commune';
+  parentCode: string | null;
+  provinceCode: string | null;
+  districtCode: string | null;
+  communes: number;
+  rounds: Record<string, number>;
+  health: Record<Health, number>;
+  /** The unit's own health: a commune's round's, else the worst of its communes'. */
+  worst: Health | null;
+  records: Records;
+  corrections: { applied: number; signedOff: number };
+  backlog: { expected: number; gap: number };
+  /** Earliest deadline among rounds not completed (a commune: its round's deadline). */
+  deadline: Date | null;
+  roundId: string | null;
+  /** Highest open escalation level, and how many communes are escalated at each level. */
+  escalation: { level: EscalationLevel | null; byLevel: Record<EscalationLevel, number> };
+  contacts: { level: string; role: string; name: string; email: string | null }[];
+  /** Ancestors from the nation down (for the breadcrumb), without the unit itself. */
+  path: { code: string; name: string }[];
+  /** Records verified or corrected per Vietnamese calendar day (round finish day), national and provinces only. */
+  daily: { day: string; verified: number }[] | null;
+  hash: string;
+}
+
+const zeroRecords = (): Records => ({ total: 0, processed: 0, explained: 0, ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])) } as Records);
+const zeroLevels = () => Object.fromEntries(ESCALATION_LEVELS.map((l) => [l, 0])) as Record<EscalationLevel, number>;
+const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+const HEALTH_RANK: Record<Health, number> = { completed: 0, on_time: 1, at_risk: 2, overdue: 3 };
+
+export function vnDay(d: Date): string {
+  return new Date(d.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+function blank(u: Pick<RollupDoc, '_id' | 'name' | 'type' | 'level' | 'parentCode' | 'provinceCode' | 'districtCode'>): RollupDoc {
+  return {
+    ...u, communes: 0, rounds: {}, health: { on_time: 0, at_risk: 0, overdue: 0, completed: 0 }, worst: null,
+    records: zeroRecords(), corrections: { applied: 0, signedOff: 0 }, backlog: { expected: 0, gap: 0 },
+    deadline: null, roundId: null, escalation: { level: null, byLevel: zeroLevels() }, contacts: [], path: [], daily: null, hash: '',
+  };
+}
+
+/** Add one commune's figures into an ancestor's document. */
+function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, number>> | null, finishDay: string | null) {
+  to.communes += from.communes;
+  for (const [s, n] of Object.entries(from.rounds)) to.rounds[s] = (to.rounds[s] ?? 0) + n;
+  for (const h of HEALTHS) to.health[h] += from.health[h];
+  if (from.worst && (!to.worst || HEALTH_RANK[from.worst] > HEALTH_RANK[to.worst])) to.worst = from.worst;
+  for (const k of Object.keys(to.records) as (keyof Records)[]) to.records[k] += from.records[k];
+  to.corrections.applied += from.corrections.applied;
+  to.corrections.signedOff += from.corrections.signedOff;
+  to.backlog.expected += from.backlog.expected;
+  to.backlog.gap += from.backlog.gap;
+  if (from.deadline && from.worst !== 'completed' && (!to.deadline || from.deadline < to.deadline)) to.deadline = from.deadline;
+  for (const l of ESCALATION_LEVELS) to.escalation.byLevel[l] += from.escalation.byLevel[l];
+  if (from.escalation.level && (!to.escalation.level || ESCALATION_LEVELS.indexOf(from.escalation.level) > ESCALATION_LEVELS.indexOf(to.escalation.level))) {
+    to.escalation.level = from.escalation.level;
+  }
+  if (daily && finishDay) {
+    const m = daily.get(to._id) ?? new Map<string, number>();
+    m.set(finishDay, (m.get(finishDay) ?? 0) + from.records.verified + from.records.corrected);
+    daily.set(to._id, m);
+  }
+}
+
+/** JSON with object keys sorted: the same figures hash the same whatever the order communes came in. */
+function canonical(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+export function hashDoc(doc: Omit<RollupDoc, 'hash'> & { hash?: string }): string {
+  const { hash: _ignored, ...rest } = doc;
+  return createHash('sha1').update(canonical(rest)).digest('base64url');
+}
+
+/** Build every unit's rollup document from the inputs, at `now` (health depends on the clock). */
+export function buildRollup(
+  input: RollupInputs,
+  policy: Pick<DeadlinePolicy, 'atRisk'> & { completion: CompletionRule },
+  now: Date,
+): RollupDoc[] {
+  const docs = new Map<string, RollupDoc>();
+  docs.set(NATIONAL_CODE, blank({ _id: NATIONAL_CODE, name: 'Việt Nam', type: null, level: 'national', parentCode: null, provinceCode: null, districtCode: null }));
+  for (const u of input.units) {
+    docs.set(u.code, blank({
+      _id: u.code, name: u.name, type: u.type ?? null, level: u.level,
+      parentCode: u.level === 'province' ? NATIONAL_CODE : (u.parentCode ?? null),
+      provinceCode: u.provinceCode, districtCode: u.districtCode ?? null,
+    }));
+  }
+  const contacts = new Map<string, RollupDoc['contacts']>();
+  for (const c of input.contacts) {
+    const list = contacts.get(c.localityCode) ?? [];
+    list.push({ level: c.level, role: c.role, name: c.name, email: c.email ?? null });
+    contacts.set(c.localityCode, list);
+  }
+  const escalated = new Map<string, EscalationLevel>();
+  for (const e of input.escalations) {
+    const prev = escalated.get(e.roundId);
+    if (!prev || ESCALATION_LEVELS.indexOf(e.level) > ESCALATION_LEVELS.indexOf(prev)) escalated.set(e.roundId, e.level);
+  }
+  const daily = new Map<string, Map<string, number>>();
+
+  // Communes with a round: their own figures, then added into district, province and nation.
+  for (const r of input.rounds) {
+    const c = docs.get(r.localityCode);
+    if (!c || c.level !== 'commune') continue;
+    const { ratio } = evaluateCompletion(r, policy.completion);
+    const h = roundHealth({ status: r.status, deadline: r.deadline, ratio }, now, policy);
+    c.communes = 1;
+    c.roundId = r._id;
+    c.rounds = { [r.status]: 1 };
+    if (h !== 'cancelled') { c.health[h] = 1; c.worst = h; }
+    c.records.total = num(r.totalRecords);
+    c.records.processed = num(r.processedRecords);
+    c.records.explained = num(r.explainedRecords);
+    for (const o of OUTCOMES) c.records[o] = num(r.counters?.[o]);
+    c.backlog.expected = num(r.expectedRecords);
+    c.backlog.gap = Math.max(0, num(r.expectedRecords) - num(r.totalRecords));
+    c.deadline = r.deadline;
+    const level = escalated.get(r._id) ?? null;
+    c.escalation.level = level;
+    if (level) c.escalation.byLevel[level] = 1;
+    const corr = input.corrections.get(r.localityCode);
+    if (corr) c.corrections = { ...corr };
+    const finished = r.finishedAt ?? null;
+    const day = finished ? vnDay(finished) : null;
+    for (const up of [c.districtCode, c.provinceCode, NATIONAL_CODE]) {
+      const anc = up ? docs.get(up) : undefined;
+      if (anc) addInto(anc, c, anc.level === 'national' || anc.level === 'province' ? daily : null, day);
+    }
+  }
+  for (const d of docs.values()) {
+    if (d.level !== 'national') {
+      d.path = [NATIONAL_CODE, d.provinceCode, d.districtCode].filter((c): c is string => !!c && c !== d._id)
+        .map((c) => ({ code: c, name: docs.get(c)?.name ?? c }));
+    }
+    d.contacts = (contacts.get(d._id) ?? []).sort((a, b) => a.level.localeCompare(b.level) || a.role.localeCompare(b.role));
+    const series = daily.get(d._id);
+    if (d.level === 'national' || d.level === 'province') {
+      d.daily = series ? [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, verified]) => ({ day, verified })) : [];
+    }
+    d.hash = hashDoc(d);
+  }
+  return [...docs.values()];
+}
+
+export interface Projection {
+  /** Records still to resolve (entered but unresolved, plus the never-entered gap). */
+  remaining: number;
+  /** Mean records verified per day over the last `window` days with activity. */
+  ratePerDay: number;
+  /** Vietnamese calendar day the work finishes at that rate, or null when nothing moves. */
+  finishDay: string | null;
+  /** The finish day falls after the national deadline. */
+  late: boolean | null;
+}
+
+/** Projected finish at the current rate (pure): the last 7 days' mean, from today. */
+export function projectFinish(
+  unit: Pick<RollupDoc, 'records' | 'backlog' | 'daily'>, now: Date, nationalDeadline: Date | null, windowDays = 7,
+): Projection {
+  const r = unit.records;
+  const resolved = r.verified + r.corrected + r.exempt + r.explained;
+  const remaining = Math.max(0, r.total - resolved) + unit.backlog.gap;
+  const today = vnDay(now);
+  const since = vnDay(new Date(now.getTime() - (windowDays - 1) * 86_400_000));
+  const recent = (unit.daily ?? []).filter((d) => d.day >= since && d.day <= today);
+  const ratePerDay = recent.reduce((s, d) => s + d.verified, 0) / windowDays;
+  if (remaining === 0) return { remaining, ratePerDay, finishDay: today, late: nationalDeadline ? today > vnDay(nationalDeadline) : null };
+  if (ratePerDay <= 0) return { remaining, ratePerDay, finishDay: null, late: nationalDeadline ? true : null };
+  const finish = vnDay(new Date(now.getTime() + Math.ceil(remaining / ratePerDay) * 86_400_000));
+  return { remaining, ratePerDay, finishDay: finish, late: nationalDeadline ? finish > vnDay(nationalDeadline) : null };
+}
