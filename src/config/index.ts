@@ -81,6 +81,11 @@ export const envSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default(`${tmpdir()}/vaxverify-uploads`),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(30_000),
   BULL_BOARD_READ_ONLY: bool.default(false),
+  /**
+   * Benchmarks only: count the store commands this process sends (driver command monitoring)
+   * and write the counts, documents read and peak RSS to this JSON file about once a second.
+   */
+  STORE_STATS_FILE: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

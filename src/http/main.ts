@@ -13,7 +13,7 @@ async function main() {
   const shutdown = createShutdown(log, config.SHUTDOWN_TIMEOUT_MS);
   shutdown.install();
 
-  const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE });
+  const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const queues = allQueues(redis, config.QUEUE_PREFIX);
   const app = createApp({ config, db, queues, redis, log });
