@@ -2,9 +2,7 @@ import type { ConnectionOptions, Queue } from 'bullmq';
 import {
   VERIFICATION_QUEUE,
   createVerificationQueue,
-  type FinalizeRoundData,
-  type PlanRoundData,
-  type VerifyChunkData,
+  type VerificationJobData,
 } from './verification.queue.js';
 import { DEADLINES_QUEUE, createDeadlinesQueue, type DeadlinesJobData } from './deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE, createNotificationsQueue, type DeliverJobData } from './notifications.queue.js';
@@ -12,7 +10,7 @@ import { IMPORT_QUEUE, createImportQueue, type ImportJobData } from './import.qu
 
 /** Every queue's job data, by queue name. Add a queue here and in `queueFactories`. */
 export interface JobMap {
-  [VERIFICATION_QUEUE]: PlanRoundData | VerifyChunkData | FinalizeRoundData;
+  [VERIFICATION_QUEUE]: VerificationJobData;
   [DEADLINES_QUEUE]: DeadlinesJobData;
   [NOTIFICATIONS_QUEUE]: DeliverJobData;
   [IMPORT_QUEUE]: ImportJobData;

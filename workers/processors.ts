@@ -40,17 +40,17 @@ const deadlineDeps = (d: WorkerDeps) => deadlineDepsFromConfig(d.config, {
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
-    const matcher = await createMatcher(d.db.models, d.db.connection);
+    const log = d.log.child({ queue: VERIFICATION_QUEUE });
+    const matcher = createMatcher(d.db.models, d.db.caps, log);
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       models: d.db.models,
-      queue: d.queues[VERIFICATION_QUEUE] as Queue,
+      caps: d.db.caps,
       flows: d.flows,
       match: matcher.match,
       matcherVersion: matcher.version,
       chunkSize: d.config.CHUNK_SIZE,
-      batchSize: d.config.BATCH_SIZE,
-      log: d.log.child({ queue: VERIFICATION_QUEUE }),
+      log,
       completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
       onRoundFinished: withCorrectionRounds(d.db.models, completion, deadlineHooks(deadlineDeps(d)).onRoundFinished),

@@ -19,7 +19,7 @@ interface CursorReply { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[]
  * on `stop()`. The connection must be opened with `monitorCommands: true`. Benchmarks read
  * the file; nothing in the product depends on it.
  */
-export function recordStoreStats(connection: Connection, file: string, everyMs = 1_000): { stop(): void; stats: StoreStats } {
+export function recordStoreStats(connection: Connection, file: string, everyMs = 1_000): { stop(): void; flush(): void; stats: StoreStats } {
   const stats: StoreStats = { pid: process.pid, commands: {}, documentsRead: 0, peakRssBytes: 0, at: '' };
   const client = connection.getClient();
   client.on('commandStarted', (e) => {
@@ -38,5 +38,5 @@ export function recordStoreStats(connection: Connection, file: string, everyMs =
   const timer = setInterval(flush, everyMs);
   timer.unref();
   flush();
-  return { stats, stop: () => { clearInterval(timer); flush(); } };
+  return { stats, flush, stop: () => { clearInterval(timer); flush(); } };
 }

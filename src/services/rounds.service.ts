@@ -120,7 +120,7 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
 }
 
 export async function getRound(models: Models, id: string) {
-  const round = await models.Round.findById(id, { chunkBoundaries: 0, recordIds: 0 }).lean();
+  const round = await models.Round.findById(id, { recordIds: 0 }).lean();
   if (!round) throw new NotFoundError(`round ${id} not found`);
   return round;
 }
@@ -140,7 +140,7 @@ export async function listRounds(models: Models, q: ListRoundsQuery) {
   if (q.status) filter.status = q.status;
   if (q.kind) filter.kind = q.kind;
   if (q.after) filter._id = { $gt: q.after };
-  const items = await models.Round.find(filter, { chunkBoundaries: 0, recordIds: 0, transitions: 0 })
+  const items = await models.Round.find(filter, { recordIds: 0, transitions: 0 })
     .sort({ _id: 1 })
     .limit(q.limit)
     .lean();

@@ -11,6 +11,8 @@ import { campaignModel } from './campaign.model.js';
 import { correctionModel } from './correction.model.js';
 import { doseReportModel } from './dose-report.model.js';
 import { correctionSettingModel } from './correction-setting.model.js';
+import { verificationChunkModel } from './verification-chunk.model.js';
+import { registryVersionModel } from './registry-version.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -27,6 +29,8 @@ export function registerModels(c: Connection) {
     Correction: correctionModel(c),
     DoseReport: doseReportModel(c),
     CorrectionSetting: correctionSettingModel(c),
+    VerificationChunk: verificationChunkModel(c),
+    RegistryVersion: registryVersionModel(c),
   };
 }
 
@@ -44,3 +48,5 @@ export * from './campaign.model.js';
 export * from './correction.model.js';
 export * from './dose-report.model.js';
 export * from './correction-setting.model.js';
+export * from './verification-chunk.model.js';
+export * from './registry-version.model.js';
