@@ -1,16 +1,16 @@
 import type { StoreCapabilities } from '../src/db/capabilities.js';
 import type { Models } from '../src/db/models/index.js';
 import {
-  SnapshotRegistry, loadProvinceRegistry, provinceOf, registryVersion,
+  SnapshotRegistry, loadRegistrySnapshot, provinceOf, registryVersion, type RegistrySnapshot,
 } from '../src/db/repositories/registry-snapshot.repository.js';
-import { MATCHER_VERSION, matchRecords, type InMemoryRegistry } from '../src/domain/matching/index.js';
+import { MATCHER_VERSION, matchRecords } from '../src/domain/matching/index.js';
 import type { DoseRecordInput, MatchResult } from '../src/domain/records.js';
 import type { Logger } from '../src/lib/logger.js';
 
 /** Provinces whose snapshot a worker keeps: rounds are routed so a worker serves few. */
 const MAX_PROVINCES = 2;
 
-interface Snapshot { registry: InMemoryRegistry; version: number }
+interface Snapshot { snapshot: RegistrySnapshot; version: number }
 
 /**
  * The engine the verification worker runs: the matcher over an in-memory snapshot of the
@@ -22,33 +22,34 @@ export function createMatcher(models: Models, caps: StoreCapabilities, log: Logg
   const snapshots = new Map<string, Promise<Snapshot>>();
   const provinces = new Map<string, string>();
 
-  async function snapshotFor(communeCode: string): Promise<InMemoryRegistry> {
-    let province = provinces.get(communeCode);
+  async function snapshotFor(communeCode: string): Promise<RegistrySnapshot> {
+    // A snapshot of the whole registry (stores without indexed `$in`) serves every province.
+    let province = caps.indexedIn ? provinces.get(communeCode) : '*';
     if (!province) provinces.set(communeCode, (province = await provinceOf(models, communeCode)));
     const version = await registryVersion(models);
     const held = snapshots.get(province);
     if (held) {
       const s = await held.catch(() => null);
-      if (s && s.version === version) return s.registry;
+      if (s && s.version === version) return s.snapshot;
     }
     const loading = (async () => {
       const t = performance.now();
       const heap = process.memoryUsage().heapUsed;
-      const registry = await loadProvinceRegistry(models, province);
-      log.info({ province, citizens: registry.size, version, seconds: +((performance.now() - t) / 1000).toFixed(2), heapDeltaMb: Math.round((process.memoryUsage().heapUsed - heap) / 1048576) }, 'registry snapshot loaded');
-      return { registry, version };
+      const snapshot = await loadRegistrySnapshot(models, caps, province);
+      log.info({ province, complete: snapshot.complete, citizens: snapshot.registry.size, version, seconds: +((performance.now() - t) / 1000).toFixed(2), heapDeltaMb: Math.round((process.memoryUsage().heapUsed - heap) / 1048576) }, 'registry snapshot loaded');
+      return { snapshot, version };
     })();
     snapshots.delete(province);
     snapshots.set(province, loading);
     while (snapshots.size > MAX_PROVINCES) snapshots.delete(snapshots.keys().next().value!);
     loading.catch(() => snapshots.delete(province));
-    return (await loading).registry;
+    return (await loading).snapshot;
   }
 
   return {
     version: MATCHER_VERSION,
     async match(records: DoseRecordInput[], communeCode: string): Promise<MatchResult[]> {
-      const registry = new SnapshotRegistry(models, caps, await snapshotFor(communeCode));
+      const registry = new SnapshotRegistry(models, await snapshotFor(communeCode));
       return matchRecords(records, registry);
     },
   };

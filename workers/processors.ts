@@ -50,6 +50,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       match: matcher.match,
       matcherVersion: matcher.version,
       chunkSize: d.config.CHUNK_SIZE,
+      batchSize: d.config.BATCH_SIZE,
       log,
       completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.

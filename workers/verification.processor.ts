@@ -28,6 +28,8 @@ export interface VerificationDeps {
   match: MatchBatch;
   matcherVersion: string;
   chunkSize: number;
+  /** Records matched and inserted per bulk write inside a chunk. */
+  batchSize: number;
   log: Logger;
   /** Which outcomes settle a record (the campaign's completion rule). */
   completion?: CompletionRule;
@@ -84,7 +86,7 @@ async function planRound(job: Job, deps: VerificationDeps) {
   return { chunks: plan.length, records: total };
 }
 
-/** Verify one chunk: one read of its records, the matcher, one insert of the results, one chunk write. */
+/** Verify one chunk: one read of its records, then per batch the matcher and one insert, then one chunk write. */
 async function verifyChunk(job: Job, deps: VerificationDeps) {
   const data = parse(verifyChunkSchema, job.data);
   const log = deps.log.child({ jobId: job.id, roundId: data.roundId, chunk: data.chunk, attempt: job.attemptsMade });
@@ -93,8 +95,15 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
     if (chunk.status === 'done') return { skipped: 'done' };
     const records = await readChunkRecords(deps.models, deps.caps, data.localityCode, chunk.recordIds);
-    const results = await deps.match(records, data.localityCode);
-    await saveResults(deps.models, { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion }, results);
+    const results: MatchResult[] = [];
+    const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
+    // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
+    for (let i = 0; i < records.length; i += deps.batchSize) {
+      const batch = await deps.match(records.slice(i, i + deps.batchSize), data.localityCode);
+      await saveResults(deps.models, meta, batch);
+      results.push(...batch);
+      await job.updateProgress(Math.round((results.length / records.length) * 100));
+    }
     await finishChunk(deps.models, data.roundId, data.chunk, results);
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
-import { ValidationError, NotFoundError } from '../lib/errors/index.js';
+import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
+import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
 import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
 import type { Models, RoundKind, RoundStatus } from '../db/models/index.js';
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
@@ -117,6 +118,26 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
     deadline: r.deadline,
     created: createdIds.has(r._id),
   }));
+}
+
+/**
+ * Re-drive a failed round: `failed → scheduled`, then a planner under a new generation of job
+ * IDs. The chunk documents are kept, so chunks already done are skipped and results already
+ * stored are never inserted twice. 409 unless the round is `failed`.
+ */
+export async function retryRound(deps: Pick<RoundsDeps, 'models' | 'verificationQueue' | 'now'>, id: string) {
+  const round = await deps.models.Round.findById(id, { status: 1, localityCode: 1, transitions: 1 }).lean();
+  if (!round) throw new NotFoundError(`round ${id} not found`);
+  if (round.status !== 'failed') throw new ConflictError(`round ${id} is ${round.status}; only a failed round can be retried`);
+  const generation = (round.transitions ?? []).filter((t) => t.from === 'failed' && t.to === 'scheduled').length + 1;
+  const moved = await applyRoundTransition(deps.models.Round, id, 'retry', {
+    now: deps.now?.(), cause: `retry ${generation}`, ifAllowed: true, where: { status: 'failed' }, set: { error: null },
+  });
+  if (!moved) throw new ConflictError(`round ${id} changed while retrying it; look again`);
+  await deps.verificationQueue.add(VerificationJob.plan, { roundId: id, localityCode: round.localityCode, generation } satisfies PlanRoundData, {
+    jobId: verificationJobId.plan(id, generation),
+  });
+  return { id, status: moved.status, generation };
 }
 
 export async function getRound(models: Models, id: string) {

@@ -24,14 +24,27 @@ export async function provinceOf(models: Models, communeCode: string): Promise<s
   return l?.provinceCode ?? communeCode.slice(0, 2);
 }
 
+export interface RegistrySnapshot {
+  registry: InMemoryRegistry;
+  /** The snapshot holds the whole registry: no ID can be registered elsewhere. */
+  complete: boolean;
+}
+
 /**
- * The registry of one province in memory: one streamed read of its citizens (by commune,
- * index { communeCode }). About 140 MB per million citizens (see docs/scale.md).
+ * The registry of one province in memory: one streamed read of its citizens (by commune, index
+ * { communeCode }). About 140 MB per million citizens (docs/scale.md). On stores that answer
+ * `$in` by decoding the whole collection (FerretDB) that read costs as much as reading every
+ * citizen, so there the snapshot is the whole registry (development-sized) and nothing is
+ * ever looked up elsewhere.
  */
-export async function loadProvinceRegistry(models: Models, provinceCode: string): Promise<InMemoryRegistry> {
-  const communes = (await models.Locality.find({ level: 'commune', provinceCode }, { _id: 0, code: 1 }).lean()).map((l) => l.code);
-  const cursor = models.Citizen.find({ communeCode: { $in: communes } }, FIELDS).lean<Citizen[]>().batchSize(STREAM_BATCH).cursor();
-  return InMemoryRegistry.fromAsync(cursor as AsyncIterable<Citizen>);
+export async function loadRegistrySnapshot(models: Models, caps: StoreCapabilities, provinceCode: string): Promise<RegistrySnapshot> {
+  let filter: Record<string, unknown> = {};
+  if (caps.indexedIn) {
+    const communes = (await models.Locality.find({ level: 'commune', provinceCode }, { _id: 0, code: 1 }).lean()).map((l) => l.code);
+    filter = { communeCode: { $in: communes } };
+  }
+  const cursor = models.Citizen.find(filter, FIELDS).lean<Citizen[]>().batchSize(STREAM_BATCH).cursor();
+  return { registry: await InMemoryRegistry.fromAsync(cursor as AsyncIterable<Citizen>), complete: !caps.indexedIn };
 }
 
 /**
@@ -40,15 +53,17 @@ export async function loadProvinceRegistry(models: Models, provinceCode: string)
  * elsewhere) are fetched together, one read per key kind per call (`_id` for personal IDs).
  */
 export class SnapshotRegistry implements RegistryLookup {
-  constructor(
-    private readonly models: Models,
-    /** Kept for store-specific choices; both stores get one `$in` read per key kind today. */
-    readonly caps: StoreCapabilities,
-    private readonly snapshot: InMemoryRegistry,
-  ) {}
+  private readonly snapshot: InMemoryRegistry;
+  private readonly complete: boolean;
+
+  constructor(private readonly models: Models, snapshot: RegistrySnapshot) {
+    this.snapshot = snapshot.registry;
+    this.complete = snapshot.complete;
+  }
 
   async findCandidates(keys: BlockingKeys): Promise<RegistryCitizen[]> {
     const local = await this.snapshot.findCandidates(keys);
+    if (this.complete) return local;
     const have = new Set(local.map((c) => c.personalId));
     const missingIds = keys.personalIds.filter((id) => !have.has(id) && /^\d{12}$/.test(id));
     const missingOld = keys.oldIdNumbers.filter((id) => !this.snapshot.byOldId(id));
