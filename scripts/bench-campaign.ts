@@ -87,6 +87,10 @@ async function main() {
 
   const env = { MONGO_URL, REDIS_URL, QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8' };
   const procs: Proc[] = [];
+  // Interrupted (Ctrl-C, timeout): take the API and the workers down with the bench.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
+  }
   const db = await connectDb(MONGO_URL, { poolSize: 4, autoIndex: false });
   try {
     const api = await spawnApi({ ...env, LOG_LEVEL: 'info', STORE_STATS_FILE: join(statsDir, 'api.json') });

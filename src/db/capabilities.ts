@@ -18,5 +18,6 @@ export const MONGODB_CAPABILITIES: StoreCapabilities = Object.freeze({ server: '
 export async function detectCapabilities(connection: Connection, force?: 'mongodb'): Promise<StoreCapabilities> {
   if (force === 'mongodb') return MONGODB_CAPABILITIES;
   const info = await connection.db!.admin().command({ buildInfo: 1 });
-  return 'ferretdb' in info ? { server: 'ferretdb', indexedIn: false } : MONGODB_CAPABILITIES;
+  // FerretDB 1.x answers with `ferretdbVersion` and `ferretdbFeatures` next to MongoDB's fields.
+  return 'ferretdbVersion' in info || 'ferretdb' in info ? { server: 'ferretdb', indexedIn: false } : MONGODB_CAPABILITIES;
 }
