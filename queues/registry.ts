@@ -36,6 +36,11 @@ export function allQueues(connection: ConnectionOptions, prefix: string): Queues
   ) as Queues;
 }
 
+/** The queues as a list (Bull Board, metrics), without casts. */
+export function queueList(queues: Queues): Queue[] {
+  return QUEUE_NAMES.map((name) => queues[name]);
+}
+
 export async function closeQueues(queues: Queues): Promise<void> {
-  await Promise.all(Object.values(queues).map((q) => (q as Queue).close()));
+  await Promise.all(QUEUE_NAMES.map((name) => queues[name].close()));
 }

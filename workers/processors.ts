@@ -1,4 +1,4 @@
-import type { FlowProducer, Job, Queue } from 'bullmq';
+import type { FlowProducer, Job } from 'bullmq';
 import type { Config } from '../src/config/index.js';
 import type { Db } from '../src/db/connect.js';
 import type { Logger } from '../src/lib/logger.js';
@@ -33,8 +33,8 @@ type ProcessorFactory = (deps: WorkerDeps) => Processor | Promise<Processor>;
 
 /** The deadline side's dependencies, shared by the verification and deadlines processors. */
 const deadlineDeps = (d: WorkerDeps) => deadlineDepsFromConfig(d.config, {
-  models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
-  notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
+  models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE],
+  notificationsQueue: d.queues[NOTIFICATIONS_QUEUE], log: d.log.child({ queue: DEADLINES_QUEUE }),
 });
 
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */

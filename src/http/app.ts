@@ -1,10 +1,9 @@
 import express, { type Express } from 'express';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
-import type { Queues } from '../../queues/registry.js';
+import { queueList, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
@@ -36,23 +35,23 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
-  const queueList = Object.values(deps.queues) as Queue[];
+  const queues = queueList(deps.queues);
   const models = deps.db.models;
 
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
-  app.use(metricsRouter(queueList));
+  app.use(metricsRouter(queues));
   app.use(dashboardRouter());
-  app.use(BULL_BOARD_PATH, bullBoardRouter(queueList, { readOnly: deps.config.BULL_BOARD_READ_ONLY }));
+  app.use(BULL_BOARD_PATH, bullBoardRouter(queues, { readOnly: deps.config.BULL_BOARD_READ_ONLY }));
 
   app.use('/api', express.json({ limit: '2mb' }));
   const deadlines = deadlineDepsFromConfig(deps.config, {
-    models, deadlinesQueue: deps.queues[DEADLINES_QUEUE] as Queue, notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE] as Queue,
+    models, deadlinesQueue: deps.queues[DEADLINES_QUEUE], notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE],
     log: deps.log.child({ component: 'deadlines' }),
   });
   const hooks = deadlineHooks(deadlines);
   app.use('/api/rounds', roundsRouter({
     models,
-    verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue,
+    verificationQueue: deps.queues[VERIFICATION_QUEUE],
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     onRoundsCreated: hooks.onRoundsCreated,
   }));
@@ -61,7 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {
-    models, verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue, defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    models, verificationQueue: deps.queues[VERIFICATION_QUEUE], defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED, onRoundChanged: (id: string) => hooks.onRoundFinished(id),
     log: deps.log.child({ component: 'corrections' }),
   };
