@@ -2,9 +2,7 @@ import type { ConnectionOptions, Queue } from 'bullmq';
 import {
   VERIFICATION_QUEUE,
   createVerificationQueue,
-  type FinalizeRoundData,
-  type PlanRoundData,
-  type VerifyChunkData,
+  type VerificationJobData,
 } from './verification.queue.js';
 import { DEADLINES_QUEUE, createDeadlinesQueue, type DeadlinesJobData } from './deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE, createNotificationsQueue, type DeliverJobData } from './notifications.queue.js';
@@ -13,7 +11,7 @@ import { DASHBOARD_QUEUE, createDashboardQueue, type RollupJobData } from './das
 
 /** Every queue's job data, by queue name. Add a queue here and in `queueFactories`. */
 export interface JobMap {
-  [VERIFICATION_QUEUE]: PlanRoundData | VerifyChunkData | FinalizeRoundData;
+  [VERIFICATION_QUEUE]: VerificationJobData;
   [DEADLINES_QUEUE]: DeadlinesJobData;
   [NOTIFICATIONS_QUEUE]: DeliverJobData;
   [IMPORT_QUEUE]: ImportJobData;
@@ -41,6 +39,11 @@ export function allQueues(connection: ConnectionOptions, prefix: string): Queues
   ) as Queues;
 }
 
+/** The queues as a list (Bull Board, metrics), without casts. */
+export function queueList(queues: Queues): Queue[] {
+  return QUEUE_NAMES.map((name) => queues[name]);
+}
+
 export async function closeQueues(queues: Queues): Promise<void> {
-  await Promise.all(Object.values(queues).map((q) => (q as Queue).close()));
+  await Promise.all(QUEUE_NAMES.map((name) => queues[name].close()));
 }

@@ -4,35 +4,33 @@ import { z } from 'zod';
 /** Queue of verification and correction rounds, one locality at a time. */
 export const VERIFICATION_QUEUE = 'verification';
 
-/** Job names inside the queue: a planner per round, its chunk children, and the finaliser parent. */
+/** Job names inside the queue: a planner per round, its chunk children, and the settle parent. */
 export const VerificationJob = {
   plan: 'plan-round',
   chunk: 'verify-chunk',
-  finalize: 'finalize-round',
+  settle: 'settle-round',
 } as const;
 
 const roundId = z.string().regex(/^[a-z]+-[0-9]{2,5}-[0-9]+$/, 'round id like verification-00001-1');
+/** 0 for the first run of a round, then one more per operator retry (new job IDs, same chunks). */
+const generation = z.number().int().nonnegative().default(0);
 
-export const planRoundSchema = z.object({ roundId, localityCode: z.string().regex(/^\d{2,5}$/) });
-export const verifyChunkSchema = planRoundSchema.extend({
-  chunk: z.number().int().nonnegative(),
-  /** Inclusive lower and exclusive upper recordId bound of the chunk (null = open). */
-  fromRecordId: z.string().nullable(),
-  toRecordId: z.string().nullable(),
-  /** For correction rounds: exactly these records (IDs only, never personal data). */
-  recordIds: z.array(z.string()).optional(),
-});
-export const finalizeRoundSchema = planRoundSchema;
+export const planRoundSchema = z.object({ roundId, localityCode: z.string().regex(/^\d{2,5}$/), generation });
+/** A chunk job names its chunk only: membership lives in the chunk document the planner wrote. */
+export const verifyChunkSchema = planRoundSchema.extend({ chunk: z.number().int().nonnegative() });
+export const settleRoundSchema = planRoundSchema;
 
-export type PlanRoundData = z.infer<typeof planRoundSchema>;
-export type VerifyChunkData = z.infer<typeof verifyChunkSchema>;
-export type FinalizeRoundData = z.infer<typeof finalizeRoundSchema>;
+export type PlanRoundData = z.input<typeof planRoundSchema>;
+export type VerifyChunkData = z.input<typeof verifyChunkSchema>;
+export type SettleRoundData = z.input<typeof settleRoundSchema>;
+export type VerificationJobData = PlanRoundData | VerifyChunkData | SettleRoundData;
 
+const gen = (g = 0) => (g > 0 ? `__r${g}` : '');
 /** Deterministic job IDs: the same round enqueued twice is one job. BullMQ forbids ':' in IDs. */
 export const verificationJobId = {
-  plan: (roundId: string) => `plan__${roundId}`,
-  chunk: (roundId: string, chunk: number) => `chunk__${roundId}__${chunk}`,
-  finalize: (roundId: string) => `finalize__${roundId}`,
+  plan: (roundId: string, g?: number) => `plan__${roundId}${gen(g)}`,
+  chunk: (roundId: string, chunk: number, g?: number) => `chunk__${roundId}__${chunk}${gen(g)}`,
+  settle: (roundId: string, g?: number) => `settle__${roundId}${gen(g)}`,
 };
 
 export const verificationJobOptions: DefaultJobOptions = {
@@ -45,7 +43,7 @@ export const verificationJobOptions: DefaultJobOptions = {
 };
 
 export function createVerificationQueue(connection: ConnectionOptions, prefix: string) {
-  return new Queue<PlanRoundData | VerifyChunkData | FinalizeRoundData>(VERIFICATION_QUEUE, {
+  return new Queue<VerificationJobData>(VERIFICATION_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: verificationJobOptions,

@@ -22,7 +22,7 @@ async function main() {
   const unknown = wanted.filter((q) => !processors[q as QueueName]);
   if (unknown.length) throw new Error(`WORKER_QUEUES: no processor for ${unknown.join(', ')} (known: ${Object.keys(processors).join(', ')})`);
 
-  const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE });
+  const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
   const connection = createRedis(config.REDIS_URL);
   const queues = allQueues(connection, config.QUEUE_PREFIX);
   const flows = createFlowProducer(connection, config.QUEUE_PREFIX);

@@ -1,4 +1,4 @@
-import type { FlowProducer, Job, Queue } from 'bullmq';
+import type { FlowProducer, Job } from 'bullmq';
 import type { Config } from '../src/config/index.js';
 import type { Db } from '../src/db/connect.js';
 import type { Logger } from '../src/lib/logger.js';
@@ -35,24 +35,25 @@ type ProcessorFactory = (deps: WorkerDeps) => Processor | Promise<Processor>;
 
 /** The deadline side's dependencies, shared by the verification and deadlines processors. */
 const deadlineDeps = (d: WorkerDeps) => deadlineDepsFromConfig(d.config, {
-  models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE] as Queue,
-  notificationsQueue: d.queues[NOTIFICATIONS_QUEUE] as Queue, log: d.log.child({ queue: DEADLINES_QUEUE }),
+  models: d.db.models, deadlinesQueue: d.queues[DEADLINES_QUEUE],
+  notificationsQueue: d.queues[NOTIFICATIONS_QUEUE], log: d.log.child({ queue: DEADLINES_QUEUE }),
 });
 
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
-    const matcher = await createMatcher(d.db.models, d.db.connection);
+    const log = d.log.child({ queue: VERIFICATION_QUEUE });
+    const matcher = createMatcher(d.db.models, d.db.caps, log);
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       models: d.db.models,
-      queue: d.queues[VERIFICATION_QUEUE] as Queue,
+      caps: d.db.caps,
       flows: d.flows,
       match: matcher.match,
       matcherVersion: matcher.version,
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
-      log: d.log.child({ queue: VERIFICATION_QUEUE }),
+      log,
       completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
       onRoundFinished: withCorrectionRounds(d.db.models, completion, deadlineHooks(deadlineDeps(d)).onRoundFinished),
@@ -78,7 +79,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.models, log: d.log.child({ queue: IMPORT_QUEUE }), uploadDir: d.config.UPLOAD_DIR }),
   [DASHBOARD_QUEUE]: (d) => {
     // Idempotent upsert: every dashboard worker (re)registers the one periodic rollup at start.
-    ensureRollupScheduler(d.queues[DASHBOARD_QUEUE] as Queue, d.config.DASHBOARD_ROLLUP_MS)
+    ensureRollupScheduler(d.queues[DASHBOARD_QUEUE], d.config.DASHBOARD_ROLLUP_MS)
       .catch((err: unknown) => d.log.error({ err }, 'could not register the dashboard rollup'));
     return dashboardProcessor({ models: d.db.models, policy: policyFromConfig(d.config), log: d.log.child({ queue: DASHBOARD_QUEUE }) });
   },

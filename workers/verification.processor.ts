@@ -1,40 +1,39 @@
-import { UnrecoverableError, type FlowProducer, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
+import type { StoreCapabilities } from '../src/db/capabilities.js';
 import type { Models } from '../src/db/models/index.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
 import { evaluateCompletion, type CompletionRule } from '../src/domain/rounds/completion.js';
 import {
-  computeChunkBoundaries,
-  countOutcomes,
-  readChunkRecords,
-  saveResults,
+  failChunk, finishChunk, planChunks, readChunk, readChunkRecords, roundChunks, saveResults, sumChunks,
 } from '../src/db/repositories/verification.repository.js';
 import type { DoseRecordInput, MatchResult } from '../src/domain/records.js';
 import type { Logger } from '../src/lib/logger.js';
 import {
   VERIFICATION_QUEUE,
   VerificationJob,
-  finalizeRoundSchema,
   planRoundSchema,
+  settleRoundSchema,
   verificationJobId,
   verificationJobOptions,
   verifyChunkSchema,
   type VerifyChunkData,
 } from '../queues/verification.queue.js';
 
-export type MatchBatch = (records: DoseRecordInput[]) => Promise<MatchResult[]>;
+export type MatchBatch = (records: DoseRecordInput[], communeCode: string) => Promise<MatchResult[]>;
 
 export interface VerificationDeps {
   models: Models;
-  queue: Queue;
+  caps: StoreCapabilities;
   flows: FlowProducer;
   match: MatchBatch;
   matcherVersion: string;
   chunkSize: number;
+  /** Records matched and inserted per bulk write inside a chunk. */
   batchSize: number;
   log: Logger;
   /** Which outcomes settle a record (the campaign's completion rule). */
   completion?: CompletionRule;
-  /** Called after a round's status changes (deadline timers, notifications). */
+  /** Called by settle for a round that finished (deadline timers, corrections); must be idempotent. */
   onRoundFinished?: (roundId: string, status: string) => Promise<void>;
 }
 
@@ -50,115 +49,102 @@ export function verificationProcessor(deps: VerificationDeps) {
     switch (job.name) {
       case VerificationJob.plan: return planRound(job, deps);
       case VerificationJob.chunk: return verifyChunk(job, deps);
-      case VerificationJob.finalize: return finalizeRound(job, deps);
+      case VerificationJob.settle: return settleRound(job, deps);
       default: throw new UnrecoverableError(`unknown job name ${job.name}`);
     }
   };
 }
 
-/** Fix the round's chunk plan (once) and add the flow: chunk children under a finaliser. */
+/** Fix the round's chunks (once), start it, and add the flow: chunk children under settle. */
 async function planRound(job: Job, deps: VerificationDeps) {
-  const { roundId, localityCode } = parse(planRoundSchema, job.data);
+  const { roundId, localityCode, generation } = parse(planRoundSchema, job.data);
   const { Round } = deps.models;
-  let round = await Round.findById(roundId).lean();
+  const round = await Round.findById(roundId, { status: 1, localityCode: 1, recordIds: 1 }).lean();
   if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
   if (round.status === 'cancelled' || round.status === 'completed') return { skipped: round.status };
-
-  // FerretDB 1.x applies an update by rewriting the whole document, so a concurrent write to
-  // the same round (a deadline hook, say) can undo this one. Write, read back, and write again
-  // until the plan and the status both hold; on MongoDB the first pass always does.
-  for (let attempt = 1; ; attempt++) {
-    if (!round.chunkBoundaries) {
-      const plan = round.recordIds
-        ? { boundaries: round.recordIds.length ? [''] : [], total: round.recordIds.length }
-        : await computeChunkBoundaries(deps.models, localityCode, deps.chunkSize);
-      // First write wins: a planner re-run after a crash keeps the plan already stored.
-      await Round.updateOne(
-        { _id: roundId, chunkBoundaries: { $exists: false } },
-        { $set: { chunkBoundaries: plan.boundaries, totalRecords: plan.total, chunks: plan.boundaries.length } },
-      );
-    }
-    // A re-run planner finds the round verifying already: nothing to transition.
-    await applyRoundTransition(Round, roundId, 'start', { cause: 'planned', set: { startedAt: new Date() }, ifAllowed: true });
-    const reread = await Round.findById(roundId).lean();
-    if (!reread) throw new UnrecoverableError(`round ${roundId} disappeared`);
-    round = reread;
-    if (round.chunkBoundaries && round.status !== 'scheduled') break;
-    // Transient: BullMQ retries the job with backoff.
-    if (attempt === 5) throw new Error(`round ${roundId}: the chunk plan did not persist after ${attempt} writes`);
-  }
-  const planned = round;
-  const boundaries = planned.chunkBoundaries ?? [];
-
-  // The finaliser's deterministic ID makes a re-run planner a no-op once the flow exists.
-  if (await deps.queue.getJob(verificationJobId.finalize(roundId))) return { chunks: boundaries.length, existed: true };
-  const children = boundaries.map((from, i) => {
-    const data: VerifyChunkData = {
-      roundId,
-      localityCode,
-      chunk: i,
-      fromRecordId: planned.recordIds ? null : from,
-      toRecordId: planned.recordIds ? null : (boundaries[i + 1] ?? null),
-      ...(planned.recordIds ? { recordIds: planned.recordIds } : {}),
-    };
-    return {
+  const plan = await planChunks(deps.models, round, deps.chunkSize);
+  const total = plan.reduce((s, c) => s + c.size, 0);
+  // A re-run planner finds the round verifying already: nothing to transition.
+  await applyRoundTransition(Round, roundId, 'start', {
+    cause: generation ? `retry ${generation}` : 'planned', ifAllowed: true,
+    set: { startedAt: new Date(), totalRecords: total, chunks: plan.length },
+  });
+  // Deterministic IDs: a re-run planner adds nothing once the flow exists.
+  await deps.flows.add({
+    name: VerificationJob.settle,
+    queueName: VERIFICATION_QUEUE,
+    data: { roundId, localityCode, generation },
+    opts: { ...verificationJobOptions, jobId: verificationJobId.settle(roundId, generation) },
+    children: plan.map(({ chunk }) => ({
       name: VerificationJob.chunk,
       queueName: VERIFICATION_QUEUE,
-      data,
-      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, i) },
-    };
+      data: { roundId, localityCode, generation, chunk } satisfies VerifyChunkData,
+      // A chunk that exhausts its attempts does not block settle, which marks the round failed.
+      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true },
+    })),
   });
-  await deps.flows.add({
-    name: VerificationJob.finalize,
-    queueName: VERIFICATION_QUEUE,
-    data: { roundId, localityCode },
-    opts: { ...verificationJobOptions, jobId: verificationJobId.finalize(roundId) },
-    children,
-  }, { queuesOptions: { [VERIFICATION_QUEUE]: { defaultJobOptions: verificationJobOptions } } });
-  await job.updateProgress(100);
-  return { chunks: boundaries.length, records: planned.totalRecords };
+  return { chunks: plan.length, records: total };
 }
 
-/** Match one chunk's records batch by batch, upserting one result per record. */
+/** Verify one chunk: one read of its records, then per batch the matcher and one insert, then one chunk write. */
 async function verifyChunk(job: Job, deps: VerificationDeps) {
   const data = parse(verifyChunkSchema, job.data);
   const log = deps.log.child({ jobId: job.id, roundId: data.roundId, chunk: data.chunk, attempt: job.attemptsMade });
-  let processed = 0;
-  const expected = data.recordIds?.length ?? deps.chunkSize;
-  for await (const batch of readChunkRecords(deps.models, { communeCode: data.localityCode, ...data }, deps.batchSize)) {
-    const results = await deps.match(batch);
-    await saveResults(deps.models, { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion }, results);
-    processed += batch.length;
-    await job.updateProgress(Math.min(100, Math.round((processed / expected) * 100)));
+  try {
+    const chunk = await readChunk(deps.models, data.roundId, data.chunk);
+    if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
+    if (chunk.status === 'done') return { skipped: 'done' };
+    const records = await readChunkRecords(deps.models, deps.caps, data.localityCode, chunk.recordIds);
+    const results: MatchResult[] = [];
+    const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
+    // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
+    for (let i = 0; i < records.length; i += deps.batchSize) {
+      const batch = await deps.match(records.slice(i, i + deps.batchSize), data.localityCode);
+      await saveResults(deps.models, meta, batch);
+      results.push(...batch);
+      await job.updateProgress(Math.round((results.length / records.length) * 100));
+    }
+    await finishChunk(deps.models, data.roundId, data.chunk, results);
+    log.info({ processed: results.length }, 'chunk verified');
+    return { processed: results.length };
+  } catch (err) {
+    const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // Best effort: if the store is what failed, settle still sees the chunk unfinished.
+    if (last) await failChunk(deps.models, data.roundId, data.chunk, String((err as Error).message ?? err).slice(0, 500), job.attemptsMade + 1).catch(() => {});
+    throw err;
   }
-  const { total } = await countOutcomes(deps.models, data.roundId);
-  await deps.models.Round.updateOne({ _id: data.roundId }, { $max: { processedRecords: total } });
-  log.info({ processed }, 'chunk verified');
-  return { processed };
 }
 
-/** All chunks done: recompute the counters from the results and settle the round's status. */
-async function finalizeRound(job: Job, deps: VerificationDeps) {
-  const { roundId } = parse(finalizeRoundSchema, job.data);
+/**
+ * The one writer of a round's counters and verification outcome, keyed by round. Sums the
+ * chunks' own counts; a chunk that did not finish fails the round with its reason. Re-runs
+ * (after a crash, a throwing hook) recompute the same thing and run the hooks again, which
+ * are idempotent: a hook is never skipped because the status moved already.
+ */
+async function settleRound(job: Job, deps: VerificationDeps) {
+  const { roundId } = parse(settleRoundSchema, job.data);
   const { Round } = deps.models;
-  const { counters, total } = await countOutcomes(deps.models, roundId);
-  const round = await Round.findById(roundId, { totalRecords: 1, explainedRecords: 1, expectedRecords: 1 }).lean();
+  const chunks = await roundChunks(deps.models, roundId);
+  const { counters, total } = sumChunks(chunks);
+  const unfinished = chunks.filter((c) => c.status !== 'done');
+  const round = await Round.findById(roundId, { status: 1, totalRecords: 1, explainedRecords: 1, expectedRecords: 1 }).lean();
   if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
-  const { complete } = evaluateCompletion({ ...round, counters, processedRecords: total, finished: true }, deps.completion);
-  let moved: Awaited<ReturnType<typeof applyRoundTransition>> = null;
-  // Read back, as the planner does: FerretDB 1.x can lose an update to a concurrent writer.
-  for (let attempt = 1; attempt <= 5; attempt++) {
-    moved = (await applyRoundTransition(Round, roundId, complete ? 'all_resolved' : 'verification_done', {
-      cause: 'verification finished',
-      set: { counters, processedRecords: total, finishedAt: new Date() },
-      // A retried finaliser finds the round settled already; only the counters are refreshed.
-      ifAllowed: true,
-      where: { status: 'verifying' },
-    })) ?? moved;
-    if ((await Round.findById(roundId, { status: 1 }).lean())?.status !== 'verifying') break;
+  if (round.status === 'verifying') {
+    const set = { counters, processedRecords: total, finishedAt: new Date() };
+    if (unfinished.length > 0) {
+      const reason = unfinished.map((c) => `chunk ${c.chunk}: ${c.error ?? 'did not finish'}`).slice(0, 5).join('; ');
+      await applyRoundTransition(Round, roundId, 'fail', { cause: 'a chunk exhausted its attempts', ifAllowed: true, where: { status: 'verifying' }, set: { ...set, error: reason } });
+    } else {
+      const { complete } = evaluateCompletion({ ...round, counters, processedRecords: total, finished: true }, deps.completion);
+      await applyRoundTransition(Round, roundId, complete ? 'all_resolved' : 'verification_done', {
+        cause: 'verification finished', ifAllowed: true, where: { status: 'verifying' }, set,
+      });
+    }
   }
-  if (!moved) await Round.updateOne({ _id: roundId }, { $set: { counters, processedRecords: total } });
-  else await deps.onRoundFinished?.(roundId, moved.status);
-  await job.updateProgress(100);
-  return { total, counters, status: moved?.status ?? 'unchanged' };
+  // Read the status back once: on FerretDB 1.x a concurrent deadline write to the round can
+  // undo ours (deadline state still lives on the round document); retrying settle repairs it.
+  const now = await Round.findById(roundId, { status: 1 }).lean();
+  if (now?.status === 'verifying') throw new Error(`round ${roundId}: the settled status did not persist; settle runs again`);
+  if (now && now.status !== 'scheduled') await deps.onRoundFinished?.(roundId, now.status);
+  return { total, counters, status: now?.status };
 }

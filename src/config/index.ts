@@ -44,8 +44,8 @@ export const envSchema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Dose records per chunk job: ~5k records match and upsert in well under a minute. */
   CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
-  /** Records read and written per bulk operation inside a chunk. */
-  BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Records matched and inserted per bulk write inside a chunk (the matcher's own batch is 1,000). */
+  BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   DEFAULT_DEADLINE_MS: durationMs.default(3 * 24 * 60 * 60 * 1000),
   // Deadlines, reminders and escalation (docs/deadlines.md). Tests shorten them to milliseconds.
   /** Reminders, in ms before a round's deadline, comma-separated: 24 h and 6 h. */
@@ -118,6 +118,11 @@ export const envSchema = z.object({
   WORKSHEET_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   /** A second listener for /metrics and /readyz with details (not published outside the cluster); unset = none. */
   INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * Benchmarks only: count the store commands this process sends (driver command monitoring)
+   * and write the counts, documents read and peak RSS to this JSON file about once a second.
+   */
+  STORE_STATS_FILE: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

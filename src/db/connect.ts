@@ -1,8 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
 import { registerModels, type Models } from './models/index.js';
+import { recordStoreStats } from './command-stats.js';
+import { detectCapabilities, type StoreCapabilities } from './capabilities.js';
 
 export interface Db {
   connection: Connection;
+  /** What the server does well (MongoDB's path unless it is FerretDB, or forced). */
+  caps: StoreCapabilities;
   models: Models;
   close(): Promise<void>;
 }
@@ -12,20 +16,26 @@ export interface Db {
  * processes can hold several) and build every model on it. Indexes are created
  * by `syncIndexes()` in `ensureIndexes`, not implicitly, so start-up is explicit.
  */
-export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSize?: number } = {}): Promise<Db> {
+export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSize?: number; statsFile?: string; forceCapabilities?: 'mongodb' } = {}): Promise<Db> {
   const connection = mongoose.createConnection(url, {
     autoIndex: false,
     // FerretDB and MongoDB both answer within this on a healthy machine; fail fast otherwise.
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: opts.poolSize ?? 10,
+    // Command monitoring only when a benchmark asks for the counts (STORE_STATS_FILE).
+    monitorCommands: Boolean(opts.statsFile),
   });
   await connection.asPromise();
   const models = registerModels(connection);
+  const stats = opts.statsFile ? recordStoreStats(connection, opts.statsFile) : null;
   if (opts.autoIndex ?? true) await ensureIndexes(models);
+  // Start-up commands (index creation) are in the first counts a benchmark reads.
+  stats?.flush();
   return {
     connection,
+    caps: await detectCapabilities(connection, opts.forceCapabilities),
     models,
-    close: () => connection.close(),
+    close: async () => { stats?.stop(); await connection.close(); },
   };
 }
 

@@ -41,7 +41,7 @@ export const NEVER = new Date('9999-12-31T00:00:00Z');
 export async function reconcileRound(deps: DeadlineDeps, roundId: string, retried = false): Promise<ReconcileResult> {
   const now = nowOf(deps);
   const { Round, Locality } = deps.models;
-  const round = await Round.findById(roundId, { chunkBoundaries: 0, recordIds: 0, transitions: 0, deadlineChanges: 0 }).lean();
+  const round = await Round.findById(roundId, { recordIds: 0, transitions: 0, deadlineChanges: 0 }).lean();
   const result: ReconcileResult = { roundId, escalated: [], closed: 0 };
   if (!round) {
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);

@@ -1,11 +1,10 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
-import type { Queues } from '../../queues/registry.js';
+import { queueList, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
@@ -52,12 +51,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
-  const queueList = Object.values(deps.queues) as Queue[];
+  const queues = queueList(deps.queues);
   const models = deps.db.models;
   const { config } = deps;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
-  const metrics = deps.metrics ?? createApiMetrics({ queues: queueList, models });
+  const metrics = deps.metrics ?? createApiMetrics({ queues, models });
   app.use(metrics.middleware);
   // Hardening and identity first: every route below is behind the route table (src/http/access).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -83,8 +82,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRouter());
   // Bull Board: the operator's board acts; coordinators get a read-only one (the route table lets only operators change state).
   const boards = {
-    full: bullBoardRouter(queueList, { readOnly: config.BULL_BOARD_READ_ONLY }),
-    readOnly: bullBoardRouter(queueList, { readOnly: true }),
+    full: bullBoardRouter(queues, { readOnly: config.BULL_BOARD_READ_ONLY }),
+    readOnly: bullBoardRouter(queues, { readOnly: true }),
   };
   app.use(BULL_BOARD_PATH, (req, res, next) => {
     res.removeHeader('content-security-policy'); // Bull Board's page bootstraps with inline script
@@ -93,13 +92,13 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const deadlines = deadlineDepsFromConfig(deps.config, {
-    models, deadlinesQueue: deps.queues[DEADLINES_QUEUE] as Queue, notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE] as Queue,
+    models, deadlinesQueue: deps.queues[DEADLINES_QUEUE], notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE],
     log: deps.log.child({ component: 'deadlines' }),
   });
   const hooks = deadlineHooks(deadlines);
   app.use('/api/rounds', roundsRouter({
     models,
-    verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue,
+    verificationQueue: deps.queues[VERIFICATION_QUEUE],
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     onRoundsCreated: hooks.onRoundsCreated,
   }));
@@ -108,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {
-    models, verificationQueue: deps.queues[VERIFICATION_QUEUE] as Queue, defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    models, verificationQueue: deps.queues[VERIFICATION_QUEUE], defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED, onRoundChanged: (id: string) => hooks.onRoundFinished(id),
     log: deps.log.child({ component: 'corrections' }),
     maxUploadBytes: config.WORKSHEET_MAX_BYTES, maxUploadRows: config.WORKSHEET_MAX_ROWS,

@@ -1,8 +1,8 @@
 import express, { type Express } from 'express';
-import type { Queue } from 'bullmq';
 import type { AppDeps } from './app.js';
 import { createApiMetrics, metricsRouter, type ApiMetrics } from './metrics.js';
 import { healthRouter } from './routers/health.router.js';
+import { queueList } from '../../queues/registry.js';
 
 /**
  * The internal listener (INTERNAL_PORT): /metrics and /readyz with their details, for
@@ -14,7 +14,7 @@ export function createInternalApp(deps: Pick<AppDeps, 'queues' | 'redis' | 'db'>
   app.disable('x-powered-by');
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
   // The public app's registry when given (its HTTP latencies), else the same gauges on their own.
-  app.use(metricsRouter((deps.metrics ?? createApiMetrics({ queues: Object.values(deps.queues) as Queue[], models: deps.db.models })).registry));
+  app.use(metricsRouter((deps.metrics ?? createApiMetrics({ queues: queueList(deps.queues), models: deps.db.models })).registry));
   app.use((_req, res) => { res.status(404).json({ error: { code: 'not_found', message: 'internal port: /healthz, /readyz and /metrics only' } }); });
   return app;
 }

@@ -3,11 +3,10 @@ import { connectDb } from '../db/connect.js';
 import { createLogger } from '../lib/logger.js';
 import { createShutdown } from '../lib/shutdown.js';
 import { createRedis } from '../../queues/connection.js';
-import { allQueues, closeQueues } from '../../queues/registry.js';
+import { allQueues, closeQueues, queueList } from '../../queues/registry.js';
 import { createApp } from './app.js';
 import { createInternalApp } from './internal-app.js';
 import { createApiMetrics } from './metrics.js';
-import type { Queue } from 'bullmq';
 
 /** `npm run api`: the HTTP API, Bull Board and metrics. */
 async function main() {
@@ -16,11 +15,11 @@ async function main() {
   const shutdown = createShutdown(log, config.SHUTDOWN_TIMEOUT_MS);
   shutdown.install();
 
-  const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE });
+  const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const queues = allQueues(redis, config.QUEUE_PREFIX);
   // One metrics registry for the public app and the internal listener.
-  const metrics = createApiMetrics({ queues: Object.values(queues) as Queue[], models: db.models });
+  const metrics = createApiMetrics({ queues: queueList(queues), models: db.models });
   const app = createApp({ config, db, queues, redis, log, metrics });
 
   const server = app.listen(config.PORT, config.HOST, () => {

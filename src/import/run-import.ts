@@ -4,6 +4,7 @@ import type { Models } from '../db/models/index.js';
 import { missingColumns } from '../domain/import/index.js';
 import { RecordFormatError, createRecordWriter, formatFromPath, openSource, readRecords, type RecordFormat, type RecordWriter } from '../lib/io/index.js';
 import { upsertByKey } from './bulk-upsert.js';
+import { markRegistryChanged } from '../db/repositories/registry-snapshot.repository.js';
 import { importKinds, type ImportKind } from './import-kinds.js';
 import { KeySet } from './key-set.js';
 
@@ -113,11 +114,14 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         await reject(r.line, spec.key, `duplicate ${spec.key} in this file (the first row with it was kept)`);
         continue;
       }
-      batch.push(parsed.value);
+      // The natural key is the document's `_id`: point reads are `_id` reads on every store.
+      batch.push({ _id: parsed.value[spec.key], ...parsed.value });
       if (batch.length >= batchSize) await flush();
     }
     await flush();
     await inFlight;
+    // Workers holding a snapshot of the registry reload it once the citizens changed.
+    if (opts.kind === 'citizens' && p.inserted + p.updated > 0) await markRegistryChanged(opts.models);
   } finally {
     await inFlight?.catch(() => {});
     await rejects?.close();

@@ -1,5 +1,7 @@
 import type { Queue } from 'bullmq';
-import { ValidationError, NotFoundError } from '../lib/errors/index.js';
+import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
+import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
+import { anyOf } from '../db/repositories/filters.js';
 import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
 import type { Models, RoundKind, RoundStatus } from '../db/models/index.js';
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
@@ -27,7 +29,7 @@ export async function resolveCommunes(models: Models, codes: string[]): Promise<
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
 export async function resolveCommuneProvinces(models: Models, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
-  const found = await models.Locality.find({ code: { $in: unique } }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
+  const found = await models.Locality.find({ code: anyOf(unique) }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
   const known = new Map(found.map((l) => [l.code, l.level]));
   const unknown = unique.filter((c) => !known.has(c));
   if (unknown.length > 0) {
@@ -99,7 +101,7 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
 
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.
-  const rounds = await deps.models.Round.find({ _id: { $in: ids } }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
+  const rounds = await deps.models.Round.find({ _id: anyOf(ids) }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
   const toPlan = rounds.filter((r) => r.status === 'scheduled');
   if (toPlan.length > 0) {
     await deps.verificationQueue.addBulk(
@@ -119,8 +121,28 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   }));
 }
 
+/**
+ * Re-drive a failed round: `failed → scheduled`, then a planner under a new generation of job
+ * IDs. The chunk documents are kept, so chunks already done are skipped and results already
+ * stored are never inserted twice. 409 unless the round is `failed`.
+ */
+export async function retryRound(deps: Pick<RoundsDeps, 'models' | 'verificationQueue' | 'now'>, id: string) {
+  const round = await deps.models.Round.findById(id, { status: 1, localityCode: 1, transitions: 1 }).lean();
+  if (!round) throw new NotFoundError(`round ${id} not found`);
+  if (round.status !== 'failed') throw new ConflictError(`round ${id} is ${round.status}; only a failed round can be retried`);
+  const generation = (round.transitions ?? []).filter((t) => t.from === 'failed' && t.to === 'scheduled').length + 1;
+  const moved = await applyRoundTransition(deps.models.Round, id, 'retry', {
+    now: deps.now?.(), cause: `retry ${generation}`, ifAllowed: true, where: { status: 'failed' }, set: { error: null },
+  });
+  if (!moved) throw new ConflictError(`round ${id} changed while retrying it; look again`);
+  await deps.verificationQueue.add(VerificationJob.plan, { roundId: id, localityCode: round.localityCode, generation } satisfies PlanRoundData, {
+    jobId: verificationJobId.plan(id, generation),
+  });
+  return { id, status: moved.status, generation };
+}
+
 export async function getRound(models: Models, id: string) {
-  const round = await models.Round.findById(id, { chunkBoundaries: 0, recordIds: 0 }).lean();
+  const round = await models.Round.findById(id, { recordIds: 0 }).lean();
   if (!round) throw new NotFoundError(`round ${id} not found`);
   return round;
 }
@@ -140,7 +162,7 @@ export async function listRounds(models: Models, q: ListRoundsQuery) {
   if (q.status) filter.status = q.status;
   if (q.kind) filter.kind = q.kind;
   if (q.after) filter._id = { $gt: q.after };
-  const items = await models.Round.find(filter, { chunkBoundaries: 0, recordIds: 0, transitions: 0 })
+  const items = await models.Round.find(filter, { recordIds: 0, transitions: 0 })
     .sort({ _id: 1 })
     .limit(q.limit)
     .lean();

@@ -144,7 +144,11 @@ describe('a verification round end to end', () => {
 
     const rescuer = await spawnWorker({ ...env, CHUNK_SIZE: '100000', BATCH_SIZE: '200' });
     workers = [rescuer];
-    const [round] = await waitFor(() => roundsSettled([roundId]), 180_000, 'the rescued round to finish');
+    const [round] = await waitFor(() => roundsSettled([roundId]), 180_000, 'the rescued round to finish').catch(async (err) => {
+      const jobs = await Promise.all(['plan', 'chunk', 'settle'].map((k) => queue.getJob(k === 'chunk' ? `chunk__${roundId}__0` : `${k}__${roundId}`)));
+      const state = await Promise.all(jobs.map(async (j) => `${j?.id}: ${j ? await j.getState() : 'none'} ${j?.failedReason ?? ''}`));
+      throw new Error(`${(err as Error).message}\n${state.join('\n')}\n${JSON.stringify(await ctx.db.models.VerificationChunk.find({ roundId }, { recordIds: 0 }).lean())}\n${rescuer.output().slice(-3000)}`);
+    });
     expect(round.processedRecords).toBe(KILL_COMMUNE_SIZE);
     const per = await resultsPerRecord(roundId);
     expect(per).toHaveLength(KILL_COMMUNE_SIZE);

@@ -35,8 +35,8 @@ export function spawnEntry(entry: string, env: Record<string, string>): Proc {
   };
 }
 
-/** Start the API on a free port and resolve once it logs that it listens. */
-export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000): Promise<Proc & { url: string }> {
+/** Start the API on a free port and resolve once it logs that it listens (90 s: a cold tsx start plus index creation on a busy 2-core machine). */
+export async function spawnApi(env: Record<string, string>, timeoutMs = 90_000): Promise<Proc & { url: string }> {
   const proc = spawnEntry('src/http/main.ts', { PORT: '0', HOST: '127.0.0.1', ...env });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start:\n${proc.output()}`)), timeoutMs);
@@ -51,7 +51,7 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 30_000):
 }
 
 /** Start a worker process and resolve once it logs that it started. */
-export async function spawnWorker(env: Record<string, string>, timeoutMs = 30_000): Promise<Proc> {
+export async function spawnWorker(env: Record<string, string>, timeoutMs = 90_000): Promise<Proc> {
   const proc = spawnEntry('workers/main.ts', env);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start:\n${proc.output()}`)), timeoutMs);

@@ -1,4 +1,5 @@
 import type { Models } from '../../src/db/models/index.js';
+import { markRegistryChanged } from '../../src/db/repositories/registry-snapshot.repository.js';
 import { citizenKeys } from '../../src/domain/matching/index.js';
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 
@@ -58,6 +59,8 @@ export async function insertCitizens(models: Models, citizens: Citizen[]): Promi
     citizens.map((c) => ({ ...c, ...citizenKeys(c) })),
     { ordered: false },
   );
+  // Like the citizens importer: workers holding a registry snapshot reload it.
+  await markRegistryChanged(models);
 }
 
 export async function insertDoses(models: Models, doses: DoseRecordInput[]): Promise<void> {

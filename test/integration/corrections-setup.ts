@@ -84,7 +84,7 @@ export async function startStack(label: string, env: Record<string, string> = {}
         const r = await ctx.db.models.Round.findById(id).lean();
         return r && statuses.includes(r.status) ? r : null;
       }, ms, `round ${id} to reach ${statuses.join('/')}`).catch(async (err) => {
-        const r = await ctx.db.models.Round.findById(id, { status: 1, processedRecords: 1, totalRecords: 1, counters: 1, expectedRecords: 1, explainedRecords: 1, transitions: 1, chunkBoundaries: 1 }).lean();
+        const r = await ctx.db.models.Round.findById(id, { status: 1, processedRecords: 1, totalRecords: 1, counters: 1, expectedRecords: 1, explainedRecords: 1, transitions: 1 }).lean();
         throw new Error(`${(err as Error).message} (now ${JSON.stringify(r)})`);
       }),
     async close() {

@@ -59,7 +59,7 @@ describe('rollup job', () => {
       expect(results[0]!.written).toBeGreaterThan(0);
       // Nothing changed between runs: nothing rewritten.
       expect(results[1]!.written).toBe(0);
-      const queue = app.queues[DASHBOARD_QUEUE] as Queue;
+      const queue = app.queues[DASHBOARD_QUEUE];
       expect((await queue.getJobSchedulers()).map((s) => s.key)).toContain(DASHBOARD_ROLLUP_ID);
       expect(await queue.getGlobalConcurrency()).toBe(1);
       // A second registration (another worker starting) is the same scheduler.
@@ -96,7 +96,7 @@ describe('rollup job', () => {
 
 describe('/metrics', () => {
   it('has the queue, outcome, escalation and HTTP series', async () => {
-    await (app.queues[DASHBOARD_QUEUE] as Queue).add('rollup', {}, { jobId: 'waiting-one', delay: 0 });
+    await (app.queues[DASHBOARD_QUEUE]).add('rollup', {}, { jobId: 'waiting-one', delay: 0 });
     const res = await app.as('operator').get('/metrics');
     expect(res.status).toBe(200);
     const text = res.text;

@@ -7,6 +7,8 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
  */
 export const citizenSchema = new Schema(
   {
+    /** Natural key: the personal ID, so a point read is an `_id` read on every store. */
+    _id: { type: String, required: true },
     personalId: { type: String, required: true },
     fullName: { type: String, required: true },
     dateOfBirth: { type: String, required: true },
@@ -19,7 +21,12 @@ export const citizenSchema = new Schema(
   },
   { collection: 'citizens', timestamps: true },
 );
+citizenSchema.pre('validate', function setNaturalId() {
+  if (this._id == null) this._id = this.personalId;
+});
 citizenSchema.index({ personalId: 1 }, { unique: true });
+// The worker's registry snapshot streams a province's citizens by commune.
+citizenSchema.index({ communeCode: 1 });
 citizenSchema.index({ oldIdNumber: 1 });
 citizenSchema.index({ nameKey: 1, birthYear: 1, communeCode: 1 });
 citizenSchema.index({ maskedKeys: 1 });

@@ -3,6 +3,8 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 /** A dose record as entered at the vaccination site (values kept exactly as typed). */
 export const doseRecordSchema = new Schema(
   {
+    /** Natural key: the record ID. Chunks read their records by `_id`. */
+    _id: { type: String, required: true },
     recordId: { type: String, required: true },
     fullName: { type: String, default: '' },
     dateOfBirth: { type: String, default: '' },
@@ -19,6 +21,9 @@ export const doseRecordSchema = new Schema(
   },
   { collection: 'doseRecords', timestamps: true },
 );
+doseRecordSchema.pre('validate', function setNaturalId() {
+  if (this._id == null) this._id = this.recordId;
+});
 doseRecordSchema.index({ recordId: 1 }, { unique: true });
 // The verification worker pages through a commune's records in recordId order.
 doseRecordSchema.index({ communeCode: 1, recordId: 1 });

@@ -14,6 +14,8 @@ import { correctionSettingModel } from './correction-setting.model.js';
 import { localityProgressModel } from './locality-progress.model.js';
 import { accessLogModel } from './access-log.model.js';
 import { auditEntryModel } from './audit-entry.model.js';
+import { verificationChunkModel } from './verification-chunk.model.js';
+import { registryVersionModel } from './registry-version.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -33,6 +35,8 @@ export function registerModels(c: Connection) {
     LocalityProgress: localityProgressModel(c),
     AccessLog: accessLogModel(c),
     AuditEntry: auditEntryModel(c),
+    VerificationChunk: verificationChunkModel(c),
+    RegistryVersion: registryVersionModel(c),
   };
 }
 
@@ -53,3 +57,5 @@ export * from './correction-setting.model.js';
 export * from './locality-progress.model.js';
 export * from './access-log.model.js';
 export * from './audit-entry.model.js';
+export * from './verification-chunk.model.js';
+export * from './registry-version.model.js';

@@ -26,11 +26,6 @@ export const roundSchema = new Schema(
     totalRecords: { type: Number, default: 0 },
     processedRecords: { type: Number, default: 0 },
     chunks: { type: Number, default: 0 },
-    /**
-     * Fixed once by the planner (first write wins): chunk i covers recordIds in
-     * [boundaries[i], boundaries[i+1]). A re-run planner reuses it, so chunk jobs are stable.
-     */
-    chunkBoundaries: { type: [String], default: undefined },
     /** Correction rounds re-verify exactly these records (IDs only). */
     recordIds: { type: [String], default: undefined },
     counters: countersShape,

@@ -1,9 +1,16 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
 
-/** The matcher's decision for one record in one round. Natural key: (roundId, recordId). */
+/** `_id` of a result: its natural key, round + record. */
+export const resultId = (roundId: string, recordId: string) => `${roundId}/${recordId}`;
+
+/**
+ * The matcher's decision for one record in one round. Natural key (roundId, recordId), stored
+ * as `_id` (`resultId`): written insert-first, so a re-run chunk writes nothing twice.
+ */
 export const verificationResultSchema = new Schema(
   {
+    _id: { type: String, required: true },
     roundId: { type: String, required: true },
     recordId: { type: String, required: true },
     localityCode: { type: String, required: true },
@@ -19,6 +26,9 @@ export const verificationResultSchema = new Schema(
   },
   { collection: 'verificationResults', timestamps: true },
 );
+verificationResultSchema.pre('validate', function setNaturalId() {
+  if (this._id == null) this._id = resultId(this.roundId, this.recordId);
+});
 verificationResultSchema.index({ roundId: 1, recordId: 1 }, { unique: true });
 verificationResultSchema.index({ roundId: 1, outcome: 1 });
 verificationResultSchema.index({ recordId: 1, createdAt: 1 });

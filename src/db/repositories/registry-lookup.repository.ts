@@ -21,7 +21,7 @@ const FIELDS = {
 /** FerretDB says who it is in buildInfo; anything else gets the `$in` strategy. */
 export async function detectLookupStrategy(connection: Connection): Promise<LookupStrategy> {
   const info = await connection.db!.admin().command({ buildInfo: 1 });
-  return 'ferretdb' in info ? 'equality' : 'in';
+  return 'ferretdbVersion' in info || 'ferretdb' in info ? 'equality' : 'in';
 }
 
 export class MongoRegistry implements RegistryLookup {

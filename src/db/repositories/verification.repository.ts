@@ -1,114 +1,149 @@
 import type { DoseRecordInput, MatchResult, Outcome } from '../../domain/records.js';
 import { OUTCOMES } from '../../domain/records.js';
+import type { StoreCapabilities } from '../capabilities.js';
 import type { Models } from '../models/index.js';
+import { resultId } from '../models/verification-result.model.js';
+import { chunkId, type ChunkStatus } from '../models/verification-chunk.model.js';
 
 /** Fields of a dose record the matcher needs (never the Mongo internals). */
 const RECORD_FIELDS = {
   _id: 0, recordId: 1, fullName: 1, dateOfBirth: 1, gender: 1, idNumber: 1, nationality: 1,
   communeCode: 1, vaccine: 1, doseNumber: 1, vaccinatedAt: 1, facilityId: 1,
 } as const;
+/** Reply batch for streamed reads: one getMore per 20k small documents, under the 16 MB limit. */
+const STREAM_BATCH = 20_000;
 
-export interface ChunkRange {
-  communeCode: string;
-  fromRecordId: string | null;
-  toRecordId: string | null;
-  recordIds?: string[];
+export type OutcomeCounters = Record<Outcome, number>;
+const zeroCounters = () => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounters;
+
+export interface PlannedChunk { chunk: number; size: number }
+
+/**
+ * Fix a round's chunk membership once: record IDs in order (one streamed read of the
+ * commune's `_id`s, or the correction round's own list), cut every `chunkSize`, inserted as
+ * chunk documents in ONE ordered insert. Two planners race on chunk 0's `_id`: the loser's
+ * ordered insert stops there and inserts nothing. A planner that crashed half-way is finished
+ * by its re-run (same records, same cut). Returns the stored plan.
+ */
+export async function planChunks(
+  models: Models,
+  round: { _id: string; localityCode: string; recordIds?: string[] | null },
+  chunkSize: number,
+): Promise<PlannedChunk[]> {
+  const { VerificationChunk } = models;
+  const stored = await storedPlan(models, round._id);
+  if (stored.length > 0 && stored.length === stored[0]!.of) return stored;
+  const ids = round.recordIds
+    ? [...round.recordIds].sort()
+    : (await models.DoseRecord.find({ communeCode: round.localityCode }, { _id: 1 }).lean<{ _id: string }[]>().batchSize(STREAM_BATCH))
+      .map((d) => d._id).sort();
+  const of = Math.ceil(ids.length / chunkSize);
+  const docs = Array.from({ length: of }, (_, i) => ({
+    _id: chunkId(round._id, i), roundId: round._id, chunk: i, of, recordIds: ids.slice(i * chunkSize, (i + 1) * chunkSize),
+  }));
+  const missing = docs.filter((d) => !stored.some((s) => s.chunk === d.chunk));
+  if (missing.length > 0) {
+    await VerificationChunk.collection.insertMany(missing.map((d) => ({ ...d, status: 'pending', processed: 0, attempts: 0, createdAt: new Date() })) as never[], { ordered: stored.length === 0 })
+      .catch((err: unknown) => { if (!isDuplicateKeyOnly(err)) throw err; });
+  }
+  return storedPlan(models, round._id);
+}
+
+async function storedPlan(models: Models, roundId: string): Promise<(PlannedChunk & { of: number })[]> {
+  // Read by the planner only (once per round, again on a re-run): the ID lists come along.
+  const rows = await models.VerificationChunk.find({ roundId }, { _id: 0, chunk: 1, of: 1, recordIds: 1 }).lean();
+  return rows.map((r) => ({ chunk: r.chunk, of: r.of, size: r.recordIds.length })).sort((a, b) => a.chunk - b.chunk);
+}
+
+function isDuplicateKeyOnly(err: unknown): boolean {
+  const list = (err as { writeErrors?: unknown }).writeErrors;
+  const errors = (Array.isArray(list) ? list : list ? [list] : []) as Array<{ code?: number; err?: { code?: number } }>;
+  if (errors.length === 0) return (err as { code?: number }).code === 11000;
+  return errors.every((w) => (w.code ?? w.err?.code) === 11000);
+}
+
+/** One chunk document by `_id`. */
+export async function readChunk(models: Models, roundId: string, chunk: number) {
+  return models.VerificationChunk.findById(chunkId(roundId, chunk), { recordIds: 1, status: 1, of: 1 }).lean();
 }
 
 /**
- * Records of one chunk in recordId order, `batchSize` at a time. One query per chunk read
- * through a cursor (not a query per page): Mongo-wire servers without sort pushdown
- * (FerretDB) would otherwise scan the commune again for every page.
+ * A chunk's records, in one read: `_id $in` (an index seek on MongoDB), or on stores that
+ * answer `$in` by scanning, the commune's records by equality, filtered to the chunk in memory.
  */
-export async function* readChunkRecords(
-  models: Models,
-  range: ChunkRange,
-  batchSize: number,
-): AsyncGenerator<DoseRecordInput[]> {
-  const idCond: Record<string, unknown> = {};
-  if (range.recordIds) idCond.$in = range.recordIds;
-  if (range.fromRecordId !== null) idCond.$gte = range.fromRecordId;
-  if (range.toRecordId !== null) idCond.$lt = range.toRecordId;
-  const filter: Record<string, unknown> = { communeCode: range.communeCode };
-  if (Object.keys(idCond).length > 0) filter.recordId = idCond;
-  const cursor = models.DoseRecord.find(filter, RECORD_FIELDS)
-    .sort({ recordId: 1 })
-    .lean<DoseRecordInput[]>()
-    .cursor({ batchSize });
-  let batch: DoseRecordInput[] = [];
-  for await (const doc of cursor) {
-    batch.push(doc as DoseRecordInput);
-    if (batch.length === batchSize) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
+export async function readChunkRecords(models: Models, caps: StoreCapabilities, communeCode: string, recordIds: string[]): Promise<DoseRecordInput[]> {
+  const byId = caps.indexedIn || recordIds.length <= 1;
+  const filter = byId ? { _id: { $in: recordIds } } : { communeCode };
+  const docs = await models.DoseRecord.find(filter, RECORD_FIELDS).lean<DoseRecordInput[]>().batchSize(STREAM_BATCH);
+  const wanted = new Set(recordIds);
+  return docs.filter((d) => wanted.has(d.recordId)).sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
 }
 
-/** Upsert one result per (round, record): running a chunk twice writes the same documents. */
+/**
+ * Insert one result per (round, record), `_id` = round/record, unordered; results already
+ * stored (a re-run chunk) are refused by `_id` and left as they are: nothing is written twice.
+ */
 export async function saveResults(
   models: Models,
   meta: { roundId: string; localityCode: string; chunk: number; matcherVersion: string },
   results: MatchResult[],
 ): Promise<void> {
   if (results.length === 0) return;
-  await models.VerificationResult.bulkWrite(
-    results.map((r) => ({
-      updateOne: {
-        filter: { roundId: meta.roundId, recordId: r.recordId },
-        update: {
-          $set: {
-            localityCode: meta.localityCode,
-            outcome: r.outcome,
-            personalId: r.personalId,
-            score: r.score,
-            corrections: r.corrections,
-            candidates: r.candidates,
-            reason: r.reason,
-            matcherVersion: meta.matcherVersion,
-            chunk: meta.chunk,
-          },
-        },
-        upsert: true,
-      },
-    })),
-    // Unordered: one bad document does not stop the rest; a retry rewrites the same keys.
-    { ordered: false },
+  const now = new Date();
+  const docs = results.map((r) => clean({
+    _id: resultId(meta.roundId, r.recordId), roundId: meta.roundId, recordId: r.recordId, localityCode: meta.localityCode,
+    outcome: r.outcome, personalId: r.personalId, score: r.score, corrections: r.corrections, candidates: r.candidates,
+    reason: r.reason, matcherVersion: meta.matcherVersion, chunk: meta.chunk, createdAt: now, updatedAt: now,
+  }));
+  await models.VerificationResult.collection.insertMany(docs as never[], { ordered: false })
+    .catch((err: unknown) => { if (!isDuplicateKeyOnly(err)) throw err; });
+}
+
+const clean = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
+
+/** The chunk job records its own outcome (its document's only writer after the planner). */
+export async function finishChunk(models: Models, roundId: string, chunk: number, results: MatchResult[]): Promise<void> {
+  const counters = zeroCounters();
+  for (const r of results) counters[r.outcome]++;
+  await models.VerificationChunk.updateOne(
+    { _id: chunkId(roundId, chunk) },
+    { $set: { status: 'done' satisfies ChunkStatus, processed: results.length, counters, finishedAt: new Date() }, $unset: { error: '' } },
   );
 }
 
-export type OutcomeCounters = Record<Outcome, number>;
+export async function failChunk(models: Models, roundId: string, chunk: number, error: string, attempts: number): Promise<void> {
+  await models.VerificationChunk.updateOne({ _id: chunkId(roundId, chunk) }, { $set: { status: 'failed' satisfies ChunkStatus, error, attempts } });
+}
 
-/** Counts per outcome for a round, recomputed from the results (idempotent, unlike $inc). */
+/** A round's chunks without their record lists: what settle and progress read (index { roundId, chunk }). */
+export async function roundChunks(models: Models, roundId: string) {
+  return models.VerificationChunk.find({ roundId }, { _id: 0, chunk: 1, of: 1, status: 1, processed: 1, counters: 1, error: 1 })
+    .lean<{ chunk: number; of: number; status: ChunkStatus; processed: number; counters?: Partial<OutcomeCounters>; error?: string }[]>();
+}
+
+/** Sum of the chunks' own counts: the round's counters, recomputed (idempotent). */
+export function sumChunks(chunks: Awaited<ReturnType<typeof roundChunks>>) {
+  const counters = zeroCounters();
+  let total = 0;
+  for (const c of chunks) {
+    if (c.status !== 'done') continue;
+    for (const o of OUTCOMES) counters[o] += c.counters?.[o] ?? 0;
+    total += c.processed;
+  }
+  return { counters, total };
+}
+
+/** Counts per outcome for a round, recomputed from the results (corrections merge these). */
 export async function countOutcomes(models: Models, roundId: string): Promise<{ counters: OutcomeCounters; total: number }> {
   const rows = await models.VerificationResult.aggregate<{ _id: Outcome; n: number }>([
     { $match: { roundId } },
     { $group: { _id: '$outcome', n: { $sum: 1 } } },
   ]);
-  const counters = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounters;
+  const counters = zeroCounters();
   let total = 0;
   for (const row of rows) {
     counters[row._id] = row.n;
     total += row.n;
   }
   return { counters, total };
-}
-
-/**
- * Chunk boundaries for a commune: every `chunkSize`-th recordId in order. Reads only the
- * recordId index; 10k communes × ~20k records each stays a cheap covered scan.
- */
-export async function computeChunkBoundaries(models: Models, communeCode: string, chunkSize: number) {
-  const boundaries: string[] = [];
-  let total = 0;
-  const cursor = models.DoseRecord.find({ communeCode }, { _id: 0, recordId: 1 })
-    .sort({ recordId: 1 })
-    .lean<{ recordId: string }[]>()
-    .cursor({ batchSize: 5000 });
-  for await (const doc of cursor) {
-    if (total % chunkSize === 0) boundaries.push(doc.recordId);
-    total++;
-  }
-  return { boundaries, total };
 }

@@ -4,13 +4,12 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Queue } from 'bullmq';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Models } from '../../db/models/index.js';
 import { AppError, NotFoundError } from '../../lib/errors/index.js';
 import { readRecords } from '../../lib/io/index.js';
-import { IMPORT_QUEUE, ImportJob, importJobId, type ImportJobData } from '../../../queues/import.queue.js';
+import { IMPORT_QUEUE, ImportJob, importJobId } from '../../../queues/import.queue.js';
 import type { Queues } from '../../../queues/registry.js';
 import { validate } from '../validate.js';
 
@@ -36,7 +35,7 @@ const REJECT_SAMPLE = 100;
  * progress, counts and the first rejected rows. The job payload holds only the path.
  */
 export function importsRouter(deps: ImportsRouterDeps): Router {
-  const queue = deps.queues[IMPORT_QUEUE] as Queue<ImportJobData>;
+  const queue = deps.queues[IMPORT_QUEUE];
   const maxBytes = deps.maxUploadBytes ?? 4 * 1024 ** 3;
   const router = Router();
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ROUND_KINDS, ROUND_STATUSES } from '../../db/models/index.js';
-import { createRounds, getRound, listRounds, type RoundsDeps } from '../../services/rounds.service.js';
+import { createRounds, getRound, listRounds, retryRound, type RoundsDeps } from '../../services/rounds.service.js';
 import { validate } from '../validate.js';
 
 const localityCode = z.string().regex(/^\d{2}(\d|\d{3})?$/, 'a 2-digit province, 3-digit district or 5-digit commune code');
@@ -31,6 +31,9 @@ export function roundsRouter(deps: RoundsDeps): Router {
   });
   r.get('/', async (req, res) => {
     res.json(await listRounds(deps.models, validate(listQuery, req.query, 'query')));
+  });
+  r.post('/:id/retry', async (req, res) => {
+    res.status(202).json(await retryRound(deps, req.params.id));
   });
   r.get('/:id', async (req, res) => {
     res.json(await getRound(deps.models, req.params.id));

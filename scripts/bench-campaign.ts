@@ -1,0 +1,175 @@
+/**
+ * `npm run bench:campaign -- --communes N --people P --workers W [--seed S] [--json]`
+ *
+ * The campaign end to end, as a user runs it: generate (cached per communes/people/seed),
+ * localities import, citizens and doses import, one POST /api/rounds per commune through a
+ * real API process, W real worker processes, wait for every round to leave `verifying`.
+ * Workers count the store commands they send (driver command monitoring, STORE_STATS_FILE);
+ * the same run measures the store's raw bulk-insert and `_id` point-read rates.
+ * Each run uses a fresh database and queue prefix, dropped at the end (--keep keeps them).
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { connectDb } from '../src/db/connect.js';
+import { loadAdminUnits } from '../src/import/admin-units.loader.js';
+import type { StoreStats } from '../src/db/command-stats.js';
+import { spawnApi, spawnWorker, type Proc } from '../test/helpers/processes.js';
+import { benchStoreRates } from './bench-store-rates.js';
+
+const { values: a } = parseArgs({
+  options: {
+    communes: { type: 'string', default: '10' },
+    people: { type: 'string', default: '40000' },
+    workers: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '5' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    'timeout-min': { type: 'string', default: '60' },
+  },
+});
+const N = Number(a.communes);
+const PEOPLE = Number(a.people);
+const W = Number(a.workers);
+const log = (...m: unknown[]) => { if (!a.json) console.log(...m); else console.error(...m); };
+
+const baseUrl = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/vaxverify').replace(/\/[^/?]*(\?.*)?$/, '');
+const query = /\?.*$/.exec(process.env.MONGO_URL ?? '')?.[0] ?? '';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const runId = randomUUID().slice(0, 8);
+const MONGO_URL = `${baseUrl}/bench_${runId}${query}`;
+const PREFIX = `bench-${runId}`;
+const statsDir = join(tmpdir(), `vaxverify-bench-${runId}`);
+mkdirSync(statsDir, { recursive: true });
+
+/** First N communes of district 271 (Ba Vì) in code order, then the next districts of province 01. */
+async function pickCommunes(n: number): Promise<string[]> {
+  const { units } = await loadAdminUnits();
+  const communes = [...units.values()].filter((u) => u.level === 'commune' && u.provinceCode === '01');
+  const key = (u: { code: string; districtCode?: string | null }) => `${u.districtCode! >= '271' ? '0' : '1'}${u.districtCode}${u.code}`;
+  return communes.sort((x, y) => key(x).localeCompare(key(y))).slice(0, n).map((u) => u.code);
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: { ...process.env, MONGO_URL, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vaxverify ${args.join(' ')} exited ${code}:\n${err.slice(-2000)}`))));
+  });
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const v = await fn();
+  return [v, (performance.now() - t) / 1000];
+}
+
+const readStats = (f: string): StoreStats | null => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) as StoreStats : null);
+const sum = (o: Record<string, number>) => Object.values(o).reduce((s, n) => s + n, 0);
+
+async function main() {
+  const communes = await pickCommunes(N);
+  const dataDir = join(tmpdir(), 'vaxverify-bench-data', `${N}-${PEOPLE}-${a.seed}`);
+  const stages: Record<string, number> = {};
+  if (!existsSync(join(dataDir, 'summary.json'))) {
+    [, stages.generate] = await timed(() => run(['generate', '--people', String(PEOPLE), '--communes', communes.join(','), '--seed', a.seed!, '--out', dataDir]));
+  } else stages.generate = 0;
+  [, stages.localities] = await timed(() => run(['localities', 'import']));
+  [, stages.citizens] = await timed(() => run(['import', 'citizens', join(dataDir, 'population.ndjson'), '--rejects', join(statsDir, 'c.rejects.csv')]));
+  [, stages.doses] = await timed(() => run(['import', 'doses', join(dataDir, 'doses.ndjson'), '--rejects', join(statsDir, 'd.rejects.csv')]));
+  log(`imported in ${(stages.localities + stages.citizens + stages.doses).toFixed(1)} s (${MONGO_URL})`);
+
+  const env = { MONGO_URL, REDIS_URL, QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8' };
+  const procs: Proc[] = [];
+  // Interrupted (Ctrl-C, timeout): take the API and the workers down with the bench.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
+  }
+  const db = await connectDb(MONGO_URL, { poolSize: 4, autoIndex: false });
+  try {
+    const api = await spawnApi({ ...env, LOG_LEVEL: 'info', STORE_STATS_FILE: join(statsDir, 'api.json') });
+    procs.push(api);
+    const files = Array.from({ length: W }, (_, i) => join(statsDir, `worker-${i}.json`));
+    for (const f of files) procs.push(await spawnWorker({ ...env, LOG_LEVEL: 'info', STORE_STATS_FILE: f }));
+    const before = files.map(readStats);
+
+    const t0 = performance.now();
+    for (const c of communes) {
+      const res = await fetch(`${api.url}/api/rounds`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ localities: [c] }),
+      });
+      if (res.status >= 300) throw new Error(`POST /api/rounds ${c}: ${res.status} ${await res.text()}`);
+    }
+    const deadline = Date.now() + Number(a['timeout-min']) * 60_000;
+    let done: { status: string; totalRecords?: number | null }[] = [];
+    for (;;) {
+      const rounds = await db.models.Round.find({}, { status: 1, totalRecords: 1, processedRecords: 1 }).lean();
+      done = rounds.filter((r) => !['scheduled', 'verifying'].includes(r.status));
+      if (done.length === communes.length || Date.now() > deadline) break;
+      const processed = rounds.reduce((s, r) => s + (r.processedRecords ?? 0), 0);
+      log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${done.length}/${communes.length} rounds done, ${processed} records`);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 1_500)); // one more stats flush from every worker
+    const after = files.map(readStats);
+    const records = await db.models.VerificationResult.estimatedDocumentCount();
+    const byCommand: Record<string, number> = {};
+    let docsRead = 0;
+    after.forEach((s, i) => {
+      if (!s) return;
+      for (const [k, n] of Object.entries(s.commands)) byCommand[k] = (byCommand[k] ?? 0) + n - (before[i]?.commands[k] ?? 0);
+      docsRead += s.documentsRead - (before[i]?.documentsRead ?? 0);
+    });
+    const commands = sum(byCommand);
+    const statuses = done.reduce<Record<string, number>>((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
+    const apiStats = readStats(join(statsDir, 'api.json'));
+    const rates = await benchStoreRates(db.connection);
+    const recordsPerSecond = records / seconds;
+    const out = {
+      communes: communes.length, people: PEOPLE, workers: W, seed: Number(a.seed), store: baseUrl,
+      stages: { ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, +v.toFixed(1)])), verify: +seconds.toFixed(1) },
+      records, seconds: +seconds.toFixed(1), recordsPerSecond: +recordsPerSecond.toFixed(1),
+      commands, commandsByName: byCommand, commandsPer1000Records: +((commands / Math.max(1, records)) * 1000).toFixed(2),
+      documentsReadPerRecord: +(docsRead / Math.max(1, records)).toFixed(2),
+      peakRssMb: { api: mb(apiStats?.peakRssBytes), workers: after.map((s) => mb(s?.peakRssBytes)) },
+      storeBulkInsertPerSecond: +rates.insertPerSecond.toFixed(0), storeIdReadsPerSecond: +rates.idReadsPerSecond.toFixed(0),
+      verifyVsBulkInsert: +(recordsPerSecond / rates.insertPerSecond).toFixed(3),
+      verifyVsIdReads: +(recordsPerSecond / rates.idReadsPerSecond).toFixed(3),
+      completedRounds: done.length, rounds: communes.length, statuses,
+    };
+    printTable(out);
+    if (a.json) console.log(JSON.stringify(out));
+  } finally {
+    await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+    if (!a.keep) await db.connection.dropDatabase().catch(() => {});
+    await db.close();
+    rmSync(statsDir, { recursive: true, force: true });
+  }
+}
+
+const mb = (b?: number) => (b ? Math.round(b / 1048576) : 0);
+
+function printTable(o: Record<string, unknown> & { stages: Record<string, number> }) {
+  const rows: [string, unknown][] = [
+    ...Object.entries(o.stages).map(([k, v]) => [`stage ${k} (s)`, v] as [string, unknown]),
+    ['records', o.records], ['records/s', o.recordsPerSecond],
+    ['store commands / 1,000 records', o.commandsPer1000Records], ['commands by name', JSON.stringify(o.commandsByName)],
+    ['documents read / record', o.documentsReadPerRecord], ['peak RSS MB', JSON.stringify(o.peakRssMb)],
+    ['store bulk insert docs/s', o.storeBulkInsertPerSecond], ['store _id point reads/s', o.storeIdReadsPerSecond],
+    ['verify rate / bulk insert rate', o.verifyVsBulkInsert], ['verify rate / _id read rate', o.verifyVsIdReads],
+    ['rounds done', `${o.completedRounds}/${o.rounds} ${JSON.stringify(o.statuses)}`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const print = a.json ? console.error : console.log;
+  print(`\nbench:campaign  ${o.communes} communes, ${o.people} people, ${o.workers} workers, seed ${o.seed}, ${o.store}`);
+  for (const [k, v] of rows) print(`${k.padEnd(w)}  ${String(v)}`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDb, type Db } from '../../src/db/connect.js';
+import { waitFor } from '../helpers/context.js';
+import { ownServersAvailable, startOwnFerretDb, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
+import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
+import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+
+/**
+ * Faults on servers this file owns (a FerretDB on SQLite and a redis-server with an AOF, on
+ * free ports): workers SIGKILLed at 10 random moments of a 4-commune run, the store stopped for
+ * 30 s mid-round, Redis restarted mid-round. After each: every round completes (a round that
+ * failed visibly is retried through the API) and every record has exactly one result per round.
+ */
+const PER_COMMUNE = 300;
+let store: OwnServer;
+let redis: OwnServer;
+let db: Db;
+let api: Proc & { url: string };
+let workers: Proc[] = [];
+let env: Record<string, string>;
+
+const available = ownServersAvailable();
+
+beforeAll(async () => {
+  if (!available) return;
+  store = await startOwnFerretDb();
+  redis = await startOwnRedis();
+  const mongoUrl = `${store.url}/vv_faults`;
+  db = await connectDb(mongoUrl, { poolSize: 4 });
+  await seedLocalities(db.models);
+  for (const code of TEST_COMMUNES) {
+    const citizens = makeCitizens(code, PER_COMMUNE);
+    await insertCitizens(db.models, citizens);
+    await insertDoses(db.models, makeDoses(citizens, `F${code}`));
+  }
+  env = {
+    REDIS_URL: redis.url, MONGO_URL: mongoUrl, QUEUE_PREFIX: 'faults',
+    CHUNK_SIZE: '60', BATCH_SIZE: '20', WORKER_CONCURRENCY: '2',
+    WORKER_LOCK_MS: '2000', // a killed worker's chunk is taken over after ~2 s
+  };
+  api = await spawnApi(env);
+  workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([api, ...workers].filter(Boolean).map((p) => p.kill('SIGKILL')));
+  await db?.close();
+  await store?.dispose();
+  await redis?.dispose();
+});
+
+async function post(path: string, body?: unknown) {
+  const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** Wait until every round is finished; a round that failed visibly is retried through the API. */
+async function settle(ids: string[], ms: number) {
+  const retried: string[] = [];
+  await waitFor(async () => {
+    const rounds = await db.models.Round.find({ _id: { $in: ids } }, { status: 1 }).lean();
+    for (const r of rounds.filter((x) => x.status === 'failed')) {
+      retried.push(r._id);
+      await post(`/api/rounds/${r._id}/retry`);
+    }
+    return rounds.length === ids.length && rounds.every((r) => ['awaiting_corrections', 'completed'].includes(r.status));
+  }, ms, `rounds ${ids.join(', ')} to finish`);
+  return retried;
+}
+
+async function expectOneResultPerRecord(seq: number) {
+  for (const code of TEST_COMMUNES) {
+    const roundId = `verification-${code}-${seq}`;
+    const rows = await db.models.VerificationResult.find({ roundId }, { recordId: 1 }).lean();
+    const ids = rows.map((r) => r.recordId);
+    expect(new Set(ids).size, roundId).toBe(ids.length);
+    expect(ids.length, roundId).toBe(PER_COMMUNE);
+    const round = await db.models.Round.findById(roundId).lean();
+    expect(round!.processedRecords, roundId).toBe(PER_COMMUNE);
+  }
+}
+
+async function startRun(seq: number) {
+  const res = await post('/api/rounds', { localities: [...TEST_COMMUNES], seq });
+  expect(res.status).toBe(201);
+  return TEST_COMMUNES.map((c) => `verification-${c}-${seq}`);
+}
+
+const someResults = (seq: number) => async () =>
+  (await db.models.VerificationResult.countDocuments({ roundId: { $in: TEST_COMMUNES.map((c) => `verification-${c}-${seq}`) } })) > 0;
+
+describe.skipIf(!available)('faults on servers this test owns', () => {
+  it('workers SIGKILLed at 10 random moments: every record one result per round', async () => {
+    const ids = await startRun(1);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 1500))); // the random moment
+      const victim = workers.splice(Math.floor(Math.random() * workers.length), 1)[0]!;
+      expect(await victim.kill('SIGKILL')).toBe('SIGKILL');
+      workers.push(await spawnWorker(env));
+    }
+    await settle(ids, 240_000);
+    await expectOneResultPerRecord(1);
+  }, 420_000);
+
+  it('the store stopped for 30 s mid-round, then back: rounds finish (or fail visibly and retry) without a duplicate', async () => {
+    const ids = await startRun(2);
+    await waitFor(someResults(2), 60_000, 'the run to be under way');
+    await store.stop();
+    await new Promise((r) => setTimeout(r, 30_000)); // the outage itself, not a wait for a condition
+    await store.start();
+    await settle(ids, 240_000);
+    await expectOneResultPerRecord(2);
+  }, 360_000);
+
+  it('Redis restarted mid-round: rounds finish without a duplicate', async () => {
+    const ids = await startRun(3);
+    await waitFor(someResults(3), 60_000, 'the run to be under way');
+    await redis.stop();
+    await redis.start();
+    await settle(ids, 240_000);
+    await expectOneResultPerRecord(3);
+  }, 300_000);
+});
