@@ -3,6 +3,8 @@ import { connectDb, type Db } from '../../src/db/connect.js';
 import { waitFor } from '../helpers/context.js';
 import { ownServersAvailable, startOwnFerretDb, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
+import { authEnv } from '../helpers/app-with-auth.js';
+import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
 import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**
@@ -18,6 +20,7 @@ let db: Db;
 let api: Proc & { url: string };
 let workers: Proc[] = [];
 let env: Record<string, string>;
+let oidc: OidcProvider;
 
 const available = ownServersAvailable();
 
@@ -38,7 +41,8 @@ beforeAll(async () => {
     CHUNK_SIZE: '60', BATCH_SIZE: '20', WORKER_CONCURRENCY: '2',
     WORKER_LOCK_MS: '2000', // a killed worker's chunk is taken over after ~2 s
   };
-  api = await spawnApi(env);
+  oidc = await startOidcProvider();
+  api = await spawnApi({ ...env, ...authEnv(oidc) });
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
 }, 180_000);
 
@@ -47,10 +51,13 @@ afterAll(async () => {
   await db?.close();
   await store?.dispose();
   await redis?.dispose();
+  await oidc?.close();
 });
 
 async function post(path: string, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  // A district coordinator's script (client credentials); a fresh token per call outlives any run.
+  const authorization = `Bearer ${await oidc.serviceToken('coord-001-script')}`;
+  const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body ?? {}) });
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -62,8 +62,8 @@ function sample(rule: RouteRule): Sample {
     'GET /api/rounds': () => ({ path: `/api/rounds?locality=${C}`, success: [200] }),
     'GET /api/rounds/:id': () => ({ path: `/api/rounds/${ROUND}`, success: [200] }),
     'PATCH /api/rounds/:id/deadline': () => json('PATCH', `/api/rounds/${ROUND}/deadline`, { extendByHours: 1, reason: 'route table walk' }),
-    // Added by issue 9 (settle/retry); until merged, an allowed caller reaches no route (404).
-    'POST /api/rounds/:id/retry': () => json('POST', `/api/rounds/${ROUND}/retry`, {}, [200, 202, 404]),
+    // The sample round is not failed, so a caller the table lets through reaches the handler's 409.
+    'POST /api/rounds/:id/retry': () => json('POST', `/api/rounds/${ROUND}/retry`, {}, [409]),
     'GET /api/escalations': () => ({ path: '/api/escalations?province=01', success: [200] }),
     'POST /api/escalations/:id/ack': () => json('POST', `/api/escalations/${escalationId}/ack`, { by: 'district-001-chair' }),
     'GET /api/campaign/overview': () => ({ path: '/api/campaign/overview', success: [200] }),
