@@ -18,6 +18,8 @@ import { connectDb } from '../src/db/connect.js';
 import { loadAdminUnits } from '../src/import/admin-units.loader.js';
 import type { StoreStats } from '../src/db/command-stats.js';
 import { spawnApi, spawnWorker, type Proc } from '../test/helpers/processes.js';
+import { authEnv } from '../test/helpers/app-with-auth.js';
+import { startOidcProvider } from '../test/helpers/oidc.js';
 import { benchStoreRates } from './bench-store-rates.js';
 
 const { values: a } = parseArgs({
@@ -92,17 +94,23 @@ async function main() {
     process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
   }
   const db = await connectDb(MONGO_URL, { poolSize: 4, autoIndex: false });
+  // The API takes only signed-in callers: the coordinators' script is a client-credentials account
+  // of the local provider, as in the tests.
+  const oidc = await startOidcProvider({
+    services: { 'bench-admin': { secret: 'bench-admin-secret-local-only', roles: ['campaign_admin'], localities: [] } },
+  });
   try {
-    const api = await spawnApi({ ...env, LOG_LEVEL: 'info', STORE_STATS_FILE: join(statsDir, 'api.json') });
+    const api = await spawnApi({ ...env, ...authEnv(oidc), LOG_LEVEL: 'info', STORE_STATS_FILE: join(statsDir, 'api.json') });
     procs.push(api);
     const files = Array.from({ length: W }, (_, i) => join(statsDir, `worker-${i}.json`));
     for (const f of files) procs.push(await spawnWorker({ ...env, LOG_LEVEL: 'info', STORE_STATS_FILE: f }));
     const before = files.map(readStats);
 
+    const authorization = `Bearer ${await oidc.serviceToken('bench-admin')}`;
     const t0 = performance.now();
     for (const c of communes) {
       const res = await fetch(`${api.url}/api/rounds`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ localities: [c] }),
+        method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ localities: [c] }),
       });
       if (res.status >= 300) throw new Error(`POST /api/rounds ${c}: ${res.status} ${await res.text()}`);
     }
@@ -148,6 +156,7 @@ async function main() {
     if (a.json) console.log(JSON.stringify(out));
   } finally {
     await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+    await oidc.close();
     if (!a.keep) await db.connection.dropDatabase().catch(() => {});
     await db.close();
     rmSync(statsDir, { recursive: true, force: true });
