@@ -110,7 +110,12 @@ export function correctionsFor(p: PreparedRecord, best: CandidateScore): Correct
   if (best.dob !== 'exact' && best.dob !== 'within') corrections.dateOfBirth = c.dateOfBirth;
   if (best.gender === 'disagree') corrections.gender = c.gender;
   // A missing sex is no reason to correct a record, but a record corrected anyway gets it.
-  if (best.gender === 'missing' && Object.keys(corrections).length > 0) corrections.gender = c.gender;
+  if (
+    best.gender === 'missing' &&
+    (corrections.idNumber !== undefined || corrections.fullName !== undefined || corrections.dateOfBirth !== undefined)
+  ) {
+    corrections.gender = c.gender;
+  }
   return corrections;
 }
 
@@ -118,10 +123,14 @@ function link(p: PreparedRecord, best: CandidateScore): MatchResult {
   const corrections = correctionsFor(p, best);
   const { recordId } = p.record;
   const { personalId } = best.citizen;
-  const fields: string[] = [];
-  for (const field in corrections) fields.push(field);
-  if (fields.length === 0) return { recordId, outcome: 'verified', personalId, score: best.score };
-  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: `corrected ${fields.join(', ')}` };
+  // Field names in the order `correctionsFor` sets them, without enumerating the object.
+  let fields = '';
+  if (corrections.idNumber !== undefined) fields = 'idNumber';
+  if (corrections.fullName !== undefined) fields = fields === '' ? 'fullName' : `${fields}, fullName`;
+  if (corrections.dateOfBirth !== undefined) fields = fields === '' ? 'dateOfBirth' : `${fields}, dateOfBirth`;
+  if (corrections.gender !== undefined) fields = fields === '' ? 'gender' : `${fields}, gender`;
+  if (fields === '') return { recordId, outcome: 'verified', personalId, score: best.score };
+  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: `corrected ${fields}` };
 }
 
 function fallback(p: PreparedRecord): MatchResult {
