@@ -119,18 +119,30 @@ export function correctionsFor(p: PreparedRecord, best: CandidateScore): Correct
   return corrections;
 }
 
+const CORRECTED_FIELDS = ['idNumber', 'fullName', 'dateOfBirth', 'gender'] as const;
+
+/**
+ * `corrected idNumber, fullName` and the like for each set of corrected fields (bit i for
+ * `CORRECTED_FIELDS[i]`): one shared string per set, not a new one per linked record kept
+ * alive in the results.
+ */
+const CORRECTED_REASONS = Array.from(
+  { length: 16 },
+  (_, mask) => `corrected ${CORRECTED_FIELDS.filter((_, i) => mask & (1 << i)).join(', ')}`,
+);
+
 function link(p: PreparedRecord, best: CandidateScore): MatchResult {
   const corrections = correctionsFor(p, best);
   const { recordId } = p.record;
   const { personalId } = best.citizen;
-  // Field names in the order `correctionsFor` sets them, without enumerating the object.
-  let fields = '';
-  if (corrections.idNumber !== undefined) fields = 'idNumber';
-  if (corrections.fullName !== undefined) fields = fields === '' ? 'fullName' : `${fields}, fullName`;
-  if (corrections.dateOfBirth !== undefined) fields = fields === '' ? 'dateOfBirth' : `${fields}, dateOfBirth`;
-  if (corrections.gender !== undefined) fields = fields === '' ? 'gender' : `${fields}, gender`;
-  if (fields === '') return { recordId, outcome: 'verified', personalId, score: best.score };
-  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: `corrected ${fields}` };
+  // Which fields, in the order `correctionsFor` sets them, without enumerating the object.
+  const mask =
+    (corrections.idNumber !== undefined ? 1 : 0) |
+    (corrections.fullName !== undefined ? 2 : 0) |
+    (corrections.dateOfBirth !== undefined ? 4 : 0) |
+    (corrections.gender !== undefined ? 8 : 0);
+  if (mask === 0) return { recordId, outcome: 'verified', personalId, score: best.score };
+  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: CORRECTED_REASONS[mask]! };
 }
 
 function fallback(p: PreparedRecord): MatchResult {
