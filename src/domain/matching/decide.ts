@@ -100,22 +100,28 @@ function betterFitElsewhere(best: CandidateScore, scored: readonly CandidateScor
   });
 }
 
-export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
+/** Bits of the fields to correct: 1 ID number, 2 name, 4 birth date, 8 sex (`CORRECTED_FIELDS`). */
+function correctionMask(p: PreparedRecord, best: CandidateScore): number {
   const c = best.citizen;
-  const corrections: Corrections = {};
-  if (p.id.kind !== 'citizen' || p.id.value !== c.personalId || p.id.zerosRestored) {
-    corrections.idNumber = c.personalId;
-  }
-  if (best.name !== 'exact' || best.nameFixed) corrections.fullName = c.fullName;
-  if (best.dob !== 'exact' && best.dob !== 'within') corrections.dateOfBirth = c.dateOfBirth;
-  if (best.gender === 'disagree') corrections.gender = c.gender;
+  let mask = 0;
+  if (p.id.kind !== 'citizen' || p.id.value !== c.personalId || p.id.zerosRestored) mask |= 1;
+  if (best.name !== 'exact' || best.nameFixed) mask |= 2;
+  if (best.dob !== 'exact' && best.dob !== 'within') mask |= 4;
   // A missing sex is no reason to correct a record, but a record corrected anyway gets it.
-  if (
-    best.gender === 'missing' &&
-    (corrections.idNumber !== undefined || corrections.fullName !== undefined || corrections.dateOfBirth !== undefined)
-  ) {
-    corrections.gender = c.gender;
-  }
+  if (best.gender === 'disagree' || (best.gender === 'missing' && mask !== 0)) mask |= 8;
+  return mask;
+}
+
+export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
+  return correctionsOf(best.citizen, correctionMask(p, best));
+}
+
+function correctionsOf(c: CandidateScore['citizen'], mask: number): Corrections {
+  const corrections: Corrections = {};
+  if (mask & 1) corrections.idNumber = c.personalId;
+  if (mask & 2) corrections.fullName = c.fullName;
+  if (mask & 4) corrections.dateOfBirth = c.dateOfBirth;
+  if (mask & 8) corrections.gender = c.gender;
   return corrections;
 }
 
@@ -131,17 +137,13 @@ const CORRECTED_REASONS = Array.from(
   (_, mask) => `corrected ${CORRECTED_FIELDS.filter((_, i) => mask & (1 << i)).join(', ')}`,
 );
 
+/** A link; the corrections object is built only for a record that needs one (most are verified as entered). */
 function link(p: PreparedRecord, best: CandidateScore): MatchResult {
-  const corrections = correctionsFor(p, best);
+  const mask = correctionMask(p, best);
   const { recordId } = p.record;
   const { personalId } = best.citizen;
-  // Which fields, in the order `correctionsFor` sets them, without enumerating the object.
-  const mask =
-    (corrections.idNumber !== undefined ? 1 : 0) |
-    (corrections.fullName !== undefined ? 2 : 0) |
-    (corrections.dateOfBirth !== undefined ? 4 : 0) |
-    (corrections.gender !== undefined ? 8 : 0);
   if (mask === 0) return { recordId, outcome: 'verified', personalId, score: best.score };
+  const corrections = correctionsOf(best.citizen, mask);
   return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: CORRECTED_REASONS[mask]! };
 }
 
