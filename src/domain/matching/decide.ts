@@ -100,28 +100,51 @@ function betterFitElsewhere(best: CandidateScore, scored: readonly CandidateScor
   });
 }
 
-export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
+/** Bits of the fields to correct: 1 ID number, 2 name, 4 birth date, 8 sex (`CORRECTED_FIELDS`). */
+function correctionMask(p: PreparedRecord, best: CandidateScore): number {
   const c = best.citizen;
-  const corrections: Corrections = {};
-  if (p.id.kind !== 'citizen' || p.id.value !== c.personalId || p.id.zerosRestored) {
-    corrections.idNumber = c.personalId;
-  }
-  if (best.name !== 'exact' || best.nameFixed) corrections.fullName = c.fullName;
-  if (best.dob !== 'exact' && best.dob !== 'within') corrections.dateOfBirth = c.dateOfBirth;
-  if (best.gender === 'disagree') corrections.gender = c.gender;
+  let mask = 0;
+  if (p.id.kind !== 'citizen' || p.id.value !== c.personalId || p.id.zerosRestored) mask |= 1;
+  if (best.name !== 'exact' || best.nameFixed) mask |= 2;
+  if (best.dob !== 'exact' && best.dob !== 'within') mask |= 4;
   // A missing sex is no reason to correct a record, but a record corrected anyway gets it.
-  if (best.gender === 'missing' && Object.keys(corrections).length > 0) corrections.gender = c.gender;
+  if (best.gender === 'disagree' || (best.gender === 'missing' && mask !== 0)) mask |= 8;
+  return mask;
+}
+
+export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
+  return correctionsOf(best.citizen, correctionMask(p, best));
+}
+
+function correctionsOf(c: CandidateScore['citizen'], mask: number): Corrections {
+  const corrections: Corrections = {};
+  if (mask & 1) corrections.idNumber = c.personalId;
+  if (mask & 2) corrections.fullName = c.fullName;
+  if (mask & 4) corrections.dateOfBirth = c.dateOfBirth;
+  if (mask & 8) corrections.gender = c.gender;
   return corrections;
 }
 
+const CORRECTED_FIELDS = ['idNumber', 'fullName', 'dateOfBirth', 'gender'] as const;
+
+/**
+ * `corrected idNumber, fullName` and the like for each set of corrected fields (bit i for
+ * `CORRECTED_FIELDS[i]`): one shared string per set, not a new one per linked record kept
+ * alive in the results.
+ */
+const CORRECTED_REASONS = Array.from(
+  { length: 16 },
+  (_, mask) => `corrected ${CORRECTED_FIELDS.filter((_, i) => mask & (1 << i)).join(', ')}`,
+);
+
+/** A link; the corrections object is built only for a record that needs one (most are verified as entered). */
 function link(p: PreparedRecord, best: CandidateScore): MatchResult {
-  const corrections = correctionsFor(p, best);
+  const mask = correctionMask(p, best);
   const { recordId } = p.record;
   const { personalId } = best.citizen;
-  const fields: string[] = [];
-  for (const field in corrections) fields.push(field);
-  if (fields.length === 0) return { recordId, outcome: 'verified', personalId, score: best.score };
-  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: `corrected ${fields.join(', ')}` };
+  if (mask === 0) return { recordId, outcome: 'verified', personalId, score: best.score };
+  const corrections = correctionsOf(best.citizen, mask);
+  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: CORRECTED_REASONS[mask]! };
 }
 
 function fallback(p: PreparedRecord): MatchResult {

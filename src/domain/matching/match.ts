@@ -70,12 +70,26 @@ function pushUnique(out: RegistryCitizen[], c: RegistryCitizen | undefined): voi
   out.push(c);
 }
 
-function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolean): RegistryCitizen[] {
-  const out: RegistryCitizen[] = [];
-  const { id } = p;
-  if (id.kind === 'citizen') pushUnique(out, source.byPersonalId(id.value));
-  if (id.kind === 'citizen' || id.kind === 'old') pushUnique(out, source.byOldId(id.value));
-  for (const key of p.blockNames) for (const year of p.blockYears) for (const c of source.byNameYear(key, year)) pushUnique(out, c);
+/**
+ * Candidates of the record: the first-round blocks, then (with variants) the second round's.
+ * `firstRound`, the list a first round already gathered from the same source, is copied
+ * instead of asking the source again.
+ */
+function gather(
+  p: PreparedRecord,
+  source: CandidateSource,
+  withVariants: boolean,
+  firstRound?: readonly RegistryCitizen[],
+): RegistryCitizen[] {
+  let out: RegistryCitizen[];
+  if (firstRound) out = firstRound.slice();
+  else {
+    out = [];
+    const { id } = p;
+    if (id.kind === 'citizen') pushUnique(out, source.byPersonalId(id.value));
+    if (id.kind === 'citizen' || id.kind === 'old') pushUnique(out, source.byOldId(id.value));
+    for (const key of p.blockNames) for (const year of p.blockYears) for (const c of source.byNameYear(key, year)) pushUnique(out, c);
+  }
   if (withVariants) {
     for (const v of variantsOf(p)) {
       pushUnique(out, v.length === 12 ? source.byPersonalId(v) : source.byOldId(v));
@@ -85,7 +99,8 @@ function gather(p: PreparedRecord, source: CandidateSource, withVariants: boolea
   return out;
 }
 
-type Attempt = { result: MatchResult } | { result: null };
+/** A decision, or none yet with the first round's candidates (for the second round to extend). */
+type Attempt = { result: MatchResult } | { result: null; candidates: readonly RegistryCitizen[] };
 
 function isLink(result: MatchResult): boolean {
   return result.outcome === 'verified' || result.outcome === 'corrected';
@@ -101,10 +116,18 @@ function worthSecondRound(p: PreparedRecord): boolean {
  * when the first round linked nobody. Variants cost ~100 lookups, so records already
  * linked (by their ID, or by name and birth date with nobody else close) do not pay for them.
  */
-function attempt(p: PreparedRecord, source: CandidateSource, withVariants: boolean): Attempt {
-  const scored = gather(p, source, withVariants).map((c) => scoreCandidate(p, c));
+function attempt(
+  p: PreparedRecord,
+  source: CandidateSource,
+  withVariants: boolean,
+  firstRound?: readonly RegistryCitizen[],
+): Attempt {
+  const candidates = gather(p, source, withVariants, firstRound);
+  const scored = candidates.map((c) => scoreCandidate(p, c));
   const result = decide(p, scored);
-  if (!withVariants && worthSecondRound(p) && (!isLink(result) || linkedAwayWithoutId(result, scored))) return { result: null };
+  if (!withVariants && worthSecondRound(p) && (!isLink(result) || linkedAwayWithoutId(result, scored))) {
+    return { result: null, candidates };
+  }
   return { result };
 }
 
@@ -122,7 +145,8 @@ export function matchRecordSync(record: DoseRecordInput, source: CandidateSource
   const prepared = prepareRecord(record);
   if (prepared.kind === 'done') return prepared.result;
   const first = attempt(prepared.record, source, false);
-  return first.result ?? attempt(prepared.record, source, true).result!;
+  if (first.result) return first.result;
+  return attempt(prepared.record, source, true, first.candidates).result!;
 }
 
 /** The fast path for the CLI and benchmarks: no promises, no chunk indexes. */
