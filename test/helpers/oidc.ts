@@ -55,6 +55,25 @@ export const SEEDED_SERVICES: Record<string, ServiceClient> = {
   'coord-001-script': { secret: 'coord-001-script-secret-local-only', roles: ['district_coordinator'], localities: ['001'] },
 };
 
+/**
+ * `fetch` as a browser without JavaScript: redirects not followed, cookies kept between calls
+ * (a cookie set to an empty value is dropped).
+ */
+export function cookieJarFetch() {
+  const jar = new Map<string, string>();
+  const go = async (url: string, init: RequestInit = {}) => {
+    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const v = pair!.slice(i + 1);
+      if (v) jar.set(pair!.slice(0, i), v); else jar.delete(pair!.slice(0, i));
+    }
+    return res;
+  };
+  return { jar, go };
+}
+
 export interface OidcOptions {
   port?: number;
   host?: string;
@@ -182,16 +201,7 @@ export async function startOidcProvider(opts: OidcOptions = {}): Promise<OidcPro
       code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
       state: randomBytes(8).toString('hex'), resource: audience,
     }).toString();
-    const jar = new Map<string, string>();
-    const go = async (url: string, init: RequestInit = {}) => {
-      const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-      for (const c of res.headers.getSetCookie()) {
-        const [pair] = c.split(';');
-        const i = pair!.indexOf('=');
-        jar.set(pair!.slice(0, i), pair!.slice(i + 1));
-      }
-      return res;
-    };
+    const { go } = cookieJarFetch();
     let res = await go(auth.toString());
     let location = res.headers.get('location');
     for (let hops = 0; location && !location.startsWith(redirectUri) && hops < 6; hops++) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
 import { signIn } from '../helpers/browser-sign-in.js';
+import { cookieJarFetch } from '../helpers/oidc.js';
 
 let ctx: TestContext;
 let app: AppWithAuth;
@@ -18,17 +19,7 @@ afterAll(async () => {
 
 /** Follow the authorization-code flow like a browser would, with a cookie jar, without one. */
 async function signInOverHttp(login: string, password = login) {
-  const jar = new Map<string, string>();
-  const go = async (url: string, init: RequestInit = {}) => {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const v = pair!.slice(i + 1);
-      if (v) jar.set(pair!.slice(0, i), v); else jar.delete(pair!.slice(0, i));
-    }
-    return res;
-  };
+  const { jar, go } = cookieJarFetch();
   let res = await go(`${app.base}/auth/login?returnTo=/dashboard`);
   const cookies: string[] = [];
   for (let hops = 0; hops < 10 && res.status >= 300 && res.status < 400; hops++) {
