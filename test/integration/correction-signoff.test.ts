@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/context.js';
-import { insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { startStack, type Stack } from './corrections-setup.js';
 
 /**
@@ -11,7 +11,6 @@ import { startStack, type Stack } from './corrections-setup.js';
  * even one holding both roles, cannot. Changing the requirement is a coordinator's act, audited.
  */
 const COMMUNE = '00001';
-const ROUND = `verification-${COMMUNE}-1`;
 let s: Stack;
 let citizens: ReturnType<typeof makeCitizens>;
 let doses: ReturnType<typeof makeDoses>;
@@ -21,12 +20,8 @@ beforeAll(async () => {
   citizens = makeCitizens(COMMUNE, 12);
   // Every entered name drops its diacritics: the matcher suggests the registry's spelling.
   doses = makeDoses(citizens, `S${COMMUNE}`).map((d) => ({ ...d, fullName: d.fullName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D') }));
-  await insertCitizens(s.ctx.db.models, citizens);
-  await insertDoses(s.ctx.db.models, doses);
-  expect((await s.post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
-  await s.startWorker();
   // Every record is `corrected` (a suggestion), which the default completion rule accepts.
-  await s.waitRound(ROUND, ['awaiting_corrections', 'completed']);
+  await s.verifyCommune(citizens, doses, ['awaiting_corrections', 'completed']);
 }, 180_000);
 
 afterAll(async () => { await s?.close(); });

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { waitFor } from '../helpers/context.js';
 import { noDiacritics, startStack, type Stack } from './corrections-setup.js';
 
@@ -31,13 +31,7 @@ doses[FOR_BAD_ID]!.dateOfBirth = doses[FOR_BAD_ID]!.dateOfBirth.slice(0, 4);
 
 beforeAll(async () => {
   s = await startStack('corr');
-  await insertCitizens(s.ctx.db.models, citizens);
-  await insertDoses(s.ctx.db.models, doses);
-  expect((await s.post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
-  // The worker starts once the API's deadline hook has written the round: on FerretDB 1.24 two
-  // concurrent updates of one document can lose each other's fields (planner vs nextCheckAt).
-  await s.startWorker();
-  await s.waitRound(ROUND, ['awaiting_corrections']);
+  await s.verifyCommune(citizens, doses, ['awaiting_corrections']);
 }, 180_000);
 
 afterAll(async () => { await s?.close(); });

@@ -8,7 +8,8 @@ import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
 import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import { seedLocalities } from '../helpers/seed.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/seed.js';
+import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 import { authEnv, callers, type Caller } from '../helpers/app-with-auth.js';
 import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
 
@@ -43,6 +44,11 @@ export interface Stack {
   as(login: string | null): Caller;
   round(id: string): Promise<any>;
   waitRound(id: string, statuses: string[], ms?: number): Promise<any>;
+  /**
+   * Seed the stack's commune (citizens and dose records), POST its verification round (201 or
+   * an error), start a worker and wait until round 1 reaches one of `statuses`.
+   */
+  verifyCommune(citizens: Citizen[], doses: DoseRecordInput[], statuses: string[]): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -87,6 +93,16 @@ export async function startStack(label: string, env: Record<string, string> = {}
         const r = await ctx.db.models.Round.findById(id, { status: 1, processedRecords: 1, totalRecords: 1, counters: 1, expectedRecords: 1, explainedRecords: 1, transitions: 1 }).lean();
         throw new Error(`${(err as Error).message} (now ${JSON.stringify(r)})`);
       }),
+    async verifyCommune(citizens, doses, statuses) {
+      await insertCitizens(ctx.db.models, citizens);
+      await insertDoses(ctx.db.models, doses);
+      const posted = await stack.post('/api/rounds', { localities: [commune] });
+      if (posted.status !== 201) throw new Error(`POST /api/rounds ${commune}: ${posted.status} ${JSON.stringify(posted.body)}`);
+      // The worker starts once the API's deadline hook has written the round: on FerretDB 1.24 two
+      // concurrent updates of one document can lose each other's fields.
+      await stack.startWorker();
+      return stack.waitRound(`verification-${commune}-1`, statuses);
+    },
     async close() {
       await stack.stopWorkers();
       server.closeAllConnections();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoseRecordInput } from '../../src/domain/records.js';
-import { insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { startStack, type Stack } from './corrections-setup.js';
 
 /**
@@ -8,7 +8,6 @@ import { startStack, type Stack } from './corrections-setup.js';
  * verified doses, one with no record, a pending correction, and a foreign national by passport.
  */
 const COMMUNE = '00004';
-const ROUND = `verification-${COMMUNE}-1`;
 let s: Stack;
 
 const citizens = makeCitizens(COMMUNE, 30);
@@ -29,14 +28,8 @@ const eligibility = (pid: string) => s.json(`/api/citizens/${pid}/passport-eligi
 
 beforeAll(async () => {
   s = await startStack('elig', {}, COMMUNE);
-  await insertCitizens(s.ctx.db.models, citizens);
-  await insertDoses(s.ctx.db.models, doses);
-  expect((await s.post('/api/rounds', { localities: [COMMUNE] })).status).toBe(201);
-  // The worker starts once the API's deadline hook has written the round: on FerretDB 1.24 two
-  // concurrent updates of one document can lose each other's fields (planner vs nextCheckAt).
-  await s.startWorker();
   // `corrected` may count as resolved (COMPLETION_ACCEPTS): the round may complete at once.
-  await s.waitRound(ROUND, ['awaiting_corrections', 'completed']);
+  await s.verifyCommune(citizens, doses, ['awaiting_corrections', 'completed']);
 }, 180_000);
 
 afterAll(async () => { await s?.close(); });
