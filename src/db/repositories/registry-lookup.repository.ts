@@ -1,4 +1,3 @@
-import type { Connection } from 'mongoose';
 import type { BlockingKeys, RegistryCitizen, RegistryLookup } from '../../domain/matching/index.js';
 import { mapLimit } from '../../lib/concurrency.js';
 import type { Models } from '../models/index.js';
@@ -17,12 +16,6 @@ export type LookupStrategy = 'in' | 'equality';
 const FIELDS = {
   _id: 0, personalId: 1, fullName: 1, dateOfBirth: 1, gender: 1, communeCode: 1, oldIdNumber: 1, nameKey: 1, birthYear: 1,
 } as const;
-
-/** FerretDB says who it is in buildInfo; anything else gets the `$in` strategy. */
-export async function detectLookupStrategy(connection: Connection): Promise<LookupStrategy> {
-  const info = await connection.db!.admin().command({ buildInfo: 1 });
-  return 'ferretdbVersion' in info || 'ferretdb' in info ? 'equality' : 'in';
-}
 
 export class MongoRegistry implements RegistryLookup {
   constructor(
