@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb, type Db } from '../../src/db/connect.js';
 import { waitFor } from '../helpers/context.js';
-import { ownServersAvailable, startOwnFerretDb, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
+import { ownServersAvailable, startOwnStore, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
 import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**
- * Faults on servers this file owns (a FerretDB on SQLite and a redis-server with an AOF, on
+ * Faults on servers this file owns (the development store in a cluster of its own and a redis-server with an AOF, on
  * free ports): workers SIGKILLed at 10 random moments of a 4-commune run, the store stopped for
  * 30 s mid-round, Redis restarted mid-round. After each: every round completes (a round that
  * failed visibly is retried through the API) and every record has exactly one result per round.
@@ -26,7 +26,7 @@ const available = ownServersAvailable();
 
 beforeAll(async () => {
   if (!available) return;
-  store = await startOwnFerretDb();
+  store = await startOwnStore();
   redis = await startOwnRedis();
   const mongoUrl = `${store.url}/vv_faults`;
   db = await connectDb(mongoUrl, { poolSize: 4 });

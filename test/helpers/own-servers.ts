@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { Redis } from 'ioredis';
 import { waitFor } from './context.js';
@@ -12,7 +13,17 @@ import { waitFor } from './context.js';
  * its SQLite handler and a redis-server with an append-only file, each on a free port and in
  * its own temporary folder, so a restart finds its data again.
  */
-export const FERRETDB_BIN = join(process.env.VAXVERIFY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vaxverify'), 'ferretdb-v1.24.2');
+/**
+ * Servers a fault test owns and may stop and restart (never the shared ones): the development
+ * store (FerretDB v2 on a PostgreSQL + DocumentDB cluster of its own, built by scripts/store.sh)
+ * and a redis-server with an append-only file, each on free ports and in its own temporary
+ * folder, so a restart finds its data again. Stopping the store stops its wire server; the
+ * cluster under it stays up until dispose.
+ */
+const CACHE = process.env.VAXVERIFY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vaxverify');
+export const FERRETDB_BIN = join(CACHE, 'ferretdb-v2.7.0');
+const STORE_SH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'store.sh');
+const run = (...args: string[]) => execFileSync('bash', [STORE_SH, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, QUIET: '1' } });
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,12 +82,27 @@ const pingRedis = async (url: string) => {
   try { await r.connect(); return (await r.ping()) === 'PONG'; } catch { return false; } finally { r.disconnect(); }
 };
 
-export const startOwnFerretDb = own(
-  FERRETDB_BIN,
-  (dir, port) => ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=127.0.0.1:0', '--telemetry=disable', `--state-dir=${dir}`, '--log-level=ERROR'],
-  (port) => `mongodb://127.0.0.1:${port}`,
-  pingMongo,
-);
+export async function startOwnStore(): Promise<OwnServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'vv-store-'));
+  const [pgPort, port] = [await freePort(), await freePort()];
+  const server: OwnServer = {
+    url: `mongodb://127.0.0.1:${port}`,
+    async start() {
+      if (existsSync(join(dir, 'mongo.port'))) run('start-ferretdb', dir);
+      else run('start', dir, String(pgPort), String(port));
+      await waitFor(() => pingMongo(server.url), 30_000, `the store on port ${port}`);
+    },
+    async stop() {
+      run('stop-ferretdb', dir);
+    },
+    async dispose() {
+      run('stop', dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
 
 export const startOwnRedis = own(
   'redis-server',
