@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { z } from 'zod';
-import type { DeadlineDeps } from '../src/deadlines/deps.js';
+import { delayUntil, nowOf, type DeadlineDeps } from '../src/deadlines/deps.js';
 import { reconcileRound } from '../src/deadlines/reconcile.js';
 import { sweepDeadlines } from '../src/deadlines/sweep.js';
 import { DeadlineJob, deadlineJobSchema, remindJobSchema } from '../queues/deadlines.queue.js';
@@ -29,8 +29,8 @@ export function deadlinesProcessor(deps: DeadlineDeps) {
         const data = job.name === DeadlineJob.remind ? parse(remindJobSchema, job) : parse(deadlineJobSchema, job);
         const dueAt = 'dueAt' in data ? Date.parse(data.dueAt) : Date.parse(data.deadline) - data.offsetMs;
         // Promoted a little early (clock skew between hosts): wait in Redis, not in memory.
-        if (dueAt > Date.now() + 5 && token) {
-          await job.moveToDelayed(dueAt, token);
+        if (dueAt > nowOf(deps).getTime() + 5 && token) {
+          await job.moveToDelayed(Date.now() + delayUntil(deps, new Date(dueAt)), token);
           throw new DelayedError();
         }
         const result = await reconcileRound({ ...deps, log }, data.roundId);
@@ -38,7 +38,7 @@ export function deadlinesProcessor(deps: DeadlineDeps) {
         const self = result.locked?.find((t) => t.jobId === job.id);
         if (self && token) {
           await job.updateData(self.data);
-          await job.moveToDelayed(self.at.getTime(), token);
+          await job.moveToDelayed(Date.now() + delayUntil(deps, self.at), token);
           throw new DelayedError();
         }
         return result;

@@ -15,10 +15,17 @@ export interface DeadlineDeps {
   webhookEnabled: boolean;
   /** Delivery retries of each notification job (NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS). */
   notify: { attempts: number; backoffMs: number };
+  /** The clock (default: the system clock). Tests pass a manual one and move it instead of waiting. */
   now?: () => Date;
 }
 
 export const nowOf = (deps: Pick<DeadlineDeps, 'now'>) => deps.now?.() ?? new Date();
+
+/**
+ * BullMQ delay of a job due at `at` by the deps' clock. Delays are real milliseconds in Redis;
+ * with the system clock this is `at - Date.now()`.
+ */
+export const delayUntil = (deps: Pick<DeadlineDeps, 'now'>, at: Date) => Math.max(0, at.getTime() - nowOf(deps).getTime());
 
 /** Build the deps from the parsed config (entry points: worker processors, API app). */
 export function deadlineDepsFromConfig(

@@ -1,5 +1,5 @@
 import { escalationChain, type LocalityLevelName } from '../domain/rounds/escalation.js';
-import { nowOf, type DeadlineDeps } from './deps.js';
+import { delayUntil, nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
 import { anyOf } from '../db/repositories/filters.js';
 import { earliest, planRoundTimers } from './schedule.js';
@@ -38,7 +38,7 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
     }
     // New rounds have no timers yet; the deterministic job IDs make a repeated call a no-op.
     await deps.deadlinesQueue.addBulk(timers.map((t) => ({
-      name: t.name, data: t.data, opts: { jobId: t.jobId, delay: Math.max(0, t.at.getTime() - Date.now()) },
+      name: t.name, data: t.data, opts: { jobId: t.jobId, delay: delayUntil(deps, t.at) },
     })));
     if (nextCheck.length) {
       await Round.bulkWrite(nextCheck.map((n) => ({

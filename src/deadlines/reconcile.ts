@@ -81,7 +81,7 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
   const escalations = await notifyPendingEscalations(deps, roundId, place);
 
   const next = nextEscalation(deadline, chain, escalations.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline })));
-  const timers = await scheduleRoundTimers(deps.deadlinesQueue, { _id: roundId, deadline }, deps.policy, { next, now });
+  const timers = await scheduleRoundTimers(deps.deadlinesQueue, { _id: roundId, deadline }, deps.policy, { next, now, clock: () => nowOf(deps) });
   // Conditional on the deadline read at the start: if a coordinator changed it meanwhile, these
   // timers are stale, so run once more with the new deadline.
   const write = await Round.updateOne(

@@ -1,11 +1,12 @@
 /**
  * Scheduling API for round deadline timers (delayed jobs on the `deadlines` queue).
  *
- *   scheduleRoundTimers(queue, round, policy, { next, now })
+ *   scheduleRoundTimers(queue, round, policy, { next, now, clock })
  *       Make the round's timers match its deadline: one `remind__<roundId>__<offsetMs>` per
  *       reminder still ahead and one `deadline__<roundId>__<level>` for the next escalation
- *       check. Jobs whose time changed are removed and re-added; the rest are removed. Call it
- *       whenever the deadline changes (reconcileRound does, and changeRoundDeadline calls that).
+ *       check (BullMQ delays measured on `clock`, default the system clock). Jobs whose time
+ *       changed are removed and re-added; the rest are removed. Call it whenever the deadline
+ *       changes (reconcileRound does, and changeRoundDeadline calls that).
  *   cancelRoundTimers(queue, roundId, policy)
  *       Remove every pending timer of the round (completed or cancelled).
  *   ensureDeadlineSweeper(queue, everyMs)
@@ -21,6 +22,7 @@ import type { Queue } from 'bullmq';
 import { ESCALATION_LEVELS, type DeadlinePolicy } from '../domain/rounds/policy.js';
 import { pendingReminders } from '../domain/rounds/deadlines.js';
 import type { NextEscalation } from '../domain/rounds/escalation.js';
+import { delayUntil } from './deps.js';
 import {
   DEADLINE_SWEEPER_ID, DeadlineJob, deadlineJobId, type DeadlineJobData, type RemindJobData,
 } from '../../queues/deadlines.queue.js';
@@ -72,14 +74,14 @@ function allTimerIds(roundId: string, policy: Pick<DeadlinePolicy, 'reminderOffs
 const LIVE_STATES = new Set(['delayed', 'waiting', 'active', 'prioritized', 'waiting-children']);
 
 /** Add one timer, replacing a job with the same ID whose time or data differ. */
-async function ensureTimer(queue: Queue, spec: TimerSpec): Promise<'kept' | 'added' | 'locked'> {
+async function ensureTimer(queue: Queue, spec: TimerSpec, clock: () => Date): Promise<'kept' | 'added' | 'locked'> {
   const existing = await queue.getJob(spec.jobId);
   if (existing) {
     const same = JSON.stringify(existing.data) === JSON.stringify(spec.data);
     if (same && LIVE_STATES.has(await existing.getState())) return 'kept';
     if ((await queue.remove(spec.jobId)) === 0 && (await queue.getJob(spec.jobId))) return 'locked';
   }
-  await queue.add(spec.name, spec.data, { jobId: spec.jobId, delay: Math.max(0, spec.at.getTime() - Date.now()) });
+  await queue.add(spec.name, spec.data, { jobId: spec.jobId, delay: delayUntil({ now: clock }, spec.at) });
   return 'added';
 }
 
@@ -87,16 +89,17 @@ export async function scheduleRoundTimers(
   queue: Queue,
   round: { _id: string; deadline: Date },
   policy: Pick<DeadlinePolicy, 'reminderOffsetsMs'>,
-  opts: { next: NextEscalation | null; now?: Date },
+  opts: { next: NextEscalation | null; now?: Date; clock?: () => Date },
 ): Promise<{ added: string[]; kept: string[]; locked: TimerSpec[]; nextAt: Date | null }> {
-  const wanted = planRoundTimers(round, policy, opts.next, opts.now ?? new Date());
+  const clock = opts.clock ?? (() => new Date());
+  const wanted = planRoundTimers(round, policy, opts.next, opts.now ?? clock());
   const wantedIds = new Set(wanted.map((t) => t.jobId));
   const out = { added: [] as string[], kept: [] as string[], locked: [] as TimerSpec[], nextAt: earliest(wanted) };
   for (const id of allTimerIds(round._id, policy)) {
     if (!wantedIds.has(id)) await queue.remove(id);
   }
   for (const spec of wanted) {
-    const r = await ensureTimer(queue, spec);
+    const r = await ensureTimer(queue, spec, clock);
     if (r === 'locked') out.locked.push(spec);
     else out[r].push(spec.jobId);
   }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { pino } from 'pino';
 import type { Models } from '../../src/db/models/index.js';
 import type { DeadlineDeps } from '../../src/deadlines/deps.js';
@@ -27,6 +27,38 @@ export function msPolicy(over: Partial<DeadlinePolicy> = {}): DeadlinePolicy {
     levelDeadlineMs: { commune: 600, district: 600, province: 600, ministry: 600 },
     sweepEveryMs: 200,
     ...over,
+  };
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Policy for tests on a manual clock: hours, so no delayed job ever comes due in real time
+ * during a test; the test moves the clock and fires the timers itself (fireTimer).
+ */
+export function clockPolicy(over: Partial<DeadlinePolicy> = {}): DeadlinePolicy {
+  return {
+    ...DEFAULT_POLICY,
+    reminderOffsetsMs: [2 * HOUR, HOUR],
+    levelDeadlineMs: { commune: HOUR, district: HOUR, province: HOUR, ministry: HOUR },
+    sweepEveryMs: HOUR,
+    ...over,
+  };
+}
+
+/** A clock that only moves when the test moves it (pass `clock.now` as `deps.now`). */
+export interface ManualClock {
+  now(): Date;
+  set(at: Date): void;
+  advance(ms: number): Date;
+}
+
+export function manualClock(start = new Date()): ManualClock {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    set: (at) => { t = at.getTime(); },
+    advance: (ms) => new Date((t += ms)),
   };
 }
 
@@ -94,14 +126,18 @@ export async function createRound(models: Models, id: string, deadline: Date) {
   });
 }
 
-/** In-process deadline + notification workers on the test's prefix (same code as workers/main.ts). */
-export async function startDeadlineWorkers(ctx: TestContext, policy: DeadlinePolicy) {
+/**
+ * In-process deadline + notification workers on the test's prefix (same code as workers/main.ts).
+ * With a clock, the deadline code reads the time from it, and `fireTimer` runs a delayed timer.
+ */
+export async function startDeadlineWorkers(ctx: TestContext, policy: DeadlinePolicy, clock?: ManualClock) {
   const connection = ctx.redis;
   const deadlinesQueue = createDeadlinesQueue(connection, ctx.prefix);
   const notificationsQueue = createNotificationsQueue(connection, ctx.prefix);
   const deps: DeadlineDeps = {
     models: ctx.db.models, deadlinesQueue, notificationsQueue, policy, log: silentLog,
     webhookEnabled: true, notify: { attempts: 5, backoffMs: 50 },
+    ...(clock ? { now: clock.now } : {}),
   };
   const channels = { log: createLogChannel(silentLog), webhook: createWebhookChannel({ secret: WEBHOOK_SECRET, timeoutMs: 2000 }) };
   const workers = [
@@ -109,9 +145,24 @@ export async function startDeadlineWorkers(ctx: TestContext, policy: DeadlinePol
     new Worker(NOTIFICATIONS_QUEUE, notificationsProcessor({ models: ctx.db.models, channels, log: silentLog }), { connection, prefix: ctx.prefix, concurrency: 4 }),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const processDeadline = deadlinesProcessor(deps);
   return {
     deps,
     deadlinesQueue: deadlinesQueue as Queue,
+    /**
+     * Move the clock to a delayed timer's due time and run it, as the worker would when BullMQ
+     * promotes it (its BullMQ delay is hours of real time, so the worker never does meanwhile).
+     */
+    async fireTimer(jobId: string) {
+      if (!clock) throw new Error('fireTimer needs startDeadlineWorkers(ctx, policy, clock)');
+      const job = await deadlinesQueue.getJob(jobId);
+      if (!job) throw new Error(`no timer ${jobId}`);
+      const state = await job.getState();
+      if (state !== 'delayed') throw new Error(`timer ${jobId} is ${state}, not delayed`);
+      const data = job.data as { dueAt?: string; deadline?: string; offsetMs?: number };
+      clock.set(new Date(data.dueAt ? Date.parse(data.dueAt) : Date.parse(data.deadline!) - data.offsetMs!));
+      return processDeadline(job as Job);
+    },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await deadlinesQueue.close();

@@ -1,21 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import {
-  createRound, msPolicy, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
+  clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
 } from '../helpers/deadlines-harness.js';
-import { deadlineHooks, ensureDeadlineSweeper } from '../../src/deadlines/index.js';
+import { deadlineHooks, ensureDeadlineSweeper, sweepDeadlines } from '../../src/deadlines/index.js';
 import { DEADLINE_SWEEPER_ID } from '../../queues/deadlines.queue.js';
 
 let ctx: TestContext;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let workers: Awaited<ReturnType<typeof startDeadlineWorkers>>;
-const policy = msPolicy({ sweepEveryMs: 150 });
+const HOUR = 3_600_000;
+const policy = clockPolicy();
+// The deadline code reads this clock; the test moves it and runs the sweeps itself.
+const clock = manualClock();
 
 beforeAll(async () => {
   ctx = await createTestContext('deadlines-sweep');
   receiver = await startReceiver();
   await seedPlaceAndContacts(ctx.db.models, receiver.url);
-  workers = await startDeadlineWorkers(ctx, policy);
+  workers = await startDeadlineWorkers(ctx, policy, clock);
 });
 afterAll(async () => {
   await workers?.deadlinesQueue.removeJobScheduler(DEADLINE_SWEEPER_ID);
@@ -29,35 +32,60 @@ async function deleteTimers(): Promise<number> {
   const jobs = await workers.deadlinesQueue.getJobs(['delayed', 'waiting']);
   const timers = jobs.filter((j) => /^(remind|deadline)__/.test(j.id ?? ''));
   let removed = 0;
-  // A timer running right now is locked and stays; the point is that the waiting ones vanish.
   for (const j of timers) removed += await workers.deadlinesQueue.remove(j.id!);
   return removed;
+}
+
+/**
+ * Move the clock to `at` and run one sweep, as the sweeper job would at that time; then wait
+ * until `delivered` webhooks have arrived, so deliveries come in the order of the events.
+ */
+async function sweepAt(at: Date, delivered = receiver.deliveries.length) {
+  clock.set(at);
+  const r = await sweepDeadlines(workers.deps);
+  await waitFor(() => receiver.deliveries.length === delivered, 10_000, `${delivered} deliveries`);
+  return r;
 }
 
 describe('the sweeper recomputes from MongoDB what Redis lost', () => {
   it('still reminds and escalates every level once after the delayed jobs are deleted, twice', async () => {
     const ids = ['verification-00001-11', 'verification-00001-12'];
-    for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 2500));
+    const deadline = new Date(clock.now().getTime() + 3 * HOUR);
+    for (const id of ids) await createRound(ctx.db.models, id, deadline);
     await deadlineHooks(workers.deps).onRoundsCreated(ids);
     expect(await deleteTimers()).toBe(ids.length * 3);
-    await ensureDeadlineSweeper(workers.deadlinesQueue, policy.sweepEveryMs);
 
+    // Just before anything is due, a sweep does nothing.
+    expect(await sweepAt(new Date(deadline.getTime() - 2 * HOUR - 1))).toMatchObject({ rounds: 0 });
+    // The two reminders, then the deadline: each sweep finds what is due from MongoDB alone.
+    await sweepAt(new Date(deadline.getTime() - 2 * HOUR), 2);
+    await sweepAt(new Date(deadline.getTime() - HOUR), 4);
+    expect(await sweepAt(deadline, 6)).toMatchObject({ rounds: ids.length, escalated: ids.length });
     // Mid-run, once the chain is under way, Redis loses the timers again.
-    await waitFor(() => ctx.db.models.Escalation.countDocuments({ level: 'commune' }).then((n) => n === ids.length), 10_000, 'commune escalations');
     await deleteTimers();
+    for (let level = 1; level <= 3; level++) {
+      expect(await sweepAt(new Date(deadline.getTime() + level * HOUR), 6 + 2 * level)).toMatchObject({ rounds: ids.length, escalated: ids.length });
+    }
+    expect(await ctx.db.models.Escalation.countDocuments()).toBe(ids.length * 4);
 
-    await waitFor(() => ctx.db.models.Escalation.countDocuments().then((n) => n === ids.length * 4), 15_000, 'all escalations');
-    await waitFor(() => receiver.deliveries.filter((d) => d.body.type === 'escalation').length === ids.length * 4, 10_000, 'escalation deliveries');
+    expect(receiver.deliveries).toHaveLength(ids.length * 6);
     for (const id of ids) {
       const levels = (await ctx.db.models.Escalation.find({ roundId: id }).sort({ escalatedAt: 1 }).lean()).map((e) => e.level);
       expect(levels).toEqual(['commune', 'district', 'province', 'ministry']);
       const got = receiver.deliveries.filter((d) => d.body.roundId === id);
       expect(got.filter((d) => d.body.type === 'escalation').map((d) => d.body.level)).toEqual(levels);
-      // Reminders come from the sweeper too, each at most once, in order. (Which ones depends on
-      // when the sweeps land: an overtaken reminder is dropped, and none is sent after the deadline.)
-      const reminders = got.filter((d) => d.body.type === 'reminder').map((d) => d.body.offsetMs);
-      expect([[1600, 800], [1600], [800]]).toContainEqual(reminders);
+      // Each reminder exactly once, in order, all before the escalations.
+      expect(got.slice(0, 2).map((d) => d.body.offsetMs)).toEqual([2 * HOUR, HOUR]);
     }
     expect(new Set(receiver.deliveries.map((d) => d.key)).size).toBe(receiver.deliveries.length);
+    // Nothing is left to do: a later sweep finds no round.
+    expect(await sweepAt(new Date(deadline.getTime() + 10 * HOUR))).toMatchObject({ rounds: 0, escalated: 0 });
+  });
+
+  it('installs the periodic sweeper once, however often it is ensured', async () => {
+    await ensureDeadlineSweeper(workers.deadlinesQueue, policy.sweepEveryMs);
+    await ensureDeadlineSweeper(workers.deadlinesQueue, policy.sweepEveryMs);
+    const schedulers = await workers.deadlinesQueue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.every])).toEqual([[DEADLINE_SWEEPER_ID, policy.sweepEveryMs]]);
   });
 });

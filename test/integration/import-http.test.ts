@@ -131,8 +131,9 @@ describe('imports over HTTP', () => {
       const uploadId = randomUUID();
       await queues[IMPORT_QUEUE].add(ImportJob.file, { kind: 'doses', uploadId, path, format: 'csv' }, { jobId: importJobId(uploadId) });
       const failed = await waitFor(async () => {
-        const job = await queues[IMPORT_QUEUE].getJob(importJobId(uploadId));
-        return job && (await job.getState()) === 'failed' ? job : null;
+        // State first, then the job: a job read before it failed has no failedReason yet.
+        if ((await queues[IMPORT_QUEUE].getJobState(importJobId(uploadId))) !== 'failed') return null;
+        return (await queues[IMPORT_QUEUE].getJob(importJobId(uploadId))) ?? null;
       }, 30_000, `the ${name} job to fail`);
       expect(failed.failedReason).toMatch(/not inside UPLOAD_DIR/);
       expect(failed.attemptsMade).toBe(1); // unrecoverable: not retried
