@@ -71,13 +71,15 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
 
   router.get('/api/imports/:id', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
+    // State first, then the job: a job read before it finished says 'completed' with no summary.
+    const state = await queue.getJobState(importJobId(id));
     const job = await queue.getJob(importJobId(id));
     if (!job) throw new NotFoundError(`no import ${id}`);
     const rejectsPath = `${job.data.path}.rejects.csv`;
     res.json({
       importId: id,
       kind: job.data.kind,
-      state: await job.getState(),
+      state,
       progress: job.progress,
       summary: job.returnvalue ? withoutPaths(job.returnvalue as Record<string, unknown>) : null,
       error: job.failedReason ?? null,
