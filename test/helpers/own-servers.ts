@@ -9,11 +9,6 @@ import { Redis } from 'ioredis';
 import { waitFor } from './context.js';
 
 /**
- * Servers a fault test owns and may stop and restart (never the shared ones): a FerretDB on
- * its SQLite handler and a redis-server with an append-only file, each on a free port and in
- * its own temporary folder, so a restart finds its data again.
- */
-/**
  * Servers a fault test owns and may stop and restart (never the shared ones): the development
  * store (FerretDB v2 on a PostgreSQL + DocumentDB cluster of its own, built by scripts/store.sh)
  * and a redis-server with an append-only file, each on free ports and in its own temporary
