@@ -15,6 +15,17 @@ export async function seedLocalities(models: Models): Promise<void> {
   await models.Locality.bulkWrite(units.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: u }, upsert: true } })));
 }
 
+/** Province 02 › district 024 › commune 00100: somewhere else than the test communes' province. */
+export const OTHER_PROVINCE_COMMUNE = '00100';
+
+export async function seedOtherProvince(models: Models): Promise<void> {
+  await models.Locality.insertMany([
+    { code: '02', name: 'Tỉnh Hà Giang', type: 'Tỉnh', level: 'province', parentCode: null, provinceCode: '02', districtCode: null },
+    { code: '024', name: 'Thành phố Hà Giang', type: 'Thành phố', level: 'district', parentCode: '02', provinceCode: '02', districtCode: '024' },
+    { code: OTHER_PROVINCE_COMMUNE, name: 'Phường Quang Trung', type: 'Phường', level: 'commune', parentCode: '024', provinceCode: '02', districtCode: '024' },
+  ]);
+}
+
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ'];
 const MIDDLE = ['Văn', 'Thị', 'Đức', 'Minh', 'Ngọc'];
 const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Hoà', 'Lan', 'Minh', 'Thuý'];

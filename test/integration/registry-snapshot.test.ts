@@ -3,7 +3,7 @@ import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createMatcher } from '../../workers/matcher.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { insertCitizens, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { insertCitizens, makeCitizens, makeDoses, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
 
 /**
  * The worker's registry: a snapshot of the province plus `_id` reads for people registered in
@@ -20,11 +20,7 @@ const [elsewhere] = makeCitizens('00100', 1).map((c) => ({ ...c, fullName: 'Đ�
 beforeAll(async () => {
   ctx = await createTestContext('snapshot');
   await seedLocalities(ctx.db.models);
-  await ctx.db.models.Locality.insertMany([
-    { code: '02', name: 'Tỉnh Hà Giang', type: 'Tỉnh', level: 'province', parentCode: null, provinceCode: '02', districtCode: null },
-    { code: '024', name: 'Thành phố Hà Giang', type: 'Thành phố', level: 'district', parentCode: '02', provinceCode: '02', districtCode: '024' },
-    { code: '00100', name: 'Phường Quang Trung', type: 'Phường', level: 'commune', parentCode: '024', provinceCode: '02', districtCode: '024' },
-  ]);
+  await seedOtherProvince(ctx.db.models);
   await insertCitizens(ctx.db.models, [...home, elsewhere!]);
   mongoPath = await connectDb(ctx.mongoUrl, { poolSize: 2, autoIndex: false, forceCapabilities: 'mongodb' });
 });

@@ -1,0 +1,135 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/config/index.js';
+import { connectDb, type Db } from '../../src/db/connect.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
+import { deadlineHooks } from '../../src/deadlines/hooks.js';
+import { createRounds } from '../../src/services/rounds.service.js';
+import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
+import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
+import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
+import { processors } from '../../workers/processors.js';
+import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
+import { explainableQueries, recordCommands, scansOf, type SentCommand } from '../helpers/explain-plan.js';
+import { OTHER_PROVINCE_COMMUNE, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
+import { openQueues } from '../helpers/queues.js';
+
+/**
+ * The verification hot path (POST /api/rounds' service with its deadline hook, the planner,
+ * the chunks with the registry snapshot, settle and its finished hooks) as the worker runs it,
+ * on a connection whose every command is recorded. Each query it really sent is then
+ * explained on the real store: none may scan a whole collection. A new query without an index
+ * fails here, whatever repository sends it.
+ */
+const PER_COMMUNE = 80;
+const COMMUNES = ['00001', '00004'];
+let ctx: TestContext;
+let hot: Db;
+let open: ReturnType<typeof openQueues>;
+let worker: Worker | undefined;
+const statsFile = join(tmpdir(), `vv-hot-path-${randomUUID()}.json`);
+const log = createLogger({ level: 'silent' });
+let sent: SentCommand[] = [];
+
+beforeAll(async () => {
+  ctx = await createTestContext('hotpath');
+  await seedLocalities(ctx.db.models);
+  // A province of its own for someone registered elsewhere: the matcher's `_id` read outside the snapshot.
+  await seedOtherProvince(ctx.db.models);
+  const [elsewhere] = makeCitizens(OTHER_PROVINCE_COMMUNE, 1).map((c) => ({ ...c, fullName: 'Đỗ Văn Hùng', dateOfBirth: '1977-03-14', personalId: `${c.personalId.slice(0, 3)}077${c.personalId.slice(6)}` }));
+  for (const code of COMMUNES) {
+    const citizens = makeCitizens(code, PER_COMMUNE);
+    await insertCitizens(ctx.db.models, citizens);
+    // Exact records, one with a typo'd ID (the matcher falls back to the name blocks) and one of
+    // the person registered in province 02.
+    const doses = makeDoses(citizens, `H${code}`);
+    doses[1] = { ...doses[1]!, idNumber: `${doses[1]!.idNumber.slice(0, -1)}9` };
+    doses.push(...makeDoses([elsewhere!], `E${code}`).map((d) => ({ ...d, communeCode: code })));
+    await insertDoses(ctx.db.models, doses);
+  }
+  await insertCitizens(ctx.db.models, [elsewhere!]);
+  // The hot path's own connection, monitored (statsFile turns the driver's command monitoring on).
+  hot = await connectDb(ctx.mongoUrl, { poolSize: 4, autoIndex: false, statsFile });
+  open = openQueues(ctx);
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.close();
+  await open?.close();
+  await hot?.close();
+  await ctx?.close();
+  await rm(statsFile, { force: true });
+});
+
+describe('hot-path queries on the real store', () => {
+  it('runs a round through the worker\'s verification processor, recording every command', async () => {
+    const config = parseEnv({
+      MONGO_URL: ctx.mongoUrl, REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent',
+      CHUNK_SIZE: '30', BATCH_SIZE: '10', // several chunks and batches per round
+    });
+    const recording = recordCommands(hot.connection.getClient());
+    const { queues, flows } = open;
+    const deps = { config, db: hot, queues, flows, log };
+    worker = new Worker(VERIFICATION_QUEUE, await processors[VERIFICATION_QUEUE]!(deps), { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
+    const deadlines = deadlineDepsFromConfig(config, {
+      models: hot.models, deadlinesQueue: queues[DEADLINES_QUEUE], notificationsQueue: queues[NOTIFICATIONS_QUEUE], log,
+    });
+    await createRounds(
+      { models: hot.models, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: config.DEFAULT_DEADLINE_MS, onRoundsCreated: deadlineHooks(deadlines).onRoundsCreated },
+      { localities: COMMUNES, kind: 'verification', seq: 1 },
+    );
+    const ids = COMMUNES.map((c) => `verification-${c}-1`);
+    const rounds = await waitFor(async () => {
+      const rs = await ctx.db.models.Round.find({ _id: { $in: ids } }, { status: 1, processedRecords: 1 }).lean();
+      return rs.length === ids.length && rs.every((r) => ['awaiting_corrections', 'completed', 'failed'].includes(r.status)) ? rs : null;
+    }, 60_000, 'both rounds to settle');
+    await worker.close();
+    recording.stop();
+    sent = recording.sent;
+    for (const r of rounds) {
+      expect(['awaiting_corrections', 'completed'], r._id).toContain(r.status);
+      expect(r.processedRecords, r._id).toBe(PER_COMMUNE + 1);
+    }
+  }, 90_000);
+
+  it('every query it sent is served by an index: explain shows no collection scan', async () => {
+    const queries = explainableQueries(sent);
+    // The path really ran: the planner's, the chunks', the snapshot's and settle's collections were queried.
+    for (const c of ['rounds', 'doseRecords', 'citizens', 'verificationChunks', 'localities']) {
+      expect(queries.map((q) => q.collection), c).toContain(c);
+    }
+    const problems: string[] = [];
+    for (const q of queries) {
+      const explained = await hot.connection.db!.command({ explain: q.explain, verbosity: 'queryPlanner' });
+      const scans = scansOf(explained);
+      if (scans.length === 0) problems.push(`${q.shape}: no scan in the plan: ${JSON.stringify(explained).slice(0, 800)}`);
+      for (const s of scans.filter((x) => x.collectionScan)) problems.push(`${q.shape}: collection scan (${s.node})\n  sent: ${q.sent}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the plan reader sees a collection scan where no index serves a query, on this store', async () => {
+    const { DoseRecord } = hot.models;
+    const explain = async (filter: Record<string, unknown>) =>
+      scansOf(await hot.connection.db!.command({ explain: { find: DoseRecord.collection.collectionName, filter }, verbosity: 'queryPlanner' }));
+    // `vaccine` has no index: every record is visited.
+    expect((await explain({ vaccine: 'Comirnaty' })).some((s) => s.collectionScan)).toBe(true);
+    expect((await explain({})).some((s) => s.collectionScan)).toBe(true);
+    for (const filter of [{ _id: { $in: ['H00001-000001', 'H00001-000002'] } }, { communeCode: '00001' }, { idNumber: '001000000000' }]) {
+      const scans = await explain(filter);
+      expect(scans.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(scans.filter((s) => s.collectionScan), JSON.stringify(filter)).toEqual([]);
+    }
+  });
+
+  it('natural keys are `_id` where a document has one', () => {
+    for (const name of ['Citizen', 'DoseRecord', 'VerificationResult', 'VerificationChunk'] as const) {
+      expect(hot.models[name].schema.path('_id').instance, name).toBe('String');
+    }
+  });
+});
