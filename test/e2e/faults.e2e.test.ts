@@ -61,18 +61,44 @@ async function post(path: string, body?: unknown) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** Wait until every round is finished; a round that failed visibly is retried through the API. */
-async function settle(ids: string[], ms: number) {
-  const retried: string[] = [];
-  await waitFor(async () => {
-    const rounds = await db.models.Round.find({ _id: { $in: ids } }, { status: 1 }).lean();
-    for (const r of rounds.filter((x) => x.status === 'failed')) {
-      retried.push(r._id);
-      await post(`/api/rounds/${r._id}/retry`);
+interface Retry { id: string; failures: number; reason: string | undefined; status: number; body: any }
+
+/**
+ * Wait until every round is finished. A round that failed visibly is retried through the API
+ * once per failure (its transitions count the failures), never again while the retry runs; then
+ * every retry must have been accepted as that round's next generation, and the rounds' own
+ * histories must show exactly the retries posted.
+ */
+async function settle(ids: string[], ms: number): Promise<Retry[]> {
+  const retries: Retry[] = [];
+  const retriedFailures = new Map<string, number>();
+  const outcome = await waitFor(async () => {
+    const rounds = await db.models.Round.find({ _id: { $in: ids } }, { status: 1, error: 1, transitions: 1 }).lean();
+    for (const r of rounds) {
+      const failures = (r.transitions ?? []).filter((t) => t.to === 'failed').length;
+      if (r.status !== 'failed' || (retriedFailures.get(r._id) ?? 0) >= failures) continue;
+      retriedFailures.set(r._id, failures);
+      const res = await post(`/api/rounds/${r._id}/retry`);
+      retries.push({ id: r._id, failures, reason: r.error ?? undefined, status: res.status, body: res.body });
+      if (res.status !== 202) return 'a retry was refused'; // stop waiting: asserted below
     }
-    return rounds.length === ids.length && rounds.every((r) => ['awaiting_corrections', 'completed'].includes(r.status));
+    const finished = rounds.length === ids.length && rounds.every((r) => ['awaiting_corrections', 'completed'].includes(r.status));
+    return finished && 'finished';
   }, ms, `rounds ${ids.join(', ')} to finish`);
-  return retried;
+  for (const x of retries) {
+    // The n-th failure of a round is retried as its n-th generation, and it failed with a reason.
+    expect({ status: x.status, body: x.body }, x.id).toEqual({ status: 202, body: { id: x.id, status: 'scheduled', generation: x.failures } });
+    expect(x.reason, x.id).toBeTruthy();
+  }
+  expect(outcome).toBe('finished');
+  const rounds = await db.models.Round.find({ _id: { $in: ids } }, { transitions: 1 }).lean();
+  const retriedPerRound = Object.fromEntries(ids.map((id) => [id, retries.filter((x) => x.id === id).length]));
+  const historyPerRound = Object.fromEntries(
+    rounds.map((r) => [r._id, (r.transitions ?? []).filter((t) => t.from === 'failed' && t.to === 'scheduled').length]),
+  );
+  expect(historyPerRound).toEqual(retriedPerRound);
+  if (retries.length) console.log(`retried: ${retries.map((x) => `${x.id}#${x.failures} (${x.reason})`).join('; ')}`);
+  return retries;
 }
 
 async function expectOneResultPerRecord(seq: number) {
