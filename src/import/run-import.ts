@@ -35,13 +35,27 @@ export interface ImportOptions {
   models: Models;
   /** Where rejected rows go (CSV: line, field, reason). Created only if a row is rejected. */
   rejectsPath: string;
-  /** Documents per bulk write; the next batch is read only after this one is stored. */
+  /** Documents per bulk write. */
   batchSize?: number;
+  /** Bulk writes in flight at once; the reader waits (back-pressure) while all are busy. */
+  writers?: number;
   onProgress?: (p: ImportProgress) => void | Promise<void>;
 }
 
-/** 1,000 rows per write: ~250 KB per insertMany, large enough to amortise a round trip on FerretDB. */
-export const DEFAULT_IMPORT_BATCH = 1000;
+/**
+ * 2,000 rows per write (~500 KB per insertMany): the store's per-command cost is amortised
+ * (1,000 → 4,000 rows per insert measured 1.4× faster on DocumentDB), while a failed batch is
+ * still small to retry and memory stays bounded (batch × writers rows).
+ */
+export const DEFAULT_IMPORT_BATCH = 2000;
+/**
+ * Three writes in flight: the store maintains every index of an inserted document on the
+ * connection's own backend (one CPU each on PostgreSQL/DocumentDB, likewise per operation on
+ * MongoDB), so one write at a time left the store's other cores idle while the importer waited.
+ * Batches never share a key (duplicates in a file are refused before batching), so concurrent
+ * writes cannot race on a document.
+ */
+export const DEFAULT_IMPORT_WRITERS = 3;
 
 export const REJECT_COLUMNS = ['line', 'field', 'reason'];
 
@@ -54,6 +68,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const spec = importKinds[opts.kind];
   const collection = spec.collection(opts.models);
   const batchSize = opts.batchSize ?? DEFAULT_IMPORT_BATCH;
+  const writers = Math.max(1, opts.writers ?? DEFAULT_IMPORT_WRITERS);
   const started = Date.now();
   const p: ImportProgress = { rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, bytes: 0 };
   if (typeof opts.source === 'string' && opts.source !== '-') p.totalBytes = (await stat(opts.source)).size;
@@ -76,9 +91,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   let batch: Record<string, unknown>[] = [];
-  // One write in flight while the next batch is parsed: at most two batches in memory, and the
-  // reader waits (back-pressure) whenever the server is slower than parsing.
-  let inFlight: Promise<void> | undefined;
+  // Up to `writers` writes in flight while the next batch is parsed: at most writers + 1
+  // batches in memory. The first failed write stops the import at the next flush.
+  const inFlight = new Set<Promise<void>>();
+  let failure: { err: unknown } | undefined;
   const write = async (docs: Record<string, unknown>[]) => {
     const c = await upsertByKey(collection, spec.key, spec.fields, docs);
     p.inserted += c.inserted;
@@ -86,12 +102,18 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     p.unchanged += c.unchanged;
     await opts.onProgress?.({ ...p });
   };
+  const settled = async (all: boolean) => {
+    while (inFlight.size >= (all ? 1 : writers)) await Promise.race(inFlight);
+    if (failure) throw failure.err;
+  };
   const flush = async () => {
-    await inFlight;
-    inFlight = write(batch);
+    await settled(false);
+    if (batch.length === 0) return;
+    const w: Promise<void> = write(batch)
+      .catch((err: unknown) => { failure ??= { err }; })
+      .finally(() => inFlight.delete(w));
+    inFlight.add(w);
     batch = [];
-    // No unhandled rejection while the next batch is parsed: a failed write throws at the next await.
-    inFlight.catch(() => {});
   };
 
   const onHeader = (columns: string[]) => {
@@ -119,11 +141,11 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    await inFlight;
+    await settled(true);
     // Workers holding a snapshot of the registry reload it once the citizens changed.
     if (opts.kind === 'citizens' && p.inserted + p.updated > 0) await markRegistryChanged(opts.models);
   } finally {
-    await inFlight?.catch(() => {});
+    await Promise.all(inFlight);
     await rejects?.close();
     input.destroy();
     if (raw !== process.stdin) raw.destroy();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoRegistry } from '../../src/db/repositories/registry-lookup.repository.js';
+import { connectDb } from '../../src/db/connect.js';
 import { runImport } from '../../src/import/run-import.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 
@@ -72,6 +73,28 @@ describe('import doses (real Mongo-wire server)', () => {
     const changed = await importFile('b.csv', [DOSE_HEADER, dose('B1'), dose('B2', 'Nguyễn Văn Ân'), dose('B3')].join('\n'));
     expect(changed.summary).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
     expect((await ctx.db.models.DoseRecord.findOne({ recordId: 'B2' }).lean())!.fullName).toBe('Nguyễn Văn Ân');
+  });
+
+  it('several writes in flight: a write that fails stops the import with its error, and a re-run completes it', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => dose(`W${String(i).padStart(2, '0')}`));
+    const path = join(dir, 'w.csv');
+    await writeFile(path, [DOSE_HEADER, ...rows].join('\n'));
+    // A connection of its own, closed under the import after its first stored batch: the
+    // writes still in flight or started later fail with the driver's own error.
+    const db = await connectDb(ctx.mongoUrl, { poolSize: 2, autoIndex: false });
+    let closing: Promise<void> | undefined;
+    const failed = runImport({
+      kind: 'doses', source: path, models: db.models, rejectsPath: join(dir, 'w.rejects.csv'), batchSize: 4, writers: 3,
+      onProgress: () => { closing ??= db.close(); },
+    });
+    await expect(failed).rejects.toThrow(/closed|interrupted|not connected/i);
+    await closing;
+    const stored = await ctx.db.models.DoseRecord.countDocuments({ recordId: /^W/ });
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(rows.length);
+    const again = await importFile('w.csv', [DOSE_HEADER, ...rows].join('\n'));
+    expect(again.summary).toMatchObject({ inserted: rows.length - stored, unchanged: stored, rejected: 0 });
+    expect(await ctx.db.models.DoseRecord.countDocuments({ recordId: /^W/ })).toBe(rows.length);
   });
 
   it('reads UTF-16LE exports and reports Windows-1258/latin1 rows without losing the others', async () => {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { IMPORT_KINDS, type ImportKind } from '../../import/import-kinds.js';
 import { defaultRejectsPath } from '../../import/rejects-path.js';
-import { runImport, type ImportSummary } from '../../import/run-import.js';
+import { DEFAULT_IMPORT_BATCH, DEFAULT_IMPORT_WRITERS, runImport, type ImportSummary } from '../../import/run-import.js';
 import type { RecordFormat } from '../../lib/io/index.js';
 import { createImportProgress } from '../import-progress.js';
 import { withDb } from '../with-db.js';
@@ -11,11 +11,12 @@ interface ImportCliOptions {
   rejects?: string;
   format?: RecordFormat;
   batchSize: number;
+  writers: number;
 }
 
-const batchSize = (v: string) => {
+const wholeNumber = (max: number) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`a whole number from 1 to ${max}`);
   return n;
 };
 
@@ -29,7 +30,8 @@ export const registerImport: RegisterCommand = (program: Command) => {
       .description(kind === 'citizens' ? 'Load the population registry mirror (upsert by personalId)' : 'Load dose records (upsert by recordId)')
       .option('--rejects <file>', 'reject file (CSV: line, field, reason); default <file>.rejects.csv')
       .option('--format <format>', 'csv or ndjson (default: from the extension)')
-      .option('--batch-size <n>', 'rows per bulk write', batchSize, 1000)
+      .option('--batch-size <n>', 'rows per bulk write', wholeNumber(10_000), DEFAULT_IMPORT_BATCH)
+      .option('--writers <n>', 'bulk writes in flight at once', wholeNumber(16), DEFAULT_IMPORT_WRITERS)
       .action((file: string, o: ImportCliOptions) => importAction(kind, file, o));
   }
 };
@@ -41,7 +43,7 @@ async function importAction(kind: ImportKind, file: string, o: ImportCliOptions)
   let summary: ImportSummary;
   try {
     summary = await withDb((db) =>
-      runImport({ kind, source: file, format: o.format, models: db.models, rejectsPath, batchSize: o.batchSize, onProgress: progress.update }),
+      runImport({ kind, source: file, format: o.format, models: db.models, rejectsPath, batchSize: o.batchSize, writers: o.writers, onProgress: progress.update }),
     );
   } finally {
     progress.stop();
