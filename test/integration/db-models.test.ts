@@ -18,8 +18,10 @@ describe('models on the Mongo-wire server', () => {
     const { DoseRecord } = ctx.db.models;
     const rec = { recordId: 'D-1', communeCode: '00001', fullName: 'Nguyễn Văn An' };
     for (let i = 0; i < 2; i++) {
-      await DoseRecord.bulkWrite([{ updateOne: { filter: { recordId: rec.recordId }, update: { $set: rec }, upsert: true } }]);
+      // The natural key is the `_id` (the importer writes it so); `recordId` filters are `_id` filters.
+      await DoseRecord.bulkWrite([{ updateOne: { filter: { _id: rec.recordId }, update: { $set: rec }, upsert: true } }]);
     }
     expect(await DoseRecord.countDocuments({ recordId: 'D-1' })).toBe(1);
+    expect(await DoseRecord.countDocuments({})).toBe(1);
   });
 });

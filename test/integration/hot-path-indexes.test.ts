@@ -127,6 +127,27 @@ describe('hot-path queries on the real store', () => {
     }
   });
 
+  it('a dose record filtered by recordId is read, updated and counted by `_id`', async () => {
+    const { DoseRecord } = hot.models;
+    const recording = recordCommands(hot.connection.getClient());
+    const id = 'H00001-000003';
+    const found = await DoseRecord.findOne({ recordId: id }, { communeCode: 1 }).lean();
+    const updated = await DoseRecord.updateOne({ recordId: id, version: 0 }, { $set: { version: 0 } });
+    const counted = await DoseRecord.countDocuments({ recordId: { $in: [id, 'nobody'] } });
+    recording.stop();
+    expect([found?._id, updated.matchedCount, counted]).toEqual([id, 1, 1]);
+    const queries = explainableQueries(recording.sent);
+    expect(queries.map((q) => q.shape)).toEqual([
+      'doseRecords find {"_id":"string"}',
+      'doseRecords update {"version":"number","_id":"string"}',
+      'doseRecords aggregate [{"$match":{"_id":{"$in":"[string]"}}},{"$group":{"_id":"number","n":{"$sum":"number"}}}]',
+    ]);
+    for (const q of queries) {
+      const scans = scansOf(await hot.connection.db!.command({ explain: q.explain, verbosity: 'queryPlanner' }));
+      expect(scans.map((x) => [x.index, x.collectionScan]), q.shape).toEqual([['_id_', false]]);
+    }
+  });
+
   it('natural keys are `_id` where a document has one', () => {
     for (const name of ['Citizen', 'DoseRecord', 'VerificationResult', 'VerificationChunk'] as const) {
       expect(hot.models[name].schema.path('_id').instance, name).toBe('String');

@@ -24,9 +24,21 @@ export const doseRecordSchema = new Schema(
 doseRecordSchema.pre('validate', function setNaturalId() {
   if (this._id == null) this._id = this.recordId;
 });
-doseRecordSchema.index({ recordId: 1 }, { unique: true });
-// The verification worker pages through a commune's records in recordId order.
-doseRecordSchema.index({ communeCode: 1, recordId: 1 });
+/**
+ * `recordId` is the `_id` (the natural key, unique by construction): a filter on it is answered
+ * by the `_id` index, so the collection keeps no second unique index. Each index is paid for on
+ * every imported record: on DocumentDB the `recordId` unique index and the `{communeCode,
+ * recordId}` pair halved the import rate (docs/scale.md).
+ */
+doseRecordSchema.pre(
+  ['find', 'findOne', 'findOneAndUpdate', 'updateOne', 'updateMany', 'countDocuments', 'deleteOne', 'deleteMany'],
+  function recordIdIsTheId() {
+    const { recordId, ...rest } = this.getFilter();
+    if (recordId !== undefined && rest._id === undefined) this.setQuery({ ...rest, _id: recordId });
+  },
+);
+// The planner reads a commune's record IDs (and sorts them itself).
+doseRecordSchema.index({ communeCode: 1 });
 // Passport eligibility finds a person's doses by the number entered.
 doseRecordSchema.index({ idNumber: 1 });
 
