@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDb } from '../src/db/connect.js';
@@ -55,16 +55,22 @@ async function pickCommunes(n: number): Promise<string[]> {
   return communes.sort((x, y) => key(x).localeCompare(key(y))).slice(0, n).map((u) => u.code);
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<void> {
+/** Run the CLI; resolves with what it printed on stdout. */
+function run(args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, MONGO_URL, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, MONGO_URL, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let out = '';
     let err = '';
+    child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vaxverify ${args.join(' ')} exited ${code}:\n${err.slice(-2000)}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`vaxverify ${args.join(' ')} exited ${code}:\n${err.slice(-2000)}`))));
   });
 }
+
+/** The importer's own rate (its summary line: rows over the import's duration, process start excluded). */
+const importRate = (out: string) => Number(/\((\d+) rows\/s\)/.exec(out)?.[1] ?? NaN);
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
@@ -77,14 +83,19 @@ const sum = (o: Record<string, number>) => Object.values(o).reduce((s, n) => s +
 
 async function main() {
   const communes = await pickCommunes(N);
+  // A shared machine: the load beside each measurement says how much of it was this run.
+  const loadBefore = loadavg().map((l) => +l.toFixed(2));
   const dataDir = join(tmpdir(), 'vaxverify-bench-data', `${N}-${PEOPLE}-${a.seed}`);
   const stages: Record<string, number> = {};
   if (!existsSync(join(dataDir, 'summary.json'))) {
     [, stages.generate] = await timed(() => run(['generate', '--people', String(PEOPLE), '--communes', communes.join(','), '--seed', a.seed!, '--out', dataDir]));
   } else stages.generate = 0;
   [, stages.localities] = await timed(() => run(['localities', 'import']));
-  [, stages.citizens] = await timed(() => run(['import', 'citizens', join(dataDir, 'population.ndjson'), '--rejects', join(statsDir, 'c.rejects.csv')]));
-  [, stages.doses] = await timed(() => run(['import', 'doses', join(dataDir, 'doses.ndjson'), '--rejects', join(statsDir, 'd.rejects.csv')]));
+  const [citizensOut, citizensSec] = await timed(() => run(['import', 'citizens', join(dataDir, 'population.ndjson'), '--rejects', join(statsDir, 'c.rejects.csv')]));
+  const [dosesOut, dosesSec] = await timed(() => run(['import', 'doses', join(dataDir, 'doses.ndjson'), '--rejects', join(statsDir, 'd.rejects.csv')]));
+  stages.citizens = citizensSec;
+  stages.doses = dosesSec;
+  const importerRowsPerSecond = { citizens: importRate(citizensOut), doses: importRate(dosesOut) };
   log(`imported in ${(stages.localities + stages.citizens + stages.doses).toFixed(1)} s (${MONGO_URL})`);
 
   const env = { MONGO_URL, REDIS_URL, QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8' };
@@ -94,6 +105,8 @@ async function main() {
     process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
   }
   const db = await connectDb(MONGO_URL, { poolSize: 4, autoIndex: false });
+  // Exact counts: an estimated count is the store's statistics (DocumentDB's said 19,000 of 92,451 results).
+  const imported = { citizens: await db.models.Citizen.countDocuments(), doses: await db.models.DoseRecord.countDocuments() };
   // The API takes only signed-in callers: the coordinators' script is a client-credentials account
   // of the local provider, as in the tests.
   const oidc = await startOidcProvider({
@@ -127,7 +140,7 @@ async function main() {
     const seconds = (performance.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 1_500)); // one more stats flush from every worker
     const after = files.map(readStats);
-    const records = await db.models.VerificationResult.estimatedDocumentCount();
+    const records = await db.models.VerificationResult.countDocuments();
     const byCommand: Record<string, number> = {};
     let docsRead = 0;
     after.forEach((s, i) => {
@@ -151,6 +164,7 @@ async function main() {
       verifyVsBulkInsert: +(recordsPerSecond / rates.insertPerSecond).toFixed(3),
       verifyVsIdReads: +(recordsPerSecond / rates.idReadsPerSecond).toFixed(3),
       completedRounds: done.length, rounds: communes.length, statuses,
+      imported, importRowsPerSecond: importerRowsPerSecond, loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
     };
     printTable(out);
     if (a.json) console.log(JSON.stringify(out));
@@ -165,15 +179,17 @@ async function main() {
 
 const mb = (b?: number) => (b ? Math.round(b / 1048576) : 0);
 
-function printTable(o: Record<string, unknown> & { stages: Record<string, number> }) {
+function printTable(o: Record<string, unknown> & { stages: Record<string, number>; loadAverage: { before: number[]; after: number[] } }) {
   const rows: [string, unknown][] = [
     ...Object.entries(o.stages).map(([k, v]) => [`stage ${k} (s)`, v] as [string, unknown]),
+    ['import rows/s (citizens, doses; the importer\'s own)', JSON.stringify(o.importRowsPerSecond)],
     ['records', o.records], ['records/s', o.recordsPerSecond],
     ['store commands / 1,000 records', o.commandsPer1000Records], ['commands by name', JSON.stringify(o.commandsByName)],
     ['documents read / record', o.documentsReadPerRecord], ['peak RSS MB', JSON.stringify(o.peakRssMb)],
     ['store bulk insert docs/s', o.storeBulkInsertPerSecond], ['store _id point reads/s', o.storeIdReadsPerSecond],
     ['verify rate / bulk insert rate', o.verifyVsBulkInsert], ['verify rate / _id read rate', o.verifyVsIdReads],
     ['rounds done', `${o.completedRounds}/${o.rounds} ${JSON.stringify(o.statuses)}`],
+    ['load average before → after (1, 5, 15 min)', `${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   const print = a.json ? console.error : console.log;
