@@ -1,5 +1,5 @@
 /**
- * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate --show KIND]`: quality of
+ * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate --show KIND --not-in-registry-rate R]`: quality of
  * the matcher on data from `vaxverify generate` (population.ndjson, doses.ndjson, truth.ndjson).
  * Exits 1 when a target of issue 12 is missed. `--show KIND` prints a few misses of that error
  * kind, `--show wrong` the wrong links (synthetic people only).
@@ -20,12 +20,14 @@ const { values: args } = parseArgs({
     dir: { type: 'string' },
     regenerate: { type: 'boolean', default: false },
     show: { type: 'string' },
+    'not-in-registry-rate': { type: 'string' },
   },
 });
 const people = Number(args.people);
 const seed = Number(args.seed);
-/** `g2`: the generator of issue 12 (older folders hold other kinds). */
-const dir = args.dir ?? join(tmpdir(), `vaxverify-eval-g2-${people}-${seed}`);
+const unregisteredRate = args['not-in-registry-rate'];
+/** `g3`: the generator of issue 19 (older folders hold other kinds). */
+const dir = args.dir ?? join(tmpdir(), `vaxverify-eval-g3-${people}-${seed}${unregisteredRate ? `-u${unregisteredRate}` : ''}`);
 
 async function* rows<T>(file: string): AsyncGenerator<T> {
   for await (const row of readRecords(join(dir, file), { format: 'ndjson' })) if (row.record) yield row.record as T;
@@ -50,7 +52,8 @@ const newTally = (): Tally => ({ records: 0, auto: 0, wrong: 0, review: 0, notFo
 const pct = (n: number, d: number) => (d === 0 ? '    -' : `${((100 * n) / d).toFixed(2).padStart(6)}%`);
 
 async function main(): Promise<void> {
-  const source = ensureGenerated(dir, people, seed, args.regenerate);
+  const extra = unregisteredRate ? ['--not-in-registry-rate', unregisteredRate] : [];
+  const source = ensureGenerated(dir, people, seed, args.regenerate, extra);
   // Registry namesakes (same folded name and birth date) besides those the generator made on purpose.
   const namesakeKeys = new Map<string, number>();
   const keyOf = (c: Citizen) => `${foldName(c.fullName)}|${c.dateOfBirth}`;
