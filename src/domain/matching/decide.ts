@@ -96,6 +96,16 @@ function maybeUnregistered(
   return scored.some((s) => s !== best && s.name !== 'different' && s.citizen.birthYear === year);
 }
 
+/**
+ * Namesakes in one commune (same name and date) are a weight apart by their IDs only: a number
+ * one keystroke from the best's and nowhere near the other's tells them apart, when the other
+ * fits no better on name or date.
+ */
+function idTellsApart(best: CandidateScore, rival: CandidateScore): boolean {
+  if (!hasIdEvidence(best) || rival.id === 'near' || rival.id === 'near2' || hasIdEvidence(rival)) return false;
+  return NAME_RANK[rival.name] <= NAME_RANK[best.name] && DATE_RANK[rival.dob] <= DATE_RANK[best.dob] && best.gender !== 'disagree';
+}
+
 /** Birth dates that do not tell two citizens apart. */
 const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
 
@@ -233,7 +243,7 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   if (
     best &&
     strongEnough &&
-    (!rival || best.weight - rival.weight >= MIN_MARGIN) &&
+    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival)) &&
     safeToLink(best, idBelongsToOther) &&
     !maybeUnregistered(p, best, scored, idOwner !== undefined, idBelongsToOther) &&
     !namesakeRival(p, best, scored) &&

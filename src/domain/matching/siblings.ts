@@ -18,16 +18,19 @@ import type { PreparedRecord } from './prepare.js';
 import type { CandidateSource, RegistryCitizen } from './registry.port.js';
 import { NAME_RANK, scoreCandidate, type CandidateScore } from './score.js';
 
-const FIT_NAMES = new Set(['exact', 'folded', 'reordered', 'partial', 'middle', 'typo', 'misspelled']);
+const FIT_NAMES = new Set(['exact', 'folded', 'reordered', 'partial', 'middle', 'typo', 'misspelled', 'given_typo']);
 const STRONG_NAMES = new Set(['exact', 'folded']);
 const FIT_DATES = new Set(['exact', 'within', 'coarser', 'swapped', 'close']);
 const WEAK_DATES = new Set(['swapped', 'close']);
 const STRONG_DATES = new Set(['exact', 'within', 'coarser']);
-const DATE_RANK: Record<string, number> = { exact: 6, within: 5, swapped: 4, coarser: 3, close: 2, missing: 1, different: 0 };
+/** How much a birth date says: a year agreeing is a year agreeing, on whichever side the day is missing. */
+const DATE_RANK: Record<string, number> = { exact: 6, swapped: 4, within: 3, coarser: 3, close: 2, missing: 1, different: 0 };
 
 /** The record fits the sibling-linked citizen well enough to be theirs. */
 function fits(s: CandidateScore): boolean {
   if (!FIT_NAMES.has(s.name) || !FIT_DATES.has(s.dob)) return false;
+  // Two real given names one key apart (`Bảo`/`Ba`): only with the full date and sex not against.
+  if (s.name === 'given_typo') return s.dob === 'exact' && s.gender !== 'disagree';
   const strongName = STRONG_NAMES.has(s.name);
   if (!strongName && WEAK_DATES.has(s.dob)) return false;
   return s.gender !== 'disagree' || (strongName && STRONG_DATES.has(s.dob));
