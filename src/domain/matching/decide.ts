@@ -106,6 +106,15 @@ function idTellsApart(best: CandidateScore, rival: CandidateScore): boolean {
   return NAME_RANK[rival.name] <= NAME_RANK[best.name] && DATE_RANK[rival.dob] <= DATE_RANK[best.dob] && best.gender !== 'disagree';
 }
 
+/**
+ * A well-formed citizen ID that nobody holds is most often the number of someone the registry
+ * does not hold: a citizen far from that number, living elsewhere, is not worth a reviewer's
+ * time (not-in-registry records went to review one time in five).
+ */
+function farFromUnknownId(s: CandidateScore): boolean {
+  return !hasIdEvidence(s) && s.id !== 'near2' && !s.commune;
+}
+
 /** Birth dates that do not tell two citizens apart. */
 const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
 
@@ -251,8 +260,10 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   ) {
     return linkTo(p, best);
   }
+  const unknownId =
+    !idOwner && p.id.kind === 'citizen' && p.decoded?.provinceKnown === true && !scored.some((s) => hasIdEvidence(s) || s.id === 'near2');
   const shortlist = scored
-    .filter((s) => s.weight >= POTENTIAL_MATCH_WEIGHT || s === idOwner)
+    .filter((s) => (s.weight >= POTENTIAL_MATCH_WEIGHT && !(unknownId && farFromUnknownId(s))) || s === idOwner)
     .slice(0, MAX_REVIEW_CANDIDATES);
   if (shortlist.length === 0) return fallback(p);
   let reason = 'not enough evidence to link safely';
