@@ -56,7 +56,7 @@ async function timed(fn: () => unknown): Promise<Timing> {
 
 async function engine(rows: Row[]): Promise<void> {
   const people = Number(args.people);
-  const dir = join(tmpdir(), `vaxverify-bench-g2-${people}-${args.seed}`);
+  const dir = join(tmpdir(), `vaxverify-bench-g3-${people}-${args.seed}`);
   ensureGenerated(dir, people, Number(args.seed), false);
   const registry = InMemoryRegistry.fromCitizens(readNdjson<Citizen>(join(dir, 'population.ndjson')));
   const doses = readNdjson<DoseRecordInput>(join(dir, 'doses.ndjson'));
@@ -92,7 +92,7 @@ async function head(from: string, to: string, n: number): Promise<number> {
 async function cli(rows: Row[]): Promise<void> {
   const people = Number(args['cli-people']);
   const wanted = Number(args['cli-records']);
-  const dir = join(tmpdir(), `vaxverify-bench-g2-${people}-${args.seed}`);
+  const dir = join(tmpdir(), `vaxverify-bench-g3-${people}-${args.seed}`);
   ensureGenerated(dir, people, Number(args.seed), false);
   const records = join(dir, `doses-${wanted}.ndjson`);
   const count = existsSync(records) ? wanted : await head(join(dir, 'doses.ndjson'), records, wanted);

@@ -35,6 +35,7 @@ interface GenerateOptions {
   errorRate?: number;
   neverEnteredRate?: number;
   foreignerRate?: number;
+  notInRegistryRate?: number;
 }
 
 /** `vaxverify generate`: a synthetic population, its dose records and the ground truth. */
@@ -52,6 +53,7 @@ export const registerGenerate: RegisterCommand = (program: Command) => {
     .option('--error-rate <rate>', 'share of entered doses with a wrong ID, birth date or name (0.21)', rate)
     .option('--never-entered-rate <rate>', 'share of doses never entered (0.036)', rate)
     .option('--foreigner-rate <rate>', 'share of records of foreigners with passports (0.005)', rate)
+    .option('--not-in-registry-rate <rate>', 'share of records of people the registry does not hold (0.002)', rate)
     .action(async (o: GenerateOptions) => {
       if (o.format !== 'ndjson' && o.format !== 'csv') throw new Error('--format must be ndjson or csv');
       const { units } = await loadAdminUnits(o.adminUnits);
@@ -67,6 +69,7 @@ export const registerGenerate: RegisterCommand = (program: Command) => {
       if (o.errorRate !== undefined) rates.identityError = o.errorRate;
       if (o.neverEnteredRate !== undefined) rates.neverEntered = o.neverEnteredRate;
       if (o.foreignerRate !== undefined) rates.foreigner = o.foreignerRate;
+      if (o.notInRegistryRate !== undefined) rates.notInRegistry = o.notInRegistryRate;
       const synth = createSynth({ people: o.people, seed: o.seed, communes, names, rates });
 
       await mkdir(o.out, { recursive: true });

@@ -19,7 +19,8 @@ export type DateLevel =
   | 'missing';
 
 function yearsClose(a: number, b: number): boolean {
-  if (Math.abs(a - b) === 1) return true;
+  // One year off, or the decade key (1994 for 2004, 1975 for 1985).
+  if (Math.abs(a - b) === 1 || Math.abs(a - b) === 10) return true;
   const x = String(a);
   const y = String(b);
   let diffs = 0;
@@ -36,7 +37,10 @@ export function compareDates(entered: BirthDate | null, registry: BirthDate | nu
     if (entered.month === registry.month && entered.day === registry.day && yearsClose(entered.year, registry.year)) {
       return 'close';
     }
-    return 'different';
+    // A year alone on either side has no day and month to agree: only the next or last year
+    // is close (a father and son are often one digit apart).
+    const yearOnly = entered.precision === 'year' || registry.precision === 'year';
+    return yearOnly && Math.abs(entered.year - registry.year) === 1 ? 'close' : 'different';
   }
   if (entered.placeholder && registry.month === 1 && registry.day === 1) return 'exact';
   // Compare at the coarser of the two precisions.

@@ -59,7 +59,8 @@ function fromSerial(serial: number): BirthDate | null {
 
 function fromDigits(s: string): BirthDate | null {
   const n = Number(s);
-  if (s.length === 4) return build(n, 0, 0);
+  // A year; a 4-digit number past any birth year is a spreadsheet day of 1905–1927.
+  if (s.length === 4) return n > MAX_YEAR ? fromSerial(n) : build(n, 0, 0);
   if (s.length === 8) {
     const head = s.slice(0, 2);
     // yyyymmdd when it starts with a century, else ddmmyyyy.

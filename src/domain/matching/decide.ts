@@ -61,6 +61,60 @@ function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
   return NEAR_NAMES.has(best.name) && best.dob === 'exact' && tie && sexOk;
 }
 
+/**
+ * The entered full date is the best one's to the day, the other holds only its year (or
+ * month) in the registry: one day in 365 is no namesake, unless the other lives in the
+ * record's commune and the best does not.
+ */
+function exactDayBeatsYearOnly(best: CandidateScore, other: CandidateScore): boolean {
+  return best.dob === 'exact' && other.dob === 'within' && (best.commune || !other.commune);
+}
+
+/**
+ * Someone the registry does not hold looks like this (issue 19): a well-formed citizen ID that
+ * nobody has and that is not one or two keystrokes from the best's; a relative's ID from the
+ * record's commune on a record linked elsewhere; a name and birth date alone, away from home,
+ * while the registry holds others of that name born that year. Such a link needs more:
+ * - a number nobody holds: the name reads the same, the full date agrees and the home commune;
+ * - a relative's number: the best lives in the record's commune;
+ * - no ID evidence away from home: no near neighbour (same name part, same birth year).
+ */
+function maybeUnregistered(
+  p: PreparedRecord,
+  best: CandidateScore,
+  scored: readonly CandidateScore[],
+  idHeld: boolean,
+  idBelongsToOther: boolean,
+): boolean {
+  if (idBelongsToOther) return !best.commune;
+  if (hasIdEvidence(best) || strongNear2(best)) return false;
+  if (p.id.kind === 'citizen' && !idHeld && (best.id === 'consistent' || best.id === 'conflict')) {
+    if (!(STRICT_NAMES.has(best.name) && best.dob === 'exact' && best.commune)) return true;
+  }
+  if (best.commune) return false;
+  const year = p.dob?.year;
+  return scored.some((s) => s !== best && s.name !== 'different' && s.citizen.birthYear === year);
+}
+
+/**
+ * Namesakes in one commune (same name and date) are a weight apart by their IDs only: a number
+ * one keystroke from the best's and nowhere near the other's tells them apart, when the other
+ * fits no better on name or date.
+ */
+function idTellsApart(best: CandidateScore, rival: CandidateScore): boolean {
+  if (!hasIdEvidence(best) || rival.id === 'near' || rival.id === 'near2' || hasIdEvidence(rival)) return false;
+  return NAME_RANK[rival.name] <= NAME_RANK[best.name] && DATE_RANK[rival.dob] <= DATE_RANK[best.dob] && best.gender !== 'disagree';
+}
+
+/**
+ * A well-formed citizen ID that nobody holds is most often the number of someone the registry
+ * does not hold: a citizen far from that number, living elsewhere, is not worth a reviewer's
+ * time (not-in-registry records went to review one time in five).
+ */
+function farFromUnknownId(s: CandidateScore): boolean {
+  return !hasIdEvidence(s) && s.id !== 'near2' && !s.commune;
+}
+
 /** Birth dates that do not tell two citizens apart. */
 const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
 
@@ -69,14 +123,15 @@ const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
  * whose name fits about as well and whose birth date fits the entry too (same name and date,
  * in whatever commune, of whatever recorded sex) sends the record to review.
  */
-function namesakeRival(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
+function namesakeRival(p: PreparedRecord, best: CandidateScore, scored: readonly CandidateScore[]): boolean {
   if (hasIdEvidence(best)) return false;
   return scored.some(
     (s) =>
       s !== best &&
       s.name !== 'different' &&
       ((NAME_RANK[s.name] >= NAME_RANK[best.name] - 1 &&
-        (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob)) ||
+        (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob) &&
+        !(p.dob?.precision === 'day' && exactDayBeatsYearOnly(best, s))) ||
         // Away from home, anyone in the record's commune with a near name and the date wins the doubt.
         (!best.commune && s.commune && (s.dob === 'exact' || s.dob === best.dob))),
   );
@@ -138,7 +193,7 @@ const CORRECTED_REASONS = Array.from(
 );
 
 /** A link; the corrections object is built only for a record that needs one (most are verified as entered). */
-function link(p: PreparedRecord, best: CandidateScore): MatchResult {
+export function linkTo(p: PreparedRecord, best: CandidateScore): MatchResult {
   const mask = correctionMask(p, best);
   const { recordId } = p.record;
   const { personalId } = best.citizen;
@@ -197,20 +252,23 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   if (
     best &&
     strongEnough &&
-    (!rival || best.weight - rival.weight >= MIN_MARGIN) &&
+    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival)) &&
     safeToLink(best, idBelongsToOther) &&
-    !namesakeRival(best, scored) &&
+    !maybeUnregistered(p, best, scored, idOwner !== undefined, idBelongsToOther) &&
+    !namesakeRival(p, best, scored) &&
     !betterFitElsewhere(best, scored)
   ) {
-    return link(p, best);
+    return linkTo(p, best);
   }
+  const unknownId =
+    !idOwner && p.id.kind === 'citizen' && p.decoded?.provinceKnown === true && !scored.some((s) => hasIdEvidence(s) || s.id === 'near2');
   const shortlist = scored
-    .filter((s) => s.weight >= POTENTIAL_MATCH_WEIGHT || s === idOwner)
+    .filter((s) => (s.weight >= POTENTIAL_MATCH_WEIGHT && !(unknownId && farFromUnknownId(s))) || s === idOwner)
     .slice(0, MAX_REVIEW_CANDIDATES);
   if (shortlist.length === 0) return fallback(p);
   let reason = 'not enough evidence to link safely';
   if (idBelongsToOther) reason = 'ID number belongs to another citizen whose name differs';
-  else if (best && (namesakeRival(best, scored) || (rival && best.weight - rival.weight < MIN_MARGIN))) {
+  else if (best && (namesakeRival(p, best, scored) || (rival && best.weight - rival.weight < MIN_MARGIN))) {
     reason = 'several citizens fit equally well';
   }
   else if (best && betterFitElsewhere(best, scored)) reason = 'another citizen fits the name or birth date better';

@@ -13,9 +13,10 @@ import { maskedNameParts } from './keys.js';
 import { prepareRecord, type PreparedRecord } from './prepare.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
 import { scoreCandidate, type CandidateScore } from './score.js';
+import { DoseBatch } from './siblings.js';
 
 /** Bump when a change can alter a decision: results record which matcher made them. */
-export const MATCHER_VERSION = '1.1.0';
+export const MATCHER_VERSION = '1.2.0';
 
 export interface MatchOptions {
   /** Records per registry round trip (async path). 1,000 keeps `$in` lists small. */
@@ -99,8 +100,8 @@ function gather(
   return out;
 }
 
-/** A decision, or none yet with the first round's candidates (for the second round to extend). */
-type Attempt = { result: MatchResult } | { result: null; candidates: readonly RegistryCitizen[] };
+/** A decision (with the scores it came from), or none yet with the first round's candidates (for the second round to extend). */
+type Attempt = { result: MatchResult; scored: CandidateScore[] } | { result: null; candidates: readonly RegistryCitizen[] };
 
 function isLink(result: MatchResult): boolean {
   return result.outcome === 'verified' || result.outcome === 'corrected';
@@ -128,7 +129,7 @@ function attempt(
   if (!withVariants && worthSecondRound(p) && (!isLink(result) || linkedAwayWithoutId(result, scored))) {
     return { result: null, candidates };
   }
-  return { result };
+  return { result, scored };
 }
 
 /**
@@ -140,19 +141,38 @@ function linkedAwayWithoutId(result: MatchResult, scored: readonly CandidateScor
   return linked !== undefined && !linked.commune && !hasIdEvidence(linked);
 }
 
-/** One record against a synchronous source (in-memory registry). */
+/** A prepared record against a synchronous source: one or two rounds. */
+function decideSync(p: PreparedRecord, source: CandidateSource): { result: MatchResult; scored: CandidateScore[] } {
+  const first = attempt(p, source, false);
+  if (first.result) return first;
+  return attempt(p, source, true, first.candidates) as { result: MatchResult; scored: CandidateScore[] };
+}
+
+/** One record against a synchronous source (in-memory registry); alone, it has no other doses to lean on. */
 export function matchRecordSync(record: DoseRecordInput, source: CandidateSource): MatchResult {
   const prepared = prepareRecord(record);
   if (prepared.kind === 'done') return prepared.result;
-  const first = attempt(prepared.record, source, false);
-  if (first.result) return first.result;
-  return attempt(prepared.record, source, true, first.candidates).result!;
+  return decideSync(prepared.record, source).result;
 }
 
-/** The fast path for the CLI and benchmarks: no promises, no chunk indexes. */
+/**
+ * The fast path for the CLI and benchmarks: no promises, no chunk indexes. The records are one
+ * batch: a record left over may be settled by the same person's other doses (`siblings.ts`).
+ */
 export function matchRecordsSync(records: Iterable<DoseRecordInput>, source: CandidateSource): MatchResult[] {
   const out: MatchResult[] = [];
-  for (const r of records) out.push(matchRecordSync(r, source));
+  const batch = new DoseBatch();
+  for (const r of records) {
+    const prepared = prepareRecord(r);
+    if (prepared.kind === 'done') {
+      out.push(prepared.result);
+      continue;
+    }
+    const { result, scored } = decideSync(prepared.record, source);
+    batch.note(out.length, prepared.record, result, scored, true);
+    out.push(result);
+  }
+  batch.resolve(out, source);
   return out;
 }
 
@@ -187,18 +207,26 @@ async function matchChunk(records: readonly DoseRecordInput[], registry: Registr
   if (pending.length > 0) for (const c of await registry.findCandidates(keys)) index.add(c);
   const second: typeof pending = [];
   const variantKeys = emptyKeys();
+  const batch = new DoseBatch();
   for (const item of pending) {
     const first = attempt(item.p, index, false);
-    if (first.result) results[item.index] = first.result;
-    else {
+    if (first.result) {
+      results[item.index] = first.result;
+      batch.note(item.index, item.p, first.result, first.scored, false);
+    } else {
       second.push(item);
       addVariantKeys(item.p, variantKeys);
     }
   }
   if (second.length > 0) {
     for (const c of await registry.findCandidates(variantKeys)) index.add(c);
-    for (const item of second) results[item.index] = attempt(item.p, index, true).result;
+    for (const item of second) {
+      const { result, scored } = attempt(item.p, index, true) as { result: MatchResult; scored: CandidateScore[] };
+      results[item.index] = result;
+      batch.note(item.index, item.p, result, scored, false);
+    }
   }
+  batch.resolve(results as MatchResult[], index);
   return results as MatchResult[];
 }
 

@@ -7,13 +7,17 @@ import { parseBirthDate, type BirthDate } from './dates.js';
 import { isVietnamese, parseGender } from './fields.js';
 import { decodeCitizenId, normalizeId, type DecodedCitizenId, type NormalizedId } from './ids.js';
 import { nameForms, type NameForms } from './names.js';
+import { stripAnnotation } from './annotations.js';
 import { stripTitles } from './titles.js';
 
 export interface PreparedRecord {
   record: DoseRecordInput;
-  /** The name, without the title or kinship word typed before it (`Cụ`, `Bà`, `Bé`...). */
+  /**
+   * The name, without the title or kinship word typed before it (`Cụ`, `Bà`, `Bé`...) and the
+   * annotation after it (`(con)`, `- HS`, `(đã tiêm ở BV)`).
+   */
   name: NameForms;
-  /** The name as entered when a title was stripped (it may be a family name after all). */
+  /** The name as entered when a title or annotation was stripped (it may be part of the name after all). */
   nameAsEntered: NameForms | null;
   dob: BirthDate | null;
   /** The birth-date text was there but could not be read. */
@@ -52,7 +56,8 @@ export function prepareRecord(record: DoseRecordInput): Prepared {
     return done(record, 'exempt', 'foreign national with passport number');
   }
   const entered = nameForms(record.fullName);
-  const stripped = stripTitles(entered);
+  const annotated = stripAnnotation(record.fullName);
+  const stripped = stripTitles(annotated ?? entered) ?? annotated;
   const name = stripped ?? entered;
   if (name.folded === '') return done(record, 'invalid', 'no name');
   const rawDob = typeof record.dateOfBirth === 'string' ? record.dateOfBirth.trim() : '';

@@ -31,7 +31,7 @@ function isTitle(normalized: string, folded: string): boolean {
   return normalized === folded ? TITLE_FOLDED.has(folded) : TITLE_WORDS.has(normalized);
 }
 
-function plausibleFullName(words: readonly string[]): boolean {
+export function plausibleFullName(words: readonly string[]): boolean {
   return words.length >= 3 || (words.length === 2 && FAMILY.has(words[0]!));
 }
 

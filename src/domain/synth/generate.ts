@@ -1,6 +1,8 @@
 import type { Citizen, DoseRecordInput, GroundTruth, Outcome } from '../records.js';
 import { correctEntry, planDoses } from './doses.js';
-import { TONE_STYLE, assess, injectIdentityErrors, injectMissingGender, type ErrorKind } from './entry-errors.js';
+import {
+  DOB_EXCEL_SERIAL, TONE_STYLE, assess, excelSerial, injectIdentityErrors, injectMissingGender, injectNoIdWithSecond, type ErrorKind,
+} from './entry-errors.js';
 import { foreignerRecords } from './foreigners.js';
 import { swapToneStyle, type NameLists } from './names.js';
 import { NumberSet } from './number-set.js';
@@ -19,8 +21,16 @@ export const DEFAULT_RATES = {
   neverEntered: 0.036,
   /** Dose records of foreigners with passport numbers (expected `exempt`). */
   foreigner: 0.005,
-  /** Dose records of people missing from the registry (expected `not_found`). */
+  /** Dose records of people missing from the registry (expected `not_found`); `--not-in-registry-rate` raises it. */
   notInRegistry: 0.002,
+  /**
+   * Records otherwise correct typed with no ID number and one more error (issue 19: placeholder
+   * or year-only birth date, misspelt name, day/month swapped, wrong sex; `NO_ID_SECOND_WEIGHTS`),
+   * on top of the combinations the identity errors draw.
+   */
+  noIdSecondError: 0.004,
+  /** Of the correct full birth dates, those exported as a spreadsheet day number (`32813`): not an error. */
+  excelSerialDob: 0.004,
   /**
    * Households where one member has a namesake elsewhere in the registry (same full name, sex
    * and birth date; in the same commune 3 times in 10): about 3% of people have one (more than a province has, so that the eval measures them). Their
@@ -104,7 +114,7 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
           }
           const rec = correctEntry(rng, person, dose, nextId());
           const truth = entryTruth(rng, rates, rec, person, relatives, namesakes.has(person));
-          if (truth.errors.some((e) => e !== TONE_STYLE && e !== 'gender_missing')) summary.recordsWithIdentityErrors++;
+          if (truth.errors.some((e) => !NOT_ERRORS.has(e))) summary.recordsWithIdentityErrors++;
           batch.doses.push(rec);
           batch.truths.push(truth);
         }
@@ -112,7 +122,9 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
       const extra = rates.notInRegistry + rates.foreigner;
       if (batch.doses.length > 0 && rng.chance(Math.min(1, (extra * batch.doses.length) / 2.5))) {
         const commune = members[0]!.communeCode;
-        const more = rng.chance(rates.foreigner / extra) ? foreignerRecords(rng, commune, nextId) : unregistered(rng, opts, state, nextId);
+        const more = rng.chance(rates.foreigner / extra)
+          ? foreignerRecords(rng, commune, nextId)
+          : unregistered(rng, opts, state, nextId, members[0]!);
         summary.dosesGiven += more.doses.length; // entered as given: these are never dropped
         batch.doses.push(...more.doses);
         batch.truths.push(...more.truths);
@@ -124,6 +136,9 @@ export function createSynth(opts: SynthOptions): { batches: () => Generator<Synt
   }
   return { batches, summary };
 }
+
+/** Labels that are no identity error (the record needs no correction for them). */
+const NOT_ERRORS = new Set<string>([TONE_STYLE, DOB_EXCEL_SERIAL, 'gender_missing']);
 
 /** Kinds that leave no usable ID number: only the name and birth date are left to tell people apart. */
 const ID_LOST = new Set<string>(['id_missing', 'id_relative', 'id_two_typos']);
@@ -146,7 +161,8 @@ export const NAMESAKE = 'namesake';
 function entryTruth(
   rng: Rng, rates: SynthRates, rec: DoseRecordInput, person: Person, relatives: Person[], hasNamesake: boolean,
 ): GroundTruth {
-  const kinds: ErrorKind[] = rng.chance(rates.identityError) ? injectIdentityErrors(rng, rec, { person, relatives }) : [];
+  let kinds: ErrorKind[] = rng.chance(rates.identityError) ? injectIdentityErrors(rng, rec, { person, relatives }) : [];
+  if (kinds.length === 0 && rng.chance(rates.noIdSecondError)) kinds = injectNoIdWithSecond(rng, rec, { person, relatives });
   // A sex left empty replaces a wrong one: the record then only lacks it.
   if (rng.chance(rates.missingGender)) {
     const wrong = kinds.indexOf('gender_wrong');
@@ -160,6 +176,11 @@ function entryTruth(
       rec.fullName = swapped;
       errors.push(TONE_STYLE);
     }
+  }
+  // A right full date sometimes leaves a spreadsheet as its day number.
+  if (person.precision === 'day' && !kinds.some((k) => k.startsWith('dob_')) && rng.chance(rates.excelSerialDob)) {
+    rec.dateOfBirth = String(excelSerial(person.trueDob));
+    errors.push(DOB_EXCEL_SERIAL);
   }
   const truth: GroundTruth = { recordId: rec.recordId, personalId: person.personalId, expectedOutcome: 'verified', errors };
   if (hasNamesake && fitsNamesakesEqually(kinds)) {
@@ -175,13 +196,28 @@ function entryTruth(
   return truth;
 }
 
-/** Doses of someone missing from the registry (moved in, never registered): `not_found`. */
-function unregistered(rng: Rng, opts: SynthOptions, state: PopulationState, nextId: () => string): Omit<SynthBatch, 'citizens'> {
-  const [ghost] = makeHousehold(rng, opts.names, state, opts.communes);
+/**
+ * Doses of someone missing from the registry (moved in, never registered): `not_found`. Four
+ * in ten live with a registered household (its family name and commune: the near neighbours
+ * a matcher must not take for them); a quarter of the records carry no ID number.
+ */
+function unregistered(
+  rng: Rng, opts: SynthOptions, state: PopulationState, nextId: () => string, household: Person,
+): Omit<SynthBatch, 'citizens'> {
+  const ghost = makeHousehold(rng, opts.names, state, opts.communes)[0]!;
+  if (rng.chance(0.4)) {
+    const words = ghost.fullName.split(' ');
+    words[0] = household.fullName.split(' ')[0]!;
+    ghost.fullName = words.join(' ');
+    ghost.communeCode = household.communeCode;
+  }
+  const noId = rng.chance(0.25);
   const doses: DoseRecordInput[] = [];
   const truths: GroundTruth[] = [];
-  for (const dose of planDoses(rng, ghost!)) {
-    doses.push(correctEntry(rng, ghost!, dose, nextId()));
+  for (const dose of planDoses(rng, ghost)) {
+    const rec = correctEntry(rng, ghost, dose, nextId());
+    if (noId) rec.idNumber = '';
+    doses.push(rec);
     truths.push({ recordId: doses.at(-1)!.recordId, expectedOutcome: 'not_found', errors: ['not_in_registry'] });
   }
   return { doses, truths };

@@ -33,6 +33,41 @@ export function withTitle(rng: Rng, p: Person, entered: string): string {
   return `${titleFor(rng, p)} ${entered}`;
 }
 
+/**
+ * What health stations write after a name to say who the person is (issue 19): kinship in
+ * brackets (`(con)`, `(mẹ)`, `(cháu)`), a school or work abbreviation after a dash (`- HS`
+ * học sinh, `- SV` sinh viên, `- GV` giáo viên, `- CB` cán bộ, `- CN` công nhân), or a short
+ * note (`(đã tiêm ở BV)`), by age and sex.
+ */
+export function annotationFor(rng: Rng, p: Person): string {
+  const age = CAMPAIGN_YEAR - p.birthYear;
+  const male = p.gender === 'male';
+  const notes = ['(đã tiêm ở BV)', '(tiêm tại nhà)', '(KT)', '(tạm trú)'];
+  let kin: string[];
+  let work: string[];
+  if (age < 18) {
+    kin = ['(con)', '(cháu)', '(Con)', '(con trai)', '(con gái)'];
+    work = ['- HS', '- HS', '-HS', '– HS'];
+  } else if (age < 25) {
+    kin = ['(con)', '(cháu)'];
+    work = ['- SV', '- CN', '- HS'];
+  } else if (age < 60) {
+    kin = male ? ['(bố)', '(chồng)', '(anh)'] : ['(mẹ)', '(vợ)', '(chị)'];
+    work = ['- GV', '- CB', '- CN', '- GV', '- BS', '- CA'];
+  } else {
+    kin = male ? ['(ông)', '(bố)', '(ông nội)'] : ['(bà)', '(mẹ)', '(bà ngoại)'];
+    work = ['- hưu trí', '- CB hưu'];
+  }
+  const x = rng.next();
+  return x < 0.55 ? rng.pick(kin) : x < 0.9 ? rng.pick(work) : rng.pick(notes);
+}
+
+/** The name with an annotation after it, with or without a space before a bracket. */
+export function withAnnotation(rng: Rng, p: Person, entered: string): string {
+  const note = annotationFor(rng, p);
+  return note.startsWith('(') && rng.chance(0.2) ? `${entered}${note}` : `${entered} ${note}`;
+}
+
 export function keyboardResidue(rng: Rng, p: Person, method: KeyboardMethod): string | null {
   const typed = typeName(rng, p.fullName, method);
   return typed === p.fullName ? null : typed;

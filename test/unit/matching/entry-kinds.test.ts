@@ -4,7 +4,7 @@
  * household and in two communes).
  */
 import { describe, expect, it } from 'vitest';
-import { InMemoryRegistry, matchRecordSync } from '../../../src/domain/matching/index.js';
+import { InMemoryRegistry, matchRecordSync, matchRecordsSync } from '../../../src/domain/matching/index.js';
 import type { Citizen, Corrections, DoseRecordInput, Outcome } from '../../../src/domain/records.js';
 
 const HUNG = '001075011111';
@@ -27,6 +27,16 @@ const SON_DUNG = '030061431868';
 /** Hoàng lives in commune 00008; Hoán, born the same day, far away. */
 const HOANG = '056083105077';
 const HOAN = '037083260771';
+/** Issue 19: names that annotations follow, and one that ends in a kinship word. */
+const THUY = '001208100001';
+const HIEN = '001180100002';
+const MAI_ANH = '001195100003';
+const CON = '001070100004';
+/** Two men named Phạm Văn Long born in 1984, in two communes: near neighbours of anyone typed so. */
+const LONG_A = '001084100005';
+const LONG_B = '001084100006';
+/** Born in 1920: a spreadsheet day number of four digits. */
+const CU = '001020100007';
 
 const CITIZENS: Citizen[] = [
   { personalId: HUNG, fullName: 'Nguyễn Văn Hùng', dateOfBirth: '1975-04-12', gender: 'male', communeCode: '00001', oldIdNumber: '012345670' },
@@ -44,6 +54,13 @@ const CITIZENS: Citizen[] = [
   { personalId: SON_DUNG, fullName: 'Nguyễn Văn Dũng', dateOfBirth: '1961-05-05', gender: 'male', communeCode: '00007' },
   { personalId: HOANG, fullName: 'Nguyễn Văn Hoàng', dateOfBirth: '1983-02-20', gender: 'male', communeCode: '00008' },
   { personalId: HOAN, fullName: 'Nguyễn Văn Hoán', dateOfBirth: '1983-02-20', gender: 'male', communeCode: '13000' },
+  { personalId: THUY, fullName: 'Bùi Thị Hồng Thúy', dateOfBirth: '2008-03-04', gender: 'female', communeCode: '00010' },
+  { personalId: HIEN, fullName: 'Lâm Thị Thúy Hiền', dateOfBirth: '1980-06-07', gender: 'female', communeCode: '00010' },
+  { personalId: MAI_ANH, fullName: 'Nguyễn Thị Mai Anh', dateOfBirth: '1995-01-02', gender: 'female', communeCode: '00011' },
+  { personalId: CON, fullName: 'Trần Văn Con', dateOfBirth: '1970-05-05', gender: 'male', communeCode: '00012' },
+  { personalId: LONG_A, fullName: 'Phạm Văn Long', dateOfBirth: '1984-10-04', gender: 'male', communeCode: '00013' },
+  { personalId: LONG_B, fullName: 'Phạm Văn Long', dateOfBirth: '1984-02-02', gender: 'male', communeCode: '00014' },
+  { personalId: CU, fullName: 'Đỗ Văn Cử', dateOfBirth: '1920-06-01', gender: 'male', communeCode: '00001' },
 ];
 const registry = InMemoryRegistry.fromCitizens(CITIZENS);
 
@@ -59,6 +76,10 @@ const anh = (o: Partial<DoseRecordInput> = {}) =>
   hung({ fullName: 'Lê Thị Anh', dateOfBirth: '15/08/1990', gender: 'Nữ', idNumber: ANH, ...o });
 const hoa = (o: Partial<DoseRecordInput> = {}) =>
   hung({ fullName: 'Phạm Thị Hoa', dateOfBirth: '20/02/1985', gender: 'Nữ', idNumber: '', communeCode: '00004', ...o });
+const thuy = (o: Partial<DoseRecordInput> = {}) =>
+  hung({ fullName: 'Bùi Thị Hồng Thúy', dateOfBirth: '04/03/2008', gender: 'Nữ', idNumber: THUY, communeCode: '00010', ...o });
+const long = (o: Partial<DoseRecordInput> = {}) =>
+  hung({ fullName: 'Phạm Văn Long', dateOfBirth: '04/10/1984', idNumber: '', communeCode: '00015', ...o });
 const quan = (o: Partial<DoseRecordInput> = {}) =>
   hung({ fullName: 'Đỗ Minh Quân', dateOfBirth: '11/11/1992', idNumber: '', communeCode: '00005', ...o });
 
@@ -144,7 +165,92 @@ const cases: Case[] = [
   // outside the home commune
   { kind: 'outside the commune', name: 'a misspelt name that is someone else\'s far away, the person lives here: review', record: hung({ fullName: 'Nguyễn Văn Hoàn', dateOfBirth: '20/02/1983', idNumber: '', communeCode: '00008' }), outcome: 'review', candidates: [HOANG, HOAN] },
   { kind: 'outside the commune', name: 'no ID, name and full date unique', record: hung({ idNumber: '', communeCode: '26734' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG } },
+  // issue 19: annotations after the name
+  { kind: 'annotation', name: '(con) after a child\'s name', record: thuy({ fullName: 'Bùi Thị Hồng Thúy (con)' }), outcome: 'corrected', personalId: THUY, corrections: { fullName: 'Bùi Thị Hồng Thúy' } },
+  { kind: 'annotation', name: '(mẹ) after a mother\'s name', record: hung({ fullName: 'Lâm Thị Thúy Hiền (mẹ)', dateOfBirth: '07/06/1980', gender: 'Nữ', idNumber: HIEN, communeCode: '00010' }), outcome: 'corrected', personalId: HIEN, corrections: { fullName: 'Lâm Thị Thúy Hiền' } },
+  { kind: 'annotation', name: '- HS (học sinh), no space before the bracket next time', record: thuy({ fullName: 'Bùi Thị Hồng Thúy - HS' }), outcome: 'corrected', personalId: THUY, corrections: { fullName: 'Bùi Thị Hồng Thúy' } },
+  { kind: 'annotation', name: '(cháu) glued to the name', record: hung({ fullName: 'Nguyễn Văn Hùng(cháu)' }), outcome: 'corrected', personalId: HUNG, corrections: NAME_FIX },
+  { kind: 'annotation', name: '- GV, upper case without marks', record: hung({ fullName: 'NGUYEN VAN HUNG - GV' }), outcome: 'corrected', personalId: HUNG, corrections: NAME_FIX },
+  { kind: 'annotation', name: 'a short note: (đã tiêm ở BV)', record: hung({ fullName: 'Nguyễn Văn Hùng (đã tiêm ở BV)' }), outcome: 'corrected', personalId: HUNG, corrections: NAME_FIX },
+  { kind: 'annotation', name: 'a title before and a note after', record: hung({ fullName: 'Ông Nguyễn Văn Hùng (bố)' }), outcome: 'corrected', personalId: HUNG, corrections: NAME_FIX },
+  { kind: 'annotation', name: 'no ID: name, date and commune still link', record: hung({ fullName: 'Nguyễn Văn Hùng – CB', idNumber: '' }), outcome: 'corrected', personalId: HUNG, corrections: { ...NAME_FIX, idNumber: HUNG } },
+  { kind: 'annotation trap', name: 'a hyphenated given name is the name', record: hung({ fullName: 'Nguyễn Thị Mai-Anh', dateOfBirth: '02/01/1995', gender: 'Nữ', idNumber: MAI_ANH, communeCode: '00011' }), outcome: 'verified', personalId: MAI_ANH },
+  { kind: 'annotation trap', name: 'a name ending in a kinship word after a dash: the typed name wins', record: hung({ fullName: 'Nguyễn Thị Mai - Anh', dateOfBirth: '02/01/1995', gender: 'Nữ', idNumber: MAI_ANH, communeCode: '00011' }), outcome: 'verified', personalId: MAI_ANH },
+  { kind: 'annotation trap', name: 'given name Con is kept', record: hung({ fullName: 'Trần Văn Con', dateOfBirth: '05/05/1970', idNumber: CON, communeCode: '00012' }), outcome: 'verified', personalId: CON },
+  { kind: 'annotation trap', name: 'too little left after the bracket: not cut', record: hung({ fullName: 'Văn Hùng (con)', idNumber: '' }), outcome: 'not_found' },
+
+  // issue 19: spreadsheet day numbers
+  { kind: 'Excel serial', name: '27496 is 12 April 1975', record: hung({ dateOfBirth: '27496' }), outcome: 'verified', personalId: HUNG },
+  { kind: 'Excel serial', name: 'as a float, no ID', record: hung({ dateOfBirth: '27496.0', idNumber: '' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG } },
+  { kind: 'Excel serial', name: 'four digits past any year: 7458 is 1 June 1920', record: hung({ fullName: 'Đỗ Văn Cử', dateOfBirth: '7458', idNumber: CU }), outcome: 'verified', personalId: CU },
+
+  // issue 19: no ID and one more error, one record alone
+  { kind: 'no ID + second error', name: 'placeholder 01/01', record: hung({ idNumber: '', dateOfBirth: '01/01/1975' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG, dateOfBirth: '1975-04-12' } },
+  { kind: 'no ID + second error', name: 'year only', record: hung({ idNumber: '', dateOfBirth: '1975' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG, dateOfBirth: '1975-04-12' } },
+  { kind: 'no ID + second error', name: 'day and month swapped', record: hung({ idNumber: '', dateOfBirth: '04/12/1975' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG, dateOfBirth: '1975-04-12' } },
+  { kind: 'no ID + second error', name: 'the other sex', record: hung({ idNumber: '', gender: 'Nữ' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG, gender: 'male' } },
+
+  // issue 19: people the registry may not hold
+  { kind: 'maybe unregistered', name: 'a citizen ID nobody holds, year only: review', record: hung({ idNumber: '001075999999', dateOfBirth: '1975' }), outcome: 'review', candidates: [HUNG] },
+  { kind: 'maybe unregistered', name: 'a citizen ID nobody holds, full date at home: linked', record: hung({ idNumber: '001075999999' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG } },
+  { kind: 'maybe unregistered', name: 'a relative\'s ID from another commune: review', record: hung({ idNumber: MOTHER, communeCode: '00006' }), outcome: 'review', candidates: [HUNG, MOTHER] },
+  { kind: 'maybe unregistered', name: 'no ID, away from home, a namesake born the same year elsewhere: review', record: long(), outcome: 'review', candidates: [LONG_A] },
+  { kind: 'maybe unregistered', name: 'no ID, at home, the same: linked', record: long({ communeCode: '00013' }), outcome: 'corrected', personalId: LONG_A, corrections: { idNumber: LONG_A } },
 ];
+
+/** Records of one batch, decided together: the same person's other doses carry the ID (issue 19). */
+interface BatchCase {
+  name: string;
+  batch: DoseRecordInput[];
+  outcome: Outcome;
+  personalId?: string;
+  corrections?: Corrections;
+}
+
+const batchCases: BatchCase[] = [
+  {
+    name: 'no ID and the decade mistyped, her other dose has the ID',
+    batch: [thuy(), thuy({ idNumber: '', dateOfBirth: '04/03/1998' })],
+    outcome: 'corrected', personalId: THUY, corrections: { idNumber: THUY, dateOfBirth: '2008-03-04' },
+  },
+  {
+    name: 'no ID and a misspelt name with a year only, his other dose has the ID',
+    batch: [hung(), hung({ idNumber: '', fullName: 'Nguyễn Văn Hưnh', dateOfBirth: '1975' })],
+    outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG, fullName: 'Nguyễn Văn Hùng', dateOfBirth: '1975-04-12' },
+  },
+  {
+    name: 'no ID, a wrong year and his sister\'s ID-linked dose: the record stays apart',
+    batch: [anh({ communeCode: '00001' }), hung({ idNumber: '', dateOfBirth: '12/04/1965' })],
+    outcome: 'not_found',
+  },
+  {
+    name: 'the dose with the ID was entered in another commune: not used',
+    batch: [hung({ communeCode: '00009' }), hung({ idNumber: '', dateOfBirth: '12/04/1965' })],
+    outcome: 'not_found',
+  },
+  {
+    name: 'namesakes in one household: the other\'s ID-linked dose tells nothing',
+    batch: [hoa({ idNumber: HOA_1 }), hoa()],
+    outcome: 'review',
+  },
+  {
+    name: 'a misspelt name and the other sex: not enough, even with his other dose',
+    batch: [hung(), hung({ idNumber: '', fullName: 'Nguyễn Văn Hugn', gender: 'Nữ', dateOfBirth: '1975' })],
+    outcome: 'not_found',
+  },
+];
+
+describe('issue 19: a batch settles no-ID records by the same person\'s other doses', () => {
+  it.each(batchCases)('$name → $outcome', (c) => {
+    const results = matchRecordsSync(c.batch, registry);
+    const last = results.at(-1)!;
+    expect(last.outcome).toBe(c.outcome);
+    if (c.personalId) expect(last.personalId).toBe(c.personalId);
+    if (c.corrections) expect(last.corrections).toEqual(c.corrections);
+    // Alone, the same record is not linked: the batch is what settles it.
+    if (c.personalId) expect(['review', 'not_found']).toContain(matchRecordSync(c.batch.at(-1)!, registry).outcome);
+  });
+});
 
 describe('issue 12: the entries people really typed', () => {
   it.each(cases)('$kind: $name → $outcome', (c) => {

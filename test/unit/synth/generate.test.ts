@@ -81,7 +81,7 @@ describe('createSynth', () => {
     expect(exempt).toBeGreaterThan(0.002);
     expect(exempt).toBeLessThan(0.009);
     expect(new Set(doses.map((d) => d.recordId)).size).toBe(doses.length);
-    const none = run({ people: 3000, rates: { identityError: 0, missingGender: 0 } });
+    const none = run({ people: 3000, rates: { identityError: 0, missingGender: 0, noIdSecondError: 0 } });
     expect(none.truths.filter((t) => t.expectedOutcome === 'corrected' || t.expectedOutcome === 'review')).toEqual([]);
   });
 
@@ -116,7 +116,7 @@ describe('createSynth', () => {
       if (t.expectedOutcome === 'verified') {
         expect(rec.idNumber).toBe(person.personalId);
         // A missing sex alone leaves the record verified, as the matcher decides; so does a namesake's record with its ID.
-        expect(t.errors.filter((e) => e !== 'tone_style' && e !== 'gender_missing')).toEqual([]);
+        expect(t.errors.filter((e) => e !== 'tone_style' && e !== 'gender_missing' && e !== 'dob_excel_serial')).toEqual([]);
         expect(t.expectedCorrections).toBeUndefined();
         continue;
       }
@@ -131,7 +131,7 @@ describe('createSynth', () => {
       if (c.gender) expect(['', person.gender === 'male' ? 'Nữ' : 'Nam', person.gender === 'male' ? 'female' : 'male', person.gender === 'male' ? 'F' : 'M']).toContain(rec.gender);
     }
     const kinds = new Set(campaign.truths.flatMap((t) => t.errors));
-    for (const k of [...ERROR_KINDS, 'tone_style', 'namesake']) expect(kinds).toContain(k);
+    for (const k of [...ERROR_KINDS, 'tone_style', 'namesake', 'dob_excel_serial']) expect(kinds).toContain(k);
   });
 
   it('produces each kind of issue 12 near its documented share of the records with errors', () => {
@@ -153,5 +153,35 @@ describe('createSynth', () => {
     expect(sample('name_telex').some((d) => /[a-z]{2,}[sfrxj]\b|aa|ee|oo|w/i.test(d.fullName))).toBe(true);
     expect(sample('name_vni').every((d) => /\d/.test(d.fullName))).toBe(true);
     expect(sample('dob_month_year').every((d) => /^(T|tháng )?\d{1,2}\/\d{4}$/.test(d.dateOfBirth))).toBe(true);
+  });
+
+  it('types annotations after names, no-ID records with a second error and spreadsheet day numbers (issue 19)', () => {
+    const byId = new Map(campaign.doses.map((d) => [d.recordId, d]));
+    const people = new Map(campaign.citizens.map((c) => [c.personalId, c]));
+    const sample = (kind: string) => campaign.truths.filter((t) => t.errors.includes(kind));
+    const annotated = sample('name_annotation').filter((t) => !t.errors.includes('namesake'));
+    expect(annotated.length).toBeGreaterThan(0);
+    for (const t of annotated) {
+      expect(byId.get(t.recordId)!.fullName).toMatch(/(\([^)]+\)| ?[-–] ?\S.*)$/);
+      expect(t.expectedCorrections?.fullName).toBe(people.get(t.personalId!)!.fullName);
+    }
+    // The no-ID combinations come on top of the identity errors' own: about 0.4% of the records.
+    const pairs = campaign.truths.filter((t) => t.errors[0] === 'id_missing' && t.errors.length >= 2).length / campaign.truths.length;
+    expect(pairs).toBeGreaterThan(DEFAULT_RATES.noIdSecondError * 0.7);
+    const serial = sample('dob_excel_serial');
+    expect(serial.length / campaign.truths.length).toBeGreaterThan(DEFAULT_RATES.excelSerialDob * 0.5);
+    for (const t of serial) {
+      const rec = byId.get(t.recordId)!;
+      expect(rec.dateOfBirth).toMatch(/^\d{5}$/);
+      const day = new Date(Date.UTC(1899, 11, 30) + Number(rec.dateOfBirth) * 86_400_000).toISOString().slice(0, 10);
+      expect(day).toBe(people.get(t.personalId!)!.dateOfBirth);
+    }
+  });
+
+  it('raises the share of people the registry does not hold on request', () => {
+    const many = run({ people: 4000, rates: { notInRegistry: 0.03 } });
+    const share = many.truths.filter((t) => t.expectedOutcome === 'not_found').length / many.truths.length;
+    expect(share).toBeGreaterThan(0.015);
+    expect(share).toBeLessThan(0.06);
   });
 });
