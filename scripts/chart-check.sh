@@ -46,7 +46,7 @@ case "${1:-}" in
     build_helm
     out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
     render "$out"
-    CHART_RENDER_DIR="$out" npx vitest run test/deploy/chart.test.ts
+    CHART_RENDER_DIR="$out" npx vitest run test/deploy
     ;;
   *) echo "usage: $0 [--render DIR | --helm]" >&2; exit 2 ;;
 esac
