@@ -31,7 +31,10 @@ export function renderRounds(rows: RoundRow[], opts: { now?: Date; title?: strin
     const chunks = r.progress?.chunks || r.chunks || 0;
     const chunksDone = r.progress?.chunksDone ?? (inFlight(r) ? 0 : chunks);
     const failed = r.progress?.chunksFailed ? ` (${r.progress.chunksFailed} failed)` : '';
-    return [r._id, r.status, r.status === 'scheduled' && total === 0 ? bar(0, 1).replace(/\s+0%$/, ' planning') : bar(recordsDone(r), total),
+    // A settled round with no records (a commune without entries) is done, not at 0 %.
+    const progress = r.status === 'scheduled' && total === 0 ? bar(0, 1).replace(/\s+0%$/, ' planning')
+      : total === 0 && !inFlight(r) ? bar(1, 1) : bar(recordsDone(r), total);
+    return [r._id, r.status, progress,
       `${recordsDone(r)}/${total}`, `${chunksDone}/${chunks}${failed}`, r.deadline ? r.deadline.slice(0, 16).replace('T', ' ') : ''];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => [...l[i]!].length)));

@@ -31,6 +31,8 @@ describe('rounds table', () => {
     expect(lines[3]).toMatch(/awaiting_corrections\s+█{20} 100%\s+4000\/4000\s+1\/1/);
     expect(lines[4]).toMatch(/scheduled\s+░{20} planning\s+0\/0\s+0\/0/);
     expect(lines[5]).toMatch(/failed\s+█{17}░{3}\s+83%\s+5000\/6000\s+1\/2 \(1 failed\)/);
+    // A settled commune without records is done.
+    expect(renderRounds([{ _id: 'verification-09652-1', localityCode: '09652', status: 'completed', totalRecords: 0, chunks: 0 }])).toMatch(/completed\s+█{20} 100%\s+0\/0/);
     // Columns line up: every status starts at the same offset.
     const at = lines.slice(2, 6).map((l) => l.search(/verifying|awaiting|scheduled|failed/));
     expect(new Set(at).size).toBe(1);
