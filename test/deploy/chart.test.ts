@@ -158,6 +158,18 @@ describe.each(['dev', 'national'] as const)('chart rendered with values-%s.yaml'
     }
   });
 
+  it('the API and the import workers share the uploads volume, writable (the import writes its rejects beside the upload)', () => {
+    const mountsOf = (d: Doc) => (d.spec.template.spec.containers[0].volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[]).filter((m) => m.name === 'uploads');
+    const importer = workers(env).find((d) => d.metadata.name.endsWith('-worker-import'))!;
+    for (const d of [api(env), importer]) {
+      expect(mountsOf(d), d.metadata.name).toEqual([{ name: 'uploads', mountPath: configMap(env).UPLOAD_DIR }]);
+    }
+    const claims = [api(env), importer].map((d) => d.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'uploads').persistentVolumeClaim.claimName);
+    expect(new Set(claims).size).toBe(1);
+    // Only those two: no other worker sees uploaded personal data files.
+    for (const d of workers(env).filter((w) => w !== importer)) expect(mountsOf(d), d.metadata.name).toEqual([]);
+  });
+
   it('lets workers reach only Redis and MongoDB (and DNS); the notifications workers also their webhook hosts', () => {
     const np = values[env].networkPolicy;
     const allowed = new Set<number>([53, ...np.redis.ports, ...np.mongo.ports]);
