@@ -19,9 +19,9 @@ async function main() {
   const shutdown = createShutdown(log, config.SHUTDOWN_TIMEOUT_MS);
   shutdown.install();
 
-  const wanted = config.WORKER_QUEUES ? config.WORKER_QUEUES.split(',').map((s) => s.trim()) : QUEUE_NAMES;
-  // A province group's queue (PROVINCE_GROUPS) runs the verification processor.
+  // A province group's queue (PROVINCE_GROUPS) runs the verification processor; no WORKER_QUEUES = every queue, groups too.
   const groupQueues = verificationQueueNames(config.PROVINCE_GROUPS);
+  const wanted = config.WORKER_QUEUES ? config.WORKER_QUEUES.split(',').map((s) => s.trim()) : [...QUEUE_NAMES, ...groupQueues.slice(1)];
   const processorOf = (q: string) => processors[(groupQueues.includes(q) ? VERIFICATION_QUEUE : q) as QueueName];
   const unknown = wanted.filter((q) => !processorOf(q));
   if (unknown.length) throw new Error(`WORKER_QUEUES: no processor for ${unknown.join(', ')} (known: ${[...Object.keys(processors), ...groupQueues.slice(1)].join(', ')})`);
