@@ -121,5 +121,5 @@ describe('province placement', () => {
     // No chunk ran on the country-wide queue.
     const done = await queues[VERIFICATION_QUEUE].getJobs(['completed'], 0, -1);
     expect(done.map((j) => j.name).filter((n) => n !== 'plan-round')).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -148,5 +148,5 @@ describe('Redis Sentinel failover', () => {
     } finally {
       await queue.close();
     }
-  });
+  }, 300_000);
 });
