@@ -42,8 +42,9 @@ export const verificationJobOptions: DefaultJobOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
-export function createVerificationQueue(connection: ConnectionOptions, prefix: string) {
-  return new Queue<VerificationJobData>(VERIFICATION_QUEUE, {
+/** `name`: a province group's queue (`verification-<group>`, queues/province-groups.queue.ts). */
+export function createVerificationQueue(connection: ConnectionOptions, prefix: string, name: string = VERIFICATION_QUEUE) {
+  return new Queue<VerificationJobData>(name, {
     connection,
     prefix,
     defaultJobOptions: verificationJobOptions,

@@ -4,9 +4,10 @@ import { parseEnv } from '../src/config/index.js';
 import { connectDb } from '../src/db/connect.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createShutdown } from '../src/lib/shutdown.js';
-import { createRedis } from '../queues/connection.js';
+import { createRedis, redisOptionsFromConfig } from '../queues/connection.js';
 import { allQueues, closeQueues, QUEUE_NAMES, type QueueName } from '../queues/registry.js';
-import { createFlowProducer } from '../queues/verification.queue.js';
+import { VERIFICATION_QUEUE, createFlowProducer } from '../queues/verification.queue.js';
+import { verificationQueueNames } from '../queues/province-groups.queue.js';
 import { processors } from './processors.js';
 import { createWorkerMetrics } from '../src/metrics/worker-metrics.js';
 import { serveMetrics } from '../src/metrics/serve.js';
@@ -18,20 +19,23 @@ async function main() {
   const shutdown = createShutdown(log, config.SHUTDOWN_TIMEOUT_MS);
   shutdown.install();
 
-  const wanted = config.WORKER_QUEUES ? config.WORKER_QUEUES.split(',').map((s) => s.trim()) : QUEUE_NAMES;
-  const unknown = wanted.filter((q) => !processors[q as QueueName]);
-  if (unknown.length) throw new Error(`WORKER_QUEUES: no processor for ${unknown.join(', ')} (known: ${Object.keys(processors).join(', ')})`);
+  // A province group's queue (PROVINCE_GROUPS) runs the verification processor; no WORKER_QUEUES = every queue, groups too.
+  const groupQueues = verificationQueueNames(config.PROVINCE_GROUPS);
+  const wanted = config.WORKER_QUEUES ? config.WORKER_QUEUES.split(',').map((s) => s.trim()) : [...QUEUE_NAMES, ...groupQueues.slice(1)];
+  const processorOf = (q: string) => processors[(groupQueues.includes(q) ? VERIFICATION_QUEUE : q) as QueueName];
+  const unknown = wanted.filter((q) => !processorOf(q));
+  if (unknown.length) throw new Error(`WORKER_QUEUES: no processor for ${unknown.join(', ')} (known: ${[...Object.keys(processors), ...groupQueues.slice(1)].join(', ')})`);
 
   const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
-  const connection = createRedis(config.REDIS_URL);
+  const connection = createRedis(config.REDIS_URL, 'worker', redisOptionsFromConfig(config));
   const queues = allQueues(connection, config.QUEUE_PREFIX);
   const flows = createFlowProducer(connection, config.QUEUE_PREFIX);
   const deps = { config, db, queues, flows, log };
 
   const metrics = createWorkerMetrics();
   const workers: Worker[] = [];
-  for (const name of wanted as QueueName[]) {
-    const worker = new Worker(name, await processors[name]!(deps), {
+  for (const name of wanted) {
+    const worker = new Worker(name, await processorOf(name)!(deps), {
       // One shared ioredis for all workers; BullMQ duplicates it for each blocking client.
       connection,
       prefix: config.QUEUE_PREFIX,

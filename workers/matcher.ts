@@ -7,7 +7,7 @@ import { MATCHER_VERSION, matchRecords } from '../src/domain/matching/index.js';
 import type { DoseRecordInput, MatchResult } from '../src/domain/records.js';
 import type { Logger } from '../src/lib/logger.js';
 
-/** Provinces whose snapshot a worker keeps: rounds are routed so a worker serves few. */
+/** Provinces whose snapshot a worker keeps by default: rounds are routed so a worker serves few. */
 const MAX_PROVINCES = 2;
 
 interface Snapshot { snapshot: RegistrySnapshot; version: number }
@@ -18,7 +18,8 @@ interface Snapshot { snapshot: RegistrySnapshot; version: number }
  * version), with `_id` reads for people registered elsewhere. Per chunk this costs one
  * `_id` read (the version) and at most two reads per matcher call (IDs not in the snapshot).
  */
-export function createMatcher(models: Models, caps: StoreCapabilities, log: Logger) {
+export function createMatcher(models: Models, caps: StoreCapabilities, log: Logger, opts: { maxProvinces?: number } = {}) {
+  const maxProvinces = opts.maxProvinces ?? MAX_PROVINCES;
   const snapshots = new Map<string, Promise<Snapshot>>();
   const provinces = new Map<string, string>();
 
@@ -41,7 +42,7 @@ export function createMatcher(models: Models, caps: StoreCapabilities, log: Logg
     })();
     snapshots.delete(province);
     snapshots.set(province, loading);
-    while (snapshots.size > MAX_PROVINCES) snapshots.delete(snapshots.keys().next().value!);
+    while (snapshots.size > maxProvinces) snapshots.delete(snapshots.keys().next().value!);
     loading.catch(() => snapshots.delete(province));
     return (await loading).snapshot;
   }

@@ -20,6 +20,8 @@ import { IMPORT_QUEUE } from '../queues/import.queue.js';
 import { processImport } from './import.processor.js';
 import { DASHBOARD_QUEUE, ensureRollupScheduler } from '../queues/dashboard.queue.js';
 import { dashboardProcessor } from './dashboard.processor.js';
+import { verificationQueueFor } from '../queues/province-groups.queue.js';
+import { provinceOf } from '../src/db/repositories/registry-snapshot.repository.js';
 
 /** What every processor factory may use; built once per worker process. */
 export interface WorkerDeps {
@@ -39,11 +41,21 @@ const deadlineDeps = (d: WorkerDeps) => deadlineDepsFromConfig(d.config, {
   notificationsQueue: d.queues[NOTIFICATIONS_QUEUE], log: d.log.child({ queue: DEADLINES_QUEUE }),
 });
 
+/** Commune → its province group's queue (one locality read per commune, cached: codes never move). */
+function groupQueueResolver(d: WorkerDeps): (communeCode: string) => Promise<string> {
+  const cache = new Map<string, string>();
+  return async (communeCode) => {
+    let queue = cache.get(communeCode);
+    if (!queue) cache.set(communeCode, (queue = verificationQueueFor(d.config.PROVINCE_GROUPS, await provinceOf(d.db.models, communeCode))));
+    return queue;
+  };
+}
+
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
     const log = d.log.child({ queue: VERIFICATION_QUEUE });
-    const matcher = createMatcher(d.db.models, d.db.caps, log);
+    const matcher = createMatcher(d.db.models, d.db.caps, log, { maxProvinces: d.config.SNAPSHOT_MAX_PROVINCES });
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       models: d.db.models,
@@ -57,6 +69,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
       onRoundFinished: withCorrectionRounds(d.db.models, completion, deadlineHooks(deadlineDeps(d)).onRoundFinished),
+      ...(d.config.PROVINCE_GROUPS.length > 0 ? { queueFor: groupQueueResolver(d) } : {}),
     });
   },
   [DEADLINES_QUEUE]: (d) => {

@@ -35,6 +35,8 @@ export interface VerificationDeps {
   completion?: CompletionRule;
   /** Called by settle for a round that finished (deadline timers, corrections); must be idempotent. */
   onRoundFinished?: (roundId: string, status: string) => Promise<void>;
+  /** The queue a commune's chunk and settle jobs go to (province placement); default `verification`. */
+  queueFor?: (communeCode: string) => Promise<string>;
 }
 
 /** Bad job data never gets better on retry: fail it at once, visibly, on Bull Board. */
@@ -70,20 +72,21 @@ async function planRound(job: Job, deps: VerificationDeps) {
     set: { startedAt: new Date(), totalRecords: total, chunks: plan.length },
   });
   // Deterministic IDs: a re-run planner adds nothing once the flow exists.
+  const queueName = (await deps.queueFor?.(localityCode)) ?? VERIFICATION_QUEUE;
   await deps.flows.add({
     name: VerificationJob.settle,
-    queueName: VERIFICATION_QUEUE,
+    queueName,
     data: { roundId, localityCode, generation },
     opts: { ...verificationJobOptions, jobId: verificationJobId.settle(roundId, generation) },
     children: plan.map(({ chunk }) => ({
       name: VerificationJob.chunk,
-      queueName: VERIFICATION_QUEUE,
+      queueName,
       data: { roundId, localityCode, generation, chunk } satisfies VerifyChunkData,
       // A chunk that exhausts its attempts does not block settle, which marks the round failed.
       opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true },
     })),
   });
-  return { chunks: plan.length, records: total };
+  return { chunks: plan.length, records: total, queue: queueName };
 }
 
 /** Verify one chunk: one read of its records, then per batch the matcher and one insert, then one chunk write. */

@@ -19,6 +19,20 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /**
+   * Redis Sentinel (high availability): comma-separated `host:port` of the sentinels; empty =
+   * connect to REDIS_URL directly. With sentinels, REDIS_URL gives only the password and db.
+   */
+  REDIS_SENTINELS: z.string().default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port')).transform((l) => l.map((x) => {
+      const i = x.lastIndexOf(':');
+      return { host: x.slice(0, i), port: Number(x.slice(i + 1)) };
+    }))),
+  /** The primary's name the sentinels monitor. */
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/).default('mymaster'),
+  /** The sentinels' own password (`requirepass` of the sentinels), when they have one. */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   MONGO_URL: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
@@ -36,6 +50,18 @@ export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Comma-separated queue names a worker process serves; empty = all. */
   WORKER_QUEUES: z.string().default(''),
+  /**
+   * Province placement: `north=01,02,04;south=79,74` puts the chunk and settle jobs of a
+   * province's rounds on the queue `verification-<group>`, so a worker serving that queue only
+   * ever loads the snapshots of its group's provinces. Provinces in no group stay on
+   * `verification` (where every planner job runs). Empty = one queue for the country.
+   */
+  PROVINCE_GROUPS: z.string().default('').transform((s, ctx) => parseProvinceGroups(s, ctx)),
+  /**
+   * Province snapshots a verification worker keeps in memory (~260 MB per million citizens
+   * each, docs/scale.md); a group of more provinces reloads the least recently used one.
+   */
+  SNAPSHOT_MAX_PROVINCES: z.coerce.number().int().min(1).max(64).default(2),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /**
    * How long a worker's job lock lives without renewal; a crashed worker's job is taken
@@ -124,6 +150,25 @@ export const envSchema = z.object({
    */
   STORE_STATS_FILE: z.string().min(1).optional(),
 });
+
+/** `PROVINCE_GROUPS` → [{ name, provinces }]; names kebab-case, a province in one group at most. */
+function parseProvinceGroups(spec: string, ctx: z.RefinementCtx): { name: string; provinces: string[] }[] {
+  const groups: { name: string; provinces: string[] }[] = [];
+  const owner = new Map<string, string>();
+  for (const part of spec.split(';').map((x) => x.trim()).filter(Boolean)) {
+    const [name = '', list = ''] = part.split('=').map((x) => x.trim());
+    const provinces = list.split(',').map((x) => x.trim()).filter(Boolean);
+    const problem = !/^[a-z0-9][a-z0-9-]{0,30}$/.test(name) ? `group name "${name}" must be lowercase letters, digits and -`
+      : groups.some((g) => g.name === name) ? `group "${name}" given twice`
+        : provinces.length === 0 ? `group "${name}" has no province`
+          : provinces.find((p) => !/^\d{2}$/.test(p)) ? `group "${name}": province codes are 2 digits`
+            : provinces.find((p) => owner.has(p)) ? `province ${provinces.find((p) => owner.has(p))} is in two groups` : null;
+    if (problem) { ctx.addIssue({ code: 'custom', message: `${problem} (format: north=01,02;south=79)` }); return []; }
+    for (const p of provinces) owner.set(p, name);
+    groups.push({ name, provinces });
+  }
+  return groups;
+}
 
 export type Config = Readonly<z.infer<typeof envSchema>>;
 

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -44,6 +45,8 @@ export interface AppDeps {
   verifier?: TokenVerifier | null;
   /** The API's metrics (one registry shared with the internal listener); default: a new one. */
   metrics?: ApiMetrics;
+  /** Province groups' verification queues (PROVINCE_GROUPS), shown on Bull Board and in metrics with the others. */
+  groupQueues?: Queue[];
 }
 
 /** Build the Express app; no listening, no globals, so tests can build as many as they like. */
@@ -51,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
-  const queues = queueList(deps.queues);
+  const queues = [...queueList(deps.queues), ...(deps.groupQueues ?? [])];
   const models = deps.db.models;
   const { config } = deps;
 

@@ -2,7 +2,8 @@ import { parseEnv } from '../config/index.js';
 import { connectDb } from '../db/connect.js';
 import { createLogger } from '../lib/logger.js';
 import { createShutdown } from '../lib/shutdown.js';
-import { createRedis } from '../../queues/connection.js';
+import { createRedis, redisOptionsFromConfig } from '../../queues/connection.js';
+import { createGroupQueues } from '../../queues/province-groups.queue.js';
 import { allQueues, closeQueues, queueList } from '../../queues/registry.js';
 import { createApp } from './app.js';
 import { createInternalApp } from './internal-app.js';
@@ -16,11 +17,13 @@ async function main() {
   shutdown.install();
 
   const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
-  const redis = createRedis(config.REDIS_URL, 'producer');
+  const redis = createRedis(config.REDIS_URL, 'producer', redisOptionsFromConfig(config));
   const queues = allQueues(redis, config.QUEUE_PREFIX);
+  // Province groups' queues: their depth is what KEDA scales each group's workers on.
+  const groupQueues = createGroupQueues(redis, config.QUEUE_PREFIX, config.PROVINCE_GROUPS);
   // One metrics registry for the public app and the internal listener.
-  const metrics = createApiMetrics({ queues: queueList(queues), models: db.models });
-  const app = createApp({ config, db, queues, redis, log, metrics });
+  const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], models: db.models });
+  const app = createApp({ config, db, queues, redis, log, metrics, groupQueues });
 
   const server = app.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
@@ -34,7 +37,7 @@ async function main() {
     });
     shutdown.add('internal-http', () => new Promise<void>((resolve) => { internal.close(() => resolve()); internal.closeIdleConnections(); }));
   }
-  shutdown.add('queues', () => closeQueues(queues));
+  shutdown.add('queues', async () => { await closeQueues(queues); await Promise.all(groupQueues.map((q) => q.close())); });
   shutdown.add('redis', () => redis.quit());
   shutdown.add('mongo', () => db.close());
 }

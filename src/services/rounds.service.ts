@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
 import { anyOf } from '../db/repositories/filters.js';
+import { roundsProgress } from '../db/repositories/round-progress.repository.js';
 import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
 import type { Models, RoundKind, RoundStatus } from '../db/models/index.js';
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
@@ -154,6 +155,8 @@ export interface ListRoundsQuery {
   limit: number;
   /** Keyset pagination: return rounds with _id greater than this. */
   after?: string;
+  /** Add each round's live chunk progress (one more read for the page). */
+  progress?: boolean;
 }
 
 export async function listRounds(models: Models, q: ListRoundsQuery) {
@@ -166,5 +169,9 @@ export async function listRounds(models: Models, q: ListRoundsQuery) {
     .sort({ _id: 1 })
     .limit(q.limit)
     .lean();
+  if (q.progress) {
+    const progress = await roundsProgress(models, items.map((r) => r._id));
+    return { items: items.map((r) => ({ ...r, progress: progress.get(r._id) })), next: items.length === q.limit ? items[items.length - 1]!._id : null };
+  }
   return { items, next: items.length === q.limit ? items[items.length - 1]!._id : null };
 }

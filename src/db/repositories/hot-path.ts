@@ -17,6 +17,7 @@ export interface QueryShape {
 export const HOT_PATH_QUERIES: readonly QueryShape[] = [
   { model: 'DoseRecord', from: 'planChunks: a commune\'s record IDs', equality: ['communeCode'] },
   { model: 'VerificationChunk', from: 'planChunks/storedPlan, roundChunks', equality: ['roundId'], range: 'chunk' },
+  { model: 'VerificationChunk', from: 'roundsProgress (GET /api/rounds?progress=true)', equality: ['roundId'] },
   { model: 'VerificationChunk', from: 'readChunk, finishChunk, failChunk', equality: ['_id'] },
   { model: 'DoseRecord', from: 'readChunkRecords (MongoDB: `_id $in`)', equality: ['_id'] },
   { model: 'DoseRecord', from: 'readChunkRecords (FerretDB: the commune)', equality: ['communeCode'] },

@@ -20,6 +20,8 @@ const listQuery = z.object({
   kind: z.enum(ROUND_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.string().max(64).optional(),
+  /** `progress=true`: each round's live chunk progress (chunks done, records done). */
+  progress: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
 export function roundsRouter(deps: RoundsDeps): Router {
