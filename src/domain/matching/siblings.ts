@@ -53,21 +53,16 @@ interface Pending {
   scored: readonly CandidateScore[];
 }
 
-/** Citizens linked by ID in one batch, by commune and name part; and the records left over. */
+/** Citizens linked by ID in one batch, with the commune their record was entered in; and the records left over. */
 export class DoseBatch {
-  private readonly anchors = new Map<string, RegistryCitizen[]>();
+  private readonly anchorCitizens: RegistryCitizen[] = [];
+  private readonly anchorCommunes: string[] = [];
   private readonly pending: Pending[] = [];
 
-  private anchor(key: string, c: RegistryCitizen): void {
-    const list = this.anchors.get(key);
-    if (!list) this.anchors.set(key, [c]);
-    else if (!list.includes(c)) list.push(c);
-  }
-
   /**
-   * Notes one decided record. `namesakesKnown`: the source holds every registry citizen with
-   * the linked one's name and birth year (always for a whole registry; for one chunk's answer,
-   * when the record's own name and year were its block).
+   * Notes one decided record. `wholeRegistry`: the source holds every citizen (for one chunk's
+   * answer, a linked citizen counts only when the record's own name and year were its block, so
+   * that its registry namesakes were fetched too).
    */
   note(index: number, p: PreparedRecord, result: MatchResult, scored: readonly CandidateScore[], wholeRegistry: boolean): void {
     if (result.outcome === 'review' || result.outcome === 'not_found') {
@@ -79,46 +74,52 @@ export class DoseBatch {
     if (!linked || !hasIdEvidence(linked) || linked.name === 'different' || !p.record.communeCode) return;
     const c = linked.citizen;
     if (!wholeRegistry && !(p.name.folded === c.nameKey && c.birthYear !== null && p.blockYears.includes(c.birthYear))) return;
-    const cut = c.nameKey.lastIndexOf(' ');
-    if (cut <= 0) return;
-    const commune = p.record.communeCode;
-    this.anchor(`${commune}|${c.nameKey.slice(cut + 1)}`, c);
-    this.anchor(`${commune}|${c.nameKey.slice(0, cut)} *`, c);
+    this.anchorCitizens.push(c);
+    this.anchorCommunes.push(p.record.communeCode);
   }
 
   /** Links what the batch's other records settle; `out` holds the first decisions, by index. */
   resolve(out: MatchResult[], source: CandidateSource): void {
-    if (this.pending.length === 0 || this.anchors.size === 0) return;
+    if (this.pending.length === 0 || this.anchorCitizens.length === 0) return;
+    // Built only now, and keyed by commune alone: most batches need it for a few records.
+    const byCommune = new Map<string, RegistryCitizen[]>();
+    this.anchorCitizens.forEach((c, i) => {
+      const commune = this.anchorCommunes[i]!;
+      const list = byCommune.get(commune);
+      // Repeats (a person's several doses) are dropped when read, from the few that match.
+      if (!list) byCommune.set(commune, [c]);
+      else list.push(c);
+    });
     for (const item of this.pending) {
-      const result = this.settle(item, source);
+      const near = nearAnchors(item.p, byCommune.get(item.p.record.communeCode));
+      const result = near.length > 0 ? settle(item, near, source) : null;
       if (result) out[item.index] = result;
     }
   }
+}
 
-  private near(p: PreparedRecord): RegistryCitizen[] {
-    const found: RegistryCitizen[] = [];
-    const commune = p.record.communeCode;
-    for (const name of p.blockNames) {
-      const cut = name.lastIndexOf(' ');
-      if (cut <= 0) continue;
-      for (const key of [`${commune}|${name.slice(cut + 1)}`, `${commune}|${name.slice(0, cut)} *`]) {
-        for (const c of this.anchors.get(key) ?? []) if (!found.includes(c)) found.push(c);
-      }
+/** Anchors sharing the given name, or all but the given name, with one reading of the record's name. */
+function nearAnchors(p: PreparedRecord, anchors: readonly RegistryCitizen[] | undefined): RegistryCitizen[] {
+  const found: RegistryCitizen[] = [];
+  if (!anchors) return found;
+  for (const name of p.blockNames) {
+    const cut = name.lastIndexOf(' ');
+    if (cut <= 0) continue;
+    const given = name.slice(cut);
+    const rest = name.slice(0, cut + 1);
+    for (const c of anchors) {
+      if ((c.nameKey.endsWith(given) || c.nameKey.startsWith(rest)) && !found.includes(c)) found.push(c);
     }
-    return found;
   }
+  return found;
+}
 
-  private settle({ p, scored }: Pending, source: CandidateSource): MatchResult | null {
-    const fitting = this.near(p)
-      .map((c) => scoreCandidate(p, c))
-      .filter(fits);
-    if (fitting.length !== 1) return null;
-    const best = fitting[0]!;
-    const c = best.citizen;
-    if (scored.some((s) => rivals(best, s))) return null;
-    if (c.birthYear === null) return null;
-    const namesake = source.byNameYear(c.nameKey, c.birthYear).some((o) => o.personalId !== c.personalId && o.dateOfBirth === c.dateOfBirth);
-    if (namesake) return null;
-    return linkTo(p, best);
-  }
+function settle({ p, scored }: Pending, near: readonly RegistryCitizen[], source: CandidateSource): MatchResult | null {
+  const fitting = near.map((c) => scoreCandidate(p, c)).filter(fits);
+  if (fitting.length !== 1) return null;
+  const best = fitting[0]!;
+  const c = best.citizen;
+  if (c.birthYear === null || scored.some((s) => rivals(best, s))) return null;
+  const namesake = source.byNameYear(c.nameKey, c.birthYear).some((o) => o.personalId !== c.personalId && o.dateOfBirth === c.dateOfBirth);
+  return namesake ? null : linkTo(p, best);
 }

@@ -135,13 +135,13 @@ const cases: Case[] = [
     personalId: '001060046285',
   },
   { name: 'ID right, given name different', record: { fullName: 'Nguyễn Văn Hải' }, outcome: 'review', candidates: [HOA] },
-  // A dose given outside the home commune is linked when the evidence is unique (issue 12).
+  // Outside the home commune, a name and birth date alone also fit someone the registry does
+  // not hold: review (issue 19; issue 12 linked it when nobody else fitted).
   {
-    name: 'no ID, name and full date right, another commune, nobody else fits: corrected',
+    name: 'no ID, name and full date right, another commune, nobody else fits: review',
     record: { idNumber: '', communeCode: '00009' },
-    outcome: 'corrected',
-    personalId: HOA,
-    corrections: { idNumber: HOA },
+    outcome: 'review',
+    candidates: [HOA],
   },
   {
     name: 'registry knows only the year, no ID, home commune, the only one of that name and year: linked',

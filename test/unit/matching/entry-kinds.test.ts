@@ -164,7 +164,8 @@ const cases: Case[] = [
 
   // outside the home commune
   { kind: 'outside the commune', name: 'a misspelt name that is someone else\'s far away, the person lives here: review', record: hung({ fullName: 'Nguyễn Văn Hoàn', dateOfBirth: '20/02/1983', idNumber: '', communeCode: '00008' }), outcome: 'review', candidates: [HOANG, HOAN] },
-  { kind: 'outside the commune', name: 'no ID, name and full date unique', record: hung({ idNumber: '', communeCode: '26734' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG } },
+  { kind: 'outside the commune', name: 'no ID, name and full date unique: review (someone the registry lacks fits too)', record: hung({ idNumber: '', communeCode: '26734' }), outcome: 'review', candidates: [HUNG] },
+  { kind: 'outside the commune', name: 'his ID, away from home', record: hung({ communeCode: '26734' }), outcome: 'verified', personalId: HUNG },
   // issue 19: annotations after the name
   { kind: 'annotation', name: '(con) after a child\'s name', record: thuy({ fullName: 'Bùi Thị Hồng Thúy (con)' }), outcome: 'corrected', personalId: THUY, corrections: { fullName: 'Bùi Thị Hồng Thúy' } },
   { kind: 'annotation', name: '(mẹ) after a mother\'s name', record: hung({ fullName: 'Lâm Thị Thúy Hiền (mẹ)', dateOfBirth: '07/06/1980', gender: 'Nữ', idNumber: HIEN, communeCode: '00010' }), outcome: 'corrected', personalId: HIEN, corrections: { fullName: 'Lâm Thị Thúy Hiền' } },
@@ -194,7 +195,7 @@ const cases: Case[] = [
   { kind: 'maybe unregistered', name: 'a citizen ID nobody holds, year only: review', record: hung({ idNumber: '001075999999', dateOfBirth: '1975' }), outcome: 'review', candidates: [HUNG] },
   { kind: 'maybe unregistered', name: 'a citizen ID nobody holds, full date at home: linked', record: hung({ idNumber: '001075999999' }), outcome: 'corrected', personalId: HUNG, corrections: { idNumber: HUNG } },
   { kind: 'maybe unregistered', name: 'a relative\'s ID from another commune: review', record: hung({ idNumber: MOTHER, communeCode: '00006' }), outcome: 'review', candidates: [HUNG, MOTHER] },
-  { kind: 'maybe unregistered', name: 'no ID, away from home, a namesake born the same year elsewhere: review', record: long(), outcome: 'review', candidates: [LONG_A] },
+  { kind: 'maybe unregistered', name: 'no ID, away from home, a man of that name born the same year elsewhere: review', record: long(), outcome: 'review', candidates: [LONG_A] },
   { kind: 'maybe unregistered', name: 'no ID, at home, the same: linked', record: long({ communeCode: '00013' }), outcome: 'corrected', personalId: LONG_A, corrections: { idNumber: LONG_A } },
 ];
 
