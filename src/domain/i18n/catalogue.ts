@@ -286,7 +286,8 @@ const ANSWERS = {
   'elig.no_doses': { vi: 'Không có mũi tiêm nào được ghi nhận với số này', en: 'No dose is recorded with this number' },
   'elig.pending_corrections': { vi: 'Có mũi tiêm đang chờ đính chính; hãy quay lại sau khi xã/phường đính chính xong', en: 'A dose is waiting for a correction; come back when the commune has corrected it' },
   'elig.unverified_doses': { vi: 'Có mũi tiêm chưa được xác minh với CSDL dân cư', en: 'A dose is not yet verified against the registry' },
-  'elig.bad_citizen_id': { vi: 'Số định danh không hợp lệ: {why}', en: 'Not a valid ID number: {why}' },
+  'elig.bad_citizen_id': { vi: 'Số định danh không hợp lệ: kiểm tra lại 12 chữ số (mã tỉnh, chữ số thứ 4, năm sinh)', en: 'Not a valid ID number: check the 12 digits (province code, 4th digit, birth year)' },
+  'elig.bad_passport': { vi: 'Không phải số hộ chiếu (6–12 chữ cái và chữ số) hay số định danh 12 chữ số', en: 'Neither a passport number (6–12 letters and digits) nor a 12-digit ID' },
 } as const satisfies Record<string, Entry>;
 
 /** Worksheet texts: headers, the instructions row/sheet, values. */
