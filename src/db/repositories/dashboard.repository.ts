@@ -134,6 +134,20 @@ export async function readProgressView(models: Models, code: string, only?: Only
   return { unit: unit as ProgressView | null, children: children as unknown as ProgressView[] };
 }
 
+/** The nation, its provinces and their districts (by `_id` and `parentCode`: three indexed reads), for /api/campaign/overview. */
+export async function readOverviewUnits(models: Models) {
+  const fields = { _id: 1, name: 1, parentCode: 1, health: 1, communes: 1, computedAt: 1 } as const;
+  type Unit = { _id: string; name: string; parentCode: string | null; health: Record<string, number>; communes: number; computedAt?: Date };
+  const [nation, provinces] = await Promise.all([
+    models.LocalityProgress.findById('VN', fields).lean() as Promise<Unit | null>,
+    models.LocalityProgress.find({ parentCode: 'VN' }, fields).sort({ _id: 1 }).lean() as Promise<Unit[]>,
+  ]);
+  const districts = provinces.length
+    ? ((await models.LocalityProgress.find({ parentCode: { $in: provinces.map((p) => p._id) } }, fields).sort({ _id: 1 }).lean()) as Unit[])
+    : [];
+  return { nation, provinces, districts };
+}
+
 /** The national deadline (one document by `_id`). */
 export async function readNationalDeadline(models: Models): Promise<Date | null> {
   const c = await models.Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();

@@ -79,8 +79,12 @@ export interface RollupDoc {
   contacts: { level: string; role: string; name: string; email: string | null }[];
   /** Ancestors from the nation down (for the breadcrumb), without the unit itself. */
   path: { code: string; name: string }[];
-  /** Records verified or corrected per Vietnamese calendar day (round finish day), national and provinces only. */
-  daily: { day: string; verified: number }[] | null;
+  /**
+   * Per Vietnamese calendar day (round finish day), national and provinces only: records
+   * verified (the card's meaning: verified as entered or re-verified after a correction) and
+   * records the matcher processed (what clears automatically; the projection's rate).
+   */
+  daily: { day: string; verified: number; processed: number }[] | null;
   hash: string;
 }
 
@@ -102,7 +106,7 @@ function blank(u: Pick<RollupDoc, '_id' | 'name' | 'type' | 'level' | 'parentCod
 }
 
 /** Add one commune's figures into an ancestor's document. */
-function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, number>> | null, finishDay: string | null) {
+function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, { verified: number; processed: number }>> | null, finishDay: string | null) {
   to.communes += from.communes;
   for (const [s, n] of Object.entries(from.rounds)) to.rounds[s] = (to.rounds[s] ?? 0) + n;
   for (const h of HEALTHS) to.health[h] += from.health[h];
@@ -118,8 +122,11 @@ function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, 
     to.escalation.level = from.escalation.level;
   }
   if (daily && finishDay) {
-    const m = daily.get(to._id) ?? new Map<string, number>();
-    m.set(finishDay, (m.get(finishDay) ?? 0) + from.records.verified + from.records.corrected);
+    const m = daily.get(to._id) ?? new Map<string, { verified: number; processed: number }>();
+    const day = m.get(finishDay) ?? { verified: 0, processed: 0 };
+    day.verified += from.records.verified;
+    day.processed += from.records.processed;
+    m.set(finishDay, day);
     daily.set(to._id, m);
   }
 }
@@ -165,7 +172,7 @@ export function buildRollup(
     const prev = escalated.get(e.roundId);
     if (!prev || ESCALATION_LEVELS.indexOf(e.level) > ESCALATION_LEVELS.indexOf(prev)) escalated.set(e.roundId, e.level);
   }
-  const daily = new Map<string, Map<string, number>>();
+  const daily = new Map<string, Map<string, { verified: number; processed: number }>>();
 
   // Communes with a round: their own figures, then added into district, province and nation.
   for (const r of input.rounds) {
@@ -204,7 +211,7 @@ export function buildRollup(
     d.contacts = (contacts.get(d._id) ?? []).sort((a, b) => a.level.localeCompare(b.level) || a.role.localeCompare(b.role));
     const series = daily.get(d._id);
     if (d.level === 'national' || d.level === 'province') {
-      d.daily = series ? [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, verified]) => ({ day, verified })) : [];
+      d.daily = series ? [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, verified: v.verified, processed: v.processed })) : [];
     }
     d.hash = hashDoc(d);
   }
@@ -212,9 +219,11 @@ export function buildRollup(
 }
 
 export interface Projection {
-  /** Records still to resolve (entered but unresolved, plus the never-entered gap). */
+  /** Records the matcher still has to check (entered but not processed, plus the never-entered gap): what can clear automatically. */
   remaining: number;
-  /** Mean records verified per day over the last `window` days with activity. */
+  /** Records checked but left for people (corrections to confirm, review, not found, incomplete): they do not clear at the matcher's rate. */
+  needsPeople: number;
+  /** Mean records processed per day over the last `window` days. */
   ratePerDay: number;
   /** Vietnamese calendar day the work finishes at that rate, or null when nothing moves. */
   finishDay: string | null;
@@ -224,17 +233,18 @@ export interface Projection {
 
 /** Projected finish at the current rate (pure): the last 7 days' mean, from today. */
 export function projectFinish(
-  unit: Pick<RollupDoc, 'records' | 'backlog' | 'daily'>, now: Date, nationalDeadline: Date | null, windowDays = 7,
+  unit: Pick<RollupDoc, 'records' | 'backlog'> & { daily: { day: string; verified: number; processed?: number }[] | null }, now: Date, nationalDeadline: Date | null, windowDays = 7,
 ): Projection {
   const r = unit.records;
-  const resolved = r.verified + r.corrected + r.exempt + r.explained;
-  const remaining = Math.max(0, r.total - resolved) + unit.backlog.gap;
+  // Only what the matcher clears projects at its rate; what waits for officers is counted apart.
+  const remaining = Math.max(0, r.total - r.processed) + unit.backlog.gap;
+  const needsPeople = Math.max(0, r.corrected + r.review + r.not_found + r.invalid - r.explained);
   const today = vnDay(now);
   const since = vnDay(new Date(now.getTime() - (windowDays - 1) * 86_400_000));
   const recent = (unit.daily ?? []).filter((d) => d.day >= since && d.day <= today);
-  const ratePerDay = recent.reduce((s, d) => s + d.verified, 0) / windowDays;
-  if (remaining === 0) return { remaining, ratePerDay, finishDay: today, late: nationalDeadline ? today > vnDay(nationalDeadline) : null };
-  if (ratePerDay <= 0) return { remaining, ratePerDay, finishDay: null, late: nationalDeadline ? true : null };
+  const ratePerDay = recent.reduce((s, d) => s + (d.processed ?? d.verified), 0) / windowDays;
+  if (remaining === 0) return { remaining, needsPeople, ratePerDay, finishDay: today, late: nationalDeadline ? today > vnDay(nationalDeadline) : null };
+  if (ratePerDay <= 0) return { remaining, needsPeople, ratePerDay, finishDay: null, late: nationalDeadline ? true : null };
   const finish = vnDay(new Date(now.getTime() + Math.ceil(remaining / ratePerDay) * 86_400_000));
-  return { remaining, ratePerDay, finishDay: finish, late: nationalDeadline ? finish > vnDay(nationalDeadline) : null };
+  return { remaining, needsPeople, ratePerDay, finishDay: finish, late: nationalDeadline ? finish > vnDay(nationalDeadline) : null };
 }

@@ -122,7 +122,7 @@ export function progressView(root, code) {
       u.level !== 'commune' ? h('section', { class: 'charts' },
         !u.daily ? null : h('figure', { class: 'chart wide' }, h('figcaption', {}, t('chartProgress')), h('div', { class: 'box' }, h('canvas', { id: 'chart-progress', role: 'img', 'aria-label': t('chartProgress') })),
           projection ? h('p', { class: `projection ${projection.late ? 'late' : ''}` },
-            projection.finishDay ? `${t('projected', fmtDay(projection.finishDay))} · ${t('rate', fmtNum(Math.round(projection.ratePerDay)))}${projection.late ? ` — ${t('late')}` : ''}` : t('projectedNever')) : null),
+            `${projection.finishDay ? `${t('projected', fmtDay(projection.finishDay))} · ${t('rate', fmtNum(Math.round(projection.ratePerDay)))}${projection.late ? ` — ${t('late')}` : ''}` : t('projectedNever')}${projection.needsPeople ? ` · ${t('needsPeople', fmtNum(projection.needsPeople))}` : ''}`) : null),
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartMix')), h('div', { class: 'box' }, h('canvas', { id: 'chart-mix', role: 'img', 'aria-label': t('chartMix') }))),
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartRank')), h('div', { class: 'box' }, h('canvas', { id: 'chart-rank', role: 'img', 'aria-label': t('chartRank') }))),
       ) : null,

@@ -48,12 +48,14 @@ describe('dashboard rollup', () => {
     expect(d.get('09628')!.worst).toBeNull();
   });
 
-  it('counts verified + corrected per Vietnamese day of the round finish (national, province)', () => {
+  it('counts verified (as the cards do: corrected is not verified) and processed per Vietnamese day of the round finish (national, province)', () => {
     const d = byId(buildRollup(inputs(), DEFAULT_POLICY, now));
     expect(d.get('VN')!.daily).toEqual([
-      { day: vnDay(new Date(now.getTime() - 2 * DAY)), verified: 100 },
-      { day: vnDay(new Date(now.getTime() - DAY)), verified: 95 },
+      { day: vnDay(new Date(now.getTime() - 2 * DAY)), verified: 100, processed: 200 },
+      { day: vnDay(new Date(now.getTime() - DAY)), verified: 90, processed: 100 },
     ]);
+    // The per-day bars add up to the card.
+    expect(d.get('VN')!.daily!.reduce((n, x) => n + x.verified, 0)).toBe(d.get('VN')!.records.verified);
     expect(d.get('271')!.daily).toBeNull();
     expect(vnDay(new Date('2026-12-01T17:30:00Z'))).toBe('2026-12-02');
   });
@@ -70,13 +72,15 @@ describe('dashboard rollup', () => {
   });
 
   it('projects the finish at the last 7 days\' mean rate', () => {
-    const daily = [{ day: vnDay(new Date(now.getTime() - DAY)), verified: 700 }];
+    const daily = [{ day: vnDay(new Date(now.getTime() - DAY)), verified: 600, processed: 700 }];
     const unit = { records: { total: 2000, processed: 1000, explained: 0, verified: 900, corrected: 100, exempt: 0, review: 0, not_found: 0, invalid: 0 }, backlog: { expected: 0, gap: 0 }, daily };
     const p = projectFinish(unit, now, new Date(now.getTime() + 5 * DAY));
     expect(p.remaining).toBe(1000);
     expect(p.ratePerDay).toBe(100);
     expect(p.finishDay).toBe(vnDay(new Date(now.getTime() + 10 * DAY)));
     expect(p.late).toBe(true);
+    // Only what the matcher clears is projected at its rate; the rest waits for officers.
+    expect(p.needsPeople).toBe(100);
     expect(projectFinish({ ...unit, daily: [] }, now, null).finishDay).toBeNull();
   });
 });
