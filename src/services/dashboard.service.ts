@@ -3,7 +3,7 @@ import {
   type CurrentRound, type HashCache, keepCurrent, lastWriteWas, readChangedRounds, readNationalDeadline, readProgressView, readRollupInputs,
   readSideInputs, writeRollup, type OnlyFilter, type ProgressView,
 } from '../db/repositories/dashboard.repository.js';
-import { buildRollup, projectFinish, NATIONAL_CODE, type RollupInputs, type UnitInput } from '../domain/dashboard/rollup.js';
+import { buildRollup, projectFinish, updateRollup, NATIONAL_CODE, type RollupDoc, type RollupInputs, type UnitInput } from '../domain/dashboard/rollup.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
 import { NotFoundError } from '../lib/errors/index.js';
 
@@ -19,6 +19,8 @@ import { NotFoundError } from '../lib/errors/index.js';
 export interface RollupState {
   hashes: HashCache;
   rounds: Map<string, CurrentRound> | null;
+  /** Every unit's document as last built: an incremental run recomputes only the touched ones. */
+  docs: Map<string, RollupDoc> | null;
   units: UnitInput[] | null;
   contacts: RollupInputs['contacts'] | null;
   /** Highest `updatedAt` seen: the next run reads from here (less CURSOR_OVERLAP_MS). */
@@ -26,7 +28,7 @@ export interface RollupState {
   fullAt: number | null;
 }
 
-export const newRollupState = (): RollupState => ({ hashes: { computedAt: null, hashes: new Map() }, rounds: null, units: null, contacts: null, cursor: null, fullAt: null });
+export const newRollupState = (): RollupState => ({ hashes: { computedAt: null, hashes: new Map() }, rounds: null, docs: null, units: null, contacts: null, cursor: null, fullAt: null });
 
 /**
  * Rounds are stamped by the clocks of the processes that write them: read a margin before the
@@ -51,14 +53,17 @@ export async function runRollup(
   const started = Date.now();
   const hashes = state?.hashes ?? cache;
   const ownLast = state?.hashes.computedAt != null && (await lastWriteWas(models, state.hashes.computedAt));
-  const incremental = !!state && ownLast && state.rounds !== null && state.fullAt !== null && state.cursor !== null && started - state.fullAt < FULL_EVERY_MS;
+  const incremental = !!state && ownLast && state.rounds !== null && state.docs !== null && state.fullAt !== null && state.cursor !== null && started - state.fullAt < FULL_EVERY_MS;
   let inputs: RollupInputs;
   let changed: number;
   let read: number;
+  let changedCodes = new Set<string>();
   if (incremental) {
     const fresh = await readChangedRounds(models, new Date(state.cursor!.getTime() - CURSOR_OVERLAP_MS));
     // Rounds in the overlap come back unchanged: count only those newer than what is held.
-    changed = fresh.filter((r) => { const held = state.rounds!.get(r.localityCode); return !held || held._id !== r._id || held.updatedAt?.getTime() !== r.updatedAt?.getTime(); }).length;
+    const moved = fresh.filter((r) => { const held = state.rounds!.get(r.localityCode); return !held || held._id !== r._id || held.updatedAt?.getTime() !== r.updatedAt?.getTime(); });
+    changed = moved.length;
+    changedCodes = new Set(moved.map((r) => r.localityCode));
     read = fresh.length;
     for (const r of fresh) keepCurrent(state.rounds!, r);
     advance(state, fresh);
@@ -77,7 +82,14 @@ export async function runRollup(
     }
   }
   const readDone = Date.now();
-  const docs = buildRollup(inputs, policy, now);
+  let docs: RollupDoc[];
+  if (incremental) {
+    updateRollup(state.docs!, inputs, policy, now, changedCodes);
+    docs = [...state.docs!.values()];
+  } else {
+    docs = buildRollup(inputs, policy, now);
+    if (state) state.docs = new Map(docs.map((d) => [d._id, d]));
+  }
   const built = Date.now();
   const { written, unchanged } = await writeRollup(models, docs, now, hashes);
   const done = Date.now();

@@ -147,11 +147,51 @@ export function hashDoc(doc: Omit<RollupDoc, 'hash'> & { hash?: string }): strin
 }
 
 /** Build every unit's rollup document from the inputs, at `now` (health depends on the clock). */
-export function buildRollup(
-  input: RollupInputs,
-  policy: Pick<DeadlinePolicy, 'atRisk'> & { completion: CompletionRule },
-  now: Date,
-): RollupDoc[] {
+type Policy = Pick<DeadlinePolicy, 'atRisk'> & { completion: CompletionRule };
+type Daily = Map<string, Map<string, { verified: number; processed: number }>>;
+
+/** Open escalations: the highest level per round. */
+function escalationLevels(input: Pick<RollupInputs, 'escalations'>): Map<string, EscalationLevel> {
+  const escalated = new Map<string, EscalationLevel>();
+  for (const e of input.escalations) {
+    const prev = escalated.get(e.roundId);
+    if (!prev || ESCALATION_LEVELS.indexOf(e.level) > ESCALATION_LEVELS.indexOf(prev)) escalated.set(e.roundId, e.level);
+  }
+  return escalated;
+}
+
+const healthOf = (r: RoundInput, policy: Policy, now: Date) =>
+  roundHealth({ status: r.status, deadline: r.deadline, ratio: evaluateCompletion(r, policy.completion).ratio }, now, policy);
+
+/** A commune's own figures from its current round (into a blank document). */
+function fillCommune(c: RollupDoc, r: RoundInput, h: ReturnType<typeof healthOf>, level: EscalationLevel | null, corr: { applied: number; signedOff: number } | undefined) {
+  c.communes = 1;
+  c.roundId = r._id;
+  c.rounds = { [r.status]: 1 };
+  if (h !== 'cancelled') { c.health[h] = 1; c.worst = h; }
+  c.records.total = num(r.totalRecords);
+  c.records.processed = num(r.processedRecords);
+  c.records.explained = num(r.explainedRecords);
+  for (const o of OUTCOMES) c.records[o] = num(r.counters?.[o]);
+  c.backlog.expected = num(r.expectedRecords);
+  c.backlog.gap = Math.max(0, num(r.expectedRecords) - num(r.totalRecords));
+  c.deadline = r.deadline;
+  c.escalation.level = level;
+  if (level) c.escalation.byLevel[level] = 1;
+  if (corr) c.corrections = { ...corr };
+}
+
+const finishDayOf = (r: RoundInput | undefined) => (r?.finishedAt ? vnDay(r.finishedAt) : null);
+const ancestorsOf = (c: Pick<RollupDoc, 'districtCode' | 'provinceCode'>) => [c.districtCode, c.provinceCode, NATIONAL_CODE];
+
+function setDaily(d: RollupDoc, daily: Daily) {
+  if (d.level !== 'national' && d.level !== 'province') return;
+  const series = daily.get(d._id);
+  d.daily = series ? [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, verified: v.verified, processed: v.processed })) : [];
+}
+
+/** Build every unit's rollup document from the inputs, at `now` (health depends on the clock). */
+export function buildRollup(input: RollupInputs, policy: Policy, now: Date): RollupDoc[] {
   const docs = new Map<string, RollupDoc>();
   docs.set(NATIONAL_CODE, blank({ _id: NATIONAL_CODE, name: 'Việt Nam', type: null, level: 'national', parentCode: null, provinceCode: null, districtCode: null }));
   for (const u of input.units) {
@@ -167,38 +207,16 @@ export function buildRollup(
     list.push({ level: c.level, role: c.role, name: c.name, email: c.email ?? null });
     contacts.set(c.localityCode, list);
   }
-  const escalated = new Map<string, EscalationLevel>();
-  for (const e of input.escalations) {
-    const prev = escalated.get(e.roundId);
-    if (!prev || ESCALATION_LEVELS.indexOf(e.level) > ESCALATION_LEVELS.indexOf(prev)) escalated.set(e.roundId, e.level);
-  }
-  const daily = new Map<string, Map<string, { verified: number; processed: number }>>();
+  const escalated = escalationLevels(input);
+  const daily: Daily = new Map();
 
   // Communes with a round: their own figures, then added into district, province and nation.
   for (const r of input.rounds) {
     const c = docs.get(r.localityCode);
     if (!c || c.level !== 'commune') continue;
-    const { ratio } = evaluateCompletion(r, policy.completion);
-    const h = roundHealth({ status: r.status, deadline: r.deadline, ratio }, now, policy);
-    c.communes = 1;
-    c.roundId = r._id;
-    c.rounds = { [r.status]: 1 };
-    if (h !== 'cancelled') { c.health[h] = 1; c.worst = h; }
-    c.records.total = num(r.totalRecords);
-    c.records.processed = num(r.processedRecords);
-    c.records.explained = num(r.explainedRecords);
-    for (const o of OUTCOMES) c.records[o] = num(r.counters?.[o]);
-    c.backlog.expected = num(r.expectedRecords);
-    c.backlog.gap = Math.max(0, num(r.expectedRecords) - num(r.totalRecords));
-    c.deadline = r.deadline;
-    const level = escalated.get(r._id) ?? null;
-    c.escalation.level = level;
-    if (level) c.escalation.byLevel[level] = 1;
-    const corr = input.corrections.get(r.localityCode);
-    if (corr) c.corrections = { ...corr };
-    const finished = r.finishedAt ?? null;
-    const day = finished ? vnDay(finished) : null;
-    for (const up of [c.districtCode, c.provinceCode, NATIONAL_CODE]) {
+    fillCommune(c, r, healthOf(r, policy, now), escalated.get(r._id) ?? null, input.corrections.get(r.localityCode));
+    const day = finishDayOf(r);
+    for (const up of ancestorsOf(c)) {
       const anc = up ? docs.get(up) : undefined;
       if (anc) addInto(anc, c, anc.level === 'national' || anc.level === 'province' ? daily : null, day);
     }
@@ -209,13 +227,72 @@ export function buildRollup(
         .map((c) => ({ code: c, name: docs.get(c)?.name ?? c }));
     }
     d.contacts = (contacts.get(d._id) ?? []).sort((a, b) => a.level.localeCompare(b.level) || a.role.localeCompare(b.role));
-    const series = daily.get(d._id);
-    if (d.level === 'national' || d.level === 'province') {
-      d.daily = series ? [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, verified: v.verified, processed: v.processed })) : [];
-    }
+    setDaily(d, daily);
     d.hash = hashDoc(d);
   }
   return [...docs.values()];
+}
+
+const sameFigures = (a: { applied: number; signedOff: number } | undefined, b: { applied: number; signedOff: number }) => (a?.applied ?? 0) === b.applied && (a?.signedOff ?? 0) === b.signedOff;
+
+/**
+ * Update the documents of a previous build in place (`docs`, every unit's) from the current
+ * inputs, recomputing only what can have changed: the communes whose round is in `changed`,
+ * or whose health (the clock moves), escalation level or corrections differ, and their district,
+ * province and the nation (re-summed from their communes). Units and contacts are those of the
+ * previous build (they change on full builds only). Gives the same documents `buildRollup` would;
+ * returns the codes recomputed.
+ */
+export function updateRollup(docs: Map<string, RollupDoc>, input: RollupInputs, policy: Policy, now: Date, changed: ReadonlySet<string>): Set<string> {
+  const escalated = escalationLevels(input);
+  const rounds = new Map(input.rounds.map((r) => [r.localityCode, r]));
+  const dirty = new Set<string>();
+  const ancestors = new Set<string>();
+  for (const r of input.rounds) {
+    const prev = docs.get(r.localityCode);
+    if (!prev || prev.level !== 'commune') continue;
+    const h = healthOf(r, policy, now);
+    const level = escalated.get(r._id) ?? null;
+    const corr = input.corrections.get(r.localityCode);
+    const same = !changed.has(r.localityCode) && prev.roundId === r._id && (h === 'cancelled' ? prev.worst === null : prev.worst === h)
+      && prev.escalation.level === level && sameFigures(corr, prev.corrections);
+    if (same) continue;
+    const c = blank(prev);
+    fillCommune(c, r, h, level, corr);
+    c.path = prev.path;
+    c.contacts = prev.contacts;
+    c.hash = hashDoc(c);
+    docs.set(c._id, c);
+    dirty.add(c._id);
+    for (const up of ancestorsOf(c)) if (up) ancestors.add(up);
+  }
+  if (ancestors.size === 0) return dirty;
+  // Re-sum each touched ancestor from its communes, in one pass over the communes.
+  const fresh = new Map<string, RollupDoc>();
+  for (const code of ancestors) {
+    const prev = docs.get(code);
+    if (!prev) continue;
+    const a = blank(prev);
+    a.path = prev.path;
+    a.contacts = prev.contacts;
+    fresh.set(code, a);
+  }
+  const daily: Daily = new Map();
+  for (const c of docs.values()) {
+    if (c.level !== 'commune' || c.communes === 0) continue;
+    const day = finishDayOf(rounds.get(c._id));
+    for (const up of ancestorsOf(c)) {
+      const anc = up ? fresh.get(up) : undefined;
+      if (anc) addInto(anc, c, anc.level === 'national' || anc.level === 'province' ? daily : null, day);
+    }
+  }
+  for (const a of fresh.values()) {
+    setDaily(a, daily);
+    a.hash = hashDoc(a);
+    docs.set(a._id, a);
+    dirty.add(a._id);
+  }
+  return dirty;
 }
 
 export interface Projection {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRollup, projectFinish, vnDay, type RollupInputs } from '../../../src/domain/dashboard/rollup.js';
+import { buildRollup, projectFinish, updateRollup, vnDay, type RollupInputs } from '../../../src/domain/dashboard/rollup.js';
 import { DEFAULT_POLICY } from '../../../src/domain/rounds/policy.js';
 
 const now = new Date('2026-12-02T03:00:00Z');
@@ -82,5 +82,24 @@ describe('dashboard rollup', () => {
     // Only what the matcher clears is projected at its rate; the rest waits for officers.
     expect(p.needsPeople).toBe(100);
     expect(projectFinish({ ...unit, daily: [] }, now, null).finishDay).toBeNull();
+  });
+
+  it('updates a previous build in place to the documents a full build gives, recomputing only what changed', () => {
+    const docs = new Map(buildRollup(inputs(), DEFAULT_POLICY, now).map((d) => [d._id, d]));
+    const next = inputs();
+    next.rounds[0]!.counters!.verified = 95;
+    next.rounds[0]!.counters!.corrected = 0;
+    const touched = updateRollup(docs, next, DEFAULT_POLICY, now, new Set([next.rounds[0]!.localityCode]));
+    const full = buildRollup(next, DEFAULT_POLICY, now);
+    for (const d of full) expect(docs.get(d._id)!.hash, d._id).toBe(d.hash);
+    expect([...touched].sort()).toEqual([next.rounds[0]!.localityCode, '271', '01', 'VN'].sort());
+    // An escalation closing changes the commune without its round changing; a later clock, its health.
+    next.escalations = [];
+    updateRollup(docs, next, DEFAULT_POLICY, now, new Set());
+    const later = new Date(now.getTime() + 3 * DAY);
+    updateRollup(docs, next, DEFAULT_POLICY, later, new Set());
+    for (const d of buildRollup(next, DEFAULT_POLICY, later)) expect(docs.get(d._id)!.hash, d._id).toBe(d.hash);
+    // Nothing changed: nothing recomputed.
+    expect(updateRollup(docs, next, DEFAULT_POLICY, later, new Set()).size).toBe(0);
   });
 });
