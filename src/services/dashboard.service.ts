@@ -32,9 +32,10 @@ export const newRollupState = (): RollupState => ({ hashes: { computedAt: null, 
 
 /**
  * Rounds are stamped by the clocks of the processes that write them: read a margin before the
- * cursor, so a writer whose clock is a little behind is not missed (re-reading a round is harmless).
+ * cursor, so a writer whose clock is a little behind (NTP keeps them within milliseconds) is not
+ * missed; re-reading a round is harmless. A larger skew is caught by the next full read.
  */
-const CURSOR_OVERLAP_MS = 60_000;
+const CURSOR_OVERLAP_MS = 5_000;
 /** A full re-read bounds anything an incremental run could miss (a deleted round, a skewed clock, a renamed unit, a contact). */
 const FULL_EVERY_MS = 10 * 60_000;
 

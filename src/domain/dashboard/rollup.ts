@@ -251,7 +251,9 @@ export function updateRollup(docs: Map<string, RollupDoc>, input: RollupInputs, 
   for (const r of input.rounds) {
     const prev = docs.get(r.localityCode);
     if (!prev || prev.level !== 'commune') continue;
-    const h = healthOf(r, policy, now);
+    // A finished round's health no longer moves with the clock.
+    const final = r.status === 'completed' || r.status === 'cancelled';
+    const h = final && prev.roundId === r._id && !changed.has(r.localityCode) ? (prev.worst ?? 'cancelled') : healthOf(r, policy, now);
     const level = escalated.get(r._id) ?? null;
     const corr = input.corrections.get(r.localityCode);
     const same = !changed.has(r.localityCode) && prev.roundId === r._id && (h === 'cancelled' ? prev.worst === null : prev.worst === h)
@@ -267,23 +269,24 @@ export function updateRollup(docs: Map<string, RollupDoc>, input: RollupInputs, 
     for (const up of ancestorsOf(c)) if (up) ancestors.add(up);
   }
   if (ancestors.size === 0) return dirty;
-  // Re-sum each touched ancestor from its communes, in one pass over the communes.
+  // Re-sum the touched districts and provinces from their communes, then the nation from its provinces.
   const fresh = new Map<string, RollupDoc>();
-  for (const code of ancestors) {
+  const restart = (code: string) => {
     const prev = docs.get(code);
-    if (!prev) continue;
+    if (!prev) return;
     const a = blank(prev);
     a.path = prev.path;
     a.contacts = prev.contacts;
     fresh.set(code, a);
-  }
+  };
+  for (const code of ancestors) if (code !== NATIONAL_CODE) restart(code);
   const daily: Daily = new Map();
   for (const c of docs.values()) {
-    if (c.level !== 'commune' || c.communes === 0) continue;
+    if (c.level !== 'commune' || c.communes === 0 || !(fresh.has(c.districtCode ?? '') || fresh.has(c.provinceCode ?? ''))) continue;
     const day = finishDayOf(rounds.get(c._id));
-    for (const up of ancestorsOf(c)) {
+    for (const up of [c.districtCode, c.provinceCode]) {
       const anc = up ? fresh.get(up) : undefined;
-      if (anc) addInto(anc, c, anc.level === 'national' || anc.level === 'province' ? daily : null, day);
+      if (anc) addInto(anc, c, anc.level === 'province' ? daily : null, day);
     }
   }
   for (const a of fresh.values()) {
@@ -291,6 +294,25 @@ export function updateRollup(docs: Map<string, RollupDoc>, input: RollupInputs, 
     a.hash = hashDoc(a);
     docs.set(a._id, a);
     dirty.add(a._id);
+  }
+  if (ancestors.has(NATIONAL_CODE) && docs.has(NATIONAL_CODE)) {
+    const nation = blank(docs.get(NATIONAL_CODE)!);
+    const days = new Map<string, { verified: number; processed: number }>();
+    for (const p of docs.values()) {
+      if (p.level !== 'province') continue;
+      addInto(nation, p, null, null);
+      for (const d of p.daily ?? []) {
+        const x = days.get(d.day) ?? { verified: 0, processed: 0 };
+        x.verified += d.verified;
+        x.processed += d.processed;
+        days.set(d.day, x);
+      }
+    }
+    nation.contacts = docs.get(NATIONAL_CODE)!.contacts;
+    setDaily(nation, new Map([[NATIONAL_CODE, days]]));
+    nation.hash = hashDoc(nation);
+    docs.set(NATIONAL_CODE, nation);
+    dirty.add(NATIONAL_CODE);
   }
   return dirty;
 }
