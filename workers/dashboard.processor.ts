@@ -2,15 +2,18 @@ import type { Job } from 'bullmq';
 import type { Models } from '../src/db/models/index.js';
 import type { DeadlinePolicy } from '../src/domain/rounds/policy.js';
 import type { Logger } from '../src/lib/logger.js';
-import { runRollup } from '../src/services/dashboard.service.js';
-import type { HashCache } from '../src/db/repositories/dashboard.repository.js';
+import { newRollupState, runRollup } from '../src/services/dashboard.service.js';
 
-/** The dashboard queue: the periodic per-locality progress rollup (idempotent: it recomputes everything). */
+/**
+ * The dashboard queue: the periodic per-locality progress rollup (idempotent: the documents are
+ * a function of the rounds). The process keeps the rounds it read and reads only those changed
+ * since its last run (see RollupState); a full read every few minutes and after another process ran it.
+ */
 export function dashboardProcessor(deps: { models: Models; policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>; log: Logger; now?: () => Date }) {
-  // This process's last written hashes (see HashCache): a steady-state run reads no rollup documents.
-  const cache: HashCache = { computedAt: null, hashes: new Map() };
+  // This process's inputs and last written hashes: a steady-state run reads only what changed.
+  const state = newRollupState();
   return async (job: Job) => {
-    const stats = await runRollup(deps.models, deps.policy, deps.now?.() ?? new Date(), cache);
+    const stats = await runRollup(deps.models, deps.policy, deps.now?.() ?? new Date(), undefined, state);
     deps.log.debug({ jobId: job.id, ...stats }, 'dashboard rollup');
     return stats;
   };

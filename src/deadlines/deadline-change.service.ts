@@ -24,7 +24,7 @@ export interface DeadlineChange {
 export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, change: DeadlineChange) {
   const { Round, Campaign } = deps.models;
   const now = nowOf(deps);
-  const round = await Round.findById(roundId, { status: 1, deadline: 1 }).lean();
+  const round = await Round.findById(roundId, { status: 1, deadline: 1, localityCode: 1 }).lean();
   if (!round) throw new NotFoundError(`round ${roundId} not found`);
   if (isFinal(round.status as RoundStatus)) throw new ConflictError(`round ${roundId} is ${round.status}; its deadline can no longer change`);
   const to = change.deadline ?? new Date(round.deadline.getTime() + (change.shiftMs ?? 0));
@@ -41,5 +41,5 @@ export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, c
     await applyRoundTransition(Round, roundId, 'deadline_extended', { now, cause: `deadline moved to ${to.toISOString()}`, ifAllowed: true });
   }
   await reconcileRound(deps, roundId);
-  return { id: roundId, previousDeadline: round.deadline, deadline: to };
+  return { id: roundId, localityCode: round.localityCode, previousDeadline: round.deadline, deadline: to };
 }

@@ -1,70 +1,31 @@
 import type { Models } from '../db/models/index.js';
-import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
-import { evaluateCompletion, type RoundCounters } from '../domain/rounds/completion.js';
+import { readOverviewUnits } from '../db/repositories/dashboard.repository.js';
+import { readNationalDeadline } from '../db/repositories/dashboard.repository.js';
 import { daysLeft } from '../domain/rounds/deadlines.js';
-import { roundHealth, type RoundHealth } from '../domain/rounds/escalation.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
 
-type Counts = Record<Exclude<RoundHealth, 'cancelled'>, number>;
+type Counts = { on_time: number; at_risk: number; overdue: number; completed: number };
 const zero = (): Counts => ({ on_time: 0, at_risk: 0, overdue: 0, completed: 0 });
-
-// Locality lookups in batches well under the 16 MB command limit.
-const BATCH = 5_000;
+const counts = (h?: Partial<Counts> | null): Counts => ({ ...zero(), ...(h ?? {}) });
 
 /**
- * Campaign view: per province and district, rounds on time, at risk and overdue (and completed),
- * with the national deadline and days left. Health needs per-round arithmetic that FerretDB's
- * aggregation cannot do ($cond), so rounds are streamed with a projection and counted here.
+ * Campaign view: per province and district, communes whose current round is on time, at risk,
+ * overdue or completed, with the national deadline and days left. Read from the dashboard's
+ * progress rollup (the nation, its provinces, their districts: three indexed reads), never by
+ * scanning the rounds; as fresh as the rollup (`computedAt`).
  */
-export async function campaignOverview(models: Models, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
-  const perLocality = new Map<string, Counts>();
-  const totals = zero();
-  const cursor = models.Round.find(
-    { status: { $ne: 'cancelled' } },
-    { localityCode: 1, status: 1, deadline: 1, totalRecords: 1, processedRecords: 1, counters: 1, explainedRecords: 1, expectedRecords: 1, finishedAt: 1 },
-  ).lean().cursor();
-  for await (const r of cursor) {
-    const { ratio } = evaluateCompletion(r as RoundCounters, policy.completion);
-    const health = roundHealth({ status: r.status, deadline: r.deadline, ratio }, now, policy);
-    if (health === 'cancelled') continue;
-    const c = perLocality.get(r.localityCode) ?? zero();
-    c[health]++;
-    totals[health]++;
-    perLocality.set(r.localityCode, c);
-  }
-
-  const codes = [...perLocality.keys()];
-  const places = new Map<string, { provinceCode: string; districtCode: string | null; name: string }>();
-  for (let i = 0; i < codes.length; i += BATCH) {
-    const found = await models.Locality.find({ code: { $in: codes.slice(i, i + BATCH) } }, { code: 1, name: 1, provinceCode: 1, districtCode: 1 }).lean();
-    for (const l of found) places.set(l.code, { provinceCode: l.provinceCode, districtCode: l.districtCode ?? null, name: l.name });
-  }
-  const provinces = new Map<string, { counts: Counts; districts: Map<string, Counts> }>();
-  for (const [code, counts] of perLocality) {
-    const p = places.get(code);
-    const pc = p?.provinceCode ?? 'unknown';
-    const dc = p?.districtCode ?? 'unknown';
-    const prov = provinces.get(pc) ?? { counts: zero(), districts: new Map<string, Counts>() };
-    const dist = prov.districts.get(dc) ?? zero();
-    for (const k of Object.keys(counts) as (keyof Counts)[]) { prov.counts[k] += counts[k]; dist[k] += counts[k]; }
-    prov.districts.set(dc, dist);
-    provinces.set(pc, prov);
-  }
-  const unitCodes = [...provinces.keys(), ...[...provinces.values()].flatMap((p) => [...p.districts.keys()])];
-  const names = new Map((await models.Locality.find({ code: { $in: unitCodes } }, { code: 1, name: 1 }).lean()).map((l) => [l.code, l.name]));
-
-  const campaign = await models.Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
-  const national = campaign?.nationalDeadline ?? null;
+export async function campaignOverview(models: Models, _policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
+  const [{ nation, provinces, districts }, national] = await Promise.all([readOverviewUnits(models), readNationalDeadline(models)]);
+  const byProvince = new Map<string, typeof districts>();
+  for (const d of districts) byProvince.set(d.parentCode ?? '', [...(byProvince.get(d.parentCode ?? '') ?? []), d]);
   return {
     generatedAt: now.toISOString(),
+    computedAt: nation?.computedAt?.toISOString() ?? null,
     national: national ? { deadline: national.toISOString(), daysLeft: daysLeft(national, now) } : null,
-    totals,
-    provinces: [...provinces.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, p]) => ({
-      code,
-      name: names.get(code) ?? null,
-      ...p.counts,
-      districts: [...p.districts.entries()].sort(([a], [b]) => a.localeCompare(b))
-        .map(([dcode, counts]) => ({ code: dcode, name: names.get(dcode) ?? null, ...counts })),
+    totals: counts(nation?.health),
+    provinces: provinces.filter((p) => p.communes > 0).map((p) => ({
+      code: p._id, name: p.name, ...counts(p.health),
+      districts: (byProvince.get(p._id) ?? []).filter((d) => d.communes > 0).map((d) => ({ code: d._id, name: d.name, ...counts(d.health) })),
     })),
   };
 }

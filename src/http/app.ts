@@ -22,6 +22,7 @@ import { eligibilityRouter } from './routers/eligibility.router.js';
 import { backlogRouter } from './routers/backlog.router.js';
 import { dashboardApiRouter } from './routers/dashboard.router.js';
 import { accessLogRouter } from './routers/access-log.router.js';
+import { correctionRoundsRouter } from './routers/correction-rounds.router.js';
 import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
   const eligibilityLimit = rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'eligibility', limit: config.ELIGIBILITY_RATE_PER_MIN });
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ models }), backlogRouter(corrections));
+  app.use(correctionRoundsRouter(corrections));
   app.use(dashboardApiRouter({ models }));
   app.use(accessLogRouter({ models }));
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import express, { Router } from 'express';
 import { PROJECT_ROOT } from '../lib/paths.js';
+import { MATCHER_REASONS, dictionary } from '../domain/i18n/index.js';
 
 /**
  * The operators' campaign dashboard: static pages (src/http/dashboard-public) that read the
@@ -21,6 +22,11 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 export function dashboardRouter(): Router {
   const r = Router();
   r.use('/dashboard/assets', express.static(DASHBOARD_ASSETS, { index: false, maxAge: '5m' }));
+  // The officers' catalogue (src/domain/i18n), the one source of every text the pages show.
+  const catalogue = `export const VI = ${JSON.stringify(dictionary('vi'))};\nexport const EN = ${JSON.stringify(dictionary('en'))};\nexport const REASONS = ${JSON.stringify(MATCHER_REASONS)};\n`;
+  r.get('/dashboard/assets/catalogue.js', (_req, res) => {
+    res.type('text/javascript').set('cache-control', 'public, max-age=300').send(catalogue);
+  });
   r.get('/dashboard/assets/vendor/chart.umd.min.js', (_req, res) => {
     res.sendFile(CHART_JS, { maxAge: '1d' });
   });

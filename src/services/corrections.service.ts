@@ -57,7 +57,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const record = await models.DoseRecord.findOne({ recordId: input.recordId }).lean();
   if (!record) throw new NotFoundError(`record ${input.recordId} not found`, { recordId: input.recordId, field: 'recordId' });
   if (opts.communes && !opts.communes.has(record.communeCode)) {
-    throw new ValidationError(`record ${input.recordId} belongs to another locality`, { recordId: input.recordId, problems: [{ field: 'recordId', reason: 'not in this locality' }] });
+    throw new ValidationError(`record ${input.recordId} belongs to another locality`, { recordId: input.recordId, problems: [{ field: 'recordId', reason: 'not in this locality', code: 'v.other_locality' }] });
   }
   const hasVersion = typeof record.version === 'number';
   const version = record.version ?? 0;
@@ -84,7 +84,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const { changes, problems } = validateCorrection(input, entered, latest?.corrections as Corrections | undefined, now);
   if (problems.length) throw problemsError(input.recordId, problems);
   if (input.decision === 'confirm' && changes.length === 0) {
-    throw problemsError(input.recordId, [{ field: 'decision', reason: 'nothing to change: the record already holds these values' }]);
+    throw problemsError(input.recordId, [{ field: 'decision', reason: 'nothing to change: the record already holds these values', code: 'v.nothing_to_change' }]);
   }
   const cycle = await once(`cycle:${record.communeCode}`, () => communeCycle(models, record.communeCode));
   const roundId = cycle.verification?._id ?? null;

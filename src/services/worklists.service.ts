@@ -39,6 +39,9 @@ export interface RowRejection {
   field: string;
   reason: string;
   code: string;
+  /** The catalogue key people read (src/domain/i18n) and its parameters. */
+  key?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface UploadReport {
@@ -75,13 +78,13 @@ export async function uploadWorksheet(
   for (const sheetRow of rows) {
     report.rows++;
     if (sheetRow.error) {
-      report.rejected.push({ row: sheetRow.row, field: '(row)', reason: sheetRow.error, code: 'unreadable' });
+      report.rejected.push({ row: sheetRow.row, field: '(row)', reason: sheetRow.error, code: 'unreadable', key: 'v.unreadable_row' });
       continue;
     }
-    const read = readWorksheetRow({ ...sheetRow.cells!, officerName: submitter.name, officerRole: submitter.role, signedOffBy: '' });
+    const read = readWorksheetRow({ ...sheetRow.cells!, officerName: submitter.name, officerRole: submitter.role, signedOffBy: '' }, {}, sheetRow);
     if (read.kind === 'skip') { report.skipped++; continue; }
     if (read.kind === 'problems') {
-      for (const p of read.problems) report.rejected.push({ row: sheetRow.row, recordId: read.recordId, ...p, code: 'validation_failed' });
+      for (const { code: key, ...p } of read.problems) report.rejected.push({ row: sheetRow.row, recordId: read.recordId, ...p, code: 'validation_failed', ...(key ? { key } : {}) });
       continue;
     }
     try {
@@ -94,9 +97,13 @@ export async function uploadWorksheet(
       results.push(r);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      const details = err.details as { problems?: { field: string; reason: string }[]; field?: string } | undefined;
-      const problems = details?.problems ?? [{ field: details?.field ?? (err.status === 409 ? 'baseVersion' : 'recordId'), reason: err.message }];
-      for (const p of problems) report.rejected.push({ row: sheetRow.row, recordId: read.input.recordId, field: p.field, reason: p.reason, code: err.code });
+      const details = err.details as { problems?: { field: string; reason: string; code?: string; params?: Record<string, string | number> }[]; field?: string; baseVersion?: number; currentVersion?: number } | undefined;
+      const recordId = read.input.recordId;
+      // Errors without a problem list: a stale version (409) or an unknown record (404).
+      const key = err.status === 409 ? 'v.stale' : err.status === 404 ? 'v.record_not_found' : 'v.invalid';
+      const params: Record<string, string | number> = err.status === 409 ? { base: details?.baseVersion ?? '', current: details?.currentVersion ?? '' } : { recordId };
+      const problems = details?.problems ?? [{ field: details?.field ?? (err.status === 409 ? 'baseVersion' : 'recordId'), reason: err.message, code: key, params }];
+      for (const p of problems) report.rejected.push({ row: sheetRow.row, recordId, field: p.field, reason: p.reason, code: err.code, ...(p.code ? { key: p.code } : {}), ...(p.params ? { params: p.params } : {}) });
     }
   }
   report.correctionRounds = await enqueueForApplied(deps, results);

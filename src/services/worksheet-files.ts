@@ -4,18 +4,29 @@
  */
 import { Readable, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { OFFICER_COLUMNS, WORKSHEET_COLUMNS, worksheetRow, type WorklistItem } from '../domain/corrections/worksheet.js';
-import { DECISIONS, OFFICER_ROLES } from '../domain/corrections/types.js';
+import {
+  OFFICER_COLUMNS, WORKSHEET_COLUMNS, columnLabel, headerKey, instructionLines, instructionsRow, worksheetRow, type WorklistItem,
+} from '../domain/corrections/worksheet.js';
+import { DECISIONS } from '../domain/corrections/types.js';
+import { text } from '../domain/i18n/index.js';
 import { createRecordWriter, readRecords } from '../lib/io/index.js';
 import { ValidationError } from '../lib/errors/index.js';
 import { neutraliseRow, unneutraliseCell } from '../lib/csv-safe.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const SHEET_NAME = 'worklist';
+export const SHEET_NAME = text('sheet.name', 'vi');
 
+/** What the instructions say about the sheet: the commune's name, how many rows, when. */
+export interface SheetContext { commune: string; at?: Date }
+
+const LABELS = WORKSHEET_COLUMNS.map((k) => columnLabel(k));
+const labelled = (row: Record<string, unknown>) => Object.fromEntries(WORKSHEET_COLUMNS.map((k, i) => [LABELS[i]!, row[k]]));
+
+/** The officer's worksheet as CSV: Vietnamese headers, an instructions row, then one row per record. */
 export async function writeWorksheetCsv(out: Writable, items: AsyncIterable<WorklistItem>): Promise<void> {
-  const w = createRecordWriter(out, 'csv', { columns: [...WORKSHEET_COLUMNS], bom: true });
-  for await (const item of items) await w.write(neutraliseRow(worksheetRow(item)));
+  const w = createRecordWriter(out, 'csv', { columns: LABELS, bom: true });
+  await w.write(labelled(instructionsRow()));
+  for await (const item of items) await w.write(neutraliseRow(labelled(worksheetRow(item))));
   await w.close();
 }
 
@@ -26,31 +37,44 @@ export async function writeCsv(out: Writable, columns: readonly string[], rows: 
   await w.close();
 }
 
-export async function writeWorksheetXlsx(out: Writable, items: AsyncIterable<WorklistItem>): Promise<void> {
+/** Words for the decision drop-down: what the reader accepts (parseDecision), in the officer's language. */
+const DECISION_CHOICES = DECISIONS.map((d) => text(d, 'vi'));
+
+/**
+ * The worksheet as XLSX: Vietnamese headers, text columns, the officer's columns highlighted, a
+ * decision drop-down, and a second sheet with the instructions (the reader reads the first).
+ */
+export async function writeWorksheetXlsx(out: Writable, items: AsyncIterable<WorklistItem>, ctx?: SheetContext): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(SHEET_NAME, { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });
   // Every column is text: ID numbers keep their leading zeros, dates stay as typed.
-  ws.columns = WORKSHEET_COLUMNS.map((key) => ({ header: key, key, width: key.startsWith('entered_') || key.startsWith('suggested_') || key.startsWith('corrected_') ? 22 : 14, style: { numFmt: '@' } }));
+  ws.columns = WORKSHEET_COLUMNS.map((key, i) => ({ header: LABELS[i], key, width: key.startsWith('entered_') || key.startsWith('suggested_') || key.startsWith('corrected_') ? 22 : key === 'check' ? 10 : 16, style: { numFmt: '@' } }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
   const officerCols = WORKSHEET_COLUMNS.map((k, i) => (OFFICER_COLUMNS.has(k) ? i + 1 : 0)).filter(Boolean);
   const decisionCol = WORKSHEET_COLUMNS.indexOf('decision') + 1;
-  const roleCol = WORKSHEET_COLUMNS.indexOf('officerRole') + 1;
+  let n = 0;
   for await (const item of items) {
     const values = worksheetRow(item);
     const row = ws.addRow(WORKSHEET_COLUMNS.map((k) => (k === 'baseVersion' ? Number(values[k]) : String(values[k] ?? ''))));
     for (const c of officerCols) row.getCell(c).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
-    row.getCell(decisionCol).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${DECISIONS.join(',')}"`] };
-    row.getCell(roleCol).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${OFFICER_ROLES.join(',')}"`] };
+    row.getCell(decisionCol).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${DECISION_CHOICES.join(',')}"`] };
     row.commit();
+    n++;
   }
   ws.commit();
+  const help = wb.addWorksheet(text('sheet.instructionsName', 'vi'));
+  help.columns = [{ header: text('sheet.instructionsName', 'vi'), key: 'line', width: 120 }];
+  for (const line of instructionLines({ commune: ctx?.commune ?? '', count: n, at: ctx?.at ?? new Date() })) help.addRow([line]).commit();
+  help.commit();
   await wb.commit();
 }
 
 export interface SheetRow {
   /** Row number as the officer sees it (the header is row 1). */
   row: number;
+  /** Column keys in the sheet's order (to name a cell: `F5`). */
+  columns?: readonly string[];
   cells?: Record<string, unknown>;
   error?: string;
 }
@@ -76,12 +100,14 @@ const DEFAULT_MAX_ROWS = 20_000;
 export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): AsyncGenerator<SheetRow> {
   const maxRows = limits.maxRows ?? DEFAULT_MAX_ROWS;
   const keyColumn = limits.keyColumn ?? 'recordId';
-  const tooMany = () => new ValidationError(`the worksheet has more than ${maxRows} rows: split it`, { field: '(file)', maxRows });
+  const tooMany = () => new ValidationError(`the worksheet has more than ${maxRows} rows: split it`, { field: '(file)', maxRows, code: 'v.too_many_rows' });
   let n = 0;
   if (!isXlsx(buf)) {
-    for await (const r of readRecords(Readable.from([buf]), { format: 'csv' })) {
+    let columns: string[] = [];
+    for await (const r of readRecords(Readable.from([buf]), { format: 'csv', onHeader: (h) => { columns = h.map(headerKey); } })) {
+      if (n === 0 && !columns.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`, { field: '(file)', code: 'v.no_key_column' });
       if (++n > maxRows) throw tooMany();
-      yield r.record ? { row: r.line, cells: unneutralise(r.record) } : { row: r.line, error: r.error?.reason ?? 'unreadable row' };
+      yield r.record ? { row: r.line, columns, cells: unneutralise(keyed(r.record)) } : { row: r.line, columns, error: r.error?.reason ?? 'unreadable row' };
     }
     return;
   }
@@ -94,23 +120,30 @@ export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): Asyn
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
         const values = (row.values ?? []) as unknown[];
         if (!header) {
-          header = values.map((v) => String(v ?? '').trim());
-          if (!header.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`);
+          header = values.map((v) => headerKey(String(v ?? '')));
+          if (!header.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`, { field: '(file)', code: 'v.no_key_column' });
           continue;
         }
         if (!values.some((v) => v !== null && v !== undefined && v !== '')) continue;
         if (++n > maxRows) throw tooMany();
         const cells: Record<string, unknown> = {};
         values.forEach((v, col) => { if (header![col] && v !== null && v !== undefined) cells[header![col]!] = v; });
-        yield { row: row.number, cells };
+        yield { row: row.number, columns: header.slice(1), cells };
       }
       break; // the first worksheet is the sheet
     }
   } catch (err) {
     if (err instanceof ValidationError) throw err;
-    throw new ValidationError('the upload is not a readable XLSX workbook');
+    throw new ValidationError('the upload is not a readable XLSX workbook', { field: '(file)', code: 'v.unreadable_file' });
   }
   if (!header) throw new ValidationError('the workbook has no worksheet');
+}
+
+/** Cells keyed by column key, whatever language the header row was in. */
+function keyed(cells: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(cells)) out[headerKey(k)] = v;
+  return out;
 }
 
 function unneutralise(cells: Record<string, unknown>): Record<string, unknown> {

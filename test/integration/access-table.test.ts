@@ -85,6 +85,8 @@ function sample(rule: RouteRule): Sample {
     'POST /api/localities/:code/corrections/sign-off/upload': () => ({ method: 'POST', path: `/api/localities/${C}/corrections/sign-off/upload`, headers: CSV, body: 'correctionId,signOff\n', success: [200] }),
     'GET /api/localities/:code/correction-settings': () => ({ path: `/api/localities/${C}/correction-settings`, success: [200] }),
     'PUT /api/localities/:code/correction-settings': () => json('PUT', `/api/localities/${C}/correction-settings`, { signOffRequired: false }),
+    // The sample commune may have nothing left to re-verify: a caller the table lets through reaches the handler (201 or 409).
+    'POST /api/localities/:code/correction-rounds': () => json('POST', `/api/localities/${C}/correction-rounds`, { reason: 'route table walk' }, [201, 409]),
     'POST /api/corrections': () => json('POST', '/api/corrections', { recordId: RECORD, baseVersion: 0, decision: 'explain', explanation: 'walk: record entered twice' }, [200, 201]),
     'POST /api/corrections/:id/sign-off': () => json('POST', `/api/corrections/${correctionId}/sign-off`, { decision: 'refuse' }),
     'GET /api/records/:recordId/history': () => ({ path: `/api/records/${RECORD}/history`, success: [200] }),

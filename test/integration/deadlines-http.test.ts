@@ -9,6 +9,7 @@ import { errorHandler } from '../../src/http/errors.js';
 import { deadlineHooks, reconcileRound, type DeadlineDeps } from '../../src/deadlines/index.js';
 import { createDeadlinesQueue, deadlineJobId } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
+import { runRollup } from '../../src/services/dashboard.service.js';
 
 let ctx: TestContext;
 let server: Server;
@@ -87,12 +88,17 @@ describe('deadlines HTTP API', () => {
       _id: 'verification-00001-4', localityCode: '00001', kind: 'verification', seq: 4, status: 'awaiting_corrections',
       deadline: new Date(Date.now() + 2 * H), totalRecords: 10, processedRecords: 10, counters: { verified: 2, review: 8 },
     });
+    // The overview reads the dashboard's rollup (no scan of the rounds): per commune, its current round.
+    const empty = (await call('GET', '/campaign/overview')).body;
+    expect(empty.totals).toEqual({ on_time: 0, at_risk: 0, overdue: 0, completed: 0 });
+    await runRollup(ctx.db.models, deps.policy, new Date());
     const o = (await call('GET', '/campaign/overview')).body;
     expect(o.national.daysLeft).toBe(10);
-    expect(o.totals).toEqual({ on_time: 2, at_risk: 1, overdue: 1, completed: 0 });
+    // Commune 00001's current round is seq 4: 2 of 10 verified, 2 h left → at risk.
+    expect(o.totals).toEqual({ on_time: 0, at_risk: 1, overdue: 0, completed: 0 });
     expect(o.provinces).toEqual([{
-      code: '01', name: 'Thành phố Hà Nội', on_time: 2, at_risk: 1, overdue: 1, completed: 0,
-      districts: [{ code: '001', name: 'Quận Ba Đình', on_time: 2, at_risk: 1, overdue: 1, completed: 0 }],
+      code: '01', name: 'Thành phố Hà Nội', on_time: 0, at_risk: 1, overdue: 0, completed: 0,
+      districts: [{ code: '001', name: 'Quận Ba Đình', on_time: 0, at_risk: 1, overdue: 0, completed: 0 }],
     }]);
   });
 

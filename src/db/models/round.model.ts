@@ -53,6 +53,8 @@ roundSchema.index({ status: 1, deadline: 1 });
 roundSchema.index({ status: 1, nextCheckAt: 1 });
 roundSchema.index({ openEscalations: 1, status: 1 });
 roundSchema.index({ localityCode: 1, createdAt: -1 });
+/** The dashboard rollup reads only the verification rounds changed since its last run. */
+roundSchema.index({ kind: 1, updatedAt: 1 });
 
 export type RoundDoc = InferSchemaType<typeof roundSchema>;
 export const roundModel = (c: Connection) => c.model('Round', roundSchema);

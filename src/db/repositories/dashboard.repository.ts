@@ -17,17 +17,38 @@ const ROUND_FIELDS = {
   explainedRecords: 1, expectedRecords: 1, finishedAt: 1, updatedAt: 1,
 } as const;
 
-export async function readRollupInputs(models: Models): Promise<RollupInputs> {
-  const units = (await models.Locality.find({}, { _id: 0, code: 1, name: 1, type: 1, level: 1, parentCode: 1, provinceCode: 1, districtCode: 1 }).lean()) as UnitInput[];
+export type CurrentRound = RoundInput & { seq: number };
 
-  // The current verification round of each commune: the highest seq (correction rounds are
-  // folded into their verification round's counters by the worker).
-  const current = new Map<string, RoundInput & { seq: number }>();
+/** Keep a commune's current verification round: the highest seq (correction rounds are folded into its counters by the worker). */
+export function keepCurrent(current: Map<string, CurrentRound>, r: CurrentRound): void {
+  const prev = current.get(r.localityCode);
+  if (!prev || r.seq >= prev.seq) current.set(r.localityCode, r);
+}
+
+export async function readUnits(models: Models): Promise<UnitInput[]> {
+  return (await models.Locality.find({}, { _id: 0, code: 1, name: 1, type: 1, level: 1, parentCode: 1, provinceCode: 1, districtCode: 1 }).lean()) as UnitInput[];
+}
+
+/** Verification rounds changed at or after `since` (index kind + updatedAt): what an incremental run reads. */
+export async function readChangedRounds(models: Models, since: Date): Promise<CurrentRound[]> {
+  return (await models.Round.find({ kind: 'verification', updatedAt: { $gte: since } }, ROUND_FIELDS).lean()) as unknown as CurrentRound[];
+}
+
+export async function readContacts(models: Models): Promise<RollupInputs['contacts']> {
+  return models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, email: 1 }).lean();
+}
+
+export async function readRollupInputs(models: Models): Promise<RollupInputs> {
+  const units = await readUnits(models);
+  const current = new Map<string, CurrentRound>();
   const cursor = models.Round.find({ kind: 'verification' }, ROUND_FIELDS).lean().cursor({ batchSize: 2_000 });
-  for await (const r of cursor) {
-    const prev = current.get(r.localityCode);
-    if (!prev || r.seq > prev.seq) current.set(r.localityCode, r as unknown as RoundInput & { seq: number });
-  }
+  for await (const r of cursor) keepCurrent(current, r as unknown as CurrentRound);
+  const side = await readSideInputs(models);
+  return { units, rounds: [...current.values()], ...side, contacts: await readContacts(models) };
+}
+
+/** What every run reads whole, being small: corrections per commune and open escalations. */
+export async function readSideInputs(models: Models): Promise<Pick<RollupInputs, 'corrections' | 'escalations'>> {
 
   // Two $match + $group pipelines (FerretDB has no $cond): applied, and applied with a sign-off.
   const corrections = new Map<string, { applied: number; signedOff: number }>();
@@ -45,8 +66,7 @@ export async function readRollupInputs(models: Models): Promise<RollupInputs> {
   }
 
   const escalations = (await models.Escalation.find({ closedAt: null }, { _id: 0, roundId: 1, level: 1 }).lean()) as { roundId: string; level: EscalationLevel }[];
-  const contacts = await models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, email: 1 }).lean();
-  return { units, rounds: [...current.values()], corrections, escalations, contacts };
+  return { corrections, escalations };
 }
 
 /**
@@ -82,11 +102,14 @@ export async function writeRollup(models: Models, docs: RollupDoc[], computedAt:
  */
 export interface HashCache { computedAt: number | null; hashes: Map<string, string> }
 
+/** The nation's document still carries this run time: no other process wrote the rollup since (one read by `_id`). */
+export async function lastWriteWas(models: Models, computedAt: number): Promise<boolean> {
+  const nation = await models.LocalityProgress.findById('VN', { computedAt: 1 }).lean();
+  return nation?.computedAt?.getTime() === computedAt;
+}
+
 async function storedHashes(models: Models, cache?: HashCache): Promise<Map<string, string>> {
-  if (cache?.computedAt) {
-    const nation = await models.LocalityProgress.findById('VN', { computedAt: 1 }).lean();
-    if (nation?.computedAt?.getTime() === cache.computedAt) return cache.hashes;
-  }
+  if (cache?.computedAt && (await lastWriteWas(models, cache.computedAt))) return cache.hashes;
   return new Map((await models.LocalityProgress.find({}, { hash: 1 }).lean()).map((d) => [d._id, d.hash]));
 }
 
@@ -109,6 +132,20 @@ export async function readProgressView(models: Models, code: string, only?: Only
     models.LocalityProgress.find({ parentCode: code, ...onlyFilter(only) }, { daily: 0, hash: 0, contacts: 0, path: 0 }).sort({ _id: 1 }).lean(),
   ]);
   return { unit: unit as ProgressView | null, children: children as unknown as ProgressView[] };
+}
+
+/** The nation, its provinces and their districts (by `_id` and `parentCode`: three indexed reads), for /api/campaign/overview. */
+export async function readOverviewUnits(models: Models) {
+  const fields = { _id: 1, name: 1, parentCode: 1, health: 1, communes: 1, computedAt: 1 } as const;
+  type Unit = { _id: string; name: string; parentCode: string | null; health: Record<string, number>; communes: number; computedAt?: Date };
+  const [nation, provinces] = await Promise.all([
+    models.LocalityProgress.findById('VN', fields).lean() as Promise<Unit | null>,
+    models.LocalityProgress.find({ parentCode: 'VN' }, fields).sort({ _id: 1 }).lean() as Promise<Unit[]>,
+  ]);
+  const districts = provinces.length
+    ? ((await models.LocalityProgress.find({ parentCode: { $in: provinces.map((p) => p._id) } }, fields).sort({ _id: 1 }).lean()) as Unit[])
+    : [];
+  return { nation, provinces, districts };
 }
 
 /** The national deadline (one document by `_id`). */

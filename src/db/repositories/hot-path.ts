@@ -29,6 +29,7 @@ export const HOT_PATH_QUERIES: readonly QueryShape[] = [
   { model: 'Citizen', from: 'SnapshotRegistry: IDs registered elsewhere', equality: ['_id'] },
   { model: 'Citizen', from: 'SnapshotRegistry: old ID numbers registered elsewhere', equality: ['oldIdNumber'] },
   { model: 'Round', from: 'planRound, settleRound, applyRoundTransition', equality: ['_id'] },
+  { model: 'Round', from: 'readChangedRounds (the incremental dashboard rollup)', equality: ['kind'], range: 'updatedAt' },
 ];
 
 /** True when an index with these keys serves the shape: equalities as its prefix (any order), then the range. */

@@ -40,7 +40,11 @@ export interface FieldChange {
 /** A refused field: the HTTP layer and the upload report show these. */
 export interface FieldProblem {
   field: string;
+  /** English, for the API and logs. */
   reason: string;
+  /** The catalogue key people read (src/domain/i18n) and its parameters. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 /** The record values validation checks a new value against (consistency of ID, sex, birth year). */

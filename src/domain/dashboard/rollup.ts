@@ -79,8 +79,12 @@ export interface RollupDoc {
   contacts: { level: string; role: string; name: string; email: string | null }[];
   /** Ancestors from the nation down (for the breadcrumb), without the unit itself. */
   path: { code: string; name: string }[];
-  /** Records verified or corrected per Vietnamese calendar day (round finish day), national and provinces only. */
-  daily: { day: string; verified: number }[] | null;
+  /**
+   * Per Vietnamese calendar day (round finish day), national and provinces only: records
+   * verified (the card's meaning: verified as entered or re-verified after a correction) and
+   * records the matcher processed (what clears automatically; the projection's rate).
+   */
+  daily: { day: string; verified: number; processed: number }[] | null;
   hash: string;
 }
 
@@ -102,7 +106,7 @@ function blank(u: Pick<RollupDoc, '_id' | 'name' | 'type' | 'level' | 'parentCod
 }
 
 /** Add one commune's figures into an ancestor's document. */
-function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, number>> | null, finishDay: string | null) {
+function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, { verified: number; processed: number }>> | null, finishDay: string | null) {
   to.communes += from.communes;
   for (const [s, n] of Object.entries(from.rounds)) to.rounds[s] = (to.rounds[s] ?? 0) + n;
   for (const h of HEALTHS) to.health[h] += from.health[h];
@@ -118,8 +122,11 @@ function addInto(to: RollupDoc, from: RollupDoc, daily: Map<string, Map<string, 
     to.escalation.level = from.escalation.level;
   }
   if (daily && finishDay) {
-    const m = daily.get(to._id) ?? new Map<string, number>();
-    m.set(finishDay, (m.get(finishDay) ?? 0) + from.records.verified + from.records.corrected);
+    const m = daily.get(to._id) ?? new Map<string, { verified: number; processed: number }>();
+    const day = m.get(finishDay) ?? { verified: 0, processed: 0 };
+    day.verified += from.records.verified;
+    day.processed += from.records.processed;
+    m.set(finishDay, day);
     daily.set(to._id, m);
   }
 }
@@ -140,11 +147,51 @@ export function hashDoc(doc: Omit<RollupDoc, 'hash'> & { hash?: string }): strin
 }
 
 /** Build every unit's rollup document from the inputs, at `now` (health depends on the clock). */
-export function buildRollup(
-  input: RollupInputs,
-  policy: Pick<DeadlinePolicy, 'atRisk'> & { completion: CompletionRule },
-  now: Date,
-): RollupDoc[] {
+type Policy = Pick<DeadlinePolicy, 'atRisk'> & { completion: CompletionRule };
+type Daily = Map<string, Map<string, { verified: number; processed: number }>>;
+
+/** Open escalations: the highest level per round. */
+function escalationLevels(input: Pick<RollupInputs, 'escalations'>): Map<string, EscalationLevel> {
+  const escalated = new Map<string, EscalationLevel>();
+  for (const e of input.escalations) {
+    const prev = escalated.get(e.roundId);
+    if (!prev || ESCALATION_LEVELS.indexOf(e.level) > ESCALATION_LEVELS.indexOf(prev)) escalated.set(e.roundId, e.level);
+  }
+  return escalated;
+}
+
+const healthOf = (r: RoundInput, policy: Policy, now: Date) =>
+  roundHealth({ status: r.status, deadline: r.deadline, ratio: evaluateCompletion(r, policy.completion).ratio }, now, policy);
+
+/** A commune's own figures from its current round (into a blank document). */
+function fillCommune(c: RollupDoc, r: RoundInput, h: ReturnType<typeof healthOf>, level: EscalationLevel | null, corr: { applied: number; signedOff: number } | undefined) {
+  c.communes = 1;
+  c.roundId = r._id;
+  c.rounds = { [r.status]: 1 };
+  if (h !== 'cancelled') { c.health[h] = 1; c.worst = h; }
+  c.records.total = num(r.totalRecords);
+  c.records.processed = num(r.processedRecords);
+  c.records.explained = num(r.explainedRecords);
+  for (const o of OUTCOMES) c.records[o] = num(r.counters?.[o]);
+  c.backlog.expected = num(r.expectedRecords);
+  c.backlog.gap = Math.max(0, num(r.expectedRecords) - num(r.totalRecords));
+  c.deadline = r.deadline;
+  c.escalation.level = level;
+  if (level) c.escalation.byLevel[level] = 1;
+  if (corr) c.corrections = { ...corr };
+}
+
+const finishDayOf = (r: RoundInput | undefined) => (r?.finishedAt ? vnDay(r.finishedAt) : null);
+const ancestorsOf = (c: Pick<RollupDoc, 'districtCode' | 'provinceCode'>) => [c.districtCode, c.provinceCode, NATIONAL_CODE];
+
+function setDaily(d: RollupDoc, daily: Daily) {
+  if (d.level !== 'national' && d.level !== 'province') return;
+  const series = daily.get(d._id);
+  d.daily = series ? [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, verified: v.verified, processed: v.processed })) : [];
+}
+
+/** Build every unit's rollup document from the inputs, at `now` (health depends on the clock). */
+export function buildRollup(input: RollupInputs, policy: Policy, now: Date): RollupDoc[] {
   const docs = new Map<string, RollupDoc>();
   docs.set(NATIONAL_CODE, blank({ _id: NATIONAL_CODE, name: 'Việt Nam', type: null, level: 'national', parentCode: null, provinceCode: null, districtCode: null }));
   for (const u of input.units) {
@@ -160,38 +207,16 @@ export function buildRollup(
     list.push({ level: c.level, role: c.role, name: c.name, email: c.email ?? null });
     contacts.set(c.localityCode, list);
   }
-  const escalated = new Map<string, EscalationLevel>();
-  for (const e of input.escalations) {
-    const prev = escalated.get(e.roundId);
-    if (!prev || ESCALATION_LEVELS.indexOf(e.level) > ESCALATION_LEVELS.indexOf(prev)) escalated.set(e.roundId, e.level);
-  }
-  const daily = new Map<string, Map<string, number>>();
+  const escalated = escalationLevels(input);
+  const daily: Daily = new Map();
 
   // Communes with a round: their own figures, then added into district, province and nation.
   for (const r of input.rounds) {
     const c = docs.get(r.localityCode);
     if (!c || c.level !== 'commune') continue;
-    const { ratio } = evaluateCompletion(r, policy.completion);
-    const h = roundHealth({ status: r.status, deadline: r.deadline, ratio }, now, policy);
-    c.communes = 1;
-    c.roundId = r._id;
-    c.rounds = { [r.status]: 1 };
-    if (h !== 'cancelled') { c.health[h] = 1; c.worst = h; }
-    c.records.total = num(r.totalRecords);
-    c.records.processed = num(r.processedRecords);
-    c.records.explained = num(r.explainedRecords);
-    for (const o of OUTCOMES) c.records[o] = num(r.counters?.[o]);
-    c.backlog.expected = num(r.expectedRecords);
-    c.backlog.gap = Math.max(0, num(r.expectedRecords) - num(r.totalRecords));
-    c.deadline = r.deadline;
-    const level = escalated.get(r._id) ?? null;
-    c.escalation.level = level;
-    if (level) c.escalation.byLevel[level] = 1;
-    const corr = input.corrections.get(r.localityCode);
-    if (corr) c.corrections = { ...corr };
-    const finished = r.finishedAt ?? null;
-    const day = finished ? vnDay(finished) : null;
-    for (const up of [c.districtCode, c.provinceCode, NATIONAL_CODE]) {
+    fillCommune(c, r, healthOf(r, policy, now), escalated.get(r._id) ?? null, input.corrections.get(r.localityCode));
+    const day = finishDayOf(r);
+    for (const up of ancestorsOf(c)) {
       const anc = up ? docs.get(up) : undefined;
       if (anc) addInto(anc, c, anc.level === 'national' || anc.level === 'province' ? daily : null, day);
     }
@@ -202,19 +227,102 @@ export function buildRollup(
         .map((c) => ({ code: c, name: docs.get(c)?.name ?? c }));
     }
     d.contacts = (contacts.get(d._id) ?? []).sort((a, b) => a.level.localeCompare(b.level) || a.role.localeCompare(b.role));
-    const series = daily.get(d._id);
-    if (d.level === 'national' || d.level === 'province') {
-      d.daily = series ? [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, verified]) => ({ day, verified })) : [];
-    }
+    setDaily(d, daily);
     d.hash = hashDoc(d);
   }
   return [...docs.values()];
 }
 
+const sameFigures = (a: { applied: number; signedOff: number } | undefined, b: { applied: number; signedOff: number }) => (a?.applied ?? 0) === b.applied && (a?.signedOff ?? 0) === b.signedOff;
+
+/**
+ * Update the documents of a previous build in place (`docs`, every unit's) from the current
+ * inputs, recomputing only what can have changed: the communes whose round is in `changed`,
+ * or whose health (the clock moves), escalation level or corrections differ, and their district,
+ * province and the nation (re-summed from their communes). Units and contacts are those of the
+ * previous build (they change on full builds only). Gives the same documents `buildRollup` would;
+ * returns the codes recomputed.
+ */
+export function updateRollup(docs: Map<string, RollupDoc>, input: RollupInputs, policy: Policy, now: Date, changed: ReadonlySet<string>): Set<string> {
+  const escalated = escalationLevels(input);
+  const rounds = new Map(input.rounds.map((r) => [r.localityCode, r]));
+  const dirty = new Set<string>();
+  const ancestors = new Set<string>();
+  for (const r of input.rounds) {
+    const prev = docs.get(r.localityCode);
+    if (!prev || prev.level !== 'commune') continue;
+    // A finished round's health no longer moves with the clock.
+    const final = r.status === 'completed' || r.status === 'cancelled';
+    const h = final && prev.roundId === r._id && !changed.has(r.localityCode) ? (prev.worst ?? 'cancelled') : healthOf(r, policy, now);
+    const level = escalated.get(r._id) ?? null;
+    const corr = input.corrections.get(r.localityCode);
+    const same = !changed.has(r.localityCode) && prev.roundId === r._id && (h === 'cancelled' ? prev.worst === null : prev.worst === h)
+      && prev.escalation.level === level && sameFigures(corr, prev.corrections);
+    if (same) continue;
+    const c = blank(prev);
+    fillCommune(c, r, h, level, corr);
+    c.path = prev.path;
+    c.contacts = prev.contacts;
+    c.hash = hashDoc(c);
+    docs.set(c._id, c);
+    dirty.add(c._id);
+    for (const up of ancestorsOf(c)) if (up) ancestors.add(up);
+  }
+  if (ancestors.size === 0) return dirty;
+  // Re-sum the touched districts and provinces from their communes, then the nation from its provinces.
+  const fresh = new Map<string, RollupDoc>();
+  const restart = (code: string) => {
+    const prev = docs.get(code);
+    if (!prev) return;
+    const a = blank(prev);
+    a.path = prev.path;
+    a.contacts = prev.contacts;
+    fresh.set(code, a);
+  };
+  for (const code of ancestors) if (code !== NATIONAL_CODE) restart(code);
+  const daily: Daily = new Map();
+  for (const c of docs.values()) {
+    if (c.level !== 'commune' || c.communes === 0 || !(fresh.has(c.districtCode ?? '') || fresh.has(c.provinceCode ?? ''))) continue;
+    const day = finishDayOf(rounds.get(c._id));
+    for (const up of [c.districtCode, c.provinceCode]) {
+      const anc = up ? fresh.get(up) : undefined;
+      if (anc) addInto(anc, c, anc.level === 'province' ? daily : null, day);
+    }
+  }
+  for (const a of fresh.values()) {
+    setDaily(a, daily);
+    a.hash = hashDoc(a);
+    docs.set(a._id, a);
+    dirty.add(a._id);
+  }
+  if (ancestors.has(NATIONAL_CODE) && docs.has(NATIONAL_CODE)) {
+    const nation = blank(docs.get(NATIONAL_CODE)!);
+    const days = new Map<string, { verified: number; processed: number }>();
+    for (const p of docs.values()) {
+      if (p.level !== 'province') continue;
+      addInto(nation, p, null, null);
+      for (const d of p.daily ?? []) {
+        const x = days.get(d.day) ?? { verified: 0, processed: 0 };
+        x.verified += d.verified;
+        x.processed += d.processed;
+        days.set(d.day, x);
+      }
+    }
+    nation.contacts = docs.get(NATIONAL_CODE)!.contacts;
+    setDaily(nation, new Map([[NATIONAL_CODE, days]]));
+    nation.hash = hashDoc(nation);
+    docs.set(NATIONAL_CODE, nation);
+    dirty.add(NATIONAL_CODE);
+  }
+  return dirty;
+}
+
 export interface Projection {
-  /** Records still to resolve (entered but unresolved, plus the never-entered gap). */
+  /** Records the matcher still has to check (entered but not processed, plus the never-entered gap): what can clear automatically. */
   remaining: number;
-  /** Mean records verified per day over the last `window` days with activity. */
+  /** Records checked but left for people (corrections to confirm, review, not found, incomplete): they do not clear at the matcher's rate. */
+  needsPeople: number;
+  /** Mean records processed per day over the last `window` days. */
   ratePerDay: number;
   /** Vietnamese calendar day the work finishes at that rate, or null when nothing moves. */
   finishDay: string | null;
@@ -224,17 +332,18 @@ export interface Projection {
 
 /** Projected finish at the current rate (pure): the last 7 days' mean, from today. */
 export function projectFinish(
-  unit: Pick<RollupDoc, 'records' | 'backlog' | 'daily'>, now: Date, nationalDeadline: Date | null, windowDays = 7,
+  unit: Pick<RollupDoc, 'records' | 'backlog'> & { daily: { day: string; verified: number; processed?: number }[] | null }, now: Date, nationalDeadline: Date | null, windowDays = 7,
 ): Projection {
   const r = unit.records;
-  const resolved = r.verified + r.corrected + r.exempt + r.explained;
-  const remaining = Math.max(0, r.total - resolved) + unit.backlog.gap;
+  // Only what the matcher clears projects at its rate; what waits for officers is counted apart.
+  const remaining = Math.max(0, r.total - r.processed) + unit.backlog.gap;
+  const needsPeople = Math.max(0, r.corrected + r.review + r.not_found + r.invalid - r.explained);
   const today = vnDay(now);
   const since = vnDay(new Date(now.getTime() - (windowDays - 1) * 86_400_000));
   const recent = (unit.daily ?? []).filter((d) => d.day >= since && d.day <= today);
-  const ratePerDay = recent.reduce((s, d) => s + d.verified, 0) / windowDays;
-  if (remaining === 0) return { remaining, ratePerDay, finishDay: today, late: nationalDeadline ? today > vnDay(nationalDeadline) : null };
-  if (ratePerDay <= 0) return { remaining, ratePerDay, finishDay: null, late: nationalDeadline ? true : null };
+  const ratePerDay = recent.reduce((s, d) => s + (d.processed ?? d.verified), 0) / windowDays;
+  if (remaining === 0) return { remaining, needsPeople, ratePerDay, finishDay: today, late: nationalDeadline ? today > vnDay(nationalDeadline) : null };
+  if (ratePerDay <= 0) return { remaining, needsPeople, ratePerDay, finishDay: null, late: nationalDeadline ? true : null };
   const finish = vnDay(new Date(now.getTime() + Math.ceil(remaining / ratePerDay) * 86_400_000));
-  return { remaining, ratePerDay, finishDay: finish, late: nationalDeadline ? finish > vnDay(nationalDeadline) : null };
+  return { remaining, needsPeople, ratePerDay, finishDay: finish, late: nationalDeadline ? finish > vnDay(nationalDeadline) : null };
 }

@@ -5,6 +5,7 @@ import {
   correctionCommune, escalationLocality, localityAncestors, recordCommune, roundLocality,
 } from '../../db/repositories/access-scope.repository.js';
 import { matchRoute, type RouteRule, type ScopeSource } from './route-table.js';
+import { PAGE_PATHS, sendFriendlyPage, wantsPage } from '../friendly-page.js';
 
 const fail = (status: 401 | 403 | 404, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
@@ -39,7 +40,7 @@ export function authorize(deps: { models: Models; table: readonly RouteRule[] })
       const p = req.principal;
       if (match?.rule.roles === 'public') return next();
       if (!p) {
-        if (req.method === 'GET' && /^\/dashboard(\/|$)|^\/$/.test(req.path) && req.accepts(['json', 'html']) === 'html') {
+        if (wantsPage(req) && PAGE_PATHS.test(req.path)) {
           return res.redirect(302, `/auth/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
         }
         const d = fail(401, 'unauthenticated', 'sign in: a bearer access token or a session is required');
@@ -52,6 +53,7 @@ export function authorize(deps: { models: Models; table: readonly RouteRule[] })
       const { rule, params } = match;
       const allowed: readonly Role[] = rule.roles === 'authenticated' || rule.roles === 'public' ? p.roles : rule.roles;
       if (!hasRole(p, allowed)) {
+        if (wantsPage(req) && PAGE_PATHS.test(req.path)) return sendFriendlyPage(req, res, 403, p);
         const d = fail(403, 'forbidden', `${req.method} ${rule.path} needs one of the roles ${allowed.join(', ')}`);
         return void res.status(d.status).json(d.body);
       }

@@ -40,6 +40,8 @@ const CAMPAIGN_VIEWERS: Role[] = ['ministry', ...COORDINATORS, 'operator'];
 /** The dashboard's pages: campaign viewers, and the commune officers' worklist page (data is scoped by the API). */
 const DASHBOARD_USERS: Role[] = [...CAMPAIGN_VIEWERS, 'commune_health', 'commune_police'];
 const ELIGIBILITY: Role[] = ['passport_checker', 'ministry', 'campaign_admin'];
+/** The dashboard's page shell (no data in it): every role, the passport checker's look-up screen included. */
+const DASHBOARD_PAGES: Role[] = [...DASHBOARD_USERS, 'passport_checker'];
 const NONE = { from: 'none' } as const;
 const NATIONAL = { from: 'national' } as const;
 const CODE = { from: 'param', name: 'code' } as const;
@@ -54,9 +56,9 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/readyz', roles: ['operator'], scope: NATIONAL },
   { method: 'GET', path: '/metrics', roles: ['operator'], scope: NATIONAL },
   // Dashboard pages (issue 11 owns their content).
-  { method: 'GET', path: '/', roles: DASHBOARD_USERS, scope: NONE, success: 302 },
-  { method: 'GET', path: '/dashboard', roles: DASHBOARD_USERS, scope: NONE },
-  { method: 'GET', path: '/dashboard/*', roles: DASHBOARD_USERS, scope: NONE },
+  { method: 'GET', path: '/', roles: DASHBOARD_PAGES, scope: NONE, success: 302 },
+  { method: 'GET', path: '/dashboard', roles: DASHBOARD_PAGES, scope: NONE },
+  { method: 'GET', path: '/dashboard/*', roles: DASHBOARD_PAGES, scope: NONE },
   // Dashboard figures: a unit's progress rollup and its children's (VN = the nation: national roles only).
   { method: 'GET', path: '/api/dashboard/progress/:code', roles: DASHBOARD_USERS, scope: CODE },
   // Bull Board: operators act, coordinators look (a read-only board).
@@ -93,6 +95,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'POST', path: '/api/localities/:code/corrections/sign-off/upload', roles: ['commune_police'], scope: CODE },
   { method: 'GET', path: '/api/localities/:code/correction-settings', roles: [...RECORD_READERS, 'commune_police'], scope: CODE },
   { method: 'PUT', path: '/api/localities/:code/correction-settings', roles: COORDINATORS, scope: CODE },
+  { method: 'POST', path: '/api/localities/:code/correction-rounds', roles: COORDINATORS, scope: CODE, success: 201 },
   { method: 'POST', path: '/api/corrections', roles: ['commune_health'], scope: { from: 'record', field: 'recordId' }, success: 201 },
   { method: 'POST', path: '/api/corrections/:id/sign-off', roles: ['commune_police'], scope: { from: 'correction', param: 'id' } },
   { method: 'GET', path: '/api/records/:recordId/history', roles: [...RECORD_READERS, 'commune_police'], scope: { from: 'record', param: 'recordId' } },

@@ -18,11 +18,14 @@ function progressChart(canvas, { unit, projection, national }) {
   const labels = [];
   for (let d = first; d <= last && labels.length < MAX_DAYS; d = addDays(d, 1)) labels.push(d);
   last = labels.at(-1);
+  // Bars: verified per day, the cards' meaning (a corrected record is not verified until re-verified).
   const perDay = new Map(daily.map((d) => [d.day, d.verified]));
+  // Lines: what the matcher has checked, and its projection at the same rate as the projected finish.
+  const checkedPerDay = new Map(daily.map((d) => [d.day, d.processed ?? d.verified]));
   const r = unit.records;
-  const resolvedNow = r.verified + r.corrected + r.exempt + r.explained;
-  const doneByDay = labels.map((d) => perDay.get(d) ?? 0);
-  // Cumulative resolved, ending at today's figure.
+  const resolvedNow = r.processed;
+  const doneByDay = labels.map((d) => checkedPerDay.get(d) ?? 0);
+  // Cumulative checked, ending at today's figure.
   const totalPerDay = doneByDay.reduce((a, b) => a + b, 0);
   let cum = resolvedNow - totalPerDay;
   const cumulative = labels.map((d, i) => (d <= today ? (cum += doneByDay[i]) : null));

@@ -1,6 +1,8 @@
-import { fmtDate, fmtDay, fmtLeft, fmtNum, fmtPct, fmtTime, t } from './i18n.js';
-import { api, h, HttpError } from './dom.js';
+import { errorText, fmtDate, fmtDay, fmtLeft, fmtNum, fmtPct, fmtTime, t } from './i18n.js';
+import { api, h, HttpError, whoAmI } from './dom.js';
 import { drawCharts } from './charts.js';
+import { crumbs } from './nav.js';
+import { actionPanels } from './actions.js';
 
 /** Poll every 15 s: one request = the rollup of a unit and its children (two indexed reads). */
 const REFRESH_MS = 15_000;
@@ -57,12 +59,6 @@ function contactsBlock(u) {
         c.email ? [' · ', h('a', { href: `mailto:${c.email}` }, c.email)] : null))));
 }
 
-function breadcrumb(u) {
-  const items = [...(u.path ?? []), { code: u._id, name: u.name }];
-  return h('nav', { class: 'crumbs', 'aria-label': 'breadcrumb' },
-    items.map((p, i) => [i ? ' › ' : '', i === items.length - 1 ? h('span', { 'aria-current': 'page' }, p.code === 'VN' ? t('nation') : p.name)
-      : h('a', { href: unitHref(p.code) }, p.code === 'VN' ? t('nation') : p.name)]));
-}
 
 function childTable(u, children, state, rerender) {
   const sorted = [...children];
@@ -107,6 +103,7 @@ export function progressView(root, code) {
     return { only: q.get('only'), sort: q.get('sort') ?? 'name', dir: q.get('dir') === 'desc' ? 'desc' : 'asc' };
   };
   let data = null;
+  let me = null;
   const render = () => {
     const state = readState();
     const { unit: u, children, national, projection } = data;
@@ -118,17 +115,18 @@ export function progressView(root, code) {
       if ('only' in change) void load(); else render();
     };
     const view = h('div', { class: 'view' },
-      breadcrumb(u),
+      crumbs(me, u.path, { code: u._id, name: u.name }),
       h('h1', {}, u.level === 'national' ? t('nation') : u.name),
       summary(u, national),
       u.level === 'commune' ? h('p', {}, h('a', { class: 'button', href: `/dashboard/w/${u._id}` }, t('openWorklist'))) : null,
       u.level !== 'commune' ? h('section', { class: 'charts' },
         !u.daily ? null : h('figure', { class: 'chart wide' }, h('figcaption', {}, t('chartProgress')), h('div', { class: 'box' }, h('canvas', { id: 'chart-progress', role: 'img', 'aria-label': t('chartProgress') })),
           projection ? h('p', { class: `projection ${projection.late ? 'late' : ''}` },
-            projection.finishDay ? `${t('projected', fmtDay(projection.finishDay))} · ${t('rate', fmtNum(Math.round(projection.ratePerDay)))}${projection.late ? ` — ${t('late')}` : ''}` : t('projectedNever')) : null),
+            `${projection.finishDay ? `${t('projected', fmtDay(projection.finishDay))} · ${t('rate', fmtNum(Math.round(projection.ratePerDay)))}${projection.late ? ` — ${t('late')}` : ''}` : t('projectedNever')}${projection.needsPeople ? ` · ${t('needsPeople', fmtNum(projection.needsPeople))}` : ''}`) : null),
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartMix')), h('div', { class: 'box' }, h('canvas', { id: 'chart-mix', role: 'img', 'aria-label': t('chartMix') }))),
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartRank')), h('div', { class: 'box' }, h('canvas', { id: 'chart-rank', role: 'img', 'aria-label': t('chartRank') }))),
       ) : null,
+      actionPanels(u, children, me),
       roundsLine(u),
       contactsBlock(u),
       u.level !== 'commune' ? [h('h2', {}, t(CHILD_LEVEL[u.level])), filterBar(state, rerender), childTable(u, children, state, rerender)] : null,
@@ -151,11 +149,12 @@ export function progressView(root, code) {
       document.getElementById('updated').textContent = `${t('updated')} ${fmtTime(data.generatedAt)}${data.computedAt ? ` · ${t('computed')} ${fmtTime(data.computedAt)}` : ''}`;
     } catch (err) {
       if (stopped) return;
-      const msg = err instanceof HttpError && err.status === 403 ? t('forbidden') : err instanceof HttpError && err.status === 404 ? t('notFound') : `${t('error')}: ${err.message}`;
+      const msg = err instanceof HttpError && err.status === 403 ? `${t('forbidden')} ${t('askWhom')}` : err instanceof HttpError && err.status === 404 ? t('notFound') : `${t('error')}: ${errorText(err)}`;
       root.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, msg));
     }
     if (!stopped) timer = setTimeout(load, REFRESH_MS);
   };
-  void load();
+  root.replaceChildren(h('p', { class: 'muted', 'aria-busy': 'true' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' ', t('loading')));
+  whoAmI().catch(() => null).then((who) => { me = who; void load(); });
   return () => { stopped = true; clearTimeout(timer); charts?.destroy(); };
 }

@@ -1,53 +1,75 @@
-import { fmtTime, t } from './i18n.js';
+import { errorText, fmtBirth, fmtDay, fmtGender, fmtTime, t } from './i18n.js';
 import { api, h } from './dom.js';
 
+const shown = (field, v) => (field === 'dateOfBirth' ? fmtBirth(v) : field === 'gender' ? fmtGender(v) : v);
+const changeText = (x) => `${t(x.field)}: ${shown(x.field, x.oldValue) || '∅'} → ${shown(x.field, x.newValue)}`;
+
+/** The record as it stands, beside the change: ID masked, birth date, sex, where it was entered, a history link. */
+function recordCell(c) {
+  const box = h('div', { class: 'record-box' }, h('a', { href: `/dashboard/r/${encodeURIComponent(c.recordId)}`, class: 'history-link' }, c.recordId), h('br'),
+    h('small', { class: 'muted' }, t('loading')));
+  api(`/api/records/${encodeURIComponent(c.recordId)}/history`).then((hist) => {
+    const r = hist.record ?? {};
+    box.replaceChildren(h('a', { href: `/dashboard/r/${encodeURIComponent(c.recordId)}`, class: 'history-link' }, `${c.recordId} · ${t('history')}`),
+      h('dl', { class: 'kv' },
+        h('dt', {}, t('idNumber')), h('dd', { class: 'masked-id' }, r.idNumber || '—'),
+        h('dt', {}, t('dateOfBirth')), h('dd', {}, fmtBirth(r.dateOfBirth) || '—'),
+        h('dt', {}, t('gender')), h('dd', {}, fmtGender(r.gender) || '—'),
+        h('dt', {}, t('source')), h('dd', {}, [r.facilityId, r.vaccinatedAt ? fmtDay(String(r.vaccinatedAt).slice(0, 10)) : null].filter(Boolean).join(' · ') || '—')));
+  }).catch((err) => { box.append(h('small', { class: 'result-bad' }, errorText(err))); });
+  return box;
+}
+
 /**
- * The commune police's sign-off step: corrections stored `awaiting_signoff` are applied only when
+ * The commune police's approval step: corrections stored `awaiting_signoff` are applied only when
  * a commune_police identity approves them (POST /api/corrections/:id/sign-off). The health
- * station sees how many wait; the police approve or refuse each one (buttons, keyboard-reachable)
- * or download the sign-off sheet.
+ * station sees how many wait; the police see each record beside its change and approve or refuse
+ * it (buttons, keyboard-reachable), or download the approval sheet. The officer's "confirm
+ * correction" and the police's "approve" are different words.
  */
 export function signOffPanel(box, code, me) {
   const roles = me?.roles ?? [];
   const police = roles.includes('commune_police');
   if (!police && !roles.includes('commune_health')) { box.replaceChildren(); return; }
-  const body = h('tbody', {});
+  const body = h('tbody', {}, h('tr', {}, h('td', { colspan: 4, class: 'muted' }, t('loading'))));
   const note = h('p', { class: 'muted', 'aria-live': 'polite' });
   const load = async () => {
     try {
       const { items } = await api(`/api/localities/${code}/corrections?status=awaiting_signoff`);
       note.textContent = items.length ? t('signOffHint') : t('nothingToSign');
       body.replaceChildren(...items.map((c) => {
-        const state = h('td', { class: 'state' });
+        const state = h('td', { class: 'state', 'data-label': t('status') }, t('awaiting_signoff'));
         const act = (decision) => async (e) => {
-          e.target.disabled = true;
+          const buttons = [...e.target.closest('tr').querySelectorAll('button')];
+          buttons.forEach((b) => { b.disabled = true; });
+          state.textContent = t('loading');
           try {
             const r = await api(`/api/corrections/${c.id}/sign-off`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision }) });
-            state.textContent = r.applied ? t('signedOk') : t(r.correction.status);
+            state.textContent = r.applied ? t('approved') : t(r.correction.status);
             state.className = `state ${r.applied ? 'result-ok' : ''}`;
-            for (const b of state.parentElement.querySelectorAll('button')) b.disabled = true;
           } catch (err) {
-            state.textContent = `${t('error')}: ${err.message}`;
+            state.textContent = `${t('error')}: ${errorText(err)}`;
             state.className = 'state result-bad';
-            e.target.disabled = false;
+            buttons.forEach((b) => { b.disabled = false; });
           }
         };
         return h('tr', { dataset: { id: c.id } },
-          h('td', {}, c.recordId),
-          h('td', {}, (c.changes ?? []).map((x) => `${t(x.field)}: ${x.oldValue || '∅'} → ${x.newValue}`).join(' · ') || c.explanation || '—'),
-          h('td', {}, `${c.officer?.name ?? ''}`, h('br'), h('small', { class: 'muted' }, fmtTime(c.createdAt))),
-          police ? h('td', {}, h('button', { type: 'button', class: 'primary approve', onclick: act('approve') }, t('signOffBtn')), ' ',
-            h('button', { type: 'button', class: 'link refuse', onclick: act('refuse') }, t('refuse'))) : null,
+          police ? h('td', { 'data-label': t('theRecord') }, recordCell(c)) : h('td', { 'data-label': t('recordId') }, c.recordId),
+          h('td', { 'data-label': t('theChange'), class: 'wrap' }, (c.changes ?? []).map((x) => h('div', {}, changeText(x))), c.explanation ? h('div', { class: 'muted' }, c.explanation) : null,
+            h('small', { class: 'muted' }, `${t('submittedBy')}: ${c.officer?.name ?? ''} · ${fmtTime(c.createdAt)}`)),
+          police ? h('td', { class: 'actions', 'data-label': t('actions') }, h('button', { type: 'button', class: 'primary approve', onclick: act('approve') }, t('approve')), ' ',
+            h('button', { type: 'button', class: 'danger refuse', onclick: act('refuse') }, t('refuse'))) : null,
           state);
       }));
     } catch (err) {
-      note.textContent = `${t('error')}: ${err.message}`;
+      note.textContent = `${t('error')}: ${errorText(err)}`;
+      body.replaceChildren();
     }
   };
   box.replaceChildren(h('section', { class: 'panel', id: 'sign-off' },
     h('h2', {}, t('signOff')), note,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'worklist sign-off' },
-      h('thead', {}, h('tr', {}, [t('recordId'), t('changes'), t('by'), police ? '' : null, t('status')].filter((x) => x !== null).map((x) => h('th', { scope: 'col' }, x)))),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'worklist sign-off stack' },
+      h('thead', {}, h('tr', {}, [police ? t('theRecord') : t('recordId'), t('theChange'), police ? t('actions') : null, t('status')].filter((x) => x !== null).map((x) => h('th', { scope: 'col' }, x)))),
       body)),
     police ? h('p', {}, h('a', { href: `/api/localities/${code}/corrections/sign-off.csv`, download: `sign-off-${code}.csv` }, t('downloadSignOff'))) : null));
   void load();

@@ -1,13 +1,16 @@
-import { fmtNum, fmtPct, t } from './i18n.js';
-import { api, h, HttpError, whoAmI } from './dom.js';
+import { errorText, fmtBirth, fmtGender, fmtNum, fmtPct, problemText, reasonText, t } from './i18n.js';
+import { api, h, whoAmI } from './dom.js';
 import { signOffPanel } from './sign-off.js';
+import { crumbs } from './nav.js';
 
 /** Records per page: a screenful to review; the keyset (`after`) pages through 15,000 quickly. */
 const PAGE = 100;
 const OUTCOMES = ['corrected', 'review', 'not_found', 'invalid'];
+const FIELDS = ['fullName', 'dateOfBirth', 'gender', 'idNumber'];
 
-const fields = (v) => [v?.fullName, v?.dateOfBirth, v?.gender, v?.idNumber].map((x) => x ?? '');
-const suggestion = (s) => Object.entries(s ?? {}).map(([k, v]) => `${t(k)}: ${v}`).join(' · ');
+/** A value as the officer reads it: dates dd/mm/yyyy (month/year as mm/yyyy), sex Nam/Nữ. */
+const shown = (field, v) => (field === 'dateOfBirth' ? fmtBirth(v) : field === 'gender' ? fmtGender(v) : v ?? '');
+const suggestion = (s) => Object.entries(s ?? {}).map(([k, v]) => `${t(k)}: ${shown(k, v)}`).join(' · ');
 
 function uploadResult(r) {
   const ok = (label, n, cls) => h('li', { class: cls }, `${label}: `, h('b', {}, fmtNum(n)));
@@ -18,9 +21,52 @@ function uploadResult(r) {
       ok(t('rejectedDecisions'), r.rejectedDecisions), ok(t('duplicates'), r.duplicates), ok(t('skipped'), r.skipped),
       ok(t('rejectedRows'), r.rejected.length, r.rejected.length ? 'result-bad' : ''),
       r.correctionRounds.length ? h('li', {}, `${t('correctionRounds')}: ${r.correctionRounds.join(', ')}`) : null),
-    r.rejected.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'rejected' },
+    r.rejected.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'rejected stack' },
       h('thead', {}, h('tr', {}, [t('row'), t('recordId'), t('field'), t('reason')].map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, r.rejected.map((x) => h('tr', {}, h('td', {}, x.row), h('td', {}, x.recordId ?? '—'), h('td', {}, x.field), h('td', {}, x.reason)))))) : null);
+      h('tbody', {}, r.rejected.map((x) => h('tr', {},
+        h('td', { 'data-label': t('row') }, x.params?.cell ?? x.row), h('td', { 'data-label': t('recordId') }, x.recordId ?? '—'),
+        h('td', { 'data-label': t('field') }, t(x.field.replace(/^(entered|suggested|corrected)_/, ''))), h('td', { 'data-label': t('reason') }, problemText(x))))))) : null);
+}
+
+/**
+ * A worksheet download streamed into the page: the bytes (and, for CSV, the rows) are counted as
+ * they arrive, so a long export shows progress instead of a silent link; the file is saved when
+ * complete. `expected` (from the rollup) turns the row count into a bar.
+ */
+async function streamDownload(href, name, status, expected) {
+  const bar = h('progress', { max: String(Math.max(1, expected)), value: '0' });
+  const label = h('span', {}, t('downloading', { n: 0 }));
+  status.replaceChildren(bar, ' ', label);
+  status.setAttribute('aria-busy', 'true');
+  try {
+    const res = await fetch(href, { credentials: 'same-origin' });
+    if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status });
+    const reader = res.body.getReader();
+    const parts = [];
+    let lines = 0;
+    const csv = name.endsWith('.csv');
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      if (csv) for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+      // CSV: header and instructions rows are not records.
+      const rows = csv ? Math.max(0, lines - 2) : Math.round(parts.reduce((n, p) => n + p.length, 0) / 1024);
+      bar.value = Math.min(rows, expected);
+      label.textContent = csv ? t('downloading', { n: fmtNum(rows) }) : `${t('downloading', { n: '…' })} ${fmtNum(rows)} KB`;
+    }
+    const blob = new Blob(parts, { type: res.headers.get('content-type') ?? 'application/octet-stream' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 10_000);
+    bar.value = bar.max;
+    label.textContent = t('downloaded', { n: csv ? fmtNum(Math.max(0, lines - 2)) : '' }).replace(/:\s*$/, '');
+  } catch (err) {
+    status.replaceChildren(h('span', { class: 'result-bad', role: 'alert' }, `${t('error')}: ${errorText(err)}`));
+  } finally {
+    status.removeAttribute('aria-busy');
+  }
 }
 
 /** A commune's worklist: filters, keyset pages, worksheet download/upload, sign-off, history links. */
@@ -30,13 +76,17 @@ export function worklistView(root, code) {
   const state = { outcome: q.get('outcome') ?? '', after: q.get('after') ?? '', pages: [] };
   const table = h('tbody', {});
   const pager = h('div', { class: 'filters' });
-  const summary = h('p', { class: 'muted' });
+  const summary = h('p', { class: 'muted', id: 'worklist-summary' });
+  const left = h('p', { class: 'left-to-do', id: 'left-to-do' });
   const title = h('h1', {}, `${t('worklist')} — ${code}`);
   const resultBox = h('div', {});
+  const dlStatus = h('p', { class: 'dl-status', id: 'download-status', 'aria-live': 'polite' });
+  let expected = 0;
 
   const exportHref = (ext) => `/api/localities/${code}/worklist.${ext}${state.outcome ? `?outcome=${state.outcome}` : ''}`;
-  const dl = { csv: h('a', { class: 'button', id: 'download-csv', href: exportHref('csv'), download: `worklist-${code}.csv` }, t('downloadCsv')),
-    xlsx: h('a', { class: 'button', id: 'download-xlsx', href: exportHref('xlsx'), download: `worklist-${code}.xlsx` }, t('downloadXlsx')) };
+  const dlButton = (ext, label) => h('button', { type: 'button', class: 'button', id: `download-${ext}`,
+    onclick: async (e) => { e.target.disabled = true; await streamDownload(exportHref(ext), `worklist-${code}.${ext}`, dlStatus, expected); e.target.disabled = false; } }, label);
+  const dl = { csv: dlButton('csv', t('downloadCsv')), xlsx: dlButton('xlsx', t('downloadXlsx')) };
 
   const outcomeSel = h('select', { id: 'outcome', 'aria-label': t('outcome'), onchange: (e) => { state.outcome = e.target.value; state.after = ''; state.pages = []; sync(); void load(); } },
     h('option', { value: '' }, t('anyOutcome')), OUTCOMES.map((o) => h('option', { value: o, selected: state.outcome === o }, t(o))));
@@ -46,22 +96,29 @@ export function worklistView(root, code) {
     if (state.outcome) p.set('outcome', state.outcome);
     if (state.after) p.set('after', state.after);
     history.replaceState(null, '', `${location.pathname}${p.size ? `?${p}` : ''}`);
-    dl.csv.href = exportHref('csv'); dl.xlsx.href = exportHref('xlsx');
   };
+
+  const tableEl = h('table', { class: 'worklist stack', 'aria-busy': 'true' },
+    h('thead', {}, h('tr', {}, [t('recordId'), t('outcome'), ...FIELDS.map((f) => t(f)), t('suggestion')].map((x) => h('th', { scope: 'col' }, x)))),
+    table);
+  const loadingRow = () => h('tr', { class: 'loading' }, h('td', { colspan: 7, class: 'muted' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' ', t('loading')));
 
   const load = async () => {
     const p = new URLSearchParams({ limit: String(PAGE) });
     if (state.outcome) p.set('outcome', state.outcome);
     if (state.after) p.set('after', state.after);
+    // A loading state: the page can take a while on a large commune.
+    tableEl.setAttribute('aria-busy', 'true');
+    table.replaceChildren(loadingRow());
     try {
       const page = await api(`/api/localities/${code}/worklist?${p}`);
       if (stopped) return;
       table.replaceChildren(...(page.items.length ? page.items.map((it) => h('tr', { tabindex: '-1', dataset: { id: it.recordId } },
-        h('td', {}, h('a', { href: `/dashboard/r/${encodeURIComponent(it.recordId)}` }, it.recordId)),
-        h('td', {}, h('span', { class: `badge ${it.outcome === 'review' ? 'at_risk' : it.outcome === 'corrected' ? '' : 'overdue'}` }, t(it.outcome)), it.correctionPending ? h('small', { class: 'muted' }, ` ${t('pending')}`) : null),
-        fields(it.entered).map((v) => h('td', {}, v)),
-        h('td', {}, suggestion(it.suggested) || it.reason || '—')))
-        : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('noRows')))]));
+        h('td', { 'data-label': t('recordId') }, h('a', { href: `/dashboard/r/${encodeURIComponent(it.recordId)}` }, it.recordId)),
+        h('td', { 'data-label': t('outcome') }, h('span', { class: `badge ${it.outcome === 'review' ? 'at_risk' : it.outcome === 'corrected' ? '' : 'overdue'}` }, t(it.outcome)), it.correctionPending ? h('small', { class: 'muted' }, ` ${t('pending')}`) : null),
+        FIELDS.map((f) => h('td', { 'data-label': t(f) }, shown(f, it.entered?.[f]))),
+        h('td', { 'data-label': t('suggestion'), class: 'wrap' }, suggestion(it.suggested) || reasonText(it.reason) || '—')))
+        : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('noRecords')))]));
       const first = table.querySelector('tr[tabindex]');
       if (first) first.tabIndex = 0;
       pager.replaceChildren(...[
@@ -69,7 +126,9 @@ export function worklistView(root, code) {
         page.next ? h('button', { type: 'button', class: 'link', id: 'next-page', onclick: () => next(page.next) }, `${t('next')} →`) : null].filter(Boolean));
       pager.next = page.next;
     } catch (err) {
-      table.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'notice error' }, err instanceof HttpError && err.status === 403 ? t('forbidden') : `${t('error')}: ${err.message}`)));
+      table.replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'notice error', role: 'alert' }, errorText(err))));
+    } finally {
+      tableEl.setAttribute('aria-busy', 'false');
     }
   };
   const next = (after) => { if (!after) return; state.pages.push(state.after); state.after = after; sync(); void load(); };
@@ -95,6 +154,8 @@ export function worklistView(root, code) {
     const file = fileInput.files?.[0];
     if (!file) return;
     submit.disabled = true;
+    submit.textContent = t('uploading');
+    resultBox.replaceChildren(h('p', { class: 'muted', 'aria-busy': 'true' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' ', t('uploading')));
     try {
       // The submitting officer is the signed-in identity (the server ignores the sheet's officer columns).
       const r = await api(`/api/localities/${code}/corrections/upload`, { method: 'POST', body: await file.arrayBuffer(), headers: { 'content-type': 'application/octet-stream' } });
@@ -102,8 +163,8 @@ export function worklistView(root, code) {
       signOffPanel(signOff, code, signedIn);
       void load();
     } catch (err) {
-      resultBox.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, `${t('error')}: ${err.message}`));
-    } finally { submit.disabled = false; }
+      resultBox.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, `${t('error')}: ${errorText(err)}`));
+    } finally { submit.disabled = false; submit.textContent = t('uploadBtn'); }
   } },
   h('h2', {}, t('upload')),
   h('div', { class: 'form-row' }, h('label', {}, t('file'), fileInput), submit));
@@ -111,37 +172,37 @@ export function worklistView(root, code) {
   const signOff = h('div', {});
   let signedIn = null;
   const render = (me) => {
-  signedIn = me;
-  // The commune police sign off; they do not read the worklist (the API refuses them).
-  const police = !!me?.roles?.includes('commune_police') && !me.roles.includes('commune_health');
-  if (police) {
-    title.textContent = `${t('signOff')} — ${code}`;
+    signedIn = me;
+    // The commune police approve; they do not read the worklist (the API refuses them).
+    const police = !!me?.roles?.includes('commune_police') && !me.roles.includes('commune_health');
+    if (police) {
+      title.textContent = `${t('signOff')} — ${code}`;
+      root.replaceChildren(h('div', { class: 'view worklist-view' }, crumbs(me, [], { code, name: code, link: `/dashboard/l/${code}` }), title, summary, signOff));
+      signOffPanel(signOff, code, me);
+      return;
+    }
     root.replaceChildren(h('div', { class: 'view worklist-view' },
-      h('nav', { class: 'crumbs' }, h('a', { href: `/dashboard/l/${code}`, id: 'commune-link' }, code)), title, summary, signOff));
+      crumbs(me, [], { code, name: code, link: `/dashboard/l/${code}` }),
+      title, left, summary,
+      h('div', { class: 'filters' }, h('label', { for: 'outcome' }, `${t('filter')}: `), outcomeSel, dl.csv, dl.xlsx),
+      dlStatus,
+      h('p', { class: 'keys muted' }, t('keys')),
+      h('div', { class: 'table-wrap' }, tableEl),
+      pager, form, resultBox, signOff));
     signOffPanel(signOff, code, me);
-    return;
-  }
-  root.replaceChildren(h('div', { class: 'view worklist-view' },
-    h('nav', { class: 'crumbs' }, h('a', { href: `/dashboard/l/${code}`, id: 'commune-link' }, code)),
-    title, summary,
-    h('div', { class: 'filters' }, h('label', { for: 'outcome' }, `${t('filter')}: `), outcomeSel, dl.csv, dl.xlsx),
-    h('p', { class: 'keys muted' }, t('keys')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'worklist' },
-      h('thead', {}, h('tr', {}, [t('recordId'), t('outcome'), t('fullName'), t('dateOfBirth'), t('gender'), t('idNumber'), t('suggestion')].map((x) => h('th', { scope: 'col' }, x)))),
-      table)),
-    pager, form, resultBox, signOff));
-  signOffPanel(signOff, code, me);
-  void load();
+    void load();
   };
 
   // The commune's name and figures from the rollup (one read), then the first page.
   api(`/api/dashboard/progress/${code}`).then((d) => {
     if (stopped || !d.unit) return;
     title.textContent = `${title.textContent.split(' — ')[0]} — ${d.unit.name}`;
-    const link = document.getElementById('commune-link');
+    const link = document.getElementById('crumb-self');
     if (link) link.textContent = d.unit.name;
     document.title = `${t('worklist')} — ${d.unit.name}`;
     const r = d.unit.records;
+    expected = r.corrected + r.review + r.not_found + r.invalid;
+    left.textContent = t('leftToDo', { n: fmtNum(expected) });
     summary.textContent = `${t('total')} ${fmtNum(r.total)} · ${t('verified')} ${fmtPct(r.verified, r.total)} · ${t('corrected')} ${fmtNum(r.corrected)} · ${t('review')} ${fmtNum(r.review)} · ${t('not_found')} ${fmtNum(r.not_found)} · ${t('invalid')} ${fmtNum(r.invalid)}`;
   }).catch(() => {});
   whoAmI().catch(() => null).then((me) => { if (!stopped) render(me); });

@@ -10,6 +10,7 @@ import { campaignInputSchema, getCampaign, putCampaign } from '../../deadlines/c
 import { validate } from '../validate.js';
 import { ValidationError } from '../../lib/errors/index.js';
 import { webhookHostAllowed } from '../../notify/webhook-hosts.js';
+import { auditAct } from '../../services/audit.service.js';
 
 /**
  * Deadlines API, mounted at `/api`:
@@ -61,7 +62,10 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     const change = body.deadline
       ? { deadline: body.deadline, reason: body.reason }
       : { shiftMs: Math.round(body.extendByHours! * 3_600_000), reason: body.reason };
-    res.json(await changeRoundDeadline(deps, req.params.id, change));
+    const out = await changeRoundDeadline(deps, req.params.id, change);
+    // Behind the route table there is always a principal; the router mounted alone (tests) audits nothing.
+    if (req.principal) await auditAct(models, req.principal, { action: 'round.deadline', localityCode: out.localityCode ?? null, before: out.previousDeadline, after: { deadline: out.deadline, reason: body.reason, roundId: out.id } });
+    res.json(out);
   });
 
   r.get('/escalations', async (req, res) => {
@@ -69,7 +73,12 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     res.json({ items: await listEscalations(models, { ...q, provinceCode: q.province }) });
   });
   r.post('/escalations/:id/ack', async (req, res) => {
-    res.json(await acknowledgeEscalation(models, req.params.id, validate(ackBody, req.body, 'body')));
+    // The office named in the body, and the signed-in identity that acknowledged (never taken from the body).
+    const body = validate(ackBody, req.body, 'body');
+    const p = req.principal;
+    const doc = await acknowledgeEscalation(models, req.params.id, { ...body, by: p ? `${body.by} (${p.sub})` : body.by });
+    if (p) await auditAct(models, p, { action: 'escalation.ack', localityCode: doc.localityCode, after: { escalationId: req.params.id, level: doc.level, roundId: doc.roundId, by: body.by, note: body.note ?? null } });
+    res.json(doc);
   });
 
   r.get('/campaign/overview', async (_req, res) => {

@@ -54,7 +54,7 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
     const q = validate(exportQuery, req.query, 'query');
     attachment(res, XLSX_TYPE, `worklist-${code}.xlsx`);
     const rows = { n: 0 };
-    await writeWorksheetXlsx(res, counted(iterateWorklist(deps.models, code, q), rows));
+    await writeWorksheetXlsx(res, counted(iterateWorklist(deps.models, code, q), rows), { commune: code });
     await recordExport(deps.models, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.xlsx' });
   });
   // The submitting officer is the signed-in commune_health identity; the sheet's officer columns are ignored.

@@ -69,7 +69,7 @@ describe('validateCorrection', () => {
   });
   it('checks the new ID against the new birth date', () => {
     const out = validateCorrection({ ...base, values: { idNumber: '001085012345', dateOfBirth: '05/03/1990' } }, record, undefined, NOW);
-    expect(out.problems).toEqual([{ field: 'idNumber', reason: expect.stringMatching(/1985, but the date of birth is in 1990/) }]);
+    expect(out.problems).toEqual([{ field: 'idNumber', reason: expect.stringMatching(/1985, but the date of birth is in 1990/), code: 'v.id_year', params: { idYear: 1985, year: 1990 } }]);
   });
   it('reject keeps only the officer values; confirm with nothing is refused', () => {
     expect(validateCorrection({ ...base, decision: 'reject' }, record, { idNumber: '001085012345' }, NOW)).toEqual({ changes: [], problems: [] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRollup, projectFinish, vnDay, type RollupInputs } from '../../../src/domain/dashboard/rollup.js';
+import { buildRollup, projectFinish, updateRollup, vnDay, type RollupInputs } from '../../../src/domain/dashboard/rollup.js';
 import { DEFAULT_POLICY } from '../../../src/domain/rounds/policy.js';
 
 const now = new Date('2026-12-02T03:00:00Z');
@@ -48,12 +48,14 @@ describe('dashboard rollup', () => {
     expect(d.get('09628')!.worst).toBeNull();
   });
 
-  it('counts verified + corrected per Vietnamese day of the round finish (national, province)', () => {
+  it('counts verified (as the cards do: corrected is not verified) and processed per Vietnamese day of the round finish (national, province)', () => {
     const d = byId(buildRollup(inputs(), DEFAULT_POLICY, now));
     expect(d.get('VN')!.daily).toEqual([
-      { day: vnDay(new Date(now.getTime() - 2 * DAY)), verified: 100 },
-      { day: vnDay(new Date(now.getTime() - DAY)), verified: 95 },
+      { day: vnDay(new Date(now.getTime() - 2 * DAY)), verified: 100, processed: 200 },
+      { day: vnDay(new Date(now.getTime() - DAY)), verified: 90, processed: 100 },
     ]);
+    // The per-day bars add up to the card.
+    expect(d.get('VN')!.daily!.reduce((n, x) => n + x.verified, 0)).toBe(d.get('VN')!.records.verified);
     expect(d.get('271')!.daily).toBeNull();
     expect(vnDay(new Date('2026-12-01T17:30:00Z'))).toBe('2026-12-02');
   });
@@ -70,13 +72,34 @@ describe('dashboard rollup', () => {
   });
 
   it('projects the finish at the last 7 days\' mean rate', () => {
-    const daily = [{ day: vnDay(new Date(now.getTime() - DAY)), verified: 700 }];
+    const daily = [{ day: vnDay(new Date(now.getTime() - DAY)), verified: 600, processed: 700 }];
     const unit = { records: { total: 2000, processed: 1000, explained: 0, verified: 900, corrected: 100, exempt: 0, review: 0, not_found: 0, invalid: 0 }, backlog: { expected: 0, gap: 0 }, daily };
     const p = projectFinish(unit, now, new Date(now.getTime() + 5 * DAY));
     expect(p.remaining).toBe(1000);
     expect(p.ratePerDay).toBe(100);
     expect(p.finishDay).toBe(vnDay(new Date(now.getTime() + 10 * DAY)));
     expect(p.late).toBe(true);
+    // Only what the matcher clears is projected at its rate; the rest waits for officers.
+    expect(p.needsPeople).toBe(100);
     expect(projectFinish({ ...unit, daily: [] }, now, null).finishDay).toBeNull();
+  });
+
+  it('updates a previous build in place to the documents a full build gives, recomputing only what changed', () => {
+    const docs = new Map(buildRollup(inputs(), DEFAULT_POLICY, now).map((d) => [d._id, d]));
+    const next = inputs();
+    next.rounds[0]!.counters!.verified = 95;
+    next.rounds[0]!.counters!.corrected = 0;
+    const touched = updateRollup(docs, next, DEFAULT_POLICY, now, new Set([next.rounds[0]!.localityCode]));
+    const full = buildRollup(next, DEFAULT_POLICY, now);
+    for (const d of full) expect(docs.get(d._id)!.hash, d._id).toBe(d.hash);
+    expect([...touched].sort()).toEqual([next.rounds[0]!.localityCode, '271', '01', 'VN'].sort());
+    // An escalation closing changes the commune without its round changing; a later clock, its health.
+    next.escalations = [];
+    updateRollup(docs, next, DEFAULT_POLICY, now, new Set());
+    const later = new Date(now.getTime() + 3 * DAY);
+    updateRollup(docs, next, DEFAULT_POLICY, later, new Set());
+    for (const d of buildRollup(next, DEFAULT_POLICY, later)) expect(docs.get(d._id)!.hash, d._id).toBe(d.hash);
+    // Nothing changed: nothing recomputed.
+    expect(updateRollup(docs, next, DEFAULT_POLICY, later, new Set()).size).toBe(0);
   });
 });

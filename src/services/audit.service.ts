@@ -1,0 +1,16 @@
+import type { Principal } from '../auth/principal.js';
+import { insertAudit } from '../db/repositories/access-log.repository.js';
+
+/**
+ * One audit row per administrative act done from the dashboard or the API (acknowledging an
+ * escalation, moving a deadline, enqueuing a correction round, the sign-off requirement): who
+ * (token sub, name, roles), when, what, on which locality, before and after.
+ */
+export async function auditAct(
+  models: Parameters<typeof insertAudit>[0], by: Principal, act: { action: string; localityCode: string | null; before?: unknown; after?: unknown; at?: Date },
+): Promise<void> {
+  await insertAudit(models, {
+    at: act.at ?? new Date(), action: act.action, sub: by.sub, name: by.name ?? '', roles: by.roles,
+    localityCode: act.localityCode, before: act.before ?? null, after: act.after ?? null,
+  });
+}
