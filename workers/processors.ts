@@ -43,11 +43,10 @@ const deadlineDeps = (d: WorkerDeps) => deadlineDepsFromConfig(d.config, {
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
     const log = d.log.child({ queue: VERIFICATION_QUEUE });
-    const matcher = createMatcher(d.db.models, d.db.caps, log);
+    const matcher = createMatcher(d.db.models, log);
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       models: d.db.models,
-      caps: d.db.caps,
       flows: d.flows,
       match: matcher.match,
       matcherVersion: matcher.version,

@@ -1,5 +1,4 @@
 import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
-import type { StoreCapabilities } from '../src/db/capabilities.js';
 import type { Models } from '../src/db/models/index.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
 import { evaluateCompletion, type CompletionRule } from '../src/domain/rounds/completion.js';
@@ -23,7 +22,6 @@ export type MatchBatch = (records: DoseRecordInput[], communeCode: string) => Pr
 
 export interface VerificationDeps {
   models: Models;
-  caps: StoreCapabilities;
   flows: FlowProducer;
   match: MatchBatch;
   matcherVersion: string;
@@ -94,7 +92,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
     const chunk = await readChunk(deps.models, data.roundId, data.chunk);
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
     if (chunk.status === 'done') return { skipped: 'done' };
-    const records = await readChunkRecords(deps.models, deps.caps, data.localityCode, chunk.recordIds);
+    const records = await readChunkRecords(deps.models, chunk.recordIds);
     const results: MatchResult[] = [];
     const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
     // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
@@ -129,22 +127,22 @@ async function settleRound(job: Job, deps: VerificationDeps) {
   const unfinished = chunks.filter((c) => c.status !== 'done');
   const round = await Round.findById(roundId, { status: 1, totalRecords: 1, explainedRecords: 1, expectedRecords: 1 }).lean();
   if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
-  if (round.status === 'verifying') {
+  let status = round.status as string;
+  if (status === 'verifying') {
     const set = { counters, processedRecords: total, finishedAt: new Date() };
+    let moved;
     if (unfinished.length > 0) {
       const reason = unfinished.map((c) => `chunk ${c.chunk}: ${c.error ?? 'did not finish'}`).slice(0, 5).join('; ');
-      await applyRoundTransition(Round, roundId, 'fail', { cause: 'a chunk exhausted its attempts', ifAllowed: true, where: { status: 'verifying' }, set: { ...set, error: reason } });
+      moved = await applyRoundTransition(Round, roundId, 'fail', { cause: 'a chunk exhausted its attempts', expect: 'verifying', set: { ...set, error: reason } });
     } else {
       const { complete } = evaluateCompletion({ ...round, counters, processedRecords: total, finished: true }, deps.completion);
-      await applyRoundTransition(Round, roundId, complete ? 'all_resolved' : 'verification_done', {
-        cause: 'verification finished', ifAllowed: true, where: { status: 'verifying' }, set,
+      moved = await applyRoundTransition(Round, roundId, complete ? 'all_resolved' : 'verification_done', {
+        cause: 'verification finished', expect: 'verifying', set,
       });
     }
+    // Not moved: another writer (a cancel) moved it first; read what it is now for the hooks.
+    status = moved?.status ?? (await Round.findById(roundId, { status: 1 }).lean())?.status ?? status;
   }
-  // Read the status back once: on FerretDB 1.x a concurrent deadline write to the round can
-  // undo ours (deadline state still lives on the round document); retrying settle repairs it.
-  const now = await Round.findById(roundId, { status: 1 }).lean();
-  if (now?.status === 'verifying') throw new Error(`round ${roundId}: the settled status did not persist; settle runs again`);
-  if (now && now.status !== 'scheduled') await deps.onRoundFinished?.(roundId, now.status);
-  return { total, counters, status: now?.status };
+  if (status !== 'scheduled' && status !== 'verifying') await deps.onRoundFinished?.(roundId, status);
+  return { total, counters, status };
 }

@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
-import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
+import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
 import { deadlineProblem } from '../domain/rounds/deadlines.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
-import type { RoundStatus } from '../db/models/round.model.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
 

@@ -1,7 +1,6 @@
 import { escalationChain, type LocalityLevelName } from '../domain/rounds/escalation.js';
 import { delayUntil, nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
-import { anyOf } from '../db/repositories/filters.js';
 import { earliest, planRoundTimers } from './schedule.js';
 
 /**
@@ -20,8 +19,8 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
   const { Round, Locality } = deps.models;
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
   for (let i = 0; i < ids.length; i += BULK) {
-    const rounds = await Round.find({ _id: anyOf(ids.slice(i, i + BULK)) }, { deadline: 1, localityCode: 1 }).lean();
-    const levels = new Map((await Locality.find({ code: anyOf([...new Set(rounds.map((r) => r.localityCode))]) }, { code: 1, level: 1 }).lean())
+    const rounds = await Round.find({ _id: { $in: ids.slice(i, i + BULK) } }, { deadline: 1, localityCode: 1 }).lean();
+    const levels = new Map((await Locality.find({ code: { $in: [...new Set(rounds.map((r) => r.localityCode))] } }, { code: 1, level: 1 }).lean())
       .map((l) => [l.code, l.level as LocalityLevelName]));
     const timers = [];
     const nextCheck: { id: string; at: Date }[] = [];

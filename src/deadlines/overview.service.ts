@@ -1,8 +1,8 @@
 import type { Models } from '../db/models/index.js';
-import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
-import { evaluateCompletion, type RoundCounters } from '../domain/rounds/completion.js';
+import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
+import { roundHealthByLocality } from '../db/repositories/round-health.repository.js';
 import { daysLeft } from '../domain/rounds/deadlines.js';
-import { roundHealth, type RoundHealth } from '../domain/rounds/escalation.js';
+import type { RoundHealth } from '../domain/rounds/escalation.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
 
 type Counts = Record<Exclude<RoundHealth, 'cancelled'>, number>;
@@ -13,25 +13,13 @@ const BATCH = 5_000;
 
 /**
  * Campaign view: per province and district, rounds on time, at risk and overdue (and completed),
- * with the national deadline and days left. Health needs per-round arithmetic that FerretDB's
- * aggregation cannot do ($cond), so rounds are streamed with a projection and counted here.
+ * with the national deadline and days left. The store counts rounds per locality (one
+ * aggregation); localities are folded into districts and provinces here.
  */
 export async function campaignOverview(models: Models, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
-  const perLocality = new Map<string, Counts>();
+  const perLocality = await roundHealthByLocality(models, policy, now);
   const totals = zero();
-  const cursor = models.Round.find(
-    { status: { $ne: 'cancelled' } },
-    { localityCode: 1, status: 1, deadline: 1, totalRecords: 1, processedRecords: 1, counters: 1, explainedRecords: 1, expectedRecords: 1, finishedAt: 1 },
-  ).lean().cursor();
-  for await (const r of cursor) {
-    const { ratio } = evaluateCompletion(r as RoundCounters, policy.completion);
-    const health = roundHealth({ status: r.status, deadline: r.deadline, ratio }, now, policy);
-    if (health === 'cancelled') continue;
-    const c = perLocality.get(r.localityCode) ?? zero();
-    c[health]++;
-    totals[health]++;
-    perLocality.set(r.localityCode, c);
-  }
+  for (const counts of perLocality.values()) for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
 
   const codes = [...perLocality.keys()];
   const places = new Map<string, { provinceCode: string; districtCode: string | null; name: string }>();

@@ -1,4 +1,4 @@
-import type { RoundStatus } from '../db/models/round.model.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
 import { evaluateCompletion, type CompletionStatus, type RoundCounters } from '../domain/rounds/completion.js';
 import { dueReminder } from '../domain/rounds/deadlines.js';

@@ -30,8 +30,8 @@ export async function sweepDeadlines(deps: DeadlineDeps): Promise<SweepResult> {
   const horizon = new Date(now.getTime() + Math.max(0, ...deps.policy.reminderOffsetsMs));
   const out: SweepResult = { rounds: 0, escalated: 0, closed: 0, requeued: 0, errors: 0 };
 
-  // One $or query: each branch is served by an index on MongoDB, and FerretDB (which scans)
-  // reads the collection once instead of three times.
+  // One $or query, each branch served by its own index ({ status, nextCheckAt },
+  // { status, deadline }, { openEscalations, status }).
   const rounds = await Round.find({
     $or: [
       { status: { $in: WATCHED_STATUSES }, nextCheckAt: { $lte: now } },

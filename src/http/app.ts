@@ -15,6 +15,7 @@ import { roundsRouter } from './routers/rounds.router.js';
 import { deadlinesRouter } from './routers/deadlines.router.js';
 import { importsRouter } from './routers/imports.router.js';
 import { localitiesRouter } from './routers/localities.router.js';
+import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { worklistsRouter } from './routers/worklists.router.js';
 import { correctionsRouter } from './routers/corrections.router.js';
 import { eligibilityRouter } from './routers/eligibility.router.js';
@@ -103,7 +104,7 @@ export function createApp(deps: AppDeps): Express {
     onRoundsCreated: hooks.onRoundsCreated,
   }));
   app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
-  app.use(localitiesRouter({ models }));
+  app.use(localitiesRouter({ localities: localitiesRepository(models) }));
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {

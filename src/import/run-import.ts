@@ -40,7 +40,7 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void | Promise<void>;
 }
 
-/** 1,000 rows per write: ~250 KB per insertMany, large enough to amortise a round trip on FerretDB. */
+/** 1,000 rows per write: ~250 KB per insertMany, large enough to amortise a round trip. */
 export const DEFAULT_IMPORT_BATCH = 1000;
 
 export const REJECT_COLUMNS = ['line', 'field', 'reason'];

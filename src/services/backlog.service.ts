@@ -2,12 +2,10 @@ import { Readable } from 'node:stream';
 import type { Models } from '../db/models/index.js';
 import { communeCycle } from '../db/repositories/worklist.repository.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
-import type { RoundStatus } from '../db/models/round.model.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
 import { readRecords } from '../lib/io/index.js';
 import { ValidationError } from '../lib/errors/index.js';
-import { mapLimit } from '../lib/concurrency.js';
 import { resolveCommunes } from './rounds.service.js';
-import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface BacklogDeps {
   models: Models;
@@ -88,29 +86,33 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
 export interface BacklogRow { communeCode: string; facilityId: string | null; day: string | null; reported: number | null; entered: number; gap: number }
 
 /**
- * Reported vs entered per facility and day for one commune. Entered counts come from one
- * $match + $group (FerretDB-supported), folded to the day of `vaccinatedAt` in memory.
+ * Reported vs entered per commune, facility and day for some communes: entered counts from one
+ * aggregation grouped by the day of `vaccinatedAt`, reports from one read (`communeCode $in`).
  */
-export async function communeBacklog(models: Models, communeCode: string): Promise<BacklogRow[]> {
+export async function communesBacklog(models: Models, communeCodes: string[]): Promise<BacklogRow[]> {
+  const day = { $cond: [{ $eq: [{ $type: '$vaccinatedAt' }, 'string'] }, { $substrCP: ['$vaccinatedAt', 0, 10] }, null] };
   const [reports, groups] = await Promise.all([
-    models.DoseReport.find({ communeCode }, { _id: 0, facilityId: 1, day: 1, administered: 1 }).lean(),
-    models.DoseRecord.aggregate<{ _id: { f?: string; d?: string }; n: number }>([
-      { $match: { communeCode } },
-      { $group: { _id: { f: '$facilityId', d: '$vaccinatedAt' }, n: { $sum: 1 } } },
+    models.DoseReport.find({ communeCode: { $in: communeCodes } }, { _id: 0, communeCode: 1, facilityId: 1, day: 1, administered: 1 }).lean(),
+    models.DoseRecord.aggregate<{ _id: { c: string; f?: string | null; d?: string | null }; n: number }>([
+      { $match: { communeCode: { $in: communeCodes } } },
+      { $group: { _id: { c: '$communeCode', f: '$facilityId', d: day }, n: { $sum: 1 } } },
     ]),
   ]);
   const rows = new Map<string, BacklogRow>();
-  const row = (f: string | null, d: string | null) => {
-    const k = `${f}\u0000${d}`;
+  const row = (c: string, f: string | null, d: string | null) => {
+    const k = `${c}\u0000${f}\u0000${d}`;
     let r = rows.get(k);
-    if (!r) rows.set(k, (r = { communeCode, facilityId: f, day: d, reported: null, entered: 0, gap: 0 }));
+    if (!r) rows.set(k, (r = { communeCode: c, facilityId: f, day: d, reported: null, entered: 0, gap: 0 }));
     return r;
   };
-  for (const g of groups) row(g._id.f ?? null, typeof g._id.d === 'string' ? g._id.d.slice(0, 10) : null).entered += g.n;
-  for (const rep of reports) row(rep.facilityId, rep.day).reported = rep.administered;
+  for (const g of groups) row(g._id.c, g._id.f ?? null, g._id.d ?? null).entered += g.n;
+  for (const rep of reports) row(rep.communeCode, rep.facilityId, rep.day).reported = rep.administered;
   for (const r of rows.values()) r.gap = r.reported === null ? 0 : Math.max(0, r.reported - r.entered);
-  return [...rows.values()].sort((a, b) => `${a.facilityId}${a.day}`.localeCompare(`${b.facilityId}${b.day}`));
+  return [...rows.values()].sort((a, b) => `${a.communeCode}${a.facilityId}${a.day}`.localeCompare(`${b.communeCode}${b.facilityId}${b.day}`));
 }
+
+/** Reported vs entered per facility and day for one commune. */
+export const communeBacklog = (models: Models, communeCode: string) => communesBacklog(models, [communeCode]);
 
 const totals = (rows: BacklogRow[]) => rows.reduce(
   (t, r) => ({ reported: t.reported + (r.reported ?? 0), entered: t.entered + r.entered, gap: t.gap + r.gap }),
@@ -120,7 +122,10 @@ const totals = (rows: BacklogRow[]) => rows.reduce(
 /** A locality's backlog: rows per commune, facility and day, totals per commune and overall. */
 export async function localityBacklog(models: Models, code: string) {
   const communes = await resolveCommunes(models, [code]);
-  const per = await mapLimit(communes, 4, async (c) => ({ communeCode: c, rows: await communeBacklog(models, c) }));
+  const rows = await communesBacklog(models, communes);
+  const byCommune = new Map<string, BacklogRow[]>(communes.map((c) => [c, []]));
+  for (const r of rows) byCommune.get(r.communeCode)?.push(r);
+  const per = communes.map((c) => ({ communeCode: c, rows: byCommune.get(c)! }));
   const items = per.flatMap((p) => p.rows);
   return {
     items,
@@ -139,6 +144,6 @@ export async function feedExpected(deps: BacklogDeps, communeCode: string): Prom
   const round = await deps.models.Round.findById(verification._id, { totalRecords: 1 }).lean();
   const entered = round?.totalRecords || (await deps.models.DoseRecord.countDocuments({ communeCode }));
   const gap = totals(await communeBacklog(deps.models, communeCode)).gap;
-  await setRoundFields(deps.models.Round, verification._id, { expectedRecords: entered + gap });
+  await deps.models.Round.updateOne({ _id: verification._id }, { $set: { expectedRecords: entered + gap } });
   await deps.onRoundChanged?.(verification._id);
 }

@@ -1,17 +1,15 @@
 import type { Queue } from 'bullmq';
 import type { Models } from '../db/models/index.js';
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
-import { countOutcomes } from '../db/repositories/verification.repository.js';
+import { countOutcomes, roundOutcomes } from '../db/repositories/verification.repository.js';
 import { countExplained } from '../db/repositories/corrections.repository.js';
 import { communeCycle, correctionOverrides } from '../db/repositories/worklist.repository.js';
 import { evaluateCompletion, type CompletionRule } from '../domain/rounds/completion.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { Outcome } from '../domain/records.js';
-import type { RoundStatus } from '../db/models/round.model.js';
-import { mapLimit } from '../lib/concurrency.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 import { roundId as makeRoundId } from './rounds.service.js';
-import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface CorrectionRoundDeps {
   models: Models;
@@ -58,15 +56,14 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
 
 /**
  * The verification round's counters as they stand: its own results with every correction
- * round's newer result over them, and the accepted explanations. Equality look-ups only.
+ * round's newer result over them, and the accepted explanations.
  */
 export async function mergedCounters(models: Models, verificationRoundId: string, cycle: Awaited<ReturnType<typeof communeCycle>>) {
   const { counters, total } = await countOutcomes(models, verificationRoundId);
   const overrides = await correctionOverrides(models, cycle);
-  const base = await mapLimit([...overrides.keys()], 8, (recordId) =>
-    models.VerificationResult.findOne({ roundId: verificationRoundId, recordId }, { outcome: 1 }).lean());
-  [...overrides.values()].forEach((r, i) => {
-    const was = base[i]?.outcome as Outcome | undefined;
+  const base = await roundOutcomes(models, verificationRoundId, [...overrides.keys()]);
+  [...overrides.values()].forEach((r) => {
+    const was = base.get(r.recordId);
     if (!was) return;
     counters[was]--;
     counters[r.outcome]++;
@@ -91,7 +88,7 @@ export async function onCorrectionRoundFinished(models: Models, rule: Completion
   const parent = cycle.verification;
   if (!parent) return [roundId];
   const merged = await mergedCounters(models, parent._id, cycle);
-  await setRoundFields(models.Round, parent._id, { counters: merged.counters, explainedRecords: merged.explainedRecords });
+  await models.Round.updateOne({ _id: parent._id }, { $set: { counters: merged.counters, explainedRecords: merged.explainedRecords } });
   const running = cycle.corrections.some((r) => r._id !== roundId && !isFinal(r.status as RoundStatus) && r.status !== 'failed');
   if (running) return [roundId];
   const full = await models.Round.findById(parent._id, { totalRecords: 1, processedRecords: 1, expectedRecords: 1 }).lean();

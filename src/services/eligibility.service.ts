@@ -1,9 +1,8 @@
 import type { Models } from '../db/models/index.js';
-import { latestResult, type ResultRow } from '../db/repositories/worklist.repository.js';
+import { latestResults, recordsById, type ResultRow } from '../db/repositories/worklist.repository.js';
 import { checkIdNumber } from '../domain/corrections/validate.js';
 import { isVietnamese, normalizeId } from '../domain/matching/index.js';
 import { ValidationError } from '../lib/errors/index.js';
-import { mapLimit } from '../lib/concurrency.js';
 
 /** One dose, as little as the decision needs: no name, no birth date, no ID number. */
 export interface DoseView {
@@ -25,13 +24,29 @@ export interface Eligibility {
   doses: DoseView[];
 }
 
-const LOOKUPS = 8;
-
 interface Candidate { recordId: string; doseNumber?: number | null; vaccine?: string | null; vaccinatedAt?: string | null; idNumber?: string | null; nationality?: string | null }
 
-async function doseView(models: Models, rec: Candidate, latest: ResultRow | null): Promise<DoseView> {
-  const last = await models.Correction.find({ recordId: rec.recordId }, { status: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(1).lean();
-  const c = last[0];
+interface LastCorrection { status: string; createdAt: Date }
+
+/** Each record's newest correction: one aggregation (index { recordId, createdAt }). */
+async function lastCorrections(models: Models, recordIds: string[]): Promise<Map<string, LastCorrection>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await models.Correction.aggregate<{ _id: string; status: string; createdAt: Date }>([
+    { $match: { recordId: { $in: recordIds } } },
+    { $sort: { recordId: 1, createdAt: -1 } },
+    { $group: { _id: '$recordId', status: { $first: '$status' }, createdAt: { $first: '$createdAt' } } },
+  ]);
+  return new Map(rows.map((r) => [r._id, r]));
+}
+
+/** The views of some records: three reads whatever their number (results, corrections, none per record). */
+async function doseViews(models: Models, records: Candidate[], latest?: Map<string, ResultRow>): Promise<DoseView[]> {
+  const ids = records.map((r) => r.recordId);
+  const [results, corrections] = await Promise.all([latest ?? latestResults(models, ids), lastCorrections(models, ids)]);
+  return records.map((rec) => doseView(rec, results.get(rec.recordId) ?? null, corrections.get(rec.recordId)));
+}
+
+function doseView(rec: Candidate, latest: ResultRow | null, c: LastCorrection | undefined): DoseView {
   // Pending: stored but not applied, or applied after the newest result (re-verification still to come).
   const pending = !!c && (c.status === 'pending' || c.status === 'awaiting_signoff' || (c.status === 'applied' && (!latest || c.createdAt > latest.updatedAt)));
   return {
@@ -70,14 +85,15 @@ export async function citizenEligibility(models: Models, personalId: string, now
     models.DoseRecord.find({ idNumber: id }, { _id: 0, recordId: 1 }).lean(),
   ]);
   const recordIds = [...new Set([...linked, ...entered].map((r) => r.recordId))];
-  const views = await mapLimit(recordIds, LOOKUPS, async (recordId) => {
-    const [rec, latest] = await Promise.all([models.DoseRecord.findOne({ recordId }, RECORD_FIELDS).lean<Candidate>(), latestResult(models, recordId)]);
-    if (!rec) return null;
-    // The newest result decides whose record it is: linked to someone else now, not theirs.
-    if (latest?.personalId ? latest.personalId !== id : normalizeId(rec.idNumber ?? '').value !== id) return null;
-    return doseView(models, rec, latest);
+  const [records, latest] = await Promise.all([
+    recordsById(models, recordIds, RECORD_FIELDS) as Promise<Map<string, Candidate>>, latestResults(models, recordIds),
+  ]);
+  // The newest result decides whose record it is: linked to someone else now, not theirs.
+  const theirs = [...records.values()].filter((rec) => {
+    const l = latest.get(rec.recordId);
+    return l?.personalId ? l.personalId === id : normalizeId(rec.idNumber ?? '').value === id;
   });
-  return decide('citizen', views.filter((v) => v !== null), new Set(['verified']));
+  return decide('citizen', await doseViews(models, theirs, latest), new Set(['verified']));
 }
 
 /**
@@ -89,11 +105,10 @@ export async function passportEligibility(models: Models, passport: string, nati
   const n = normalizeId(passport);
   if (n.kind !== 'passport') throw new ValidationError('query.passport: not a passport number (letters and digits, 6–12 characters, not a citizen ID)');
   const variants = [...new Set([n.value, passport.trim()])];
-  const found = (await Promise.all(variants.map((v) => models.DoseRecord.find({ idNumber: v }, RECORD_FIELDS).lean<Candidate[]>()))).flat();
+  const found = await models.DoseRecord.find({ idNumber: { $in: variants } }, RECORD_FIELDS).lean<Candidate[]>();
   const wanted = nationality?.trim().toUpperCase();
   const records = [...new Map(found.map((r) => [r.recordId, r])).values()]
     .filter((r) => isVietnamese(r.nationality) !== true)
     .filter((r) => !wanted || (r.nationality ?? '').trim().toUpperCase() === wanted);
-  const views = await mapLimit(records, LOOKUPS, async (rec) => doseView(models, rec, await latestResult(models, rec.recordId)));
-  return decide('passport', views, new Set(['exempt', 'verified']));
+  return decide('passport', await doseViews(models, records), new Set(['exempt', 'verified']));
 }

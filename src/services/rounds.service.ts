@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq';
 import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
-import { anyOf } from '../db/repositories/filters.js';
-import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
-import type { Models, RoundKind, RoundStatus } from '../db/models/index.js';
+import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
+import type { Models } from '../db/models/index.js';
+import type { RoundKind, RoundStatus } from '../domain/rounds/values.js';
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 
@@ -29,7 +29,7 @@ export async function resolveCommunes(models: Models, codes: string[]): Promise<
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
 export async function resolveCommuneProvinces(models: Models, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
-  const found = await models.Locality.find({ code: anyOf(unique) }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
+  const found = await models.Locality.find({ code: { $in: unique } }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
   const known = new Map(found.map((l) => [l.code, l.level]));
   const unknown = unique.filter((c) => !known.has(c));
   if (unknown.length > 0) {
@@ -95,13 +95,9 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   );
   const createdIds = new Set(Object.values(write.upsertedIds ?? {}).map(String));
 
-  // Deadline timers first: their write to the new rounds is finished before any planner
-  // writes to the same documents (FerretDB 1.x can lose one of two concurrent updates).
-  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
-
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.
-  const rounds = await deps.models.Round.find({ _id: anyOf(ids) }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
+  const rounds = await deps.models.Round.find({ _id: { $in: ids } }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
   const toPlan = rounds.filter((r) => r.status === 'scheduled');
   if (toPlan.length > 0) {
     await deps.verificationQueue.addBulk(
@@ -112,6 +108,8 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
       })),
     );
   }
+  // Deadline timers of the new rounds (idempotent; the sweeper catches up if this is lost).
+  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
   return rounds.map((r) => ({
     id: r._id,
     localityCode: r.localityCode,

@@ -1,13 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
+import { ROUND_KINDS, ROUND_STATUSES } from '../../domain/rounds/values.js';
 
-export const ROUND_KINDS = ['verification', 'correction'] as const;
-export type RoundKind = (typeof ROUND_KINDS)[number];
-
-export const ROUND_STATUSES = [
-  'scheduled', 'verifying', 'awaiting_corrections', 'correction_round', 'completed', 'overdue', 'cancelled', 'failed',
-] as const;
-export type RoundStatus = (typeof ROUND_STATUSES)[number];
+export { ROUND_KINDS, ROUND_STATUSES, type RoundKind, type RoundStatus } from '../../domain/rounds/values.js';
 
 const countersShape = Object.fromEntries(OUTCOMES.map((o) => [o, { type: Number, default: 0 }]));
 

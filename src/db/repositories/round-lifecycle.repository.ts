@@ -12,15 +12,21 @@ export interface ApplyTransitionOptions {
   set?: Record<string, unknown>;
   /** Return null instead of throwing when the current status does not accept the event. */
   ifAllowed?: boolean;
+  /**
+   * The status the caller expects the round in: one conditional update, no read; null when the
+   * round is not in it (implies `ifAllowed`).
+   */
+  expect?: RoundStatus;
   /** Extra precondition on the document (e.g. `{ deadline: { $lte: now } }`); unmet → null. */
   where?: Record<string, unknown>;
 }
 
 /**
- * Apply a lifecycle event to a Round document atomically: a conditional updateOne on the
- * status the transition was computed from, pushing the transition record in the same write
- * (no transactions needed, works on FerretDB). When another writer changed the status in
- * between, the event is re-evaluated against the new status (a few times, then 409).
+ * Apply a lifecycle event to a Round document atomically: one findOneAndUpdate with the status
+ * the transition was computed from in its filter, pushing the transition record in the same
+ * write; its result says whether it happened. Without `expect`, the status is read first, and
+ * when another writer moved the round in between, the event is re-evaluated against the new
+ * status (a few times, then 409).
  */
 export async function applyRoundTransition(
   Round: Models['Round'],
@@ -29,6 +35,23 @@ export async function applyRoundTransition(
   opts: ApplyTransitionOptions = {},
 ): Promise<TransitionResult | null> {
   const now = opts.now ?? new Date();
+  const apply = async (from: RoundStatus): Promise<TransitionResult | null> => {
+    const result = transition({ status: from }, event, now, opts.cause);
+    const moved = await Round.findOneAndUpdate(
+      { ...opts.where, _id: roundId, status: from },
+      { $set: { ...opts.set, status: result.status }, $push: { transitions: result.record } },
+      { projection: { _id: 1 } },
+    ).lean();
+    return moved ? result : null;
+  };
+  if (opts.expect) {
+    try {
+      return await apply(opts.expect);
+    } catch (err) {
+      if (err instanceof IllegalTransitionError) return null;
+      throw err;
+    }
+  }
   // Three tries: each retry means someone else moved the round, which is rare and short-lived.
   for (let attempt = 0; attempt < 3; attempt++) {
     const round = await Round.findOne({ ...opts.where, _id: roundId }, { status: 1 }).lean();
@@ -36,18 +59,13 @@ export async function applyRoundTransition(
       if (opts.where && (await Round.exists({ _id: roundId }))) return null;
       throw new NotFoundError(`round ${roundId} not found`);
     }
-    let result: TransitionResult;
     try {
-      result = transition({ status: round.status as RoundStatus }, event, now, opts.cause);
+      const done = await apply(round.status as RoundStatus);
+      if (done) return done;
     } catch (err) {
       if (opts.ifAllowed && err instanceof IllegalTransitionError) return null;
       throw err;
     }
-    const write = await Round.updateOne(
-      { ...opts.where, _id: roundId, status: result.record.from },
-      { $set: { ...opts.set, status: result.status }, $push: { transitions: result.record } },
-    );
-    if (write.matchedCount === 1) return result;
   }
   throw new ConflictError(`round ${roundId} kept changing status while applying "${event}"; try again`);
 }

@@ -1,6 +1,5 @@
 import type { DoseRecordInput, MatchResult, Outcome } from '../../domain/records.js';
 import { OUTCOMES } from '../../domain/records.js';
-import type { StoreCapabilities } from '../capabilities.js';
 import type { Models } from '../models/index.js';
 import { resultId } from '../models/verification-result.model.js';
 import { chunkId, type ChunkStatus } from '../models/verification-chunk.model.js';
@@ -67,16 +66,10 @@ export async function readChunk(models: Models, roundId: string, chunk: number) 
   return models.VerificationChunk.findById(chunkId(roundId, chunk), { recordIds: 1, status: 1, of: 1 }).lean();
 }
 
-/**
- * A chunk's records, in one read: `_id $in` (an index seek on MongoDB), or on stores that
- * answer `$in` by scanning, the commune's records by equality, filtered to the chunk in memory.
- */
-export async function readChunkRecords(models: Models, caps: StoreCapabilities, communeCode: string, recordIds: string[]): Promise<DoseRecordInput[]> {
-  const byId = caps.indexedIn || recordIds.length <= 1;
-  const filter = byId ? { _id: { $in: recordIds } } : { communeCode };
-  const docs = await models.DoseRecord.find(filter, RECORD_FIELDS).lean<DoseRecordInput[]>().batchSize(STREAM_BATCH);
-  const wanted = new Set(recordIds);
-  return docs.filter((d) => wanted.has(d.recordId)).sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
+/** A chunk's records, in one read: `_id $in` (an index seek), in record ID order. */
+export async function readChunkRecords(models: Models, recordIds: string[]): Promise<DoseRecordInput[]> {
+  const docs = await models.DoseRecord.find({ _id: { $in: recordIds } }, RECORD_FIELDS).lean<DoseRecordInput[]>().batchSize(STREAM_BATCH);
+  return docs.sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
 }
 
 /**
@@ -146,4 +139,11 @@ export async function countOutcomes(models: Models, roundId: string): Promise<{ 
     total += row.n;
   }
   return { counters, total };
+}
+
+/** The outcomes of some records in one round: one `_id $in` read (`_id` = round/record). */
+export async function roundOutcomes(models: Models, roundId: string, recordIds: string[]): Promise<Map<string, Outcome>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await models.VerificationResult.find({ _id: { $in: recordIds.map((r) => resultId(roundId, r)) } }, { recordId: 1, outcome: 1 }).lean();
+  return new Map(rows.map((r) => [r.recordId, r.outcome as Outcome]));
 }

@@ -1,13 +1,9 @@
 import type { Models } from '../models/index.js';
 import type { Outcome } from '../../domain/records.js';
 import type { WorklistItem } from '../../domain/corrections/worksheet.js';
-import { mapLimit } from '../../lib/concurrency.js';
 
 /** Outcomes that need an officer: suggestions to confirm, cases to decide, records to fix. */
 export const ACTION_OUTCOMES = ['corrected', 'review', 'not_found', 'invalid'] as const satisfies readonly Outcome[];
-
-/** Equality look-ups in flight at once (FerretDB answers each in ~15 ms; $in would scan). */
-const LOOKUPS = 8;
 
 const RESULT_FIELDS = { _id: 0, roundId: 1, recordId: 1, outcome: 1, personalId: 1, score: 1, corrections: 1, candidates: 1, reason: 1, createdAt: 1, updatedAt: 1 } as const;
 
@@ -44,10 +40,12 @@ export async function communeCycle(models: Models, communeCode: string): Promise
 /** The latest correction-round result per record (a later round overrides an earlier one). */
 export async function correctionOverrides(models: Models, cycle: CommuneCycle): Promise<Map<string, ResultRow>> {
   const out = new Map<string, ResultRow>();
-  for (const round of cycle.corrections) {
-    const rows = await models.VerificationResult.find({ roundId: round._id }, RESULT_FIELDS).lean<ResultRow[]>();
-    for (const r of rows) out.set(r.recordId, r);
-  }
+  if (cycle.corrections.length === 0) return out;
+  // One read (`roundId $in`, index { roundId, recordId }), applied in the rounds' seq order.
+  const order = new Map(cycle.corrections.map((r, i) => [r._id, i]));
+  const rows = await models.VerificationResult.find({ roundId: { $in: [...order.keys()] } }, RESULT_FIELDS).lean<ResultRow[]>();
+  rows.sort((a, b) => order.get(a.roundId)! - order.get(b.roundId)!);
+  for (const r of rows) out.set(r.recordId, r);
   return out;
 }
 
@@ -69,7 +67,7 @@ export interface WorklistQuery {
 /**
  * One page of a commune's worklist, in recordId order: the verification round's results with
  * the correction rounds' newer results over them, minus records whose explanation was accepted.
- * One equality query per outcome (FerretDB scans on $in), merged in memory.
+ * One query for the outcomes (`outcome $in`, index { roundId, outcome }), one for the records.
  */
 export async function worklistPage(models: Models, communeCode: string, q: WorklistQuery): Promise<{ items: WorklistItem[]; next: string | null }> {
   const cycle = await communeCycle(models, communeCode);
@@ -79,20 +77,18 @@ export async function worklistPage(models: Models, communeCode: string, q: Workl
   const explained = (id: string) => corrections.get(id)?.status === 'explained';
   const outcomes = q.outcome ? [q.outcome] : ACTION_OUTCOMES;
   const extra = overrides.size + [...corrections.values()].filter((c) => c.status === 'explained').length;
-  const pages = await Promise.all(outcomes.map((outcome) => {
-    const filter: Record<string, unknown> = { roundId, outcome };
-    if (q.after) filter.recordId = { $gt: q.after };
-    return models.VerificationResult.find(filter, RESULT_FIELDS).sort({ recordId: 1 }).limit(q.limit + extra).lean<ResultRow[]>();
-  }));
+  const filter: Record<string, unknown> = { roundId, outcome: { $in: [...outcomes] } };
+  if (q.after) filter.recordId = { $gt: q.after };
+  const page = await models.VerificationResult.find(filter, RESULT_FIELDS).sort({ recordId: 1 }).limit(q.limit + extra).lean<ResultRow[]>();
   const wanted = new Set<string>(outcomes);
   const rows = [
-    ...pages.flat().filter((r) => !overrides.has(r.recordId)),
+    ...page.filter((r) => !overrides.has(r.recordId)),
     ...[...overrides.values()].filter((r) => wanted.has(r.outcome) && (!q.after || r.recordId > q.after)),
   ].filter((r) => !explained(r.recordId)).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
 
-  const records = await mapLimit(rows, LOOKUPS, (r) => models.DoseRecord.findOne({ recordId: r.recordId }).lean());
-  const items: WorklistItem[] = rows.map((r, i) => {
-    const rec = records[i];
+  const records = await recordsById(models, rows.map((r) => r.recordId));
+  const items: WorklistItem[] = rows.map((r) => {
+    const rec = records.get(r.recordId);
     const c = corrections.get(r.recordId);
     return {
       recordId: r.recordId,
@@ -123,4 +119,22 @@ export async function latestResult(models: Models, recordId: string): Promise<Re
 /** Every result of a record, oldest first. */
 export function resultsOf(models: Models, recordId: string): Promise<ResultRow[]> {
   return models.VerificationResult.find({ recordId }, RESULT_FIELDS).sort({ createdAt: 1 }).lean<ResultRow[]>();
+}
+
+/** Dose records by ID in one read (`_id $in`). */
+export async function recordsById(models: Models, recordIds: string[], projection?: Record<string, 0 | 1>) {
+  if (recordIds.length === 0) return new Map();
+  const docs = await models.DoseRecord.find({ _id: { $in: [...new Set(recordIds)] } }, projection && { ...projection, recordId: 1 }).lean();
+  return new Map(docs.map((d) => [d.recordId, d]));
+}
+
+/** The newest result of each record, any round: one aggregation (index { recordId, createdAt }). */
+export async function latestResults(models: Models, recordIds: string[]): Promise<Map<string, ResultRow>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await models.VerificationResult.aggregate<{ _id: string; r: ResultRow }>([
+    { $match: { recordId: { $in: [...new Set(recordIds)] } } },
+    { $sort: { recordId: 1, createdAt: -1 } },
+    { $group: { _id: '$recordId', r: { $first: '$$ROOT' } } },
+  ]);
+  return new Map(rows.map((x) => [x._id, x.r]));
 }
