@@ -55,7 +55,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       log,
       completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
-      onRoundFinished: withCorrectionRounds(d.db.models, completion, deadlineHooks(deadlineDeps(d)).onRoundFinished),
+      onRoundFinished: withCorrectionRounds({ models: d.db.models, completion }, deadlineHooks(deadlineDeps(d)).onRoundFinished),
     });
   },
   [DEADLINES_QUEUE]: (d) => {

@@ -1,9 +1,10 @@
 import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
 import type { Models } from '../src/db/models/index.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
-import { evaluateCompletion, type CompletionRule } from '../src/domain/rounds/completion.js';
+import type { CompletionRule } from '../src/domain/rounds/completion.js';
+import { settleRound } from '../src/services/settle.service.js';
 import {
-  failChunk, finishChunk, planChunks, readChunk, readChunkRecords, roundChunks, saveResults, sumChunks,
+  failChunk, finishChunk, planChunks, readChunk, readChunkRecords, saveResults,
 } from '../src/db/repositories/verification.repository.js';
 import type { DoseRecordInput, MatchResult } from '../src/domain/records.js';
 import type { Logger } from '../src/lib/logger.js';
@@ -47,7 +48,7 @@ export function verificationProcessor(deps: VerificationDeps) {
     switch (job.name) {
       case VerificationJob.plan: return planRound(job, deps);
       case VerificationJob.chunk: return verifyChunk(job, deps);
-      case VerificationJob.settle: return settleRound(job, deps);
+      case VerificationJob.settle: return settleRoundJob(job, deps);
       default: throw new UnrecoverableError(`unknown job name ${job.name}`);
     }
   };
@@ -114,35 +115,16 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
 }
 
 /**
- * The one writer of a round's counters and verification outcome, keyed by round. Sums the
- * chunks' own counts; a chunk that did not finish fails the round with its reason. Re-runs
- * (after a crash, a throwing hook) recompute the same thing and run the hooks again, which
- * are idempotent: a hook is never skipped because the status moved already.
+ * Settle the round (settle.service: the one writer of its counters and verification outcome),
+ * then run the round-finished hooks. Re-runs (after a crash, a throwing hook) recompute the same
+ * thing and run the hooks again, which are idempotent: a hook is never skipped because the
+ * status moved already.
  */
-async function settleRound(job: Job, deps: VerificationDeps) {
+async function settleRoundJob(job: Job, deps: VerificationDeps) {
   const { roundId } = parse(settleRoundSchema, job.data);
-  const { Round } = deps.models;
-  const chunks = await roundChunks(deps.models, roundId);
-  const { counters, total } = sumChunks(chunks);
-  const unfinished = chunks.filter((c) => c.status !== 'done');
-  const round = await Round.findById(roundId, { status: 1, totalRecords: 1, explainedRecords: 1, expectedRecords: 1 }).lean();
-  if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
-  let status = round.status as string;
-  if (status === 'verifying') {
-    const set = { counters, processedRecords: total, finishedAt: new Date() };
-    let moved;
-    if (unfinished.length > 0) {
-      const reason = unfinished.map((c) => `chunk ${c.chunk}: ${c.error ?? 'did not finish'}`).slice(0, 5).join('; ');
-      moved = await applyRoundTransition(Round, roundId, 'fail', { cause: 'a chunk exhausted its attempts', expect: 'verifying', set: { ...set, error: reason } });
-    } else {
-      const { complete } = evaluateCompletion({ ...round, counters, processedRecords: total, finished: true }, deps.completion);
-      moved = await applyRoundTransition(Round, roundId, complete ? 'all_resolved' : 'verification_done', {
-        cause: 'verification finished', expect: 'verifying', set,
-      });
-    }
-    // Not moved: another writer (a cancel) moved it first; read what it is now for the hooks.
-    status = moved?.status ?? (await Round.findById(roundId, { status: 1 }).lean())?.status ?? status;
-  }
+  const settled = await settleRound({ models: deps.models, completion: deps.completion }, roundId, { chunksEnded: true });
+  if (!settled) throw new UnrecoverableError(`round ${roundId} does not exist`);
+  const { status, settlement } = settled;
   if (status !== 'scheduled' && status !== 'verifying') await deps.onRoundFinished?.(roundId, status);
-  return { total, counters, status };
+  return { total: settlement?.processedRecords ?? 0, counters: settlement?.counters ?? null, status };
 }

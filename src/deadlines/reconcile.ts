@@ -47,13 +47,9 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
     return result;
   }
-  let status = (result.status = round.status as RoundStatus);
+  const status = (result.status = round.status as RoundStatus);
+  // Completion itself is settle's (settle.service); here it only says what is unresolved.
   const completion = evaluateCompletion(round as RoundCounters, deps.policy.completion);
-  // Explanations accepted while the locality holds the round can complete it without a worker.
-  if (completion.complete && (status === 'awaiting_corrections' || status === 'overdue')) {
-    const done = await applyRoundTransition(Round, roundId, 'all_resolved', { now, cause: 'completion rule met', ifAllowed: true, set: { finishedAt: now } });
-    if (done) status = result.status = done.status;
-  }
   if (!isWatched(status)) {
     if (isFinal(status)) result.closed = await closeEscalations(deps, roundId, `round ${status}`, now);
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);

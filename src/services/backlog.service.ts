@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Models } from '../db/models/index.js';
+import { communesBacklog, type BacklogRow } from '../db/repositories/backlog.repository.js';
 import { communeCycle } from '../db/repositories/worklist.repository.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
@@ -9,7 +10,9 @@ import { resolveCommunes } from './rounds.service.js';
 
 export interface BacklogDeps {
   models: Models;
-  /** After a round's expectedRecords changed: deadline reconcile (completion rule). */
+  /** Settle a round again (its counters, expected records and outcome; settle.service). */
+  settle?: (roundId: string) => Promise<unknown>;
+  /** After a round was settled again: deadline reconcile. */
   onRoundChanged?: (roundId: string) => Promise<void>;
   now?: () => Date;
 }
@@ -83,33 +86,7 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
   return { saved, rejected };
 }
 
-export interface BacklogRow { communeCode: string; facilityId: string | null; day: string | null; reported: number | null; entered: number; gap: number }
-
-/**
- * Reported vs entered per commune, facility and day for some communes: entered counts from one
- * aggregation grouped by the day of `vaccinatedAt`, reports from one read (`communeCode $in`).
- */
-export async function communesBacklog(models: Models, communeCodes: string[]): Promise<BacklogRow[]> {
-  const day = { $cond: [{ $eq: [{ $type: '$vaccinatedAt' }, 'string'] }, { $substrCP: ['$vaccinatedAt', 0, 10] }, null] };
-  const [reports, groups] = await Promise.all([
-    models.DoseReport.find({ communeCode: { $in: communeCodes } }, { _id: 0, communeCode: 1, facilityId: 1, day: 1, administered: 1 }).lean(),
-    models.DoseRecord.aggregate<{ _id: { c: string; f?: string | null; d?: string | null }; n: number }>([
-      { $match: { communeCode: { $in: communeCodes } } },
-      { $group: { _id: { c: '$communeCode', f: '$facilityId', d: day }, n: { $sum: 1 } } },
-    ]),
-  ]);
-  const rows = new Map<string, BacklogRow>();
-  const row = (c: string, f: string | null, d: string | null) => {
-    const k = `${c}\u0000${f}\u0000${d}`;
-    let r = rows.get(k);
-    if (!r) rows.set(k, (r = { communeCode: c, facilityId: f, day: d, reported: null, entered: 0, gap: 0 }));
-    return r;
-  };
-  for (const g of groups) row(g._id.c, g._id.f ?? null, g._id.d ?? null).entered += g.n;
-  for (const rep of reports) row(rep.communeCode, rep.facilityId, rep.day).reported = rep.administered;
-  for (const r of rows.values()) r.gap = r.reported === null ? 0 : Math.max(0, r.reported - r.entered);
-  return [...rows.values()].sort((a, b) => `${a.communeCode}${a.facilityId}${a.day}`.localeCompare(`${b.communeCode}${b.facilityId}${b.day}`));
-}
+export type { BacklogRow };
 
 /** Reported vs entered per facility and day for one commune. */
 export const communeBacklog = (models: Models, communeCode: string) => communesBacklog(models, [communeCode]);
@@ -135,15 +112,13 @@ export async function localityBacklog(models: Models, code: string) {
 }
 
 /**
- * Feed the completion rule: the commune's current verification round expects its entered
- * records plus the gap (`expectedRecords`); counted only when COMPLETION_COUNTS_BACKLOG is on.
+ * Feed the completion rule: the commune's current verification round is settled again, which
+ * recomputes its `expectedRecords` (entered records plus the reported gap; counted only when
+ * COMPLETION_COUNTS_BACKLOG is on) with its counters.
  */
 export async function feedExpected(deps: BacklogDeps, communeCode: string): Promise<void> {
   const { verification } = await communeCycle(deps.models, communeCode);
   if (!verification || isFinal(verification.status as RoundStatus)) return;
-  const round = await deps.models.Round.findById(verification._id, { totalRecords: 1 }).lean();
-  const entered = round?.totalRecords || (await deps.models.DoseRecord.countDocuments({ communeCode }));
-  const gap = totals(await communeBacklog(deps.models, communeCode)).gap;
-  await deps.models.Round.updateOne({ _id: verification._id }, { $set: { expectedRecords: entered + gap } });
+  await deps.settle?.(verification._id);
   await deps.onRoundChanged?.(verification._id);
 }

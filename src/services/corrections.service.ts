@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Models } from '../db/models/index.js';
 import {
-  applyToRecord, claimRecord, countExplained, deleteCorrection, findCorrectionByKey, insertCorrection, setCorrectionStatus, signOffRequired,
+  applyToRecord, claimRecord, deleteCorrection, findCorrectionByKey, insertCorrection, setCorrectionStatus, signOffRequired,
   type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { communeCycle, latestResult } from '../db/repositories/worklist.repository.js';
@@ -17,7 +17,9 @@ export interface CorrectionsDeps {
   defaultDeadlineMs: number;
   /** Campaign default for the commune police's sign-off (CORRECTION_SIGNOFF_REQUIRED). */
   signOffDefault: boolean;
-  /** After a round's counters changed outside a worker (an explanation): deadline reconcile. */
+  /** Settle a round again after an explanation (settle.service: counters, explained records, outcome). */
+  settle?: (roundId: string) => Promise<unknown>;
+  /** After a round was settled again: deadline reconcile. */
   onRoundChanged?: (roundId: string) => Promise<void>;
   log: Logger;
   now?: () => Date;
@@ -118,7 +120,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
     await setCorrectionStatus(models, doc._id, 'applied');
     doc.status = 'applied';
   } else if (status === 'explained' && roundId) {
-    await models.Round.updateOne({ _id: roundId }, { $set: { explainedRecords: await countExplained(models, roundId) } });
+    await deps.settle?.(roundId);
     await deps.onRoundChanged?.(roundId);
   }
   // Values only in the audit trail: log IDs and field names, never the values themselves.

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
-import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
+import { applyRoundTransition, insertRounds } from '../db/repositories/round-lifecycle.repository.js';
 import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
 import type { Models } from '../db/models/index.js';
 import type { RoundKind, RoundStatus } from '../domain/rounds/values.js';
@@ -78,22 +78,9 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   }).deadline;
   const ids = communes.map((c) => roundId(input.kind, c, input.seq));
 
-  const write = await deps.models.Round.bulkWrite(
-    communes.map((code, i) => ({
-      updateOne: {
-        filter: { _id: ids[i]! },
-        update: {
-          $setOnInsert: {
-            _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, status: 'scheduled',
-            deadline: deadlineOf(code), transitions: [{ from: null, to: 'scheduled', at: now, cause: 'created' }],
-          },
-        },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  );
-  const createdIds = new Set(Object.values(write.upsertedIds ?? {}).map(String));
+  const createdIds = await insertRounds(deps.models, communes.map((code, i) => ({
+    _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code),
+  })), now);
 
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.

@@ -28,6 +28,8 @@ export const roundSchema = new Schema(
     explainedRecords: { type: Number, default: 0 },
     /** Records the locality should have entered, for the optional backlog-gap rule. */
     expectedRecords: { type: Number, default: null },
+    /** Settlements written (settle's optimistic token: each write is conditional on the one it read). */
+    settles: { type: Number, default: null },
     /** Deadline extensions and shortenings, oldest first (who changed it lives in `reason`). */
     deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String }, { _id: false })],
     /** When the deadline side next has something to do (reminder, escalation); the sweeper's index. */

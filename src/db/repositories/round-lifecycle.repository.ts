@@ -1,5 +1,5 @@
 import type { Models } from '../models/index.js';
-import type { RoundStatus } from '../models/round.model.js';
+import type { RoundKind, RoundStatus } from '../../domain/rounds/values.js';
 import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
 import { transition, type RoundEvent, type TransitionResult } from '../../domain/rounds/lifecycle.js';
 import { IllegalTransitionError } from '../../domain/rounds/illegal-transition.error.js';
@@ -68,4 +68,30 @@ export async function applyRoundTransition(
     }
   }
   throw new ConflictError(`round ${roundId} kept changing status while applying "${event}"; try again`);
+}
+
+/** A round's kind and commune (one `_id` read), or null. */
+export async function roundKindOf(models: Pick<Models, 'Round'>, roundId: string) {
+  return models.Round.findById(roundId, { kind: 1, localityCode: 1 }).lean();
+}
+
+export interface NewRound { _id: string; localityCode: string; kind: RoundKind; seq: number; deadline: Date; recordIds?: string[] }
+
+/**
+ * Create rounds that do not exist yet (upsert with $setOnInsert on the natural `_id`, unordered:
+ * one round trip). Returns the IDs this call created; existing rounds are left as they are.
+ */
+export async function insertRounds(models: Pick<Models, 'Round'>, rounds: NewRound[], now: Date, cause = 'created'): Promise<Set<string>> {
+  if (rounds.length === 0) return new Set();
+  const write = await models.Round.bulkWrite(
+    rounds.map((r) => ({
+      updateOne: {
+        filter: { _id: r._id },
+        update: { $setOnInsert: { ...r, status: 'scheduled', transitions: [{ from: null, to: 'scheduled', at: now, cause }] } },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  return new Set(Object.values(write.upsertedIds ?? {}).map(String));
 }
