@@ -102,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
     models,
     verificationQueue: deps.queues[VERIFICATION_QUEUE],
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    onRoundsCreating: hooks.onRoundsCreating,
     onRoundsCreated: hooks.onRoundsCreated,
   }));
   app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
     signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED,
     settle: (id: string) => settleRound({ models, completion: deadlines.policy.completion }, id),
     onRoundChanged: (id: string) => hooks.onRoundFinished(id),
+    onRoundsCreating: hooks.onRoundsCreating,
     log: deps.log.child({ component: 'corrections' }),
     maxUploadBytes: config.WORKSHEET_MAX_BYTES, maxUploadRows: config.WORKSHEET_MAX_ROWS,
   };

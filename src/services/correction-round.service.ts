@@ -9,6 +9,8 @@ import { roundId as makeRoundId } from './rounds.service.js';
 
 export interface CorrectionRoundDeps {
   models: Models;
+  /** Before a correction round is created: its deadline state (the deadline module's hook). */
+  onRoundsCreating?: (rounds: { id: string; deadline: Date }[]) => Promise<void>;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
   now?: () => Date;
@@ -31,6 +33,7 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
   let id = '';
   for (let attempt = 0; ; attempt++) {
     id = makeRoundId('correction', communeCode, seq);
+    await deps.onRoundsCreating?.([{ id, deadline }]);
     const created = await insertRounds(deps.models, [{
       _id: id, localityCode: communeCode, kind: 'correction', seq, deadline, recordIds: [...new Set(recordIds)].sort(),
     }], now, parent ? `corrections to ${parent._id}` : 'corrections');

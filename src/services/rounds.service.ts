@@ -11,6 +11,8 @@ export interface RoundsDeps {
   models: Models;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
+  /** Called before the rounds are created, with their deadlines (the deadline state hooks in here). */
+  onRoundsCreating?: (rounds: { id: string; deadline: Date }[]) => Promise<void>;
   /** Called with the rounds this request created (deadline timers hook in here). */
   onRoundsCreated?: (roundIds: string[]) => Promise<void>;
   now?: () => Date;
@@ -78,9 +80,9 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   }).deadline;
   const ids = communes.map((c) => roundId(input.kind, c, input.seq));
 
-  const createdIds = await insertRounds(deps.models, communes.map((code, i) => ({
-    _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code),
-  })), now);
+  const rounds0 = communes.map((code, i) => ({ _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code) }));
+  await deps.onRoundsCreating?.(rounds0.map((r) => ({ id: r._id, deadline: r.deadline })));
+  const createdIds = await insertRounds(deps.models, rounds0, now);
 
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.

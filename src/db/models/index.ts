@@ -16,6 +16,7 @@ import { accessLogModel } from './access-log.model.js';
 import { auditEntryModel } from './audit-entry.model.js';
 import { verificationChunkModel } from './verification-chunk.model.js';
 import { registryVersionModel } from './registry-version.model.js';
+import { roundDeadlineModel } from './round-deadline.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -37,6 +38,7 @@ export function registerModels(c: Connection) {
     AuditEntry: auditEntryModel(c),
     VerificationChunk: verificationChunkModel(c),
     RegistryVersion: registryVersionModel(c),
+    RoundDeadline: roundDeadlineModel(c),
   };
 }
 
@@ -59,3 +61,4 @@ export * from './access-log.model.js';
 export * from './audit-entry.model.js';
 export * from './verification-chunk.model.js';
 export * from './registry-version.model.js';
+export * from './round-deadline.model.js';

@@ -30,12 +30,12 @@ export const roundSchema = new Schema(
     expectedRecords: { type: Number, default: null },
     /** Settlements written (settle's optimistic token: each write is conditional on the one it read). */
     settles: { type: Number, default: null },
-    /** Deadline extensions and shortenings, oldest first (who changed it lives in `reason`). */
+    /**
+     * Deadline extensions and shortenings, oldest first (who changed it lives in `reason`); its
+     * length is the deadline's version. The deadline side's own state (next check, open
+     * escalations) is in roundDeadlines, written by src/deadlines only.
+     */
     deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String }, { _id: false })],
-    /** When the deadline side next has something to do (reminder, escalation); the sweeper's index. */
-    nextCheckAt: { type: Date, default: null },
-    /** Escalations still open: the sweeper closes them if the round finished without the hook. */
-    openEscalations: { type: Boolean, default: false },
     transitions: [
       new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
     ],
@@ -47,8 +47,6 @@ export const roundSchema = new Schema(
 );
 roundSchema.index({ localityCode: 1, kind: 1, seq: 1 }, { unique: true });
 roundSchema.index({ status: 1, deadline: 1 });
-roundSchema.index({ status: 1, nextCheckAt: 1 });
-roundSchema.index({ openEscalations: 1, status: 1 });
 roundSchema.index({ localityCode: 1, createdAt: -1 });
 
 export type RoundDoc = InferSchemaType<typeof roundSchema>;

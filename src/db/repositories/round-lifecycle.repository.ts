@@ -95,3 +95,24 @@ export async function insertRounds(models: Pick<Models, 'Round'>, rounds: NewRou
   );
   return new Set(Object.values(write.upsertedIds ?? {}).map(String));
 }
+
+/**
+ * Move a round's deadline, in one findOneAndUpdate conditional on the deadline and status it was
+ * computed from (two coordinators at once: one wins): the new deadline, the change record, and
+ * for an overdue round the `deadline_extended` transition back to awaiting corrections. Returns
+ * false when the round changed meanwhile.
+ */
+export async function moveRoundDeadline(
+  models: Pick<Models, 'Round'>, roundId: string, from: { deadline: Date; status: RoundStatus }, to: Date, reason: string, now: Date,
+): Promise<boolean> {
+  const extended = from.status === 'overdue' ? transition({ status: from.status }, 'deadline_extended', now, `deadline moved to ${to.toISOString()}`) : null;
+  const res = await models.Round.findOneAndUpdate(
+    { _id: roundId, deadline: from.deadline, status: from.status },
+    {
+      $set: { deadline: to, ...(extended ? { status: extended.status } : {}) },
+      $push: { deadlineChanges: { from: from.deadline, to, at: now, reason }, ...(extended ? { transitions: extended.record } : {}) },
+    },
+    { projection: { _id: 1 } },
+  ).lean();
+  return res !== null;
+}
