@@ -4,12 +4,21 @@ import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
 import { transition, type RoundEvent, type TransitionResult } from '../../domain/rounds/lifecycle.js';
 import { IllegalTransitionError } from '../../domain/rounds/illegal-transition.error.js';
 
+/** What a transition may set besides the status: when and how big the run was, and why it failed. */
+export interface LifecycleFields {
+  startedAt?: Date;
+  finishedAt?: Date;
+  totalRecords?: number;
+  chunks?: number;
+  error?: string | null;
+}
+
 export interface ApplyTransitionOptions {
   now?: Date;
   /** Human reason stored in the transition record; defaults to the event name. */
   cause?: string;
-  /** Extra fields to set in the same atomic update (e.g. `finishedAt`, counters). */
-  set?: Record<string, unknown>;
+  /** Lifecycle fields set in the same atomic update; counters and outcome are settle's (round-settle.repository.ts). */
+  set?: LifecycleFields;
   /** Return null instead of throwing when the current status does not accept the event. */
   ifAllowed?: boolean;
   /**
