@@ -3,6 +3,7 @@ import type { Models } from '../src/db/models/index.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
 import type { CompletionRule } from '../src/domain/rounds/completion.js';
 import { settleRound } from '../src/services/settle.service.js';
+import { recordResults } from '../src/db/repositories/record-state.repository.js';
 import {
   failChunk, finishChunk, planChunks, readChunk, readChunkRecords, saveResults,
 } from '../src/db/repositories/verification.repository.js';
@@ -103,6 +104,8 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
       results.push(...batch);
       await job.updateProgress(Math.round((results.length / records.length) * 100));
     }
+    // The records' current state: one bulk per chunk; the round's plan time orders rounds.
+    await recordResults(deps.models, { roundId: data.roundId, communeCode: data.localityCode, plannedAt: chunk.createdAt }, results, new Date());
     await finishChunk(deps.models, data.roundId, data.chunk, results);
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };

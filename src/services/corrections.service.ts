@@ -6,6 +6,8 @@ import {
 } from '../db/repositories/corrections.repository.js';
 import { communeCycle, latestResult } from '../db/repositories/worklist.repository.js';
 import { correctionKey, validateCorrection, type CorrectionInput, type FieldChange, type FieldProblem } from '../domain/corrections/index.js';
+import type { CorrectionStatus } from '../domain/corrections/types.js';
+import { recordCorrection } from '../db/repositories/record-state.repository.js';
 import type { Corrections } from '../domain/records.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -109,6 +111,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
       await deleteCorrection(models, doc._id);
       throw conflict(input.recordId, version, await currentVersion(models, input.recordId, version));
     }
+    await noteCorrection(models, doc, 'awaiting_signoff');
     deps.log.info({ recordId: input.recordId, fields: changes.map((c) => c.field), source: opts.source }, 'correction awaits the police sign-off');
     return { correction: doc, created: true, communeCode: record.communeCode, applied: false };
   }
@@ -119,9 +122,13 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
     }
     await setCorrectionStatus(models, doc._id, 'applied');
     doc.status = 'applied';
-  } else if (status === 'explained' && roundId) {
-    await deps.settle?.(roundId);
-    await deps.onRoundChanged?.(roundId);
+    await noteCorrection(models, doc, 'applied');
+  } else {
+    await noteCorrection(models, doc, status as CorrectionStatus);
+    if (status === 'explained' && roundId) {
+      await deps.settle?.(roundId);
+      await deps.onRoundChanged?.(roundId);
+    }
   }
   // Values only in the audit trail: log IDs and field names, never the values themselves.
   deps.log.info({ recordId: input.recordId, decision: input.decision, fields: changes.map((c) => c.field), source: opts.source }, 'correction stored');
@@ -132,6 +139,10 @@ const conflict = (recordId: string, baseVersion: number, currentVersion: number)
   new ConflictError(`record ${recordId} was changed by someone else (version ${baseVersion} → ${currentVersion}): export the worklist again`, {
     recordId, baseVersion, currentVersion,
   });
+
+/** The record's current state learns its newest correction's status (record-state.repository.ts). */
+export const noteCorrection = (models: Models, c: Pick<CorrectionRow, '_id' | 'recordId' | 'communeCode' | 'createdAt'>, status: CorrectionStatus) =>
+  recordCorrection(models, c.recordId, c.communeCode, { id: String(c._id), status, at: new Date(c.createdAt) });
 
 const currentVersion = async (models: Models, recordId: string, fallback: number) =>
   (await models.DoseRecord.findById(recordId, { version: 1 }).lean())?.version ?? fallback;
@@ -144,6 +155,7 @@ const currentVersion = async (models: Models, recordId: string, fallback: number
 async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, communeCode: string, version: number, hasVersion: boolean): Promise<SubmitResult> {
   if (doc.status === 'awaiting_signoff' && version === doc.baseVersion) {
     await claimRecord(deps.models, doc.recordId, version, hasVersion, String(doc._id));
+    await noteCorrection(deps.models, doc, 'awaiting_signoff');
   }
   // Stored but its process died before changing the record: apply it now (same conditional update).
   if (doc.status === 'pending' && version === doc.baseVersion && (await applyToRecord(deps.models, doc.recordId, version, hasVersion, doc.changes as FieldChange[]))) {
@@ -152,6 +164,7 @@ async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, commune
   if (doc.status === 'pending' && version >= doc.newVersion) {
     await setCorrectionStatus(deps.models, doc._id, 'applied');
     doc.status = 'applied';
+    await noteCorrection(deps.models, doc, 'applied');
   }
   return { correction: doc, created: false, communeCode, applied: doc.status === 'applied' && !doc.correctionRoundId };
 }

@@ -1,5 +1,6 @@
 import type { Models } from '../db/models/index.js';
-import { latestResults, recordsById, type ResultRow } from '../db/repositories/worklist.repository.js';
+import { recordsById } from '../db/repositories/worklist.repository.js';
+import { linkedRecords, recordStates, type RecordState } from '../db/repositories/record-state.repository.js';
 import { checkIdNumber } from '../domain/corrections/validate.js';
 import { isVietnamese, normalizeId } from '../domain/matching/index.js';
 import { ValidationError } from '../lib/errors/index.js';
@@ -26,35 +27,22 @@ export interface Eligibility {
 
 interface Candidate { recordId: string; doseNumber?: number | null; vaccine?: string | null; vaccinatedAt?: string | null; idNumber?: string | null; nationality?: string | null }
 
-interface LastCorrection { status: string; createdAt: Date }
-
-/** Each record's newest correction: one aggregation (index { recordId, createdAt }). */
-async function lastCorrections(models: Models, recordIds: string[]): Promise<Map<string, LastCorrection>> {
-  if (recordIds.length === 0) return new Map();
-  const rows = await models.Correction.aggregate<{ _id: string; status: string; createdAt: Date }>([
-    { $match: { recordId: { $in: recordIds } } },
-    { $sort: { recordId: 1, createdAt: -1 } },
-    { $group: { _id: '$recordId', status: { $first: '$status' }, createdAt: { $first: '$createdAt' } } },
-  ]);
-  return new Map(rows.map((r) => [r._id, r]));
+/** The views of some records from their current state (record-state.repository.ts): one read. */
+async function doseViews(models: Models, records: Candidate[], states?: Map<string, RecordState>): Promise<DoseView[]> {
+  const known = states ?? (await recordStates(models, records.map((r) => r.recordId)));
+  return records.map((rec) => doseView(rec, known.get(rec.recordId)));
 }
 
-/** The views of some records: three reads whatever their number (results, corrections, none per record). */
-async function doseViews(models: Models, records: Candidate[], latest?: Map<string, ResultRow>): Promise<DoseView[]> {
-  const ids = records.map((r) => r.recordId);
-  const [results, corrections] = await Promise.all([latest ?? latestResults(models, ids), lastCorrections(models, ids)]);
-  return records.map((rec) => doseView(rec, results.get(rec.recordId) ?? null, corrections.get(rec.recordId)));
-}
-
-function doseView(rec: Candidate, latest: ResultRow | null, c: LastCorrection | undefined): DoseView {
-  // Pending: stored but not applied, or applied after the newest result (re-verification still to come).
-  const pending = !!c && (c.status === 'pending' || c.status === 'awaiting_signoff' || (c.status === 'applied' && (!latest || c.createdAt > latest.updatedAt)));
+function doseView(rec: Candidate, state: RecordState | undefined): DoseView {
+  const c = state?.correction;
+  // Pending: not yet applied, or applied after the newest result (re-verification still to come).
+  const pending = !!c && (c.status === 'pending' || c.status === 'awaiting_signoff' || (c.status === 'applied' && (!state?.resultAt || c.at > state.resultAt)));
   return {
     recordId: rec.recordId,
     doseNumber: rec.doseNumber ?? null,
     vaccine: rec.vaccine ?? null,
     vaccinatedAt: rec.vaccinatedAt ?? null,
-    outcome: latest?.outcome ?? 'unverified',
+    outcome: state?.outcome ?? 'unverified',
     correctionPending: pending,
   };
 }
@@ -72,7 +60,8 @@ const RECORD_FIELDS = { _id: 0, recordId: 1, doseNumber: 1, vaccine: 1, vaccinat
 /**
  * A citizen is eligible when every dose record that is theirs is verified (a confirmed correction
  * re-verifies as `verified`) and no correction is pending. Their records: those the matcher linked
- * to the personal ID (latest result), and those entered with it that no round linked elsewhere.
+ * to the personal ID (the records' current state), and those entered with it that no round
+ * linked elsewhere. Four reads whatever the number of doses.
  */
 export async function citizenEligibility(models: Models, personalId: string, now = new Date()): Promise<Eligibility> {
   const checked = checkIdNumber(personalId, { currentYear: now.getUTCFullYear() });
@@ -81,19 +70,19 @@ export async function citizenEligibility(models: Models, personalId: string, now
   }
   const id = checked.value;
   const [linked, entered] = await Promise.all([
-    models.VerificationResult.find({ personalId: id }, { _id: 0, recordId: 1 }).lean(),
+    linkedRecords(models, id),
     models.DoseRecord.find({ idNumber: id }, { _id: 0, recordId: 1 }).lean(),
   ]);
-  const recordIds = [...new Set([...linked, ...entered].map((r) => r.recordId))];
-  const [records, latest] = await Promise.all([
-    recordsById(models, recordIds, RECORD_FIELDS) as Promise<Map<string, Candidate>>, latestResults(models, recordIds),
+  const recordIds = [...new Set([...linked, ...entered.map((r) => r.recordId)])];
+  const [records, states] = await Promise.all([
+    recordsById(models, recordIds, RECORD_FIELDS) as Promise<Map<string, Candidate>>, recordStates(models, recordIds),
   ]);
   // The newest result decides whose record it is: linked to someone else now, not theirs.
   const theirs = [...records.values()].filter((rec) => {
-    const l = latest.get(rec.recordId);
-    return l?.personalId ? l.personalId === id : normalizeId(rec.idNumber ?? '').value === id;
+    const linkedTo = states.get(rec.recordId)?.personalId;
+    return linkedTo ? linkedTo === id : normalizeId(rec.idNumber ?? '').value === id;
   });
-  return decide('citizen', await doseViews(models, theirs, latest), new Set(['verified']));
+  return decide('citizen', await doseViews(models, theirs, states), new Set(['verified']));
 }
 
 /**

@@ -4,7 +4,7 @@ import {
 } from '../db/repositories/corrections.repository.js';
 import { SIGN_OFF_ROLE } from '../domain/corrections/index.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors/index.js';
-import { enqueueForApplied, correctionView, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
+import { enqueueForApplied, correctionView, noteCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
 import { resolveCommunes } from './rounds.service.js';
 import { readWorksheet } from './worksheet-files.js';
 
@@ -48,6 +48,7 @@ export async function signOffCorrection(
     if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'refused', signOff }))) throw raced(id);
     // The record version is free again: another correction of it may follow.
     await releaseRecord(models, c.recordId, String(c._id));
+    await noteCorrection(models, c, 'refused');
     deps.log.info({ correctionId: id, recordId: c.recordId }, 'correction refused at sign-off');
     return { correction: { ...c, status: 'refused', signOff } as CorrectionRow, changed: true, applied: false, correctionRound: null };
   }
@@ -57,11 +58,13 @@ export async function signOffCorrection(
   if (!record || !(await applyToRecord(models, c.recordId, c.baseVersion, hasVersion, c.changes as never, String(c._id)))) {
     await transitionCorrection(models, c._id, 'pending', { status: 'superseded' });
     await releaseRecord(models, c.recordId, String(c._id));
+    await noteCorrection(models, c, 'superseded');
     throw new ConflictError(`record ${c.recordId} changed since the correction was submitted: nothing applied; submit it again from a new export`, {
       correctionId: id, recordId: c.recordId, baseVersion: c.baseVersion, currentVersion: record?.version ?? null,
     });
   }
   await transitionCorrection(models, c._id, 'pending', { status: 'applied' });
+  await noteCorrection(models, c, 'applied');
   const applied: SubmitResult = { correction: { ...c, status: 'applied', signOff } as CorrectionRow, created: true, communeCode: c.communeCode, applied: true };
   const [round] = await enqueueForApplied(deps, [applied]);
   deps.log.info({ correctionId: id, recordId: c.recordId, fields: (c.changes ?? []).map((x) => x.field) }, 'correction signed off and applied');

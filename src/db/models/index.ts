@@ -17,6 +17,7 @@ import { auditEntryModel } from './audit-entry.model.js';
 import { verificationChunkModel } from './verification-chunk.model.js';
 import { registryVersionModel } from './registry-version.model.js';
 import { roundDeadlineModel } from './round-deadline.model.js';
+import { recordStateModel } from './record-state.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -39,6 +40,7 @@ export function registerModels(c: Connection) {
     VerificationChunk: verificationChunkModel(c),
     RegistryVersion: registryVersionModel(c),
     RoundDeadline: roundDeadlineModel(c),
+    RecordState: recordStateModel(c),
   };
 }
 
@@ -62,3 +64,4 @@ export * from './audit-entry.model.js';
 export * from './verification-chunk.model.js';
 export * from './registry-version.model.js';
 export * from './round-deadline.model.js';
+export * from './record-state.model.js';

@@ -63,7 +63,7 @@ function isDuplicateKeyOnly(err: unknown): boolean {
 
 /** One chunk document by `_id`. */
 export async function readChunk(models: Models, roundId: string, chunk: number) {
-  return models.VerificationChunk.findById(chunkId(roundId, chunk), { recordIds: 1, status: 1, of: 1 }).lean();
+  return models.VerificationChunk.findById(chunkId(roundId, chunk), { recordIds: 1, status: 1, of: 1, createdAt: 1 }).lean();
 }
 
 /** A chunk's records, in one read: `_id $in` (an index seek), in record ID order. */

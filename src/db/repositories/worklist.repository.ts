@@ -128,13 +128,3 @@ export async function recordsById(models: Models, recordIds: string[], projectio
   return new Map(docs.map((d) => [d.recordId, d]));
 }
 
-/** The newest result of each record, any round: one aggregation (index { recordId, createdAt }). */
-export async function latestResults(models: Models, recordIds: string[]): Promise<Map<string, ResultRow>> {
-  if (recordIds.length === 0) return new Map();
-  const rows = await models.VerificationResult.aggregate<{ _id: string; r: ResultRow }>([
-    { $match: { recordId: { $in: [...new Set(recordIds)] } } },
-    { $sort: { recordId: 1, createdAt: -1 } },
-    { $group: { _id: '$recordId', r: { $first: '$$ROOT' } } },
-  ]);
-  return new Map(rows.map((x) => [x._id, x.r]));
-}
