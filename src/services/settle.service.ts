@@ -2,8 +2,10 @@ import type { Models } from '../db/models/index.js';
 import { expectedRecords } from '../db/repositories/backlog.repository.js';
 import { countExplained } from '../db/repositories/corrections.repository.js';
 import { readForSettle, writeSettlement, type SettleView, type Settlement } from '../db/repositories/round-settle.repository.js';
-import { roundChunks, roundOutcomes, sumChunks } from '../db/repositories/verification.repository.js';
-import { communeCycle, correctionOverrides } from '../db/repositories/worklist.repository.js';
+import { roundChunks, sumChunks } from '../db/repositories/verification.repository.js';
+import { communeCycle } from '../db/repositories/worklist.repository.js';
+import { outcomeCounts } from '../db/repositories/record-state.repository.js';
+import { OUTCOMES } from '../domain/records.js';
 import { evaluateCompletion, type CompletionRule } from '../domain/rounds/completion.js';
 import { isFinal, transition, type RoundEvent } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
@@ -35,9 +37,9 @@ const ATTEMPTS = 5;
 
 /**
  * The one writer of a round's counters and verification outcome, keyed by round, recomputed from
- * the sources every time (idempotent): the chunks' own counts, for a verification round the
- * correction rounds' newer results over its own, the accepted explanations and the reported
- * backlog. It decides the transition these figures call for and writes both in one conditional
+ * the sources every time (idempotent): the chunks' own counts, for a verification round after
+ * correction rounds its records' current states (record-state.repository.ts), the accepted
+ * explanations and the reported backlog. It decides the transition these figures call for and writes both in one conditional
  * update: the verification settle (`verifying` → failed, completed or awaiting corrections),
  * the end of the correction rounds (`correction_round` → completed or awaiting corrections),
  * an explanation or a dose report completing a round the locality holds. Called by the
@@ -73,14 +75,11 @@ async function compute(models: Models, round: SettleView) {
   if (round.kind === 'verification') {
     const cycle = await communeCycle(models, round.localityCode);
     if (cycle.verification?._id === round._id) {
-      // Every correction round's newer result replaces the verification round's own.
-      const overrides = await correctionOverrides(models, cycle);
-      const base = await roundOutcomes(models, round._id, [...overrides.keys()]);
-      for (const r of overrides.values()) {
-        const was = base.get(r.recordId);
-        if (!was) continue;
-        counters[was]--;
-        counters[r.outcome]++;
+      // After correction rounds the records' current states count (a correction round's newer
+      // result over the verification round's own): one aggregation.
+      if (cycle.corrections.length > 0) {
+        const current = await outcomeCounts(models, round.localityCode, [round._id, ...cycle.corrections.map((r) => r._id)]);
+        for (const o of OUTCOMES) counters[o] = current[o] ?? 0;
       }
       running = cycle.corrections.some((r) => !isFinal(r.status as RoundStatus) && r.status !== 'failed');
     }

@@ -77,3 +77,15 @@ export async function recordStates(models: Models, recordIds: string[]): Promise
 export async function linkedRecords(models: Models, personalId: string): Promise<string[]> {
   return (await models.RecordState.find({ personalId }, { _id: 1 }).lean()).map((r) => r._id);
 }
+
+/**
+ * Records per current outcome among those whose latest result is from `roundIds` (a commune's
+ * cycle: its verification round and the correction rounds after it): one aggregation.
+ */
+export async function outcomeCounts(models: Models, communeCode: string, roundIds: string[]): Promise<Partial<Record<Outcome, number>>> {
+  const rows = await models.RecordState.aggregate<{ _id: Outcome; n: number }>([
+    { $match: { communeCode, roundId: { $in: roundIds } } },
+    { $group: { _id: '$outcome', n: { $sum: 1 } } },
+  ]);
+  return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+}

@@ -125,25 +125,3 @@ export function sumChunks(chunks: Awaited<ReturnType<typeof roundChunks>>) {
   }
   return { counters, total };
 }
-
-/** Counts per outcome for a round, recomputed from the results (corrections merge these). */
-export async function countOutcomes(models: Models, roundId: string): Promise<{ counters: OutcomeCounters; total: number }> {
-  const rows = await models.VerificationResult.aggregate<{ _id: Outcome; n: number }>([
-    { $match: { roundId } },
-    { $group: { _id: '$outcome', n: { $sum: 1 } } },
-  ]);
-  const counters = zeroCounters();
-  let total = 0;
-  for (const row of rows) {
-    counters[row._id] = row.n;
-    total += row.n;
-  }
-  return { counters, total };
-}
-
-/** The outcomes of some records in one round: one `_id $in` read (`_id` = round/record). */
-export async function roundOutcomes(models: Models, roundId: string, recordIds: string[]): Promise<Map<string, Outcome>> {
-  if (recordIds.length === 0) return new Map();
-  const rows = await models.VerificationResult.find({ _id: { $in: recordIds.map((r) => resultId(roundId, r)) } }, { recordId: 1, outcome: 1 }).lean();
-  return new Map(rows.map((r) => [r.recordId, r.outcome as Outcome]));
-}
