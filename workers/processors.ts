@@ -9,7 +9,7 @@ import { createMatcher } from './matcher.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
-import { deadlineHooks } from '../src/deadlines/hooks.js';
+import { adoptRounds, deadlineHooks } from '../src/deadlines/hooks.js';
 import { withCorrectionRounds } from '../src/services/correction-round.service.js';
 import { policyFromConfig } from '../src/domain/rounds/policy.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
@@ -63,6 +63,9 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start.
     ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs)
       .catch((err: unknown) => d.log.error({ err }, 'could not register the deadline sweeper'));
+    // Rounds from before the deadline state existed are watched from now on (idempotent).
+    adoptRounds(deps).then((n) => { if (n) d.log.info({ rounds: n }, 'deadline state created for existing rounds'); })
+      .catch((err: unknown) => d.log.error({ err }, 'could not create the deadline state of existing rounds'));
     return deadlinesProcessor(deps);
   },
   [NOTIFICATIONS_QUEUE]: (d) => notificationsProcessor({

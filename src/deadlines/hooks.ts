@@ -2,7 +2,8 @@ import { escalationChain, type LocalityLevelName } from '../domain/rounds/escala
 import { delayUntil, nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
 import { earliest, planRoundTimers } from './schedule.js';
-import { initNextChecks } from '../db/repositories/deadline-state.repository.js';
+import { initNextChecks, roundsWithoutDeadlineState } from '../db/repositories/deadline-state.repository.js';
+import { WATCHED_STATUSES } from '../domain/rounds/lifecycle.js';
 
 /**
  * Hooks for the round producers and the verification worker:
@@ -61,4 +62,14 @@ export function deadlineHooks(deps: DeadlineDeps) {
     onRoundsCreated: (ids: string[]) => scheduleNewRounds(deps, ids),
     onRoundFinished: async (roundId: string, _status?: string) => { await reconcileRound(deps, roundId); },
   };
+}
+
+/**
+ * At a deadlines worker's start: give every watched round without deadline state one, due at its
+ * first reminder (rounds created before roundDeadlines existed). Idempotent; returns how many.
+ */
+export async function adoptRounds(deps: DeadlineDeps): Promise<number> {
+  const missing = await roundsWithoutDeadlineState(deps.models, WATCHED_STATUSES);
+  await initRoundDeadlines(deps, missing);
+  return missing.length;
 }

@@ -1,4 +1,5 @@
 import type { Models } from '../models/index.js';
+import type { RoundStatus } from '../../domain/rounds/values.js';
 
 /**
  * The deadline module's state per round (roundDeadlines, `_id` = round ID): its one writer is
@@ -59,4 +60,16 @@ export async function dropDeadlineState(models: Models, roundId: string): Promis
 export async function roundStatuses(models: Models, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   return new Map((await models.Round.find({ _id: { $in: ids } }, { status: 1 }).lean()).map((r) => [r._id, r.status]));
+}
+
+/** Watched rounds that have no deadline state (rounds created before it existed): `_id` and deadline. */
+export async function roundsWithoutDeadlineState(models: Models, watched: readonly RoundStatus[]): Promise<{ id: string; deadline: Date }[]> {
+  const rounds = await models.Round.find({ status: { $in: [...watched] } }, { deadline: 1 }).lean();
+  const have = new Set<string>();
+  // In slices well under the 16 MB command limit.
+  for (let i = 0; i < rounds.length; i += 10_000) {
+    const ids = rounds.slice(i, i + 10_000).map((r) => r._id);
+    for (const d of await models.RoundDeadline.find({ _id: { $in: ids } }, { _id: 1 }).lean()) have.add(d._id);
+  }
+  return rounds.filter((r) => !have.has(r._id)).map((r) => ({ id: r._id, deadline: r.deadline }));
 }
