@@ -1,4 +1,3 @@
-import type { StoreCapabilities } from '../src/db/capabilities.js';
 import type { Models } from '../src/db/models/index.js';
 import {
   SnapshotRegistry, loadRegistrySnapshot, provinceOf, registryVersion, type RegistrySnapshot,
@@ -18,14 +17,13 @@ interface Snapshot { snapshot: RegistrySnapshot; version: number }
  * version), with `_id` reads for people registered elsewhere. Per chunk this costs one
  * `_id` read (the version) and at most two reads per matcher call (IDs not in the snapshot).
  */
-export function createMatcher(models: Models, caps: StoreCapabilities, log: Logger, opts: { maxProvinces?: number } = {}) {
+export function createMatcher(models: Models, log: Logger, opts: { maxProvinces?: number } = {}) {
   const maxProvinces = opts.maxProvinces ?? MAX_PROVINCES;
   const snapshots = new Map<string, Promise<Snapshot>>();
   const provinces = new Map<string, string>();
 
   async function snapshotFor(communeCode: string): Promise<RegistrySnapshot> {
-    // A snapshot of the whole registry (stores without indexed `$in`) serves every province.
-    let province = caps.indexedIn ? provinces.get(communeCode) : '*';
+    let province = provinces.get(communeCode);
     if (!province) provinces.set(communeCode, (province = await provinceOf(models, communeCode)));
     const version = await registryVersion(models);
     const held = snapshots.get(province);
@@ -36,7 +34,7 @@ export function createMatcher(models: Models, caps: StoreCapabilities, log: Logg
     const loading = (async () => {
       const t = performance.now();
       const heap = process.memoryUsage().heapUsed;
-      const snapshot = await loadRegistrySnapshot(models, caps, province);
+      const snapshot = await loadRegistrySnapshot(models, province);
       log.info({ province, complete: snapshot.complete, citizens: snapshot.registry.size, version, seconds: +((performance.now() - t) / 1000).toFixed(2), heapDeltaMb: Math.round((process.memoryUsage().heapUsed - heap) / 1048576) }, 'registry snapshot loaded');
       return { snapshot, version };
     })();

@@ -9,7 +9,7 @@ import { createMatcher } from './matcher.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
-import { deadlineHooks } from '../src/deadlines/hooks.js';
+import { adoptRounds, deadlineHooks } from '../src/deadlines/hooks.js';
 import { withCorrectionRounds } from '../src/services/correction-round.service.js';
 import { policyFromConfig } from '../src/domain/rounds/policy.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
@@ -55,11 +55,10 @@ function groupQueueResolver(d: WorkerDeps): (communeCode: string) => Promise<str
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
     const log = d.log.child({ queue: VERIFICATION_QUEUE });
-    const matcher = createMatcher(d.db.models, d.db.caps, log, { maxProvinces: d.config.SNAPSHOT_MAX_PROVINCES });
+    const matcher = createMatcher(d.db.models, log, { maxProvinces: d.config.SNAPSHOT_MAX_PROVINCES });
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       models: d.db.models,
-      caps: d.db.caps,
       flows: d.flows,
       match: matcher.match,
       matcherVersion: matcher.version,
@@ -68,7 +67,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       log,
       completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
-      onRoundFinished: withCorrectionRounds(d.db.models, completion, deadlineHooks(deadlineDeps(d)).onRoundFinished),
+      onRoundFinished: withCorrectionRounds({ models: d.db.models, completion }, deadlineHooks(deadlineDeps(d)).onRoundFinished),
       ...(d.config.PROVINCE_GROUPS.length > 0 ? { queueFor: groupQueueResolver(d) } : {}),
     });
   },
@@ -77,6 +76,9 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start.
     ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs)
       .catch((err: unknown) => d.log.error({ err }, 'could not register the deadline sweeper'));
+    // Rounds from before the deadline state existed are watched from now on (idempotent).
+    adoptRounds(deps).then((n) => { if (n) d.log.info({ rounds: n }, 'deadline state created for existing rounds'); })
+      .catch((err: unknown) => d.log.error({ err }, 'could not create the deadline state of existing rounds'));
     return deadlinesProcessor(deps);
   },
   [NOTIFICATIONS_QUEUE]: (d) => notificationsProcessor({

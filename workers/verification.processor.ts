@@ -1,10 +1,11 @@
 import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
-import type { StoreCapabilities } from '../src/db/capabilities.js';
 import type { Models } from '../src/db/models/index.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
-import { evaluateCompletion, type CompletionRule } from '../src/domain/rounds/completion.js';
+import type { CompletionRule } from '../src/domain/rounds/completion.js';
+import { settleRound } from '../src/services/settle.service.js';
+import { recordResults } from '../src/db/repositories/record-state.repository.js';
 import {
-  failChunk, finishChunk, planChunks, readChunk, readChunkRecords, roundChunks, saveResults, sumChunks,
+  failChunk, finishChunk, planChunks, readChunk, readChunkRecords, saveResults,
 } from '../src/db/repositories/verification.repository.js';
 import type { DoseRecordInput, MatchResult } from '../src/domain/records.js';
 import type { Logger } from '../src/lib/logger.js';
@@ -23,7 +24,6 @@ export type MatchBatch = (records: DoseRecordInput[], communeCode: string) => Pr
 
 export interface VerificationDeps {
   models: Models;
-  caps: StoreCapabilities;
   flows: FlowProducer;
   match: MatchBatch;
   matcherVersion: string;
@@ -51,7 +51,7 @@ export function verificationProcessor(deps: VerificationDeps) {
     switch (job.name) {
       case VerificationJob.plan: return planRound(job, deps);
       case VerificationJob.chunk: return verifyChunk(job, deps);
-      case VerificationJob.settle: return settleRound(job, deps);
+      case VerificationJob.settle: return settleRoundJob(job, deps);
       default: throw new UnrecoverableError(`unknown job name ${job.name}`);
     }
   };
@@ -97,7 +97,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
     const chunk = await readChunk(deps.models, data.roundId, data.chunk);
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
     if (chunk.status === 'done') return { skipped: 'done' };
-    const records = await readChunkRecords(deps.models, deps.caps, data.localityCode, chunk.recordIds);
+    const records = await readChunkRecords(deps.models, chunk.recordIds);
     const results: MatchResult[] = [];
     const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
     // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
@@ -107,6 +107,8 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
       results.push(...batch);
       await job.updateProgress(Math.round((results.length / records.length) * 100));
     }
+    // The records' current state: one bulk per chunk; the round's plan time orders rounds.
+    await recordResults(deps.models, { roundId: data.roundId, communeCode: data.localityCode, plannedAt: chunk.createdAt }, results, new Date());
     await finishChunk(deps.models, data.roundId, data.chunk, results);
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };
@@ -119,35 +121,16 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
 }
 
 /**
- * The one writer of a round's counters and verification outcome, keyed by round. Sums the
- * chunks' own counts; a chunk that did not finish fails the round with its reason. Re-runs
- * (after a crash, a throwing hook) recompute the same thing and run the hooks again, which
- * are idempotent: a hook is never skipped because the status moved already.
+ * Settle the round (settle.service: the one writer of its counters and verification outcome),
+ * then run the round-finished hooks. Re-runs (after a crash, a throwing hook) recompute the same
+ * thing and run the hooks again, which are idempotent: a hook is never skipped because the
+ * status moved already.
  */
-async function settleRound(job: Job, deps: VerificationDeps) {
+async function settleRoundJob(job: Job, deps: VerificationDeps) {
   const { roundId } = parse(settleRoundSchema, job.data);
-  const { Round } = deps.models;
-  const chunks = await roundChunks(deps.models, roundId);
-  const { counters, total } = sumChunks(chunks);
-  const unfinished = chunks.filter((c) => c.status !== 'done');
-  const round = await Round.findById(roundId, { status: 1, totalRecords: 1, explainedRecords: 1, expectedRecords: 1 }).lean();
-  if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
-  if (round.status === 'verifying') {
-    const set = { counters, processedRecords: total, finishedAt: new Date() };
-    if (unfinished.length > 0) {
-      const reason = unfinished.map((c) => `chunk ${c.chunk}: ${c.error ?? 'did not finish'}`).slice(0, 5).join('; ');
-      await applyRoundTransition(Round, roundId, 'fail', { cause: 'a chunk exhausted its attempts', ifAllowed: true, where: { status: 'verifying' }, set: { ...set, error: reason } });
-    } else {
-      const { complete } = evaluateCompletion({ ...round, counters, processedRecords: total, finished: true }, deps.completion);
-      await applyRoundTransition(Round, roundId, complete ? 'all_resolved' : 'verification_done', {
-        cause: 'verification finished', ifAllowed: true, where: { status: 'verifying' }, set,
-      });
-    }
-  }
-  // Read the status back once: on FerretDB 1.x a concurrent deadline write to the round can
-  // undo ours (deadline state still lives on the round document); retrying settle repairs it.
-  const now = await Round.findById(roundId, { status: 1 }).lean();
-  if (now?.status === 'verifying') throw new Error(`round ${roundId}: the settled status did not persist; settle runs again`);
-  if (now && now.status !== 'scheduled') await deps.onRoundFinished?.(roundId, now.status);
-  return { total, counters, status: now?.status };
+  const settled = await settleRound({ models: deps.models, completion: deps.completion }, roundId, { chunksEnded: true });
+  if (!settled) throw new UnrecoverableError(`round ${roundId} does not exist`);
+  const { status, settlement } = settled;
+  if (status !== 'scheduled' && status !== 'verifying') await deps.onRoundFinished?.(roundId, status);
+  return { total: settlement?.processedRecords ?? 0, counters: settlement?.counters ?? null, status };
 }

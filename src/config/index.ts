@@ -39,7 +39,7 @@ export const envSchema = z.object({
     .default('mongodb://127.0.0.1:27017/vaxverify'),
   /**
    * Mongo connections per process. Small on purpose: a chunk job needs one or two at a time,
-   * and FerretDB must have more PostgreSQL connections than all clients' requests together.
+   * and the server's connection limit must cover every process's pool together.
    */
   MONGO_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   QUEUE_PREFIX: z
@@ -107,8 +107,8 @@ export const envSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default(`${tmpdir()}/vaxverify-uploads`),
   /**
    * How often the dashboard's progress rollup runs (the dashboard queue's job scheduler). A run
-   * reads the ~10.6k current rounds once: well under a second on MongoDB, ~25 s on FerretDB 1.24
-   * on a loaded 2-core machine (npm run bench:dashboard); 60 s keeps the pages live at a fixed cost.
+   * reads the ~10.6k current rounds once (npm run bench:dashboard measures it); 60 s keeps the
+   * pages live at a fixed cost.
    */
   DASHBOARD_ROLLUP_MS: z.coerce.number().int().min(100).default(60_000),
   /** A worker process serves its job metrics (durations, waits, failures, records/s) at :PORT/metrics; unset = off. */

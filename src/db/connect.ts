@@ -1,12 +1,9 @@
 import mongoose, { type Connection } from 'mongoose';
 import { registerModels, type Models } from './models/index.js';
 import { recordStoreStats } from './command-stats.js';
-import { detectCapabilities, type StoreCapabilities } from './capabilities.js';
 
 export interface Db {
   connection: Connection;
-  /** What the server does well (MongoDB's path unless it is FerretDB, or forced). */
-  caps: StoreCapabilities;
   models: Models;
   close(): Promise<void>;
 }
@@ -16,10 +13,10 @@ export interface Db {
  * processes can hold several) and build every model on it. Indexes are created
  * by `syncIndexes()` in `ensureIndexes`, not implicitly, so start-up is explicit.
  */
-export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSize?: number; statsFile?: string; forceCapabilities?: 'mongodb' } = {}): Promise<Db> {
+export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSize?: number; statsFile?: string } = {}): Promise<Db> {
   const connection = mongoose.createConnection(url, {
     autoIndex: false,
-    // FerretDB and MongoDB both answer within this on a healthy machine; fail fast otherwise.
+    // A healthy server answers well within this; fail fast otherwise.
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: opts.poolSize ?? 10,
     // Command monitoring only when a benchmark asks for the counts (STORE_STATS_FILE).
@@ -33,7 +30,6 @@ export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSi
   stats?.flush();
   return {
     connection,
-    caps: await detectCapabilities(connection, opts.forceCapabilities),
     models,
     close: async () => { stats?.stop(); await connection.close(); },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Models } from '../db/models/index.js';
-import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
+import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
 import { resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
 

@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
-import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
-import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
+import { moveRoundDeadline } from '../db/repositories/round-lifecycle.repository.js';
+import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
 import { deadlineProblem } from '../domain/rounds/deadlines.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
-import type { RoundStatus } from '../db/models/round.model.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
 
@@ -19,7 +19,8 @@ export interface DeadlineChange {
 /**
  * Extend or shorten a round's deadline. The write is conditional on the deadline it was computed
  * from (two coordinators at once: one wins, the other gets 409). An overdue round given a future
- * deadline returns to awaiting_corrections. Its timers are then re-timed by reconcileRound.
+ * deadline returns to awaiting_corrections in the same write. Its timers are then re-timed by
+ * reconcileRound.
  */
 export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, change: DeadlineChange) {
   const { Round, Campaign } = deps.models;
@@ -32,13 +33,8 @@ export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, c
   const problem = deadlineProblem(to, now, campaign?.nationalDeadline);
   if (problem) throw new ValidationError(problem, { deadline: to, current: round.deadline });
 
-  const write = await Round.updateOne(
-    { _id: roundId, deadline: round.deadline, status: round.status },
-    { $set: { deadline: to }, $push: { deadlineChanges: { from: round.deadline, to, at: now, reason: change.reason } } },
-  );
-  if (write.matchedCount !== 1) throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
-  if (round.status === 'overdue') {
-    await applyRoundTransition(Round, roundId, 'deadline_extended', { now, cause: `deadline moved to ${to.toISOString()}`, ifAllowed: true });
+  if (!(await moveRoundDeadline(deps.models, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now))) {
+    throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
   }
   await reconcileRound(deps, roundId);
   return { id: roundId, localityCode: round.localityCode, previousDeadline: round.deadline, deadline: to };

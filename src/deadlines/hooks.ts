@@ -1,11 +1,13 @@
 import { escalationChain, type LocalityLevelName } from '../domain/rounds/escalation.js';
 import { delayUntil, nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
-import { anyOf } from '../db/repositories/filters.js';
 import { earliest, planRoundTimers } from './schedule.js';
+import { initNextChecks, roundsWithoutDeadlineState } from '../db/repositories/deadline-state.repository.js';
+import { WATCHED_STATUSES } from '../domain/rounds/lifecycle.js';
 
 /**
  * Hooks for the round producers and the verification worker:
+ *   onRoundsCreating(rounds)    → before rounds are created: their deadline state (next check).
  *   onRoundsCreated(ids)        → after POST /api/rounds created rounds: adds their timers in
  *                                 bulk (one Redis round trip per 1000 rounds).
  *   onRoundFinished(id, status) → after a status change (completed closes escalations and
@@ -20,8 +22,8 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
   const { Round, Locality } = deps.models;
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
   for (let i = 0; i < ids.length; i += BULK) {
-    const rounds = await Round.find({ _id: anyOf(ids.slice(i, i + BULK)) }, { deadline: 1, localityCode: 1 }).lean();
-    const levels = new Map((await Locality.find({ code: anyOf([...new Set(rounds.map((r) => r.localityCode))]) }, { code: 1, level: 1 }).lean())
+    const rounds = await Round.find({ _id: { $in: ids.slice(i, i + BULK) } }, { deadline: 1, localityCode: 1 }).lean();
+    const levels = new Map((await Locality.find({ code: { $in: [...new Set(rounds.map((r) => r.localityCode))] } }, { code: 1, level: 1 }).lean())
       .map((l) => [l.code, l.level as LocalityLevelName]));
     const timers = [];
     const nextCheck: { id: string; at: Date }[] = [];
@@ -40,17 +42,34 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
     await deps.deadlinesQueue.addBulk(timers.map((t) => ({
       name: t.name, data: t.data, opts: { jobId: t.jobId, delay: delayUntil(deps, t.at) },
     })));
-    if (nextCheck.length) {
-      await Round.bulkWrite(nextCheck.map((n) => ({
-        updateOne: { filter: { _id: n.id, nextCheckAt: null }, update: { $set: { nextCheckAt: n.at } } },
-      })), { ordered: false });
-    }
+    await initNextChecks(deps.models, nextCheck);
   }
+}
+
+/**
+ * Before rounds are created: their deadline state, due when the first reminder is, so the
+ * sweeper watches a round from the moment it exists even if the hook after creation is lost.
+ * Idempotent ($setOnInsert); a state whose round was never created is dropped by its reconcile.
+ */
+export async function initRoundDeadlines(deps: DeadlineDeps, rounds: { id: string; deadline: Date }[]): Promise<void> {
+  const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
+  await initNextChecks(deps.models, rounds.map((r) => ({ id: r.id, at: new Date(r.deadline.getTime() - earliestReminder) })));
 }
 
 export function deadlineHooks(deps: DeadlineDeps) {
   return {
+    onRoundsCreating: (rounds: { id: string; deadline: Date }[]) => initRoundDeadlines(deps, rounds),
     onRoundsCreated: (ids: string[]) => scheduleNewRounds(deps, ids),
     onRoundFinished: async (roundId: string, _status?: string) => { await reconcileRound(deps, roundId); },
   };
+}
+
+/**
+ * At a deadlines worker's start: give every watched round without deadline state one, due at its
+ * first reminder (rounds created before roundDeadlines existed). Idempotent; returns how many.
+ */
+export async function adoptRounds(deps: DeadlineDeps): Promise<number> {
+  const missing = await roundsWithoutDeadlineState(deps.models, WATCHED_STATUSES);
+  await initRoundDeadlines(deps, missing);
+  return missing.length;
 }

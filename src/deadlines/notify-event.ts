@@ -38,10 +38,8 @@ export async function notifyEvent(deps: DeadlineDeps, input: NotifyEventInput): 
   for (const row of rows) {
     const key = `${input.event}__${row.channel}__${row.contactId}`;
     keys.push(key);
-    // Recorded already (a retried or replayed escalation): write nothing. A no-op upsert is not
-    // harmless on FerretDB 1.x, which rewrites the whole document and can undo a concurrent
-    // delivery's `status: 'sent'`, leaving the notification pending for ever.
-    if (await Notification.exists({ key })) continue;
+    // $setOnInsert only: recorded already (a retried or replayed escalation) changes nothing,
+    // so a concurrent delivery's `status: 'sent'` stays.
     try {
       await Notification.updateOne(
         { key },

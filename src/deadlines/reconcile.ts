@@ -1,4 +1,4 @@
-import type { RoundStatus } from '../db/models/round.model.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
 import { evaluateCompletion, type CompletionStatus, type RoundCounters } from '../domain/rounds/completion.js';
 import { dueReminder } from '../domain/rounds/deadlines.js';
@@ -11,6 +11,7 @@ import { escalationMessage, reminderMessage, type PlaceRef } from '../notify/mes
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { eventKey, notifyEvent } from './notify-event.js';
 import { cancelRoundTimers, scheduleRoundTimers, type TimerSpec } from './schedule.js';
+import { dropDeadlineState, recordDeadlineState } from '../db/repositories/deadline-state.repository.js';
 
 /**
  * Bring one round's deadline side up to date from MongoDB, idempotently: send the reminder that
@@ -41,23 +42,22 @@ export const NEVER = new Date('9999-12-31T00:00:00Z');
 export async function reconcileRound(deps: DeadlineDeps, roundId: string, retried = false): Promise<ReconcileResult> {
   const now = nowOf(deps);
   const { Round, Locality } = deps.models;
-  const round = await Round.findById(roundId, { recordIds: 0, transitions: 0, deadlineChanges: 0 }).lean();
+  const round = await Round.findById(roundId, { recordIds: 0, transitions: 0 }).lean();
   const result: ReconcileResult = { roundId, escalated: [], closed: 0 };
   if (!round) {
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
+    await dropDeadlineState(deps.models, roundId);
     return result;
   }
-  let status = (result.status = round.status as RoundStatus);
+  // The deadline's version: a reconcile that read an older one loses its last write.
+  const version = round.deadlineChanges?.length ?? 0;
+  const status = (result.status = round.status as RoundStatus);
+  // Completion itself is settle's (settle.service); here it only says what is unresolved.
   const completion = evaluateCompletion(round as RoundCounters, deps.policy.completion);
-  // Explanations accepted while the locality holds the round can complete it without a worker.
-  if (completion.complete && (status === 'awaiting_corrections' || status === 'overdue')) {
-    const done = await applyRoundTransition(Round, roundId, 'all_resolved', { now, cause: 'completion rule met', ifAllowed: true, set: { finishedAt: now } });
-    if (done) status = result.status = done.status;
-  }
   if (!isWatched(status)) {
     if (isFinal(status)) result.closed = await closeEscalations(deps, roundId, `round ${status}`, now);
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
-    await Round.updateOne({ _id: roundId }, { $set: { nextCheckAt: null, openEscalations: false } });
+    await recordDeadlineState(deps.models, roundId, version, { nextCheckAt: null, openEscalations: false });
     return result;
   }
 
@@ -82,13 +82,13 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
 
   const next = nextEscalation(deadline, chain, escalations.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline })));
   const timers = await scheduleRoundTimers(deps.deadlinesQueue, { _id: roundId, deadline }, deps.policy, { next, now, clock: () => nowOf(deps) });
-  // Conditional on the deadline read at the start: if a coordinator changed it meanwhile, these
-  // timers are stale, so run once more with the new deadline.
-  const write = await Round.updateOne(
-    { _id: roundId, deadline },
-    { $set: { nextCheckAt: timers.nextAt ?? NEVER, openEscalations: escalations.some((e) => !e.closedAt) } },
-  );
-  if (write.matchedCount === 0 && !retried) return reconcileRound(deps, roundId, true);
+  // Conditional on the deadline version read at the start: if a coordinator changed the deadline
+  // meanwhile, its own reconcile stored the newer state and these timers are stale, so run once
+  // more with the new deadline.
+  const recorded = await recordDeadlineState(deps.models, roundId, version, {
+    nextCheckAt: timers.nextAt ?? NEVER, openEscalations: escalations.some((e) => !e.closedAt),
+  });
+  if (!recorded && !retried) return reconcileRound(deps, roundId, true);
   if (timers.locked.length) result.locked = timers.locked;
   return result;
 }

@@ -1,4 +1,6 @@
-import { FINAL_STATUSES, WATCHED_STATUSES } from '../domain/rounds/lifecycle.js';
+import { isFinal } from '../domain/rounds/lifecycle.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
+import { dueChecks, roundStatuses, withOpenEscalations } from '../db/repositories/deadline-state.repository.js';
 import { NotificationJob, notificationJobId } from '../../queues/notifications.queue.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
@@ -6,11 +8,12 @@ import { reconcileRound } from './reconcile.js';
 /**
  * The periodic sweeper: recompute from MongoDB, not from Redis, everything that is due, so a
  * delayed job lost from Redis delays a reminder or an escalation by at most one sweep period.
- *   1. every watched round whose `nextCheckAt` has come (reconcileRound keeps it at the time of
- *      the round's next reminder or escalation), and new rounds without one near their deadline;
+ *   1. every round whose next check has come (its deadline state, roundDeadlines: created before
+ *      the round, due at its first reminder; reconcileRound keeps it at the round's next reminder
+ *      or escalation, null once the round is no longer watched);
  *   2. every finished round still flagged with open escalations (closes them);
  *   3. every notification still pending (re-queued; the job ID makes it a no-op when queued).
- * Both round queries are served by indexes, so a sweep costs what is due, not the campaign size.
+ * Every query is served by an index, so a sweep costs what is due, not the campaign size.
  */
 export interface SweepResult {
   rounds: number;
@@ -25,20 +28,17 @@ const MAX_ROUNDS_PER_SWEEP = 5_000;
 const MAX_REQUEUE_PER_SWEEP = 5_000;
 
 export async function sweepDeadlines(deps: DeadlineDeps): Promise<SweepResult> {
-  const { Round, Notification } = deps.models;
+  const { Notification } = deps.models;
   const now = nowOf(deps);
-  const horizon = new Date(now.getTime() + Math.max(0, ...deps.policy.reminderOffsetsMs));
   const out: SweepResult = { rounds: 0, escalated: 0, closed: 0, requeued: 0, errors: 0 };
 
-  // One $or query: each branch is served by an index on MongoDB, and FerretDB (which scans)
-  // reads the collection once instead of three times.
-  const rounds = await Round.find({
-    $or: [
-      { status: { $in: WATCHED_STATUSES }, nextCheckAt: { $lte: now } },
-      { status: { $in: WATCHED_STATUSES }, nextCheckAt: null, deadline: { $lte: horizon } },
-      { openEscalations: true, status: { $in: FINAL_STATUSES } },
-    ],
-  }, { _id: 1 }).limit(MAX_ROUNDS_PER_SWEEP).lean();
+  const due = await dueChecks(deps.models, now, MAX_ROUNDS_PER_SWEEP);
+  // Open escalations of rounds that finished without their hook (their statuses in one read).
+  const open = await withOpenEscalations(deps.models, MAX_ROUNDS_PER_SWEEP);
+  const dueSet = new Set(due);
+  const statuses = await roundStatuses(deps.models, open.filter((id) => !dueSet.has(id)));
+  const finished = [...statuses].filter(([, s]) => isFinal(s as RoundStatus)).map(([id]) => id);
+  const rounds = [...due, ...finished].map((_id) => ({ _id }));
 
   for (const { _id } of rounds) {
     try {

@@ -16,6 +16,8 @@ import { roundsRouter } from './routers/rounds.router.js';
 import { deadlinesRouter } from './routers/deadlines.router.js';
 import { importsRouter } from './routers/imports.router.js';
 import { localitiesRouter } from './routers/localities.router.js';
+import { settleRound } from '../services/settle.service.js';
+import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { worklistsRouter } from './routers/worklists.router.js';
 import { correctionsRouter } from './routers/corrections.router.js';
 import { eligibilityRouter } from './routers/eligibility.router.js';
@@ -104,15 +106,19 @@ export function createApp(deps: AppDeps): Express {
     models,
     verificationQueue: deps.queues[VERIFICATION_QUEUE],
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    onRoundsCreating: hooks.onRoundsCreating,
     onRoundsCreated: hooks.onRoundsCreated,
   }));
   app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
-  app.use(localitiesRouter({ models }));
+  app.use(localitiesRouter({ localities: localitiesRepository(models) }));
   app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {
     models, verificationQueue: deps.queues[VERIFICATION_QUEUE], defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
-    signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED, onRoundChanged: (id: string) => hooks.onRoundFinished(id),
+    signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED,
+    settle: (id: string) => settleRound({ models, completion: deadlines.policy.completion }, id),
+    onRoundChanged: (id: string) => hooks.onRoundFinished(id),
+    onRoundsCreating: hooks.onRoundsCreating,
     log: deps.log.child({ component: 'corrections' }),
     maxUploadBytes: config.WORKSHEET_MAX_BYTES, maxUploadRows: config.WORKSHEET_MAX_ROWS,
   };

@@ -9,7 +9,7 @@ export interface UpsertCounts {
 }
 
 /**
- * Upsert documents by a natural key, fast on both MongoDB and FerretDB: insert the batch
+ * Upsert documents by a natural key in two round trips at most: insert the batch
  * unordered (the common case on a first import), then for the keys the unique index refused,
  * one bulk of conditional updates that match only when a field differs. Nothing is read back
  * and a re-run modifies nothing. `fields` lists every field a document may have, so that a
@@ -43,10 +43,8 @@ async function insertNew(collection: Collection, rows: Document[]): Promise<numb
 }
 
 /**
- * An update of `doc` by key alone. The filter is a single equality, which FerretDB pushes
- * down to PostgreSQL (an `$or` of per-field differences made it scan the collection for every
- * row: minutes for 11k units). Setting identical values modifies nothing on MongoDB and
- * FerretDB alike, so `modifiedCount` still counts real changes; `updatedAt` therefore stays
+ * An update of `doc` by key alone (the unique index serves it). Setting identical values
+ * modifies nothing, so `modifiedCount` counts real changes only; `updatedAt` therefore stays
  * the time of the first import.
  */
 function changedOnly(key: string, fields: readonly string[], doc: Document, _now: Date) {

@@ -1,17 +1,18 @@
 import { Readable } from 'node:stream';
 import type { Models } from '../db/models/index.js';
+import { communesBacklog, type BacklogRow } from '../db/repositories/backlog.repository.js';
 import { communeCycle } from '../db/repositories/worklist.repository.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
-import type { RoundStatus } from '../db/models/round.model.js';
+import type { RoundStatus } from '../domain/rounds/values.js';
 import { readRecords } from '../lib/io/index.js';
 import { ValidationError } from '../lib/errors/index.js';
-import { mapLimit } from '../lib/concurrency.js';
 import { resolveCommunes } from './rounds.service.js';
-import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface BacklogDeps {
   models: Models;
-  /** After a round's expectedRecords changed: deadline reconcile (completion rule). */
+  /** Settle a round again (its counters, expected records and outcome; settle.service). */
+  settle?: (roundId: string) => Promise<unknown>;
+  /** After a round was settled again: deadline reconcile. */
   onRoundChanged?: (roundId: string) => Promise<void>;
   now?: () => Date;
 }
@@ -85,32 +86,10 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
   return { saved, rejected };
 }
 
-export interface BacklogRow { communeCode: string; facilityId: string | null; day: string | null; reported: number | null; entered: number; gap: number }
+export type { BacklogRow };
 
-/**
- * Reported vs entered per facility and day for one commune. Entered counts come from one
- * $match + $group (FerretDB-supported), folded to the day of `vaccinatedAt` in memory.
- */
-export async function communeBacklog(models: Models, communeCode: string): Promise<BacklogRow[]> {
-  const [reports, groups] = await Promise.all([
-    models.DoseReport.find({ communeCode }, { _id: 0, facilityId: 1, day: 1, administered: 1 }).lean(),
-    models.DoseRecord.aggregate<{ _id: { f?: string; d?: string }; n: number }>([
-      { $match: { communeCode } },
-      { $group: { _id: { f: '$facilityId', d: '$vaccinatedAt' }, n: { $sum: 1 } } },
-    ]),
-  ]);
-  const rows = new Map<string, BacklogRow>();
-  const row = (f: string | null, d: string | null) => {
-    const k = `${f}\u0000${d}`;
-    let r = rows.get(k);
-    if (!r) rows.set(k, (r = { communeCode, facilityId: f, day: d, reported: null, entered: 0, gap: 0 }));
-    return r;
-  };
-  for (const g of groups) row(g._id.f ?? null, typeof g._id.d === 'string' ? g._id.d.slice(0, 10) : null).entered += g.n;
-  for (const rep of reports) row(rep.facilityId, rep.day).reported = rep.administered;
-  for (const r of rows.values()) r.gap = r.reported === null ? 0 : Math.max(0, r.reported - r.entered);
-  return [...rows.values()].sort((a, b) => `${a.facilityId}${a.day}`.localeCompare(`${b.facilityId}${b.day}`));
-}
+/** Reported vs entered per facility and day for one commune. */
+export const communeBacklog = (models: Models, communeCode: string) => communesBacklog(models, [communeCode]);
 
 const totals = (rows: BacklogRow[]) => rows.reduce(
   (t, r) => ({ reported: t.reported + (r.reported ?? 0), entered: t.entered + r.entered, gap: t.gap + r.gap }),
@@ -120,7 +99,10 @@ const totals = (rows: BacklogRow[]) => rows.reduce(
 /** A locality's backlog: rows per commune, facility and day, totals per commune and overall. */
 export async function localityBacklog(models: Models, code: string) {
   const communes = await resolveCommunes(models, [code]);
-  const per = await mapLimit(communes, 4, async (c) => ({ communeCode: c, rows: await communeBacklog(models, c) }));
+  const rows = await communesBacklog(models, communes);
+  const byCommune = new Map<string, BacklogRow[]>(communes.map((c) => [c, []]));
+  for (const r of rows) byCommune.get(r.communeCode)?.push(r);
+  const per = communes.map((c) => ({ communeCode: c, rows: byCommune.get(c)! }));
   const items = per.flatMap((p) => p.rows);
   return {
     items,
@@ -130,15 +112,13 @@ export async function localityBacklog(models: Models, code: string) {
 }
 
 /**
- * Feed the completion rule: the commune's current verification round expects its entered
- * records plus the gap (`expectedRecords`); counted only when COMPLETION_COUNTS_BACKLOG is on.
+ * Feed the completion rule: the commune's current verification round is settled again, which
+ * recomputes its `expectedRecords` (entered records plus the reported gap; counted only when
+ * COMPLETION_COUNTS_BACKLOG is on) with its counters.
  */
 export async function feedExpected(deps: BacklogDeps, communeCode: string): Promise<void> {
   const { verification } = await communeCycle(deps.models, communeCode);
   if (!verification || isFinal(verification.status as RoundStatus)) return;
-  const round = await deps.models.Round.findById(verification._id, { totalRecords: 1 }).lean();
-  const entered = round?.totalRecords || (await deps.models.DoseRecord.countDocuments({ communeCode }));
-  const gap = totals(await communeBacklog(deps.models, communeCode)).gap;
-  await setRoundFields(deps.models.Round, verification._id, { expectedRecords: entered + gap });
+  await deps.settle?.(verification._id);
   await deps.onRoundChanged?.(verification._id);
 }

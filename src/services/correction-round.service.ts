@@ -1,20 +1,16 @@
 import type { Queue } from 'bullmq';
 import type { Models } from '../db/models/index.js';
-import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
-import { countOutcomes } from '../db/repositories/verification.repository.js';
-import { countExplained } from '../db/repositories/corrections.repository.js';
-import { communeCycle, correctionOverrides } from '../db/repositories/worklist.repository.js';
-import { evaluateCompletion, type CompletionRule } from '../domain/rounds/completion.js';
-import { isFinal } from '../domain/rounds/lifecycle.js';
-import type { Outcome } from '../domain/records.js';
-import type { RoundStatus } from '../db/models/round.model.js';
-import { mapLimit } from '../lib/concurrency.js';
+import { applyRoundTransition, insertRounds, roundKindOf } from '../db/repositories/round-lifecycle.repository.js';
+import { ConflictError } from '../lib/errors/index.js';
+import { communeCycle } from '../db/repositories/worklist.repository.js';
+import { settleRound, type SettleDeps } from './settle.service.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 import { roundId as makeRoundId } from './rounds.service.js';
-import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface CorrectionRoundDeps {
   models: Models;
+  /** Before a correction round is created: its deadline state (the deadline module's hook). */
+  onRoundsCreating?: (rounds: { id: string; deadline: Date }[]) => Promise<void>;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
   now?: () => Date;
@@ -37,17 +33,13 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
   let id = '';
   for (let attempt = 0; ; attempt++) {
     id = makeRoundId('correction', communeCode, seq);
-    try {
-      await deps.models.Round.create({
-        _id: id, localityCode: communeCode, kind: 'correction', seq, status: 'scheduled', deadline,
-        recordIds: [...new Set(recordIds)].sort(),
-        transitions: [{ from: null, to: 'scheduled', at: now, cause: parent ? `corrections to ${parent._id}` : 'corrections' }],
-      });
-      break;
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000 || attempt + 1 >= SEQ_ATTEMPTS) throw err;
-      seq++;
-    }
+    await deps.onRoundsCreating?.([{ id, deadline }]);
+    const created = await insertRounds(deps.models, [{
+      _id: id, localityCode: communeCode, kind: 'correction', seq, deadline, recordIds: [...new Set(recordIds)].sort(),
+    }], now, parent ? `corrections to ${parent._id}` : 'corrections');
+    if (created.has(id)) break;
+    if (attempt + 1 >= SEQ_ATTEMPTS) throw new ConflictError(`commune ${communeCode}: no free correction round number after ${SEQ_ATTEMPTS} tries; try again`);
+    seq++;
   }
   await deps.verificationQueue.add(VerificationJob.plan, { roundId: id, localityCode: communeCode } satisfies PlanRoundData, { jobId: verificationJobId.plan(id) });
   if (parent) {
@@ -57,59 +49,27 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
 }
 
 /**
- * The verification round's counters as they stand: its own results with every correction
- * round's newer result over them, and the accepted explanations. Equality look-ups only.
+ * After a correction round settled: its verification round is settled again (settle.service
+ * merges every correction round's newer results into its counters and, once no other correction
+ * round runs, moves it on: completed when the completion rule holds, else back to
+ * awaiting_corrections). Returns the rounds to run the deadline hooks for. Idempotent.
  */
-export async function mergedCounters(models: Models, verificationRoundId: string, cycle: Awaited<ReturnType<typeof communeCycle>>) {
-  const { counters, total } = await countOutcomes(models, verificationRoundId);
-  const overrides = await correctionOverrides(models, cycle);
-  const base = await mapLimit([...overrides.keys()], 8, (recordId) =>
-    models.VerificationResult.findOne({ roundId: verificationRoundId, recordId }, { outcome: 1 }).lean());
-  [...overrides.values()].forEach((r, i) => {
-    const was = base[i]?.outcome as Outcome | undefined;
-    if (!was) return;
-    counters[was]--;
-    counters[r.outcome]++;
-  });
-  return { counters, total, explainedRecords: await countExplained(models, verificationRoundId) };
-}
-
-/**
- * After a correction round's finaliser: the correction round is done (its open records stay on
- * the verification round), the verification round's counters are recomputed, and, once no other
- * correction round is running, it moves on: `all_resolved` when the completion rule holds,
- * else `correction_done` (back to awaiting_corrections). Returns the rounds whose status changed
- * for the deadline hooks. Idempotent: counters are recomputed, transitions are conditional.
- */
-export async function onCorrectionRoundFinished(models: Models, rule: CompletionRule, roundId: string): Promise<string[]> {
-  const round = await models.Round.findById(roundId, { kind: 1, localityCode: 1, status: 1 }).lean();
+export async function onCorrectionRoundFinished(deps: SettleDeps, roundId: string): Promise<string[]> {
+  const round = await roundKindOf(deps.models, roundId);
   if (!round || round.kind !== 'correction') return [];
-  if (round.status === 'awaiting_corrections') {
-    await applyRoundTransition(models.Round, roundId, 'all_resolved', { cause: 're-verification done; open records stay on the verification round', ifAllowed: true, set: { finishedAt: new Date() } });
-  }
-  const cycle = await communeCycle(models, round.localityCode);
-  const parent = cycle.verification;
-  if (!parent) return [roundId];
-  const merged = await mergedCounters(models, parent._id, cycle);
-  await setRoundFields(models.Round, parent._id, { counters: merged.counters, explainedRecords: merged.explainedRecords });
-  const running = cycle.corrections.some((r) => r._id !== roundId && !isFinal(r.status as RoundStatus) && r.status !== 'failed');
-  if (running) return [roundId];
-  const full = await models.Round.findById(parent._id, { totalRecords: 1, processedRecords: 1, expectedRecords: 1 }).lean();
-  const done = evaluateCompletion({ ...full, counters: merged.counters, explainedRecords: merged.explainedRecords, finished: true }, rule);
-  await applyRoundTransition(models.Round, parent._id, done.complete ? 'all_resolved' : 'correction_done', {
-    cause: `correction round ${roundId} finished`, ifAllowed: true, ...(done.complete ? { set: { finishedAt: new Date() } } : {}),
-  });
-  return [roundId, parent._id];
+  const { verification } = await communeCycle(deps.models, round.localityCode);
+  if (!verification) return [roundId];
+  await settleRound(deps, verification._id);
+  return [roundId, verification._id];
 }
 
 /** Wrap the worker's round-finished hook: correction rounds first, then the next hook for each changed round. */
 export function withCorrectionRounds(
-  models: Models,
-  rule: CompletionRule,
+  deps: SettleDeps,
   next?: (roundId: string, status: string) => Promise<void>,
 ): (roundId: string, status: string) => Promise<void> {
   return async (roundId, status) => {
-    const changed = await onCorrectionRoundFinished(models, rule, roundId);
+    const changed = await onCorrectionRoundFinished(deps, roundId);
     if (!next) return;
     for (const id of changed.length ? changed : [roundId]) await next(id, id === roundId ? status : 'changed');
   };

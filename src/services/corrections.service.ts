@@ -1,16 +1,17 @@
 import type { Queue } from 'bullmq';
 import type { Models } from '../db/models/index.js';
 import {
-  applyToRecord, countExplained, deleteCorrection, findCorrectionByKey, insertCorrection, setCorrectionStatus, signOffRequired,
+  applyToRecord, claimRecord, deleteCorrection, findCorrectionByKey, insertCorrection, setCorrectionStatus, signOffRequired,
   type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { communeCycle, latestResult } from '../db/repositories/worklist.repository.js';
 import { correctionKey, validateCorrection, type CorrectionInput, type FieldChange, type FieldProblem } from '../domain/corrections/index.js';
+import type { CorrectionStatus } from '../domain/corrections/types.js';
+import { recordCorrection } from '../db/repositories/record-state.repository.js';
 import type { Corrections } from '../domain/records.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
 import { enqueueCorrectionRound } from './correction-round.service.js';
-import { setRoundFields } from '../db/repositories/round-fields.repository.js';
 
 export interface CorrectionsDeps {
   models: Models;
@@ -18,7 +19,9 @@ export interface CorrectionsDeps {
   defaultDeadlineMs: number;
   /** Campaign default for the commune police's sign-off (CORRECTION_SIGNOFF_REQUIRED). */
   signOffDefault: boolean;
-  /** After a round's counters changed outside a worker (an explanation): deadline reconcile. */
+  /** Settle a round again after an explanation (settle.service: counters, explained records, outcome). */
+  settle?: (roundId: string) => Promise<unknown>;
+  /** After a round was settled again: deadline reconcile. */
   onRoundChanged?: (roundId: string) => Promise<void>;
   log: Logger;
   now?: () => Date;
@@ -47,8 +50,10 @@ const problemsError = (recordId: string, problems: FieldProblem[]) =>
 
 /**
  * Validate and store one correction with its audit entry, then apply it to the record under
- * optimistic concurrency. Order: the correction is stored `pending` first, so a record is never
- * changed without its history; a lost race deletes the pending entry and answers 409.
+ * optimistic concurrency (one conditional update on the record's version and claim). Order: the
+ * correction is stored `pending` first, so a record is never changed without its history; a lost
+ * race deletes the pending entry and answers 409. A correction awaiting the police's sign-off
+ * claims the record version instead (the same conditional update, without the change).
  */
 export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionInput, opts: SubmitOptions): Promise<SubmitResult> {
   const { models } = deps;
@@ -92,33 +97,38 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   // In a sign-off locality a value change waits for a different commune_police identity (sign-off.service.ts).
   const status = applies ? (needsSignOff ? 'awaiting_signoff' : 'pending') : input.decision === 'explain' ? 'explained' : 'rejected';
   const doc0 = {
-    key, lock: applies ? `${input.recordId}@${version}` : key, recordId: input.recordId, communeCode: record.communeCode, roundId,
+    key, recordId: input.recordId, communeCode: record.communeCode, roundId,
     decision: input.decision, status, changes, explanation: input.explanation?.trim() || null,
     baseVersion: version, newVersion: applies ? version + 1 : version,
     officer: input.officer, signOff: null,
     source: opts.source, row: opts.row ?? null,
   };
-  let inserted = await insertCorrection(models, doc0);
-  if ('locked' in inserted && (await releaseStaleLock(deps, inserted.locked, version, now))) inserted = await insertCorrection(models, doc0);
-  if ('locked' in inserted) throw conflict(input.recordId, version, version + 1);
-  const { doc, created } = inserted;
+  const { doc, created } = await insertCorrection(models, doc0);
   if (!created) return settleExisting(deps, doc, record.communeCode, version, hasVersion);
 
   if (status === 'awaiting_signoff') {
+    if (!(await claimRecord(models, input.recordId, version, hasVersion, String(doc._id)))) {
+      await deleteCorrection(models, doc._id);
+      throw conflict(input.recordId, version, await currentVersion(models, input.recordId, version));
+    }
+    await noteCorrection(models, doc, 'awaiting_signoff');
     deps.log.info({ recordId: input.recordId, fields: changes.map((c) => c.field), source: opts.source }, 'correction awaits the police sign-off');
     return { correction: doc, created: true, communeCode: record.communeCode, applied: false };
   }
   if (applies) {
     if (!(await applyToRecord(models, input.recordId, version, hasVersion, changes))) {
       await deleteCorrection(models, doc._id);
-      const now2 = (await models.DoseRecord.findOne({ recordId: input.recordId }, { version: 1 }).lean())?.version ?? version;
-      throw conflict(input.recordId, version, now2);
+      throw conflict(input.recordId, version, await currentVersion(models, input.recordId, version));
     }
     await setCorrectionStatus(models, doc._id, 'applied');
     doc.status = 'applied';
-  } else if (status === 'explained' && roundId) {
-    await setRoundFields(models.Round, roundId, { explainedRecords: await countExplained(models, roundId) });
-    await deps.onRoundChanged?.(roundId);
+    await noteCorrection(models, doc, 'applied');
+  } else {
+    await noteCorrection(models, doc, status as CorrectionStatus);
+    if (status === 'explained' && roundId) {
+      await deps.settle?.(roundId);
+      await deps.onRoundChanged?.(roundId);
+    }
   }
   // Values only in the audit trail: log IDs and field names, never the values themselves.
   deps.log.info({ recordId: input.recordId, decision: input.decision, fields: changes.map((c) => c.field), source: opts.source }, 'correction stored');
@@ -130,20 +140,23 @@ const conflict = (recordId: string, baseVersion: number, currentVersion: number)
     recordId, baseVersion, currentVersion,
   });
 
-/** A pending correction older than this, whose record never reached its new version, died with its process. */
-const STALE_PENDING_MS = 60_000;
+/** The record's current state learns its newest correction's status (record-state.repository.ts). */
+export const noteCorrection = (models: Models, c: Pick<CorrectionRow, '_id' | 'recordId' | 'communeCode' | 'createdAt'>, status: CorrectionStatus) =>
+  recordCorrection(models, c.recordId, c.communeCode, { id: String(c._id), status, at: new Date(c.createdAt) });
 
-/** Free the version lock of a correction a crash left pending (the record still at its base version). */
-async function releaseStaleLock(deps: CorrectionsDeps, holder: CorrectionRow, version: number, now: Date): Promise<boolean> {
-  if (holder.status !== 'pending' || holder.baseVersion !== version) return false;
-  if (now.getTime() - new Date(holder.createdAt).getTime() < STALE_PENDING_MS) return false;
-  await deleteCorrection(deps.models, holder._id);
-  deps.log.warn({ recordId: holder.recordId, correctionId: String(holder._id) }, 'removed a correction left pending by a crash');
-  return true;
-}
+const currentVersion = async (models: Models, recordId: string, fallback: number) =>
+  (await models.DoseRecord.findById(recordId, { version: 1 }).lean())?.version ?? fallback;
 
-/** A resubmitted correction: nothing new, but finish one a crash left pending. */
+/**
+ * A resubmitted correction: nothing new, but finish what a crash interrupted: a pending one is
+ * applied, one awaiting the sign-off claims its record version (both conditional, so a record
+ * another correction changed or holds is left alone).
+ */
 async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, communeCode: string, version: number, hasVersion: boolean): Promise<SubmitResult> {
+  if (doc.status === 'awaiting_signoff' && version === doc.baseVersion) {
+    await claimRecord(deps.models, doc.recordId, version, hasVersion, String(doc._id));
+    await noteCorrection(deps.models, doc, 'awaiting_signoff');
+  }
   // Stored but its process died before changing the record: apply it now (same conditional update).
   if (doc.status === 'pending' && version === doc.baseVersion && (await applyToRecord(deps.models, doc.recordId, version, hasVersion, doc.changes as FieldChange[]))) {
     version = doc.newVersion;
@@ -151,6 +164,7 @@ async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, commune
   if (doc.status === 'pending' && version >= doc.newVersion) {
     await setCorrectionStatus(deps.models, doc._id, 'applied');
     doc.status = 'applied';
+    await noteCorrection(deps.models, doc, 'applied');
   }
   return { correction: doc, created: false, communeCode, applied: doc.status === 'applied' && !doc.correctionRoundId };
 }

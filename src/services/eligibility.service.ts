@@ -1,9 +1,9 @@
 import type { Models } from '../db/models/index.js';
-import { latestResult, type ResultRow } from '../db/repositories/worklist.repository.js';
+import { recordsById } from '../db/repositories/worklist.repository.js';
+import { linkedRecords, recordStates, type RecordState } from '../db/repositories/record-state.repository.js';
 import { checkIdNumber } from '../domain/corrections/validate.js';
 import { isVietnamese, normalizeId } from '../domain/matching/index.js';
 import { ValidationError } from '../lib/errors/index.js';
-import { mapLimit } from '../lib/concurrency.js';
 
 /** One dose, as little as the decision needs: no name, no birth date, no ID number. */
 export interface DoseView {
@@ -25,21 +25,24 @@ export interface Eligibility {
   doses: DoseView[];
 }
 
-const LOOKUPS = 8;
-
 interface Candidate { recordId: string; doseNumber?: number | null; vaccine?: string | null; vaccinatedAt?: string | null; idNumber?: string | null; nationality?: string | null }
 
-async function doseView(models: Models, rec: Candidate, latest: ResultRow | null): Promise<DoseView> {
-  const last = await models.Correction.find({ recordId: rec.recordId }, { status: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(1).lean();
-  const c = last[0];
-  // Pending: stored but not applied, or applied after the newest result (re-verification still to come).
-  const pending = !!c && (c.status === 'pending' || c.status === 'awaiting_signoff' || (c.status === 'applied' && (!latest || c.createdAt > latest.updatedAt)));
+/** The views of some records from their current state (record-state.repository.ts): one read. */
+async function doseViews(models: Models, records: Candidate[], states?: Map<string, RecordState>): Promise<DoseView[]> {
+  const known = states ?? (await recordStates(models, records.map((r) => r.recordId)));
+  return records.map((rec) => doseView(rec, known.get(rec.recordId)));
+}
+
+function doseView(rec: Candidate, state: RecordState | undefined): DoseView {
+  const c = state?.correction;
+  // Pending: not yet applied, or applied after the newest result (re-verification still to come).
+  const pending = !!c && (c.status === 'pending' || c.status === 'awaiting_signoff' || (c.status === 'applied' && (!state?.resultAt || c.at > state.resultAt)));
   return {
     recordId: rec.recordId,
     doseNumber: rec.doseNumber ?? null,
     vaccine: rec.vaccine ?? null,
     vaccinatedAt: rec.vaccinatedAt ?? null,
-    outcome: latest?.outcome ?? 'unverified',
+    outcome: state?.outcome ?? 'unverified',
     correctionPending: pending,
   };
 }
@@ -57,7 +60,8 @@ const RECORD_FIELDS = { _id: 0, recordId: 1, doseNumber: 1, vaccine: 1, vaccinat
 /**
  * A citizen is eligible when every dose record that is theirs is verified (a confirmed correction
  * re-verifies as `verified`) and no correction is pending. Their records: those the matcher linked
- * to the personal ID (latest result), and those entered with it that no round linked elsewhere.
+ * to the personal ID (the records' current state), and those entered with it that no round
+ * linked elsewhere. Four reads whatever the number of doses.
  */
 export async function citizenEligibility(models: Models, personalId: string, now = new Date()): Promise<Eligibility> {
   const checked = checkIdNumber(personalId, { currentYear: now.getUTCFullYear() });
@@ -66,18 +70,19 @@ export async function citizenEligibility(models: Models, personalId: string, now
   }
   const id = checked.value;
   const [linked, entered] = await Promise.all([
-    models.VerificationResult.find({ personalId: id }, { _id: 0, recordId: 1 }).lean(),
+    linkedRecords(models, id),
     models.DoseRecord.find({ idNumber: id }, { _id: 0, recordId: 1 }).lean(),
   ]);
-  const recordIds = [...new Set([...linked, ...entered].map((r) => r.recordId))];
-  const views = await mapLimit(recordIds, LOOKUPS, async (recordId) => {
-    const [rec, latest] = await Promise.all([models.DoseRecord.findOne({ recordId }, RECORD_FIELDS).lean<Candidate>(), latestResult(models, recordId)]);
-    if (!rec) return null;
-    // The newest result decides whose record it is: linked to someone else now, not theirs.
-    if (latest?.personalId ? latest.personalId !== id : normalizeId(rec.idNumber ?? '').value !== id) return null;
-    return doseView(models, rec, latest);
+  const recordIds = [...new Set([...linked, ...entered.map((r) => r.recordId)])];
+  const [records, states] = await Promise.all([
+    recordsById(models, recordIds, RECORD_FIELDS) as Promise<Map<string, Candidate>>, recordStates(models, recordIds),
+  ]);
+  // The newest result decides whose record it is: linked to someone else now, not theirs.
+  const theirs = [...records.values()].filter((rec) => {
+    const linkedTo = states.get(rec.recordId)?.personalId;
+    return linkedTo ? linkedTo === id : normalizeId(rec.idNumber ?? '').value === id;
   });
-  return decide('citizen', views.filter((v) => v !== null), new Set(['verified']));
+  return decide('citizen', await doseViews(models, theirs, states), new Set(['verified']));
 }
 
 /**
@@ -89,11 +94,10 @@ export async function passportEligibility(models: Models, passport: string, nati
   const n = normalizeId(passport);
   if (n.kind !== 'passport') throw new ValidationError('query.passport: not a passport number (letters and digits, 6–12 characters, not a citizen ID)');
   const variants = [...new Set([n.value, passport.trim()])];
-  const found = (await Promise.all(variants.map((v) => models.DoseRecord.find({ idNumber: v }, RECORD_FIELDS).lean<Candidate[]>()))).flat();
+  const found = await models.DoseRecord.find({ idNumber: { $in: variants } }, RECORD_FIELDS).lean<Candidate[]>();
   const wanted = nationality?.trim().toUpperCase();
   const records = [...new Map(found.map((r) => [r.recordId, r])).values()]
     .filter((r) => isVietnamese(r.nationality) !== true)
     .filter((r) => !wanted || (r.nationality ?? '').trim().toUpperCase() === wanted);
-  const views = await mapLimit(records, LOOKUPS, async (rec) => doseView(models, rec, await latestResult(models, rec.recordId)));
-  return decide('passport', views, new Set(['exempt', 'verified']));
+  return decide('passport', await doseViews(models, records), new Set(['exempt', 'verified']));
 }

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
-import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
-import { anyOf } from '../db/repositories/filters.js';
+import { applyRoundTransition, insertRounds } from '../db/repositories/round-lifecycle.repository.js';
+import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
+import type { Models } from '../db/models/index.js';
+import type { RoundKind, RoundStatus } from '../domain/rounds/values.js';
 import { roundsProgress } from '../db/repositories/round-progress.repository.js';
-import { DEFAULT_CAMPAIGN_ID } from '../db/models/campaign.model.js';
-import type { Models, RoundKind, RoundStatus } from '../db/models/index.js';
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 
@@ -12,6 +12,8 @@ export interface RoundsDeps {
   models: Models;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
+  /** Called before the rounds are created, with their deadlines (the deadline state hooks in here). */
+  onRoundsCreating?: (rounds: { id: string; deadline: Date }[]) => Promise<void>;
   /** Called with the rounds this request created (deadline timers hook in here). */
   onRoundsCreated?: (roundIds: string[]) => Promise<void>;
   now?: () => Date;
@@ -30,7 +32,7 @@ export async function resolveCommunes(models: Models, codes: string[]): Promise<
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
 export async function resolveCommuneProvinces(models: Models, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
-  const found = await models.Locality.find({ code: anyOf(unique) }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
+  const found = await models.Locality.find({ code: { $in: unique } }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
   const known = new Map(found.map((l) => [l.code, l.level]));
   const unknown = unique.filter((c) => !known.has(c));
   if (unknown.length > 0) {
@@ -79,30 +81,13 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   }).deadline;
   const ids = communes.map((c) => roundId(input.kind, c, input.seq));
 
-  const write = await deps.models.Round.bulkWrite(
-    communes.map((code, i) => ({
-      updateOne: {
-        filter: { _id: ids[i]! },
-        update: {
-          $setOnInsert: {
-            _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, status: 'scheduled',
-            deadline: deadlineOf(code), transitions: [{ from: null, to: 'scheduled', at: now, cause: 'created' }],
-          },
-        },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  );
-  const createdIds = new Set(Object.values(write.upsertedIds ?? {}).map(String));
-
-  // Deadline timers first: their write to the new rounds is finished before any planner
-  // writes to the same documents (FerretDB 1.x can lose one of two concurrent updates).
-  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
+  const rounds0 = communes.map((code, i) => ({ _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code) }));
+  await deps.onRoundsCreating?.(rounds0.map((r) => ({ id: r._id, deadline: r.deadline })));
+  const createdIds = await insertRounds(deps.models, rounds0, now);
 
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.
-  const rounds = await deps.models.Round.find({ _id: anyOf(ids) }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
+  const rounds = await deps.models.Round.find({ _id: { $in: ids } }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
   const toPlan = rounds.filter((r) => r.status === 'scheduled');
   if (toPlan.length > 0) {
     await deps.verificationQueue.addBulk(
@@ -113,6 +98,8 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
       })),
     );
   }
+  // Deadline timers of the new rounds (idempotent; the sweeper catches up if this is lost).
+  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
   return rounds.map((r) => ({
     id: r._id,
     localityCode: r.localityCode,

@@ -1,10 +1,10 @@
 import type { Models } from '../db/models/index.js';
 import {
-  applyToRecord, findCorrectionById, listCorrections, transitionCorrection, type CorrectionRow,
+  applyToRecord, findCorrectionById, listCorrections, releaseRecord, transitionCorrection, type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { SIGN_OFF_ROLE } from '../domain/corrections/index.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors/index.js';
-import { enqueueForApplied, correctionView, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
+import { enqueueForApplied, correctionView, noteCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
 import { resolveCommunes } from './rounds.service.js';
 import { readWorksheet } from './worksheet-files.js';
 
@@ -45,21 +45,26 @@ export async function signOffCorrection(
   }
   const signOff = { by: signer.name, sub: signer.sub, role: SIGN_OFF_ROLE, at: now, decision };
   if (decision === 'refuse') {
-    // The version lock goes back to the key: another correction of this record version may follow.
-    if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'refused', signOff, lock: c.key }))) throw raced(id);
+    if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'refused', signOff }))) throw raced(id);
+    // The record version is free again: another correction of it may follow.
+    await releaseRecord(models, c.recordId, String(c._id));
+    await noteCorrection(models, c, 'refused');
     deps.log.info({ correctionId: id, recordId: c.recordId }, 'correction refused at sign-off');
     return { correction: { ...c, status: 'refused', signOff } as CorrectionRow, changed: true, applied: false, correctionRound: null };
   }
   if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'pending', signOff }))) throw raced(id);
-  const record = await models.DoseRecord.findOne({ recordId: c.recordId }, { version: 1 }).lean();
+  const record = await models.DoseRecord.findById(c.recordId, { version: 1 }).lean();
   const hasVersion = typeof record?.version === 'number';
-  if (!record || !(await applyToRecord(models, c.recordId, c.baseVersion, hasVersion, c.changes as never))) {
-    await transitionCorrection(models, c._id, 'pending', { status: 'superseded', lock: c.key });
+  if (!record || !(await applyToRecord(models, c.recordId, c.baseVersion, hasVersion, c.changes as never, String(c._id)))) {
+    await transitionCorrection(models, c._id, 'pending', { status: 'superseded' });
+    await releaseRecord(models, c.recordId, String(c._id));
+    await noteCorrection(models, c, 'superseded');
     throw new ConflictError(`record ${c.recordId} changed since the correction was submitted: nothing applied; submit it again from a new export`, {
       correctionId: id, recordId: c.recordId, baseVersion: c.baseVersion, currentVersion: record?.version ?? null,
     });
   }
   await transitionCorrection(models, c._id, 'pending', { status: 'applied' });
+  await noteCorrection(models, c, 'applied');
   const applied: SubmitResult = { correction: { ...c, status: 'applied', signOff } as CorrectionRow, created: true, communeCode: c.communeCode, applied: true };
   const [round] = await enqueueForApplied(deps, [applied]);
   deps.log.info({ correctionId: id, recordId: c.recordId, fields: (c.changes ?? []).map((x) => x.field) }, 'correction signed off and applied');

@@ -127,7 +127,7 @@ beforeAll(async () => {
   app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000', ELIGIBILITY_RATE_PER_MIN: '100000' }, log: createLogger({ level: process.env.WALK_LOG ?? 'silent' }) });
   // A correction of another health officer awaiting the police (the sign-off row).
   const c = await ctx.db.models.Correction.create({
-    key: 'walk-key', lock: `${RECORD}@0`, recordId: RECORD, communeCode: C, decision: 'confirm', status: 'awaiting_signoff',
+    key: 'walk-key', recordId: RECORD, communeCode: C, decision: 'confirm', status: 'awaiting_signoff',
     changes: [{ field: 'fullName', oldValue: 'Nguyễn Văn An', newValue: 'Nguyễn Văn Ân' }], baseVersion: 0, newVersion: 1,
     officer: { name: 'Other officer', role: 'health_station', sub: 'health-00001-b' }, source: 'api',
   });

@@ -4,6 +4,7 @@ import {
   clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
 } from '../helpers/deadlines-harness.js';
 import { deadlineHooks, ensureDeadlineSweeper, sweepDeadlines } from '../../src/deadlines/index.js';
+import { adoptRounds } from '../../src/deadlines/hooks.js';
 import { DEADLINE_SWEEPER_ID } from '../../queues/deadlines.queue.js';
 
 let ctx: TestContext;
@@ -80,6 +81,22 @@ describe('the sweeper recomputes from MongoDB what Redis lost', () => {
     expect(new Set(receiver.deliveries.map((d) => d.key)).size).toBe(receiver.deliveries.length);
     // Nothing is left to do: a later sweep finds no round.
     expect(await sweepAt(new Date(deadline.getTime() + 10 * HOUR))).toMatchObject({ rounds: 0, escalated: 0 });
+  });
+
+  it('a round created without its deadline state (a lost hook, an older round) is watched once adopted', async () => {
+    const id = 'verification-00001-21';
+    const deadline = new Date(clock.now().getTime() + 30 * HOUR);
+    await createRound(ctx.db.models, id, deadline);
+    const delivered = receiver.deliveries.length;
+    // No state, no timers: the sweeper cannot see it when its first reminder is due.
+    expect(await sweepAt(new Date(deadline.getTime() - 2 * HOUR), delivered)).toMatchObject({ rounds: 0 });
+    expect(await adoptRounds(workers.deps)).toBe(1);
+    expect(await adoptRounds(workers.deps)).toBe(0);
+    expect(await ctx.db.models.RoundDeadline.findById(id).lean()).toMatchObject({ nextCheckAt: new Date(deadline.getTime() - 2 * HOUR) });
+    expect(await sweepAt(new Date(deadline.getTime() - 2 * HOUR), delivered + 1)).toMatchObject({ rounds: 1 });
+    expect(receiver.deliveries.at(-1)!.body).toMatchObject({ roundId: id, type: 'reminder', offsetMs: 2 * HOUR });
+    await ctx.db.models.Round.updateOne({ _id: id }, { $set: { status: 'cancelled' } });
+    await sweepAt(new Date(deadline.getTime() - HOUR), delivered + 1);
   });
 
   it('installs the periodic sweeper once, however often it is ensured', async () => {

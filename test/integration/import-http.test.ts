@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHierarchy, parseAdminUnitRow, type AdminUnitRow } from '../../src/domain/admin-units/index.js';
 import { errorHandler, notFound } from '../../src/http/errors.js';
 import { importsRouter } from '../../src/http/routers/imports.router.js';
+import { localitiesRepository } from '../../src/db/repositories/localities.repository.js';
 import { localitiesRouter } from '../../src/http/routers/localities.router.js';
 import { upsertLocalities } from '../../src/import/localities.import.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   queues = allQueues(ctx.redis, ctx.prefix);
   worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { models: ctx.db.models, log, uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
   const app = express();
-  app.use(localitiesRouter({ models: ctx.db.models }));
+  app.use(localitiesRouter({ localities: localitiesRepository(ctx.db.models) }));
   app.use(importsRouter({ queues, uploadDir, models: ctx.db.models }));
   app.use(notFound);
   app.use(errorHandler(log));

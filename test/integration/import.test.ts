@@ -145,12 +145,10 @@ describe('import citizens', () => {
     const c = await ctx.db.models.Citizen.findOne({ personalId: '001190123457' }).lean();
     expect(c).toMatchObject({ nameKey: 'dang thi thuy', birthYear: 1950, gender: 'female', oldIdNumber: '123456789' });
     expect(c?.maskedKeys).toEqual(['dang thuy|1950', 'dang thi *|1950', '* thi thuy|1950']);
-    // The matcher's second block finds her with the given name misspelt, by either query strategy.
-    for (const strategy of ['in', 'equality'] as const) {
-      const found = await new MongoRegistry(ctx.db.models, strategy).findCandidates({
-        personalIds: [], oldIdNumbers: [], nameYears: [], maskedKeys: ['dang thi *|1950', 'nobody *|1950'],
-      });
-      expect(found.map((f) => f.personalId)).toEqual(['001190123457']);
-    }
+    // The matcher's second block finds her with the given name misspelt.
+    const found = await new MongoRegistry(ctx.db.models).findCandidates({
+      personalIds: [], oldIdNumbers: [], nameYears: [], maskedKeys: ['dang thi *|1950', 'nobody *|1950'],
+    });
+    expect(found.map((f) => f.personalId)).toEqual(['001190123457']);
   });
 });

@@ -34,7 +34,7 @@ const log = createLogger({ level: 'silent' });
 
 /** A worker "process": its own store connection (whose replies are recorded), serving `queue`. */
 async function startWorker(queue: string) {
-  const db: Db = await connectDb(ctx.mongoUrl, { poolSize: 4, autoIndex: false, forceCapabilities: 'mongodb', statsFile: join(statsDir, `${queue}.json`) });
+  const db: Db = await connectDb(ctx.mongoUrl, { poolSize: 4, autoIndex: false, statsFile: join(statsDir, `${queue}.json`) });
   const received: { ns: string; communeCode?: string }[] = [];
   db.connection.getClient().on('commandSucceeded', (ev) => {
     const cursor = (ev.reply as { cursor?: { ns?: string; firstBatch?: unknown[]; nextBatch?: unknown[] } }).cursor;

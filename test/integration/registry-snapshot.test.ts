@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createMatcher } from '../../workers/matcher.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
@@ -7,11 +6,9 @@ import { insertCitizens, makeCitizens, makeDoses, seedLocalities, seedOtherProvi
 
 /**
  * The worker's registry: a snapshot of the province plus `_id` reads for people registered in
- * another province. Both store paths run here: MongoDB's (forced on any server) and FerretDB's
- * (the snapshot is the whole registry), with the same answers.
+ * another province.
  */
 let ctx: TestContext;
-let mongoPath: Db;
 const log = createLogger({ level: 'silent' });
 const home = makeCitizens('00001', 30);
 // Someone else than home[0] (makeCitizens repeats names per index): own name and birth date.
@@ -22,11 +19,9 @@ beforeAll(async () => {
   await seedLocalities(ctx.db.models);
   await seedOtherProvince(ctx.db.models);
   await insertCitizens(ctx.db.models, [...home, elsewhere!]);
-  mongoPath = await connectDb(ctx.mongoUrl, { poolSize: 2, autoIndex: false, forceCapabilities: 'mongodb' });
 });
 
 afterAll(async () => {
-  await mongoPath?.close();
   await ctx?.close();
 });
 
@@ -34,25 +29,21 @@ describe('registry snapshot', () => {
   // Doses entered in commune 00001: its own people, and one person registered in province 02.
   const records = [...makeDoses(home.slice(0, 5), 'H'), ...makeDoses([elsewhere!], 'E').map((r) => ({ ...r, communeCode: '00001' }))];
 
-  it.each([
-    ['MongoDB path (province snapshot + _id $in elsewhere)', () => mongoPath],
-    ['detected path of this server', () => ctx.db],
-  ])('%s: links home and elsewhere citizens alike', async (_label, db) => {
-    const matcher = createMatcher(db().models, db().caps, log);
+  it('province snapshot + _id $in elsewhere: links home and elsewhere citizens alike', async () => {
+    const matcher = createMatcher(ctx.db.models, log);
     const results = await matcher.match(records, '00001');
     expect(results.map((r) => r.outcome)).toEqual(Array(6).fill('verified'));
     expect(results[5]!.personalId).toBe(elsewhere!.personalId);
   });
 
-  it('the MongoDB path was really taken, and a registry change reloads the snapshot', async () => {
-    expect(mongoPath.caps).toEqual({ server: 'mongodb', indexedIn: true });
-    const matcher = createMatcher(mongoPath.models, mongoPath.caps, log);
+  it('a registry change reloads the snapshot', async () => {
+    const matcher = createMatcher(ctx.db.models, log);
     const [late] = makeCitizens('00006', 1).map((c) => ({ ...c, personalId: c.personalId.replace(/^001/, '001').slice(0, 6) + '999999', fullName: 'Đỗ Thị Mai' }));
     // Entered without an ID: only the snapshot (name + birth year) can find this person.
     const byName = makeDoses([late!], 'N').map((r) => ({ ...r, idNumber: '', communeCode: '00001' }));
     expect((await matcher.match(records.slice(0, 1), '00001'))[0]!.outcome).toBe('verified'); // snapshot loaded
     expect((await matcher.match(byName, '00001'))[0]!.outcome).toBe('not_found');
-    await insertCitizens(mongoPath.models, [late!]); // bumps the registry version, as the importer does
+    await insertCitizens(ctx.db.models, [late!]); // bumps the registry version, as the importer does
     const after = (await matcher.match(byName, '00001'))[0]!;
     // Found now (a name-only match is left to an officer or linked, depending on the evidence).
     expect(after.outcome).not.toBe('not_found');

@@ -4,7 +4,7 @@ import { parseEnv } from '../../config/index.js';
 import { connectDb } from '../../db/connect.js';
 import { parseContactsCsv } from '../../deadlines/contacts-csv.js';
 import { upsertContacts } from '../../deadlines/contacts.service.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register-command.js';
 
 /** `vaxverify contacts import FILE`: who answers for each locality and level (reminders, escalations). */
 export const registerContacts: RegisterCommand = (program: Command) => {

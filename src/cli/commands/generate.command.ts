@@ -6,7 +6,7 @@ import { createSynth, parseNameList, type SynthRates } from '../../domain/synth/
 import { DEFAULT_ADMIN_UNITS_FILE, loadAdminUnits } from '../../import/admin-units.loader.js';
 import { createRecordWriter } from '../../lib/io/index.js';
 import { dataFile } from '../../lib/paths.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register-command.js';
 
 const CITIZEN_COLUMNS = ['personalId', 'fullName', 'dateOfBirth', 'gender', 'communeCode', 'oldIdNumber'];
 const DOSE_COLUMNS = [

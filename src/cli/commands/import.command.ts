@@ -5,7 +5,7 @@ import { DEFAULT_IMPORT_BATCH, DEFAULT_IMPORT_WRITERS, runImport, type ImportSum
 import type { RecordFormat } from '../../lib/io/index.js';
 import { createImportProgress } from '../import-progress.js';
 import { withDb } from '../with-db.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register-command.js';
 
 interface ImportCliOptions {
   rejects?: string;

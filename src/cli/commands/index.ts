@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { RegisterCommand } from './register-command.js';
 import { registerGenerate } from './generate.command.js';
 import { registerImport } from './import.command.js';
 import { registerLocalities } from './localities.command.js';
@@ -6,7 +6,7 @@ import { registerMatch } from './match.command.js';
 import { registerContacts } from './contacts.command.js';
 import { registerRounds } from './rounds.command.js';
 
-/** Every CLI command registers itself on the program; add new ones here. */
-export type RegisterCommand = (program: Command) => void;
+export type { RegisterCommand } from './register-command.js';
 
+/** Every CLI command; add new ones here. */
 export const commands: RegisterCommand[] = [registerLocalities, registerGenerate, registerImport, registerMatch, registerContacts, registerRounds];

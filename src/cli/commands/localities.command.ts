@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_ADMIN_UNITS_FILE, loadAdminUnits } from '../../import/admin-units.loader.js';
 import { upsertLocalities } from '../../import/localities.import.js';
 import { withDb } from '../with-db.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register-command.js';
 
 /** `vaxverify localities import [FILE]`: load the administrative unit list into `localities`. */
 export const registerLocalities: RegisterCommand = (program: Command) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { RecordFormat } from '../../lib/io/index.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register-command.js';
 import { runMatch } from './match/run-match.js';
 import { formatSummary } from './match/summary.js';
 

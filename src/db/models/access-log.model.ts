@@ -1,6 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const ACCESS_KINDS = ['worklist', 'export', 'history', 'eligibility', 'corrections'] as const;
+import { ACCESS_KINDS } from '../../domain/access-log.js';
+
+export { ACCESS_KINDS } from '../../domain/access-log.js';
 
 /**
  * Who read which personal data: one insert-only document per worklist page, export, record

@@ -1,7 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
+export { DEFAULT_CAMPAIGN_ID } from '../../domain/rounds/values.js';
+
 /** Campaign-wide deadline settings. One document per campaign; `_id` `default` is the current one. */
-export const DEFAULT_CAMPAIGN_ID = 'default';
 
 export const campaignSchema = new Schema(
   {

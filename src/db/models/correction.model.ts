@@ -1,7 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { CORRECTABLE_FIELDS, DECISIONS, OFFICER_ROLES } from '../../domain/corrections/types.js';
+import { CORRECTABLE_FIELDS, CORRECTION_STATUSES, DECISIONS, OFFICER_ROLES } from '../../domain/corrections/types.js';
 
-export const CORRECTION_STATUSES = ['pending', 'awaiting_signoff', 'applied', 'explained', 'rejected', 'refused', 'superseded'] as const;
+export { CORRECTION_STATUSES, type CorrectionStatus } from '../../domain/corrections/types.js';
 
 /**
  * The audit trail of a dose record: one document per correction an officer submitted, never
@@ -12,13 +12,6 @@ export const CORRECTION_STATUSES = ['pending', 'awaiting_signoff', 'applied', 'e
 export const correctionSchema = new Schema(
   {
     key: { type: String, required: true },
-    /**
-     * `<recordId>@<baseVersion>` for a correction that changes values (else its key): the unique
-     * index lets one change per record version through. Needed because FerretDB's conditional
-     * updateOne is not atomic under concurrency (two updates on { recordId, version } both match);
-     * a unique index is enforced by the database on both servers.
-     */
-    lock: { type: String, required: true },
     recordId: { type: String, required: true },
     communeCode: { type: String, required: true },
     /** The verification round whose worklist the correction answers. */
@@ -55,7 +48,6 @@ export const correctionSchema = new Schema(
   { collection: 'corrections', timestamps: true },
 );
 correctionSchema.index({ key: 1 }, { unique: true });
-correctionSchema.index({ lock: 1 }, { unique: true });
 correctionSchema.index({ recordId: 1, createdAt: 1 });
 correctionSchema.index({ roundId: 1, decision: 1 });
 correctionSchema.index({ communeCode: 1, status: 1, createdAt: 1 });

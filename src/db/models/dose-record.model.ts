@@ -18,6 +18,12 @@ export const doseRecordSchema = new Schema(
     facilityId: { type: String },
     /** Optimistic concurrency: +1 per applied correction; a correction names the version it saw. */
     version: { type: Number, default: 0 },
+    /**
+     * The correction waiting for the police's sign-off on this version (its `_id`), else absent:
+     * claimed with one conditional update (`openCorrection: null` in the filter), so one change
+     * per record version goes through; cleared when it is applied, refused or superseded.
+     */
+    openCorrection: { type: String },
   },
   { collection: 'doseRecords', timestamps: true },
 );

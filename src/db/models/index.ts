@@ -16,6 +16,8 @@ import { accessLogModel } from './access-log.model.js';
 import { auditEntryModel } from './audit-entry.model.js';
 import { verificationChunkModel } from './verification-chunk.model.js';
 import { registryVersionModel } from './registry-version.model.js';
+import { roundDeadlineModel } from './round-deadline.model.js';
+import { recordStateModel } from './record-state.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -37,6 +39,8 @@ export function registerModels(c: Connection) {
     AuditEntry: auditEntryModel(c),
     VerificationChunk: verificationChunkModel(c),
     RegistryVersion: registryVersionModel(c),
+    RoundDeadline: roundDeadlineModel(c),
+    RecordState: recordStateModel(c),
   };
 }
 
@@ -59,3 +63,5 @@ export * from './access-log.model.js';
 export * from './audit-entry.model.js';
 export * from './verification-chunk.model.js';
 export * from './registry-version.model.js';
+export * from './round-deadline.model.js';
+export * from './record-state.model.js';

@@ -1,7 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const LOCALITY_LEVELS = ['province', 'district', 'commune'] as const;
-export type LocalityLevel = (typeof LOCALITY_LEVELS)[number];
+import { ADMIN_LEVELS as LOCALITY_LEVELS } from '../../domain/admin-units/admin-unit.js';
+
+export { ADMIN_LEVELS as LOCALITY_LEVELS, type AdminLevel as LocalityLevel } from '../../domain/admin-units/admin-unit.js';
 
 /** An administrative unit (GSO code list of April 2022): province, district or commune. */
 export const localitySchema = new Schema(

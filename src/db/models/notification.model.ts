@@ -1,7 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
-export const NOTIFICATION_KINDS = ['reminder', 'escalation'] as const;
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '../../domain/notifications.js';
+
+export { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '../../domain/notifications.js';
 
 /**
  * Delivery log, one document per (event, recipient, channel). `key` is deterministic

@@ -1,13 +1,8 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
+import { ROUND_KINDS, ROUND_STATUSES } from '../../domain/rounds/values.js';
 
-export const ROUND_KINDS = ['verification', 'correction'] as const;
-export type RoundKind = (typeof ROUND_KINDS)[number];
-
-export const ROUND_STATUSES = [
-  'scheduled', 'verifying', 'awaiting_corrections', 'correction_round', 'completed', 'overdue', 'cancelled', 'failed',
-] as const;
-export type RoundStatus = (typeof ROUND_STATUSES)[number];
+export { ROUND_KINDS, ROUND_STATUSES, type RoundKind, type RoundStatus } from '../../domain/rounds/values.js';
 
 const countersShape = Object.fromEntries(OUTCOMES.map((o) => [o, { type: Number, default: 0 }]));
 
@@ -33,12 +28,14 @@ export const roundSchema = new Schema(
     explainedRecords: { type: Number, default: 0 },
     /** Records the locality should have entered, for the optional backlog-gap rule. */
     expectedRecords: { type: Number, default: null },
-    /** Deadline extensions and shortenings, oldest first (who changed it lives in `reason`). */
+    /** Settlements written (settle's optimistic token: each write is conditional on the one it read). */
+    settles: { type: Number, default: null },
+    /**
+     * Deadline extensions and shortenings, oldest first (who changed it lives in `reason`); its
+     * length is the deadline's version. The deadline side's own state (next check, open
+     * escalations) is in roundDeadlines, written by src/deadlines only.
+     */
     deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String }, { _id: false })],
-    /** When the deadline side next has something to do (reminder, escalation); the sweeper's index. */
-    nextCheckAt: { type: Date, default: null },
-    /** Escalations still open: the sweeper closes them if the round finished without the hook. */
-    openEscalations: { type: Boolean, default: false },
     transitions: [
       new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
     ],
@@ -50,8 +47,6 @@ export const roundSchema = new Schema(
 );
 roundSchema.index({ localityCode: 1, kind: 1, seq: 1 }, { unique: true });
 roundSchema.index({ status: 1, deadline: 1 });
-roundSchema.index({ status: 1, nextCheckAt: 1 });
-roundSchema.index({ openEscalations: 1, status: 1 });
 roundSchema.index({ localityCode: 1, createdAt: -1 });
 /** The dashboard rollup reads only the verification rounds changed since its last run. */
 roundSchema.index({ kind: 1, updatedAt: 1 });

@@ -1,8 +1,9 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
 
-export const CHUNK_STATUSES = ['pending', 'done', 'failed'] as const;
-export type ChunkStatus = (typeof CHUNK_STATUSES)[number];
+import { CHUNK_STATUSES } from '../../domain/rounds/values.js';
+
+export { CHUNK_STATUSES, type ChunkStatus } from '../../domain/rounds/values.js';
 
 /** `_id` of a chunk: round + chunk number. */
 export const chunkId = (roundId: string, chunk: number) => `${roundId}/${chunk}`;

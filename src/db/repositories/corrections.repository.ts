@@ -9,12 +9,11 @@ const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 110
 
 /**
  * Insert a correction. `created: false` when its natural key exists already (re-upload, retry:
- * the stored one is returned); `locked` when another correction of the same record version holds
- * the version lock (a concurrent officer won).
+ * the stored one is returned).
  */
 export async function insertCorrection(
-  models: Models, doc: Record<string, unknown> & { key: string; lock: string },
-): Promise<{ doc: CorrectionRow; created: true } | { doc: CorrectionRow; created: false } | { locked: CorrectionRow }> {
+  models: Models, doc: Record<string, unknown> & { key: string },
+): Promise<{ doc: CorrectionRow; created: boolean }> {
   try {
     const created = await models.Correction.create(doc);
     return { doc: created.toObject() as CorrectionRow, created: true };
@@ -22,8 +21,6 @@ export async function insertCorrection(
     if (!isDuplicateKey(err)) throw err;
     const existing = await models.Correction.findOne({ key: doc.key }).lean();
     if (existing) return { doc: existing as CorrectionRow, created: false };
-    const holder = await models.Correction.findOne({ lock: doc.lock }).lean();
-    if (holder) return { locked: holder as CorrectionRow };
     throw err;
   }
 }
@@ -32,17 +29,47 @@ export function findCorrectionByKey(models: Models, key: string) {
   return models.Correction.findOne({ key }).lean();
 }
 
+const versionFilter = (recordId: string, version: number, hasVersionField: boolean) =>
+  hasVersionField ? { _id: recordId, version } : { _id: recordId, version: { $exists: false } };
+
 /**
- * Apply changes to a dose record if, and only if, it is still at `version` (optimistic
- * concurrency): one conditional updateOne that also increments the version. Records imported
- * before versions existed have no field and count as version 0.
+ * Apply changes to a dose record if, and only if, it is still at `version` and no other
+ * correction holds it (optimistic concurrency): one conditional update that also increments the
+ * version and frees the record. `correctionId` is the correction applied: a record it claimed
+ * for the sign-off is its to change. Records imported before versions existed have no field
+ * and count as version 0.
  */
-export async function applyToRecord(models: Models, recordId: string, version: number, hasVersionField: boolean, changes: FieldChange[]): Promise<boolean> {
-  const filter = hasVersionField ? { recordId, version } : { recordId, version: { $exists: false } };
+export async function applyToRecord(
+  models: Models, recordId: string, version: number, hasVersionField: boolean, changes: FieldChange[], correctionId?: string,
+): Promise<boolean> {
   const set: Record<string, unknown> = { version: version + 1 };
   for (const c of changes) set[c.field] = c.newValue;
-  const res = await models.DoseRecord.updateOne(filter, { $set: set });
-  return res.matchedCount === 1;
+  const holder = correctionId ? { openCorrection: { $in: [null, correctionId] } } : { openCorrection: null };
+  const res = await models.DoseRecord.findOneAndUpdate(
+    { ...versionFilter(recordId, version, hasVersionField), ...holder },
+    { $set: set, $unset: { openCorrection: '' } },
+    { projection: { _id: 1 } },
+  ).lean();
+  return res !== null;
+}
+
+/**
+ * Claim a record version for a correction awaiting the police's sign-off: one conditional
+ * update, `openCorrection: null` in the filter (or already this correction's: a retry). False
+ * when the record moved on or another correction holds it.
+ */
+export async function claimRecord(models: Models, recordId: string, version: number, hasVersionField: boolean, correctionId: string): Promise<boolean> {
+  const res = await models.DoseRecord.findOneAndUpdate(
+    { ...versionFilter(recordId, version, hasVersionField), openCorrection: { $in: [null, correctionId] } },
+    { $set: { openCorrection: correctionId } },
+    { projection: { _id: 1 } },
+  ).lean();
+  return res !== null;
+}
+
+/** Free a record a correction held (refused or superseded at the sign-off); conditional on it holding it. */
+export async function releaseRecord(models: Models, recordId: string, correctionId: string): Promise<void> {
+  await models.DoseRecord.updateOne({ _id: recordId, openCorrection: correctionId }, { $unset: { openCorrection: '' } });
 }
 
 export async function setCorrectionStatus(models: Models, id: unknown, status: string, extra: Record<string, unknown> = {}) {
@@ -89,12 +116,12 @@ export async function findCorrectionById(models: Models, id: string): Promise<Co
 
 /**
  * Move a correction from one status to another only if it is still in the first: the police
- * sign-off and a concurrent refusal cannot both win (one conditional update; the unique lock
- * index guards the record itself).
+ * sign-off and a concurrent refusal cannot both win (one findOneAndUpdate with the expected
+ * status in the filter; the record's own claim guards the record).
  */
 export async function transitionCorrection(models: Models, id: unknown, from: Status, set: Record<string, unknown>): Promise<boolean> {
-  const res = await models.Correction.updateOne({ _id: id, status: from }, { $set: set });
-  return res.modifiedCount === 1;
+  const res = await models.Correction.findOneAndUpdate({ _id: id, status: from }, { $set: set }, { projection: { _id: 1 } }).lean();
+  return res !== null;
 }
 
 /** Corrections of some communes, oldest first, optionally of one status (the police's list). */

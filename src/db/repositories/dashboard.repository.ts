@@ -9,7 +9,7 @@ import type { EscalationLevel } from '../../domain/rounds/policy.js';
  * the pages' reads (a unit by `_id`, its children by `parentCode`).
  */
 
-/** Documents per bulk write: well under the 16 MB command limit and FerretDB's batch sizes. */
+/** Documents per bulk write: well under the 16 MB command limit. */
 const WRITE_BATCH = 1_000;
 
 const ROUND_FIELDS = {
@@ -50,20 +50,12 @@ export async function readRollupInputs(models: Models): Promise<RollupInputs> {
 /** What every run reads whole, being small: corrections per commune and open escalations. */
 export async function readSideInputs(models: Models): Promise<Pick<RollupInputs, 'corrections' | 'escalations'>> {
 
-  // Two $match + $group pipelines (FerretDB has no $cond): applied, and applied with a sign-off.
-  const corrections = new Map<string, { applied: number; signedOff: number }>();
-  const applied = await models.Correction.aggregate<{ _id: string; n: number }>([
-    { $match: { status: 'applied' } }, { $group: { _id: '$communeCode', n: { $sum: 1 } } },
+  // Applied corrections per commune, and how many of them were signed off: one $group.
+  const counted = await models.Correction.aggregate<{ _id: string; applied: number; signedOff: number }>([
+    { $match: { status: 'applied' } },
+    { $group: { _id: '$communeCode', applied: { $sum: 1 }, signedOff: { $sum: { $cond: [{ $eq: [{ $type: '$signOff' }, 'object'] }, 1, 0] } } } },
   ]);
-  for (const a of applied) corrections.set(a._id, { applied: a.n, signedOff: 0 });
-  const signed = await models.Correction.aggregate<{ _id: string; n: number }>([
-    { $match: { status: 'applied', signOff: { $ne: null } } }, { $group: { _id: '$communeCode', n: { $sum: 1 } } },
-  ]);
-  for (const s of signed) {
-    const c = corrections.get(s._id) ?? { applied: 0, signedOff: 0 };
-    c.signedOff = s.n;
-    corrections.set(s._id, c);
-  }
+  const corrections = new Map(counted.map((c) => [c._id, { applied: c.applied, signedOff: c.signedOff }]));
 
   const escalations = (await models.Escalation.find({ closedAt: null }, { _id: 0, roundId: 1, level: 1 }).lean()) as { roundId: string; level: EscalationLevel }[];
   return { corrections, escalations };
@@ -71,8 +63,7 @@ export async function readSideInputs(models: Models): Promise<Pick<RollupInputs,
 
 /**
  * Write the documents whose hash changed; returns how many were written. New documents go in
- * with insertMany (one round trip per batch; an upsert per document costs FerretDB ~40 ms
- * each), changed ones with replaceOne. The rollup job is the only writer, so nothing races.
+ * with insertMany (one round trip per batch), changed ones with replaceOne. The rollup job is the only writer, so nothing races.
  */
 export async function writeRollup(models: Models, docs: RollupDoc[], computedAt: Date, cache?: HashCache): Promise<{ written: number; unchanged: number }> {
   const stored = await storedHashes(models, cache);
@@ -95,8 +86,8 @@ export async function writeRollup(models: Models, docs: RollupDoc[], computedAt:
 }
 
 /**
- * The hashes a rollup process wrote last time, kept between its runs: reading every document's
- * hash back costs FerretDB a full scan (tens of seconds at 11k units). The cache is used only
+ * The hashes a rollup process wrote last time, kept between its runs, so a run reads one
+ * document instead of every unit's hash (~11k) when it ran last. The cache is used only
  * while the nation's `computedAt` is still this process's last run; after another process ran
  * the rollup, the hashes are read again.
  */

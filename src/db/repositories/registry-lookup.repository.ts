@@ -1,50 +1,29 @@
 import type { BlockingKeys, RegistryCitizen, RegistryLookup } from '../../domain/matching/index.js';
-import { mapLimit } from '../../lib/concurrency.js';
 import type { Models } from '../models/index.js';
 
 /**
- * The matcher's registry port on MongoDB. Two query strategies, same answer:
- * - `in`: one `find` per key kind with `$in` lists (MongoDB: index seeks on
- *   { personalId }, { oldIdNumber }, { nameKey, birthYear, communeCode } and the
- *   multikey { maskedKeys }).
- * - `equality`: one indexed equality `find` per key, a few in flight. FerretDB 1.x pushes
- *   equality down to PostgreSQL but answers `$in` by scanning the whole collection
- *   (2.8 s for 40 keys over 20k citizens, against ~15 ms per equality find).
+ * The matcher's registry port read from the store: one `find` per key kind with `$in` lists,
+ * index seeks on { personalId }, { oldIdNumber }, { nameKey, birthYear, communeCode } and the
+ * multikey { maskedKeys }.
  */
-export type LookupStrategy = 'in' | 'equality';
-
 const FIELDS = {
   _id: 0, personalId: 1, fullName: 1, dateOfBirth: 1, gender: 1, communeCode: 1, oldIdNumber: 1, nameKey: 1, birthYear: 1,
 } as const;
 
 export class MongoRegistry implements RegistryLookup {
-  constructor(
-    private readonly models: Models,
-    private readonly strategy: LookupStrategy,
-    /** Equality finds in flight; each holds one pooled connection (MONGO_POOL_SIZE). */
-    private readonly concurrency = 6,
-  ) {}
+  constructor(private readonly models: Models) {}
 
   async findCandidates(keys: BlockingKeys): Promise<RegistryCitizen[]> {
     const { Citizen } = this.models;
     const lean = (filter: Record<string, unknown>) => Citizen.find(filter, FIELDS).lean<RegistryCitizen[]>().exec();
-    if (this.strategy === 'in') {
-      const names = groupYears(keys.nameYears);
-      const parts = await Promise.all([
-        keys.personalIds.length ? lean({ personalId: { $in: keys.personalIds } }) : [],
-        keys.oldIdNumbers.length ? lean({ oldIdNumber: { $in: keys.oldIdNumbers } }) : [],
-        ...[...names].map(([nameKey, years]) => lean({ nameKey, birthYear: { $in: years } })),
-        keys.maskedKeys?.length ? lean({ maskedKeys: { $in: keys.maskedKeys } }) : [],
-      ]);
-      return parts.flat();
-    }
-    const filters: Record<string, unknown>[] = [
-      ...keys.personalIds.map((personalId) => ({ personalId })),
-      ...keys.oldIdNumbers.map((oldIdNumber) => ({ oldIdNumber })),
-      ...keys.nameYears.map(({ nameKey, birthYear }) => ({ nameKey, birthYear })),
-      ...(keys.maskedKeys ?? []).map((maskedKeys) => ({ maskedKeys })),
-    ];
-    return (await mapLimit(filters, this.concurrency, lean)).flat();
+    const names = groupYears(keys.nameYears);
+    const parts = await Promise.all([
+      keys.personalIds.length ? lean({ personalId: { $in: keys.personalIds } }) : [],
+      keys.oldIdNumbers.length ? lean({ oldIdNumber: { $in: keys.oldIdNumbers } }) : [],
+      ...[...names].map(([nameKey, years]) => lean({ nameKey, birthYear: { $in: years } })),
+      keys.maskedKeys?.length ? lean({ maskedKeys: { $in: keys.maskedKeys } }) : [],
+    ]);
+    return parts.flat();
   }
 }
 

@@ -1,6 +1,5 @@
 import { InMemoryRegistry, type BlockingKeys, type RegistryCitizen, type RegistryLookup } from '../../domain/matching/index.js';
 import type { Citizen } from '../../domain/records.js';
-import type { StoreCapabilities } from '../capabilities.js';
 import type { Models } from '../models/index.js';
 
 const REGISTRY = 'citizens';
@@ -32,19 +31,13 @@ export interface RegistrySnapshot {
 
 /**
  * The registry of one province in memory: one streamed read of its citizens (by commune, index
- * { communeCode }). About 140 MB per million citizens (docs/scale.md). On stores that answer
- * `$in` by decoding the whole collection (FerretDB) that read costs as much as reading every
- * citizen, so there the snapshot is the whole registry (development-sized) and nothing is
- * ever looked up elsewhere.
+ * { communeCode }). About 140 MB per million citizens (docs/scale.md). People registered in
+ * another province are looked up by ID when a record names them (SnapshotRegistry).
  */
-export async function loadRegistrySnapshot(models: Models, caps: StoreCapabilities, provinceCode: string): Promise<RegistrySnapshot> {
-  let filter: Record<string, unknown> = {};
-  if (caps.indexedIn) {
-    const communes = (await models.Locality.find({ level: 'commune', provinceCode }, { _id: 0, code: 1 }).lean()).map((l) => l.code);
-    filter = { communeCode: { $in: communes } };
-  }
-  const cursor = models.Citizen.find(filter, FIELDS).lean<Citizen[]>().batchSize(STREAM_BATCH).cursor();
-  return { registry: await InMemoryRegistry.fromAsync(cursor as AsyncIterable<Citizen>), complete: !caps.indexedIn };
+export async function loadRegistrySnapshot(models: Models, provinceCode: string): Promise<RegistrySnapshot> {
+  const communes = (await models.Locality.find({ level: 'commune', provinceCode }, { _id: 0, code: 1 }).lean()).map((l) => l.code);
+  const cursor = models.Citizen.find({ communeCode: { $in: communes } }, FIELDS).lean<Citizen[]>().batchSize(STREAM_BATCH).cursor();
+  return { registry: await InMemoryRegistry.fromAsync(cursor as AsyncIterable<Citizen>), complete: false };
 }
 
 /**

@@ -1,26 +1,41 @@
 import type { Models } from '../models/index.js';
-import type { RoundStatus } from '../models/round.model.js';
+import type { RoundKind, RoundStatus } from '../../domain/rounds/values.js';
 import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
 import { transition, type RoundEvent, type TransitionResult } from '../../domain/rounds/lifecycle.js';
 import { IllegalTransitionError } from '../../domain/rounds/illegal-transition.error.js';
+
+/** What a transition may set besides the status: when and how big the run was, and why it failed. */
+export interface LifecycleFields {
+  startedAt?: Date;
+  finishedAt?: Date;
+  totalRecords?: number;
+  chunks?: number;
+  error?: string | null;
+}
 
 export interface ApplyTransitionOptions {
   now?: Date;
   /** Human reason stored in the transition record; defaults to the event name. */
   cause?: string;
-  /** Extra fields to set in the same atomic update (e.g. `finishedAt`, counters). */
-  set?: Record<string, unknown>;
+  /** Lifecycle fields set in the same atomic update; counters and outcome are settle's (round-settle.repository.ts). */
+  set?: LifecycleFields;
   /** Return null instead of throwing when the current status does not accept the event. */
   ifAllowed?: boolean;
+  /**
+   * The status the caller expects the round in: one conditional update, no read; null when the
+   * round is not in it (implies `ifAllowed`).
+   */
+  expect?: RoundStatus;
   /** Extra precondition on the document (e.g. `{ deadline: { $lte: now } }`); unmet → null. */
   where?: Record<string, unknown>;
 }
 
 /**
- * Apply a lifecycle event to a Round document atomically: a conditional updateOne on the
- * status the transition was computed from, pushing the transition record in the same write
- * (no transactions needed, works on FerretDB). When another writer changed the status in
- * between, the event is re-evaluated against the new status (a few times, then 409).
+ * Apply a lifecycle event to a Round document atomically: one findOneAndUpdate with the status
+ * the transition was computed from in its filter, pushing the transition record in the same
+ * write; its result says whether it happened. Without `expect`, the status is read first, and
+ * when another writer moved the round in between, the event is re-evaluated against the new
+ * status (a few times, then 409).
  */
 export async function applyRoundTransition(
   Round: Models['Round'],
@@ -29,6 +44,23 @@ export async function applyRoundTransition(
   opts: ApplyTransitionOptions = {},
 ): Promise<TransitionResult | null> {
   const now = opts.now ?? new Date();
+  const apply = async (from: RoundStatus): Promise<TransitionResult | null> => {
+    const result = transition({ status: from }, event, now, opts.cause);
+    const moved = await Round.findOneAndUpdate(
+      { ...opts.where, _id: roundId, status: from },
+      { $set: { ...opts.set, status: result.status }, $push: { transitions: result.record } },
+      { projection: { _id: 1 } },
+    ).lean();
+    return moved ? result : null;
+  };
+  if (opts.expect) {
+    try {
+      return await apply(opts.expect);
+    } catch (err) {
+      if (err instanceof IllegalTransitionError) return null;
+      throw err;
+    }
+  }
   // Three tries: each retry means someone else moved the round, which is rare and short-lived.
   for (let attempt = 0; attempt < 3; attempt++) {
     const round = await Round.findOne({ ...opts.where, _id: roundId }, { status: 1 }).lean();
@@ -36,18 +68,60 @@ export async function applyRoundTransition(
       if (opts.where && (await Round.exists({ _id: roundId }))) return null;
       throw new NotFoundError(`round ${roundId} not found`);
     }
-    let result: TransitionResult;
     try {
-      result = transition({ status: round.status as RoundStatus }, event, now, opts.cause);
+      const done = await apply(round.status as RoundStatus);
+      if (done) return done;
     } catch (err) {
       if (opts.ifAllowed && err instanceof IllegalTransitionError) return null;
       throw err;
     }
-    const write = await Round.updateOne(
-      { ...opts.where, _id: roundId, status: result.record.from },
-      { $set: { ...opts.set, status: result.status }, $push: { transitions: result.record } },
-    );
-    if (write.matchedCount === 1) return result;
   }
   throw new ConflictError(`round ${roundId} kept changing status while applying "${event}"; try again`);
+}
+
+/** A round's kind and commune (one `_id` read), or null. */
+export async function roundKindOf(models: Pick<Models, 'Round'>, roundId: string) {
+  return models.Round.findById(roundId, { kind: 1, localityCode: 1 }).lean();
+}
+
+export interface NewRound { _id: string; localityCode: string; kind: RoundKind; seq: number; deadline: Date; recordIds?: string[] }
+
+/**
+ * Create rounds that do not exist yet (upsert with $setOnInsert on the natural `_id`, unordered:
+ * one round trip). Returns the IDs this call created; existing rounds are left as they are.
+ */
+export async function insertRounds(models: Pick<Models, 'Round'>, rounds: NewRound[], now: Date, cause = 'created'): Promise<Set<string>> {
+  if (rounds.length === 0) return new Set();
+  const write = await models.Round.bulkWrite(
+    rounds.map((r) => ({
+      updateOne: {
+        filter: { _id: r._id },
+        update: { $setOnInsert: { ...r, status: 'scheduled', transitions: [{ from: null, to: 'scheduled', at: now, cause }] } },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  return new Set(Object.values(write.upsertedIds ?? {}).map(String));
+}
+
+/**
+ * Move a round's deadline, in one findOneAndUpdate conditional on the deadline and status it was
+ * computed from (two coordinators at once: one wins): the new deadline, the change record, and
+ * for an overdue round the `deadline_extended` transition back to awaiting corrections. Returns
+ * false when the round changed meanwhile.
+ */
+export async function moveRoundDeadline(
+  models: Pick<Models, 'Round'>, roundId: string, from: { deadline: Date; status: RoundStatus }, to: Date, reason: string, now: Date,
+): Promise<boolean> {
+  const extended = from.status === 'overdue' ? transition({ status: from.status }, 'deadline_extended', now, `deadline moved to ${to.toISOString()}`) : null;
+  const res = await models.Round.findOneAndUpdate(
+    { _id: roundId, deadline: from.deadline, status: from.status },
+    {
+      $set: { deadline: to, ...(extended ? { status: extended.status } : {}) },
+      $push: { deadlineChanges: { from: from.deadline, to, at: now, reason }, ...(extended ? { transitions: extended.record } : {}) },
+    },
+    { projection: { _id: 1 } },
+  ).lean();
+  return res !== null;
 }

@@ -1,5 +1,4 @@
 import type { Models } from '../models/index.js';
-import { anyOf } from './filters.js';
 
 export interface RoundProgress { chunks: number; chunksDone: number; chunksFailed: number; recordsDone: number }
 
@@ -11,7 +10,7 @@ export interface RoundProgress { chunks: number; chunksDone: number; chunksFaile
 export async function roundsProgress(models: Models, roundIds: string[]): Promise<Map<string, RoundProgress>> {
   const out = new Map<string, RoundProgress>(roundIds.map((id) => [id, { chunks: 0, chunksDone: 0, chunksFailed: 0, recordsDone: 0 }]));
   if (roundIds.length === 0) return out;
-  const rows = await models.VerificationChunk.find({ roundId: anyOf(roundIds) }, { _id: 0, roundId: 1, status: 1, processed: 1 }).lean();
+  const rows = await models.VerificationChunk.find({ roundId: { $in: roundIds } }, { _id: 0, roundId: 1, status: 1, processed: 1 }).lean();
   for (const r of rows) {
     const p = out.get(r.roundId)!;
     p.chunks++;

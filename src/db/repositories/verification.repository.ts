@@ -1,6 +1,5 @@
 import type { DoseRecordInput, MatchResult, Outcome } from '../../domain/records.js';
 import { OUTCOMES } from '../../domain/records.js';
-import type { StoreCapabilities } from '../capabilities.js';
 import type { Models } from '../models/index.js';
 import { resultId } from '../models/verification-result.model.js';
 import { chunkId, type ChunkStatus } from '../models/verification-chunk.model.js';
@@ -64,19 +63,13 @@ function isDuplicateKeyOnly(err: unknown): boolean {
 
 /** One chunk document by `_id`. */
 export async function readChunk(models: Models, roundId: string, chunk: number) {
-  return models.VerificationChunk.findById(chunkId(roundId, chunk), { recordIds: 1, status: 1, of: 1 }).lean();
+  return models.VerificationChunk.findById(chunkId(roundId, chunk), { recordIds: 1, status: 1, of: 1, createdAt: 1 }).lean();
 }
 
-/**
- * A chunk's records, in one read: `_id $in` (an index seek on MongoDB), or on stores that
- * answer `$in` by scanning, the commune's records by equality, filtered to the chunk in memory.
- */
-export async function readChunkRecords(models: Models, caps: StoreCapabilities, communeCode: string, recordIds: string[]): Promise<DoseRecordInput[]> {
-  const byId = caps.indexedIn || recordIds.length <= 1;
-  const filter = byId ? { _id: { $in: recordIds } } : { communeCode };
-  const docs = await models.DoseRecord.find(filter, RECORD_FIELDS).lean<DoseRecordInput[]>().batchSize(STREAM_BATCH);
-  const wanted = new Set(recordIds);
-  return docs.filter((d) => wanted.has(d.recordId)).sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
+/** A chunk's records, in one read: `_id $in` (an index seek), in record ID order. */
+export async function readChunkRecords(models: Models, recordIds: string[]): Promise<DoseRecordInput[]> {
+  const docs = await models.DoseRecord.find({ _id: { $in: recordIds } }, RECORD_FIELDS).lean<DoseRecordInput[]>().batchSize(STREAM_BATCH);
+  return docs.sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
 }
 
 /**
@@ -129,21 +122,6 @@ export function sumChunks(chunks: Awaited<ReturnType<typeof roundChunks>>) {
     if (c.status !== 'done') continue;
     for (const o of OUTCOMES) counters[o] += c.counters?.[o] ?? 0;
     total += c.processed;
-  }
-  return { counters, total };
-}
-
-/** Counts per outcome for a round, recomputed from the results (corrections merge these). */
-export async function countOutcomes(models: Models, roundId: string): Promise<{ counters: OutcomeCounters; total: number }> {
-  const rows = await models.VerificationResult.aggregate<{ _id: Outcome; n: number }>([
-    { $match: { roundId } },
-    { $group: { _id: '$outcome', n: { $sum: 1 } } },
-  ]);
-  const counters = zeroCounters();
-  let total = 0;
-  for (const row of rows) {
-    counters[row._id] = row.n;
-    total += row.n;
   }
   return { counters, total };
 }

@@ -1,13 +1,11 @@
 import type { Models } from '../models/index.js';
+import { resultId } from '../models/verification-result.model.js';
+import type { RecordState } from './record-state.repository.js';
 import type { Outcome } from '../../domain/records.js';
 import type { WorklistItem } from '../../domain/corrections/worksheet.js';
-import { mapLimit } from '../../lib/concurrency.js';
 
 /** Outcomes that need an officer: suggestions to confirm, cases to decide, records to fix. */
 export const ACTION_OUTCOMES = ['corrected', 'review', 'not_found', 'invalid'] as const satisfies readonly Outcome[];
-
-/** Equality look-ups in flight at once (FerretDB answers each in ~15 ms; $in would scan). */
-const LOOKUPS = 8;
 
 const RESULT_FIELDS = { _id: 0, roundId: 1, recordId: 1, outcome: 1, personalId: 1, score: 1, corrections: 1, candidates: 1, reason: 1, createdAt: 1, updatedAt: 1 } as const;
 
@@ -41,25 +39,6 @@ export async function communeCycle(models: Models, communeCode: string): Promise
   return { verification, corrections, all };
 }
 
-/** The latest correction-round result per record (a later round overrides an earlier one). */
-export async function correctionOverrides(models: Models, cycle: CommuneCycle): Promise<Map<string, ResultRow>> {
-  const out = new Map<string, ResultRow>();
-  for (const round of cycle.corrections) {
-    const rows = await models.VerificationResult.find({ roundId: round._id }, RESULT_FIELDS).lean<ResultRow[]>();
-    for (const r of rows) out.set(r.recordId, r);
-  }
-  return out;
-}
-
-export interface LatestCorrection { recordId: string; decision: string; status: string; createdAt: Date }
-
-/** Each record's latest correction answering this verification round. */
-export async function latestCorrections(models: Models, roundId: string): Promise<Map<string, LatestCorrection>> {
-  const rows = await models.Correction.find({ roundId }, { _id: 0, recordId: 1, decision: 1, status: 1, createdAt: 1 })
-    .sort({ createdAt: 1 }).lean<LatestCorrection[]>();
-  return new Map(rows.map((r) => [r.recordId, r]));
-}
-
 export interface WorklistQuery {
   outcome?: (typeof ACTION_OUTCOMES)[number];
   after?: string;
@@ -67,35 +46,39 @@ export interface WorklistQuery {
 }
 
 /**
- * One page of a commune's worklist, in recordId order: the verification round's results with
- * the correction rounds' newer results over them, minus records whose explanation was accepted.
- * One equality query per outcome (FerretDB scans on $in), merged in memory.
+ * One page of a commune's worklist, in recordId order: the records whose current state (the
+ * latest result of this cycle's rounds: the verification round's, or a correction round's over
+ * it) needs an officer, minus records whose explanation was accepted. One query on the records'
+ * states (index { communeCode, outcome }), one `_id $in` for their results and one for the records.
  */
 export async function worklistPage(models: Models, communeCode: string, q: WorklistQuery): Promise<{ items: WorklistItem[]; next: string | null }> {
   const cycle = await communeCycle(models, communeCode);
   if (!cycle.verification) return { items: [], next: null };
   const roundId = cycle.verification._id;
-  const [overrides, corrections] = await Promise.all([correctionOverrides(models, cycle), latestCorrections(models, roundId)]);
-  const explained = (id: string) => corrections.get(id)?.status === 'explained';
+  const since = cycle.verification.createdAt;
   const outcomes = q.outcome ? [q.outcome] : ACTION_OUTCOMES;
-  const extra = overrides.size + [...corrections.values()].filter((c) => c.status === 'explained').length;
-  const pages = await Promise.all(outcomes.map((outcome) => {
-    const filter: Record<string, unknown> = { roundId, outcome };
-    if (q.after) filter.recordId = { $gt: q.after };
-    return models.VerificationResult.find(filter, RESULT_FIELDS).sort({ recordId: 1 }).limit(q.limit + extra).lean<ResultRow[]>();
-  }));
-  const wanted = new Set<string>(outcomes);
-  const rows = [
-    ...pages.flat().filter((r) => !overrides.has(r.recordId)),
-    ...[...overrides.values()].filter((r) => wanted.has(r.outcome) && (!q.after || r.recordId > q.after)),
-  ].filter((r) => !explained(r.recordId)).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
-
-  const records = await mapLimit(rows, LOOKUPS, (r) => models.DoseRecord.findOne({ recordId: r.recordId }).lean());
-  const items: WorklistItem[] = rows.map((r, i) => {
-    const rec = records[i];
-    const c = corrections.get(r.recordId);
-    return {
-      recordId: r.recordId,
+  const filter: Record<string, unknown> = {
+    communeCode,
+    outcome: { $in: [...outcomes] },
+    roundId: { $in: [roundId, ...cycle.corrections.map((r) => r._id)] },
+    // An explanation accepted in this cycle takes the record off the list.
+    $nor: [{ 'correction.status': 'explained', 'correction.at': { $gte: since } }],
+  };
+  if (q.after) filter._id = { $gt: q.after };
+  const states = await models.RecordState.find(filter).sort({ _id: 1 }).limit(q.limit).lean<RecordState[]>();
+  const ids = states.map((s) => s._id);
+  const [results, records] = await Promise.all([
+    models.VerificationResult.find({ _id: { $in: states.map((s) => resultId(s.roundId!, s._id)) } }, RESULT_FIELDS).lean<ResultRow[]>(),
+    recordsById(models, ids),
+  ]);
+  const resultOf = new Map(results.map((r) => [r.recordId, r]));
+  const items: WorklistItem[] = states.flatMap((s) => {
+    const r = resultOf.get(s._id);
+    if (!r) return [];
+    const rec = records.get(s._id);
+    const c = s.correction;
+    return [{
+      recordId: s._id,
       communeCode,
       version: rec?.version ?? 0,
       roundId,
@@ -108,10 +91,10 @@ export async function worklistPage(models: Models, communeCode: string, q: Workl
       },
       ...(r.corrections ? { suggested: r.corrections } : {}),
       ...(r.candidates?.length ? { candidates: r.candidates } : {}),
-      correctionPending: c?.status === 'applied' && c.createdAt > r.updatedAt,
-    };
+      correctionPending: c?.status === 'applied' && c.at > r.updatedAt,
+    }];
   });
-  return { items, next: items.length === q.limit ? items[items.length - 1]!.recordId : null };
+  return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null };
 }
 
 /** The newest result of a record, any round. */
@@ -124,3 +107,11 @@ export async function latestResult(models: Models, recordId: string): Promise<Re
 export function resultsOf(models: Models, recordId: string): Promise<ResultRow[]> {
   return models.VerificationResult.find({ recordId }, RESULT_FIELDS).sort({ createdAt: 1 }).lean<ResultRow[]>();
 }
+
+/** Dose records by ID in one read (`_id $in`). */
+export async function recordsById(models: Models, recordIds: string[], projection?: Record<string, 0 | 1>) {
+  if (recordIds.length === 0) return new Map();
+  const docs = await models.DoseRecord.find({ _id: { $in: [...new Set(recordIds)] } }, projection && { ...projection, recordId: 1 }).lean();
+  return new Map(docs.map((d) => [d.recordId, d]));
+}
+

@@ -9,6 +9,10 @@ export const OFFICER_ROLES = ['health_station', 'village_team', 'commune_police'
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 export const SIGN_OFF_ROLE: OfficerRole = 'commune_police';
 
+/** Where a stored correction stands (see correction.model.ts for what each means). */
+export const CORRECTION_STATUSES = ['pending', 'awaiting_signoff', 'applied', 'explained', 'rejected', 'refused', 'superseded'] as const;
+export type CorrectionStatus = (typeof CORRECTION_STATUSES)[number];
+
 /** Fields of a dose record a correction may change. */
 export const CORRECTABLE_FIELDS = ['idNumber', 'fullName', 'dateOfBirth', 'gender'] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];

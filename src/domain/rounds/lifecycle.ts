@@ -1,4 +1,4 @@
-import type { RoundStatus } from '../../db/models/round.model.js';
+import type { RoundStatus } from './values.js';
 import { IllegalTransitionError } from './illegal-transition.error.js';
 
 /**

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ACCESS_KINDS, type Models } from '../../db/models/index.js';
+import type { Models } from '../../db/models/index.js';
+import { ACCESS_KINDS } from '../../domain/access-log.js';
 import { findAccess } from '../../db/repositories/access-log.repository.js';
 import { validate } from '../validate.js';
 

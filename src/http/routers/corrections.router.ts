@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { CORRECTABLE_FIELDS, DECISIONS } from '../../domain/corrections/types.js';
-import { CORRECTION_STATUSES } from '../../db/models/index.js';
+import { CORRECTION_STATUSES } from '../../domain/corrections/types.js';
 import { correctionView, enqueueForApplied, submitCorrection, type CorrectionsDeps } from '../../services/corrections.service.js';
 import { recordHistory } from '../../services/record-history.service.js';
 import { recordAccess, recordExport, counted } from '../../services/access-log.service.js';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ADMIN_LEVELS, ancestorCodes, descendantFilter } from '../../domain/admin-units/index.js';
-import type { Models } from '../../db/models/index.js';
+import type { LocalitiesRepository } from '../../db/repositories/localities.repository.js';
 import { NotFoundError, ValidationError } from '../../lib/errors/index.js';
 import { validate } from '../validate.js';
 
@@ -13,23 +13,14 @@ const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const PROJECTION = { _id: 0, code: 1, name: 1, type: 1, level: 1, parentCode: 1, provinceCode: 1, districtCode: 1 } as const;
-
 /**
  * Administrative units: `GET /api/localities?level=province`, `GET /api/localities/:code`
  * (with its parent chain) and `GET /api/localities/:code/children?level=&page=&limit=`.
  */
-export function localitiesRouter(deps: { models: Models }): Router {
-  const { Locality } = deps.models;
+export function localitiesRouter(deps: { localities: LocalitiesRepository }): Router {
+  const { localities } = deps;
   const router = Router();
-
-  const page = async (filter: Record<string, unknown>, q: z.infer<typeof pageQuery>) => {
-    const [items, total] = await Promise.all([
-      Locality.find(filter, PROJECTION).sort({ code: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-      Locality.countDocuments(filter),
-    ]);
-    return { items, page: q.page, limit: q.limit, total };
-  };
+  const page = localities.page;
 
   router.get('/api/localities', async (req, res) => {
     const q = validate(pageQuery, req.query, 'query');
@@ -38,18 +29,19 @@ export function localitiesRouter(deps: { models: Models }): Router {
 
   router.get('/api/localities/:code', async (req, res) => {
     const { code } = validate(codeParams, req.params, 'params');
-    const unit = await Locality.findOne({ code }, PROJECTION).lean();
+    const unit = await localities.byCode(code);
     if (!unit) throw new NotFoundError(`no administrative unit ${code}`);
     const codes = ancestorCodes(unit);
-    // One look-up per ancestor (at most two): equality queries use the index on FerretDB too.
-    const parents = (await Promise.all(codes.map((c) => Locality.findOne({ code: c }, PROJECTION).lean()))).filter((p) => p !== null);
+    // The ancestors (at most two) in one read, in the chain's order.
+    const found = new Map((await localities.byCodes(codes)).map((p) => [p.code, p]));
+    const parents = codes.map((c) => found.get(c)).filter((p) => p !== undefined);
     res.json({ unit, parents });
   });
 
   router.get('/api/localities/:code/children', async (req, res) => {
     const { code } = validate(codeParams, req.params, 'params');
     const q = validate(pageQuery, req.query, 'query');
-    const unit = await Locality.findOne({ code }, PROJECTION).lean();
+    const unit = await localities.byCode(code);
     if (!unit) throw new NotFoundError(`no administrative unit ${code}`);
     const filter = descendantFilter(unit, q.level);
     if (!filter) throw new ValidationError(`a ${unit.level} has no ${q.level} below it`);

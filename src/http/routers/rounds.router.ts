@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ROUND_KINDS, ROUND_STATUSES } from '../../db/models/index.js';
+import { ROUND_KINDS, ROUND_STATUSES } from '../../domain/rounds/values.js';
 import { createRounds, getRound, listRounds, retryRound, type RoundsDeps } from '../../services/rounds.service.js';
 import { validate } from '../validate.js';
 

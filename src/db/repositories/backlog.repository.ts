@@ -1,0 +1,39 @@
+import type { Models } from '../models/index.js';
+
+export interface BacklogRow { communeCode: string; facilityId: string | null; day: string | null; reported: number | null; entered: number; gap: number }
+
+/**
+ * Reported vs entered per commune, facility and day for some communes: entered counts from one
+ * aggregation grouped by the day of `vaccinatedAt`, reports from one read (`communeCode $in`).
+ */
+export async function communesBacklog(models: Models, communeCodes: string[]): Promise<BacklogRow[]> {
+  const day = { $cond: [{ $eq: [{ $type: '$vaccinatedAt' }, 'string'] }, { $substrCP: ['$vaccinatedAt', 0, 10] }, null] };
+  const [reports, groups] = await Promise.all([
+    models.DoseReport.find({ communeCode: { $in: communeCodes } }, { _id: 0, communeCode: 1, facilityId: 1, day: 1, administered: 1 }).lean(),
+    models.DoseRecord.aggregate<{ _id: { c: string; f?: string | null; d?: string | null }; n: number }>([
+      { $match: { communeCode: { $in: communeCodes } } },
+      { $group: { _id: { c: '$communeCode', f: '$facilityId', d: day }, n: { $sum: 1 } } },
+    ]),
+  ]);
+  const rows = new Map<string, BacklogRow>();
+  const row = (c: string, f: string | null, d: string | null) => {
+    const k = `${c}\u0000${f}\u0000${d}`;
+    let r = rows.get(k);
+    if (!r) rows.set(k, (r = { communeCode: c, facilityId: f, day: d, reported: null, entered: 0, gap: 0 }));
+    return r;
+  };
+  for (const g of groups) row(g._id.c, g._id.f ?? null, g._id.d ?? null).entered += g.n;
+  for (const rep of reports) row(rep.communeCode, rep.facilityId, rep.day).reported = rep.administered;
+  for (const r of rows.values()) r.gap = r.reported === null ? 0 : Math.max(0, r.reported - r.entered);
+  return [...rows.values()].sort((a, b) => `${a.communeCode}${a.facilityId}${a.day}`.localeCompare(`${b.communeCode}${b.facilityId}${b.day}`));
+}
+
+/**
+ * Records a commune should have entered: `entered` plus the reported doses never entered, or
+ * null when no facility of the commune reported (no backlog known). One cheap read when none did.
+ */
+export async function expectedRecords(models: Models, communeCode: string, entered: number): Promise<number | null> {
+  if (!(await models.DoseReport.exists({ communeCode }))) return null;
+  const gap = (await communesBacklog(models, [communeCode])).reduce((s, r) => s + r.gap, 0);
+  return entered + gap;
+}

@@ -1,0 +1,91 @@
+import type { Models } from '../models/index.js';
+import type { MatchResult, Outcome } from '../../domain/records.js';
+import type { CorrectionStatus } from '../../domain/corrections/types.js';
+
+/**
+ * The one writer and the readers of the per-record current state (recordStates, `_id` = record
+ * ID). Results: a round's outcome replaces the stored one unless a later-planned round's is
+ * there (a re-run of an old chunk never undoes a correction round). Corrections: the newest
+ * correction of the record, with its status.
+ */
+
+export interface RecordState {
+  _id: string;
+  communeCode: string;
+  roundId: string | null;
+  plannedAt: Date | null;
+  outcome: Outcome | null;
+  personalId: string | null;
+  resultAt: Date | null;
+  correction: { id: string; status: CorrectionStatus; at: Date } | null;
+}
+
+const isDuplicateKeyOnly = (err: unknown) => {
+  const list = (err as { writeErrors?: unknown }).writeErrors;
+  const errors = (Array.isArray(list) ? list : list ? [list] : []) as Array<{ code?: number; err?: { code?: number } }>;
+  if (errors.length === 0) return (err as { code?: number }).code === 11000;
+  return errors.every((w) => (w.code ?? w.err?.code) === 11000);
+};
+
+/**
+ * A chunk's results into the records' states: one unordered bulk of upserts, each conditional
+ * on no later-planned round's result being stored (such a record's upsert collides with its
+ * `_id` and is skipped: the newer state stays).
+ */
+export async function recordResults(
+  models: Models, meta: { roundId: string; communeCode: string; plannedAt: Date }, results: MatchResult[], at: Date,
+): Promise<void> {
+  if (results.length === 0) return;
+  const ops = results.map((r) => ({
+    updateOne: {
+      filter: { _id: r.recordId, $or: [{ plannedAt: null }, { plannedAt: { $lte: meta.plannedAt } }] },
+      update: {
+        $set: { communeCode: meta.communeCode, roundId: meta.roundId, plannedAt: meta.plannedAt, outcome: r.outcome, personalId: r.personalId ?? null, resultAt: at },
+      },
+      upsert: true,
+    },
+  }));
+  await models.RecordState.bulkWrite(ops as never, { ordered: false }).catch((err: unknown) => { if (!isDuplicateKeyOnly(err)) throw err; });
+}
+
+/**
+ * A record's newest correction and its status (submitted, signed off, applied…). Conditional on
+ * the stored one not being newer, so two corrections of one record land in order.
+ */
+export async function recordCorrection(
+  models: Models, recordId: string, communeCode: string, correction: { id: string; status: CorrectionStatus; at: Date },
+): Promise<void> {
+  try {
+    await models.RecordState.updateOne(
+      { _id: recordId, $or: [{ correction: null }, { 'correction.at': { $lte: correction.at } }] },
+      { $set: { correction }, $setOnInsert: { communeCode } },
+      { upsert: true },
+    );
+  } catch (err) {
+    if (!isDuplicateKeyOnly(err)) throw err; // a newer correction is stored
+  }
+}
+
+/** The states of some records, one `_id $in` read. */
+export async function recordStates(models: Models, recordIds: string[]): Promise<Map<string, RecordState>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await models.RecordState.find({ _id: { $in: [...new Set(recordIds)] } }).lean<RecordState[]>();
+  return new Map(rows.map((r) => [r._id, r]));
+}
+
+/** Records linked to a person by their latest result (index { personalId }). */
+export async function linkedRecords(models: Models, personalId: string): Promise<string[]> {
+  return (await models.RecordState.find({ personalId }, { _id: 1 }).lean()).map((r) => r._id);
+}
+
+/**
+ * Records per current outcome among those whose latest result is from `roundIds` (a commune's
+ * cycle: its verification round and the correction rounds after it): one aggregation.
+ */
+export async function outcomeCounts(models: Models, communeCode: string, roundIds: string[]): Promise<Partial<Record<Outcome, number>>> {
+  const rows = await models.RecordState.aggregate<{ _id: Outcome; n: number }>([
+    { $match: { communeCode, roundId: { $in: roundIds } } },
+    { $group: { _id: '$outcome', n: { $sum: 1 } } },
+  ]);
+  return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+}
