@@ -14,6 +14,8 @@ export interface DeadlineChange {
   shiftMs?: number;
   /** Why, and on whose authority (kept on the round; no personal data). */
   reason: string;
+  /** Who changed it: the caller's token `sub` (never a name from the request body). */
+  by?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, c
 
   const write = await Round.updateOne(
     { _id: roundId, deadline: round.deadline, status: round.status },
-    { $set: { deadline: to }, $push: { deadlineChanges: { from: round.deadline, to, at: now, reason: change.reason } } },
+    { $set: { deadline: to }, $push: { deadlineChanges: { from: round.deadline, to, at: now, reason: change.reason, by: change.by ?? null } } },
   );
   if (write.matchedCount !== 1) throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
   if (round.status === 'overdue') {

@@ -34,7 +34,7 @@ export const roundSchema = new Schema(
     /** Records the locality should have entered, for the optional backlog-gap rule. */
     expectedRecords: { type: Number, default: null },
     /** Deadline extensions and shortenings, oldest first (who changed it lives in `reason`). */
-    deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String }, { _id: false })],
+    deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String, by: { type: String, default: null } }, { _id: false })],
     /** When the deadline side next has something to do (reminder, escalation); the sweeper's index. */
     nextCheckAt: { type: Date, default: null },
     /** Escalations still open: the sweeper closes them if the round finished without the hook. */

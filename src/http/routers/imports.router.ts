@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { Models } from '../../db/models/index.js';
 import { AppError, NotFoundError } from '../../lib/errors/index.js';
 import { readRecords } from '../../lib/io/index.js';
 import { IMPORT_QUEUE, ImportJob, importJobId } from '../../../queues/import.queue.js';
 import type { Queues } from '../../../queues/registry.js';
-import { validate } from '../validate.js';
+import { input } from '../access/input.js';
+import { importFormatQuery, importIdParams, importKindParams } from '../access/request-schemas.js';
 
 export interface ImportsRouterDeps {
   queues: Queues;
@@ -21,10 +21,6 @@ export interface ImportsRouterDeps {
   /** Largest accepted upload; 10 million dose rows as CSV are ~2 GB. */
   maxUploadBytes?: number;
 }
-
-const kindParams = z.object({ kind: z.enum(['citizens', 'doses']) });
-const idParams = z.object({ id: z.uuid('an import id') });
-const formatQuery = z.object({ format: z.enum(['csv', 'ndjson']).optional() });
 
 /** Rejected rows shown by GET; the whole list is in the reject file. */
 const REJECT_SAMPLE = 100;
@@ -40,8 +36,8 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
   const router = Router();
 
   router.post('/api/imports/:kind', async (req, res) => {
-    const { kind } = validate(kindParams, req.params, 'params');
-    const { format = formatFromType(req) } = validate(formatQuery, req.query, 'query');
+    const { kind } = input(req, 'params', importKindParams);
+    const { format = formatFromType(req) } = input(req, 'query', importFormatQuery);
     if (req.readableEnded) {
       throw new AppError('unsupported_media_type', 'send the file as text/csv, application/x-ndjson or application/octet-stream', 415);
     }
@@ -70,7 +66,7 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
   });
 
   router.get('/api/imports/:id', async (req, res) => {
-    const { id } = validate(idParams, req.params, 'params');
+    const { id } = input(req, 'params', importIdParams);
     // State first, then the job: a job read before it finished says 'completed' with no summary.
     const state = await queue.getJobState(importJobId(id));
     const job = await queue.getJob(importJobId(id));
