@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMPORT_QUEUE, ImportJob, importJobId } from '../../queues/import.queue.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
@@ -10,6 +15,7 @@ import { seedLocalities } from '../helpers/seed.js';
  */
 let ctx: TestContext;
 let app: AppWithAuth;
+const uploadDir = mkdtempSync(join(tmpdir(), 'vv-sec-uploads-'));
 const FOREIGN = 'R4-000001'; // a record of commune 00004
 const OWN = 'R1-000001'; // a record of commune 00001
 
@@ -20,12 +26,13 @@ beforeAll(async () => {
     { recordId: FOREIGN, communeCode: '00004', fullName: 'Trần Thị Bốn', dateOfBirth: '1940-03-04', gender: 'female', idNumber: '001140000004', nationality: 'VN', version: 0 },
     { recordId: OWN, communeCode: '00001', fullName: 'Lê Văn Một', dateOfBirth: '1950-01-01', gender: 'male', idNumber: '001050000001', nationality: 'VN', version: 0 },
   ]);
-  app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000' }, log: createLogger({ level: 'silent' }) });
+  app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000', SIGN_IN_RATE_PER_MIN: '5', UPLOAD_DIR: uploadDir }, log: createLogger({ level: 'silent' }) });
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
   await ctx?.close();
+  rmSync(uploadDir, { recursive: true, force: true });
 });
 
 describe('finding 1: one parse point for the scope and the handler', () => {
@@ -129,5 +136,66 @@ describe('finding 4: the identity of a state-changing act comes from the token',
     expect(await ctx.db.models.AuditEntry.findOne({ action: 'round.deadline' }).lean()).toMatchObject({ sub: 'coord-001', localityCode: '00001' });
     // Another district's coordinator: as if the round did not exist.
     expect((await app.as('coord-002').patch('/api/rounds/verification-00001-1/deadline', { extendByHours: 2, reason: 'not mine' })).status).toBe(404);
+  });
+});
+
+describe('finding 4: roles bound to localities, service accounts, proxies, sign-in limits, reject files', () => {
+  it('two roles in two communes are never the cross product', async () => {
+    const who = app.as('mixed-00004-00001');
+    // Health officer of 00004 only: 00001's record does not exist for them, its worklist is refused.
+    expect((await who.post('/api/corrections', { recordId: OWN, baseVersion: 0, decision: 'explain', explanation: 'x' })).status).toBe(404);
+    expect((await who.get('/api/localities/00001/worklist')).status).toBe(403);
+    expect((await who.get('/api/localities/00004/worklist')).status).toBe(200);
+    // Police of 00001 only.
+    expect((await who.get('/api/localities/00001/corrections/sign-off.csv')).status).toBe(200);
+    expect((await who.get('/api/localities/00004/corrections/sign-off.csv')).status).toBe(200); // as health officer of 00004
+    const upload = (code: string) => who.request(`/api/localities/${code}/corrections/sign-off/upload`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'correctionId,signOff\n' });
+    expect((await upload('00004')).status).toBe(403); // police nowhere but 00001
+    expect((await upload('00001')).status).toBe(200);
+  });
+
+  it('a client-credentials service account holding commune_police holds nothing', async () => {
+    const token = await app.oidc.serviceToken('police-00001-script');
+    const me = await fetch(`${app.base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(403); // no role left at all
+    const c = await fetch(`${app.base}/api/localities/00001/corrections/sign-off/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: 'correctionId,signOff\n' });
+    expect(c.status).toBe(403);
+  });
+
+  it('sign-in starts are limited per client address, and X-Forwarded-For from a client is not believed', async () => {
+    // Limit 5 per minute in fixed windows: 20 calls in well under a minute cross at most one window edge.
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${app.base}/auth/login?returnTo=/dashboard`, { redirect: 'manual', headers: { 'x-forwarded-for': `203.0.113.${i}` } });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 303).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
+    expect(new Set(statuses)).toEqual(new Set([303, 429]));
+    const pending = await ctx.redis.keys(`${ctx.prefix}:auth:login:*`);
+    expect(pending.length).toBeLessThanOrEqual(10);
+  });
+
+  it('import reject samples are read only from inside UPLOAD_DIR', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'vv-outside-'));
+    try {
+      const stolen = join(outside, 'secret.csv');
+      writeFileSync(`${stolen}.rejects.csv`, 'line,field,reason\n7,fullName,SECRET-OUTSIDE\n');
+      const id = randomUUID();
+      await app.queues[IMPORT_QUEUE].add(ImportJob.file, { kind: 'doses', uploadId: id, path: stolen, format: 'csv' }, { jobId: importJobId(id) });
+      const res = await app.as('admin').get(`/api/imports/${id}`);
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain('SECRET-OUTSIDE');
+      expect(res.body.rejects.sample).toEqual([]);
+      // The same file inside UPLOAD_DIR is shown.
+      mkdirSync(uploadDir, { recursive: true });
+      const inside = join(uploadDir, `${randomUUID()}.csv`);
+      writeFileSync(`${inside}.rejects.csv`, 'line,field,reason\n7,fullName,inside\n');
+      const id2 = randomUUID();
+      await app.queues[IMPORT_QUEUE].add(ImportJob.file, { kind: 'doses', uploadId: id2, path: inside, format: 'csv' }, { jobId: importJobId(id2) });
+      expect((await app.as('admin').get(`/api/imports/${id2}`)).body.rejects.sample).toEqual([{ line: 7, field: 'fullName', reason: 'inside' }]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

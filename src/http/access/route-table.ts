@@ -72,9 +72,9 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/dashboard/*', roles: DASHBOARD_USERS, scope: NONE },
   // Dashboard figures: a unit's progress rollup and its children's (VN = the nation: national roles only).
   { method: 'GET', path: '/api/dashboard/progress/:code', roles: DASHBOARD_USERS, scope: CODE, request: { params: S.dashboardParams, query: S.dashboardQuery } },
-  // Bull Board: operators act, coordinators look (a read-only board).
-  { method: 'GET', path: '/admin/queues', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },
-  { method: 'GET', path: '/admin/queues/*', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },
+  // Bull Board: operators only. Its queues hold every province's jobs and its page shows Redis
+  // internals; it cannot be narrowed to one province, so coordinators use the dashboard instead.
+  { method: 'GET', path: '/admin/queues', roles: ['operator'], scope: NATIONAL },
   { method: '*', path: '/admin/queues/*', roles: ['operator'], scope: NATIONAL },
   // Rounds and deadlines.
   { method: 'POST', path: '/api/rounds', roles: COORDINATORS, scope: { from: 'body', field: 'localities' }, success: 201, request: { body: S.createRoundsBody } },

@@ -43,6 +43,8 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     const correction = resourceOf(req, 'correction');
     const p = req.principal!;
     const out = await signOffCorrection(deps, correction.id, { sub: p.sub, name: p.name }, decision, new Set([correction.locality]));
+    // The answer shows the correction's old and new values: a read of personal data.
+    await recordAccess(deps.models, p, { kind: 'corrections', locality: correction.locality, records: 1, route: 'POST /api/corrections/:id/sign-off', subject: out.correction.recordId });
     res.json({ correction: correctionView(out.correction), changed: out.changed, applied: out.applied, correctionRound: out.correctionRound });
   });
   r.get('/api/localities/:code/corrections', async (req, res) => {

@@ -8,6 +8,7 @@ import { Router, type Request } from 'express';
 import type { Models } from '../../db/models/index.js';
 import { AppError, NotFoundError } from '../../lib/errors/index.js';
 import { readRecords } from '../../lib/io/index.js';
+import { insideDir } from '../../lib/inside-dir.js';
 import { IMPORT_QUEUE, ImportJob, importJobId } from '../../../queues/import.queue.js';
 import type { Queues } from '../../../queues/registry.js';
 import { input } from '../access/input.js';
@@ -71,7 +72,9 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
     const state = await queue.getJobState(importJobId(id));
     const job = await queue.getJob(importJobId(id));
     if (!job) throw new NotFoundError(`no import ${id}`);
+    // The job's path can be edited in Redis: read its reject file only from inside UPLOAD_DIR, as the worker does.
     const rejectsPath = `${job.data.path}.rejects.csv`;
+    const confined = await insideDir(deps.uploadDir, rejectsPath);
     res.json({
       importId: id,
       kind: job.data.kind,
@@ -80,7 +83,7 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
       summary: job.returnvalue ? withoutPaths(job.returnvalue as Record<string, unknown>) : null,
       error: job.failedReason ?? null,
       attempts: job.attemptsMade,
-      rejects: await sampleRejects(rejectsPath),
+      rejects: confined ? await sampleRejects(rejectsPath) : { sample: [], truncated: false },
     });
   });
 
