@@ -1,10 +1,10 @@
-import { access, realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { access } from 'node:fs/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Models } from '../src/db/models/index.js';
 import { runImport, type ImportProgress, type ImportSummary } from '../src/import/run-import.js';
 import { RecordFormatError } from '../src/lib/io/index.js';
 import type { Logger } from '../src/lib/logger.js';
+import { insideDir } from '../src/lib/inside-dir.js';
 import { importJobSchema } from '../queues/import.queue.js';
 
 export interface ImportDeps {
@@ -14,18 +14,7 @@ export interface ImportDeps {
   uploadDir: string;
 }
 
-/** True when `path` (symlinks resolved) is a file inside `dir`, not `dir` itself nor anything outside it. */
-export async function insideDir(dir: string, path: string): Promise<boolean> {
-  let real: string;
-  let root: string;
-  try {
-    [real, root] = await Promise.all([realpath(resolve(path)), realpath(resolve(dir))]);
-  } catch {
-    return false;
-  }
-  const rel = relative(root, real);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-}
+export { insideDir };
 
 /** Progress reported to BullMQ (and Bull Board): counts and a percentage of bytes read. */
 export type ImportJobProgress = Omit<ImportProgress, 'totalBytes'> & { percent: number };

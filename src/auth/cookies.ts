@@ -3,11 +3,20 @@ import type { Request, Response } from 'express';
 export const SESSION_COOKIE = 'vv_session';
 export const LOGIN_COOKIE = 'vv_login';
 
-/** Cookie values from the request header (no cookie-parser needed for two cookies). */
+/**
+ * Cookie values from the request header (no cookie-parser needed for two cookies). A value that
+ * is not valid percent-encoding (`%E0%A4%A`) is no cookie of ours: treated as absent, never a 500.
+ */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { Principal } from './principal.js';
+import type { ParsedRequest, ResolvedScope } from '../http/access/input.js';
 
 declare global {
   namespace Express {
@@ -7,6 +8,10 @@ declare global {
       principal?: Principal;
       /** How the principal was established: a cookie session needs the CSRF header on state changes. */
       authVia?: 'bearer' | 'session';
+      /** Params, query and body as parsed once by the route table row's schemas (src/http/access). */
+      parsed?: ParsedRequest;
+      /** The locality scope authorize resolved from the parsed request. */
+      scope?: ResolvedScope;
     }
   }
 }

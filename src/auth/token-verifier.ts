@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { ProtectedHeaderParameters } from 'jose';
 import { principalFromClaims, type Principal } from './principal.js';
 
 export interface TokenVerifierOptions {
@@ -9,7 +10,7 @@ export interface TokenVerifierOptions {
 }
 
 export interface TokenVerifier {
-  /** A Principal from a valid access token (iss, aud, JWKS signature, exp); throws on anything else. */
+  /** A Principal from a valid access token (iss, aud, JWKS signature, exp, iat, sub, typ); throws on anything else. */
   verify(token: string): Promise<{ principal: Principal; claims: JWTPayload }>;
   /** The issuer's discovery document (fetched once). */
   discovery(): Promise<{ jwks_uri: string; authorization_endpoint: string; token_endpoint: string; end_session_endpoint?: string }>;
@@ -20,6 +21,19 @@ export class InvalidTokenError extends Error {
     super(message);
     this.name = 'InvalidTokenError';
   }
+}
+
+/** Header `typ` values of access tokens (RFC 9068 `at+jwt`; plain JWT from issuers that set no type). */
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt', 'jwt']);
+
+/**
+ * The token's type, where the issuer sets one: the header `typ` (RFC 9068) and Keycloak's `typ`
+ * claim (`Bearer` for access tokens; `ID` and `Refresh` tokens are not API credentials).
+ */
+export function tokenTypeProblem(header: { typ?: string }, claims: JWTPayload): string | null {
+  if (header.typ !== undefined && !ACCESS_TOKEN_TYPES.has(header.typ.toLowerCase())) return `token type ${header.typ} is not an access token`;
+  if (claims.typ !== undefined && String(claims.typ).toLowerCase() !== 'bearer') return `token typ claim ${String(claims.typ)} is not an access token`;
+  return null;
 }
 
 /**
@@ -48,8 +62,16 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       let claims: JWTPayload;
       try {
         // Issuers differ on a trailing slash; accept the configured form either way.
-        ({ payload: claims } = await jwtVerify(token, jwks, { issuer: [issuer, `${issuer}/`], audience: opts.audience, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'], clockTolerance: 5 }));
+        let header: ProtectedHeaderParameters;
+        ({ payload: claims, protectedHeader: header } = await jwtVerify(token, jwks, {
+          issuer: [issuer, `${issuer}/`], audience: opts.audience, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'], clockTolerance: 5,
+          // A token without an expiry never dies, one without iat has no age, one without sub names no one.
+          requiredClaims: ['exp', 'iat', 'sub'],
+        }));
+        const problem = tokenTypeProblem(header, claims);
+        if (problem) throw new InvalidTokenError(problem);
       } catch (err) {
+        if (err instanceof InvalidTokenError) throw err;
         throw new InvalidTokenError((err as Error).message);
       }
       return { principal: principalFromClaims(claims as Record<string, unknown>), claims };

@@ -135,6 +135,15 @@ export const envSchema = z.object({
   CORS_ORIGINS: z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Hosts escalation webhooks may point at, comma-separated; empty = no webhook URL is accepted. */
   WEBHOOK_ALLOWED_HOSTS: z.string().default('').transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (Express `trust proxy`): comma-separated
+   * addresses or subnets (`10.0.0.0/8`, `loopback`, `uniquelocal`). Empty = none: the client
+   * address is the TCP peer, so nobody can pick the address the rate limits count.
+   */
+  TRUST_PROXY: z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(loopback|linklocal|uniquelocal|\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[\da-f]*:[\da-f:.]+(\/\d{1,3})?)$/i, 'an address, a subnet, loopback, linklocal or uniquelocal (never a hop count or true)'))),
+  /** Sign-in steps (/auth/login, /auth/callback) per client address per minute: each start writes a pending sign-in to Redis. */
+  SIGN_IN_RATE_PER_MIN: z.coerce.number().int().min(1).default(30),
   /** Requests per identity (or address when anonymous) per minute across all API replicas. */
   RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
   /** Eligibility look-ups per identity per minute. */

@@ -14,6 +14,8 @@ export interface DeadlineChange {
   shiftMs?: number;
   /** Why, and on whose authority (kept on the round; no personal data). */
   reason: string;
+  /** Who changed it: the caller's token `sub` (never a name from the request body). */
+  by?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, c
   const problem = deadlineProblem(to, now, campaign?.nationalDeadline);
   if (problem) throw new ValidationError(problem, { deadline: to, current: round.deadline });
 
-  if (!(await moveRoundDeadline(deps.models, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now))) {
+  if (!(await moveRoundDeadline(deps.models, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now, change.by ?? null))) {
     throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
   }
   await reconcileRound(deps, roundId);

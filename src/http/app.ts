@@ -30,7 +30,6 @@ import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
 import { authenticate } from '../auth/authenticate.js';
 import { loginRouter } from '../auth/login.router.js';
-import { hasRole } from '../auth/principal.js';
 import { createSessionStore } from '../auth/session.store.js';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.js';
 import { authorize } from './access/authorize.js';
@@ -54,12 +53,13 @@ export interface AppDeps {
 
 /** Build the Express app; no listening, no globals, so tests can build as many as they like. */
 export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  // X-Forwarded-For only from the configured proxies (TRUST_PROXY); by default from no one.
+  app.set('trust proxy', config.TRUST_PROXY.length ? config.TRUST_PROXY : false);
   const queues = [...queueList(deps.queues), ...(deps.groupQueues ?? [])];
   const models = deps.db.models;
-  const { config } = deps;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
   const metrics = deps.metrics ?? createApiMetrics({ queues, models });
@@ -74,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
   const authLog = deps.log.child({ component: 'auth' });
   app.use(authenticate({ verifier, sessions, log: authLog }));
   app.use('/api', rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'api', limit: config.RATE_LIMIT_PER_MIN }));
+  // Sign-in steps are anonymous: limited per client address, so no one fills Redis with pending sign-ins.
+  app.use(['/auth/login', '/auth/callback'], rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'sign-in', limit: config.SIGN_IN_RATE_PER_MIN, byAddress: true }));
   // JSON bodies are small (the largest, a contacts list, is ~1 MB); uploads set their own raw limits.
   app.use('/api', express.json({ limit: '1mb' }));
   app.use(authorize({ models, table: ROUTE_TABLE }));
@@ -86,14 +88,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
   app.use(metricsRouter(metrics.registry));
   app.use(dashboardRouter());
-  // Bull Board: the operator's board acts; coordinators get a read-only one (the route table lets only operators change state).
-  const boards = {
-    full: bullBoardRouter(queues, { readOnly: config.BULL_BOARD_READ_ONLY }),
-    readOnly: bullBoardRouter(queues, { readOnly: true }),
-  };
+  // Bull Board: operators only (the route table); BULL_BOARD_READ_ONLY takes its buttons away.
+  const board = bullBoardRouter(queues, { readOnly: config.BULL_BOARD_READ_ONLY });
   app.use(BULL_BOARD_PATH, (req, res, next) => {
     res.removeHeader('content-security-policy'); // Bull Board's page bootstraps with inline script
-    const board: Router = req.principal && hasRole(req.principal, ['operator']) ? boards.full : boards.readOnly;
     board(req, res, next);
   });
 

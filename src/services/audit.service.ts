@@ -7,10 +7,10 @@ import { insertAudit } from '../db/repositories/access-log.repository.js';
  * (token sub, name, roles), when, what, on which locality, before and after.
  */
 export async function auditAct(
-  models: Parameters<typeof insertAudit>[0], by: Principal, act: { action: string; localityCode: string | null; before?: unknown; after?: unknown; at?: Date },
+  models: Parameters<typeof insertAudit>[0], by: Principal, act: { action: string; localityCode?: string | null; before?: unknown; after?: unknown; at?: Date },
 ): Promise<void> {
   await insertAudit(models, {
     at: act.at ?? new Date(), action: act.action, sub: by.sub, name: by.name ?? '', roles: by.roles,
-    localityCode: act.localityCode, before: act.before ?? null, after: act.after ?? null,
+    localityCode: act.localityCode ?? null, before: act.before ?? null, after: act.after ?? null,
   });
 }

@@ -5,7 +5,8 @@ import { communeCycle } from '../db/repositories/worklist.repository.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
 import { readRecords } from '../lib/io/index.js';
-import { ValidationError } from '../lib/errors/index.js';
+import { ConflictError, ValidationError } from '../lib/errors/index.js';
+import { mapLimit } from '../lib/concurrency.js';
 import { resolveCommunes } from './rounds.service.js';
 
 export interface BacklogDeps {
@@ -41,23 +42,35 @@ export function checkDoseReport(r: Partial<Record<keyof DoseReportInput, unknown
   return out;
 }
 
+/**
+ * Upsert on the natural key (communeCode, facilityId, day). A facility belongs to one commune:
+ * a facility another commune already reports is refused (409, naming nothing of the other
+ * commune), and the unique (facilityId, day) index refuses the same race atomically.
+ */
 async function saveReport(models: Models, r: DoseReportInput) {
   const commune = await models.Locality.findOne({ code: r.communeCode, level: 'commune' }, { code: 1 }).lean();
   if (!commune) throw new ValidationError(`communeCode: unknown commune ${r.communeCode}`, { problems: [{ field: 'communeCode', reason: 'unknown commune' }] });
-  await models.DoseReport.updateOne(
-    { facilityId: r.facilityId, day: r.day },
-    { $set: { communeCode: r.communeCode, administered: Number(r.administered), reportedBy: r.reportedBy ?? null } },
-    { upsert: true },
-  );
+  const taken = () => new ConflictError(`facility ${r.facilityId} is reported by another commune`, { field: 'facilityId' });
+  if (await models.DoseReport.exists({ facilityId: r.facilityId, communeCode: { $ne: r.communeCode } })) throw taken();
+  try {
+    await models.DoseReport.updateOne(
+      { communeCode: r.communeCode, facilityId: r.facilityId, day: r.day },
+      { $set: { administered: Number(r.administered), reportedBy: r.reportedBy ?? null } },
+      { upsert: true },
+    );
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw taken();
+    throw err;
+  }
 }
 
-/** Upsert one report on (facilityId, day) and feed the commune's round. */
+/** Upsert one report on (communeCode, facilityId, day) and feed the commune's round. */
 export async function reportDoses(deps: BacklogDeps, r: DoseReportInput) {
   const problems = checkDoseReport(r, deps.now?.() ?? new Date());
   if (problems.length) throw new ValidationError(problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
   await saveReport(deps.models, r);
   await feedExpected(deps, r.communeCode);
-  return deps.models.DoseReport.findOne({ facilityId: r.facilityId, day: r.day }, { _id: 0, __v: 0 }).lean();
+  return deps.models.DoseReport.findOne({ communeCode: r.communeCode, facilityId: r.facilityId, day: r.day }, { _id: 0, __v: 0 }).lean();
 }
 
 /** CSV upload (`facilityId,communeCode,day,administered[,reportedBy]`): bad lines reported, the rest saved. */
@@ -75,6 +88,7 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
     try {
       await saveReport(deps.models, input);
     } catch (err) {
+      if (err instanceof ConflictError) { rejected.push({ row: r.line, field: 'facilityId', reason: 'reported by another commune' }); continue; }
       if (!(err instanceof ValidationError)) throw err;
       rejected.push({ row: r.line, field: 'communeCode', reason: 'unknown commune' });
       continue;

@@ -7,9 +7,10 @@ import ExcelJS from 'exceljs';
 import {
   OFFICER_COLUMNS, WORKSHEET_COLUMNS, columnLabel, headerKey, instructionLines, instructionsRow, worksheetRow, type WorklistItem,
 } from '../domain/corrections/worksheet.js';
-import { DECISIONS } from '../domain/corrections/types.js';
+import { DECISIONS, OFFICER_ROLES } from '../domain/corrections/types.js';
 import { text } from '../domain/i18n/index.js';
-import { createRecordWriter, readRecords } from '../lib/io/index.js';
+import { RecordFormatError, createRecordWriter, readRecords } from '../lib/io/index.js';
+import { XlsxLimitError, checkXlsxLimits } from '../lib/io/xlsx-limits.js';
 import { ValidationError } from '../lib/errors/index.js';
 import { neutraliseRow, unneutraliseCell } from '../lib/csv-safe.js';
 
@@ -87,15 +88,29 @@ export interface ReadLimits {
   maxRows?: number;
   /** The column that must be in the header row (recordId for officers' sheets, correctionId for the police's). */
   keyColumn?: string;
+  /** XLSX: bytes inflated from the archive at most (all entries). */
+  maxInflatedBytes?: number;
+  /** XLSX: shared strings at most (count, and bytes of xl/sharedStrings.xml). */
+  maxSharedStrings?: number;
+  maxSharedStringBytes?: number;
 }
 
 /** Spreadsheets of a commune are a few thousand rows: 20,000 is far above any real one. */
 const DEFAULT_MAX_ROWS = 20_000;
+/**
+ * A full 20,000-row worksheet (25 text columns, inline strings) inflates to ~50 MB of XML; twice
+ * that is refused. Excel re-saves text as shared strings: at most ~12 distinct texts per row
+ * (names, IDs, dates, decisions) plus headers, 16 MB of them.
+ */
+const DEFAULT_MAX_INFLATED_BYTES = 100 * 1024 * 1024;
+const SHARED_STRINGS_PER_ROW = 12;
+const DEFAULT_MAX_SHARED_STRING_BYTES = 16 * 1024 * 1024;
 
 /**
- * Rows of an uploaded worksheet (XLSX by its signature, else CSV), keyed by the header row. XLSX
- * is read with exceljs's streaming reader (never the whole workbook in memory, so a compressed
- * "bomb" cannot expand unchecked) and both formats stop at `maxRows`.
+ * Rows of an uploaded worksheet (XLSX by its signature, else CSV), keyed by the header row. An
+ * XLSX is first checked by `checkXlsxLimits` (inflated bytes, shared strings and every row, empty
+ * or not, counted while streaming; nothing cached) and only then read with exceljs's streaming
+ * reader. Both formats stop at `maxRows`; every failure is a ValidationError (400).
  */
 export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): AsyncGenerator<SheetRow> {
   const maxRows = limits.maxRows ?? DEFAULT_MAX_ROWS;
@@ -104,12 +119,29 @@ export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): Asyn
   let n = 0;
   if (!isXlsx(buf)) {
     let columns: string[] = [];
-    for await (const r of readRecords(Readable.from([buf]), { format: 'csv', onHeader: (h) => { columns = h.map(headerKey); } })) {
-      if (n === 0 && !columns.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`, { field: '(file)', code: 'v.no_key_column' });
-      if (++n > maxRows) throw tooMany();
-      yield r.record ? { row: r.line, columns, cells: unneutralise(keyed(r.record)) } : { row: r.line, columns, error: r.error?.reason ?? 'unreadable row' };
+    try {
+      for await (const r of readRecords(Readable.from([buf]), { format: 'csv', onHeader: (h) => { columns = h.map(headerKey); } })) {
+        if (n === 0 && !columns.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`, { field: '(file)', code: 'v.no_key_column' });
+        if (++n > maxRows) throw tooMany();
+        yield r.record ? { row: r.line, columns, cells: unneutralise(keyed(r.record)) } : { row: r.line, columns, error: r.error?.reason ?? 'unreadable row' };
+      }
+    } catch (err) {
+      if (err instanceof ValidationError) throw err;
+      if (err instanceof RecordFormatError) throw new ValidationError(`the worksheet is not a readable CSV: ${err.message}`, { field: '(file)' });
+      throw err;
     }
     return;
+  }
+  try {
+    await checkXlsxLimits(buf, {
+      maxRows: maxRows + 1, // the header row
+      maxInflatedBytes: limits.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
+      maxSharedStrings: limits.maxSharedStrings ?? Math.max(1000, maxRows * SHARED_STRINGS_PER_ROW),
+      maxSharedStringBytes: limits.maxSharedStringBytes ?? DEFAULT_MAX_SHARED_STRING_BYTES,
+    });
+  } catch (err) {
+    if (err instanceof XlsxLimitError) throw new ValidationError(err.message, { field: '(file)', limit: err.limit });
+    throw err;
   }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
     worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore',
@@ -124,8 +156,9 @@ export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): Asyn
           if (!header.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`, { field: '(file)', code: 'v.no_key_column' });
           continue;
         }
-        if (!values.some((v) => v !== null && v !== undefined && v !== '')) continue;
+        // Every row counts against the cap, empty or not (an empty row costs the reader as much).
         if (++n > maxRows) throw tooMany();
+        if (!values.some((v) => v !== null && v !== undefined && v !== '')) continue;
         const cells: Record<string, unknown> = {};
         values.forEach((v, col) => { if (header![col] && v !== null && v !== undefined) cells[header![col]!] = v; });
         yield { row: row.number, columns: header.slice(1), cells };

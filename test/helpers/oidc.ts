@@ -13,8 +13,19 @@ import type { Role } from '../../src/auth/principal.js';
  * Nothing here mints a token by hand: `tokenFor` runs the authorization-code + PKCE grant over
  * HTTP against the provider's real endpoints, `serviceToken` the client-credentials grant.
  */
-export interface LocalUser { name: string; roles: Role[]; localities: string[] }
-export interface ServiceClient { secret: string; roles: Role[]; localities: string[] }
+/**
+ * `grants` (`"<role>:<locality>"`, `"<role>"` for national roles) is the claim the API binds roles
+ * to localities with (docs/security.md); without it, every role of the user is granted in every
+ * listed locality, which is how the seeded users are meant.
+ */
+export interface LocalUser { name: string; roles: Role[]; localities: string[]; grants?: string[] }
+export interface ServiceClient { secret: string; roles: Role[]; localities: string[]; grants?: string[] }
+
+const NATIONAL: readonly Role[] = ['ministry', 'campaign_admin', 'operator', 'passport_checker'];
+/** The grants claim of a local user or service account. */
+export function grantsClaim(u: { roles: Role[]; localities: string[]; grants?: string[] }): string[] {
+  return u.grants ?? u.roles.flatMap((r) => (NATIONAL.includes(r) ? [r] : u.localities.map((l) => `${r}:${l}`)));
+}
 
 export const DEFAULT_AUDIENCE = 'urn:vaxverify:api';
 export const DASHBOARD_CLIENT_ID = 'vaxverify-dashboard';
@@ -44,6 +55,8 @@ export const TEST_TREE_USERS: Record<string, LocalUser> = {
   'health-00001-b': { name: 'Trạm Y tế Phúc Xá (ca 2)', roles: ['commune_health'], localities: ['00001'] },
   ...Object.fromEntries(['00004', '00006', '00007'].map((c) => [`health-${c}`, { name: `Trạm Y tế ${c}`, roles: ['commune_health'], localities: [c] }])),
   'police-00001': { name: 'Công an phường Phúc Xá', roles: ['commune_police'], localities: ['00001'] },
+  /** Two roles in two communes: health officer of 00004 only, police of 00001 only (never the cross product). */
+  'mixed-00004-00001': { name: 'Y tế 00004, Công an 00001', roles: ['commune_health', 'commune_police'], localities: ['00004', '00001'], grants: ['commune_health:00004', 'commune_police:00001'] },
   /** One person holding both commune roles: must still not sign off their own corrections. */
   'both-00001': { name: 'Y tế và Công an 00001', roles: ['commune_health', 'commune_police'], localities: ['00001'] },
   ...Object.fromEntries(['00004', '00006', '00007'].map((c) => [`police-${c}`, { name: `Công an ${c}`, roles: ['commune_police'], localities: [c] }])),
@@ -53,6 +66,8 @@ export const SEEDED_SERVICES: Record<string, ServiceClient> = {
   'bavi-script': { secret: 'bavi-script-secret-local-only', roles: ['district_coordinator'], localities: ['271'] },
   /** The tests' tree: a district 001 coordinator's script. */
   'coord-001-script': { secret: 'coord-001-script-secret-local-only', roles: ['district_coordinator'], localities: ['001'] },
+  /** A misconfigured script holding a person-only role: the API drops it (service accounts never sign off). */
+  'police-00001-script': { secret: 'police-00001-script-secret-local-only', roles: ['commune_police'], localities: ['00001'] },
 };
 
 /**
@@ -125,7 +140,7 @@ export async function startOidcProvider(opts: OidcOptions = {}): Promise<OidcPro
     jwks: { keys: [jwk as never] },
     cookies: { keys: [randomBytes(24).toString('hex')] },
     pkce: { required: () => true },
-    claims: { openid: ['sub'], profile: ['name'], vaxverify: ['roles', 'localities'] },
+    claims: { openid: ['sub'], profile: ['name'], vaxverify: ['roles', 'localities', 'grants'] },
     scopes: ['openid', 'profile', 'vaxverify'],
     ttl: { AccessToken: opts.accessTokenTtl ?? 3600, ClientCredentials: opts.accessTokenTtl ?? 3600, Session: 3600, Interaction: 600, Grant: 3600, IdToken: 3600 },
     features: {
@@ -144,16 +159,16 @@ export async function startOidcProvider(opts: OidcOptions = {}): Promise<OidcPro
     findAccount: (_ctx, id) => {
       const u = users[id];
       if (!u) return undefined;
-      return { accountId: id, claims: () => ({ sub: id, name: u.name, roles: u.roles, localities: u.localities }) };
+      return { accountId: id, claims: () => ({ sub: id, name: u.name, roles: u.roles, localities: u.localities, grants: grantsClaim(u) }) };
     },
     extraTokenClaims: (_ctx, token) => {
       const t = token as unknown as { accountId?: string; clientId?: string; kind: string };
       if (t.accountId && users[t.accountId]) {
         const u = users[t.accountId]!;
-        return { name: u.name, roles: u.roles, localities: u.localities };
+        return { name: u.name, roles: u.roles, localities: u.localities, grants: grantsClaim(u) };
       }
       const s = t.clientId ? services[t.clientId] : undefined;
-      return s ? { name: t.clientId, roles: s.roles, localities: s.localities } : undefined;
+      return s ? { name: t.clientId, roles: s.roles, localities: s.localities, grants: grantsClaim(s) } : undefined;
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';

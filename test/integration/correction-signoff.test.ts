@@ -54,10 +54,10 @@ describe('one identity alone cannot apply a correction in a sign-off locality', 
     expect(await record(0)).toMatchObject({ fullName: doses[0]!.fullName, version: 0 });
   });
 
-  it('the submitter cannot sign it off, nor can any health officer, nor the police of another commune', async () => {
+  it('the submitter cannot sign it off, nor can any health officer, nor the police of another commune (to whom it does not exist)', async () => {
     expect((await s.post(`/api/corrections/${correctionId}/sign-off`, { decision: 'approve' }, 'health-00001')).status).toBe(403);
     expect((await s.post(`/api/corrections/${correctionId}/sign-off`, { decision: 'approve' }, 'health-00001-b')).status).toBe(403);
-    expect((await s.post(`/api/corrections/${correctionId}/sign-off`, { decision: 'approve' }, 'police-00004')).status).toBe(403);
+    expect((await s.post(`/api/corrections/${correctionId}/sign-off`, { decision: 'approve' }, 'police-00004')).status).toBe(404);
     expect(await record(0)).toMatchObject({ version: 0 });
   });
 

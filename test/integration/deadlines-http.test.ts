@@ -6,6 +6,7 @@ import { createTestContext, type TestContext } from '../helpers/context.js';
 import { createRound, msPolicy, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
 import { deadlinesRouter } from '../../src/http/routers/deadlines.router.js';
 import { errorHandler } from '../../src/http/errors.js';
+import { behindRouteTable } from '../helpers/route-table-app.js';
 import { deadlineHooks, reconcileRound, type DeadlineDeps } from '../../src/deadlines/index.js';
 import { createDeadlinesQueue, deadlineJobId } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
@@ -24,7 +25,7 @@ beforeAll(async () => {
     models: ctx.db.models, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
     policy: msPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
   };
-  const app = express().use(express.json()).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));
+  const app = express().use(express.json()).use(behindRouteTable(ctx.db.models)).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
@@ -73,10 +74,13 @@ describe('deadlines HTTP API', () => {
     expect((await call('GET', '/escalations?level=mayor')).status).toBe(400);
     const escId = list.body.items[0]._id;
     const ack = await call('POST', `/escalations/${escId}/ack`, { by: 'commune-00001-chairperson', note: 'team sent' });
-    expect(ack.body).toMatchObject({ acknowledgedBy: 'commune-00001-chairperson', ackNote: 'team sent' });
+    // Who acknowledged is the caller's token identity, never the body's `by` (kept as the office, in the audit row).
+    expect(ack.body).toMatchObject({ acknowledgedBy: 'test-admin', ackNote: 'team sent' });
+    expect(await ctx.db.models.AuditEntry.findOne({ action: 'escalation.ack' }).lean()).toMatchObject({ sub: 'test-admin', after: { escalationId: escId, office: 'commune-00001-chairperson' } });
     const again = await call('POST', `/escalations/${escId}/ack`, { by: 'someone-else' });
-    expect(again.body.acknowledgedBy).toBe('commune-00001-chairperson');
-    expect((await call('POST', '/escalations/nope/ack', { by: 'x' })).status).toBe(404);
+    expect(again.body.acknowledgedBy).toBe('test-admin');
+    expect((await call('POST', '/escalations/nope/ack', { by: 'x' })).status).toBe(400); // not an id: names params.id
+    expect((await call('POST', '/escalations/0123456789abcdef01234567/ack', { by: 'x' })).status).toBe(404);
   });
 
   it('gives the campaign overview per province and district with the national deadline', async () => {

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { behindRouteTable } from '../helpers/route-table-app.js';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -43,6 +44,7 @@ beforeAll(async () => {
   queues = allQueues(ctx.redis, ctx.prefix);
   worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { models: ctx.db.models, log, uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
   const app = express();
+  app.use(behindRouteTable(ctx.db.models));
   app.use(localitiesRouter({ localities: localitiesRepository(ctx.db.models) }));
   app.use(importsRouter({ queues, uploadDir, models: ctx.db.models }));
   app.use(notFound);

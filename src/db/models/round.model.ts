@@ -31,11 +31,11 @@ export const roundSchema = new Schema(
     /** Settlements written (settle's optimistic token: each write is conditional on the one it read). */
     settles: { type: Number, default: null },
     /**
-     * Deadline extensions and shortenings, oldest first (who changed it lives in `reason`); its
+     * Deadline extensions and shortenings, oldest first (`by`: the caller's token subject); its
      * length is the deadline's version. The deadline side's own state (next check, open
      * escalations) is in roundDeadlines, written by src/deadlines only.
      */
-    deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String }, { _id: false })],
+    deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String, by: { type: String, default: null } }, { _id: false })],
     transitions: [
       new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
     ],

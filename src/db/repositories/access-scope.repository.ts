@@ -10,24 +10,27 @@ export async function localityAncestors(models: Models, code: string): Promise<s
   return [...new Set([u.parentCode, u.districtCode, u.provinceCode].filter((c): c is string => Boolean(c) && c !== code))];
 }
 
-export async function roundLocality(models: Models, roundId: string): Promise<string | null> {
-  const r = await models.Round.findOne({ _id: roundId }, { localityCode: 1 }).lean<{ localityCode: string } | null>();
-  return r?.localityCode ?? null;
+/** The thing a route's scope names and the locality it belongs to; null when it does not exist. */
+export interface ScopedThing { id: string; locality: string }
+
+export async function roundLocality(models: Models, roundId: string): Promise<ScopedThing | null> {
+  const r = await models.Round.findOne({ _id: roundId }, { localityCode: 1 }).lean<{ _id: string; localityCode: string } | null>();
+  return r ? { id: String(r._id), locality: r.localityCode } : null;
 }
 
-export async function recordCommune(models: Models, recordId: string): Promise<string | null> {
-  const r = await models.DoseRecord.findOne({ recordId }, { _id: 0, communeCode: 1 }).lean();
-  return r?.communeCode ?? null;
+export async function recordCommune(models: Models, recordId: string): Promise<ScopedThing | null> {
+  const r = await models.DoseRecord.findOne({ recordId }, { _id: 0, recordId: 1, communeCode: 1 }).lean();
+  return r ? { id: r.recordId, locality: r.communeCode } : null;
 }
 
-export async function correctionCommune(models: Models, correctionId: string): Promise<string | null> {
+export async function correctionCommune(models: Models, correctionId: string): Promise<ScopedThing | null> {
   const c = await models.Correction.findOne({ _id: correctionId }, { communeCode: 1 }).lean().catch(castFailed);
-  return c?.communeCode ?? null;
+  return c ? { id: String(c._id), locality: c.communeCode } : null;
 }
 
-export async function escalationLocality(models: Models, escalationId: string): Promise<string | null> {
+export async function escalationLocality(models: Models, escalationId: string): Promise<ScopedThing | null> {
   const e = await models.Escalation.findOne({ _id: escalationId }, { localityCode: 1 }).lean().catch(castFailed);
-  return e?.localityCode ?? null;
+  return e ? { id: String(e._id), locality: e.localityCode } : null;
 }
 
 /** An id that is not of the collection's `_id` type names nothing (the router answers 404). */

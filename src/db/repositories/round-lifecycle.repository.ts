@@ -112,14 +112,14 @@ export async function insertRounds(models: Pick<Models, 'Round'>, rounds: NewRou
  * false when the round changed meanwhile.
  */
 export async function moveRoundDeadline(
-  models: Pick<Models, 'Round'>, roundId: string, from: { deadline: Date; status: RoundStatus }, to: Date, reason: string, now: Date,
+  models: Pick<Models, 'Round'>, roundId: string, from: { deadline: Date; status: RoundStatus }, to: Date, reason: string, now: Date, by: string | null = null,
 ): Promise<boolean> {
   const extended = from.status === 'overdue' ? transition({ status: from.status }, 'deadline_extended', now, `deadline moved to ${to.toISOString()}`) : null;
   const res = await models.Round.findOneAndUpdate(
     { _id: roundId, deadline: from.deadline, status: from.status },
     {
       $set: { deadline: to, ...(extended ? { status: extended.status } : {}) },
-      $push: { deadlineChanges: { from: from.deadline, to, at: now, reason }, ...(extended ? { transitions: extended.record } : {}) },
+      $push: { deadlineChanges: { from: from.deadline, to, at: now, reason, by }, ...(extended ? { transitions: extended.record } : {}) },
     },
     { projection: { _id: 1 } },
   ).lean();

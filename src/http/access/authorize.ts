@@ -4,6 +4,8 @@ import type { Models } from '../../db/models/index.js';
 import {
   correctionCommune, escalationLocality, localityAncestors, recordCommune, roundLocality,
 } from '../../db/repositories/access-scope.repository.js';
+import { validate } from '../validate.js';
+import type { ParsedRequest, ResolvedScope } from './input.js';
 import { matchRoute, type RouteRule, type ScopeSource } from './route-table.js';
 import { PAGE_PATHS, sendFriendlyPage, wantsPage } from '../friendly-page.js';
 
@@ -13,14 +15,20 @@ const fail = (status: 401 | 403 | 404, code: string, message: string) => ({ stat
 const ANCESTRY_TTL_MS = 10 * 60_000;
 const ANCESTRY_MAX = 20_000;
 
+type Ancestry = (codes: string[]) => Promise<{ known: (code: string) => boolean; hierarchy: (code: string) => string[] }>;
+type Denial = ReturnType<typeof fail>;
+
 /**
  * Enforces the route table before any router: 401 without a principal, 403 with a wrong role or
- * a locality outside the principal's area, 404 for a route not in the table. Anonymous browser
- * navigations to the dashboard are sent to the sign-in instead.
+ * a locality outside the principal's area, 404 for a route not in the table and for a round,
+ * record, correction or escalation that is missing OR outside the area (the same answer, so
+ * existence is not revealed). The request is parsed here, once, with the row's schemas; the scope
+ * is resolved from the parsed values and both are handed to the router (`req.parsed`,
+ * `req.scope`). Anonymous browser navigations to the dashboard are sent to the sign-in instead.
  */
 export function authorize(deps: { models: Models; table: readonly RouteRule[] }): RequestHandler {
   const cache = new Map<string, { at: number; chain: string[] }>();
-  const ancestry = async (codes: string[]) => {
+  const ancestry: Ancestry = async (codes) => {
     const out = new Map<string, string[]>();
     for (const code of codes) {
       const hit = cache.get(code);
@@ -38,7 +46,11 @@ export function authorize(deps: { models: Models; table: readonly RouteRule[] })
     try {
       const match = matchRoute(deps.table, req.method, req.path);
       const p = req.principal;
-      if (match?.rule.roles === 'public') return next();
+      if (match?.rule.roles === 'public') {
+        req.parsed = parseRequest(match.rule, req, match.params);
+        req.scope = { localities: [] };
+        return next();
+      }
       if (!p) {
         if (wantsPage(req) && PAGE_PATHS.test(req.path)) {
           return res.redirect(302, `/auth/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
@@ -57,11 +69,12 @@ export function authorize(deps: { models: Models; table: readonly RouteRule[] })
         const d = fail(403, 'forbidden', `${req.method} ${rule.path} needs one of the roles ${allowed.join(', ')}`);
         return void res.status(d.status).json(d.body);
       }
-      const problem = await checkScope(deps.models, rule.scope, req, params, p, allowed, ancestry);
-      if (problem) {
-        const d = fail(403, 'forbidden', problem);
-        return void res.status(d.status).json(d.body);
-      }
+      // One parse point: a 400 here names the request's own fields only, never stored data.
+      const parsed = parseRequest(rule, req, params);
+      const scope = await resolveScope(deps.models, rule.scope, parsed, p, allowed, ancestry);
+      if ('status' in scope) return void res.status(scope.status).json(scope.body);
+      req.parsed = parsed;
+      req.scope = scope;
       next();
     } catch (err) {
       next(err);
@@ -69,44 +82,53 @@ export function authorize(deps: { models: Models; table: readonly RouteRule[] })
   };
 }
 
-async function checkScope(
-  models: Models, scope: ScopeSource, req: Request, params: Record<string, string>, p: Principal,
-  roles: readonly Role[], ancestry: (codes: string[]) => Promise<{ known: (code: string) => boolean; hierarchy: (code: string) => string[] }>,
-): Promise<string | null> {
-  if (scope.from === 'none') return null;
-  if (isNational(p, roles)) return null;
-  if (scope.from === 'national') return 'this route is for national roles only';
-  const codes = await scopeCodes(models, scope, req, params);
-  if (codes === null) return null; // names nothing: the router answers 400/404 without data
-  if (codes.length === 0) {
-    return scope.from === 'query' ? `give ?${scope.name}= with a locality inside your area` : 'the request names no locality inside your area';
-  }
-  const { known, hierarchy } = await ancestry(codes);
-  // A code that names no locality holds no one's data: the router answers 400/404 naming it.
-  const outside = codes.filter((c) => known(c) && !canSeeLocality(p, c, hierarchy, roles));
-  return outside.length ? `locality ${outside.slice(0, 5).join(', ')} is outside your area` : null;
+/** Parse params, query and body with the row's schemas (400 naming each bad field). */
+function parseRequest(rule: RouteRule, req: Request, params: Record<string, string>): ParsedRequest {
+  const schemas = rule.request ?? {};
+  const out: ParsedRequest = { schemas };
+  if (schemas.params) out.params = validate(schemas.params, params, 'params');
+  if (schemas.query) out.query = validate(schemas.query, req.query, 'query');
+  if (schemas.body) out.body = validate(schemas.body, req.body ?? {}, 'body');
+  return out;
 }
 
-/** The locality codes a request touches; null when the thing it names does not exist. */
-async function scopeCodes(models: Models, scope: ScopeSource, req: Request, params: Record<string, string>): Promise<string[] | null> {
-  const body = (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body : {}) as Record<string, unknown>;
-  const strings = (v: unknown) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x.length > 0);
+const LOADERS = { round: roundLocality, record: recordCommune, correction: correctionCommune, escalation: escalationLocality } as const;
+
+async function resolveScope(
+  models: Models, scope: ScopeSource, parsed: ParsedRequest, p: Principal, roles: readonly Role[], ancestry: Ancestry,
+): Promise<ResolvedScope | Denial> {
+  const national = isNational(p, roles);
   switch (scope.from) {
-    case 'param': return strings(params[scope.name]);
-    case 'query': return strings(req.query[scope.name]);
+    case 'none': return { localities: [] };
+    case 'national': return national ? { localities: [] } : fail(403, 'forbidden', 'this route is for national roles only');
+    case 'param':
+    case 'query':
     case 'body': {
-      const v = strings(body[scope.field]);
-      return v.length ? v : null;
+      const part = scope.from === 'param' ? parsed.params : scope.from === 'query' ? parsed.query : parsed.body;
+      const key = scope.from === 'body' ? scope.field : scope.name;
+      const v = (part as Record<string, unknown> | undefined)?.[key];
+      const codes = [...new Set((Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x.length > 0))];
+      if (national) return { localities: codes };
+      if (codes.length === 0) {
+        return fail(403, 'forbidden', scope.from === 'query' ? `give ?${scope.name}= with a locality inside your area` : 'the request names no locality inside your area');
+      }
+      const { known, hierarchy } = await ancestry(codes);
+      // A code that names no locality is outside every scoped caller's area: never let it through unresolved.
+      const outside = codes.filter((c) => !known(c) || !canSeeLocality(p, c, hierarchy, roles));
+      return outside.length ? fail(403, 'forbidden', `locality ${outside.slice(0, 5).join(', ')} is outside your area`) : { localities: codes };
     }
-    case 'none':
-    case 'national':
-      return null;
     default: {
-      const id = scope.param ? params[scope.param] : scope.field ? body[scope.field] : undefined;
-      if (typeof id !== 'string' || !id) return null;
-      const find = { round: roundLocality, record: recordCommune, correction: correctionCommune, escalation: escalationLocality }[scope.from];
-      const code = await find(models, id);
-      return code ? [code] : null;
+      const part = (scope.param ? parsed.params : parsed.body) as Record<string, unknown> | undefined;
+      const id = part?.[scope.param ?? scope.field ?? ''];
+      if (typeof id !== 'string' || !id) throw new Error(`the route table row's ${scope.from} scope has no parsed id (a schema is missing)`);
+      const thing = await LOADERS[scope.from](models, id);
+      const notFound = fail(404, 'not_found', `${scope.from} ${id} not found`);
+      if (!thing) return notFound;
+      if (!national) {
+        const { hierarchy } = await ancestry([thing.locality]);
+        if (!canSeeLocality(p, thing.locality, hierarchy, roles)) return notFound;
+      }
+      return { localities: [thing.locality], resource: { kind: scope.from, id: thing.id, locality: thing.locality } };
     }
   }
 }

@@ -1,4 +1,6 @@
+import type { ZodType } from 'zod';
 import { ROLES, type Role } from '../../auth/principal.js';
+import * as S from './request-schemas.js';
 
 /**
  * Every route the app serves: method, path, who may call it and where its locality scope comes
@@ -19,7 +21,11 @@ export type ScopeSource =
   | { from: 'query'; name: string }
   /** A locality code, or an array of them, in a body field. */
   | { from: 'body'; field: string }
-  /** The locality of a round, dose record, correction or escalation named by a path parameter or body field. */
+  /**
+   * The locality of a round, dose record, correction or escalation named by a (parsed) path
+   * parameter or body field. The thing is loaded by authorize; missing or outside the caller's
+   * area both answer the same 404, and the handler gets the loaded thing in `req.scope`.
+   */
   | { from: 'round' | 'record' | 'correction' | 'escalation'; param?: string; field?: string };
 
 export interface RouteRule {
@@ -28,9 +34,16 @@ export interface RouteRule {
   path: string;
   roles: readonly Role[] | 'public' | 'authenticated';
   scope: ScopeSource;
+  /**
+   * The schemas its params, query and body are parsed with, once, before the scope is resolved
+   * (src/http/access/request-schemas.ts). A part without a schema is not handed to the handler.
+   */
+  request?: RequestSchemas;
   /** What success looks like (the access-table test checks it). */
   success?: number;
 }
+
+export interface RequestSchemas { params?: ZodType; query?: ZodType; body?: ZodType }
 
 const ALL = ROLES;
 const COORDINATORS: Role[] = ['campaign_admin', 'province_coordinator', 'district_coordinator'];
@@ -49,7 +62,7 @@ const CODE = { from: 'param', name: 'code' } as const;
 export const ROUTE_TABLE: readonly RouteRule[] = [
   // Process and sign-in. /healthz is the only route open to anyone; the sign-in steps must be.
   { method: 'GET', path: '/healthz', roles: 'public', scope: NONE },
-  { method: 'GET', path: '/auth/login', roles: 'public', scope: NONE, success: 303 },
+  { method: 'GET', path: '/auth/login', roles: 'public', scope: NONE, success: 303, request: { query: S.loginQuery } },
   { method: 'GET', path: '/auth/callback', roles: 'public', scope: NONE },
   { method: 'POST', path: '/auth/logout', roles: 'authenticated', scope: NONE },
   { method: 'GET', path: '/api/me', roles: 'authenticated', scope: NONE },
@@ -60,54 +73,54 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/dashboard', roles: DASHBOARD_PAGES, scope: NONE },
   { method: 'GET', path: '/dashboard/*', roles: DASHBOARD_PAGES, scope: NONE },
   // Dashboard figures: a unit's progress rollup and its children's (VN = the nation: national roles only).
-  { method: 'GET', path: '/api/dashboard/progress/:code', roles: DASHBOARD_USERS, scope: CODE },
-  // Bull Board: operators act, coordinators look (a read-only board).
-  { method: 'GET', path: '/admin/queues', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },
-  { method: 'GET', path: '/admin/queues/*', roles: ['operator', 'province_coordinator', 'district_coordinator'], scope: NONE },
+  { method: 'GET', path: '/api/dashboard/progress/:code', roles: DASHBOARD_USERS, scope: CODE, request: { params: S.dashboardParams, query: S.dashboardQuery } },
+  // Bull Board: operators only. Its queues hold every province's jobs and its page shows Redis
+  // internals; it cannot be narrowed to one province, so coordinators use the dashboard instead.
+  { method: 'GET', path: '/admin/queues', roles: ['operator'], scope: NATIONAL },
   { method: '*', path: '/admin/queues/*', roles: ['operator'], scope: NATIONAL },
   // Rounds and deadlines.
-  { method: 'POST', path: '/api/rounds', roles: COORDINATORS, scope: { from: 'body', field: 'localities' }, success: 201 },
-  { method: 'GET', path: '/api/rounds', roles: [...RECORD_READERS, 'operator'], scope: { from: 'query', name: 'locality' } },
-  { method: 'GET', path: '/api/rounds/:id', roles: [...RECORD_READERS, 'operator'], scope: { from: 'round', param: 'id' } },
-  { method: 'PATCH', path: '/api/rounds/:id/deadline', roles: COORDINATORS, scope: { from: 'round', param: 'id' } },
-  { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' } },
-  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'operator'], scope: { from: 'query', name: 'province' } },
-  { method: 'POST', path: '/api/escalations/:id/ack', roles: COORDINATORS, scope: { from: 'escalation', param: 'id' } },
+  { method: 'POST', path: '/api/rounds', roles: COORDINATORS, scope: { from: 'body', field: 'localities' }, success: 201, request: { body: S.createRoundsBody } },
+  { method: 'GET', path: '/api/rounds', roles: [...RECORD_READERS, 'operator'], scope: { from: 'query', name: 'locality' }, request: { query: S.listRoundsQuery } },
+  { method: 'GET', path: '/api/rounds/:id', roles: [...RECORD_READERS, 'operator'], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
+  { method: 'PATCH', path: '/api/rounds/:id/deadline', roles: COORDINATORS, scope: { from: 'round', param: 'id' }, request: { params: S.roundParams, body: S.deadlineBody } },
+  { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
+  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'operator'], scope: { from: 'query', name: 'province' }, request: { query: S.escalationQuery } },
+  { method: 'POST', path: '/api/escalations/:id/ack', roles: COORDINATORS, scope: { from: 'escalation', param: 'id' }, request: { params: S.escalationParams, body: S.ackBody } },
   { method: 'GET', path: '/api/campaign/overview', roles: CAMPAIGN_VIEWERS, scope: NONE },
   { method: 'GET', path: '/api/campaign', roles: CAMPAIGN_VIEWERS, scope: NONE },
-  { method: 'PUT', path: '/api/campaign', roles: ['campaign_admin'], scope: NATIONAL },
-  { method: 'GET', path: '/api/contacts', roles: ['ministry', 'campaign_admin', 'operator'], scope: NATIONAL },
-  { method: 'PUT', path: '/api/contacts', roles: ['campaign_admin'], scope: NATIONAL },
+  { method: 'PUT', path: '/api/campaign', roles: ['campaign_admin'], scope: NATIONAL, request: { body: S.campaignBody } },
+  { method: 'GET', path: '/api/contacts', roles: ['ministry', 'campaign_admin', 'operator'], scope: NATIONAL, request: { query: S.contactQuery } },
+  { method: 'PUT', path: '/api/contacts', roles: ['campaign_admin'], scope: NATIONAL, request: { body: S.contactsBody } },
   // Administrative units: public reference data, for every signed-in role.
-  { method: 'GET', path: '/api/localities', roles: ALL, scope: NONE },
-  { method: 'GET', path: '/api/localities/:code', roles: ALL, scope: NONE },
-  { method: 'GET', path: '/api/localities/:code/children', roles: ALL, scope: NONE },
+  { method: 'GET', path: '/api/localities', roles: ALL, scope: NONE, request: { query: S.localityPageQuery } },
+  { method: 'GET', path: '/api/localities/:code', roles: ALL, scope: NONE, request: { params: S.codeParams } },
+  { method: 'GET', path: '/api/localities/:code/children', roles: ALL, scope: NONE, request: { params: S.codeParams, query: S.localityPageQuery } },
   // Imports of the registry mirror and dose records: national.
-  { method: 'POST', path: '/api/imports/:kind', roles: ['campaign_admin', 'operator'], scope: NATIONAL, success: 202 },
-  { method: 'GET', path: '/api/imports/:id', roles: ['campaign_admin', 'operator'], scope: NATIONAL },
+  { method: 'POST', path: '/api/imports/:kind', roles: ['campaign_admin', 'operator'], scope: NATIONAL, success: 202, request: { params: S.importKindParams, query: S.importFormatQuery } },
+  { method: 'GET', path: '/api/imports/:id', roles: ['campaign_admin', 'operator'], scope: NATIONAL, request: { params: S.importIdParams } },
   // Worklists and corrections: the commune submits, its police sign off, coordinators watch.
-  { method: 'GET', path: '/api/localities/:code/worklist', roles: RECORD_READERS, scope: CODE },
-  { method: 'GET', path: '/api/localities/:code/worklist.csv', roles: RECORD_READERS, scope: CODE },
-  { method: 'GET', path: '/api/localities/:code/worklist.xlsx', roles: RECORD_READERS, scope: CODE },
-  { method: 'POST', path: '/api/localities/:code/corrections/upload', roles: ['commune_health'], scope: CODE },
-  { method: 'GET', path: '/api/localities/:code/corrections', roles: [...RECORD_READERS, 'commune_police'], scope: CODE },
-  { method: 'GET', path: '/api/localities/:code/corrections/sign-off.csv', roles: ['commune_police', 'commune_health'], scope: CODE },
-  { method: 'POST', path: '/api/localities/:code/corrections/sign-off/upload', roles: ['commune_police'], scope: CODE },
-  { method: 'GET', path: '/api/localities/:code/correction-settings', roles: [...RECORD_READERS, 'commune_police'], scope: CODE },
-  { method: 'PUT', path: '/api/localities/:code/correction-settings', roles: COORDINATORS, scope: CODE },
-  { method: 'POST', path: '/api/localities/:code/correction-rounds', roles: COORDINATORS, scope: CODE, success: 201 },
-  { method: 'POST', path: '/api/corrections', roles: ['commune_health'], scope: { from: 'record', field: 'recordId' }, success: 201 },
-  { method: 'POST', path: '/api/corrections/:id/sign-off', roles: ['commune_police'], scope: { from: 'correction', param: 'id' } },
-  { method: 'GET', path: '/api/records/:recordId/history', roles: [...RECORD_READERS, 'commune_police'], scope: { from: 'record', param: 'recordId' } },
+  { method: 'GET', path: '/api/localities/:code/worklist', roles: RECORD_READERS, scope: CODE, request: { params: S.codeParams, query: S.worklistQuery } },
+  { method: 'GET', path: '/api/localities/:code/worklist.csv', roles: RECORD_READERS, scope: CODE, request: { params: S.codeParams, query: S.worklistExportQuery } },
+  { method: 'GET', path: '/api/localities/:code/worklist.xlsx', roles: RECORD_READERS, scope: CODE, request: { params: S.codeParams, query: S.worklistExportQuery } },
+  { method: 'POST', path: '/api/localities/:code/corrections/upload', roles: ['commune_health'], scope: CODE, request: { params: S.codeParams } },
+  { method: 'GET', path: '/api/localities/:code/corrections', roles: [...RECORD_READERS, 'commune_police'], scope: CODE, request: { params: S.codeParams, query: S.correctionListQuery } },
+  { method: 'GET', path: '/api/localities/:code/corrections/sign-off.csv', roles: ['commune_police', 'commune_health'], scope: CODE, request: { params: S.codeParams } },
+  { method: 'POST', path: '/api/localities/:code/corrections/sign-off/upload', roles: ['commune_police'], scope: CODE, request: { params: S.codeParams } },
+  { method: 'GET', path: '/api/localities/:code/correction-settings', roles: [...RECORD_READERS, 'commune_police'], scope: CODE, request: { params: S.codeParams } },
+  { method: 'PUT', path: '/api/localities/:code/correction-settings', roles: COORDINATORS, scope: CODE, request: { params: S.codeParams, body: S.settingsBody } },
+  { method: 'POST', path: '/api/localities/:code/correction-rounds', roles: COORDINATORS, scope: CODE, success: 201, request: { params: S.communeParams, body: S.correctionRoundBody } },
+  { method: 'POST', path: '/api/corrections', roles: ['commune_health'], scope: { from: 'record', field: 'recordId' }, success: 201, request: { body: S.correctionBody } },
+  { method: 'POST', path: '/api/corrections/:id/sign-off', roles: ['commune_police'], scope: { from: 'correction', param: 'id' }, request: { params: S.correctionParams, body: S.signOffBody } },
+  { method: 'GET', path: '/api/records/:recordId/history', roles: [...RECORD_READERS, 'commune_police'], scope: { from: 'record', param: 'recordId' }, request: { params: S.recordParams } },
   // Passport eligibility: the checkers' answers (rate-limited per identity, access-logged).
-  { method: 'GET', path: '/api/citizens/:personalId/passport-eligibility', roles: ELIGIBILITY, scope: NONE },
-  { method: 'GET', path: '/api/passport-eligibility', roles: ELIGIBILITY, scope: NONE },
+  { method: 'GET', path: '/api/citizens/:personalId/passport-eligibility', roles: ELIGIBILITY, scope: NONE, request: { params: S.citizenParams } },
+  { method: 'GET', path: '/api/passport-eligibility', roles: ELIGIBILITY, scope: NONE, request: { query: S.eligibilityQuery } },
   // Dose reports and backlog.
-  { method: 'POST', path: '/api/dose-reports', roles: ['commune_health', 'campaign_admin'], scope: { from: 'body', field: 'communeCode' } },
+  { method: 'POST', path: '/api/dose-reports', roles: ['commune_health', 'campaign_admin'], scope: { from: 'body', field: 'communeCode' }, request: { body: S.doseReportBody } },
   { method: 'POST', path: '/api/dose-reports/upload', roles: ['campaign_admin', 'operator'], scope: NATIONAL },
-  { method: 'GET', path: '/api/localities/:code/backlog', roles: RECORD_READERS, scope: CODE },
+  { method: 'GET', path: '/api/localities/:code/backlog', roles: RECORD_READERS, scope: CODE, request: { params: S.codeParams } },
   // Who read which personal data.
-  { method: 'GET', path: '/api/access-log', roles: ['ministry', 'campaign_admin'], scope: NATIONAL },
+  { method: 'GET', path: '/api/access-log', roles: ['ministry', 'campaign_admin'], scope: NATIONAL, request: { query: S.accessLogQuery } },
 ];
 
 export interface RouteMatch { rule: RouteRule; params: Record<string, string> }

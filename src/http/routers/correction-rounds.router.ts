@@ -1,14 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { CorrectionsDeps } from '../../services/corrections.service.js';
 import { enqueueCorrectionRound } from '../../services/correction-round.service.js';
 import { iterateWorklist } from '../../services/worklists.service.js';
 import { auditAct } from '../../services/audit.service.js';
 import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
-import { validate } from '../validate.js';
-
-const params = z.object({ code: z.string().regex(/^\d{5}$/, 'a 5-digit commune code') });
-const body = z.object({ reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500) }).strict();
+import { input } from '../access/input.js';
+import { communeParams, correctionRoundBody } from '../access/request-schemas.js';
 
 /** A correction round holds its record IDs in the round document: a commune's worklist is far below this. */
 const MAX_RECORDS = 20_000;
@@ -21,8 +18,8 @@ const MAX_RECORDS = 20_000;
 export function correctionRoundsRouter(deps: CorrectionsDeps): Router {
   const r = Router();
   r.post('/api/localities/:code/correction-rounds', async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
-    const { reason } = validate(body, req.body, 'body');
+    const { code } = input(req, 'params', communeParams);
+    const { reason } = input(req, 'body', correctionRoundBody);
     if (!(await deps.models.Locality.exists({ code }))) throw new NotFoundError(`no commune ${code}`);
     const recordIds: string[] = [];
     for await (const item of iterateWorklist(deps.models, code, {})) {

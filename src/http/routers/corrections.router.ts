@@ -1,29 +1,14 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
-import { CORRECTABLE_FIELDS, DECISIONS } from '../../domain/corrections/types.js';
-import { CORRECTION_STATUSES } from '../../domain/corrections/types.js';
 import { correctionView, enqueueForApplied, submitCorrection, type CorrectionsDeps } from '../../services/corrections.service.js';
 import { recordHistory } from '../../services/record-history.service.js';
 import { recordAccess, recordExport, counted } from '../../services/access-log.service.js';
 import {
-  SIGN_OFF_COLUMNS, SIGN_OFF_DECISIONS, localityCorrections, signOffCorrection, signOffSheet, uploadSignOffSheet,
+  SIGN_OFF_COLUMNS, localityCorrections, signOffCorrection, signOffSheet, uploadSignOffSheet,
 } from '../../services/sign-off.service.js';
 import { writeCsv } from '../../services/worksheet-files.js';
 import { ValidationError } from '../../lib/errors/index.js';
-import { validate } from '../validate.js';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-/** No officer and no sign-off in the body: who submits is the token's identity, and the police sign off as their own step. */
-const correctionBody = z.object({
-  recordId: text(80),
-  baseVersion: z.number().int().min(0),
-  decision: z.enum(DECISIONS),
-  values: z.object(Object.fromEntries(CORRECTABLE_FIELDS.map((f) => [f, z.string().max(120).optional()]))).strict().optional(),
-  explanation: z.string().max(2000).optional(),
-}).strict();
-const signOffBody = z.object({ decision: z.enum(SIGN_OFF_DECISIONS) }).strict();
-const codeParams = z.object({ code: z.string().regex(/^\d{2}$|^\d{3}$|^\d{5}$/, 'a 2-, 3- or 5-digit locality code') });
-const listQuery = z.object({ status: z.enum(CORRECTION_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
+import { input, resourceOf } from '../access/input.js';
+import { codeParams, correctionBody, correctionListQuery, signOffBody } from '../access/request-schemas.js';
 
 /**
  * POST /api/corrections                      one correction by the signed-in commune_health officer → 201
@@ -36,28 +21,42 @@ const listQuery = z.object({ status: z.enum(CORRECTION_STATUSES).optional(), lim
 export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: number; maxUploadRows: number }): Router {
   const r = Router();
   r.post('/api/corrections', async (req, res) => {
-    const body = validate(correctionBody, req.body, 'body');
+    const body = input(req, 'body', correctionBody);
+    const record = resourceOf(req, 'record');
     const p = req.principal!;
-    const result = await submitCorrection(deps, { ...body, officer: { name: p.name, role: 'health_station', sub: p.sub } }, { source: 'api' });
+    // The record authorize resolved, restricted to its commune: the handler acts on what was authorized.
+    // The answer (and a refusal's message) shows the record's values: the read is access-logged either way.
+    const logRead = () => recordAccess(deps.models, p, { kind: 'corrections', locality: record.locality, records: 1, route: 'POST /api/corrections', subject: record.id });
+    let result;
+    try {
+      result = await submitCorrection(deps, { ...body, recordId: record.id, officer: { name: p.name, role: 'health_station', sub: p.sub } }, { source: 'api', communes: new Set([record.locality]) });
+    } catch (err) {
+      await logRead();
+      throw err;
+    }
+    await logRead();
     const [correctionRound] = await enqueueForApplied(deps, [result]);
     res.status(result.created ? 201 : 200).json({ correction: correctionView(result.correction), created: result.created, correctionRound: correctionRound ?? result.correction.correctionRoundId ?? null });
   });
   r.post('/api/corrections/:id/sign-off', async (req, res) => {
-    const { decision } = validate(signOffBody, req.body, 'body');
+    const { decision } = input(req, 'body', signOffBody);
+    const correction = resourceOf(req, 'correction');
     const p = req.principal!;
-    const out = await signOffCorrection(deps, String(req.params.id), { sub: p.sub, name: p.name }, decision);
+    const out = await signOffCorrection(deps, correction.id, { sub: p.sub, name: p.name }, decision, new Set([correction.locality]));
+    // The answer shows the correction's old and new values: a read of personal data.
+    await recordAccess(deps.models, p, { kind: 'corrections', locality: correction.locality, records: 1, route: 'POST /api/corrections/:id/sign-off', subject: out.correction.recordId });
     res.json({ correction: correctionView(out.correction), changed: out.changed, applied: out.applied, correctionRound: out.correctionRound });
   });
   r.get('/api/localities/:code/corrections', async (req, res) => {
-    const { code } = validate(codeParams, req.params, 'params');
-    const q = validate(listQuery, req.query, 'query');
+    const { code } = input(req, 'params', codeParams);
+    const q = input(req, 'query', correctionListQuery);
     const items = await localityCorrections(deps.models, code, q.status, q.limit);
     await recordAccess(deps.models, req.principal!, { kind: 'corrections', locality: code, records: items.length, route: 'GET /api/localities/:code/corrections' });
     res.setHeader('cache-control', 'no-store');
     res.json({ items });
   });
   r.get('/api/localities/:code/corrections/sign-off.csv', async (req, res) => {
-    const { code } = validate(codeParams, req.params, 'params');
+    const { code } = input(req, 'params', codeParams);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="sign-off-${code}.csv"`);
     res.setHeader('cache-control', 'no-store');
@@ -67,14 +66,14 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     res.end();
   });
   r.post('/api/localities/:code/corrections/sign-off/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
-    const { code } = validate(codeParams, req.params, 'params');
+    const { code } = input(req, 'params', codeParams);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (body.length === 0) throw new ValidationError('body: upload the filled sign-off sheet (CSV or XLSX) as the raw request body');
     const p = req.principal!;
     res.json(await uploadSignOffSheet(deps, code, body, { sub: p.sub, name: p.name }, { maxRows: deps.maxUploadRows }));
   });
   r.get('/api/records/:recordId/history', async (req, res) => {
-    const history = await recordHistory(deps.models, String(req.params.recordId));
+    const history = await recordHistory(deps.models, resourceOf(req, 'record').id);
     await recordAccess(deps.models, req.principal!, { kind: 'history', locality: history.communeCode, records: history.events.length, route: 'GET /api/records/:recordId/history', subject: history.recordId });
     res.setHeader('cache-control', 'no-store');
     res.json(history);

@@ -1,15 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Models } from '../../db/models/index.js';
-import { ONLY_FILTERS } from '../../db/repositories/dashboard.repository.js';
 import { dashboardView } from '../../services/dashboard.service.js';
 import { NATIONAL_CODE } from '../../domain/dashboard/rollup.js';
-import { validate } from '../validate.js';
+import { input } from '../access/input.js';
+import { dashboardParams, dashboardQuery } from '../access/request-schemas.js';
 import { isNational } from '../../auth/principal.js';
 import { ForbiddenError } from '../../lib/errors/index.js';
-
-const params = z.object({ code: z.string().regex(/^VN$|^\d{2}$|^\d{3}$|^\d{5}$/, 'VN, or a 2-, 3- or 5-digit locality code') });
-const query = z.object({ only: z.enum(ONLY_FILTERS).optional() });
 
 /**
  * GET /api/dashboard/progress/:code?only=overdue|at_risk|escalated
@@ -19,8 +15,8 @@ const query = z.object({ only: z.enum(ONLY_FILTERS).optional() });
 export function dashboardApiRouter(deps: { models: Models; now?: () => Date }): Router {
   const r = Router();
   r.get('/api/dashboard/progress/:code', async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
-    const { only } = validate(query, req.query, 'query');
+    const { code } = input(req, 'params', dashboardParams);
+    const { only } = input(req, 'query', dashboardQuery);
     // `VN` is no administrative unit, so the route table's locality scope does not cover it: the nation is for national roles.
     if (code === NATIONAL_CODE && req.principal && !isNational(req.principal)) throw new ForbiddenError('the national figures are for national roles only');
     res.setHeader('cache-control', 'no-store');

@@ -1,13 +1,12 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { ESCALATION_LEVELS } from '../../domain/rounds/policy.js';
 import type { DeadlineDeps } from '../../deadlines/deps.js';
 import { changeRoundDeadline } from '../../deadlines/deadline-change.service.js';
 import { acknowledgeEscalation, listEscalations } from '../../deadlines/escalations.service.js';
-import { contactInputSchema, listContacts, upsertContacts } from '../../deadlines/contacts.service.js';
+import { listContacts, upsertContacts } from '../../deadlines/contacts.service.js';
 import { campaignOverview } from '../../deadlines/overview.service.js';
-import { campaignInputSchema, getCampaign, putCampaign } from '../../deadlines/campaign.service.js';
-import { validate } from '../validate.js';
+import { getCampaign, putCampaign } from '../../deadlines/campaign.service.js';
+import { input, resourceOf } from '../access/input.js';
+import { ackBody, campaignBody, contactQuery, contactsBody, deadlineBody, escalationQuery } from '../access/request-schemas.js';
 import { ValidationError } from '../../lib/errors/index.js';
 import { webhookHostAllowed } from '../../notify/webhook-hosts.js';
 import { auditAct } from '../../services/audit.service.js';
@@ -16,68 +15,38 @@ import { auditAct } from '../../services/audit.service.js';
  * Deadlines API, mounted at `/api`:
  *   PATCH /rounds/:id/deadline      { deadline | extendByHours, reason } → re-times the timers
  *   GET   /escalations?roundId=&level=&open=&province=&limit=
- *   POST  /escalations/:id/ack      { by, note? }
+ *   POST  /escalations/:id/ack      { by?, note? }  (who acknowledges is the token's identity)
  *   GET   /campaign/overview        per province and district: on time, at risk, overdue
  *   GET   /campaign, PUT /campaign  national deadline, campaign and province round durations
  *   GET   /contacts?localityCode=&level=, PUT /contacts { contacts: [...] }
  */
-const deadlineBody = z.object({
-  deadline: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
-  /** Negative shortens. At most 30 days either way. */
-  extendByHours: z.number().min(-720).max(720).refine((h) => h !== 0, 'must not be 0').optional(),
-  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
-}).strict().refine((b) => (b.deadline === undefined) !== (b.extendByHours === undefined), {
-  message: 'give either deadline or extendByHours',
-  path: ['deadline'],
-});
-
-const escalationQuery = z.object({
-  roundId: z.string().max(80).optional(),
-  level: z.enum(ESCALATION_LEVELS).optional(),
-  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  province: z.string().regex(/^\d{2}$/, 'a 2-digit province code').optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
-
-const ackBody = z.object({
-  /** Role or office that acknowledges (e.g. `district-001-chairperson`); no personal data. */
-  by: z.string().trim().min(1).max(120),
-  note: z.string().trim().max(1000).optional(),
-}).strict();
-
-const contactQuery = z.object({
-  localityCode: z.string().max(5).optional(),
-  level: z.enum(ESCALATION_LEVELS).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(1000),
-});
-const contactsBody = z.object({ contacts: z.array(contactInputSchema).min(1).max(10_000) }).strict();
-
 /** `webhookHosts`: hosts contacts' webhook URLs may use (WEBHOOK_ALLOWED_HOSTS); undefined = no check. */
 export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: readonly string[] } = {}): Router {
   const r = Router();
   const { models } = deps;
 
   r.patch('/rounds/:id/deadline', async (req, res) => {
-    const body = validate(deadlineBody, req.body, 'body');
+    const body = input(req, 'body', deadlineBody);
+    const round = resourceOf(req, 'round');
+    const p = req.principal!;
     const change = body.deadline
-      ? { deadline: body.deadline, reason: body.reason }
-      : { shiftMs: Math.round(body.extendByHours! * 3_600_000), reason: body.reason };
-    const out = await changeRoundDeadline(deps, req.params.id, change);
-    // Behind the route table there is always a principal; the router mounted alone (tests) audits nothing.
-    if (req.principal) await auditAct(models, req.principal, { action: 'round.deadline', localityCode: out.localityCode ?? null, before: out.previousDeadline, after: { deadline: out.deadline, reason: body.reason, roundId: out.id } });
+      ? { deadline: body.deadline, reason: body.reason, by: p.sub }
+      : { shiftMs: Math.round(body.extendByHours! * 3_600_000), reason: body.reason, by: p.sub };
+    const out = await changeRoundDeadline(deps, round.id, change);
+    await auditAct(models, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { deadline: out.deadline, reason: body.reason } });
     res.json(out);
   });
 
   r.get('/escalations', async (req, res) => {
-    const q = validate(escalationQuery, req.query, 'query');
+    const q = input(req, 'query', escalationQuery);
     res.json({ items: await listEscalations(models, { ...q, provinceCode: q.province }) });
   });
   r.post('/escalations/:id/ack', async (req, res) => {
-    // The office named in the body, and the signed-in identity that acknowledged (never taken from the body).
-    const body = validate(ackBody, req.body, 'body');
-    const p = req.principal;
-    const doc = await acknowledgeEscalation(models, req.params.id, { ...body, by: p ? `${body.by} (${p.sub})` : body.by });
-    if (p) await auditAct(models, p, { action: 'escalation.ack', localityCode: doc.localityCode, after: { escalationId: req.params.id, level: doc.level, roundId: doc.roundId, by: body.by, note: body.note ?? null } });
+    const body = input(req, 'body', ackBody);
+    const esc = resourceOf(req, 'escalation');
+    const p = req.principal!;
+    const doc = await acknowledgeEscalation(models, esc.id, { by: p.sub, note: body.note });
+    await auditAct(models, p, { action: 'escalation.ack', localityCode: esc.locality, after: { escalationId: esc.id, office: body.by ?? null, note: body.note ?? null, acknowledgedBy: doc.acknowledgedBy } });
     res.json(doc);
   });
 
@@ -86,19 +55,25 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
   });
   r.get('/campaign', async (_req, res) => { res.json(await getCampaign(models)); });
   r.put('/campaign', async (req, res) => {
-    res.json(await putCampaign(models, validate(campaignInputSchema, req.body, 'body')));
+    const body = input(req, 'body', campaignBody);
+    const before = await getCampaign(models);
+    const out = await putCampaign(models, body);
+    await auditAct(models, req.principal!, { action: 'campaign.settings', before, after: body });
+    res.json(out);
   });
 
   r.get('/contacts', async (req, res) => {
-    res.json({ items: await listContacts(models, validate(contactQuery, req.query, 'query')) });
+    res.json({ items: await listContacts(models, input(req, 'query', contactQuery)) });
   });
   r.put('/contacts', async (req, res) => {
-    const { contacts } = validate(contactsBody, req.body, 'body');
+    const { contacts } = input(req, 'body', contactsBody);
     if (opts.webhookHosts) {
       const problems = contacts.flatMap((c, i) => (c.webhookUrl && !webhookHostAllowed(c.webhookUrl, opts.webhookHosts!) ? [`body.contacts.${i}.webhookUrl: host not in WEBHOOK_ALLOWED_HOSTS (${opts.webhookHosts!.join(', ') || 'none configured'})`] : []));
       if (problems.length) throw new ValidationError(problems.join('; '), { problems });
     }
-    res.json(await upsertContacts(models, contacts));
+    const out = await upsertContacts(models, contacts);
+    await auditAct(models, req.principal!, { action: 'contacts.put', after: { contacts: contacts.length } });
+    res.json(out);
   });
   return r;
 }

@@ -1,15 +1,10 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { citizenEligibility, passportEligibility } from '../../services/eligibility.service.js';
 import { recordAccess } from '../../services/access-log.service.js';
 import type { Models } from '../../db/models/index.js';
 import { maskId } from '../../lib/mask.js';
-import { validate } from '../validate.js';
-
-const query = z.union([
-  z.object({ passport: z.string().trim().min(1).max(40), nationality: z.string().trim().max(40).optional() }).strict(),
-  z.object({ kind: z.enum(['citizen', 'passport']), number: z.string().trim().min(1).max(40), nationality: z.string().trim().max(40).optional() }).strict(),
-]);
+import { input } from '../access/input.js';
+import { citizenParams, eligibilityQuery } from '../access/request-schemas.js';
 
 /**
  * GET /api/citizens/:personalId/passport-eligibility            a citizen (12-digit ID; 400 otherwise)
@@ -26,13 +21,13 @@ export function eligibilityRouter(deps: { models: Models }): Router {
     return out;
   };
   r.get('/api/citizens/:personalId/passport-eligibility', async (req, res) => {
-    const id = String(req.params.personalId);
+    const id = input(req, 'params', citizenParams).personalId;
     const out = await answer(req, 'GET /api/citizens/:personalId/passport-eligibility', id, citizenEligibility(deps.models, id));
     res.setHeader('cache-control', 'no-store');
     res.json(out);
   });
   r.get('/api/passport-eligibility', async (req, res) => {
-    const q = validate(query, req.query, 'query');
+    const q = input(req, 'query', eligibilityQuery);
     const number = 'passport' in q ? q.passport : q.number;
     const work = 'passport' in q || q.kind === 'passport' ? passportEligibility(deps.models, number, q.nationality) : citizenEligibility(deps.models, number);
     const out = await answer(req, 'GET /api/passport-eligibility', number, work);

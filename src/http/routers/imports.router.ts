@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { Models } from '../../db/models/index.js';
 import { AppError, NotFoundError } from '../../lib/errors/index.js';
 import { readRecords } from '../../lib/io/index.js';
+import { insideDir } from '../../lib/inside-dir.js';
 import { IMPORT_QUEUE, ImportJob, importJobId } from '../../../queues/import.queue.js';
 import type { Queues } from '../../../queues/registry.js';
-import { validate } from '../validate.js';
+import { input } from '../access/input.js';
+import { importFormatQuery, importIdParams, importKindParams } from '../access/request-schemas.js';
 
 export interface ImportsRouterDeps {
   queues: Queues;
@@ -21,10 +22,6 @@ export interface ImportsRouterDeps {
   /** Largest accepted upload; 10 million dose rows as CSV are ~2 GB. */
   maxUploadBytes?: number;
 }
-
-const kindParams = z.object({ kind: z.enum(['citizens', 'doses']) });
-const idParams = z.object({ id: z.uuid('an import id') });
-const formatQuery = z.object({ format: z.enum(['csv', 'ndjson']).optional() });
 
 /** Rejected rows shown by GET; the whole list is in the reject file. */
 const REJECT_SAMPLE = 100;
@@ -40,8 +37,8 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
   const router = Router();
 
   router.post('/api/imports/:kind', async (req, res) => {
-    const { kind } = validate(kindParams, req.params, 'params');
-    const { format = formatFromType(req) } = validate(formatQuery, req.query, 'query');
+    const { kind } = input(req, 'params', importKindParams);
+    const { format = formatFromType(req) } = input(req, 'query', importFormatQuery);
     if (req.readableEnded) {
       throw new AppError('unsupported_media_type', 'send the file as text/csv, application/x-ndjson or application/octet-stream', 415);
     }
@@ -70,12 +67,14 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
   });
 
   router.get('/api/imports/:id', async (req, res) => {
-    const { id } = validate(idParams, req.params, 'params');
+    const { id } = input(req, 'params', importIdParams);
     // State first, then the job: a job read before it finished says 'completed' with no summary.
     const state = await queue.getJobState(importJobId(id));
     const job = await queue.getJob(importJobId(id));
     if (!job) throw new NotFoundError(`no import ${id}`);
+    // The job's path can be edited in Redis: read its reject file only from inside UPLOAD_DIR, as the worker does.
     const rejectsPath = `${job.data.path}.rejects.csv`;
+    const confined = await insideDir(deps.uploadDir, rejectsPath);
     res.json({
       importId: id,
       kind: job.data.kind,
@@ -84,7 +83,7 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
       summary: job.returnvalue ? withoutPaths(job.returnvalue as Record<string, unknown>) : null,
       error: job.failedReason ?? null,
       attempts: job.attemptsMade,
-      rejects: await sampleRejects(rejectsPath),
+      rejects: confined ? await sampleRejects(rejectsPath) : { sample: [], truncated: false },
     });
   });
 

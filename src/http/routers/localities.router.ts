@@ -1,17 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { ADMIN_LEVELS, ancestorCodes, descendantFilter } from '../../domain/admin-units/index.js';
+import { ancestorCodes, descendantFilter } from '../../domain/admin-units/index.js';
 import type { LocalitiesRepository } from '../../db/repositories/localities.repository.js';
 import { NotFoundError, ValidationError } from '../../lib/errors/index.js';
-import { validate } from '../validate.js';
-
-const codeParams = z.object({ code: z.string().regex(/^\d{2}$|^\d{3}$|^\d{5}$/, 'a 2-, 3- or 5-digit GSO code') });
-const pageQuery = z.object({
-  level: z.enum(ADMIN_LEVELS).optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  // 10,599 communes nationwide; 500 per page keeps a response under ~100 KB.
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+import { input } from '../access/input.js';
+import { codeParams, localityPageQuery as pageQuery } from '../access/request-schemas.js';
 
 /**
  * Administrative units: `GET /api/localities?level=province`, `GET /api/localities/:code`
@@ -23,12 +15,12 @@ export function localitiesRouter(deps: { localities: LocalitiesRepository }): Ro
   const page = localities.page;
 
   router.get('/api/localities', async (req, res) => {
-    const q = validate(pageQuery, req.query, 'query');
+    const q = input(req, 'query', pageQuery);
     res.json(await page({ level: q.level ?? 'province' }, q));
   });
 
   router.get('/api/localities/:code', async (req, res) => {
-    const { code } = validate(codeParams, req.params, 'params');
+    const { code } = input(req, 'params', codeParams);
     const unit = await localities.byCode(code);
     if (!unit) throw new NotFoundError(`no administrative unit ${code}`);
     const codes = ancestorCodes(unit);
@@ -39,8 +31,8 @@ export function localitiesRouter(deps: { localities: LocalitiesRepository }): Ro
   });
 
   router.get('/api/localities/:code/children', async (req, res) => {
-    const { code } = validate(codeParams, req.params, 'params');
-    const q = validate(pageQuery, req.query, 'query');
+    const { code } = input(req, 'params', codeParams);
+    const q = input(req, 'query', pageQuery);
     const unit = await localities.byCode(code);
     if (!unit) throw new NotFoundError(`no administrative unit ${code}`);
     const filter = descendantFilter(unit, q.level);

@@ -1,22 +1,12 @@
 import express, { Router, type Response } from 'express';
-import { z } from 'zod';
-import { ACTION_OUTCOMES } from '../../db/repositories/worklist.repository.js';
 import type { CorrectionsDeps } from '../../services/corrections.service.js';
 import { counted, recordAccess, recordExport } from '../../services/access-log.service.js';
 import { changeSignOffSetting, signOffSetting } from '../../services/correction-settings.service.js';
 import { iterateWorklist, listWorklist, uploadWorksheet } from '../../services/worklists.service.js';
 import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from '../../services/worksheet-files.js';
 import { NotFoundError, ValidationError } from '../../lib/errors/index.js';
-import { validate } from '../validate.js';
-
-const params = z.object({ code: z.string().regex(/^\d{2}$|^\d{3}$|^\d{5}$/, 'a 2-, 3- or 5-digit locality code') });
-const listQuery = z.object({
-  outcome: z.enum(ACTION_OUTCOMES).optional(),
-  after: z.string().max(80).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-const exportQuery = listQuery.pick({ outcome: true });
-const settingsBody = z.object({ signOffRequired: z.boolean() }).strict();
+import { input } from '../access/input.js';
+import { codeParams, settingsBody, worklistExportQuery, worklistQuery } from '../access/request-schemas.js';
 
 /** Worksheets are personal data of the locality's own residents: never cached by proxies. */
 function attachment(res: Response, type: string, name: string) {
@@ -34,15 +24,15 @@ function attachment(res: Response, type: string, name: string) {
 export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number; maxUploadRows: number }): Router {
   const r = Router();
   r.get('/api/localities/:code/worklist', async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
-    const page = await listWorklist(deps.models, code, validate(listQuery, req.query, 'query'));
+    const { code } = input(req, 'params', codeParams);
+    const page = await listWorklist(deps.models, code, input(req, 'query', worklistQuery));
     await recordAccess(deps.models, req.principal!, { kind: 'worklist', locality: code, records: page.items.length, route: 'GET /api/localities/:code/worklist' });
     res.setHeader('cache-control', 'no-store');
     res.json(page);
   });
   r.get('/api/localities/:code/worklist.csv', async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
-    const q = validate(exportQuery, req.query, 'query');
+    const { code } = input(req, 'params', codeParams);
+    const q = input(req, 'query', worklistExportQuery);
     attachment(res, 'text/csv; charset=utf-8', `worklist-${code}.csv`);
     const rows = { n: 0 };
     await writeWorksheetCsv(res, counted(iterateWorklist(deps.models, code, q), rows));
@@ -50,8 +40,8 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
     res.end();
   });
   r.get('/api/localities/:code/worklist.xlsx', async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
-    const q = validate(exportQuery, req.query, 'query');
+    const { code } = input(req, 'params', codeParams);
+    const q = input(req, 'query', worklistExportQuery);
     attachment(res, XLSX_TYPE, `worklist-${code}.xlsx`);
     const rows = { n: 0 };
     await writeWorksheetXlsx(res, counted(iterateWorklist(deps.models, code, q), rows), { commune: code });
@@ -59,19 +49,19 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   });
   // The submitting officer is the signed-in commune_health identity; the sheet's officer columns are ignored.
   r.post('/api/localities/:code/corrections/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
+    const { code } = input(req, 'params', codeParams);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (body.length === 0) throw new ValidationError('body: upload the filled worksheet (CSV or XLSX) as the raw request body');
     const p = req.principal!;
     res.json(await uploadWorksheet(deps, code, body, { name: p.name, sub: p.sub }, { maxRows: deps.maxUploadRows }));
   });
   r.get('/api/localities/:code/correction-settings', async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
+    const { code } = input(req, 'params', codeParams);
     res.json(await signOffSetting(deps, code));
   });
   r.put('/api/localities/:code/correction-settings', async (req, res) => {
-    const { code } = validate(params, req.params, 'params');
-    const body = validate(settingsBody, req.body, 'body');
+    const { code } = input(req, 'params', codeParams);
+    const body = input(req, 'body', settingsBody);
     if (!(await deps.models.Locality.exists({ code }))) throw new NotFoundError(`no locality ${code}`);
     res.json(await changeSignOffSetting(deps, code, body.signOffRequired, req.principal!));
   });
