@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseClientEnv } from '../../config/client-env.js';
 import { createApiClient, type ApiClient } from '../api-client.js';
 import { inFlight, renderRounds, type RoundRow } from '../rounds-table.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register-command.js';
 
 /**
  * `vaxverify rounds …`: a coordinator drives a campaign from a terminal, through the HTTP API
