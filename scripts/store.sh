@@ -29,14 +29,16 @@ log() { [ "${QUIET:-0}" = 1 ] || echo "store: $*"; }
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# documentdb.control requires the extension `rum` (Debian's postgresql-15-rum) to exist, although the
+# RUM handler it loads is DocumentDB's own (documentdb.rum_library_load_option below).
 # --- build ------------------------------------------------------------------------------
-APT_PACKAGES="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-cron postgresql-$PGVER-postgis-3 \
+APT_PACKAGES="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-cron postgresql-$PGVER-postgis-3 postgresql-$PGVER-rum \
 libbson-dev libpcre2-dev libintelrdfpmath-dev libkrb5-dev build-essential pkg-config systemtap-sdt-dev"
 
 built() {
   local lib; lib=$("$PGBIN/pg_config" --pkglibdir 2>/dev/null) || return 1
   [ -f "$lib/pg_documentdb.so" ] && [ -f "$lib/pg_documentdb_core.so" ] && [ -f "$lib/pg_documentdb_extended_rum.so" ] \
-    && [ -f "$lib/vector.so" ] && [ -x "$FERRET_BIN" ] && [ -f "$CACHE/documentdb-$DOCDB_VERSION.built" ]
+    && [ -f "$lib/vector.so" ] && [ -f "$lib/rum.so" ] && [ -x "$FERRET_BIN" ] && [ -f "$CACHE/documentdb-$DOCDB_VERSION.built" ]
 }
 
 source_archive() { # name upstream-url → path of the archive
