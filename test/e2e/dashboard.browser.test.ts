@@ -432,7 +432,8 @@ describe('coordinators act from the page', () => {
     await row.locator('button.primary', { hasText: 'Có' }).click();
     await eventually(() => row.locator('td.state').textContent()).toMatch(/^Đã ghi nhận .*\d{2}\/\d{2}\/\d{4}/);
     const esc = await ctx.db.models.Escalation.findById(id).lean();
-    expect(esc!.acknowledgedBy).toContain('(admin)');
+    // The identity is the token's subject (issue 16); the office the caller named is in the audit row.
+    expect(esc!.acknowledgedBy).toBe('admin');
     expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'escalation.ack', sub: 'admin' })).toBe(1);
     // Errors show inline: an impossible deadline change (the round's deadline past the national one).
     await page.goto(`${app.base}/dashboard/l/${COMMUNE}`);

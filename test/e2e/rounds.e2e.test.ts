@@ -112,9 +112,10 @@ describe('a verification round end to end', () => {
     expect(await ctx.db.models.VerificationResult.countDocuments()).toBe(before);
   });
 
-  it('rejects unknown localities and malformed bodies with a 400 that names the problem', async () => {
+  it('rejects unknown localities and malformed bodies with an answer that names the problem', async () => {
+    // A code that names no locality is outside every scoped caller's area (issue 16): refused as such, named.
     const unknown = await post({ localities: ['00001', '99999'] });
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(403);
     expect(unknown.body.error.message).toContain('99999');
     const bad = await post({ localities: 'x' });
     expect(bad.status).toBe(400);

@@ -13,7 +13,7 @@ describe('XLSX limits (issue 16, finding 3)', () => {
   it('reads a small well-formed sheet with shared strings', async () => {
     const sheet = headerRow(['recordId', 'decision']) + '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c></row>';
     const rows = await drain(xlsx(sheet, ['R1-000001', 'explain']));
-    expect(rows).toEqual([{ row: 2, cells: { recordId: 'R1-000001', decision: 'explain' } }]);
+    expect(rows).toEqual([{ row: 2, columns: ['recordId', 'decision'], cells: { recordId: 'R1-000001', decision: 'explain' } }]);
   });
 
   it('500,000 empty rows in a small file count against the row cap', async () => {
