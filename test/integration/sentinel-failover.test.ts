@@ -42,6 +42,13 @@ async function ping(port: number): Promise<boolean> {
   try { await r.connect(); return (await r.ping()) === 'PONG'; } catch { return false; } finally { r.disconnect(); }
 }
 
+/** The replica's link to the primary is up: it holds the primary's data set and follows its stream. */
+async function replicaInSync(port: number): Promise<boolean> {
+  const r = createRedis(`redis://127.0.0.1:${port}`, 'producer', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  r.on('error', () => {});
+  try { await r.connect(); return /master_link_status:up/.test(await r.info('replication')); } catch { return false; } finally { r.disconnect(); }
+}
+
 /** What the sentinels say the primary is (one of them is enough: they agree once failover is over). */
 async function primaryPort(sentinel: number): Promise<number | null> {
   const r = createRedis(`redis://127.0.0.1:${sentinel}`, 'producer', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -63,6 +70,10 @@ beforeAll(async () => {
   startRedis('replica', ['--port', String(ports.replica), '--dir', mkdtempSync(join(dir, 'r-')), ...common, '--replicaof', '127.0.0.1', String(ports.primary)]);
   await waitFor(() => ping(ports.primary), 20_000, 'the primary');
   await waitFor(() => ping(ports.replica), 20_000, 'the replica');
+  // The initial full sync waits for the primary's startup AOF rewrite; a primary killed before it
+  // ends would take everything with it (no replica holds the data yet). Production starts rounds
+  // long after its replicas are in sync; the test waits for that too.
+  await waitFor(() => replicaInSync(ports.replica), 30_000, 'the replica to finish its initial sync');
   for (const [i, port] of ports.sentinels.entries()) {
     const conf = join(dir, `sentinel-${i}.conf`);
     // Quorum 2 of 3; a primary silent for 1 s is down (production: 5-10 s, docs/deploy.md).
@@ -115,6 +126,7 @@ describe('Redis Sentinel failover', () => {
       const results = () => ctx.db.models.VerificationResult.countDocuments({ roundId: { $in: ids } });
       // Mid-round: some results stored, most not.
       await waitFor(async () => { const n = await results(); return n > 0 && n < TOTAL / 2; }, 90_000, 'the round to be under way');
+      expect(await replicaInSync(ports.replica)).toBe(true);
       servers.get('primary')!.kill('SIGKILL');
       const atKill = await results();
 
