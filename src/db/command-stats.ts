@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { Connection } from 'mongoose';
 
 /** What one process sent to the store, from the driver's command monitoring. */
@@ -33,7 +33,8 @@ export function recordStoreStats(connection: Connection, file: string, everyMs =
     // maxRSS is in kilobytes.
     stats.peakRssBytes = process.resourceUsage().maxRSS * 1024;
     stats.at = new Date().toISOString();
-    try { writeFileSync(file, JSON.stringify(stats)); } catch { /* a benchmark aid: never fail the process */ }
+    // Write then rename: a reader (the benchmark, once a second) sees the old file or the new one, never half of it.
+    try { writeFileSync(`${file}.tmp`, JSON.stringify(stats)); renameSync(`${file}.tmp`, file); } catch { /* a benchmark aid: never fail the process */ }
   };
   const timer = setInterval(flush, everyMs);
   timer.unref();
