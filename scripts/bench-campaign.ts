@@ -142,10 +142,12 @@ async function main() {
     const after = files.map(readStats);
     const records = await db.models.VerificationResult.countDocuments();
     const byCommand: Record<string, number> = {};
+    const byCollection: Record<string, number> = {};
     let docsRead = 0;
     after.forEach((s, i) => {
       if (!s) return;
       for (const [k, n] of Object.entries(s.commands)) byCommand[k] = (byCommand[k] ?? 0) + n - (before[i]?.commands[k] ?? 0);
+      for (const [k, n] of Object.entries(s.byCollection ?? {})) byCollection[k] = (byCollection[k] ?? 0) + n - (before[i]?.byCollection?.[k] ?? 0);
       docsRead += s.documentsRead - (before[i]?.documentsRead ?? 0);
     });
     const commands = sum(byCommand);
@@ -157,7 +159,7 @@ async function main() {
       communes: communes.length, people: PEOPLE, workers: W, seed: Number(a.seed), store: baseUrl,
       stages: { ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, +v.toFixed(1)])), verify: +seconds.toFixed(1) },
       records, seconds: +seconds.toFixed(1), recordsPerSecond: +recordsPerSecond.toFixed(1),
-      commands, commandsByName: byCommand, commandsPer1000Records: +((commands / Math.max(1, records)) * 1000).toFixed(2),
+      commands, commandsByName: byCommand, commandsByCollection: Object.fromEntries(Object.entries(byCollection).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1])), commandsPer1000Records: +((commands / Math.max(1, records)) * 1000).toFixed(2),
       documentsReadPerRecord: +(docsRead / Math.max(1, records)).toFixed(2),
       peakRssMb: { api: mb(apiStats?.peakRssBytes), workers: after.map((s) => mb(s?.peakRssBytes)) },
       storeBulkInsertPerSecond: +rates.insertPerSecond.toFixed(0), storeIdReadsPerSecond: +rates.idReadsPerSecond.toFixed(0),
@@ -184,7 +186,7 @@ function printTable(o: Record<string, unknown> & { stages: Record<string, number
     ...Object.entries(o.stages).map(([k, v]) => [`stage ${k} (s)`, v] as [string, unknown]),
     ['import rows/s (citizens, doses; the importer\'s own)', JSON.stringify(o.importRowsPerSecond)],
     ['records', o.records], ['records/s', o.recordsPerSecond],
-    ['store commands / 1,000 records', o.commandsPer1000Records], ['commands by name', JSON.stringify(o.commandsByName)],
+    ['store commands / 1,000 records', o.commandsPer1000Records], ['commands by name', JSON.stringify(o.commandsByName)], ['commands by collection', JSON.stringify(o.commandsByCollection)],
     ['documents read / record', o.documentsReadPerRecord], ['peak RSS MB', JSON.stringify(o.peakRssMb)],
     ['store bulk insert docs/s', o.storeBulkInsertPerSecond], ['store _id point reads/s', o.storeIdReadsPerSecond],
     ['verify rate / bulk insert rate', o.verifyVsBulkInsert], ['verify rate / _id read rate', o.verifyVsIdReads],

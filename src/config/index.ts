@@ -70,8 +70,13 @@ export const envSchema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Dose records per chunk job: ~5k records match and upsert in well under a minute. */
   CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
-  /** Records matched and inserted per bulk write inside a chunk (the matcher's own batch is 1,000). */
-  BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /**
+   * Records matched and inserted per bulk write inside a chunk; also the matcher's unit (one pair
+   * of registry reads per batch). 2,500: two batches per chunk; a crash loses at most one batch of
+   * matching (about a second), and the store commands per 1,000 records fall from 8.7 to the
+   * figure of docs/scale.md (bench:campaign, 10 communes).
+   */
+  BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2500),
   DEFAULT_DEADLINE_MS: durationMs.default(3 * 24 * 60 * 60 * 1000),
   // Deadlines, reminders and escalation (docs/deadlines.md). Tests shorten them to milliseconds.
   /** Reminders, in ms before a round's deadline, comma-separated: 24 h and 6 h. */

@@ -6,6 +6,8 @@ export interface StoreStats {
   pid: number;
   /** Commands started, by command name (find, getMore, insert, update, aggregate...). */
   commands: Record<string, number>;
+  /** The same commands by `<command> <collection>` (find citizens, update recordStates...). */
+  byCollection: Record<string, number>;
   /** Documents returned by find/getMore/aggregate replies. */
   documentsRead: number;
   peakRssBytes: number;
@@ -20,10 +22,13 @@ interface CursorReply { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[]
  * the file; nothing in the product depends on it.
  */
 export function recordStoreStats(connection: Connection, file: string, everyMs = 1_000): { stop(): void; flush(): void; stats: StoreStats } {
-  const stats: StoreStats = { pid: process.pid, commands: {}, documentsRead: 0, peakRssBytes: 0, at: '' };
+  const stats: StoreStats = { pid: process.pid, commands: {}, byCollection: {}, documentsRead: 0, peakRssBytes: 0, at: '' };
   const client = connection.getClient();
   client.on('commandStarted', (e) => {
     stats.commands[e.commandName] = (stats.commands[e.commandName] ?? 0) + 1;
+    const target = (e.command as Record<string, unknown>)[e.commandName];
+    const key = typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName;
+    stats.byCollection[key] = (stats.byCollection[key] ?? 0) + 1;
   });
   client.on('commandSucceeded', (e) => {
     const cursor = (e.reply as CursorReply | undefined)?.cursor;

@@ -36,14 +36,19 @@ describe('registry snapshot', () => {
     expect(results[5]!.personalId).toBe(elsewhere!.personalId);
   });
 
-  it('a registry change reloads the snapshot', async () => {
-    const matcher = createMatcher(ctx.db.models, log);
+  it('a registry change reloads the snapshot once the version read is older than its TTL', async () => {
+    let clock = 0;
+    const matcher = createMatcher(ctx.db.models, log, { versionTtlMs: 5_000, now: () => clock });
     const [late] = makeCitizens('00006', 1).map((c) => ({ ...c, personalId: c.personalId.replace(/^001/, '001').slice(0, 6) + '999999', fullName: 'Đỗ Thị Mai' }));
     // Entered without an ID: only the snapshot (name + birth year) can find this person.
     const byName = makeDoses([late!], 'N').map((r) => ({ ...r, idNumber: '', communeCode: '00001' }));
     expect((await matcher.match(records.slice(0, 1), '00001'))[0]!.outcome).toBe('verified'); // snapshot loaded
     expect((await matcher.match(byName, '00001'))[0]!.outcome).toBe('not_found');
     await insertCitizens(ctx.db.models, [late!]); // bumps the registry version, as the importer does
+    // Within the TTL the version is not read again: the snapshot in memory answers.
+    clock += 4_999;
+    expect((await matcher.match(byName, '00001'))[0]!.outcome).toBe('not_found');
+    clock += 1;
     const after = (await matcher.match(byName, '00001'))[0]!;
     // Found now (a name-only match is left to an officer or linked, depending on the evidence).
     expect(after.outcome).not.toBe('not_found');
