@@ -26,6 +26,8 @@ import { startOidcProvider } from '../test/helpers/oidc.js';
 import { authEnv } from '../test/helpers/app-with-auth.js';
 import { signIn } from '../test/helpers/browser-sign-in.js';
 import type { HashCache } from '../src/db/repositories/dashboard.repository.js';
+import { recordResults } from '../src/db/repositories/record-state.repository.js';
+import ExcelJS from 'exceljs';
 
 const args = process.argv.slice(2);
 const browser = !args.includes('--no-browser');
@@ -124,13 +126,13 @@ try {
     const OUT = ['review', 'not_found', 'corrected', 'invalid'] as const;
     const REASON = { review: 'not enough evidence to link safely', not_found: 'no citizen with this ID number or name and birth year', corrected: 'corrected dateOfBirth', invalid: 'no name' };
     for (let i = 0; i < doses.length; i += 1_000) {
-      await db.models.VerificationResult.collection.insertMany(doses.slice(i, i + 1_000).map((d, j) => {
+      const results = doses.slice(i, i + 1_000).map((d, j) => {
         const outcome = OUT[(i + j) % OUT.length]!;
-        return {
-          _id: `${round}/${d.recordId}`, roundId: round, recordId: d.recordId, outcome, score: 0.5, reason: REASON[outcome],
-          ...(outcome === 'corrected' ? { corrections: { dateOfBirth: d.dateOfBirth } } : {}), createdAt: at, updatedAt: at,
-        };
-      }) as never[], { ordered: false });
+        return { recordId: d.recordId, outcome, score: 0.5, reason: REASON[outcome], ...(outcome === 'corrected' ? { corrections: { dateOfBirth: d.dateOfBirth } } : {}) };
+      });
+      await db.models.VerificationResult.collection.insertMany(results.map((r) => ({ _id: `${round}/${r.recordId}`, roundId: round, ...r, createdAt: at, updatedAt: at })) as never[], { ordered: false });
+      // The records' current state, through its one writer, as the verification worker writes it.
+      await recordResults(db.models, { roundId: round, communeCode: COMMUNE, plannedAt: at }, results, at);
     }
     console.log(`seeded ${WORK} worklist records for ${COMMUNE} in ${ms(t0)} ms\n`);
     const health = await oidc.tokenFor('health-09619');
@@ -143,9 +145,18 @@ try {
         if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
         times.push(performance.now() - t); bytes = buf.length;
         // CSV: header and instructions rows are not records.
-        rows = path.includes('.csv') ? buf.toString('utf8').split('\r\n').filter(Boolean).length - 2 : path.includes('.xlsx') ? WORK : (JSON.parse(buf.toString('utf8')).items?.length ?? 0);
+        rows = path.includes('.csv') ? buf.toString('utf8').split('\r\n').filter(Boolean).length - 2
+          : path.includes('.xlsx') ? await xlsxRecordRows(buf) : (JSON.parse(buf.toString('utf8')).items?.length ?? 0);
       }
       return { ms: Math.round(median(times)), bytes, rows };
+    };
+    // The worksheet's data rows: the first sheet's rows with a record ID below its header row.
+    const xlsxRecordRows = async (buf: Buffer) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(buf as never);
+      let n = 0;
+      book.worksheets[0]!.eachRow((row) => { if ((row.values as unknown[]).some((v) => typeof v === 'string' && v.startsWith(`B${COMMUNE}-`))) n++; });
+      return n;
     };
     const firstPage = await timed(`/api/localities/${COMMUNE}/worklist?limit=100`, runs);
     const midPage = await timed(`/api/localities/${COMMUNE}/worklist?limit=100&after=${doses[Math.floor(WORK / 2)]!.recordId}`, runs);
