@@ -382,6 +382,14 @@ describe('operator and anonymous visitors', () => {
     await page.goto(`${app.base}/dashboard`);
     await eventually(() => page.locator('h1').textContent()).toBe('Toàn quốc');
     expect(await page.locator('#nav-queues').getAttribute('href')).toBe('/admin/queues');
+    // The board's header menu (its last button) leads back to the dashboard.
+    await page.goto(`${app.base}/admin/queues`);
+    await page.locator('ul[class*="actions"] > li').last().locator('button').click();
+    const back = page.locator('a[href="/dashboard"]');
+    await back.first().waitFor();
+    expect(await back.first().textContent()).toContain('Bảng điều khiển');
+    await back.first().click();
+    await eventually(() => page.locator('h1').textContent()).toBe('Toàn quốc');
     await c.close();
   });
 });
