@@ -110,6 +110,13 @@ describe.each(['dev', 'national'] as const)('chart rendered with values-%s.yaml'
     if (values[env].api.hpa.enabled) {
       expect(hpa.map((h) => h.spec.scaleTargetRef.name)).toEqual([api(env).metadata.name]);
       expect(hpa[0]!.spec.metrics[0].resource.name).toBe('cpu');
+      const latency = hpa[0]!.spec.metrics.find((m: { type: string }) => m.type === 'Pods');
+      if (values[env].api.hpa.latency?.enabled) {
+        expect(latency.pods.metric.name).toBe('vaxverify_http_request_p95_seconds');
+        expect(latency.pods.target).toEqual({ type: 'AverageValue', averageValue: '300m' });
+      } else {
+        expect(latency).toBeUndefined();
+      }
       expect(api(env).spec.replicas).toBeUndefined();
     } else {
       expect(hpa).toEqual([]);
