@@ -136,8 +136,7 @@ async function main() {
   const inDistrict = { communeCode: { $in: communes } };
   if ((await db.collection('citizens').countDocuments(inDistrict)) >= summary.people) console.log('  citizens already imported');
   else await cli(['import', 'citizens', join(DATA_DIR, 'population.ndjson')]);
-  if ((await db.collection('doseRecords').countDocuments(inDistrict).catch(() => 0)) >= summary.dosesEntered
-    || (await db.collection('dose_records').countDocuments(inDistrict).catch(() => 0)) >= summary.dosesEntered) console.log('  dose records already imported');
+  if ((await db.collection('doseRecords').countDocuments(inDistrict)) >= summary.dosesEntered) console.log('  dose records already imported');
   else await cli(['import', 'doses', join(DATA_DIR, 'doses.ndjson')]);
 
   step('API and two workers');
