@@ -45,6 +45,8 @@ async function main() {
       lockDuration: config.WORKER_LOCK_MS,
       // Check for stalled jobs (crashed workers) as often as a lock can expire.
       stalledInterval: config.WORKER_LOCK_MS,
+      // Handlers are idempotent: a job re-run after a lost lock (failover, a busy loop) is safe.
+      maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
     });
     worker.on('failed', (job, err) => log.warn({ queue: name, jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed'));
     worker.on('error', (err) => log.error({ queue: name, err }, 'worker error'));

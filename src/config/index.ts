@@ -68,6 +68,12 @@ export const envSchema = z.object({
    * over after about this long. 30 s is BullMQ's default; tests shorten it.
    */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * How often a job may lose its lock and go back to waiting before it fails. BullMQ's default is 1;
+   * every handler here is idempotent, and a Redis failover or a starved event loop can cost a lock
+   * that the worker still holds in effect, so a chunk gets 3 before it fails the round.
+   */
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(20).default(3),
   /** Dose records per chunk job: ~5k records match and upsert in well under a minute. */
   CHUNK_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
   /**

@@ -131,10 +131,21 @@ describe('Redis Sentinel failover', () => {
       const atKill = await results();
 
       await waitFor(async () => (await primaryPort(ports.sentinels[0]!)) === ports.replica, 60_000, 'the sentinels to promote the replica');
-      await waitFor(async () => {
-        const rounds = await ctx.db.models.Round.find({ _id: { $in: ids } }, { status: 1 }).lean();
-        return rounds.length === ids.length && rounds.every((r) => ['awaiting_corrections', 'completed'].includes(r.status));
-      }, 180_000, 'every round to settle after the failover');
+      try {
+        await waitFor(async () => {
+          const rounds = await ctx.db.models.Round.find({ _id: { $in: ids } }, { status: 1 }).lean();
+          return rounds.length === ids.length && rounds.every((r) => ['awaiting_corrections', 'completed'].includes(r.status));
+        }, 180_000, 'every round to settle after the failover');
+      } catch (err) {
+        // Say where it stopped: the rounds, their chunks, the jobs the new primary holds, the workers' last lines.
+        const rounds = await ctx.db.models.Round.find({ _id: { $in: ids } }, { status: 1, processedRecords: 1 }).lean();
+        const chunks = await ctx.db.models.VerificationChunk.find({ roundId: { $in: ids } }, { status: 1, roundId: 1, chunk: 1 }).lean();
+        const notDone = chunks.filter((c) => c.status !== 'done').map((c) => `${c.roundId}#${String(c.chunk)}:${c.status}`);
+        const counts = await queue.getJobCounts().catch((e: unknown) => String(e));
+        const tails = workers.map((w) => w.output().split('\n').slice(-15).join('\n'));
+        throw new Error(`${(err as Error).message}\nrounds ${JSON.stringify(rounds)}\nchunks not done ${JSON.stringify(notDone)}` +
+          `\njobs ${JSON.stringify(counts)}\nresults ${await results()} of ${TOTAL}, ${atKill} at the kill\n${tails.join('\n---\n')}`);
+      }
       expect(atKill).toBeLessThan(TOTAL);
 
       // Exactly one result per record, and every record of every round has one.
