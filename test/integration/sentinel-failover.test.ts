@@ -29,6 +29,7 @@ const servers = new Map<string, ChildProcess>();
 let ports: { primary: number; replica: number; sentinels: number[] };
 let workers: Proc[] = [];
 let client: Redis;
+let sentinelEnv: Record<string, string>;
 
 function startRedis(name: string, args: string[]): ChildProcess {
   const child = spawn('redis-server', args, { stdio: 'ignore' });
@@ -102,6 +103,7 @@ beforeAll(async () => {
     WORKER_QUEUES: VERIFICATION_QUEUE, CHUNK_SIZE: '50', BATCH_SIZE: '25', WORKER_CONCURRENCY: '2',
     WORKER_LOCK_MS: '5000', // a chunk whose lock was lost with the primary is taken over after ~5 s
   };
+  sentinelEnv = env;
   client = createRedis(env.REDIS_URL, 'worker', redisOptionsFromConfig(parseEnv(env)));
   // Refused connections to the killed primary while ioredis asks the sentinels for the new one.
   client.on('error', () => {});
@@ -161,8 +163,14 @@ describe('Redis Sentinel failover', () => {
       const chunks = await ctx.db.models.VerificationChunk.find({ roundId: { $in: ids } }, { status: 1 }).lean();
       expect(chunks.length).toBe(Math.ceil(PER_COMMUNE / 50) * ids.length);
       expect(chunks.every((c) => c.status === 'done')).toBe(true);
-      // The jobs as the new primary holds them: none failed, every chunk and settle completed.
-      const counts = await queue.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed');
+      // The jobs as the new primary holds them: none failed, every chunk and settle completed. Read
+      // through a fresh connection found through the sentinels: the test's own client, idle through
+      // the failover, may have given up on the old primary ("Connection is closed", seen once under
+      // load) while the workers followed.
+      const fresh = createRedis(sentinelEnv.REDIS_URL, 'worker', redisOptionsFromConfig(parseEnv(sentinelEnv)));
+      fresh.on('error', () => {});
+      const after = createVerificationQueue(fresh, ctx.prefix);
+      const counts = await after.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed').finally(async () => { await after.close(); fresh.disconnect(); });
       expect(counts.failed).toBe(0);
       expect(counts.waiting + counts.active + counts.delayed).toBe(0);
       expect(counts.completed).toBe(chunks.length + 2 * ids.length);
