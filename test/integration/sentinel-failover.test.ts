@@ -30,6 +30,13 @@ let ports: { primary: number; replica: number; sentinels: number[] };
 let workers: Proc[] = [];
 let client: Redis;
 let sentinelEnv: Record<string, string>;
+/** A client that finds the primary through the sentinels, as the workers do. */
+function sentinelClient(): Redis {
+  const r = createRedis(sentinelEnv.REDIS_URL, 'worker', redisOptionsFromConfig(parseEnv(sentinelEnv)));
+  // Refused connections to the killed primary while ioredis asks the sentinels for the new one.
+  r.on('error', () => {});
+  return r;
+}
 
 function startRedis(name: string, args: string[]): ChildProcess {
   const child = spawn('redis-server', args, { stdio: 'ignore' });
@@ -104,9 +111,7 @@ beforeAll(async () => {
     WORKER_LOCK_MS: '5000', // a chunk whose lock was lost with the primary is taken over after ~5 s
   };
   sentinelEnv = env;
-  client = createRedis(env.REDIS_URL, 'worker', redisOptionsFromConfig(parseEnv(env)));
-  // Refused connections to the killed primary while ioredis asks the sentinels for the new one.
-  client.on('error', () => {});
+  client = sentinelClient();
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
 }, 180_000);
 
@@ -167,8 +172,7 @@ describe('Redis Sentinel failover', () => {
       // through a fresh connection found through the sentinels: the test's own client, idle through
       // the failover, may have given up on the old primary ("Connection is closed", seen once under
       // load) while the workers followed.
-      const fresh = createRedis(sentinelEnv.REDIS_URL, 'worker', redisOptionsFromConfig(parseEnv(sentinelEnv)));
-      fresh.on('error', () => {});
+      const fresh = sentinelClient();
       const after = createVerificationQueue(fresh, ctx.prefix);
       const counts = await after.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed').finally(async () => { await after.close(); fresh.disconnect(); });
       expect(counts.failed).toBe(0);
