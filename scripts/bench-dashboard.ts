@@ -71,16 +71,16 @@ try {
   console.log(`seeded ${seeded.rounds} rounds and ${seeded.escalations} open escalations in ${ms(t0)} ms\n`);
 
   t0 = performance.now();
-  const first = await runRollup(db.models, DEFAULT_POLICY, now);
+  const first = await runRollup(db.store, DEFAULT_POLICY, now);
   const firstMs = ms(t0);
   t0 = performance.now();
-  const steady = await runRollup(db.models, DEFAULT_POLICY, now);
+  const steady = await runRollup(db.store, DEFAULT_POLICY, now);
   const steadyMs = ms(t0);
   // As the worker runs it: the process keeps the hashes it wrote (no read-back of 11k documents).
   const cache: HashCache = { computedAt: null, hashes: new Map() };
-  await runRollup(db.models, DEFAULT_POLICY, now, cache);
+  await runRollup(db.store, DEFAULT_POLICY, now, cache);
   t0 = performance.now();
-  const cached = await runRollup(db.models, DEFAULT_POLICY, now, cache);
+  const cached = await runRollup(db.store, DEFAULT_POLICY, now, cache);
   const cachedMs = ms(t0);
   // As the worker runs it now: the process keeps the rounds and reads only those changed since its cursor.
   const state = newRollupState();
@@ -93,16 +93,16 @@ try {
     })) as never[], { ordered: false });
   }
   t0 = performance.now();
-  const full = await runRollup(db.models, DEFAULT_POLICY, new Date(), undefined, state);
+  const full = await runRollup(db.store, DEFAULT_POLICY, new Date(), undefined, state);
   const fullMs = ms(t0);
   // Ten communes' rounds move on (through the model: updatedAt stamped as every writer does).
   const ten = await db.models.Round.find({ kind: 'verification', status: { $ne: 'completed' } }, { _id: 1, totalRecords: 1 }).sort({ _id: 1 }).limit(10).lean();
   for (const r of ten) await db.models.Round.updateOne({ _id: r._id }, { $set: { status: 'completed', processedRecords: r.totalRecords, 'counters.verified': r.totalRecords, finishedAt: new Date() } });
   t0 = performance.now();
-  const inc = await runRollup(db.models, DEFAULT_POLICY, new Date(), undefined, state);
+  const inc = await runRollup(db.store, DEFAULT_POLICY, new Date(), undefined, state);
   const incMs = ms(t0);
   t0 = performance.now();
-  const quiet = await runRollup(db.models, DEFAULT_POLICY, new Date(), undefined, state);
+  const quiet = await runRollup(db.store, DEFAULT_POLICY, new Date(), undefined, state);
   const quietMs = ms(t0);
   console.log('| rollup run | mode | rounds held | rounds read | rounds changed | documents | written | read ms | build ms | write ms | total ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [label, r, total] of [
@@ -132,7 +132,7 @@ try {
       });
       await db.models.VerificationResult.collection.insertMany(results.map((r) => ({ _id: `${round}/${r.recordId}`, roundId: round, ...r, createdAt: at, updatedAt: at })) as never[], { ordered: false });
       // The records' current state, through its one writer, as the verification worker writes it.
-      await recordResults(db.models, { roundId: round, communeCode: COMMUNE, plannedAt: at }, results, at);
+      await recordResults(db.store, { roundId: round, communeCode: COMMUNE, plannedAt: at }, results, at);
     }
     console.log(`seeded ${WORK} worklist records for ${COMMUNE} in ${ms(t0)} ms\n`);
     const health = await oidc.tokenFor('health-09619');

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Models } from '../src/db/models/index.js';
+import type { Store } from '../src/db/store.js';
 import type { DeadlinePolicy } from '../src/domain/rounds/policy.js';
 import type { Logger } from '../src/lib/logger.js';
 import { newRollupState, runRollup } from '../src/services/dashboard.service.js';
@@ -9,7 +9,7 @@ import { newRollupState, runRollup } from '../src/services/dashboard.service.js'
  * a function of the rounds). The process keeps the rounds it read and reads only those changed
  * since its last run (see RollupState); a full read every few minutes and after another process ran it.
  */
-export function dashboardProcessor(deps: { models: Models; policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>; log: Logger; now?: () => Date }) {
+export function dashboardProcessor(deps: { models: Store; policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>; log: Logger; now?: () => Date }) {
   // This process's inputs and last written hashes: a steady-state run reads only what changed.
   const state = newRollupState();
   return async (job: Job) => {

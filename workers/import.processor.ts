@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Models } from '../src/db/models/index.js';
+import type { Store } from '../src/db/store.js';
 import { runImport, type ImportProgress, type ImportSummary } from '../src/import/run-import.js';
 import { RecordFormatError } from '../src/lib/io/index.js';
 import type { Logger } from '../src/lib/logger.js';
@@ -8,7 +8,7 @@ import { insideDir } from '../src/lib/inside-dir.js';
 import { importJobSchema } from '../queues/import.queue.js';
 
 export interface ImportDeps {
-  models: Models;
+  models: Store;
   log: Logger;
   /** UPLOAD_DIR: the only place an import job may read from (a job's path can be edited in Redis or Bull Board). */
   uploadDir: string;

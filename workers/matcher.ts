@@ -1,4 +1,4 @@
-import type { Models } from '../src/db/models/index.js';
+import type { Store } from '../src/db/store.js';
 import {
   SnapshotRegistry, loadRegistrySnapshot, provinceOf, registryVersion, type RegistrySnapshot,
 } from '../src/db/repositories/registry-snapshot.repository.js';
@@ -24,7 +24,7 @@ interface Snapshot { snapshot: RegistrySnapshot; version: number }
  * version, read at most every VERSION_TTL_MS), with `_id` reads for people registered elsewhere:
  * at most one read per `findCandidates` call (IDs not in the snapshot).
  */
-export function createMatcher(models: Models, log: Logger, opts: { maxProvinces?: number; versionTtlMs?: number; now?: () => number } = {}) {
+export function createMatcher(models: Store, log: Logger, opts: { maxProvinces?: number; versionTtlMs?: number; now?: () => number } = {}) {
   const maxProvinces = opts.maxProvinces ?? MAX_PROVINCES;
   const versionTtlMs = opts.versionTtlMs ?? VERSION_TTL_MS;
   const now = opts.now ?? Date.now;

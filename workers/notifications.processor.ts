@@ -1,12 +1,13 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Models } from '../src/db/models/index.js';
+import type { Store } from '../src/db/store.js';
+import { markNotificationFailed, markNotificationSent, readNotification } from '../src/db/repositories/notifications.repository.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { Channels } from '../src/notify/channel.js';
 import { PermanentDeliveryError } from '../src/notify/permanent-delivery.error.js';
 import { deliverJobSchema } from '../queues/notifications.queue.js';
 
 export interface NotificationsDeps {
-  models: Models;
+  models: Store;
   channels: Channels;
   log: Logger;
 }
@@ -20,8 +21,7 @@ export function notificationsProcessor(deps: NotificationsDeps) {
   return async (job: Job) => {
     const parsed = deliverJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('bad deliver job data: key missing');
-    const { Notification } = deps.models;
-    const n = await Notification.findOne({ key: parsed.data.key }).lean();
+    const n = await readNotification(deps.models, parsed.data.key);
     if (!n) throw new UnrecoverableError(`notification ${parsed.data.key} not found`);
     if (n.status === 'sent') return { skipped: 'already sent' };
     const channel = deps.channels[n.channel];
@@ -31,14 +31,11 @@ export function notificationsProcessor(deps: NotificationsDeps) {
       await channel.send({ key: n.key, kind: n.kind, target: n.target ?? null, payload: n.payload as Record<string, unknown> });
     } catch (err) {
       const final = err instanceof PermanentDeliveryError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await Notification.updateOne(
-        { key: n.key, status: 'pending' },
-        { $set: { lastError: (err as Error).message, ...(final ? { status: 'failed' } : {}) }, $inc: { attempts: 1 } },
-      );
+      await markNotificationFailed(deps.models, n.key, (err as Error).message, final);
       log.warn({ err, key: n.key, final }, 'notification delivery failed');
       throw err instanceof PermanentDeliveryError ? new UnrecoverableError(err.message) : err;
     }
-    await Notification.updateOne({ key: n.key }, { $set: { status: 'sent', sentAt: new Date(), lastError: null }, $inc: { attempts: 1 } });
+    await markNotificationSent(deps.models, n.key, new Date());
     return { sent: n.key };
   };
 }

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
-import type { Models } from '../src/db/models/index.js';
+import type { Store } from '../src/db/store.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
+import { readRound } from '../src/db/repositories/rounds.repository.js';
 import type { CompletionRule } from '../src/domain/rounds/completion.js';
 import { settleRound } from '../src/services/settle.service.js';
 import { recordResults } from '../src/db/repositories/record-state.repository.js';
@@ -23,7 +24,7 @@ import {
 export type MatchBatch = (records: DoseRecordInput[], communeCode: string) => Promise<MatchResult[]>;
 
 export interface VerificationDeps {
-  models: Models;
+  models: Store;
   flows: FlowProducer;
   match: MatchBatch;
   matcherVersion: string;
@@ -60,14 +61,13 @@ export function verificationProcessor(deps: VerificationDeps) {
 /** Fix the round's chunks (once), start it, and add the flow: chunk children under settle. */
 async function planRound(job: Job, deps: VerificationDeps) {
   const { roundId, localityCode, generation } = parse(planRoundSchema, job.data);
-  const { Round } = deps.models;
-  const round = await Round.findById(roundId, { status: 1, localityCode: 1, recordIds: 1 }).lean();
+  const round = await readRound(deps.models, roundId, ['status', 'localityCode', 'recordIds']);
   if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
   if (round.status === 'cancelled' || round.status === 'completed') return { skipped: round.status };
   const plan = await planChunks(deps.models, round, deps.chunkSize);
   const total = plan.reduce((s, c) => s + c.size, 0);
   // A re-run planner finds the round verifying already: nothing to transition.
-  await applyRoundTransition(Round, roundId, 'start', {
+  await applyRoundTransition(deps.models, roundId, 'start', {
     cause: generation ? `retry ${generation}` : 'planned', ifAllowed: true,
     set: { startedAt: new Date(), totalRecords: total, chunks: plan.length },
   });

@@ -1,10 +1,17 @@
 import mongoose, { type Connection } from 'mongoose';
 import { registerModels, type Models } from './models/index.js';
 import { recordStoreStats } from './command-stats.js';
+import { storeOf } from './open-store.js';
+import type { Store } from './store.js';
 
 export interface Db {
   connection: Connection;
+  /** The models: for src/db, the composition roots and tests' setup. */
   models: Models;
+  /** The handle everything else passes to repositories. */
+  store: Store;
+  /** One round trip to the server (readiness). */
+  ping(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -31,6 +38,8 @@ export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSi
   return {
     connection,
     models,
+    store: storeOf(models),
+    ping: () => connection.db!.admin().ping(),
     close: async () => { stats?.stop(); await connection.close(); },
   };
 }

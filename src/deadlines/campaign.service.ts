@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import { readCampaign, writeCampaign } from '../db/repositories/campaign.repository.js';
+import { readLocality } from '../db/repositories/localities.repository.js';
 import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
 import { resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
@@ -19,13 +21,13 @@ export const campaignInputSchema = z.object({
   }).strict().refine((p) => (p.roundDeadlineMs === undefined) !== (p.deadline === undefined), 'give roundDeadlineMs or deadline, not both')).max(100).optional(),
 }).strict();
 
-export async function getCampaign(models: Models) {
-  return (await models.Campaign.findById(DEFAULT_CAMPAIGN_ID, { __v: 0 }).lean()) ?? { _id: DEFAULT_CAMPAIGN_ID, nationalDeadline: null, roundDeadlineMs: null, provinces: [] };
+export async function getCampaign(store: Store) {
+  return (await readCampaign(store)) ?? { _id: DEFAULT_CAMPAIGN_ID, nationalDeadline: null, roundDeadlineMs: null, provinces: [] };
 }
 
-export async function putCampaign(models: Models, input: z.infer<typeof campaignInputSchema>) {
-  await models.Campaign.updateOne({ _id: DEFAULT_CAMPAIGN_ID }, { $set: input }, { upsert: true });
-  return getCampaign(models);
+export async function putCampaign(store: Store, input: z.infer<typeof campaignInputSchema>) {
+  await writeCampaign(store, input);
+  return getCampaign(store);
 }
 
 /**
@@ -33,13 +35,13 @@ export async function putCampaign(models: Models, input: z.infer<typeof campaign
  * the campaign's, else the policy default — capped at the national deadline. For POST /api/rounds.
  */
 export async function resolveDeadlineFor(
-  models: Models,
+  store: Store,
   policy: Pick<DeadlinePolicy, 'defaultDeadlineMs'>,
   input: { localityCode: string; enqueuedAt: Date; override?: Date | null },
 ) {
   const [campaign, loc] = await Promise.all([
-    models.Campaign.findById(DEFAULT_CAMPAIGN_ID).lean(),
-    models.Locality.findOne({ code: input.localityCode }, { provinceCode: 1 }).lean(),
+    readCampaign(store),
+    readLocality(store, input.localityCode, ['provinceCode']),
   ]);
   return resolveRoundDeadline({
     enqueuedAt: input.enqueuedAt,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import { findContacts, saveContacts } from '../db/repositories/contacts.repository.js';
 import { ESCALATION_LEVELS } from '../domain/rounds/policy.js';
 import { MINISTRY_CODE } from '../domain/rounds/escalation.js';
 
@@ -28,24 +29,11 @@ export const contactInputSchema = z
 export type ContactInput = z.infer<typeof contactInputSchema>;
 
 /** Upsert on the natural key (localityCode, level, role); idempotent. */
-export async function upsertContacts(models: Models, contacts: ContactInput[]) {
+export async function upsertContacts(store: Store, contacts: ContactInput[]) {
   if (contacts.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  const r = await models.Contact.bulkWrite(
-    contacts.map((c) => ({
-      updateOne: {
-        filter: { localityCode: c.localityCode, level: c.level, role: c.role },
-        update: { $set: c },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  );
-  return { inserted: r.upsertedCount, updated: r.modifiedCount, unchanged: r.matchedCount - r.modifiedCount };
+  return saveContacts(store, contacts);
 }
 
-export async function listContacts(models: Models, q: { localityCode?: string; level?: string; limit: number }) {
-  const filter: Record<string, unknown> = {};
-  if (q.localityCode) filter.localityCode = q.localityCode;
-  if (q.level) filter.level = q.level;
-  return models.Contact.find(filter, { __v: 0 }).sort({ localityCode: 1, level: 1, role: 1 }).limit(q.limit).lean();
+export async function listContacts(store: Store, q: { localityCode?: string; level?: string; limit: number }) {
+  return findContacts(store, q);
 }

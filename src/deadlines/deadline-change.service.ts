@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import { moveRoundDeadline } from '../db/repositories/round-lifecycle.repository.js';
-import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
+import { readRound } from '../db/repositories/rounds.repository.js';
+import { readNationalDeadline } from '../db/repositories/dashboard.repository.js';
 import { deadlineProblem } from '../domain/rounds/deadlines.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
@@ -25,14 +26,12 @@ export interface DeadlineChange {
  * reconcileRound.
  */
 export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, change: DeadlineChange) {
-  const { Round, Campaign } = deps.models;
   const now = nowOf(deps);
-  const round = await Round.findById(roundId, { status: 1, deadline: 1, localityCode: 1 }).lean();
+  const round = await readRound(deps.models, roundId, ['status', 'deadline', 'localityCode']);
   if (!round) throw new NotFoundError(`round ${roundId} not found`);
   if (isFinal(round.status as RoundStatus)) throw new ConflictError(`round ${roundId} is ${round.status}; its deadline can no longer change`);
   const to = change.deadline ?? new Date(round.deadline.getTime() + (change.shiftMs ?? 0));
-  const campaign = await Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
-  const problem = deadlineProblem(to, now, campaign?.nationalDeadline);
+  const problem = deadlineProblem(to, now, await readNationalDeadline(deps.models));
   if (problem) throw new ValidationError(problem, { deadline: to, current: round.deadline });
 
   if (!(await moveRoundDeadline(deps.models, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now, change.by ?? null))) {

@@ -1,12 +1,12 @@
 import type { Queue } from 'bullmq';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import type { Config } from '../config/index.js';
 import { policyFromConfig, type DeadlinePolicy } from '../domain/rounds/policy.js';
 import type { Logger } from '../lib/logger.js';
 
 /** What the deadline services need; built by the worker (processors.ts) and the API alike. */
 export interface DeadlineDeps {
-  models: Models;
+  models: Store;
   deadlinesQueue: Queue;
   notificationsQueue: Queue;
   policy: DeadlinePolicy;

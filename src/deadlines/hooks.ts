@@ -3,6 +3,8 @@ import { delayUntil, nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
 import { earliest, planRoundTimers } from './schedule.js';
 import { initNextChecks, roundsWithoutDeadlineState } from '../db/repositories/deadline-state.repository.js';
+import { readRounds } from '../db/repositories/rounds.repository.js';
+import { readLocalities } from '../db/repositories/localities.repository.js';
 import { WATCHED_STATUSES } from '../domain/rounds/lifecycle.js';
 
 /**
@@ -19,11 +21,10 @@ const BULK = 1000;
 
 export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Promise<void> {
   const now = nowOf(deps);
-  const { Round, Locality } = deps.models;
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
   for (let i = 0; i < ids.length; i += BULK) {
-    const rounds = await Round.find({ _id: { $in: ids.slice(i, i + BULK) } }, { deadline: 1, localityCode: 1 }).lean();
-    const levels = new Map((await Locality.find({ code: { $in: [...new Set(rounds.map((r) => r.localityCode))] } }, { code: 1, level: 1 }).lean())
+    const rounds = await readRounds(deps.models, ids.slice(i, i + BULK), ['deadline', 'localityCode']);
+    const levels = new Map((await readLocalities(deps.models, rounds.map((r) => r.localityCode), ['level']))
       .map((l) => [l.code, l.level as LocalityLevelName]));
     const timers = [];
     const nextCheck: { id: string; at: Date }[] = [];

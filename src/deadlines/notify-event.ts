@@ -1,6 +1,8 @@
 import type { EscalationLevel } from '../domain/rounds/policy.js';
 import { NotificationJob, notificationJobId } from '../../queues/notifications.queue.js';
 import type { DeadlineDeps } from './deps.js';
+import { contactsOf } from '../db/repositories/contacts.repository.js';
+import { recordNotification } from '../db/repositories/notifications.repository.js';
 
 /** Deterministic event keys: the same reminder or escalation is one event however often seen. */
 export const eventKey = {
@@ -24,10 +26,7 @@ export interface NotifyEventInput {
  * log channel; with no contact at all, one log notification still records the event.
  */
 export async function notifyEvent(deps: DeadlineDeps, input: NotifyEventInput): Promise<string[]> {
-  const { Contact, Notification } = deps.models;
-  const contacts = input.to.localityCode
-    ? await Contact.find({ localityCode: input.to.localityCode, level: input.to.level }, { webhookUrl: 1 }).lean()
-    : [];
+  const contacts = input.to.localityCode ? await contactsOf(deps.models, input.to.localityCode, input.to.level) : [];
   const rows = contacts.map((c) => {
     const webhook = deps.webhookEnabled && c.webhookUrl ? c.webhookUrl : null;
     return { channel: webhook ? 'webhook' : 'log', target: webhook, contactId: String(c._id) };
@@ -38,24 +37,12 @@ export async function notifyEvent(deps: DeadlineDeps, input: NotifyEventInput): 
   for (const row of rows) {
     const key = `${input.event}__${row.channel}__${row.contactId}`;
     keys.push(key);
-    // $setOnInsert only: recorded already (a retried or replayed escalation) changes nothing,
-    // so a concurrent delivery's `status: 'sent'` stays.
-    try {
-      await Notification.updateOne(
-        { key },
-        {
-          $setOnInsert: {
-            key, event: input.event, kind: input.kind, roundId: input.roundId, level: input.level,
-            channel: row.channel, contactId: row.contactId, target: row.target, payload: input.payload,
-            status: 'pending', attempts: 0,
-          },
-        },
-        { upsert: true },
-      );
-    } catch (err) {
-      // Two replicas upserting the same key: the unique index let one win, which is the point.
-      if ((err as { code?: number }).code !== 11000) throw err;
-    }
+    // Recorded already (a retried or replayed escalation) changes nothing, so a concurrent
+    // delivery's `status: 'sent'` stays; two replicas recording the same key: one wins.
+    await recordNotification(deps.models, {
+      key, event: input.event, kind: input.kind, roundId: input.roundId, level: input.level,
+      channel: row.channel, contactId: row.contactId, target: row.target, payload: input.payload,
+    });
   }
   await deps.notificationsQueue.addBulk(keys.map((key) => ({
     name: NotificationJob.deliver,

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import { readOverviewUnits } from '../db/repositories/dashboard.repository.js';
 import { readNationalDeadline } from '../db/repositories/dashboard.repository.js';
 import { daysLeft } from '../domain/rounds/deadlines.js';
@@ -14,7 +14,7 @@ const counts = (h?: Partial<Counts> | null): Counts => ({ ...zero(), ...(h ?? {}
  * progress rollup (the nation, its provinces, their districts: three indexed reads), never by
  * scanning the rounds; as fresh as the rollup (`computedAt`).
  */
-export async function campaignOverview(models: Models, _policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
+export async function campaignOverview(models: Store, _policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
   const [{ nation, provinces, districts }, national] = await Promise.all([readOverviewUnits(models), readNationalDeadline(models)]);
   const byProvince = new Map<string, typeof districts>();
   for (const d of districts) byProvince.set(d.parentCode ?? '', [...(byProvince.get(d.parentCode ?? '') ?? []), d]);

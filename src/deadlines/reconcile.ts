@@ -12,6 +12,12 @@ import { nowOf, type DeadlineDeps } from './deps.js';
 import { eventKey, notifyEvent } from './notify-event.js';
 import { cancelRoundTimers, scheduleRoundTimers, type TimerSpec } from './schedule.js';
 import { dropDeadlineState, recordDeadlineState } from '../db/repositories/deadline-state.repository.js';
+import { readRoundSummary } from '../db/repositories/rounds.repository.js';
+import { readLocality } from '../db/repositories/localities.repository.js';
+import { recordedEvents } from '../db/repositories/notifications.repository.js';
+import {
+  closeRoundEscalations, createEscalation, escalatedLevels, markEscalationNotified, roundEscalations,
+} from '../db/repositories/escalations.repository.js';
 
 /**
  * Bring one round's deadline side up to date from MongoDB, idempotently: send the reminder that
@@ -41,8 +47,7 @@ export const NEVER = new Date('9999-12-31T00:00:00Z');
 
 export async function reconcileRound(deps: DeadlineDeps, roundId: string, retried = false): Promise<ReconcileResult> {
   const now = nowOf(deps);
-  const { Round, Locality } = deps.models;
-  const round = await Round.findById(roundId, { recordIds: 0, transitions: 0 }).lean();
+  const round = await readRoundSummary(deps.models, roundId);
   const result: ReconcileResult = { roundId, escalated: [], closed: 0 };
   if (!round) {
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
@@ -61,7 +66,7 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
     return result;
   }
 
-  const loc = await Locality.findOne({ code: round.localityCode }, { code: 1, name: 1, level: 1, districtCode: 1, provinceCode: 1 }).lean();
+  const loc = await readLocality(deps.models, round.localityCode, ['name', 'level', 'districtCode', 'provinceCode']);
   const place: Place = {
     code: round.localityCode, name: loc?.name ?? null, level: (loc?.level as LocalityLevelName | undefined) ?? null,
     districtCode: loc?.districtCode ?? null, provinceCode: loc?.provinceCode ?? null,
@@ -71,7 +76,7 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
 
   if (now >= deadline && canTransition(status, 'deadline_missed')) {
     // Conditional on the deadline still being past: a coordinator may have just extended it.
-    await applyRoundTransition(Round, roundId, 'deadline_missed', {
+    await applyRoundTransition(deps.models, roundId, 'deadline_missed', {
       now, cause: `deadline ${deadline.toISOString()} passed`, ifAllowed: true, where: { deadline: { $lte: now } },
     });
   }
@@ -98,8 +103,8 @@ async function remindIfDue(
 ): Promise<number | null> {
   const offsets = deps.policy.reminderOffsetsMs;
   const events = new Map(offsets.map((o) => [eventKey.reminder(roundId, o, deadline), o]));
-  const seen = await deps.models.Notification.find({ roundId, event: { $in: [...events.keys()] } }, { event: 1 }).lean();
-  const due = dueReminder(deadline, offsets, new Set(seen.map((n) => events.get(n.event)!)), now);
+  const seen = await recordedEvents(deps.models, roundId, [...events.keys()]);
+  const due = dueReminder(deadline, offsets, new Set(seen.map((event) => events.get(event)!)), now);
   if (!due) return null;
   await notifyEvent(deps, {
     event: eventKey.reminder(roundId, due.offsetMs, deadline),
@@ -116,33 +121,27 @@ async function escalateDue(
   deps: DeadlineDeps, roundId: string, deadline: Date, chain: EscalationLevel[], place: Place,
   completion: CompletionStatus, now: Date,
 ): Promise<EscalationLevel[]> {
-  const { Escalation } = deps.models;
-  const existing = await Escalation.find({ roundId }, { level: 1, deadline: 1 }).lean();
+  const existing = await escalatedLevels(deps.models, roundId);
   const done = existing.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline }));
   const created: EscalationLevel[] = [];
   for (const due of dueEscalations(deadline, chain, done, now, deps.policy)) {
-    try {
-      await Escalation.create({
-        roundId, level: due.level, localityCode: place.code, targetCode: escalationTarget(due.level, place),
-        provinceCode: place.provinceCode, districtCode: place.districtCode,
-        escalatedAt: now, deadline: escalationDeadline(due.level, now, deps.policy), overdueSince: deadline,
-        unresolved: completion.unresolved,
-      });
-      created.push(due.level);
-      deps.log.info({ roundId, level: due.level }, 'escalated');
-    } catch (err) {
-      // Another replica escalated this level first: once and only once, by the unique index.
-      if ((err as { code?: number }).code !== 11000) throw err;
-      break;
-    }
+    const isNew = await createEscalation(deps.models, {
+      roundId, level: due.level, localityCode: place.code, targetCode: escalationTarget(due.level, place),
+      provinceCode: place.provinceCode, districtCode: place.districtCode,
+      escalatedAt: now, deadline: escalationDeadline(due.level, now, deps.policy), overdueSince: deadline,
+      unresolved: completion.unresolved,
+    });
+    // Another replica escalated this level first: once and only once, by the unique index.
+    if (!isNew) break;
+    created.push(due.level);
+    deps.log.info({ roundId, level: due.level }, 'escalated');
   }
   return created;
 }
 
 /** Queue the notifications of every open escalation not yet notified (also after a crash). */
 async function notifyPendingEscalations(deps: DeadlineDeps, roundId: string, place: Place) {
-  const { Escalation } = deps.models;
-  const all = await Escalation.find({ roundId }).sort({ escalatedAt: 1 }).lean();
+  const all = await roundEscalations(deps.models, roundId);
   for (const e of all) {
     if (e.notifiedAt || e.closedAt) continue;
     const level = e.level as EscalationLevel;
@@ -157,12 +156,11 @@ async function notifyPendingEscalations(deps: DeadlineDeps, roundId: string, pla
         overdueSince: e.overdueSince, escalatedAt: e.escalatedAt, deadline: e.deadline, escalationId: String(e._id),
       }),
     });
-    await Escalation.updateOne({ _id: e._id, notifiedAt: null }, { $set: { notifiedAt: nowOf(deps) } });
+    await markEscalationNotified(deps.models, e._id, nowOf(deps));
   }
   return all;
 }
 
 export async function closeEscalations(deps: DeadlineDeps, roundId: string, reason: string, now: Date): Promise<number> {
-  const r = await deps.models.Escalation.updateMany({ roundId, closedAt: null }, { $set: { closedAt: now, closeReason: reason } });
-  return r.modifiedCount;
+  return closeRoundEscalations(deps.models, roundId, reason, now);
 }

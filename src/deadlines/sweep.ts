@@ -1,6 +1,7 @@
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
 import { dueChecks, roundStatuses, withOpenEscalations } from '../db/repositories/deadline-state.repository.js';
+import { pendingNotificationKeys } from '../db/repositories/notifications.repository.js';
 import { NotificationJob, notificationJobId } from '../../queues/notifications.queue.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
@@ -28,7 +29,6 @@ const MAX_ROUNDS_PER_SWEEP = 5_000;
 const MAX_REQUEUE_PER_SWEEP = 5_000;
 
 export async function sweepDeadlines(deps: DeadlineDeps): Promise<SweepResult> {
-  const { Notification } = deps.models;
   const now = nowOf(deps);
   const out: SweepResult = { rounds: 0, escalated: 0, closed: 0, requeued: 0, errors: 0 };
 
@@ -53,9 +53,9 @@ export async function sweepDeadlines(deps: DeadlineDeps): Promise<SweepResult> {
     }
   }
 
-  const pending = await Notification.find({ status: 'pending' }, { key: 1 }).limit(MAX_REQUEUE_PER_SWEEP).lean();
+  const pending = await pendingNotificationKeys(deps.models, MAX_REQUEUE_PER_SWEEP);
   if (pending.length) {
-    await deps.notificationsQueue.addBulk(pending.map(({ key }) => ({
+    await deps.notificationsQueue.addBulk(pending.map((key) => ({
       name: NotificationJob.deliver,
       data: { key },
       opts: { jobId: notificationJobId(key), attempts: deps.notify.attempts, backoff: { type: 'exponential', delay: deps.notify.backoffMs } },

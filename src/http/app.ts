@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
   // X-Forwarded-For only from the configured proxies (TRUST_PROXY); by default from no one.
   app.set('trust proxy', config.TRUST_PROXY.length ? config.TRUST_PROXY : false);
   const queues = [...queueList(deps.queues), ...(deps.groupQueues ?? [])];
-  const models = deps.db.models;
+  const models = deps.db.store;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
   const metrics = deps.metrics ?? createApiMetrics({ queues, models });
@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
     audience: config.OIDC_AUDIENCE, allowHttp: config.OIDC_ALLOW_HTTP, publicUrl: config.PUBLIC_URL, secureCookies: config.COOKIE_SECURE,
     sessionTtlMs: config.SESSION_TTL_MS, log: authLog,
   }));
-  app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
+  app.use(healthRouter({ redis: deps.redis, mongo: deps.db }));
   app.use(metricsRouter(metrics.registry));
   app.use(dashboardRouter());
   // Bull Board: operators only (the route table); BULL_BOARD_READ_ONLY takes its buttons away.

@@ -12,9 +12,9 @@ import { queueList } from '../../queues/registry.js';
 export function createInternalApp(deps: Pick<AppDeps, 'queues' | 'redis' | 'db'> & { metrics?: ApiMetrics }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRouter({ redis: deps.redis, mongo: deps.db.connection }));
+  app.use(healthRouter({ redis: deps.redis, mongo: deps.db }));
   // The public app's registry when given (its HTTP latencies), else the same gauges on their own.
-  app.use(metricsRouter((deps.metrics ?? createApiMetrics({ queues: queueList(deps.queues), models: deps.db.models })).registry));
+  app.use(metricsRouter((deps.metrics ?? createApiMetrics({ queues: queueList(deps.queues), models: deps.db.store })).registry));
   app.use((_req, res) => { res.status(404).json({ error: { code: 'not_found', message: 'internal port: /healthz, /readyz and /metrics only' } }); });
   return app;
 }

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { Router, type RequestHandler } from 'express';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import { readMetricsFigures } from '../db/repositories/dashboard.repository.js';
 
 /** HTTP latencies from a cached rollup read (~ms) to a large worksheet export (~tens of s). */
@@ -14,7 +14,7 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
  * Job durations, wait times, failures and records/s come from the workers (src/metrics).
  * Every scrape costs a few Redis calls per queue and a few indexed reads, never a scan.
  */
-export function createApiMetrics(deps: { queues: Queue[]; models: Models; now?: () => Date }) {
+export function createApiMetrics(deps: { queues: Queue[]; models: Store; now?: () => Date }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { queues, models } = deps;

@@ -1,5 +1,4 @@
-import type { Collection } from 'mongoose';
-import type { Models } from '../db/models/index.js';
+import type { UpsertTarget } from '../db/repositories/bulk-upsert.repository.js';
 import {
   CITIZEN_REQUIRED_COLUMNS, DOSE_REQUIRED_COLUMNS, citizenRowSchema, doseRowSchema, parseCitizenRow, parseDoseRow, type RowResult,
 } from '../domain/import/index.js';
@@ -15,7 +14,8 @@ export interface ImportKindSpec {
   /** Every field a stored document may have (the upsert removes those a row leaves empty). */
   fields: readonly string[];
   parse(rec: Record<string, unknown>): RowResult<Record<string, unknown>>;
-  collection(models: Models): Collection;
+  /** Where its rows go. */
+  target: UpsertTarget;
 }
 
 export const importKinds: Record<ImportKind, ImportKindSpec> = {
@@ -24,13 +24,13 @@ export const importKinds: Record<ImportKind, ImportKindSpec> = {
     requiredColumns: CITIZEN_REQUIRED_COLUMNS,
     fields: [...Object.keys(citizenRowSchema.shape), 'nameKey', 'birthYear', 'maskedKeys'],
     parse: parseCitizenRow,
-    collection: (m) => m.Citizen.collection,
+    target: 'Citizen',
   },
   doses: {
     key: 'recordId',
     requiredColumns: DOSE_REQUIRED_COLUMNS,
     fields: Object.keys(doseRowSchema.shape),
     parse: parseDoseRow,
-    collection: (m) => m.DoseRecord.collection,
+    target: 'DoseRecord',
   },
 };

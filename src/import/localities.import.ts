@@ -1,6 +1,6 @@
 import type { AdminUnit } from '../domain/admin-units/index.js';
-import type { Models } from '../db/models/index.js';
-import { upsertByKey, type UpsertCounts } from './bulk-upsert.js';
+import type { Store } from '../db/store.js';
+import { upsertRows, type UpsertCounts } from '../db/repositories/bulk-upsert.repository.js';
 
 export type { UpsertCounts };
 
@@ -10,11 +10,11 @@ const BATCH = 1000;
 const FIELDS = ['code', 'name', 'type', 'level', 'parentCode', 'provinceCode', 'districtCode'] as const;
 
 /** Idempotent upsert of units keyed by code: a second run inserts and modifies nothing. */
-export async function upsertLocalities(models: Models, units: Iterable<AdminUnit>): Promise<UpsertCounts> {
+export async function upsertLocalities(models: Store, units: Iterable<AdminUnit>): Promise<UpsertCounts> {
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   let batch: Record<string, unknown>[] = [];
   const flush = async () => {
-    const c = await upsertByKey(models.Locality.collection, 'code', FIELDS, batch);
+    const c = await upsertRows(models, 'Locality', 'code', FIELDS, batch);
     counts.inserted += c.inserted;
     counts.updated += c.updated;
     counts.unchanged += c.unchanged;

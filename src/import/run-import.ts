@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import { missingColumns } from '../domain/import/index.js';
 import { RecordFormatError, createRecordWriter, formatFromPath, openSource, readRecords, type RecordFormat, type RecordWriter } from '../lib/io/index.js';
-import { upsertByKey } from './bulk-upsert.js';
+import { upsertRows } from '../db/repositories/bulk-upsert.repository.js';
 import { markRegistryChanged } from '../db/repositories/registry-snapshot.repository.js';
 import { importKinds, type ImportKind } from './import-kinds.js';
 import { KeySet } from './key-set.js';
@@ -32,7 +32,7 @@ export interface ImportOptions {
   /** A path, `-` for stdin, or a stream (format then required unless CSV). */
   source: string | Readable;
   format?: RecordFormat;
-  models: Models;
+  models: Store;
   /** Where rejected rows go (CSV: line, field, reason). Created only if a row is rejected. */
   rejectsPath: string;
   /** Documents per bulk write. */
@@ -66,7 +66,6 @@ export const REJECT_COLUMNS = ['line', 'field', 'reason'];
  */
 export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const spec = importKinds[opts.kind];
-  const collection = spec.collection(opts.models);
   const batchSize = opts.batchSize ?? DEFAULT_IMPORT_BATCH;
   const writers = Math.max(1, opts.writers ?? DEFAULT_IMPORT_WRITERS);
   const started = Date.now();
@@ -96,7 +95,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const inFlight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
   const write = async (docs: Record<string, unknown>[]) => {
-    const c = await upsertByKey(collection, spec.key, spec.fields, docs);
+    const c = await upsertRows(opts.models, spec.target, spec.key, spec.fields, docs);
     p.inserted += c.inserted;
     p.updated += c.updated;
     p.unchanged += c.unchanged;

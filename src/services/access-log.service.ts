@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
-import type { AccessLogEntry, Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import type { AccessLogEntry } from '../db/repositories/access-log.repository.js';
 import { insertAccess } from '../db/repositories/access-log.repository.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -16,7 +17,7 @@ export interface AccessEvent {
  * answers, and when the stream ends for exports (with the rows actually sent). A failed write
  * fails the request: personal data is not served unlogged.
  */
-export async function recordAccess(models: Models, p: Principal, e: AccessEvent, now = new Date()): Promise<void> {
+export async function recordAccess(models: Store, p: Principal, e: AccessEvent, now = new Date()): Promise<void> {
   await insertAccess(models, {
     at: now, sub: p.sub, name: p.name, roles: p.roles, kind: e.kind, locality: e.locality, records: e.records, route: e.route, subject: e.subject ?? null,
   });
@@ -31,7 +32,7 @@ export async function* counted<T>(items: AsyncIterable<T>, counter: { n: number 
 }
 
 /** Exports log after the last byte; by then a write failure can only be logged, not refused. */
-export async function recordExport(models: Models, log: Logger, p: Principal, e: AccessEvent): Promise<void> {
+export async function recordExport(models: Store, log: Logger, p: Principal, e: AccessEvent): Promise<void> {
   try {
     await recordAccess(models, p, e);
   } catch (err) {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
-import type { Models } from '../db/models/index.js';
-import { communesBacklog, type BacklogRow } from '../db/repositories/backlog.repository.js';
+import type { Store } from '../db/store.js';
+import { communesBacklog, readDoseReport, saveDoseReport, type BacklogRow } from '../db/repositories/backlog.repository.js';
+import { readLocality } from '../db/repositories/localities.repository.js';
 import { communeCycle } from '../db/repositories/worklist.repository.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
@@ -10,7 +11,7 @@ import { mapLimit } from '../lib/concurrency.js';
 import { resolveCommunes } from './rounds.service.js';
 
 export interface BacklogDeps {
-  models: Models;
+  models: Store;
   /** Settle a round again (its counters, expected records and outcome; settle.service). */
   settle?: (roundId: string) => Promise<unknown>;
   /** After a round was settled again: deadline reconcile. */
@@ -47,21 +48,12 @@ export function checkDoseReport(r: Partial<Record<keyof DoseReportInput, unknown
  * a facility another commune already reports is refused (409, naming nothing of the other
  * commune), and the unique (facilityId, day) index refuses the same race atomically.
  */
-async function saveReport(models: Models, r: DoseReportInput) {
-  const commune = await models.Locality.findOne({ code: r.communeCode, level: 'commune' }, { code: 1 }).lean();
-  if (!commune) throw new ValidationError(`communeCode: unknown commune ${r.communeCode}`, { problems: [{ field: 'communeCode', reason: 'unknown commune' }] });
-  const taken = () => new ConflictError(`facility ${r.facilityId} is reported by another commune`, { field: 'facilityId' });
-  if (await models.DoseReport.exists({ facilityId: r.facilityId, communeCode: { $ne: r.communeCode } })) throw taken();
-  try {
-    await models.DoseReport.updateOne(
-      { communeCode: r.communeCode, facilityId: r.facilityId, day: r.day },
-      { $set: { administered: Number(r.administered), reportedBy: r.reportedBy ?? null } },
-      { upsert: true },
-    );
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw taken();
-    throw err;
+async function saveReport(models: Store, r: DoseReportInput) {
+  if ((await readLocality(models, r.communeCode, ['level']))?.level !== 'commune') {
+    throw new ValidationError(`communeCode: unknown commune ${r.communeCode}`, { problems: [{ field: 'communeCode', reason: 'unknown commune' }] });
   }
+  const saved = await saveDoseReport(models, r, { administered: Number(r.administered), reportedBy: r.reportedBy ?? null });
+  if (saved === 'taken') throw new ConflictError(`facility ${r.facilityId} is reported by another commune`, { field: 'facilityId' });
 }
 
 /** Upsert one report on (communeCode, facilityId, day) and feed the commune's round. */
@@ -70,7 +62,7 @@ export async function reportDoses(deps: BacklogDeps, r: DoseReportInput) {
   if (problems.length) throw new ValidationError(problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
   await saveReport(deps.models, r);
   await feedExpected(deps, r.communeCode);
-  return deps.models.DoseReport.findOne({ communeCode: r.communeCode, facilityId: r.facilityId, day: r.day }, { _id: 0, __v: 0 }).lean();
+  return readDoseReport(deps.models, r);
 }
 
 /** CSV upload (`facilityId,communeCode,day,administered[,reportedBy]`): bad lines reported, the rest saved. */
@@ -103,7 +95,7 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
 export type { BacklogRow };
 
 /** Reported vs entered per facility and day for one commune. */
-export const communeBacklog = (models: Models, communeCode: string) => communesBacklog(models, [communeCode]);
+export const communeBacklog = (models: Store, communeCode: string) => communesBacklog(models, [communeCode]);
 
 const totals = (rows: BacklogRow[]) => rows.reduce(
   (t, r) => ({ reported: t.reported + (r.reported ?? 0), entered: t.entered + r.entered, gap: t.gap + r.gap }),
@@ -111,7 +103,7 @@ const totals = (rows: BacklogRow[]) => rows.reduce(
 );
 
 /** A locality's backlog: rows per commune, facility and day, totals per commune and overall. */
-export async function localityBacklog(models: Models, code: string) {
+export async function localityBacklog(models: Store, code: string) {
   const communes = await resolveCommunes(models, [code]);
   const rows = await communesBacklog(models, communes);
   const byCommune = new Map<string, BacklogRow[]>(communes.map((c) => [c, []]));

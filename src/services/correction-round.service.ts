@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import { applyRoundTransition, insertRounds, roundKindOf } from '../db/repositories/round-lifecycle.repository.js';
 import { ConflictError } from '../lib/errors/index.js';
 import { communeCycle } from '../db/repositories/worklist.repository.js';
@@ -8,7 +8,7 @@ import { VerificationJob, verificationJobId, type PlanRoundData } from '../../qu
 import { roundId as makeRoundId } from './rounds.service.js';
 
 export interface CorrectionRoundDeps {
-  models: Models;
+  models: Store;
   /** Before a correction round is created: its deadline state (the deadline module's hook). */
   onRoundsCreating?: (rounds: { id: string; deadline: Date }[]) => Promise<void>;
   verificationQueue: Queue;
@@ -43,7 +43,7 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
   }
   await deps.verificationQueue.add(VerificationJob.plan, { roundId: id, localityCode: communeCode } satisfies PlanRoundData, { jobId: verificationJobId.plan(id) });
   if (parent) {
-    await applyRoundTransition(deps.models.Round, parent._id, 'correction_started', { now, cause: `correction round ${id}`, ifAllowed: true });
+    await applyRoundTransition(deps.models, parent._id, 'correction_started', { now, cause: `correction round ${id}`, ifAllowed: true });
   }
   return id;
 }

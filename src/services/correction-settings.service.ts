@@ -1,14 +1,13 @@
 import type { Principal } from '../auth/principal.js';
 import { findAudit, insertAudit } from '../db/repositories/access-log.repository.js';
-import { signOffRequired } from '../db/repositories/corrections.repository.js';
+import { ownSignOffSetting, setSignOffSetting, signOffRequired } from '../db/repositories/corrections.repository.js';
 import type { CorrectionsDeps } from './corrections.service.js';
 
 /** The sign-off rule in force for a locality (its own setting, else the nearest ancestor's, else the campaign's) and its audit trail. */
 export async function signOffSetting(deps: CorrectionsDeps, code: string) {
-  const own = await deps.models.CorrectionSetting.findOne({ localityCode: code }, { _id: 0, signOffRequired: 1 }).lean();
   return {
     localityCode: code,
-    own: own ? own.signOffRequired : null,
+    own: await ownSignOffSetting(deps.models, code),
     signOffRequired: await signOffRequired(deps.models, code, deps.signOffDefault),
     changes: await findAudit(deps.models, code, 50),
   };
@@ -19,12 +18,12 @@ export async function signOffSetting(deps: CorrectionsDeps, code: string) {
  * route table), and audited: who, when, before and after, written before the change.
  */
 export async function changeSignOffSetting(deps: CorrectionsDeps, code: string, required: boolean, by: Principal) {
-  const before = await deps.models.CorrectionSetting.findOne({ localityCode: code }, { _id: 0, signOffRequired: 1 }).lean();
+  const before = await ownSignOffSetting(deps.models, code);
   await insertAudit(deps.models, {
     at: deps.now?.() ?? new Date(), action: 'correction-settings.signOffRequired', sub: by.sub, name: by.name, roles: by.roles,
-    localityCode: code, before: before ? before.signOffRequired : null, after: required,
+    localityCode: code, before, after: required,
   });
-  await deps.models.CorrectionSetting.updateOne({ localityCode: code }, { $set: { signOffRequired: required } }, { upsert: true });
+  await setSignOffSetting(deps.models, code, required);
   deps.log.info({ localityCode: code, signOffRequired: required, sub: by.sub }, 'sign-off requirement changed');
   return { localityCode: code, signOffRequired: required, changedBy: by.sub };
 }

@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import { readDoseRecord, readWholeDoseRecord } from '../db/repositories/dose-records.repository.js';
 import {
-  applyToRecord, claimRecord, deleteCorrection, findCorrectionByKey, insertCorrection, setCorrectionStatus, signOffRequired,
+  applyToRecord, claimRecord, deleteCorrection, findCorrectionByKey, insertCorrection, linkToCorrectionRound, setCorrectionStatus, signOffRequired,
   type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { communeCycle, latestResult } from '../db/repositories/worklist.repository.js';
@@ -14,7 +15,7 @@ import type { Logger } from '../lib/logger.js';
 import { enqueueCorrectionRound } from './correction-round.service.js';
 
 export interface CorrectionsDeps {
-  models: Models;
+  models: Store;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
   /** Campaign default for the commune police's sign-off (CORRECTION_SIGNOFF_REQUIRED). */
@@ -59,7 +60,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const { models } = deps;
   const now = deps.now?.() ?? new Date();
   const key = correctionKey(input);
-  const record = await models.DoseRecord.findOne({ recordId: input.recordId }).lean();
+  const record = await readWholeDoseRecord(models, input.recordId);
   if (!record) throw new NotFoundError(`record ${input.recordId} not found`, { recordId: input.recordId, field: 'recordId' });
   if (opts.communes && !opts.communes.has(record.communeCode)) {
     throw new ValidationError(`record ${input.recordId} belongs to another locality`, { recordId: input.recordId, problems: [{ field: 'recordId', reason: 'not in this locality', code: 'v.other_locality' }] });
@@ -141,11 +142,11 @@ const conflict = (recordId: string, baseVersion: number, currentVersion: number)
   });
 
 /** The record's current state learns its newest correction's status (record-state.repository.ts). */
-export const noteCorrection = (models: Models, c: Pick<CorrectionRow, '_id' | 'recordId' | 'communeCode' | 'createdAt'>, status: CorrectionStatus) =>
+export const noteCorrection = (models: Store, c: Pick<CorrectionRow, '_id' | 'recordId' | 'communeCode' | 'createdAt'>, status: CorrectionStatus) =>
   recordCorrection(models, c.recordId, c.communeCode, { id: String(c._id), status, at: new Date(c.createdAt) });
 
-const currentVersion = async (models: Models, recordId: string, fallback: number) =>
-  (await models.DoseRecord.findById(recordId, { version: 1 }).lean())?.version ?? fallback;
+const currentVersion = async (models: Store, recordId: string, fallback: number) =>
+  (await readDoseRecord(models, recordId, ['version']))?.version ?? fallback;
 
 /**
  * A resubmitted correction: nothing new, but finish what a crash interrupted: a pending one is
@@ -176,10 +177,8 @@ export async function enqueueForApplied(deps: CorrectionsDeps, results: SubmitRe
   const rounds: string[] = [];
   for (const [commune, list] of byCommune) {
     const id = await enqueueCorrectionRound(deps, commune, list.map((r) => r.correction.recordId));
-    for (const r of list) {
-      await deps.models.Correction.updateOne({ _id: r.correction._id }, { $set: { correctionRoundId: id } });
-      r.correction.correctionRoundId = id;
-    }
+    await linkToCorrectionRound(deps.models, list.map((r) => r.correction._id), id);
+    for (const r of list) r.correction.correctionRoundId = id;
     rounds.push(id);
   }
   return rounds;

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import {
   type CurrentRound, type HashCache, keepCurrent, lastWriteWas, readChangedRounds, readNationalDeadline, readProgressView, readRollupInputs,
   readSideInputs, writeRollup, type OnlyFilter, type ProgressView,
@@ -49,7 +49,7 @@ function advance(state: RollupState, rounds: Iterable<CurrentRound>): void {
  * rounds changed since the last run (see RollupState). Then writes of only what changed.
  */
 export async function runRollup(
-  models: Models, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date(), cache?: HashCache, state?: RollupState,
+  models: Store, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date(), cache?: HashCache, state?: RollupState,
 ) {
   const started = Date.now();
   const hashes = state?.hashes ?? cache;
@@ -109,7 +109,7 @@ const publicUnit = (u: ProgressView) => {
  * One dashboard view: the unit (the nation is `VN`), its children filtered by `only`, the
  * national deadline and the projected finish at the current rate. Three reads by index.
  */
-export async function dashboardView(models: Models, code: string, opts: { only?: OnlyFilter; now?: Date } = {}) {
+export async function dashboardView(models: Store, code: string, opts: { only?: OnlyFilter; now?: Date } = {}) {
   const now = opts.now ?? new Date();
   const [{ unit, children }, national] = await Promise.all([readProgressView(models, code, opts.only), readNationalDeadline(models)]);
   if (!unit) {

@@ -1,4 +1,5 @@
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import { recordsEnteredWith } from '../db/repositories/dose-records.repository.js';
 import { recordsById } from '../db/repositories/worklist.repository.js';
 import { linkedRecords, recordStates, type RecordState } from '../db/repositories/record-state.repository.js';
 import { checkIdNumber } from '../domain/corrections/validate.js';
@@ -28,7 +29,7 @@ export interface Eligibility {
 interface Candidate { recordId: string; doseNumber?: number | null; vaccine?: string | null; vaccinatedAt?: string | null; idNumber?: string | null; nationality?: string | null }
 
 /** The views of some records from their current state (record-state.repository.ts): one read. */
-async function doseViews(models: Models, records: Candidate[], states?: Map<string, RecordState>): Promise<DoseView[]> {
+async function doseViews(models: Store, records: Candidate[], states?: Map<string, RecordState>): Promise<DoseView[]> {
   const known = states ?? (await recordStates(models, records.map((r) => r.recordId)));
   return records.map((rec) => doseView(rec, known.get(rec.recordId)));
 }
@@ -56,6 +57,7 @@ function decide(kind: Eligibility['kind'], doses: DoseView[], accepted: Readonly
 }
 
 const RECORD_FIELDS = { _id: 0, recordId: 1, doseNumber: 1, vaccine: 1, vaccinatedAt: 1, idNumber: 1, nationality: 1 } as const;
+const CANDIDATE_FIELDS = ['doseNumber', 'vaccine', 'vaccinatedAt', 'idNumber', 'nationality'] as const;
 
 /**
  * A citizen is eligible when every dose record that is theirs is verified (a confirmed correction
@@ -63,7 +65,7 @@ const RECORD_FIELDS = { _id: 0, recordId: 1, doseNumber: 1, vaccine: 1, vaccinat
  * to the personal ID (the records' current state), and those entered with it that no round
  * linked elsewhere. Four reads whatever the number of doses.
  */
-export async function citizenEligibility(models: Models, personalId: string, now = new Date()): Promise<Eligibility> {
+export async function citizenEligibility(models: Store, personalId: string, now = new Date()): Promise<Eligibility> {
   const checked = checkIdNumber(personalId, { currentYear: now.getUTCFullYear() });
   if ('reason' in checked || checked.value !== personalId.trim()) {
     throw new ValidationError(`params.personalId: ${'reason' in checked ? checked.reason : 'must be the 12 digits of a citizen ID'}`);
@@ -71,7 +73,7 @@ export async function citizenEligibility(models: Models, personalId: string, now
   const id = checked.value;
   const [linked, entered] = await Promise.all([
     linkedRecords(models, id),
-    models.DoseRecord.find({ idNumber: id }, { _id: 0, recordId: 1 }).lean(),
+    recordsEnteredWith(models, [id], []),
   ]);
   const recordIds = [...new Set([...linked, ...entered.map((r) => r.recordId)])];
   const [records, states] = await Promise.all([
@@ -90,11 +92,11 @@ export async function citizenEligibility(models: Models, personalId: string, now
  * such records `exempt`); eligible when every dose entered with that number is exempt or verified
  * and no correction is pending. `nationality`, when given, narrows to records entered with it.
  */
-export async function passportEligibility(models: Models, passport: string, nationality?: string): Promise<Eligibility> {
+export async function passportEligibility(models: Store, passport: string, nationality?: string): Promise<Eligibility> {
   const n = normalizeId(passport);
   if (n.kind !== 'passport') throw new ValidationError('query.passport: not a passport number (letters and digits, 6–12 characters, not a citizen ID)');
   const variants = [...new Set([n.value, passport.trim()])];
-  const found = await models.DoseRecord.find({ idNumber: { $in: variants } }, RECORD_FIELDS).lean<Candidate[]>();
+  const found: Candidate[] = await recordsEnteredWith(models, variants, CANDIDATE_FIELDS);
   const wanted = nationality?.trim().toUpperCase();
   const records = [...new Map(found.map((r) => [r.recordId, r])).values()]
     .filter((r) => isVietnamese(r.nationality) !== true)

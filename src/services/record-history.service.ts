@@ -1,14 +1,15 @@
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import { readDoseRecord } from '../db/repositories/dose-records.repository.js';
 import { correctionsOf } from '../db/repositories/corrections.repository.js';
 import { resultsOf } from '../db/repositories/worklist.repository.js';
 import { NotFoundError } from '../lib/errors/index.js';
 import { maskId } from '../lib/mask.js';
 
 /** Every result (all rounds) and every correction of a record, oldest first. */
-export async function recordHistory(models: Models, recordId: string) {
-  const record = await models.DoseRecord.findOne({ recordId }, {
-    _id: 0, recordId: 1, communeCode: 1, version: 1, idNumber: 1, dateOfBirth: 1, gender: 1, nationality: 1, facilityId: 1, vaccinatedAt: 1, doseNumber: 1, vaccine: 1,
-  }).lean();
+export async function recordHistory(models: Store, recordId: string) {
+  const record = await readDoseRecord(models, recordId, [
+    'communeCode', 'version', 'idNumber', 'dateOfBirth', 'gender', 'nationality', 'facilityId', 'vaccinatedAt', 'doseNumber', 'vaccine',
+  ]);
   if (!record) throw new NotFoundError(`record ${recordId} not found`);
   const [results, corrections] = await Promise.all([resultsOf(models, recordId), correctionsOf(models, recordId)]);
   const events = [

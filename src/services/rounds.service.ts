@@ -1,15 +1,17 @@
 import type { Queue } from 'bullmq';
 import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
 import { applyRoundTransition, insertRounds } from '../db/repositories/round-lifecycle.repository.js';
-import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import { readCampaign } from '../db/repositories/campaign.repository.js';
+import { communesUnder, readLocalities } from '../db/repositories/localities.repository.js';
+import { readRound, readRoundView, readRounds, roundsPage } from '../db/repositories/rounds.repository.js';
 import type { RoundKind, RoundStatus } from '../domain/rounds/values.js';
 import { roundsProgress } from '../db/repositories/round-progress.repository.js';
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 
 export interface RoundsDeps {
-  models: Models;
+  models: Store;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
   /** Called before the rounds are created, with their deadlines (the deadline state hooks in here). */
@@ -25,14 +27,14 @@ export const roundId = (kind: RoundKind, communeCode: string, seq: number) => `$
  * Expand locality codes (commune, district or province) into commune codes.
  * Unknown codes are a ValidationError naming every one of them; nothing is created.
  */
-export async function resolveCommunes(models: Models, codes: string[]): Promise<string[]> {
+export async function resolveCommunes(models: Store, codes: string[]): Promise<string[]> {
   return [...(await resolveCommuneProvinces(models, codes)).keys()].sort();
 }
 
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
-export async function resolveCommuneProvinces(models: Models, codes: string[]): Promise<Map<string, string>> {
+export async function resolveCommuneProvinces(models: Store, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
-  const found = await models.Locality.find({ code: { $in: unique } }, { _id: 0, code: 1, level: 1, provinceCode: 1 }).lean();
+  const found = await readLocalities(models, unique, ['level', 'provinceCode']);
   const known = new Map(found.map((l) => [l.code, l.level]));
   const unknown = unique.filter((c) => !known.has(c));
   if (unknown.length > 0) {
@@ -42,10 +44,7 @@ export async function resolveCommuneProvinces(models: Models, codes: string[]): 
   const districts = unique.filter((c) => known.get(c) === 'district');
   const provinces = unique.filter((c) => known.get(c) === 'province');
   if (districts.length || provinces.length) {
-    const below = await models.Locality.find(
-      { level: 'commune', $or: [{ districtCode: { $in: districts } }, { provinceCode: { $in: provinces } }] },
-      { _id: 0, code: 1, provinceCode: 1 },
-    ).lean();
+    const below = await communesUnder(models, { districts, provinces });
     for (const l of below) communes.set(l.code, l.provinceCode);
   }
   return communes;
@@ -69,7 +68,7 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   if (communes.length === 0) throw new ValidationError('the given localities contain no communes');
   // The request's deadline, else the province's, else the campaign's, else the default;
   // never past the national deadline.
-  const campaign = await deps.models.Campaign.findById(DEFAULT_CAMPAIGN_ID).lean();
+  const campaign = await readCampaign(deps.models);
   const problem = input.deadline ? deadlineProblem(input.deadline, now, campaign?.nationalDeadline) : null;
   if (problem) throw new ValidationError(problem);
   const deadlineOf = (code: string) => resolveRoundDeadline({
@@ -87,7 +86,8 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
 
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.
-  const rounds = await deps.models.Round.find({ _id: { $in: ids } }, { _id: 1, localityCode: 1, status: 1, deadline: 1 }).lean();
+  const byId = new Map((await readRounds(deps.models, ids, ['localityCode', 'status', 'deadline'])).map((r) => [r._id, r]));
+  const rounds = ids.flatMap((id) => byId.get(id) ?? []);
   const toPlan = rounds.filter((r) => r.status === 'scheduled');
   if (toPlan.length > 0) {
     await deps.verificationQueue.addBulk(
@@ -115,11 +115,11 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
  * stored are never inserted twice. 409 unless the round is `failed`.
  */
 export async function retryRound(deps: Pick<RoundsDeps, 'models' | 'verificationQueue' | 'now'>, id: string) {
-  const round = await deps.models.Round.findById(id, { status: 1, localityCode: 1, transitions: 1 }).lean();
+  const round = await readRound(deps.models, id, ['status', 'localityCode', 'transitions']);
   if (!round) throw new NotFoundError(`round ${id} not found`);
   if (round.status !== 'failed') throw new ConflictError(`round ${id} is ${round.status}; only a failed round can be retried`);
   const generation = (round.transitions ?? []).filter((t) => t.from === 'failed' && t.to === 'scheduled').length + 1;
-  const moved = await applyRoundTransition(deps.models.Round, id, 'retry', {
+  const moved = await applyRoundTransition(deps.models, id, 'retry', {
     now: deps.now?.(), cause: `retry ${generation}`, ifAllowed: true, where: { status: 'failed' }, set: { error: null },
   });
   if (!moved) throw new ConflictError(`round ${id} changed while retrying it; look again`);
@@ -129,8 +129,8 @@ export async function retryRound(deps: Pick<RoundsDeps, 'models' | 'verification
   return { id, status: moved.status, generation };
 }
 
-export async function getRound(models: Models, id: string) {
-  const round = await models.Round.findById(id, { recordIds: 0 }).lean();
+export async function getRound(models: Store, id: string) {
+  const round = await readRoundView(models, id);
   if (!round) throw new NotFoundError(`round ${id} not found`);
   return round;
 }
@@ -146,16 +146,14 @@ export interface ListRoundsQuery {
   progress?: boolean;
 }
 
-export async function listRounds(models: Models, q: ListRoundsQuery) {
-  const filter: Record<string, unknown> = {};
-  if (q.locality) filter.localityCode = { $in: await resolveCommunes(models, [q.locality]) };
-  if (q.status) filter.status = q.status;
-  if (q.kind) filter.kind = q.kind;
-  if (q.after) filter._id = { $gt: q.after };
-  const items = await models.Round.find(filter, { recordIds: 0, transitions: 0 })
-    .sort({ _id: 1 })
-    .limit(q.limit)
-    .lean();
+export async function listRounds(models: Store, q: ListRoundsQuery) {
+  const items = await roundsPage(models, {
+    ...(q.locality ? { localityCodes: await resolveCommunes(models, [q.locality]) } : {}),
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.after ? { after: q.after } : {}),
+    limit: q.limit,
+  });
   if (q.progress) {
     const progress = await roundsProgress(models, items.map((r) => r._id));
     return { items: items.map((r) => ({ ...r, progress: progress.get(r._id) })), next: items.length === q.limit ? items[items.length - 1]!._id : null };

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import { expectedRecords } from '../db/repositories/backlog.repository.js';
 import { countExplained } from '../db/repositories/corrections.repository.js';
 import { readForSettle, writeSettlement, type SettleView, type Settlement } from '../db/repositories/round-settle.repository.js';
@@ -12,7 +12,7 @@ import type { RoundStatus } from '../domain/rounds/values.js';
 import { ConflictError } from '../lib/errors/index.js';
 
 export interface SettleDeps {
-  models: Models;
+  models: Store;
   /** Which outcomes settle a record (the campaign's completion rule). */
   completion?: CompletionRule;
   now?: () => Date;
@@ -66,7 +66,7 @@ export async function settleRound(deps: SettleDeps, roundId: string, opts: Settl
   throw new ConflictError(`round ${roundId} kept changing while it was being settled; settle runs again`);
 }
 
-async function compute(models: Models, round: SettleView) {
+async function compute(models: Store, round: SettleView) {
   const chunks = await roundChunks(models, round._id);
   const { counters, total } = sumChunks(chunks);
   const unfinished = chunks.filter((c) => c.status !== 'done');

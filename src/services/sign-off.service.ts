@@ -1,4 +1,5 @@
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
+import { readDoseRecord } from '../db/repositories/dose-records.repository.js';
 import {
   applyToRecord, findCorrectionById, listCorrections, releaseRecord, transitionCorrection, type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
@@ -53,7 +54,7 @@ export async function signOffCorrection(
     return { correction: { ...c, status: 'refused', signOff } as CorrectionRow, changed: true, applied: false, correctionRound: null };
   }
   if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'pending', signOff }))) throw raced(id);
-  const record = await models.DoseRecord.findById(c.recordId, { version: 1 }).lean();
+  const record = await readDoseRecord(models, c.recordId, ['version']);
   const hasVersion = typeof record?.version === 'number';
   if (!record || !(await applyToRecord(models, c.recordId, c.baseVersion, hasVersion, c.changes as never, String(c._id)))) {
     await transitionCorrection(models, c._id, 'pending', { status: 'superseded' });
@@ -73,7 +74,7 @@ export async function signOffCorrection(
 
 const raced = (id: string) => new ConflictError(`correction ${id} was decided by someone else meanwhile`, { correctionId: id });
 
-export async function localityCorrections(models: Models, code: string, status: Parameters<typeof listCorrections>[2], limit: number) {
+export async function localityCorrections(models: Store, code: string, status: Parameters<typeof listCorrections>[2], limit: number) {
   const communes = await resolveCommunes(models, [code]);
   return (await listCorrections(models, communes, status, limit)).map((c) => ({ ...correctionView(c), id: String(c._id) }));
 }
@@ -82,7 +83,7 @@ export async function localityCorrections(models: Models, code: string, status: 
 export const SIGN_OFF_COLUMNS = ['correctionId', 'recordId', 'field', 'oldValue', 'newValue', 'decision', 'submittedBy', 'submittedAt', 'signOff'] as const;
 
 /** One row per changed field of each correction awaiting the sign-off. */
-export async function* signOffSheet(models: Models, code: string): AsyncGenerator<Record<string, string>> {
+export async function* signOffSheet(models: Store, code: string): AsyncGenerator<Record<string, string>> {
   for (const c of await localityCorrections(models, code, 'awaiting_signoff', 10_000)) {
     for (const ch of c.changes ?? []) {
       yield {

@@ -1,4 +1,4 @@
-import type { Models } from '../db/models/index.js';
+import type { Store } from '../db/store.js';
 import { worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
 import { readWorksheetRow, type WorklistItem } from '../domain/corrections/index.js';
 import { AppError } from '../lib/errors/index.js';
@@ -14,7 +14,7 @@ const COMMUNES_IN_FLIGHT = 4;
  * A locality's worklist page in recordId order. A district or province merges its communes'
  * pages (each commune's page is already in recordId order).
  */
-export async function listWorklist(models: Models, code: string, q: WorklistQuery) {
+export async function listWorklist(models: Store, code: string, q: WorklistQuery) {
   const communes = await resolveCommunes(models, [code]);
   const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(models, c, q));
   const items = pages.flatMap((p) => p.items).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
@@ -22,7 +22,7 @@ export async function listWorklist(models: Models, code: string, q: WorklistQuer
 }
 
 /** Every worklist item of a locality, page by page (for the CSV/XLSX export). */
-export async function* iterateWorklist(models: Models, code: string, q: Omit<WorklistQuery, 'limit' | 'after'>): AsyncGenerator<WorklistItem> {
+export async function* iterateWorklist(models: Store, code: string, q: Omit<WorklistQuery, 'limit' | 'after'>): AsyncGenerator<WorklistItem> {
   // Pages of 500: one round of equality look-ups per page, bounded memory.
   let after: string | undefined;
   for (;;) {

@@ -80,7 +80,7 @@ beforeAll(async () => {
   // The commune requires the police's sign-off: the health officer's changes wait for it.
   const setting = await app.as('admin').put(`/api/localities/${COMMUNE}/correction-settings`, { signOffRequired: true });
   expect(setting.status, setting.text).toBe(200);
-  await runRollup(models, policyFromConfig(app.config));
+  await runRollup(ctx.db.store, policyFromConfig(app.config));
   browser = await launchChromium();
 }, 300_000);
 

@@ -1,4 +1,5 @@
 import type { Models } from '../../src/db/models/index.js';
+import { storeOf } from '../../src/db/open-store.js';
 import { loadAdminUnits } from '../../src/import/admin-units.loader.js';
 import { upsertLocalities } from '../../src/import/localities.import.js';
 import { ESCALATION_LEVELS } from '../../src/domain/rounds/policy.js';
@@ -27,7 +28,7 @@ function rng(seed: number) {
 
 export async function seedRealLocalities(models: Models): Promise<{ communes: string[]; provinces: string[] }> {
   const { units } = await loadAdminUnits();
-  await upsertLocalities(models, units.values());
+  await upsertLocalities(storeOf(models), units.values());
   const all = [...units.values()];
   return { communes: all.filter((u) => u.level === 'commune').map((u) => u.code), provinces: all.filter((u) => u.level === 'province').map((u) => u.code) };
 }

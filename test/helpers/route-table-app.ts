@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Principal } from '../../src/auth/principal.js';
 import type { Models } from '../../src/db/models/index.js';
+import { storeOf } from '../../src/db/open-store.js';
 import { authorize } from '../../src/http/access/authorize.js';
 import { ROUTE_TABLE } from '../../src/http/access/route-table.js';
 
@@ -13,5 +14,5 @@ export const TEST_ADMIN: Principal = { sub: 'test-admin', name: 'Test Admin', ro
  */
 export function behindRouteTable(models: Models, principal: Principal = TEST_ADMIN): RequestHandler[] {
   const as: RequestHandler = (req, _res, next) => { req.principal = principal; next(); };
-  return [as, authorize({ models, table: ROUTE_TABLE })];
+  return [as, authorize({ models: storeOf(models), table: ROUTE_TABLE })];
 }

@@ -1,4 +1,5 @@
 import type { Models } from '../../src/db/models/index.js';
+import { storeOf } from '../../src/db/open-store.js';
 import { markRegistryChanged } from '../../src/db/repositories/registry-snapshot.repository.js';
 import { citizenKeys } from '../../src/domain/matching/index.js';
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
@@ -71,7 +72,7 @@ export async function insertCitizens(models: Models, citizens: Citizen[]): Promi
     { ordered: false },
   );
   // Like the citizens importer: workers holding a registry snapshot reload it.
-  await markRegistryChanged(models);
+  await markRegistryChanged(storeOf(models));
 }
 
 export async function insertDoses(models: Models, doses: DoseRecordInput[]): Promise<void> {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   ctx = await createTestContext('deadlines-http');
   await seedPlaceAndContacts(ctx.db.models, 'http://127.0.0.1:9');
   deps = {
-    models: ctx.db.models, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
+    models: ctx.db.store, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
     policy: msPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
   };
   const app = express().use(express.json()).use(behindRouteTable(ctx.db.models)).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));
@@ -95,7 +95,7 @@ describe('deadlines HTTP API', () => {
     // The overview reads the dashboard's rollup (no scan of the rounds): per commune, its current round.
     const empty = (await call('GET', '/campaign/overview')).body;
     expect(empty.totals).toEqual({ on_time: 0, at_risk: 0, overdue: 0, completed: 0 });
-    await runRollup(ctx.db.models, deps.policy, new Date());
+    await runRollup(ctx.db.store, deps.policy, new Date());
     const o = (await call('GET', '/campaign/overview')).body;
     expect(o.national.daysLeft).toBe(10);
     // Commune 00001's current round is seq 4: 2 of 10 verified, 2 h left → at risk.

@@ -81,7 +81,7 @@ describe('deadline chain on a manual clock', () => {
     await workers.fireTimer(deadlineJobId.deadline(id, 'commune'));
     expect(await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'district'))).toBeTruthy();
 
-    await applyRoundTransition(ctx.db.models.Round, id, 'all_resolved', { cause: 'test: corrected', now: clock.now() });
+    await applyRoundTransition(ctx.db.store, id, 'all_resolved', { cause: 'test: corrected', now: clock.now() });
     await hooksOf().onRoundFinished(id, 'completed');
 
     expect(await ctx.db.models.Escalation.find({ roundId: id, closedAt: null }).lean()).toEqual([]);
@@ -123,7 +123,7 @@ describe('deadline chain on a manual clock', () => {
     expect(esc.overdueSince.toISOString()).toBe(soon.toISOString());
     const round = await ctx.db.models.Round.findById(id).lean();
     expect(round!.deadlineChanges.map((c) => c.reason)).toEqual(['coordinator: flood', 'coordinator: national date']);
-    await applyRoundTransition(ctx.db.models.Round, id, 'all_resolved', { now: clock.now() });
+    await applyRoundTransition(ctx.db.store, id, 'all_resolved', { now: clock.now() });
     await hooksOf().onRoundFinished(id);
   });
 
@@ -146,7 +146,7 @@ describe('deadline chain on a manual clock', () => {
     const district = (await Escalation.findOne({ roundId: id, level: 'district' }).lean())!;
     expect(district.escalatedAt.toISOString()).toBe(extended.toISOString());
     expect(await Escalation.countDocuments({ roundId: id, level: 'commune' })).toBe(1);
-    await applyRoundTransition(Round, id, 'all_resolved', { now: clock.now() });
+    await applyRoundTransition(ctx.db.store, id, 'all_resolved', { now: clock.now() });
     await hooksOf().onRoundFinished(id);
   });
 
@@ -166,7 +166,7 @@ describe('deadline chain on a manual clock', () => {
     expect(sent.attempts).toBe(3);
     expect(deliveriesOf(id).filter((d) => d.body.level === 'commune')).toHaveLength(1);
     expect((await ctx.db.models.Escalation.findById(esc._id).lean())).toEqual(esc);
-    await applyRoundTransition(ctx.db.models.Round, id, 'all_resolved', { now: clock.now() });
+    await applyRoundTransition(ctx.db.store, id, 'all_resolved', { now: clock.now() });
     await hooksOf().onRoundFinished(id);
   });
 });

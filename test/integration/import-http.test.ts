@@ -42,11 +42,11 @@ beforeAll(async () => {
   ctx = await createTestContext('import-http');
   uploadDir = await mkdtemp(join(tmpdir(), 'vv-uploads-'));
   queues = allQueues(ctx.redis, ctx.prefix);
-  worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { models: ctx.db.models, log, uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
+  worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { models: ctx.db.store, log, uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
   const app = express();
   app.use(behindRouteTable(ctx.db.models));
-  app.use(localitiesRouter({ localities: localitiesRepository(ctx.db.models) }));
-  app.use(importsRouter({ queues, uploadDir, models: ctx.db.models }));
+  app.use(localitiesRouter({ localities: localitiesRepository(ctx.db.store) }));
+  app.use(importsRouter({ queues, uploadDir, models: ctx.db.store }));
   app.use(notFound);
   app.use(errorHandler(log));
   server = app.listen(0, '127.0.0.1');
@@ -76,8 +76,8 @@ describe('localities', () => {
     });
     const { units, problems } = buildHierarchy(rows);
     expect(problems).toEqual([]);
-    expect(await upsertLocalities(ctx.db.models, units.values())).toEqual({ inserted: 7, updated: 0, unchanged: 0 });
-    expect(await upsertLocalities(ctx.db.models, units.values())).toEqual({ inserted: 0, updated: 0, unchanged: 7 });
+    expect(await upsertLocalities(ctx.db.store, units.values())).toEqual({ inserted: 7, updated: 0, unchanged: 0 });
+    expect(await upsertLocalities(ctx.db.store, units.values())).toEqual({ inserted: 0, updated: 0, unchanged: 7 });
   });
 
   it('lists provinces, a unit with its parents, and children by level', async () => {

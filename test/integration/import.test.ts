@@ -26,7 +26,7 @@ async function importFile(name: string, content: string | Buffer, kind: 'doses' 
   const path = join(dir, name);
   await writeFile(path, content);
   const rejectsPath = join(dir, `${name}.rejects.csv`);
-  const summary = await runImport({ kind, source: path, models: ctx.db.models, rejectsPath, batchSize: 3 });
+  const summary = await runImport({ kind, source: path, models: ctx.db.store, rejectsPath, batchSize: 3 });
   const rejects = summary.rejectsPath ? (await readFile(rejectsPath, 'utf8')).trim().split('\r\n').slice(1) : [];
   return { summary, rejects };
 }
@@ -84,7 +84,7 @@ describe('import doses (real Mongo-wire server)', () => {
     const db = await connectDb(ctx.mongoUrl, { poolSize: 2, autoIndex: false });
     let closing: Promise<void> | undefined;
     const failed = runImport({
-      kind: 'doses', source: path, models: db.models, rejectsPath: join(dir, 'w.rejects.csv'), batchSize: 4, writers: 3,
+      kind: 'doses', source: path, models: db.store, rejectsPath: join(dir, 'w.rejects.csv'), batchSize: 4, writers: 3,
       onProgress: () => { closing ??= db.close(); },
     });
     await expect(failed).rejects.toThrow(/closed|interrupted|not connected/i);
@@ -146,7 +146,7 @@ describe('import citizens', () => {
     expect(c).toMatchObject({ nameKey: 'dang thi thuy', birthYear: 1950, gender: 'female', oldIdNumber: '123456789' });
     expect(c?.maskedKeys).toEqual(['dang thuy|1950', 'dang thi *|1950', '* thi thuy|1950']);
     // The matcher's second block finds her with the given name misspelt.
-    const found = await new MongoRegistry(ctx.db.models).findCandidates({
+    const found = await new MongoRegistry(ctx.db.store).findCandidates({
       personalIds: [], oldIdNumbers: [], nameYears: [], maskedKeys: ['dang thi *|1950', 'nobody *|1950'],
     });
     expect(found.map((f) => f.personalId)).toEqual(['001190123457']);

@@ -16,7 +16,7 @@ afterAll(async () => { await ctx?.close(); });
 
 describe('record states', () => {
   it('a re-run of the verification round after its correction round leaves the correction round\'s outcome', async () => {
-    const m = ctx.db.models;
+    const m = ctx.db.store;
     const v = { roundId: 'verification-00001-1', communeCode: C, plannedAt: t(1) };
     const c = { roundId: 'correction-00001-1', communeCode: C, plannedAt: t(5) };
     await recordResults(m, v, [{ recordId: 'R1', outcome: 'review' }, { recordId: 'R2', outcome: 'verified', personalId: '001090000001' }] as never, t(2));
@@ -32,7 +32,7 @@ describe('record states', () => {
   });
 
   it('keeps the newest correction whatever order the writes come in, next to the result', async () => {
-    const m = ctx.db.models;
+    const m = ctx.db.store;
     await recordCorrection(m, 'R1', C, { id: 'b', status: 'applied', at: t(9) });
     await recordCorrection(m, 'R1', C, { id: 'a', status: 'refused', at: t(8) });
     await recordCorrection(m, 'R4', C, { id: 'd', status: 'awaiting_signoff', at: t(3) });

@@ -30,7 +30,7 @@ describe('registry snapshot', () => {
   const records = [...makeDoses(home.slice(0, 5), 'H'), ...makeDoses([elsewhere!], 'E').map((r) => ({ ...r, communeCode: '00001' }))];
 
   it('province snapshot + _id $in elsewhere: links home and elsewhere citizens alike', async () => {
-    const matcher = createMatcher(ctx.db.models, log);
+    const matcher = createMatcher(ctx.db.store, log);
     const results = await matcher.match(records, '00001');
     expect(results.map((r) => r.outcome)).toEqual(Array(6).fill('verified'));
     expect(results[5]!.personalId).toBe(elsewhere!.personalId);
@@ -38,7 +38,7 @@ describe('registry snapshot', () => {
 
   it('a registry change reloads the snapshot once the version read is older than its TTL', async () => {
     let clock = 0;
-    const matcher = createMatcher(ctx.db.models, log, { versionTtlMs: 5_000, now: () => clock });
+    const matcher = createMatcher(ctx.db.store, log, { versionTtlMs: 5_000, now: () => clock });
     const [late] = makeCitizens('00006', 1).map((c) => ({ ...c, personalId: c.personalId.replace(/^001/, '001').slice(0, 6) + '999999', fullName: 'Đỗ Thị Mai' }));
     // Entered without an ID: only the snapshot (name + birth year) can find this person.
     const byName = makeDoses([late!], 'N').map((r) => ({ ...r, idNumber: '', communeCode: '00001' }));

@@ -30,17 +30,17 @@ describe('incremental rollup', () => {
   it('reads only the rounds changed since the last run and writes what they change', async () => {
     const { models } = ctx.db;
     const state = newRollupState();
-    const first = await runRollup(models, policy, new Date(), undefined, state);
+    const first = await runRollup(ctx.db.store, policy, new Date(), undefined, state);
     expect(first.mode).toBe('full');
     expect(first.rounds).toBeGreaterThan(500);
 
-    const quiet = await runRollup(models, policy, new Date(), undefined, state);
+    const quiet = await runRollup(ctx.db.store, policy, new Date(), undefined, state);
     expect(quiet).toMatchObject({ mode: 'incremental', roundsChanged: 0 });
 
     // Two communes' rounds move on (through the model, so updatedAt is stamped as every writer does).
     const two = await models.Round.find({ kind: 'verification' }, { _id: 1, localityCode: 1, totalRecords: 1 }).sort({ _id: 1 }).limit(2).lean();
     for (const r of two) await models.Round.updateOne({ _id: r._id }, { $set: { status: 'completed', processedRecords: r.totalRecords, 'counters.verified': r.totalRecords, finishedAt: new Date() } });
-    const next = await runRollup(models, policy, new Date(), undefined, state);
+    const next = await runRollup(ctx.db.store, policy, new Date(), undefined, state);
     expect(next.mode).toBe('incremental');
     expect(next.roundsChanged).toBe(2);
     // The two communes, their districts, the province and the nation changed.
@@ -50,16 +50,16 @@ describe('incremental rollup', () => {
 
     // The same documents a full run from nothing computes.
     const incremental = await docsOf();
-    await runRollup(models, policy, new Date());
+    await runRollup(ctx.db.store, policy, new Date());
     expect(await docsOf()).toEqual(incremental);
   });
 
   it('falls back to a full read after another process wrote the rollup', async () => {
     const { models } = ctx.db;
     const state = newRollupState();
-    await runRollup(models, policy, new Date(), undefined, state);
-    await runRollup(models, policy, new Date()); // another process
-    const after = await runRollup(models, policy, new Date(), undefined, state);
+    await runRollup(ctx.db.store, policy, new Date(), undefined, state);
+    await runRollup(ctx.db.store, policy, new Date()); // another process
+    const after = await runRollup(ctx.db.store, policy, new Date(), undefined, state);
     expect(after.mode).toBe('full');
   });
 });

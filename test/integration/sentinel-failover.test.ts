@@ -128,7 +128,7 @@ describe('Redis Sentinel failover', () => {
   it('a round survives the primary being killed mid-round: failover, every record verified exactly once', async () => {
     const queue = createVerificationQueue(client, ctx.prefix);
     try {
-      await createRounds({ models: ctx.db.models, verificationQueue: queue, defaultDeadlineMs: 86_400_000 }, { localities: [...TEST_COMMUNES], kind: 'verification', seq: 1 });
+      await createRounds({ models: ctx.db.store, verificationQueue: queue, defaultDeadlineMs: 86_400_000 }, { localities: [...TEST_COMMUNES], kind: 'verification', seq: 1 });
       const ids = TEST_COMMUNES.map((c) => `verification-${c}-1`);
       const results = () => ctx.db.models.VerificationResult.countDocuments({ roundId: { $in: ids } });
       // Mid-round: some results stored, most not.

@@ -42,13 +42,13 @@ afterAll(async () => {
 
 function startWorker(match: MatchBatch, onRoundFinished: (id: string, status: string) => Promise<void>) {
   const processor = verificationProcessor({
-    models: ctx.db.models, flows, match, matcherVersion: 'test', chunkSize: 25, batchSize: 10, log, onRoundFinished,
+    models: ctx.db.store, flows, match, matcherVersion: 'test', chunkSize: 25, batchSize: 10, log, onRoundFinished,
   });
   worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
   return worker;
 }
 
-const deps = () => ({ models: ctx.db.models, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 });
+const deps = () => ({ models: ctx.db.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 });
 
 async function resultsPerRecord(roundId: string) {
   const rows = await ctx.db.models.VerificationResult.find({ roundId }, { recordId: 1 }).lean();
@@ -59,7 +59,7 @@ async function resultsPerRecord(roundId: string) {
 
 describe('settle-round', () => {
   it('runs the finished hook again when it threw after the round had settled (the skipped-hook case)', async () => {
-    const matcher = createMatcher(ctx.db.models, log);
+    const matcher = createMatcher(ctx.db.store, log);
     const calls: string[] = [];
     let throwOnce = true;
     startWorker(matcher.match, async (id, status) => {
@@ -84,7 +84,7 @@ describe('settle-round', () => {
   }, 90_000);
 
   it('a chunk that fails for good fails the round with the reason; retry completes it without a duplicate', async () => {
-    const matcher = createMatcher(ctx.db.models, log);
+    const matcher = createMatcher(ctx.db.store, log);
     let broken = true;
     const calls: string[] = [];
     startWorker(async (records, commune) => {

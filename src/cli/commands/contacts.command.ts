@@ -19,7 +19,7 @@ export const registerContacts: RegisterCommand = (program: Command) => {
       const config = parseEnv();
       const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE });
       try {
-        const counts = await upsertContacts(db.models, contacts);
+        const counts = await upsertContacts(db.store, contacts);
         process.stdout.write(`contacts: ${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged; ${rejects.length} rejected\n`);
       } finally {
         await db.close();

@@ -15,7 +15,7 @@ export const registerLocalities: RegisterCommand = (program: Command) => {
       const { units, problems, rejects } = await loadAdminUnits(file);
       for (const r of rejects) process.stderr.write(`line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}\n`);
       for (const p of problems) process.stderr.write(`unit ${p.code}: ${p.reason}\n`);
-      const counts = await withDb((db) => upsertLocalities(db.models, units.values()));
+      const counts = await withDb((db) => upsertLocalities(db.store, units.values()));
       const byLevel = { province: 0, district: 0, commune: 0 };
       for (const u of units.values()) byLevel[u.level]++;
       process.stdout.write(

@@ -1,6 +1,10 @@
 import type { AccessLogEntry, AuditEntry, Models } from '../models/index.js';
+export type { AccessLogEntry, AuditEntry };
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
-export async function insertAccess(models: Models, entry: AccessLogEntry): Promise<void> {
+export async function insertAccess(store: Store, entry: AccessLogEntry): Promise<void> {
+  const models = modelsOf(store);
   await models.AccessLog.create(entry);
 }
 
@@ -14,16 +18,19 @@ export interface AccessQuery {
 }
 
 /** Newest first; one of the indexed shapes (sub, locality, or time alone). */
-export function findAccess(models: Models, q: AccessQuery) {
+export function findAccess(store: Store, q: AccessQuery) {
+  const models = modelsOf(store);
   const at = q.from || q.to ? { at: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) } } : {};
   return models.AccessLog.find({ ...(q.sub ? { sub: q.sub } : {}), ...(q.locality ? { locality: q.locality } : {}), ...(q.kind ? { kind: q.kind } : {}), ...at }, { _id: 0 })
     .sort({ at: -1 }).limit(q.limit).lean();
 }
 
-export async function insertAudit(models: Models, entry: AuditEntry): Promise<void> {
+export async function insertAudit(store: Store, entry: AuditEntry): Promise<void> {
+  const models = modelsOf(store);
   await models.AuditEntry.create(entry);
 }
 
-export function findAudit(models: Models, localityCode: string, limit: number) {
+export function findAudit(store: Store, localityCode: string, limit: number) {
+  const models = modelsOf(store);
   return models.AuditEntry.find({ localityCode }, { _id: 0 }).sort({ at: -1 }).limit(limit).lean();
 }

@@ -1,10 +1,13 @@
 import type { Models } from '../models/index.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /**
  * Look-ups the route table needs to find a request's locality: the ancestors of a locality and
  * the commune or locality of a round, record, correction or escalation. Equality on indexed keys.
  */
-export async function localityAncestors(models: Models, code: string): Promise<string[] | null> {
+export async function localityAncestors(store: Store, code: string): Promise<string[] | null> {
+  const models = modelsOf(store);
   const u = await models.Locality.findOne({ code }, { _id: 0, code: 1, parentCode: 1, districtCode: 1, provinceCode: 1 }).lean();
   if (!u) return null;
   return [...new Set([u.parentCode, u.districtCode, u.provinceCode].filter((c): c is string => Boolean(c) && c !== code))];
@@ -13,22 +16,26 @@ export async function localityAncestors(models: Models, code: string): Promise<s
 /** The thing a route's scope names and the locality it belongs to; null when it does not exist. */
 export interface ScopedThing { id: string; locality: string }
 
-export async function roundLocality(models: Models, roundId: string): Promise<ScopedThing | null> {
+export async function roundLocality(store: Store, roundId: string): Promise<ScopedThing | null> {
+  const models = modelsOf(store);
   const r = await models.Round.findOne({ _id: roundId }, { localityCode: 1 }).lean<{ _id: string; localityCode: string } | null>();
   return r ? { id: String(r._id), locality: r.localityCode } : null;
 }
 
-export async function recordCommune(models: Models, recordId: string): Promise<ScopedThing | null> {
+export async function recordCommune(store: Store, recordId: string): Promise<ScopedThing | null> {
+  const models = modelsOf(store);
   const r = await models.DoseRecord.findOne({ recordId }, { _id: 0, recordId: 1, communeCode: 1 }).lean();
   return r ? { id: r.recordId, locality: r.communeCode } : null;
 }
 
-export async function correctionCommune(models: Models, correctionId: string): Promise<ScopedThing | null> {
+export async function correctionCommune(store: Store, correctionId: string): Promise<ScopedThing | null> {
+  const models = modelsOf(store);
   const c = await models.Correction.findOne({ _id: correctionId }, { communeCode: 1 }).lean().catch(castFailed);
   return c ? { id: String(c._id), locality: c.communeCode } : null;
 }
 
-export async function escalationLocality(models: Models, escalationId: string): Promise<ScopedThing | null> {
+export async function escalationLocality(store: Store, escalationId: string): Promise<ScopedThing | null> {
+  const models = modelsOf(store);
   const e = await models.Escalation.findOne({ _id: escalationId }, { localityCode: 1 }).lean().catch(castFailed);
   return e ? { id: String(e._id), locality: e.localityCode } : null;
 }

@@ -1,4 +1,6 @@
-import type { Models } from '../models/index.js';
+import type { DoseReportDoc, Models } from '../models/index.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 export interface BacklogRow { communeCode: string; facilityId: string | null; day: string | null; reported: number | null; entered: number; gap: number }
 
@@ -6,7 +8,8 @@ export interface BacklogRow { communeCode: string; facilityId: string | null; da
  * Reported vs entered per commune, facility and day for some communes: entered counts from one
  * aggregation grouped by the day of `vaccinatedAt`, reports from one read (`communeCode $in`).
  */
-export async function communesBacklog(models: Models, communeCodes: string[]): Promise<BacklogRow[]> {
+export async function communesBacklog(store: Store, communeCodes: string[]): Promise<BacklogRow[]> {
+  const models = modelsOf(store);
   const day = { $cond: [{ $eq: [{ $type: '$vaccinatedAt' }, 'string'] }, { $substrCP: ['$vaccinatedAt', 0, 10] }, null] };
   const [reports, groups] = await Promise.all([
     models.DoseReport.find({ communeCode: { $in: communeCodes } }, { _id: 0, communeCode: 1, facilityId: 1, day: 1, administered: 1 }).lean(),
@@ -32,8 +35,35 @@ export async function communesBacklog(models: Models, communeCodes: string[]): P
  * Records a commune should have entered: `entered` plus the reported doses never entered, or
  * null when no facility of the commune reported (no backlog known). One cheap read when none did.
  */
-export async function expectedRecords(models: Models, communeCode: string, entered: number): Promise<number | null> {
+export async function expectedRecords(store: Store, communeCode: string, entered: number): Promise<number | null> {
+  const models = modelsOf(store);
   if (!(await models.DoseReport.exists({ communeCode }))) return null;
-  const gap = (await communesBacklog(models, [communeCode])).reduce((s, r) => s + r.gap, 0);
+  const gap = (await communesBacklog(store, [communeCode])).reduce((s, r) => s + r.gap, 0);
   return entered + gap;
+}
+
+export interface DoseReportKey { communeCode: string; facilityId: string; day: string }
+
+/**
+ * Upsert one report on its natural key (communeCode, facilityId, day). A facility belongs to one
+ * commune: 'taken' when another commune reports it already (index { facilityId, day } refuses the
+ * same race atomically: a duplicate key is 'taken' too), else 'saved'.
+ */
+export async function saveDoseReport(
+  store: Store, key: DoseReportKey, set: { administered: number; reportedBy: string | null },
+): Promise<'saved' | 'taken'> {
+  const { DoseReport } = modelsOf(store);
+  if (await DoseReport.exists({ facilityId: key.facilityId, communeCode: { $ne: key.communeCode } })) return 'taken';
+  try {
+    await DoseReport.updateOne({ communeCode: key.communeCode, facilityId: key.facilityId, day: key.day }, { $set: set }, { upsert: true });
+    return 'saved';
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return 'taken';
+    throw err;
+  }
+}
+
+/** One report by its natural key, or null. */
+export async function readDoseReport(store: Store, key: DoseReportKey): Promise<DoseReportDoc | null> {
+  return modelsOf(store).DoseReport.findOne({ communeCode: key.communeCode, facilityId: key.facilityId, day: key.day }, { _id: 0, __v: 0 }).lean<DoseReportDoc>();
 }

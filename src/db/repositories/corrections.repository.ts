@@ -2,6 +2,8 @@ import type { CorrectionDoc, CORRECTION_STATUSES, Models } from '../models/index
 
 type Status = (typeof CORRECTION_STATUSES)[number];
 import type { FieldChange } from '../../domain/corrections/types.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 export type CorrectionRow = CorrectionDoc & { _id: unknown; createdAt: Date };
 
@@ -12,8 +14,9 @@ const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 110
  * the stored one is returned).
  */
 export async function insertCorrection(
-  models: Models, doc: Record<string, unknown> & { key: string },
+  store: Store, doc: Record<string, unknown> & { key: string },
 ): Promise<{ doc: CorrectionRow; created: boolean }> {
+  const models = modelsOf(store);
   try {
     const created = await models.Correction.create(doc);
     return { doc: created.toObject() as CorrectionRow, created: true };
@@ -25,7 +28,8 @@ export async function insertCorrection(
   }
 }
 
-export function findCorrectionByKey(models: Models, key: string) {
+export function findCorrectionByKey(store: Store, key: string) {
+  const models = modelsOf(store);
   return models.Correction.findOne({ key }).lean();
 }
 
@@ -40,8 +44,9 @@ const versionFilter = (recordId: string, version: number, hasVersionField: boole
  * and count as version 0.
  */
 export async function applyToRecord(
-  models: Models, recordId: string, version: number, hasVersionField: boolean, changes: FieldChange[], correctionId?: string,
+  store: Store, recordId: string, version: number, hasVersionField: boolean, changes: FieldChange[], correctionId?: string,
 ): Promise<boolean> {
+  const models = modelsOf(store);
   const set: Record<string, unknown> = { version: version + 1 };
   for (const c of changes) set[c.field] = c.newValue;
   const holder = correctionId ? { openCorrection: { $in: [null, correctionId] } } : { openCorrection: null };
@@ -58,7 +63,8 @@ export async function applyToRecord(
  * update, `openCorrection: null` in the filter (or already this correction's: a retry). False
  * when the record moved on or another correction holds it.
  */
-export async function claimRecord(models: Models, recordId: string, version: number, hasVersionField: boolean, correctionId: string): Promise<boolean> {
+export async function claimRecord(store: Store, recordId: string, version: number, hasVersionField: boolean, correctionId: string): Promise<boolean> {
+  const models = modelsOf(store);
   const res = await models.DoseRecord.findOneAndUpdate(
     { ...versionFilter(recordId, version, hasVersionField), openCorrection: { $in: [null, correctionId] } },
     { $set: { openCorrection: correctionId } },
@@ -68,20 +74,24 @@ export async function claimRecord(models: Models, recordId: string, version: num
 }
 
 /** Free a record a correction held (refused or superseded at the sign-off); conditional on it holding it. */
-export async function releaseRecord(models: Models, recordId: string, correctionId: string): Promise<void> {
+export async function releaseRecord(store: Store, recordId: string, correctionId: string): Promise<void> {
+  const models = modelsOf(store);
   await models.DoseRecord.updateOne({ _id: recordId, openCorrection: correctionId }, { $unset: { openCorrection: '' } });
 }
 
-export async function setCorrectionStatus(models: Models, id: unknown, status: string, extra: Record<string, unknown> = {}) {
+export async function setCorrectionStatus(store: Store, id: unknown, status: string, extra: Record<string, unknown> = {}) {
+  const models = modelsOf(store);
   await models.Correction.updateOne({ _id: id }, { $set: { status, ...extra } });
 }
 
-export async function deleteCorrection(models: Models, id: unknown) {
+export async function deleteCorrection(store: Store, id: unknown) {
+  const models = modelsOf(store);
   await models.Correction.deleteOne({ _id: id });
 }
 
 /** Records of a round with an accepted explanation (distinct: two explanations of one record count once). */
-export async function countExplained(models: Models, roundId: string): Promise<number> {
+export async function countExplained(store: Store, roundId: string): Promise<number> {
+  const models = modelsOf(store);
   const rows = await models.Correction.aggregate<{ n: number }>([
     { $match: { roundId, decision: 'explain' } },
     { $group: { _id: '$recordId' } },
@@ -90,12 +100,14 @@ export async function countExplained(models: Models, roundId: string): Promise<n
   return rows[0]?.n ?? 0;
 }
 
-export function correctionsOf(models: Models, recordId: string) {
+export function correctionsOf(store: Store, recordId: string) {
+  const models = modelsOf(store);
   return models.Correction.find({ recordId }, { key: 0, __v: 0 }).sort({ createdAt: 1 }).lean();
 }
 
 /** Sign-off setting of a commune: its own, else its district's, else its province's, else the default. */
-export async function signOffRequired(models: Models, communeCode: string, campaignDefault: boolean): Promise<boolean> {
+export async function signOffRequired(store: Store, communeCode: string, campaignDefault: boolean): Promise<boolean> {
+  const models = modelsOf(store);
   const loc = await models.Locality.findOne({ code: communeCode }, { districtCode: 1, provinceCode: 1 }).lean();
   for (const code of [communeCode, loc?.districtCode, loc?.provinceCode]) {
     if (!code) continue;
@@ -105,7 +117,8 @@ export async function signOffRequired(models: Models, communeCode: string, campa
   return campaignDefault;
 }
 
-export async function findCorrectionById(models: Models, id: string): Promise<CorrectionRow | null> {
+export async function findCorrectionById(store: Store, id: string): Promise<CorrectionRow | null> {
+  const models = modelsOf(store);
   try {
     return (await models.Correction.findOne({ _id: id }).lean()) as CorrectionRow | null;
   } catch (err) {
@@ -119,13 +132,32 @@ export async function findCorrectionById(models: Models, id: string): Promise<Co
  * sign-off and a concurrent refusal cannot both win (one findOneAndUpdate with the expected
  * status in the filter; the record's own claim guards the record).
  */
-export async function transitionCorrection(models: Models, id: unknown, from: Status, set: Record<string, unknown>): Promise<boolean> {
+export async function transitionCorrection(store: Store, id: unknown, from: Status, set: Record<string, unknown>): Promise<boolean> {
+  const models = modelsOf(store);
   const res = await models.Correction.findOneAndUpdate({ _id: id, status: from }, { $set: set }, { projection: { _id: 1 } }).lean();
   return res !== null;
 }
 
 /** Corrections of some communes, oldest first, optionally of one status (the police's list). */
-export function listCorrections(models: Models, communes: string[], status: Status | undefined, limit: number) {
+export function listCorrections(store: Store, communes: string[], status: Status | undefined, limit: number) {
+  const models = modelsOf(store);
   return models.Correction.find({ communeCode: { $in: communes }, ...(status ? { status } : {}) }, { key: 0, __v: 0 })
     .sort({ createdAt: 1 }).limit(limit).lean<CorrectionRow[]>();
+}
+
+/** A locality's own sign-off setting (index { localityCode }), or null when it has none. */
+export async function ownSignOffSetting(store: Store, localityCode: string): Promise<boolean | null> {
+  const own = await modelsOf(store).CorrectionSetting.findOne({ localityCode }, { _id: 0, signOffRequired: 1 }).lean();
+  return own ? own.signOffRequired : null;
+}
+
+/** Set a locality's own sign-off setting (upsert on localityCode). */
+export async function setSignOffSetting(store: Store, localityCode: string, required: boolean): Promise<void> {
+  await modelsOf(store).CorrectionSetting.updateOne({ localityCode }, { $set: { signOffRequired: required } }, { upsert: true });
+}
+
+/** Link corrections to the correction round that re-verifies their records (one `_id $in` write). */
+export async function linkToCorrectionRound(store: Store, correctionIds: readonly unknown[], roundId: string): Promise<void> {
+  if (correctionIds.length === 0) return;
+  await modelsOf(store).Correction.updateMany({ _id: { $in: correctionIds } }, { $set: { correctionRoundId: roundId } });
 }

@@ -2,6 +2,8 @@ import type { Models } from '../models/index.js';
 import { DEFAULT_CAMPAIGN_ID } from '../models/campaign.model.js';
 import type { RollupDoc, RollupInputs, RoundInput, UnitInput } from '../../domain/dashboard/rollup.js';
 import type { EscalationLevel } from '../../domain/rounds/policy.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /**
  * Every query of the dashboard: the rollup job's reads (a handful of streamed, projected
@@ -25,30 +27,35 @@ export function keepCurrent(current: Map<string, CurrentRound>, r: CurrentRound)
   if (!prev || r.seq >= prev.seq) current.set(r.localityCode, r);
 }
 
-export async function readUnits(models: Models): Promise<UnitInput[]> {
+export async function readUnits(store: Store): Promise<UnitInput[]> {
+  const models = modelsOf(store);
   return (await models.Locality.find({}, { _id: 0, code: 1, name: 1, type: 1, level: 1, parentCode: 1, provinceCode: 1, districtCode: 1 }).lean()) as UnitInput[];
 }
 
 /** Verification rounds changed at or after `since` (index kind + updatedAt): what an incremental run reads. */
-export async function readChangedRounds(models: Models, since: Date): Promise<CurrentRound[]> {
+export async function readChangedRounds(store: Store, since: Date): Promise<CurrentRound[]> {
+  const models = modelsOf(store);
   return (await models.Round.find({ kind: 'verification', updatedAt: { $gte: since } }, ROUND_FIELDS).lean()) as unknown as CurrentRound[];
 }
 
-export async function readContacts(models: Models): Promise<RollupInputs['contacts']> {
+export async function readContacts(store: Store): Promise<RollupInputs['contacts']> {
+  const models = modelsOf(store);
   return models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, email: 1 }).lean();
 }
 
-export async function readRollupInputs(models: Models): Promise<RollupInputs> {
-  const units = await readUnits(models);
+export async function readRollupInputs(store: Store): Promise<RollupInputs> {
+  const models = modelsOf(store);
+  const units = await readUnits(store);
   const current = new Map<string, CurrentRound>();
   const cursor = models.Round.find({ kind: 'verification' }, ROUND_FIELDS).lean().cursor({ batchSize: 2_000 });
   for await (const r of cursor) keepCurrent(current, r as unknown as CurrentRound);
-  const side = await readSideInputs(models);
-  return { units, rounds: [...current.values()], ...side, contacts: await readContacts(models) };
+  const side = await readSideInputs(store);
+  return { units, rounds: [...current.values()], ...side, contacts: await readContacts(store) };
 }
 
 /** What every run reads whole, being small: corrections per commune and open escalations. */
-export async function readSideInputs(models: Models): Promise<Pick<RollupInputs, 'corrections' | 'escalations'>> {
+export async function readSideInputs(store: Store): Promise<Pick<RollupInputs, 'corrections' | 'escalations'>> {
+  const models = modelsOf(store);
 
   // Applied corrections per commune, and how many of them were signed off: one $group.
   const counted = await models.Correction.aggregate<{ _id: string; applied: number; signedOff: number }>([
@@ -65,8 +72,9 @@ export async function readSideInputs(models: Models): Promise<Pick<RollupInputs,
  * Write the documents whose hash changed; returns how many were written. New documents go in
  * with insertMany (one round trip per batch), changed ones with replaceOne. The rollup job is the only writer, so nothing races.
  */
-export async function writeRollup(models: Models, docs: RollupDoc[], computedAt: Date, cache?: HashCache): Promise<{ written: number; unchanged: number }> {
-  const stored = await storedHashes(models, cache);
+export async function writeRollup(store: Store, docs: RollupDoc[], computedAt: Date, cache?: HashCache): Promise<{ written: number; unchanged: number }> {
+  const models = modelsOf(store);
+  const stored = await storedHashes(store, cache);
   const fresh = docs.filter((d) => !stored.has(d._id));
   const changed = docs.filter((d) => stored.has(d._id) && stored.get(d._id) !== d.hash);
   for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
@@ -94,13 +102,15 @@ export async function writeRollup(models: Models, docs: RollupDoc[], computedAt:
 export interface HashCache { computedAt: number | null; hashes: Map<string, string> }
 
 /** The nation's document still carries this run time: no other process wrote the rollup since (one read by `_id`). */
-export async function lastWriteWas(models: Models, computedAt: number): Promise<boolean> {
+export async function lastWriteWas(store: Store, computedAt: number): Promise<boolean> {
+  const models = modelsOf(store);
   const nation = await models.LocalityProgress.findById('VN', { computedAt: 1 }).lean();
   return nation?.computedAt?.getTime() === computedAt;
 }
 
-async function storedHashes(models: Models, cache?: HashCache): Promise<Map<string, string>> {
-  if (cache?.computedAt && (await lastWriteWas(models, cache.computedAt))) return cache.hashes;
+async function storedHashes(store: Store, cache?: HashCache): Promise<Map<string, string>> {
+  const models = modelsOf(store);
+  if (cache?.computedAt && (await lastWriteWas(store, cache.computedAt))) return cache.hashes;
   return new Map((await models.LocalityProgress.find({}, { hash: 1 }).lean()).map((d) => [d._id, d.hash]));
 }
 
@@ -117,7 +127,8 @@ const onlyFilter = (only?: OnlyFilter): Record<string, unknown> => {
 };
 
 /** A unit's rollup (by `_id`) and its children's (by `parentCode`, optionally filtered): two queries. */
-export async function readProgressView(models: Models, code: string, only?: OnlyFilter) {
+export async function readProgressView(store: Store, code: string, only?: OnlyFilter) {
+  const models = modelsOf(store);
   const [unit, children] = await Promise.all([
     models.LocalityProgress.findById(code).lean(),
     models.LocalityProgress.find({ parentCode: code, ...onlyFilter(only) }, { daily: 0, hash: 0, contacts: 0, path: 0 }).sort({ _id: 1 }).lean(),
@@ -126,7 +137,8 @@ export async function readProgressView(models: Models, code: string, only?: Only
 }
 
 /** The nation, its provinces and their districts (by `_id` and `parentCode`: three indexed reads), for /api/campaign/overview. */
-export async function readOverviewUnits(models: Models) {
+export async function readOverviewUnits(store: Store) {
+  const models = modelsOf(store);
   const fields = { _id: 1, name: 1, parentCode: 1, health: 1, communes: 1, computedAt: 1 } as const;
   type Unit = { _id: string; name: string; parentCode: string | null; health: Record<string, number>; communes: number; computedAt?: Date };
   const [nation, provinces] = await Promise.all([
@@ -140,13 +152,15 @@ export async function readOverviewUnits(models: Models) {
 }
 
 /** The national deadline (one document by `_id`). */
-export async function readNationalDeadline(models: Models): Promise<Date | null> {
+export async function readNationalDeadline(store: Store): Promise<Date | null> {
+  const models = modelsOf(store);
   const c = await models.Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
   return c?.nationalDeadline ?? null;
 }
 
 /** For /metrics: open escalations per level (indexed counts) and the national rollup document. */
-export async function readMetricsFigures(models: Models) {
+export async function readMetricsFigures(store: Store) {
+  const models = modelsOf(store);
   const levels = ['commune', 'district', 'province', 'ministry'] as const;
   const [counts, national] = await Promise.all([
     Promise.all(levels.map((level) => models.Escalation.countDocuments({ closedAt: null, level }))),

@@ -1,5 +1,7 @@
 import type { Models } from '../models/index.js';
 import type { RoundStatus } from '../../domain/rounds/values.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /**
  * The deadline module's state per round (roundDeadlines, `_id` = round ID): its one writer is
@@ -12,7 +14,8 @@ const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 110
  * First check times of new rounds: set only where none is set yet (a repeated call, or a
  * reconcile that ran first, keeps what is there). One unordered bulk write.
  */
-export async function initNextChecks(models: Models, checks: { id: string; at: Date }[]): Promise<void> {
+export async function initNextChecks(store: Store, checks: { id: string; at: Date }[]): Promise<void> {
+  const models = modelsOf(store);
   if (checks.length === 0) return;
   await models.RoundDeadline.bulkWrite(checks.map((c) => ({
     updateOne: { filter: { _id: c.id }, update: { $setOnInsert: { nextCheckAt: c.at, openEscalations: false, timedVersion: 0 } }, upsert: true },
@@ -25,8 +28,9 @@ export async function initNextChecks(models: Models, checks: { id: string; at: D
  * the deadline before a change loses to the one after it. Returns false when it lost.
  */
 export async function recordDeadlineState(
-  models: Models, roundId: string, version: number, state: { nextCheckAt: Date | null; openEscalations: boolean },
+  store: Store, roundId: string, version: number, state: { nextCheckAt: Date | null; openEscalations: boolean },
 ): Promise<boolean> {
+  const models = modelsOf(store);
   try {
     await models.RoundDeadline.updateOne(
       { _id: roundId, timedVersion: { $lte: version } },
@@ -42,28 +46,33 @@ export async function recordDeadlineState(
 }
 
 /** Rounds whose next check has come (index { nextCheckAt }). */
-export async function dueChecks(models: Models, now: Date, limit: number): Promise<string[]> {
+export async function dueChecks(store: Store, now: Date, limit: number): Promise<string[]> {
+  const models = modelsOf(store);
   return (await models.RoundDeadline.find({ nextCheckAt: { $lte: now } }, { _id: 1 }).limit(limit).lean()).map((d) => d._id);
 }
 
 /** Rounds with escalations still open (index { openEscalations }). */
-export async function withOpenEscalations(models: Models, limit: number): Promise<string[]> {
+export async function withOpenEscalations(store: Store, limit: number): Promise<string[]> {
+  const models = modelsOf(store);
   return (await models.RoundDeadline.find({ openEscalations: true }, { _id: 1 }).limit(limit).lean()).map((d) => d._id);
 }
 
 /** The state of a round that does not exist (never created, or removed). */
-export async function dropDeadlineState(models: Models, roundId: string): Promise<void> {
+export async function dropDeadlineState(store: Store, roundId: string): Promise<void> {
+  const models = modelsOf(store);
   await models.RoundDeadline.deleteOne({ _id: roundId });
 }
 
 /** The statuses of some rounds, one `_id $in` read (the sweeper's open-escalation check). */
-export async function roundStatuses(models: Models, ids: string[]): Promise<Map<string, string>> {
+export async function roundStatuses(store: Store, ids: string[]): Promise<Map<string, string>> {
+  const models = modelsOf(store);
   if (ids.length === 0) return new Map();
   return new Map((await models.Round.find({ _id: { $in: ids } }, { status: 1 }).lean()).map((r) => [r._id, r.status]));
 }
 
 /** Watched rounds that have no deadline state (rounds created before it existed): `_id` and deadline. */
-export async function roundsWithoutDeadlineState(models: Models, watched: readonly RoundStatus[]): Promise<{ id: string; deadline: Date }[]> {
+export async function roundsWithoutDeadlineState(store: Store, watched: readonly RoundStatus[]): Promise<{ id: string; deadline: Date }[]> {
+  const models = modelsOf(store);
   const rounds = await models.Round.find({ status: { $in: [...watched] } }, { deadline: 1 }).lean();
   const have = new Set<string>();
   // In slices well under the 16 MB command limit.

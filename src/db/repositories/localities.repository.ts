@@ -1,12 +1,14 @@
-import type { Models } from '../models/index.js';
+import type { Locality as LocalityDoc } from '../models/index.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 const PROJECTION = { _id: 0, code: 1, name: 1, type: 1, level: 1, parentCode: 1, provinceCode: 1, districtCode: 1 } as const;
 
 export interface LocalityPage { page: number; limit: number }
 
 /** The administrative-unit reads of the localities API (index { code }, { parentCode, code }, …). */
-export function localitiesRepository(models: Pick<Models, 'Locality'>) {
-  const { Locality } = models;
+export function localitiesRepository(store: Store) {
+  const { Locality } = modelsOf(store);
   return {
     /** One unit by its code, or null. */
     byCode: (code: string) => Locality.findOne({ code }, PROJECTION).lean(),
@@ -24,3 +26,32 @@ export function localitiesRepository(models: Pick<Models, 'Locality'>) {
 }
 
 export type LocalitiesRepository = ReturnType<typeof localitiesRepository>;
+
+export type LocalityField = keyof LocalityDoc;
+type Picked<K extends LocalityField> = Pick<LocalityDoc, K | 'code'>;
+const projectionOf = (fields: readonly LocalityField[]) => ({ _id: 0, code: 1, ...Object.fromEntries(fields.map((f) => [f, 1])) });
+
+/** Whether a unit with this code exists (one index seek on { code }). */
+export async function localityExists(store: Store, code: string): Promise<boolean> {
+  return Boolean(await modelsOf(store).Locality.exists({ code }));
+}
+
+/** One unit's `fields` (and code), or null. */
+export async function readLocality<K extends LocalityField>(store: Store, code: string, fields: readonly K[]): Promise<Picked<K> | null> {
+  return modelsOf(store).Locality.findOne({ code }, projectionOf(fields)).lean<Picked<K>>();
+}
+
+/** Some units' `fields` (and code) in one read (`code $in`); unknown codes are absent. */
+export async function readLocalities<K extends LocalityField>(store: Store, codes: readonly string[], fields: readonly K[]): Promise<Picked<K>[]> {
+  if (codes.length === 0) return [];
+  return modelsOf(store).Locality.find({ code: { $in: [...new Set(codes)] } }, projectionOf(fields)).lean<Picked<K>[]>();
+}
+
+/** The communes of some districts and provinces, with their province (indexes { districtCode, level, code }, { provinceCode, level, code }). */
+export async function communesUnder(store: Store, under: { districts: readonly string[]; provinces: readonly string[] }): Promise<Pick<LocalityDoc, 'code' | 'provinceCode'>[]> {
+  if (under.districts.length === 0 && under.provinces.length === 0) return [];
+  return modelsOf(store).Locality.find(
+    { level: 'commune', $or: [{ districtCode: { $in: under.districts } }, { provinceCode: { $in: under.provinces } }] },
+    { _id: 0, code: 1, provinceCode: 1 },
+  ).lean<Pick<LocalityDoc, 'code' | 'provinceCode'>[]>();
+}

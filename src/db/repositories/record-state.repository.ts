@@ -1,6 +1,8 @@
 import type { Models } from '../models/index.js';
 import type { MatchResult, Outcome } from '../../domain/records.js';
 import type { CorrectionStatus } from '../../domain/corrections/types.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /**
  * The one writer and the readers of the per-record current state (recordStates, `_id` = record
@@ -33,8 +35,9 @@ const isDuplicateKeyOnly = (err: unknown) => {
  * `_id` and is skipped: the newer state stays).
  */
 export async function recordResults(
-  models: Models, meta: { roundId: string; communeCode: string; plannedAt: Date }, results: MatchResult[], at: Date,
+  store: Store, meta: { roundId: string; communeCode: string; plannedAt: Date }, results: MatchResult[], at: Date,
 ): Promise<void> {
+  const models = modelsOf(store);
   if (results.length === 0) return;
   const ops = results.map((r) => ({
     updateOne: {
@@ -53,8 +56,9 @@ export async function recordResults(
  * the stored one not being newer, so two corrections of one record land in order.
  */
 export async function recordCorrection(
-  models: Models, recordId: string, communeCode: string, correction: { id: string; status: CorrectionStatus; at: Date },
+  store: Store, recordId: string, communeCode: string, correction: { id: string; status: CorrectionStatus; at: Date },
 ): Promise<void> {
+  const models = modelsOf(store);
   try {
     await models.RecordState.updateOne(
       { _id: recordId, $or: [{ correction: null }, { 'correction.at': { $lte: correction.at } }] },
@@ -67,14 +71,16 @@ export async function recordCorrection(
 }
 
 /** The states of some records, one `_id $in` read. */
-export async function recordStates(models: Models, recordIds: string[]): Promise<Map<string, RecordState>> {
+export async function recordStates(store: Store, recordIds: string[]): Promise<Map<string, RecordState>> {
+  const models = modelsOf(store);
   if (recordIds.length === 0) return new Map();
   const rows = await models.RecordState.find({ _id: { $in: [...new Set(recordIds)] } }).lean<RecordState[]>();
   return new Map(rows.map((r) => [r._id, r]));
 }
 
 /** Records linked to a person by their latest result (index { personalId }). */
-export async function linkedRecords(models: Models, personalId: string): Promise<string[]> {
+export async function linkedRecords(store: Store, personalId: string): Promise<string[]> {
+  const models = modelsOf(store);
   return (await models.RecordState.find({ personalId }, { _id: 1 }).lean()).map((r) => r._id);
 }
 
@@ -82,7 +88,8 @@ export async function linkedRecords(models: Models, personalId: string): Promise
  * Records per current outcome among those whose latest result is from `roundIds` (a commune's
  * cycle: its verification round and the correction rounds after it): one aggregation.
  */
-export async function outcomeCounts(models: Models, communeCode: string, roundIds: string[]): Promise<Partial<Record<Outcome, number>>> {
+export async function outcomeCounts(store: Store, communeCode: string, roundIds: string[]): Promise<Partial<Record<Outcome, number>>> {
+  const models = modelsOf(store);
   const rows = await models.RecordState.aggregate<{ _id: Outcome; n: number }>([
     { $match: { communeCode, roundId: { $in: roundIds } } },
     { $group: { _id: '$outcome', n: { $sum: 1 } } },

@@ -1,5 +1,7 @@
 import type { BlockingKeys, RegistryCitizen, RegistryLookup } from '../../domain/matching/index.js';
 import type { Models } from '../models/index.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /**
  * The matcher's registry port read from the store: one `find` per key kind with `$in` lists,
@@ -11,7 +13,11 @@ const FIELDS = {
 } as const;
 
 export class MongoRegistry implements RegistryLookup {
-  constructor(private readonly models: Models) {}
+  private readonly models: Models;
+
+  constructor(store: Store) {
+    this.models = modelsOf(store);
+  }
 
   async findCandidates(keys: BlockingKeys): Promise<RegistryCitizen[]> {
     const { Citizen } = this.models;

@@ -1,6 +1,8 @@
 import { InMemoryRegistry, type BlockingKeys, type RegistryCitizen, type RegistryLookup } from '../../domain/matching/index.js';
 import type { Citizen } from '../../domain/records.js';
 import type { Models } from '../models/index.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 const REGISTRY = 'citizens';
 const FIELDS = { _id: 0, personalId: 1, fullName: 1, dateOfBirth: 1, gender: 1, communeCode: 1, oldIdNumber: 1 } as const;
@@ -8,17 +10,20 @@ const FIELDS = { _id: 0, personalId: 1, fullName: 1, dateOfBirth: 1, gender: 1, 
 const STREAM_BATCH = 20_000;
 
 /** The citizens importer's mark that the registry changed (one writer: the importer). */
-export async function markRegistryChanged(models: Models): Promise<void> {
+export async function markRegistryChanged(store: Store): Promise<void> {
+  const models = modelsOf(store);
   await models.RegistryVersion.updateOne({ _id: REGISTRY }, { $inc: { version: 1 } }, { upsert: true });
 }
 
 /** One `_id` read: the registry's version counter (0 before the first import). */
-export async function registryVersion(models: Models): Promise<number> {
+export async function registryVersion(store: Store): Promise<number> {
+  const models = modelsOf(store);
   return (await models.RegistryVersion.findById(REGISTRY, { version: 1 }).lean())?.version ?? 0;
 }
 
 /** A commune's province, from the locality tree (one `_id`-like read on the unique code). */
-export async function provinceOf(models: Models, communeCode: string): Promise<string> {
+export async function provinceOf(store: Store, communeCode: string): Promise<string> {
+  const models = modelsOf(store);
   const l = await models.Locality.findOne({ code: communeCode }, { _id: 0, provinceCode: 1 }).lean();
   return l?.provinceCode ?? communeCode.slice(0, 2);
 }
@@ -34,7 +39,8 @@ export interface RegistrySnapshot {
  * { communeCode }). About 140 MB per million citizens (docs/scale.md). People registered in
  * another province are looked up by ID when a record names them (SnapshotRegistry).
  */
-export async function loadRegistrySnapshot(models: Models, provinceCode: string): Promise<RegistrySnapshot> {
+export async function loadRegistrySnapshot(store: Store, provinceCode: string): Promise<RegistrySnapshot> {
+  const models = modelsOf(store);
   const communes = (await models.Locality.find({ level: 'commune', provinceCode }, { _id: 0, code: 1 }).lean()).map((l) => l.code);
   const cursor = models.Citizen.find({ communeCode: { $in: communes } }, FIELDS).lean<Citizen[]>().batchSize(STREAM_BATCH).cursor();
   return { registry: await InMemoryRegistry.fromAsync(cursor as AsyncIterable<Citizen>), complete: false };
@@ -49,7 +55,10 @@ export class SnapshotRegistry implements RegistryLookup {
   private readonly snapshot: InMemoryRegistry;
   private readonly complete: boolean;
 
-  constructor(private readonly models: Models, snapshot: RegistrySnapshot) {
+  private readonly models: Models;
+
+  constructor(store: Store, snapshot: RegistrySnapshot) {
+    this.models = modelsOf(store);
     this.snapshot = snapshot.registry;
     this.complete = snapshot.complete;
   }

@@ -2,6 +2,8 @@ import type { Models } from '../models/index.js';
 import { OUTCOMES } from '../../domain/records.js';
 import type { CompletionRule } from '../../domain/rounds/completion.js';
 import type { RoundHealth } from '../../domain/rounds/escalation.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 export type HealthCounts = Record<Exclude<RoundHealth, 'cancelled'>, number>;
 
@@ -17,8 +19,9 @@ const num = (field: string) => ({ $max: [0, { $ifNull: [field, 0] }] });
  *              ratio < the bar) | on_time
  */
 export async function roundHealthByLocality(
-  models: Models, policy: { atRisk: { windowMs: number; completionBelow: number }; completion: CompletionRule }, now: Date,
+  store: Store, policy: { atRisk: { windowMs: number; completionBelow: number }; completion: CompletionRule }, now: Date,
 ): Promise<Map<string, HealthCounts>> {
+  const models = modelsOf(store);
   const accepts = new Set<string>(policy.completion.accepts);
   const sum = (outcomes: readonly string[]) => (outcomes.length ? { $add: outcomes.map((o) => num(`$counters.${o}`)) } : 0);
   const total = num('$totalRecords');

@@ -3,6 +3,8 @@ import type { RoundKind, RoundStatus } from '../../domain/rounds/values.js';
 import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
 import { transition, type RoundEvent, type TransitionResult } from '../../domain/rounds/lifecycle.js';
 import { IllegalTransitionError } from '../../domain/rounds/illegal-transition.error.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /** What a transition may set besides the status: when and how big the run was, and why it failed. */
 export interface LifecycleFields {
@@ -38,11 +40,12 @@ export interface ApplyTransitionOptions {
  * status (a few times, then 409).
  */
 export async function applyRoundTransition(
-  Round: Models['Round'],
+  store: Store,
   roundId: string,
   event: RoundEvent,
   opts: ApplyTransitionOptions = {},
 ): Promise<TransitionResult | null> {
+  const { Round } = modelsOf(store);
   const now = opts.now ?? new Date();
   const apply = async (from: RoundStatus): Promise<TransitionResult | null> => {
     const result = transition({ status: from }, event, now, opts.cause);
@@ -80,7 +83,8 @@ export async function applyRoundTransition(
 }
 
 /** A round's kind and commune (one `_id` read), or null. */
-export async function roundKindOf(models: Pick<Models, 'Round'>, roundId: string) {
+export async function roundKindOf(store: Store, roundId: string) {
+  const models = modelsOf(store);
   return models.Round.findById(roundId, { kind: 1, localityCode: 1 }).lean();
 }
 
@@ -90,7 +94,8 @@ export interface NewRound { _id: string; localityCode: string; kind: RoundKind; 
  * Create rounds that do not exist yet (upsert with $setOnInsert on the natural `_id`, unordered:
  * one round trip). Returns the IDs this call created; existing rounds are left as they are.
  */
-export async function insertRounds(models: Pick<Models, 'Round'>, rounds: NewRound[], now: Date, cause = 'created'): Promise<Set<string>> {
+export async function insertRounds(store: Store, rounds: NewRound[], now: Date, cause = 'created'): Promise<Set<string>> {
+  const models = modelsOf(store);
   if (rounds.length === 0) return new Set();
   const write = await models.Round.bulkWrite(
     rounds.map((r) => ({
@@ -112,8 +117,9 @@ export async function insertRounds(models: Pick<Models, 'Round'>, rounds: NewRou
  * false when the round changed meanwhile.
  */
 export async function moveRoundDeadline(
-  models: Pick<Models, 'Round'>, roundId: string, from: { deadline: Date; status: RoundStatus }, to: Date, reason: string, now: Date, by: string | null = null,
+  store: Store, roundId: string, from: { deadline: Date; status: RoundStatus }, to: Date, reason: string, now: Date, by: string | null = null,
 ): Promise<boolean> {
+  const models = modelsOf(store);
   const extended = from.status === 'overdue' ? transition({ status: from.status }, 'deadline_extended', now, `deadline moved to ${to.toISOString()}`) : null;
   const res = await models.Round.findOneAndUpdate(
     { _id: roundId, deadline: from.deadline, status: from.status },

@@ -2,6 +2,8 @@ import type { Models } from '../models/index.js';
 import type { OutcomeCounters } from './verification.repository.js';
 import type { RoundKind, RoundStatus } from '../../domain/rounds/values.js';
 import type { TransitionRecord } from '../../domain/rounds/lifecycle.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /** What settle reads of a round before recomputing it. `settles` is its optimistic token. */
 export interface SettleView {
@@ -13,7 +15,8 @@ export interface SettleView {
   settles: number | null;
 }
 
-export async function readForSettle(models: Models, roundId: string): Promise<SettleView | null> {
+export async function readForSettle(store: Store, roundId: string): Promise<SettleView | null> {
+  const models = modelsOf(store);
   const r = await models.Round.findById(roundId, { kind: 1, localityCode: 1, status: 1, totalRecords: 1, settles: 1 }).lean();
   return r ? { _id: r._id, kind: r.kind, localityCode: r.localityCode, status: r.status, totalRecords: r.totalRecords ?? 0, settles: r.settles ?? null } : null;
 }
@@ -33,11 +36,12 @@ export interface Settlement {
  * writer of a round's counters, explained and expected records (settle.service).
  */
 export async function writeSettlement(
-  models: Models,
+  store: Store,
   read: SettleView,
   settlement: Settlement,
   transition?: { record: TransitionRecord; set?: { finishedAt?: Date; error?: string } },
 ): Promise<boolean> {
+  const models = modelsOf(store);
   const update: Record<string, unknown> = {
     // The token is set, not $inc'ed: rounds created before it existed hold none (null).
     $set: { ...settlement, settles: (read.settles ?? 0) + 1, ...(transition ? { ...transition.set, status: transition.record.to } : {}) },

@@ -3,6 +3,8 @@ import { OUTCOMES } from '../../domain/records.js';
 import type { Models } from '../models/index.js';
 import { resultId } from '../models/verification-result.model.js';
 import { chunkId, type ChunkStatus } from '../models/verification-chunk.model.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /** Fields of a dose record the matcher needs (never the Mongo internals). */
 const RECORD_FIELDS = {
@@ -25,10 +27,11 @@ export interface PlannedChunk { chunk: number; size: number }
  * by its re-run (same records, same cut). Returns the stored plan.
  */
 export async function planChunks(
-  models: Models,
+  store: Store,
   round: { _id: string; localityCode: string; recordIds?: string[] | null },
   chunkSize: number,
 ): Promise<PlannedChunk[]> {
+  const models = modelsOf(store);
   const { VerificationChunk } = models;
   const stored = await storedPlan(models, round._id);
   if (stored.length > 0 && stored.length === stored[0]!.of) return stored;
@@ -62,12 +65,14 @@ function isDuplicateKeyOnly(err: unknown): boolean {
 }
 
 /** One chunk document by `_id`. */
-export async function readChunk(models: Models, roundId: string, chunk: number) {
+export async function readChunk(store: Store, roundId: string, chunk: number) {
+  const models = modelsOf(store);
   return models.VerificationChunk.findById(chunkId(roundId, chunk), { recordIds: 1, status: 1, of: 1, createdAt: 1 }).lean();
 }
 
 /** A chunk's records, in one read: `_id $in` (an index seek), in record ID order. */
-export async function readChunkRecords(models: Models, recordIds: string[]): Promise<DoseRecordInput[]> {
+export async function readChunkRecords(store: Store, recordIds: string[]): Promise<DoseRecordInput[]> {
+  const models = modelsOf(store);
   const docs = await models.DoseRecord.find({ _id: { $in: recordIds } }, RECORD_FIELDS).lean<DoseRecordInput[]>().batchSize(STREAM_BATCH);
   return docs.sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
 }
@@ -77,10 +82,11 @@ export async function readChunkRecords(models: Models, recordIds: string[]): Pro
  * stored (a re-run chunk) are refused by `_id` and left as they are: nothing is written twice.
  */
 export async function saveResults(
-  models: Models,
+  store: Store,
   meta: { roundId: string; localityCode: string; chunk: number; matcherVersion: string },
   results: MatchResult[],
 ): Promise<void> {
+  const models = modelsOf(store);
   if (results.length === 0) return;
   const now = new Date();
   const docs = results.map((r) => clean({
@@ -95,7 +101,8 @@ export async function saveResults(
 const clean = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
 
 /** The chunk job records its own outcome (its document's only writer after the planner). */
-export async function finishChunk(models: Models, roundId: string, chunk: number, results: MatchResult[]): Promise<void> {
+export async function finishChunk(store: Store, roundId: string, chunk: number, results: MatchResult[]): Promise<void> {
+  const models = modelsOf(store);
   const counters = zeroCounters();
   for (const r of results) counters[r.outcome]++;
   await models.VerificationChunk.updateOne(
@@ -104,12 +111,14 @@ export async function finishChunk(models: Models, roundId: string, chunk: number
   );
 }
 
-export async function failChunk(models: Models, roundId: string, chunk: number, error: string, attempts: number): Promise<void> {
+export async function failChunk(store: Store, roundId: string, chunk: number, error: string, attempts: number): Promise<void> {
+  const models = modelsOf(store);
   await models.VerificationChunk.updateOne({ _id: chunkId(roundId, chunk) }, { $set: { status: 'failed' satisfies ChunkStatus, error, attempts } });
 }
 
 /** A round's chunks without their record lists: what settle and progress read (index { roundId, chunk }). */
-export async function roundChunks(models: Models, roundId: string) {
+export async function roundChunks(store: Store, roundId: string) {
+  const models = modelsOf(store);
   return models.VerificationChunk.find({ roundId }, { _id: 0, chunk: 1, of: 1, status: 1, processed: 1, counters: 1, error: 1 })
     .lean<{ chunk: number; of: number; status: ChunkStatus; processed: number; counters?: Partial<OutcomeCounters>; error?: string }[]>();
 }

@@ -3,6 +3,8 @@ import { resultId } from '../models/verification-result.model.js';
 import type { RecordState } from './record-state.repository.js';
 import type { Outcome } from '../../domain/records.js';
 import type { WorklistItem } from '../../domain/corrections/worksheet.js';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 /** Outcomes that need an officer: suggestions to confirm, cases to decide, records to fix. */
 export const ACTION_OUTCOMES = ['corrected', 'review', 'not_found', 'invalid'] as const satisfies readonly Outcome[];
@@ -30,7 +32,8 @@ export interface CommuneCycle {
   corrections: RoundRow[];
 }
 
-export async function communeCycle(models: Models, communeCode: string): Promise<CommuneCycle & { all: RoundRow[] }> {
+export async function communeCycle(store: Store, communeCode: string): Promise<CommuneCycle & { all: RoundRow[] }> {
+  const models = modelsOf(store);
   const all = await models.Round.find({ localityCode: communeCode }, { _id: 1, kind: 1, seq: 1, status: 1, deadline: 1, createdAt: 1, localityCode: 1 }).lean<RoundRow[]>();
   const verification = all.filter((r) => r.kind === 'verification').sort((a, b) => b.seq - a.seq)[0] ?? null;
   const corrections = all
@@ -51,8 +54,9 @@ export interface WorklistQuery {
  * it) needs an officer, minus records whose explanation was accepted. One query on the records'
  * states (index { communeCode, outcome }), one `_id $in` for their results and one for the records.
  */
-export async function worklistPage(models: Models, communeCode: string, q: WorklistQuery): Promise<{ items: WorklistItem[]; next: string | null }> {
-  const cycle = await communeCycle(models, communeCode);
+export async function worklistPage(store: Store, communeCode: string, q: WorklistQuery): Promise<{ items: WorklistItem[]; next: string | null }> {
+  const models = modelsOf(store);
+  const cycle = await communeCycle(store, communeCode);
   if (!cycle.verification) return { items: [], next: null };
   const roundId = cycle.verification._id;
   const since = cycle.verification.createdAt;
@@ -69,7 +73,7 @@ export async function worklistPage(models: Models, communeCode: string, q: Workl
   const ids = states.map((s) => s._id);
   const [results, records] = await Promise.all([
     models.VerificationResult.find({ _id: { $in: states.map((s) => resultId(s.roundId!, s._id)) } }, RESULT_FIELDS).lean<ResultRow[]>(),
-    recordsById(models, ids),
+    recordsById(store, ids),
   ]);
   const resultOf = new Map(results.map((r) => [r.recordId, r]));
   const items: WorklistItem[] = states.flatMap((s) => {
@@ -98,18 +102,21 @@ export async function worklistPage(models: Models, communeCode: string, q: Workl
 }
 
 /** The newest result of a record, any round. */
-export async function latestResult(models: Models, recordId: string): Promise<ResultRow | null> {
+export async function latestResult(store: Store, recordId: string): Promise<ResultRow | null> {
+  const models = modelsOf(store);
   const [row] = await models.VerificationResult.find({ recordId }, RESULT_FIELDS).sort({ createdAt: -1 }).limit(1).lean<ResultRow[]>();
   return row ?? null;
 }
 
 /** Every result of a record, oldest first. */
-export function resultsOf(models: Models, recordId: string): Promise<ResultRow[]> {
+export function resultsOf(store: Store, recordId: string): Promise<ResultRow[]> {
+  const models = modelsOf(store);
   return models.VerificationResult.find({ recordId }, RESULT_FIELDS).sort({ createdAt: 1 }).lean<ResultRow[]>();
 }
 
 /** Dose records by ID in one read (`_id $in`). */
-export async function recordsById(models: Models, recordIds: string[], projection?: Record<string, 0 | 1>) {
+export async function recordsById(store: Store, recordIds: string[], projection?: Record<string, 0 | 1>) {
+  const models = modelsOf(store);
   if (recordIds.length === 0) return new Map();
   const docs = await models.DoseRecord.find({ _id: { $in: [...new Set(recordIds)] } }, projection && { ...projection, recordId: 1 }).lean();
   return new Map(docs.map((d) => [d.recordId, d]));

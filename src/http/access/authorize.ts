@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { canSeeLocality, hasRole, isNational, type Principal, type Role } from '../../auth/principal.js';
-import type { Models } from '../../db/models/index.js';
+import type { Store } from '../../db/store.js';
 import {
   correctionCommune, escalationLocality, localityAncestors, recordCommune, roundLocality,
 } from '../../db/repositories/access-scope.repository.js';
@@ -26,7 +26,7 @@ type Denial = ReturnType<typeof fail>;
  * is resolved from the parsed values and both are handed to the router (`req.parsed`,
  * `req.scope`). Anonymous browser navigations to the dashboard are sent to the sign-in instead.
  */
-export function authorize(deps: { models: Models; table: readonly RouteRule[] }): RequestHandler {
+export function authorize(deps: { models: Store; table: readonly RouteRule[] }): RequestHandler {
   const cache = new Map<string, { at: number; chain: string[] }>();
   const ancestry: Ancestry = async (codes) => {
     const out = new Map<string, string[]>();
@@ -95,7 +95,7 @@ function parseRequest(rule: RouteRule, req: Request, params: Record<string, stri
 const LOADERS = { round: roundLocality, record: recordCommune, correction: correctionCommune, escalation: escalationLocality } as const;
 
 async function resolveScope(
-  models: Models, scope: ScopeSource, parsed: ParsedRequest, p: Principal, roles: readonly Role[], ancestry: Ancestry,
+  models: Store, scope: ScopeSource, parsed: ParsedRequest, p: Principal, roles: readonly Role[], ancestry: Ancestry,
 ): Promise<ResolvedScope | Denial> {
   const national = isNational(p, roles);
   switch (scope.from) {

@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { Models } from '../../db/models/index.js';
+import type { Store } from '../../db/store.js';
 import { findAccess } from '../../db/repositories/access-log.repository.js';
 import { input } from '../access/input.js';
 import { accessLogQuery } from '../access/request-schemas.js';
 
 /** GET /api/access-log?sub=&locality=&kind=&from=&to=&limit= — who read which personal data, newest first (ministry, campaign_admin). */
-export function accessLogRouter(deps: { models: Models }): Router {
+export function accessLogRouter(deps: { models: Store }): Router {
   const r = Router();
   r.get('/api/access-log', async (req, res) => {
     res.setHeader('cache-control', 'no-store');

@@ -6,6 +6,7 @@ import { auditAct } from '../../services/audit.service.js';
 import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
 import { input } from '../access/input.js';
 import { communeParams, correctionRoundBody } from '../access/request-schemas.js';
+import { localityExists } from '../../db/repositories/localities.repository.js';
 
 /** A correction round holds its record IDs in the round document: a commune's worklist is far below this. */
 const MAX_RECORDS = 20_000;
@@ -20,7 +21,7 @@ export function correctionRoundsRouter(deps: CorrectionsDeps): Router {
   r.post('/api/localities/:code/correction-rounds', async (req, res) => {
     const { code } = input(req, 'params', communeParams);
     const { reason } = input(req, 'body', correctionRoundBody);
-    if (!(await deps.models.Locality.exists({ code }))) throw new NotFoundError(`no commune ${code}`);
+    if (!(await localityExists(deps.models, code))) throw new NotFoundError(`no commune ${code}`);
     const recordIds: string[] = [];
     for await (const item of iterateWorklist(deps.models, code, {})) {
       if (!item.correctionPending) recordIds.push(item.recordId);

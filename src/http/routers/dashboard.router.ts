@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Models } from '../../db/models/index.js';
+import type { Store } from '../../db/store.js';
 import { dashboardView } from '../../services/dashboard.service.js';
 import { NATIONAL_CODE } from '../../domain/dashboard/rollup.js';
 import { input } from '../access/input.js';
@@ -12,7 +12,7 @@ import { ForbiddenError } from '../../lib/errors/index.js';
  *   the unit's progress rollup (VN = the nation), its children's, the national deadline and
  *   the projected finish. Reads the rollup documents only (a unit and its children by index).
  */
-export function dashboardApiRouter(deps: { models: Models; now?: () => Date }): Router {
+export function dashboardApiRouter(deps: { models: Store; now?: () => Date }): Router {
   const r = Router();
   r.get('/api/dashboard/progress/:code', async (req, res) => {
     const { code } = input(req, 'params', dashboardParams);

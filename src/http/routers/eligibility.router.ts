@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { citizenEligibility, passportEligibility } from '../../services/eligibility.service.js';
 import { recordAccess } from '../../services/access-log.service.js';
-import type { Models } from '../../db/models/index.js';
+import type { Store } from '../../db/store.js';
 import { maskId } from '../../lib/mask.js';
 import { input } from '../access/input.js';
 import { citizenParams, eligibilityQuery } from '../access/request-schemas.js';
@@ -13,7 +13,7 @@ import { citizenParams, eligibilityQuery } from '../access/request-schemas.js';
  * → { kind, eligible, reason?, doses: [{ recordId, doseNumber, vaccine, vaccinatedAt, outcome, correctionPending }] }
  * Every answer is access-logged (who asked, how many doses, the number masked); the app rate-limits these routes per identity.
  */
-export function eligibilityRouter(deps: { models: Models }): Router {
+export function eligibilityRouter(deps: { models: Store }): Router {
   const r = Router();
   const answer = async (req: Request, route: string, number: string, work: Promise<{ doses: unknown[] }>) => {
     const out = await work;

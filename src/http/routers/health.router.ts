@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { Connection } from 'mongoose';
 
 /** /healthz: the process is up. /readyz: Redis and Mongo answer (load balancers route on it). */
-export function healthRouter(deps: { redis: Redis; mongo: Connection }): Router {
+export function healthRouter(deps: { redis: Redis; mongo: { ping(): Promise<unknown> } }): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -19,7 +18,7 @@ export function healthRouter(deps: { redis: Redis; mongo: Connection }): Router 
     };
     const [redis, mongo] = await Promise.all([
       check(() => deps.redis.ping()),
-      check(() => deps.mongo.db!.admin().ping()),
+      check(() => deps.mongo.ping()),
     ]);
     const ready = redis === 'ok' && mongo === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { redis, mongo } });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
-import type { Models } from '../../db/models/index.js';
+import type { Store } from '../../db/store.js';
 import { AppError, NotFoundError } from '../../lib/errors/index.js';
 import { readRecords } from '../../lib/io/index.js';
 import { insideDir } from '../../lib/inside-dir.js';
@@ -18,7 +18,7 @@ export interface ImportsRouterDeps {
   queues: Queues;
   /** Where uploads are stored; the workers read them from the same path (shared volume). */
   uploadDir: string;
-  models: Models;
+  models: Store;
   /** Largest accepted upload; 10 million dose rows as CSV are ~2 GB. */
   maxUploadBytes?: number;
 }

@@ -7,6 +7,7 @@ import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from '../../services
 import { NotFoundError, ValidationError } from '../../lib/errors/index.js';
 import { input } from '../access/input.js';
 import { codeParams, settingsBody, worklistExportQuery, worklistQuery } from '../access/request-schemas.js';
+import { localityExists } from '../../db/repositories/localities.repository.js';
 
 /** Worksheets are personal data of the locality's own residents: never cached by proxies. */
 function attachment(res: Response, type: string, name: string) {
@@ -62,7 +63,7 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   r.put('/api/localities/:code/correction-settings', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const body = input(req, 'body', settingsBody);
-    if (!(await deps.models.Locality.exists({ code }))) throw new NotFoundError(`no locality ${code}`);
+    if (!(await localityExists(deps.models, code))) throw new NotFoundError(`no locality ${code}`);
     res.json(await changeSignOffSetting(deps, code, body.signOffRequired, req.principal!));
   });
   return r;

@@ -1,4 +1,6 @@
 import type { Collection } from 'mongoose';
+import { modelsOf } from '../open-store.js';
+import type { Store } from '../store.js';
 
 type Document = Record<string, unknown>;
 
@@ -8,6 +10,14 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+/** The collections filled from files: the registry, dose records and administrative units. */
+export type UpsertTarget = 'Citizen' | 'DoseRecord' | 'Locality';
+
+/** Upsert rows of a file into `target` by their natural key (see upsertByKey). */
+export function upsertRows(store: Store, target: UpsertTarget, key: string, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
+  return upsertByKey(modelsOf(store)[target].collection, key, fields, docs);
+}
+
 /**
  * Upsert documents by a natural key in two round trips at most: insert the batch
  * unordered (the common case on a first import), then for the keys the unique index refused,
@@ -15,7 +25,7 @@ export interface UpsertCounts {
  * and a re-run modifies nothing. `fields` lists every field a document may have, so that a
  * value removed from the file is removed from the stored document too.
  */
-export async function upsertByKey(collection: Collection, key: string, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
+async function upsertByKey(collection: Collection, key: string, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
   if (docs.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const now = new Date();
   const rows = docs.map((d) => ({ ...present(d), createdAt: now, updatedAt: now }));
