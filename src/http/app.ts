@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import express, { type Express, type Router } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';

@@ -7,7 +7,6 @@ import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
 import { readRecords } from '../lib/io/index.js';
 import { ConflictError, ValidationError } from '../lib/errors/index.js';
-import { mapLimit } from '../lib/concurrency.js';
 import { resolveCommunes } from './rounds.service.js';
 
 export interface BacklogDeps {

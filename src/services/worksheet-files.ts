@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import {
   OFFICER_COLUMNS, WORKSHEET_COLUMNS, columnLabel, headerKey, instructionLines, instructionsRow, worksheetRow, type WorklistItem,
 } from '../domain/corrections/worksheet.js';
-import { DECISIONS, OFFICER_ROLES } from '../domain/corrections/types.js';
+import { DECISIONS } from '../domain/corrections/types.js';
 import { text } from '../domain/i18n/index.js';
 import { RecordFormatError, createRecordWriter, readRecords } from '../lib/io/index.js';
 import { XlsxLimitError, checkXlsxLimits } from '../lib/io/xlsx-limits.js';

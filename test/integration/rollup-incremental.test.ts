@@ -55,7 +55,6 @@ describe('incremental rollup', () => {
   });
 
   it('falls back to a full read after another process wrote the rollup', async () => {
-    const { models } = ctx.db;
     const state = newRollupState();
     await runRollup(ctx.db.store, policy, new Date(), undefined, state);
     await runRollup(ctx.db.store, policy, new Date()); // another process

@@ -1,4 +1,4 @@
-import type { AccessLogEntry, AuditEntry, Models } from '../models/index.js';
+import type { AccessLogEntry, AuditEntry } from '../models/index.js';
 export type { AccessLogEntry, AuditEntry };
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';

@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
 

@@ -1,4 +1,4 @@
-import type { DoseReportDoc, Models } from '../models/index.js';
+import type { DoseReportDoc } from '../models/index.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
 

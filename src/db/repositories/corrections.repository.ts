@@ -1,4 +1,4 @@
-import type { CorrectionDoc, CORRECTION_STATUSES, Models } from '../models/index.js';
+import type { CorrectionDoc, CORRECTION_STATUSES } from '../models/index.js';
 
 type Status = (typeof CORRECTION_STATUSES)[number];
 import type { FieldChange } from '../../domain/corrections/types.js';

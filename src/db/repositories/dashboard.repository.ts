@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import { DEFAULT_CAMPAIGN_ID } from '../models/campaign.model.js';
 import type { RollupDoc, RollupInputs, RoundInput, UnitInput } from '../../domain/dashboard/rollup.js';
 import type { EscalationLevel } from '../../domain/rounds/policy.js';

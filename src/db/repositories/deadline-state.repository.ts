@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import type { RoundStatus } from '../../domain/rounds/values.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';

@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import type { MatchResult, Outcome } from '../../domain/records.js';
 import type { CorrectionStatus } from '../../domain/corrections/types.js';
 import { modelsOf } from '../open-store.js';

@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import { OUTCOMES } from '../../domain/records.js';
 import type { CompletionRule } from '../../domain/rounds/completion.js';
 import type { RoundHealth } from '../../domain/rounds/escalation.js';

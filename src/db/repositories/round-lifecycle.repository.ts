@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import type { RoundKind, RoundStatus } from '../../domain/rounds/values.js';
 import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
 import { transition, type RoundEvent, type TransitionResult } from '../../domain/rounds/lifecycle.js';

@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import type { OutcomeCounters } from './verification.repository.js';
 import type { RoundKind, RoundStatus } from '../../domain/rounds/values.js';
 import type { TransitionRecord } from '../../domain/rounds/lifecycle.js';

@@ -1,4 +1,3 @@
-import type { Models } from '../models/index.js';
 import { resultId } from '../models/verification-result.model.js';
 import type { RecordState } from './record-state.repository.js';
 import type { Outcome } from '../../domain/records.js';
