@@ -45,8 +45,8 @@ export interface Stack {
   round(id: string): Promise<any>;
   waitRound(id: string, statuses: string[], ms?: number): Promise<any>;
   /**
-   * Seed the stack's commune (citizens and dose records), POST its verification round (201 or
-   * an error), start a worker and wait until round 1 reaches one of `statuses`.
+   * Seed the stack's commune (citizens and dose records), start a worker, POST its verification
+   * round (201 or an error) and wait until round 1 reaches one of `statuses`.
    */
   verifyCommune(citizens: Citizen[], doses: DoseRecordInput[], statuses: string[]): Promise<any>;
   close(): Promise<void>;
@@ -96,11 +96,11 @@ export async function startStack(label: string, env: Record<string, string> = {}
     async verifyCommune(citizens, doses, statuses) {
       await insertCitizens(ctx.db.models, citizens);
       await insertDoses(ctx.db.models, doses);
+      // A worker is up before the round is posted, as in a deployment: the planner may run while
+      // the API's deadline hook is still writing (each document has one writer, so neither loses).
+      await stack.startWorker();
       const posted = await stack.post('/api/rounds', { localities: [commune] });
       if (posted.status !== 201) throw new Error(`POST /api/rounds ${commune}: ${posted.status} ${JSON.stringify(posted.body)}`);
-      // The worker starts once the API's deadline hook has written the round: on FerretDB 1.24 two
-      // concurrent updates of one document can lose each other's fields.
-      await stack.startWorker();
       return stack.waitRound(`verification-${commune}-1`, statuses);
     },
     async close() {
