@@ -66,7 +66,7 @@ async function main() {
     const t0 = performance.now();
     let nextMark = 0.1;
     const summary = await runImport({
-      kind: 'doses', source: file, models: db.store, rejectsPath: join(dir, 'rejects.csv'),
+      kind: 'doses', source: file, store: db.store, rejectsPath: join(dir, 'rejects.csv'),
       onProgress: (p) => {
         if (p.rows >= written * nextMark) {
           trend.push(`${Math.round(nextMark * 100)}%: ${mb(process.memoryUsage().rss)} MB`);

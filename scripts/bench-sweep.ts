@@ -25,7 +25,7 @@ const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const deadlinesQueue = createDeadlinesQueue(redis, prefix);
 const notificationsQueue = createNotificationsQueue(redis, prefix);
 const deps = {
-  models: db.store, deadlinesQueue, notificationsQueue, policy: DEFAULT_POLICY, log: pino({ level: 'silent' }),
+  store: db.store, deadlinesQueue, notificationsQueue, policy: DEFAULT_POLICY, log: pino({ level: 'silent' }),
   webhookEnabled: false, notify: { attempts: 1, backoffMs: 1000 },
 };
 const DAY = 86_400_000;

@@ -9,11 +9,11 @@ import { newRollupState, runRollup } from '../src/services/dashboard.service.js'
  * a function of the rounds). The process keeps the rounds it read and reads only those changed
  * since its last run (see RollupState); a full read every few minutes and after another process ran it.
  */
-export function dashboardProcessor(deps: { models: Store; policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>; log: Logger; now?: () => Date }) {
+export function dashboardProcessor(deps: { store: Store; policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>; log: Logger; now?: () => Date }) {
   // This process's inputs and last written hashes: a steady-state run reads only what changed.
   const state = newRollupState();
   return async (job: Job) => {
-    const stats = await runRollup(deps.models, deps.policy, deps.now?.() ?? new Date(), undefined, state);
+    const stats = await runRollup(deps.store, deps.policy, deps.now?.() ?? new Date(), undefined, state);
     deps.log.debug({ jobId: job.id, ...stats }, 'dashboard rollup');
     return stats;
   };

@@ -8,7 +8,7 @@ import { insideDir } from '../src/lib/inside-dir.js';
 import { importJobSchema } from '../queues/import.queue.js';
 
 export interface ImportDeps {
-  models: Store;
+  store: Store;
   log: Logger;
   /** UPLOAD_DIR: the only place an import job may read from (a job's path can be edited in Redis or Bull Board). */
   uploadDir: string;
@@ -40,7 +40,7 @@ export async function processImport(job: Job, deps: ImportDeps): Promise<ImportS
   log.info('import started');
   try {
     const summary = await runImport({
-      kind, source: path, format, models: deps.models, rejectsPath: rejectsPathFor(path),
+      kind, source: path, format, store: deps.store, rejectsPath: rejectsPathFor(path),
       onProgress: async (p) => {
         const percent = p.totalBytes ? Math.min(100, Math.round((p.bytes / p.totalBytes) * 100)) : 0;
         const { totalBytes: _total, ...counts } = p;

@@ -24,7 +24,7 @@ interface Snapshot { snapshot: RegistrySnapshot; version: number }
  * version, read at most every VERSION_TTL_MS), with `_id` reads for people registered elsewhere:
  * at most one read per `findCandidates` call (IDs not in the snapshot).
  */
-export function createMatcher(models: Store, log: Logger, opts: { maxProvinces?: number; versionTtlMs?: number; now?: () => number } = {}) {
+export function createMatcher(store: Store, log: Logger, opts: { maxProvinces?: number; versionTtlMs?: number; now?: () => number } = {}) {
   const maxProvinces = opts.maxProvinces ?? MAX_PROVINCES;
   const versionTtlMs = opts.versionTtlMs ?? VERSION_TTL_MS;
   const now = opts.now ?? Date.now;
@@ -35,14 +35,14 @@ export function createMatcher(models: Store, log: Logger, opts: { maxProvinces?:
   async function currentVersion(): Promise<number> {
     const t = now();
     if (known && t - known.at < versionTtlMs) return known.version;
-    const version = await registryVersion(models);
+    const version = await registryVersion(store);
     known = { version, at: t };
     return version;
   }
 
   async function snapshotFor(communeCode: string): Promise<RegistrySnapshot> {
     let province = provinces.get(communeCode);
-    if (!province) provinces.set(communeCode, (province = await provinceOf(models, communeCode)));
+    if (!province) provinces.set(communeCode, (province = await provinceOf(store, communeCode)));
     const version = await currentVersion();
     const held = snapshots.get(province);
     if (held) {
@@ -52,7 +52,7 @@ export function createMatcher(models: Store, log: Logger, opts: { maxProvinces?:
     const loading = (async () => {
       const t = performance.now();
       const heap = process.memoryUsage().heapUsed;
-      const snapshot = await loadRegistrySnapshot(models, province);
+      const snapshot = await loadRegistrySnapshot(store, province);
       log.info({ province, complete: snapshot.complete, citizens: snapshot.registry.size, version, seconds: +((performance.now() - t) / 1000).toFixed(2), heapDeltaMb: Math.round((process.memoryUsage().heapUsed - heap) / 1048576) }, 'registry snapshot loaded');
       return { snapshot, version };
     })();
@@ -66,7 +66,7 @@ export function createMatcher(models: Store, log: Logger, opts: { maxProvinces?:
   return {
     version: MATCHER_VERSION,
     async match(records: DoseRecordInput[], communeCode: string): Promise<MatchResult[]> {
-      const registry = new SnapshotRegistry(models, await snapshotFor(communeCode));
+      const registry = new SnapshotRegistry(store, await snapshotFor(communeCode));
       // The worker's batch is the matcher's unit: one pair of registry reads per batch, not per 1,000.
       return matchRecords(records, registry, { chunkSize: records.length });
     },

@@ -7,7 +7,7 @@ import { PermanentDeliveryError } from '../src/notify/permanent-delivery.error.j
 import { deliverJobSchema } from '../queues/notifications.queue.js';
 
 export interface NotificationsDeps {
-  models: Store;
+  store: Store;
   channels: Channels;
   log: Logger;
 }
@@ -21,7 +21,7 @@ export function notificationsProcessor(deps: NotificationsDeps) {
   return async (job: Job) => {
     const parsed = deliverJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('bad deliver job data: key missing');
-    const n = await readNotification(deps.models, parsed.data.key);
+    const n = await readNotification(deps.store, parsed.data.key);
     if (!n) throw new UnrecoverableError(`notification ${parsed.data.key} not found`);
     if (n.status === 'sent') return { skipped: 'already sent' };
     const channel = deps.channels[n.channel];
@@ -31,11 +31,11 @@ export function notificationsProcessor(deps: NotificationsDeps) {
       await channel.send({ key: n.key, kind: n.kind, target: n.target ?? null, payload: n.payload as Record<string, unknown> });
     } catch (err) {
       const final = err instanceof PermanentDeliveryError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await markNotificationFailed(deps.models, n.key, (err as Error).message, final);
+      await markNotificationFailed(deps.store, n.key, (err as Error).message, final);
       log.warn({ err, key: n.key, final }, 'notification delivery failed');
       throw err instanceof PermanentDeliveryError ? new UnrecoverableError(err.message) : err;
     }
-    await markNotificationSent(deps.models, n.key, new Date());
+    await markNotificationSent(deps.store, n.key, new Date());
     return { sent: n.key };
   };
 }

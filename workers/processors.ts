@@ -37,7 +37,7 @@ type ProcessorFactory = (deps: WorkerDeps) => Processor | Promise<Processor>;
 
 /** The deadline side's dependencies, shared by the verification and deadlines processors. */
 const deadlineDeps = (d: WorkerDeps) => deadlineDepsFromConfig(d.config, {
-  models: d.db.store, deadlinesQueue: d.queues[DEADLINES_QUEUE],
+  store: d.db.store, deadlinesQueue: d.queues[DEADLINES_QUEUE],
   notificationsQueue: d.queues[NOTIFICATIONS_QUEUE], log: d.log.child({ queue: DEADLINES_QUEUE }),
 });
 
@@ -58,7 +58,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     const matcher = createMatcher(d.db.store, log, { maxProvinces: d.config.SNAPSHOT_MAX_PROVINCES });
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
-      models: d.db.store,
+      store: d.db.store,
       flows: d.flows,
       match: matcher.match,
       matcherVersion: matcher.version,
@@ -67,7 +67,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       log,
       completion,
       // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
-      onRoundFinished: withCorrectionRounds({ models: d.db.store, completion }, deadlineHooks(deadlineDeps(d)).onRoundFinished),
+      onRoundFinished: withCorrectionRounds({ store: d.db.store, completion }, deadlineHooks(deadlineDeps(d)).onRoundFinished),
       ...(d.config.PROVINCE_GROUPS.length > 0 ? { queueFor: groupQueueResolver(d) } : {}),
     });
   },
@@ -82,7 +82,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     return deadlinesProcessor(deps);
   },
   [NOTIFICATIONS_QUEUE]: (d) => notificationsProcessor({
-    models: d.db.store,
+    store: d.db.store,
     log: d.log.child({ queue: NOTIFICATIONS_QUEUE }),
     channels: {
       log: createLogChannel(d.log),
@@ -91,11 +91,11 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
         : {}),
     },
   }),
-  [IMPORT_QUEUE]: (d) => (job) => processImport(job, { models: d.db.store, log: d.log.child({ queue: IMPORT_QUEUE }), uploadDir: d.config.UPLOAD_DIR }),
+  [IMPORT_QUEUE]: (d) => (job) => processImport(job, { store: d.db.store, log: d.log.child({ queue: IMPORT_QUEUE }), uploadDir: d.config.UPLOAD_DIR }),
   [DASHBOARD_QUEUE]: (d) => {
     // Idempotent upsert: every dashboard worker (re)registers the one periodic rollup at start.
     ensureRollupScheduler(d.queues[DASHBOARD_QUEUE], d.config.DASHBOARD_ROLLUP_MS)
       .catch((err: unknown) => d.log.error({ err }, 'could not register the dashboard rollup'));
-    return dashboardProcessor({ models: d.db.store, policy: policyFromConfig(d.config), log: d.log.child({ queue: DASHBOARD_QUEUE }) });
+    return dashboardProcessor({ store: d.db.store, policy: policyFromConfig(d.config), log: d.log.child({ queue: DASHBOARD_QUEUE }) });
   },
 };

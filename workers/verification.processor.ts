@@ -24,7 +24,7 @@ import {
 export type MatchBatch = (records: DoseRecordInput[], communeCode: string) => Promise<MatchResult[]>;
 
 export interface VerificationDeps {
-  models: Store;
+  store: Store;
   flows: FlowProducer;
   match: MatchBatch;
   matcherVersion: string;
@@ -61,13 +61,13 @@ export function verificationProcessor(deps: VerificationDeps) {
 /** Fix the round's chunks (once), start it, and add the flow: chunk children under settle. */
 async function planRound(job: Job, deps: VerificationDeps) {
   const { roundId, localityCode, generation } = parse(planRoundSchema, job.data);
-  const round = await readRound(deps.models, roundId, ['status', 'localityCode', 'recordIds']);
+  const round = await readRound(deps.store, roundId, ['status', 'localityCode', 'recordIds']);
   if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
   if (round.status === 'cancelled' || round.status === 'completed') return { skipped: round.status };
-  const plan = await planChunks(deps.models, round, deps.chunkSize);
+  const plan = await planChunks(deps.store, round, deps.chunkSize);
   const total = plan.reduce((s, c) => s + c.size, 0);
   // A re-run planner finds the round verifying already: nothing to transition.
-  await applyRoundTransition(deps.models, roundId, 'start', {
+  await applyRoundTransition(deps.store, roundId, 'start', {
     cause: generation ? `retry ${generation}` : 'planned', ifAllowed: true,
     set: { startedAt: new Date(), totalRecords: total, chunks: plan.length },
   });
@@ -94,28 +94,28 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
   const data = parse(verifyChunkSchema, job.data);
   const log = deps.log.child({ jobId: job.id, roundId: data.roundId, chunk: data.chunk, attempt: job.attemptsMade });
   try {
-    const chunk = await readChunk(deps.models, data.roundId, data.chunk);
+    const chunk = await readChunk(deps.store, data.roundId, data.chunk);
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
     if (chunk.status === 'done') return { skipped: 'done' };
-    const records = await readChunkRecords(deps.models, chunk.recordIds);
+    const records = await readChunkRecords(deps.store, chunk.recordIds);
     const results: MatchResult[] = [];
     const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
     // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
     for (let i = 0; i < records.length; i += deps.batchSize) {
       const batch = await deps.match(records.slice(i, i + deps.batchSize), data.localityCode);
-      await saveResults(deps.models, meta, batch);
+      await saveResults(deps.store, meta, batch);
       results.push(...batch);
       await job.updateProgress(Math.round((results.length / records.length) * 100));
     }
     // The records' current state: one bulk per chunk; the round's plan time orders rounds.
-    await recordResults(deps.models, { roundId: data.roundId, communeCode: data.localityCode, plannedAt: chunk.createdAt }, results, new Date());
-    await finishChunk(deps.models, data.roundId, data.chunk, results);
+    await recordResults(deps.store, { roundId: data.roundId, communeCode: data.localityCode, plannedAt: chunk.createdAt }, results, new Date());
+    await finishChunk(deps.store, data.roundId, data.chunk, results);
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };
   } catch (err) {
     const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // Best effort: if the store is what failed, settle still sees the chunk unfinished.
-    if (last) await failChunk(deps.models, data.roundId, data.chunk, String((err as Error).message ?? err).slice(0, 500), job.attemptsMade + 1).catch(() => {});
+    if (last) await failChunk(deps.store, data.roundId, data.chunk, String((err as Error).message ?? err).slice(0, 500), job.attemptsMade + 1).catch(() => {});
     throw err;
   }
 }
@@ -128,7 +128,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
  */
 async function settleRoundJob(job: Job, deps: VerificationDeps) {
   const { roundId } = parse(settleRoundSchema, job.data);
-  const settled = await settleRound({ models: deps.models, completion: deps.completion }, roundId, { chunksEnded: true });
+  const settled = await settleRound({ store: deps.store, completion: deps.completion }, roundId, { chunksEnded: true });
   if (!settled) throw new UnrecoverableError(`round ${roundId} does not exist`);
   const { status, settlement } = settled;
   if (status !== 'scheduled' && status !== 'verifying') await deps.onRoundFinished?.(roundId, status);

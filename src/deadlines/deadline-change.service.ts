@@ -27,14 +27,14 @@ export interface DeadlineChange {
  */
 export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, change: DeadlineChange) {
   const now = nowOf(deps);
-  const round = await readRound(deps.models, roundId, ['status', 'deadline', 'localityCode']);
+  const round = await readRound(deps.store, roundId, ['status', 'deadline', 'localityCode']);
   if (!round) throw new NotFoundError(`round ${roundId} not found`);
   if (isFinal(round.status as RoundStatus)) throw new ConflictError(`round ${roundId} is ${round.status}; its deadline can no longer change`);
   const to = change.deadline ?? new Date(round.deadline.getTime() + (change.shiftMs ?? 0));
-  const problem = deadlineProblem(to, now, await readNationalDeadline(deps.models));
+  const problem = deadlineProblem(to, now, await readNationalDeadline(deps.store));
   if (problem) throw new ValidationError(problem, { deadline: to, current: round.deadline });
 
-  if (!(await moveRoundDeadline(deps.models, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now, change.by ?? null))) {
+  if (!(await moveRoundDeadline(deps.store, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now, change.by ?? null))) {
     throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
   }
   await reconcileRound(deps, roundId);

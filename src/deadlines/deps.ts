@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.js';
 
 /** What the deadline services need; built by the worker (processors.ts) and the API alike. */
 export interface DeadlineDeps {
-  models: Store;
+  store: Store;
   deadlinesQueue: Queue;
   notificationsQueue: Queue;
   policy: DeadlinePolicy;
@@ -30,7 +30,7 @@ export const delayUntil = (deps: Pick<DeadlineDeps, 'now'>, at: Date) => Math.ma
 /** Build the deps from the parsed config (entry points: worker processors, API app). */
 export function deadlineDepsFromConfig(
   config: Parameters<typeof policyFromConfig>[0] & Pick<Config, 'WEBHOOK_SECRET' | 'NOTIFY_ATTEMPTS' | 'NOTIFY_BACKOFF_MS'>,
-  parts: Pick<DeadlineDeps, 'models' | 'deadlinesQueue' | 'notificationsQueue' | 'log'>,
+  parts: Pick<DeadlineDeps, 'store' | 'deadlinesQueue' | 'notificationsQueue' | 'log'>,
 ): DeadlineDeps {
   return {
     ...parts,

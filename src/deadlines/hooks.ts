@@ -23,8 +23,8 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
   const now = nowOf(deps);
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
   for (let i = 0; i < ids.length; i += BULK) {
-    const rounds = await readRounds(deps.models, ids.slice(i, i + BULK), ['deadline', 'localityCode']);
-    const levels = new Map((await readLocalities(deps.models, rounds.map((r) => r.localityCode), ['level']))
+    const rounds = await readRounds(deps.store, ids.slice(i, i + BULK), ['deadline', 'localityCode']);
+    const levels = new Map((await readLocalities(deps.store, rounds.map((r) => r.localityCode), ['level']))
       .map((l) => [l.code, l.level as LocalityLevelName]));
     const timers = [];
     const nextCheck: { id: string; at: Date }[] = [];
@@ -43,7 +43,7 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
     await deps.deadlinesQueue.addBulk(timers.map((t) => ({
       name: t.name, data: t.data, opts: { jobId: t.jobId, delay: delayUntil(deps, t.at) },
     })));
-    await initNextChecks(deps.models, nextCheck);
+    await initNextChecks(deps.store, nextCheck);
   }
 }
 
@@ -54,7 +54,7 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
  */
 export async function initRoundDeadlines(deps: DeadlineDeps, rounds: { id: string; deadline: Date }[]): Promise<void> {
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
-  await initNextChecks(deps.models, rounds.map((r) => ({ id: r.id, at: new Date(r.deadline.getTime() - earliestReminder) })));
+  await initNextChecks(deps.store, rounds.map((r) => ({ id: r.id, at: new Date(r.deadline.getTime() - earliestReminder) })));
 }
 
 export function deadlineHooks(deps: DeadlineDeps) {
@@ -70,7 +70,7 @@ export function deadlineHooks(deps: DeadlineDeps) {
  * first reminder (rounds created before roundDeadlines existed). Idempotent; returns how many.
  */
 export async function adoptRounds(deps: DeadlineDeps): Promise<number> {
-  const missing = await roundsWithoutDeadlineState(deps.models, WATCHED_STATUSES);
+  const missing = await roundsWithoutDeadlineState(deps.store, WATCHED_STATUSES);
   await initRoundDeadlines(deps, missing);
   return missing.length;
 }

@@ -26,7 +26,7 @@ export interface NotifyEventInput {
  * log channel; with no contact at all, one log notification still records the event.
  */
 export async function notifyEvent(deps: DeadlineDeps, input: NotifyEventInput): Promise<string[]> {
-  const contacts = input.to.localityCode ? await contactsOf(deps.models, input.to.localityCode, input.to.level) : [];
+  const contacts = input.to.localityCode ? await contactsOf(deps.store, input.to.localityCode, input.to.level) : [];
   const rows = contacts.map((c) => {
     const webhook = deps.webhookEnabled && c.webhookUrl ? c.webhookUrl : null;
     return { channel: webhook ? 'webhook' : 'log', target: webhook, contactId: String(c._id) };
@@ -39,7 +39,7 @@ export async function notifyEvent(deps: DeadlineDeps, input: NotifyEventInput): 
     keys.push(key);
     // Recorded already (a retried or replayed escalation) changes nothing, so a concurrent
     // delivery's `status: 'sent'` stays; two replicas recording the same key: one wins.
-    await recordNotification(deps.models, {
+    await recordNotification(deps.store, {
       key, event: input.event, kind: input.kind, roundId: input.roundId, level: input.level,
       channel: row.channel, contactId: row.contactId, target: row.target, payload: input.payload,
     });

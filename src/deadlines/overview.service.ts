@@ -14,8 +14,8 @@ const counts = (h?: Partial<Counts> | null): Counts => ({ ...zero(), ...(h ?? {}
  * progress rollup (the nation, its provinces, their districts: three indexed reads), never by
  * scanning the rounds; as fresh as the rollup (`computedAt`).
  */
-export async function campaignOverview(models: Store, _policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
-  const [{ nation, provinces, districts }, national] = await Promise.all([readOverviewUnits(models), readNationalDeadline(models)]);
+export async function campaignOverview(store: Store, _policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date()) {
+  const [{ nation, provinces, districts }, national] = await Promise.all([readOverviewUnits(store), readNationalDeadline(store)]);
   const byProvince = new Map<string, typeof districts>();
   for (const d of districts) byProvince.set(d.parentCode ?? '', [...(byProvince.get(d.parentCode ?? '') ?? []), d]);
   return {

@@ -47,11 +47,11 @@ export const NEVER = new Date('9999-12-31T00:00:00Z');
 
 export async function reconcileRound(deps: DeadlineDeps, roundId: string, retried = false): Promise<ReconcileResult> {
   const now = nowOf(deps);
-  const round = await readRoundSummary(deps.models, roundId);
+  const round = await readRoundSummary(deps.store, roundId);
   const result: ReconcileResult = { roundId, escalated: [], closed: 0 };
   if (!round) {
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
-    await dropDeadlineState(deps.models, roundId);
+    await dropDeadlineState(deps.store, roundId);
     return result;
   }
   // The deadline's version: a reconcile that read an older one loses its last write.
@@ -62,11 +62,11 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
   if (!isWatched(status)) {
     if (isFinal(status)) result.closed = await closeEscalations(deps, roundId, `round ${status}`, now);
     await cancelRoundTimers(deps.deadlinesQueue, roundId, deps.policy);
-    await recordDeadlineState(deps.models, roundId, version, { nextCheckAt: null, openEscalations: false });
+    await recordDeadlineState(deps.store, roundId, version, { nextCheckAt: null, openEscalations: false });
     return result;
   }
 
-  const loc = await readLocality(deps.models, round.localityCode, ['name', 'level', 'districtCode', 'provinceCode']);
+  const loc = await readLocality(deps.store, round.localityCode, ['name', 'level', 'districtCode', 'provinceCode']);
   const place: Place = {
     code: round.localityCode, name: loc?.name ?? null, level: (loc?.level as LocalityLevelName | undefined) ?? null,
     districtCode: loc?.districtCode ?? null, provinceCode: loc?.provinceCode ?? null,
@@ -76,7 +76,7 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
 
   if (now >= deadline && canTransition(status, 'deadline_missed')) {
     // Conditional on the deadline still being past: a coordinator may have just extended it.
-    await applyRoundTransition(deps.models, roundId, 'deadline_missed', {
+    await applyRoundTransition(deps.store, roundId, 'deadline_missed', {
       now, cause: `deadline ${deadline.toISOString()} passed`, ifAllowed: true, where: { deadline: { $lte: now } },
     });
   }
@@ -90,7 +90,7 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
   // Conditional on the deadline version read at the start: if a coordinator changed the deadline
   // meanwhile, its own reconcile stored the newer state and these timers are stale, so run once
   // more with the new deadline.
-  const recorded = await recordDeadlineState(deps.models, roundId, version, {
+  const recorded = await recordDeadlineState(deps.store, roundId, version, {
     nextCheckAt: timers.nextAt ?? NEVER, openEscalations: escalations.some((e) => !e.closedAt),
   });
   if (!recorded && !retried) return reconcileRound(deps, roundId, true);
@@ -103,7 +103,7 @@ async function remindIfDue(
 ): Promise<number | null> {
   const offsets = deps.policy.reminderOffsetsMs;
   const events = new Map(offsets.map((o) => [eventKey.reminder(roundId, o, deadline), o]));
-  const seen = await recordedEvents(deps.models, roundId, [...events.keys()]);
+  const seen = await recordedEvents(deps.store, roundId, [...events.keys()]);
   const due = dueReminder(deadline, offsets, new Set(seen.map((event) => events.get(event)!)), now);
   if (!due) return null;
   await notifyEvent(deps, {
@@ -121,11 +121,11 @@ async function escalateDue(
   deps: DeadlineDeps, roundId: string, deadline: Date, chain: EscalationLevel[], place: Place,
   completion: CompletionStatus, now: Date,
 ): Promise<EscalationLevel[]> {
-  const existing = await escalatedLevels(deps.models, roundId);
+  const existing = await escalatedLevels(deps.store, roundId);
   const done = existing.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline }));
   const created: EscalationLevel[] = [];
   for (const due of dueEscalations(deadline, chain, done, now, deps.policy)) {
-    const isNew = await createEscalation(deps.models, {
+    const isNew = await createEscalation(deps.store, {
       roundId, level: due.level, localityCode: place.code, targetCode: escalationTarget(due.level, place),
       provinceCode: place.provinceCode, districtCode: place.districtCode,
       escalatedAt: now, deadline: escalationDeadline(due.level, now, deps.policy), overdueSince: deadline,
@@ -141,7 +141,7 @@ async function escalateDue(
 
 /** Queue the notifications of every open escalation not yet notified (also after a crash). */
 async function notifyPendingEscalations(deps: DeadlineDeps, roundId: string, place: Place) {
-  const all = await roundEscalations(deps.models, roundId);
+  const all = await roundEscalations(deps.store, roundId);
   for (const e of all) {
     if (e.notifiedAt || e.closedAt) continue;
     const level = e.level as EscalationLevel;
@@ -156,11 +156,11 @@ async function notifyPendingEscalations(deps: DeadlineDeps, roundId: string, pla
         overdueSince: e.overdueSince, escalatedAt: e.escalatedAt, deadline: e.deadline, escalationId: String(e._id),
       }),
     });
-    await markEscalationNotified(deps.models, e._id, nowOf(deps));
+    await markEscalationNotified(deps.store, e._id, nowOf(deps));
   }
   return all;
 }
 
 export async function closeEscalations(deps: DeadlineDeps, roundId: string, reason: string, now: Date): Promise<number> {
-  return closeRoundEscalations(deps.models, roundId, reason, now);
+  return closeRoundEscalations(deps.store, roundId, reason, now);
 }

@@ -32,11 +32,11 @@ export async function sweepDeadlines(deps: DeadlineDeps): Promise<SweepResult> {
   const now = nowOf(deps);
   const out: SweepResult = { rounds: 0, escalated: 0, closed: 0, requeued: 0, errors: 0 };
 
-  const due = await dueChecks(deps.models, now, MAX_ROUNDS_PER_SWEEP);
+  const due = await dueChecks(deps.store, now, MAX_ROUNDS_PER_SWEEP);
   // Open escalations of rounds that finished without their hook (their statuses in one read).
-  const open = await withOpenEscalations(deps.models, MAX_ROUNDS_PER_SWEEP);
+  const open = await withOpenEscalations(deps.store, MAX_ROUNDS_PER_SWEEP);
   const dueSet = new Set(due);
-  const statuses = await roundStatuses(deps.models, open.filter((id) => !dueSet.has(id)));
+  const statuses = await roundStatuses(deps.store, open.filter((id) => !dueSet.has(id)));
   const finished = [...statuses].filter(([, s]) => isFinal(s as RoundStatus)).map(([id]) => id);
   const rounds = [...due, ...finished].map((_id) => ({ _id }));
 
@@ -53,7 +53,7 @@ export async function sweepDeadlines(deps: DeadlineDeps): Promise<SweepResult> {
     }
   }
 
-  const pending = await pendingNotificationKeys(deps.models, MAX_REQUEUE_PER_SWEEP);
+  const pending = await pendingNotificationKeys(deps.store, MAX_REQUEUE_PER_SWEEP);
   if (pending.length) {
     await deps.notificationsQueue.addBulk(pending.map((key) => ({
       name: NotificationJob.deliver,

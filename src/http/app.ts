@@ -59,10 +59,10 @@ export function createApp(deps: AppDeps): Express {
   // X-Forwarded-For only from the configured proxies (TRUST_PROXY); by default from no one.
   app.set('trust proxy', config.TRUST_PROXY.length ? config.TRUST_PROXY : false);
   const queues = [...queueList(deps.queues), ...(deps.groupQueues ?? [])];
-  const models = deps.db.store;
+  const store = deps.db.store;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
-  const metrics = deps.metrics ?? createApiMetrics({ queues, models });
+  const metrics = deps.metrics ?? createApiMetrics({ queues, store });
   app.use(metrics.middleware);
   // Hardening and identity first: every route below is behind the route table (src/http/access).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/auth/login', '/auth/callback'], rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'sign-in', limit: config.SIGN_IN_RATE_PER_MIN, byAddress: true }));
   // JSON bodies are small (the largest, a contacts list, is ~1 MB); uploads set their own raw limits.
   app.use('/api', express.json({ limit: '1mb' }));
-  app.use(authorize({ models, table: ROUTE_TABLE }));
+  app.use(authorize({ store, table: ROUTE_TABLE }));
 
   app.use(loginRouter({
     verifier, sessions, issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID, clientSecret: config.OIDC_CLIENT_SECRET,
@@ -96,25 +96,25 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const deadlines = deadlineDepsFromConfig(deps.config, {
-    models, deadlinesQueue: deps.queues[DEADLINES_QUEUE], notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE],
+    store, deadlinesQueue: deps.queues[DEADLINES_QUEUE], notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE],
     log: deps.log.child({ component: 'deadlines' }),
   });
   const hooks = deadlineHooks(deadlines);
   app.use('/api/rounds', roundsRouter({
-    models,
+    store,
     verificationQueue: deps.queues[VERIFICATION_QUEUE],
     defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     onRoundsCreating: hooks.onRoundsCreating,
     onRoundsCreated: hooks.onRoundsCreated,
   }));
   app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
-  app.use(localitiesRouter({ localities: localitiesRepository(models) }));
-  app.use(importsRouter({ queues: deps.queues, models, uploadDir: deps.config.UPLOAD_DIR }));
+  app.use(localitiesRouter({ localities: localitiesRepository(store) }));
+  app.use(importsRouter({ queues: deps.queues, store, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
   const corrections = {
-    models, verificationQueue: deps.queues[VERIFICATION_QUEUE], defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    store, verificationQueue: deps.queues[VERIFICATION_QUEUE], defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
     signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED,
-    settle: (id: string) => settleRound({ models, completion: deadlines.policy.completion }, id),
+    settle: (id: string) => settleRound({ store, completion: deadlines.policy.completion }, id),
     onRoundChanged: (id: string) => hooks.onRoundFinished(id),
     onRoundsCreating: hooks.onRoundsCreating,
     log: deps.log.child({ component: 'corrections' }),
@@ -122,10 +122,10 @@ export function createApp(deps: AppDeps): Express {
   };
   const eligibilityLimit = rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'eligibility', limit: config.ELIGIBILITY_RATE_PER_MIN });
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
-  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ models }), backlogRouter(corrections));
+  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
-  app.use(dashboardApiRouter({ models }));
-  app.use(accessLogRouter({ models }));
+  app.use(dashboardApiRouter({ store }));
+  app.use(accessLogRouter({ store }));
 
   app.use(notFound);
   app.use(errorHandler(deps.log.child({ component: 'http' })));

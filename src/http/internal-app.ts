@@ -14,7 +14,7 @@ export function createInternalApp(deps: Pick<AppDeps, 'queues' | 'redis' | 'db'>
   app.disable('x-powered-by');
   app.use(healthRouter({ redis: deps.redis, mongo: deps.db }));
   // The public app's registry when given (its HTTP latencies), else the same gauges on their own.
-  app.use(metricsRouter((deps.metrics ?? createApiMetrics({ queues: queueList(deps.queues), models: deps.db.store })).registry));
+  app.use(metricsRouter((deps.metrics ?? createApiMetrics({ queues: queueList(deps.queues), store: deps.db.store })).registry));
   app.use((_req, res) => { res.status(404).json({ error: { code: 'not_found', message: 'internal port: /healthz, /readyz and /metrics only' } }); });
   return app;
 }

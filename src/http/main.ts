@@ -22,7 +22,7 @@ async function main() {
   // Province groups' queues: their depth is what KEDA scales each group's workers on.
   const groupQueues = createGroupQueues(redis, config.QUEUE_PREFIX, config.PROVINCE_GROUPS);
   // One metrics registry for the public app and the internal listener.
-  const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], models: db.store });
+  const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], store: db.store });
   const app = createApp({ config, db, queues, redis, log, metrics, groupQueues });
 
   const server = app.listen(config.PORT, config.HOST, () => {

@@ -14,10 +14,10 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
  * Job durations, wait times, failures and records/s come from the workers (src/metrics).
  * Every scrape costs a few Redis calls per queue and a few indexed reads, never a scan.
  */
-export function createApiMetrics(deps: { queues: Queue[]; models: Store; now?: () => Date }) {
+export function createApiMetrics(deps: { queues: Queue[]; store: Store; now?: () => Date }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const { queues, models } = deps;
+  const { queues, store } = deps;
   new Gauge({
     name: 'vaxverify_queue_jobs', help: 'Jobs per queue and state (queue depth: waiting + prioritized + delayed)',
     labelNames: ['queue', 'state'], registers: [registry],
@@ -43,7 +43,7 @@ export function createApiMetrics(deps: { queues: Queue[]; models: Store; now?: (
   // One read of the figures per scrape, shared by the gauges below (prom-client collects them concurrently).
   let cached: { at: number; p: ReturnType<typeof readMetricsFigures> } | null = null;
   const figures = () => {
-    if (!cached || Date.now() - cached.at > 1_000) cached = { at: Date.now(), p: readMetricsFigures(models) };
+    if (!cached || Date.now() - cached.at > 1_000) cached = { at: Date.now(), p: readMetricsFigures(store) };
     return cached.p;
   };
   const fromNation = (name: string, help: string, label: string, pick: (n: NonNullable<Awaited<ReturnType<typeof readMetricsFigures>>['national']>) => Record<string, number>) =>

@@ -10,11 +10,11 @@ const BATCH = 1000;
 const FIELDS = ['code', 'name', 'type', 'level', 'parentCode', 'provinceCode', 'districtCode'] as const;
 
 /** Idempotent upsert of units keyed by code: a second run inserts and modifies nothing. */
-export async function upsertLocalities(models: Store, units: Iterable<AdminUnit>): Promise<UpsertCounts> {
+export async function upsertLocalities(store: Store, units: Iterable<AdminUnit>): Promise<UpsertCounts> {
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   let batch: Record<string, unknown>[] = [];
   const flush = async () => {
-    const c = await upsertRows(models, 'Locality', 'code', FIELDS, batch);
+    const c = await upsertRows(store, 'Locality', 'code', FIELDS, batch);
     counts.inserted += c.inserted;
     counts.updated += c.updated;
     counts.unchanged += c.unchanged;

@@ -32,7 +32,7 @@ export interface ImportOptions {
   /** A path, `-` for stdin, or a stream (format then required unless CSV). */
   source: string | Readable;
   format?: RecordFormat;
-  models: Store;
+  store: Store;
   /** Where rejected rows go (CSV: line, field, reason). Created only if a row is rejected. */
   rejectsPath: string;
   /** Documents per bulk write. */
@@ -95,7 +95,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const inFlight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
   const write = async (docs: Record<string, unknown>[]) => {
-    const c = await upsertRows(opts.models, spec.target, spec.key, spec.fields, docs);
+    const c = await upsertRows(opts.store, spec.target, spec.key, spec.fields, docs);
     p.inserted += c.inserted;
     p.updated += c.updated;
     p.unchanged += c.unchanged;
@@ -142,7 +142,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     await flush();
     await settled(true);
     // Workers holding a snapshot of the registry reload it once the citizens changed.
-    if (opts.kind === 'citizens' && p.inserted + p.updated > 0) await markRegistryChanged(opts.models);
+    if (opts.kind === 'citizens' && p.inserted + p.updated > 0) await markRegistryChanged(opts.store);
   } finally {
     await Promise.all(inFlight);
     await rejects?.close();

@@ -17,8 +17,8 @@ export interface AccessEvent {
  * answers, and when the stream ends for exports (with the rows actually sent). A failed write
  * fails the request: personal data is not served unlogged.
  */
-export async function recordAccess(models: Store, p: Principal, e: AccessEvent, now = new Date()): Promise<void> {
-  await insertAccess(models, {
+export async function recordAccess(store: Store, p: Principal, e: AccessEvent, now = new Date()): Promise<void> {
+  await insertAccess(store, {
     at: now, sub: p.sub, name: p.name, roles: p.roles, kind: e.kind, locality: e.locality, records: e.records, route: e.route, subject: e.subject ?? null,
   });
 }
@@ -32,9 +32,9 @@ export async function* counted<T>(items: AsyncIterable<T>, counter: { n: number 
 }
 
 /** Exports log after the last byte; by then a write failure can only be logged, not refused. */
-export async function recordExport(models: Store, log: Logger, p: Principal, e: AccessEvent): Promise<void> {
+export async function recordExport(store: Store, log: Logger, p: Principal, e: AccessEvent): Promise<void> {
   try {
-    await recordAccess(models, p, e);
+    await recordAccess(store, p, e);
   } catch (err) {
     log.error({ err, route: e.route, sub: p.sub }, 'access log write failed after an export');
   }

@@ -10,7 +10,7 @@ import { ConflictError, ValidationError } from '../lib/errors/index.js';
 import { resolveCommunes } from './rounds.service.js';
 
 export interface BacklogDeps {
-  models: Store;
+  store: Store;
   /** Settle a round again (its counters, expected records and outcome; settle.service). */
   settle?: (roundId: string) => Promise<unknown>;
   /** After a round was settled again: deadline reconcile. */
@@ -47,11 +47,11 @@ export function checkDoseReport(r: Partial<Record<keyof DoseReportInput, unknown
  * a facility another commune already reports is refused (409, naming nothing of the other
  * commune), and the unique (facilityId, day) index refuses the same race atomically.
  */
-async function saveReport(models: Store, r: DoseReportInput) {
-  if ((await readLocality(models, r.communeCode, ['level']))?.level !== 'commune') {
+async function saveReport(store: Store, r: DoseReportInput) {
+  if ((await readLocality(store, r.communeCode, ['level']))?.level !== 'commune') {
     throw new ValidationError(`communeCode: unknown commune ${r.communeCode}`, { problems: [{ field: 'communeCode', reason: 'unknown commune' }] });
   }
-  const saved = await saveDoseReport(models, r, { administered: Number(r.administered), reportedBy: r.reportedBy ?? null });
+  const saved = await saveDoseReport(store, r, { administered: Number(r.administered), reportedBy: r.reportedBy ?? null });
   if (saved === 'taken') throw new ConflictError(`facility ${r.facilityId} is reported by another commune`, { field: 'facilityId' });
 }
 
@@ -59,9 +59,9 @@ async function saveReport(models: Store, r: DoseReportInput) {
 export async function reportDoses(deps: BacklogDeps, r: DoseReportInput) {
   const problems = checkDoseReport(r, deps.now?.() ?? new Date());
   if (problems.length) throw new ValidationError(problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
-  await saveReport(deps.models, r);
+  await saveReport(deps.store, r);
   await feedExpected(deps, r.communeCode);
-  return readDoseReport(deps.models, r);
+  return readDoseReport(deps.store, r);
 }
 
 /** CSV upload (`facilityId,communeCode,day,administered[,reportedBy]`): bad lines reported, the rest saved. */
@@ -77,7 +77,7 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
     if (problems.length) { for (const p of problems) rejected.push({ row: r.line, ...p }); continue; }
     const input = { ...rec, administered: Number(rec.administered) } as unknown as DoseReportInput;
     try {
-      await saveReport(deps.models, input);
+      await saveReport(deps.store, input);
     } catch (err) {
       if (err instanceof ConflictError) { rejected.push({ row: r.line, field: 'facilityId', reason: 'reported by another commune' }); continue; }
       if (!(err instanceof ValidationError)) throw err;
@@ -94,7 +94,7 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
 export type { BacklogRow };
 
 /** Reported vs entered per facility and day for one commune. */
-export const communeBacklog = (models: Store, communeCode: string) => communesBacklog(models, [communeCode]);
+export const communeBacklog = (store: Store, communeCode: string) => communesBacklog(store, [communeCode]);
 
 const totals = (rows: BacklogRow[]) => rows.reduce(
   (t, r) => ({ reported: t.reported + (r.reported ?? 0), entered: t.entered + r.entered, gap: t.gap + r.gap }),
@@ -102,9 +102,9 @@ const totals = (rows: BacklogRow[]) => rows.reduce(
 );
 
 /** A locality's backlog: rows per commune, facility and day, totals per commune and overall. */
-export async function localityBacklog(models: Store, code: string) {
-  const communes = await resolveCommunes(models, [code]);
-  const rows = await communesBacklog(models, communes);
+export async function localityBacklog(store: Store, code: string) {
+  const communes = await resolveCommunes(store, [code]);
+  const rows = await communesBacklog(store, communes);
   const byCommune = new Map<string, BacklogRow[]>(communes.map((c) => [c, []]));
   for (const r of rows) byCommune.get(r.communeCode)?.push(r);
   const per = communes.map((c) => ({ communeCode: c, rows: byCommune.get(c)! }));
@@ -122,7 +122,7 @@ export async function localityBacklog(models: Store, code: string) {
  * COMPLETION_COUNTS_BACKLOG is on) with its counters.
  */
 export async function feedExpected(deps: BacklogDeps, communeCode: string): Promise<void> {
-  const { verification } = await communeCycle(deps.models, communeCode);
+  const { verification } = await communeCycle(deps.store, communeCode);
   if (!verification || isFinal(verification.status as RoundStatus)) return;
   await deps.settle?.(verification._id);
   await deps.onRoundChanged?.(verification._id);

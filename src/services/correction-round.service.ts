@@ -8,7 +8,7 @@ import { VerificationJob, verificationJobId, type PlanRoundData } from '../../qu
 import { roundId as makeRoundId } from './rounds.service.js';
 
 export interface CorrectionRoundDeps {
-  models: Store;
+  store: Store;
   /** Before a correction round is created: its deadline state (the deadline module's hook). */
   onRoundsCreating?: (rounds: { id: string; deadline: Date }[]) => Promise<void>;
   verificationQueue: Queue;
@@ -26,7 +26,7 @@ const SEQ_ATTEMPTS = 5;
  */
 export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeCode: string, recordIds: string[]): Promise<string> {
   const now = deps.now?.() ?? new Date();
-  const cycle = await communeCycle(deps.models, communeCode);
+  const cycle = await communeCycle(deps.store, communeCode);
   const parent = cycle.verification;
   const deadline = parent && parent.deadline > now ? parent.deadline : new Date(now.getTime() + deps.defaultDeadlineMs);
   let seq = Math.max(0, ...cycle.all.filter((r) => r.kind === 'correction').map((r) => r.seq)) + 1;
@@ -34,7 +34,7 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
   for (let attempt = 0; ; attempt++) {
     id = makeRoundId('correction', communeCode, seq);
     await deps.onRoundsCreating?.([{ id, deadline }]);
-    const created = await insertRounds(deps.models, [{
+    const created = await insertRounds(deps.store, [{
       _id: id, localityCode: communeCode, kind: 'correction', seq, deadline, recordIds: [...new Set(recordIds)].sort(),
     }], now, parent ? `corrections to ${parent._id}` : 'corrections');
     if (created.has(id)) break;
@@ -43,7 +43,7 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
   }
   await deps.verificationQueue.add(VerificationJob.plan, { roundId: id, localityCode: communeCode } satisfies PlanRoundData, { jobId: verificationJobId.plan(id) });
   if (parent) {
-    await applyRoundTransition(deps.models, parent._id, 'correction_started', { now, cause: `correction round ${id}`, ifAllowed: true });
+    await applyRoundTransition(deps.store, parent._id, 'correction_started', { now, cause: `correction round ${id}`, ifAllowed: true });
   }
   return id;
 }
@@ -55,9 +55,9 @@ export async function enqueueCorrectionRound(deps: CorrectionRoundDeps, communeC
  * awaiting_corrections). Returns the rounds to run the deadline hooks for. Idempotent.
  */
 export async function onCorrectionRoundFinished(deps: SettleDeps, roundId: string): Promise<string[]> {
-  const round = await roundKindOf(deps.models, roundId);
+  const round = await roundKindOf(deps.store, roundId);
   if (!round || round.kind !== 'correction') return [];
-  const { verification } = await communeCycle(deps.models, round.localityCode);
+  const { verification } = await communeCycle(deps.store, round.localityCode);
   if (!verification) return [roundId];
   await settleRound(deps, verification._id);
   return [roundId, verification._id];

@@ -7,9 +7,9 @@ import type { CorrectionsDeps } from './corrections.service.js';
 export async function signOffSetting(deps: CorrectionsDeps, code: string) {
   return {
     localityCode: code,
-    own: await ownSignOffSetting(deps.models, code),
-    signOffRequired: await signOffRequired(deps.models, code, deps.signOffDefault),
-    changes: await findAudit(deps.models, code, 50),
+    own: await ownSignOffSetting(deps.store, code),
+    signOffRequired: await signOffRequired(deps.store, code, deps.signOffDefault),
+    changes: await findAudit(deps.store, code, 50),
   };
 }
 
@@ -18,12 +18,12 @@ export async function signOffSetting(deps: CorrectionsDeps, code: string) {
  * route table), and audited: who, when, before and after, written before the change.
  */
 export async function changeSignOffSetting(deps: CorrectionsDeps, code: string, required: boolean, by: Principal) {
-  const before = await ownSignOffSetting(deps.models, code);
-  await insertAudit(deps.models, {
+  const before = await ownSignOffSetting(deps.store, code);
+  await insertAudit(deps.store, {
     at: deps.now?.() ?? new Date(), action: 'correction-settings.signOffRequired', sub: by.sub, name: by.name, roles: by.roles,
     localityCode: code, before, after: required,
   });
-  await setSignOffSetting(deps.models, code, required);
+  await setSignOffSetting(deps.store, code, required);
   deps.log.info({ localityCode: code, signOffRequired: required, sub: by.sub }, 'sign-off requirement changed');
   return { localityCode: code, signOffRequired: required, changedBy: by.sub };
 }

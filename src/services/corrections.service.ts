@@ -15,7 +15,7 @@ import type { Logger } from '../lib/logger.js';
 import { enqueueCorrectionRound } from './correction-round.service.js';
 
 export interface CorrectionsDeps {
-  models: Store;
+  store: Store;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
   /** Campaign default for the commune police's sign-off (CORRECTION_SIGNOFF_REQUIRED). */
@@ -57,10 +57,10 @@ const problemsError = (recordId: string, problems: FieldProblem[]) =>
  * claims the record version instead (the same conditional update, without the change).
  */
 export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionInput, opts: SubmitOptions): Promise<SubmitResult> {
-  const { models } = deps;
+  const { store } = deps;
   const now = deps.now?.() ?? new Date();
   const key = correctionKey(input);
-  const record = await readWholeDoseRecord(models, input.recordId);
+  const record = await readWholeDoseRecord(store, input.recordId);
   if (!record) throw new NotFoundError(`record ${input.recordId} not found`, { recordId: input.recordId, field: 'recordId' });
   if (opts.communes && !opts.communes.has(record.communeCode)) {
     throw new ValidationError(`record ${input.recordId} belongs to another locality`, { recordId: input.recordId, problems: [{ field: 'recordId', reason: 'not in this locality', code: 'v.other_locality' }] });
@@ -68,7 +68,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const hasVersion = typeof record.version === 'number';
   const version = record.version ?? 0;
 
-  const existing = await findCorrectionByKey(models, key);
+  const existing = await findCorrectionByKey(store, key);
   if (existing) return settleExisting(deps, existing as CorrectionRow, record.communeCode, version, hasVersion);
 
   if (input.baseVersion !== version) {
@@ -81,8 +81,8 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
     if (!memo.has(k)) memo.set(k, f());
     return memo.get(k) as Promise<T>;
   };
-  const needsSignOff = await once(`signoff:${record.communeCode}`, () => signOffRequired(models, record.communeCode, deps.signOffDefault));
-  const latest = await latestResult(models, input.recordId);
+  const needsSignOff = await once(`signoff:${record.communeCode}`, () => signOffRequired(store, record.communeCode, deps.signOffDefault));
+  const latest = await latestResult(store, input.recordId);
   const entered = {
     idNumber: record.idNumber ?? '', fullName: record.fullName ?? '', dateOfBirth: record.dateOfBirth ?? '',
     gender: record.gender ?? '', nationality: record.nationality ?? '',
@@ -92,7 +92,7 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   if (input.decision === 'confirm' && changes.length === 0) {
     throw problemsError(input.recordId, [{ field: 'decision', reason: 'nothing to change: the record already holds these values', code: 'v.nothing_to_change' }]);
   }
-  const cycle = await once(`cycle:${record.communeCode}`, () => communeCycle(models, record.communeCode));
+  const cycle = await once(`cycle:${record.communeCode}`, () => communeCycle(store, record.communeCode));
   const roundId = cycle.verification?._id ?? null;
   const applies = changes.length > 0;
   // In a sign-off locality a value change waits for a different commune_police identity (sign-off.service.ts).
@@ -104,28 +104,28 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
     officer: input.officer, signOff: null,
     source: opts.source, row: opts.row ?? null,
   };
-  const { doc, created } = await insertCorrection(models, doc0);
+  const { doc, created } = await insertCorrection(store, doc0);
   if (!created) return settleExisting(deps, doc, record.communeCode, version, hasVersion);
 
   if (status === 'awaiting_signoff') {
-    if (!(await claimRecord(models, input.recordId, version, hasVersion, String(doc._id)))) {
-      await deleteCorrection(models, doc._id);
-      throw conflict(input.recordId, version, await currentVersion(models, input.recordId, version));
+    if (!(await claimRecord(store, input.recordId, version, hasVersion, String(doc._id)))) {
+      await deleteCorrection(store, doc._id);
+      throw conflict(input.recordId, version, await currentVersion(store, input.recordId, version));
     }
-    await noteCorrection(models, doc, 'awaiting_signoff');
+    await noteCorrection(store, doc, 'awaiting_signoff');
     deps.log.info({ recordId: input.recordId, fields: changes.map((c) => c.field), source: opts.source }, 'correction awaits the police sign-off');
     return { correction: doc, created: true, communeCode: record.communeCode, applied: false };
   }
   if (applies) {
-    if (!(await applyToRecord(models, input.recordId, version, hasVersion, changes))) {
-      await deleteCorrection(models, doc._id);
-      throw conflict(input.recordId, version, await currentVersion(models, input.recordId, version));
+    if (!(await applyToRecord(store, input.recordId, version, hasVersion, changes))) {
+      await deleteCorrection(store, doc._id);
+      throw conflict(input.recordId, version, await currentVersion(store, input.recordId, version));
     }
-    await setCorrectionStatus(models, doc._id, 'applied');
+    await setCorrectionStatus(store, doc._id, 'applied');
     doc.status = 'applied';
-    await noteCorrection(models, doc, 'applied');
+    await noteCorrection(store, doc, 'applied');
   } else {
-    await noteCorrection(models, doc, status as CorrectionStatus);
+    await noteCorrection(store, doc, status as CorrectionStatus);
     if (status === 'explained' && roundId) {
       await deps.settle?.(roundId);
       await deps.onRoundChanged?.(roundId);
@@ -142,11 +142,11 @@ const conflict = (recordId: string, baseVersion: number, currentVersion: number)
   });
 
 /** The record's current state learns its newest correction's status (record-state.repository.ts). */
-export const noteCorrection = (models: Store, c: Pick<CorrectionRow, '_id' | 'recordId' | 'communeCode' | 'createdAt'>, status: CorrectionStatus) =>
-  recordCorrection(models, c.recordId, c.communeCode, { id: String(c._id), status, at: new Date(c.createdAt) });
+export const noteCorrection = (store: Store, c: Pick<CorrectionRow, '_id' | 'recordId' | 'communeCode' | 'createdAt'>, status: CorrectionStatus) =>
+  recordCorrection(store, c.recordId, c.communeCode, { id: String(c._id), status, at: new Date(c.createdAt) });
 
-const currentVersion = async (models: Store, recordId: string, fallback: number) =>
-  (await readDoseRecord(models, recordId, ['version']))?.version ?? fallback;
+const currentVersion = async (store: Store, recordId: string, fallback: number) =>
+  (await readDoseRecord(store, recordId, ['version']))?.version ?? fallback;
 
 /**
  * A resubmitted correction: nothing new, but finish what a crash interrupted: a pending one is
@@ -155,17 +155,17 @@ const currentVersion = async (models: Store, recordId: string, fallback: number)
  */
 async function settleExisting(deps: CorrectionsDeps, doc: CorrectionRow, communeCode: string, version: number, hasVersion: boolean): Promise<SubmitResult> {
   if (doc.status === 'awaiting_signoff' && version === doc.baseVersion) {
-    await claimRecord(deps.models, doc.recordId, version, hasVersion, String(doc._id));
-    await noteCorrection(deps.models, doc, 'awaiting_signoff');
+    await claimRecord(deps.store, doc.recordId, version, hasVersion, String(doc._id));
+    await noteCorrection(deps.store, doc, 'awaiting_signoff');
   }
   // Stored but its process died before changing the record: apply it now (same conditional update).
-  if (doc.status === 'pending' && version === doc.baseVersion && (await applyToRecord(deps.models, doc.recordId, version, hasVersion, doc.changes as FieldChange[]))) {
+  if (doc.status === 'pending' && version === doc.baseVersion && (await applyToRecord(deps.store, doc.recordId, version, hasVersion, doc.changes as FieldChange[]))) {
     version = doc.newVersion;
   }
   if (doc.status === 'pending' && version >= doc.newVersion) {
-    await setCorrectionStatus(deps.models, doc._id, 'applied');
+    await setCorrectionStatus(deps.store, doc._id, 'applied');
     doc.status = 'applied';
-    await noteCorrection(deps.models, doc, 'applied');
+    await noteCorrection(deps.store, doc, 'applied');
   }
   return { correction: doc, created: false, communeCode, applied: doc.status === 'applied' && !doc.correctionRoundId };
 }
@@ -177,7 +177,7 @@ export async function enqueueForApplied(deps: CorrectionsDeps, results: SubmitRe
   const rounds: string[] = [];
   for (const [commune, list] of byCommune) {
     const id = await enqueueCorrectionRound(deps, commune, list.map((r) => r.correction.recordId));
-    await linkToCorrectionRound(deps.models, list.map((r) => r.correction._id), id);
+    await linkToCorrectionRound(deps.store, list.map((r) => r.correction._id), id);
     for (const r of list) r.correction.correctionRoundId = id;
     rounds.push(id);
   }

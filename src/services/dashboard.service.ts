@@ -49,18 +49,18 @@ function advance(state: RollupState, rounds: Iterable<CurrentRound>): void {
  * rounds changed since the last run (see RollupState). Then writes of only what changed.
  */
 export async function runRollup(
-  models: Store, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date(), cache?: HashCache, state?: RollupState,
+  store: Store, policy: Pick<DeadlinePolicy, 'atRisk' | 'completion'>, now = new Date(), cache?: HashCache, state?: RollupState,
 ) {
   const started = Date.now();
   const hashes = state?.hashes ?? cache;
-  const ownLast = state?.hashes.computedAt != null && (await lastWriteWas(models, state.hashes.computedAt));
+  const ownLast = state?.hashes.computedAt != null && (await lastWriteWas(store, state.hashes.computedAt));
   const incremental = !!state && ownLast && state.rounds !== null && state.docs !== null && state.fullAt !== null && state.cursor !== null && started - state.fullAt < FULL_EVERY_MS;
   let inputs: RollupInputs;
   let changed: number;
   let read: number;
   let changedCodes = new Set<string>();
   if (incremental) {
-    const fresh = await readChangedRounds(models, new Date(state.cursor!.getTime() - CURSOR_OVERLAP_MS));
+    const fresh = await readChangedRounds(store, new Date(state.cursor!.getTime() - CURSOR_OVERLAP_MS));
     // Rounds in the overlap come back unchanged: count only those newer than what is held.
     const moved = fresh.filter((r) => { const held = state.rounds!.get(r.localityCode); return !held || held._id !== r._id || held.updatedAt?.getTime() !== r.updatedAt?.getTime(); });
     changed = moved.length;
@@ -68,9 +68,9 @@ export async function runRollup(
     read = fresh.length;
     for (const r of fresh) keepCurrent(state.rounds!, r);
     advance(state, fresh);
-    inputs = { units: state.units!, rounds: [...state.rounds!.values()], contacts: state.contacts!, ...(await readSideInputs(models)) };
+    inputs = { units: state.units!, rounds: [...state.rounds!.values()], contacts: state.contacts!, ...(await readSideInputs(store)) };
   } else {
-    inputs = await readRollupInputs(models);
+    inputs = await readRollupInputs(store);
     changed = inputs.rounds.length;
     read = changed;
     if (state) {
@@ -92,7 +92,7 @@ export async function runRollup(
     if (state) state.docs = new Map(docs.map((d) => [d._id, d]));
   }
   const built = Date.now();
-  const { written, unchanged } = await writeRollup(models, docs, now, hashes);
+  const { written, unchanged } = await writeRollup(store, docs, now, hashes);
   const done = Date.now();
   return {
     mode: incremental ? 'incremental' as const : 'full' as const, rounds: inputs.rounds.length, roundsRead: read, roundsChanged: changed,
@@ -109,9 +109,9 @@ const publicUnit = (u: ProgressView) => {
  * One dashboard view: the unit (the nation is `VN`), its children filtered by `only`, the
  * national deadline and the projected finish at the current rate. Three reads by index.
  */
-export async function dashboardView(models: Store, code: string, opts: { only?: OnlyFilter; now?: Date } = {}) {
+export async function dashboardView(store: Store, code: string, opts: { only?: OnlyFilter; now?: Date } = {}) {
   const now = opts.now ?? new Date();
-  const [{ unit, children }, national] = await Promise.all([readProgressView(models, code, opts.only), readNationalDeadline(models)]);
+  const [{ unit, children }, national] = await Promise.all([readProgressView(store, code, opts.only), readNationalDeadline(store)]);
   if (!unit) {
     if (code === NATIONAL_CODE) return { generatedAt: now.toISOString(), computedAt: null, national: national?.toISOString() ?? null, unit: null, children: [], projection: null };
     throw new NotFoundError(`no progress for locality ${code} (unknown code, or the rollup has not run yet)`);

@@ -29,8 +29,8 @@ export interface Eligibility {
 interface Candidate { recordId: string; doseNumber?: number | null; vaccine?: string | null; vaccinatedAt?: string | null; idNumber?: string | null; nationality?: string | null }
 
 /** The views of some records from their current state (record-state.repository.ts): one read. */
-async function doseViews(models: Store, records: Candidate[], states?: Map<string, RecordState>): Promise<DoseView[]> {
-  const known = states ?? (await recordStates(models, records.map((r) => r.recordId)));
+async function doseViews(store: Store, records: Candidate[], states?: Map<string, RecordState>): Promise<DoseView[]> {
+  const known = states ?? (await recordStates(store, records.map((r) => r.recordId)));
   return records.map((rec) => doseView(rec, known.get(rec.recordId)));
 }
 
@@ -65,26 +65,26 @@ const CANDIDATE_FIELDS = ['doseNumber', 'vaccine', 'vaccinatedAt', 'idNumber', '
  * to the personal ID (the records' current state), and those entered with it that no round
  * linked elsewhere. Four reads whatever the number of doses.
  */
-export async function citizenEligibility(models: Store, personalId: string, now = new Date()): Promise<Eligibility> {
+export async function citizenEligibility(store: Store, personalId: string, now = new Date()): Promise<Eligibility> {
   const checked = checkIdNumber(personalId, { currentYear: now.getUTCFullYear() });
   if ('reason' in checked || checked.value !== personalId.trim()) {
     throw new ValidationError(`params.personalId: ${'reason' in checked ? checked.reason : 'must be the 12 digits of a citizen ID'}`);
   }
   const id = checked.value;
   const [linked, entered] = await Promise.all([
-    linkedRecords(models, id),
-    recordsEnteredWith(models, [id], []),
+    linkedRecords(store, id),
+    recordsEnteredWith(store, [id], []),
   ]);
   const recordIds = [...new Set([...linked, ...entered.map((r) => r.recordId)])];
   const [records, states] = await Promise.all([
-    recordsById(models, recordIds, RECORD_FIELDS) as Promise<Map<string, Candidate>>, recordStates(models, recordIds),
+    recordsById(store, recordIds, RECORD_FIELDS) as Promise<Map<string, Candidate>>, recordStates(store, recordIds),
   ]);
   // The newest result decides whose record it is: linked to someone else now, not theirs.
   const theirs = [...records.values()].filter((rec) => {
     const linkedTo = states.get(rec.recordId)?.personalId;
     return linkedTo ? linkedTo === id : normalizeId(rec.idNumber ?? '').value === id;
   });
-  return decide('citizen', await doseViews(models, theirs, states), new Set(['verified']));
+  return decide('citizen', await doseViews(store, theirs, states), new Set(['verified']));
 }
 
 /**
@@ -92,14 +92,14 @@ export async function citizenEligibility(models: Store, personalId: string, now 
  * such records `exempt`); eligible when every dose entered with that number is exempt or verified
  * and no correction is pending. `nationality`, when given, narrows to records entered with it.
  */
-export async function passportEligibility(models: Store, passport: string, nationality?: string): Promise<Eligibility> {
+export async function passportEligibility(store: Store, passport: string, nationality?: string): Promise<Eligibility> {
   const n = normalizeId(passport);
   if (n.kind !== 'passport') throw new ValidationError('query.passport: not a passport number (letters and digits, 6–12 characters, not a citizen ID)');
   const variants = [...new Set([n.value, passport.trim()])];
-  const found: Candidate[] = await recordsEnteredWith(models, variants, CANDIDATE_FIELDS);
+  const found: Candidate[] = await recordsEnteredWith(store, variants, CANDIDATE_FIELDS);
   const wanted = nationality?.trim().toUpperCase();
   const records = [...new Map(found.map((r) => [r.recordId, r])).values()]
     .filter((r) => isVietnamese(r.nationality) !== true)
     .filter((r) => !wanted || (r.nationality ?? '').trim().toUpperCase() === wanted);
-  return decide('passport', await doseViews(models, records), new Set(['exempt', 'verified']));
+  return decide('passport', await doseViews(store, records), new Set(['exempt', 'verified']));
 }

@@ -6,12 +6,12 @@ import { NotFoundError } from '../lib/errors/index.js';
 import { maskId } from '../lib/mask.js';
 
 /** Every result (all rounds) and every correction of a record, oldest first. */
-export async function recordHistory(models: Store, recordId: string) {
-  const record = await readDoseRecord(models, recordId, [
+export async function recordHistory(store: Store, recordId: string) {
+  const record = await readDoseRecord(store, recordId, [
     'communeCode', 'version', 'idNumber', 'dateOfBirth', 'gender', 'nationality', 'facilityId', 'vaccinatedAt', 'doseNumber', 'vaccine',
   ]);
   if (!record) throw new NotFoundError(`record ${recordId} not found`);
-  const [results, corrections] = await Promise.all([resultsOf(models, recordId), correctionsOf(models, recordId)]);
+  const [results, corrections] = await Promise.all([resultsOf(store, recordId), correctionsOf(store, recordId)]);
   const events = [
     ...results.map(({ createdAt, updatedAt: _u, ...r }) => ({ type: 'result' as const, at: createdAt, ...r })),
     ...corrections.map(({ createdAt, updatedAt: _u, _id, ...c }) => ({ type: 'correction' as const, at: createdAt, id: String(_id), ...c })),

@@ -11,7 +11,7 @@ import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadline
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 
 export interface RoundsDeps {
-  models: Store;
+  store: Store;
   verificationQueue: Queue;
   defaultDeadlineMs: number;
   /** Called before the rounds are created, with their deadlines (the deadline state hooks in here). */
@@ -27,14 +27,14 @@ export const roundId = (kind: RoundKind, communeCode: string, seq: number) => `$
  * Expand locality codes (commune, district or province) into commune codes.
  * Unknown codes are a ValidationError naming every one of them; nothing is created.
  */
-export async function resolveCommunes(models: Store, codes: string[]): Promise<string[]> {
-  return [...(await resolveCommuneProvinces(models, codes)).keys()].sort();
+export async function resolveCommunes(store: Store, codes: string[]): Promise<string[]> {
+  return [...(await resolveCommuneProvinces(store, codes)).keys()].sort();
 }
 
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
-export async function resolveCommuneProvinces(models: Store, codes: string[]): Promise<Map<string, string>> {
+export async function resolveCommuneProvinces(store: Store, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
-  const found = await readLocalities(models, unique, ['level', 'provinceCode']);
+  const found = await readLocalities(store, unique, ['level', 'provinceCode']);
   const known = new Map(found.map((l) => [l.code, l.level]));
   const unknown = unique.filter((c) => !known.has(c));
   if (unknown.length > 0) {
@@ -44,7 +44,7 @@ export async function resolveCommuneProvinces(models: Store, codes: string[]): P
   const districts = unique.filter((c) => known.get(c) === 'district');
   const provinces = unique.filter((c) => known.get(c) === 'province');
   if (districts.length || provinces.length) {
-    const below = await communesUnder(models, { districts, provinces });
+    const below = await communesUnder(store, { districts, provinces });
     for (const l of below) communes.set(l.code, l.provinceCode);
   }
   return communes;
@@ -63,12 +63,12 @@ export interface CreateRoundsInput {
  */
 export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   const now = deps.now?.() ?? new Date();
-  const provinceOf = await resolveCommuneProvinces(deps.models, input.localities);
+  const provinceOf = await resolveCommuneProvinces(deps.store, input.localities);
   const communes = [...provinceOf.keys()].sort();
   if (communes.length === 0) throw new ValidationError('the given localities contain no communes');
   // The request's deadline, else the province's, else the campaign's, else the default;
   // never past the national deadline.
-  const campaign = await readCampaign(deps.models);
+  const campaign = await readCampaign(deps.store);
   const problem = input.deadline ? deadlineProblem(input.deadline, now, campaign?.nationalDeadline) : null;
   if (problem) throw new ValidationError(problem);
   const deadlineOf = (code: string) => resolveRoundDeadline({
@@ -82,11 +82,11 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
 
   const rounds0 = communes.map((code, i) => ({ _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code) }));
   await deps.onRoundsCreating?.(rounds0.map((r) => ({ id: r._id, deadline: r.deadline })));
-  const createdIds = await insertRounds(deps.models, rounds0, now);
+  const createdIds = await insertRounds(deps.store, rounds0, now);
 
   // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
   // interrupted before. The deterministic job ID makes a repeat add a no-op.
-  const byId = new Map((await readRounds(deps.models, ids, ['localityCode', 'status', 'deadline'])).map((r) => [r._id, r]));
+  const byId = new Map((await readRounds(deps.store, ids, ['localityCode', 'status', 'deadline'])).map((r) => [r._id, r]));
   const rounds = ids.flatMap((id) => byId.get(id) ?? []);
   const toPlan = rounds.filter((r) => r.status === 'scheduled');
   if (toPlan.length > 0) {
@@ -114,12 +114,12 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
  * IDs. The chunk documents are kept, so chunks already done are skipped and results already
  * stored are never inserted twice. 409 unless the round is `failed`.
  */
-export async function retryRound(deps: Pick<RoundsDeps, 'models' | 'verificationQueue' | 'now'>, id: string) {
-  const round = await readRound(deps.models, id, ['status', 'localityCode', 'transitions']);
+export async function retryRound(deps: Pick<RoundsDeps, 'store' | 'verificationQueue' | 'now'>, id: string) {
+  const round = await readRound(deps.store, id, ['status', 'localityCode', 'transitions']);
   if (!round) throw new NotFoundError(`round ${id} not found`);
   if (round.status !== 'failed') throw new ConflictError(`round ${id} is ${round.status}; only a failed round can be retried`);
   const generation = (round.transitions ?? []).filter((t) => t.from === 'failed' && t.to === 'scheduled').length + 1;
-  const moved = await applyRoundTransition(deps.models, id, 'retry', {
+  const moved = await applyRoundTransition(deps.store, id, 'retry', {
     now: deps.now?.(), cause: `retry ${generation}`, ifAllowed: true, where: { status: 'failed' }, set: { error: null },
   });
   if (!moved) throw new ConflictError(`round ${id} changed while retrying it; look again`);
@@ -129,8 +129,8 @@ export async function retryRound(deps: Pick<RoundsDeps, 'models' | 'verification
   return { id, status: moved.status, generation };
 }
 
-export async function getRound(models: Store, id: string) {
-  const round = await readRoundView(models, id);
+export async function getRound(store: Store, id: string) {
+  const round = await readRoundView(store, id);
   if (!round) throw new NotFoundError(`round ${id} not found`);
   return round;
 }
@@ -146,16 +146,16 @@ export interface ListRoundsQuery {
   progress?: boolean;
 }
 
-export async function listRounds(models: Store, q: ListRoundsQuery) {
-  const items = await roundsPage(models, {
-    ...(q.locality ? { localityCodes: await resolveCommunes(models, [q.locality]) } : {}),
+export async function listRounds(store: Store, q: ListRoundsQuery) {
+  const items = await roundsPage(store, {
+    ...(q.locality ? { localityCodes: await resolveCommunes(store, [q.locality]) } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
     ...(q.after ? { after: q.after } : {}),
     limit: q.limit,
   });
   if (q.progress) {
-    const progress = await roundsProgress(models, items.map((r) => r._id));
+    const progress = await roundsProgress(store, items.map((r) => r._id));
     return { items: items.map((r) => ({ ...r, progress: progress.get(r._id) })), next: items.length === q.limit ? items[items.length - 1]!._id : null };
   }
   return { items, next: items.length === q.limit ? items[items.length - 1]!._id : null };

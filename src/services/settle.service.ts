@@ -12,7 +12,7 @@ import type { RoundStatus } from '../domain/rounds/values.js';
 import { ConflictError } from '../lib/errors/index.js';
 
 export interface SettleDeps {
-  models: Store;
+  store: Store;
   /** Which outcomes settle a record (the campaign's completion rule). */
   completion?: CompletionRule;
   now?: () => Date;
@@ -48,43 +48,43 @@ const ATTEMPTS = 5;
  */
 export async function settleRound(deps: SettleDeps, roundId: string, opts: SettleOptions = {}): Promise<SettleResult | null> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const round = await readForSettle(deps.models, roundId);
+    const round = await readForSettle(deps.store, roundId);
     if (!round) return null;
     // Not yet planned again, or still being verified (only the settle job knows its chunks ended).
     if (round.status === 'scheduled' || (round.status === 'verifying' && !opts.chunksEnded)) return { roundId, status: round.status, moved: null, settlement: null };
-    const { settlement, unfinished, running } = await compute(deps.models, round);
+    const { settlement, unfinished, running } = await compute(deps.store, round);
     const decided = decide(round, settlement, unfinished, running, deps.completion);
     const now = deps.now?.() ?? new Date();
     const move = decided && {
       record: transition({ status: round.status }, decided.event, now, decided.cause).record,
       set: decided.event === 'fail' ? { finishedAt: now, error: decided.error } : decided.finishes ? { finishedAt: now } : {},
     };
-    if (await writeSettlement(deps.models, round, settlement, move || undefined)) {
+    if (await writeSettlement(deps.store, round, settlement, move || undefined)) {
       return { roundId, status: move ? move.record.to : round.status, moved: move ? move.record.to : null, settlement };
     }
   }
   throw new ConflictError(`round ${roundId} kept changing while it was being settled; settle runs again`);
 }
 
-async function compute(models: Store, round: SettleView) {
-  const chunks = await roundChunks(models, round._id);
+async function compute(store: Store, round: SettleView) {
+  const chunks = await roundChunks(store, round._id);
   const { counters, total } = sumChunks(chunks);
   const unfinished = chunks.filter((c) => c.status !== 'done');
   const settlement: Settlement = { counters, processedRecords: total, explainedRecords: 0, expectedRecords: null };
   let running = false;
   if (round.kind === 'verification') {
-    const cycle = await communeCycle(models, round.localityCode);
+    const cycle = await communeCycle(store, round.localityCode);
     if (cycle.verification?._id === round._id) {
       // After correction rounds the records' current states count (a correction round's newer
       // result over the verification round's own): one aggregation.
       if (cycle.corrections.length > 0) {
-        const current = await outcomeCounts(models, round.localityCode, [round._id, ...cycle.corrections.map((r) => r._id)]);
+        const current = await outcomeCounts(store, round.localityCode, [round._id, ...cycle.corrections.map((r) => r._id)]);
         for (const o of OUTCOMES) counters[o] = current[o] ?? 0;
       }
       running = cycle.corrections.some((r) => !isFinal(r.status as RoundStatus) && r.status !== 'failed');
     }
     const [explained, expected] = await Promise.all([
-      countExplained(models, round._id), expectedRecords(models, round.localityCode, round.totalRecords || total),
+      countExplained(store, round._id), expectedRecords(store, round.localityCode, round.totalRecords || total),
     ]);
     settlement.explainedRecords = explained;
     settlement.expectedRecords = expected;

@@ -32,9 +32,9 @@ export interface SignOffResult {
 export async function signOffCorrection(
   deps: CorrectionsDeps, id: string, signer: Signer, decision: SignOffDecision, communes?: ReadonlySet<string>,
 ): Promise<SignOffResult> {
-  const { models } = deps;
+  const { store } = deps;
   const now = deps.now?.() ?? new Date();
-  const c = await findCorrectionById(models, id);
+  const c = await findCorrectionById(store, id);
   if (!c || (communes && !communes.has(c.communeCode))) throw new NotFoundError(`no correction ${id} in this locality`, { field: 'correctionId' });
   if (c.officer?.sub && c.officer.sub === signer.sub) {
     throw new ForbiddenError('the officer who submitted a correction cannot sign it off: another commune police identity must', { correctionId: id });
@@ -46,26 +46,26 @@ export async function signOffCorrection(
   }
   const signOff = { by: signer.name, sub: signer.sub, role: SIGN_OFF_ROLE, at: now, decision };
   if (decision === 'refuse') {
-    if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'refused', signOff }))) throw raced(id);
+    if (!(await transitionCorrection(store, c._id, 'awaiting_signoff', { status: 'refused', signOff }))) throw raced(id);
     // The record version is free again: another correction of it may follow.
-    await releaseRecord(models, c.recordId, String(c._id));
-    await noteCorrection(models, c, 'refused');
+    await releaseRecord(store, c.recordId, String(c._id));
+    await noteCorrection(store, c, 'refused');
     deps.log.info({ correctionId: id, recordId: c.recordId }, 'correction refused at sign-off');
     return { correction: { ...c, status: 'refused', signOff } as CorrectionRow, changed: true, applied: false, correctionRound: null };
   }
-  if (!(await transitionCorrection(models, c._id, 'awaiting_signoff', { status: 'pending', signOff }))) throw raced(id);
-  const record = await readDoseRecord(models, c.recordId, ['version']);
+  if (!(await transitionCorrection(store, c._id, 'awaiting_signoff', { status: 'pending', signOff }))) throw raced(id);
+  const record = await readDoseRecord(store, c.recordId, ['version']);
   const hasVersion = typeof record?.version === 'number';
-  if (!record || !(await applyToRecord(models, c.recordId, c.baseVersion, hasVersion, c.changes as never, String(c._id)))) {
-    await transitionCorrection(models, c._id, 'pending', { status: 'superseded' });
-    await releaseRecord(models, c.recordId, String(c._id));
-    await noteCorrection(models, c, 'superseded');
+  if (!record || !(await applyToRecord(store, c.recordId, c.baseVersion, hasVersion, c.changes as never, String(c._id)))) {
+    await transitionCorrection(store, c._id, 'pending', { status: 'superseded' });
+    await releaseRecord(store, c.recordId, String(c._id));
+    await noteCorrection(store, c, 'superseded');
     throw new ConflictError(`record ${c.recordId} changed since the correction was submitted: nothing applied; submit it again from a new export`, {
       correctionId: id, recordId: c.recordId, baseVersion: c.baseVersion, currentVersion: record?.version ?? null,
     });
   }
-  await transitionCorrection(models, c._id, 'pending', { status: 'applied' });
-  await noteCorrection(models, c, 'applied');
+  await transitionCorrection(store, c._id, 'pending', { status: 'applied' });
+  await noteCorrection(store, c, 'applied');
   const applied: SubmitResult = { correction: { ...c, status: 'applied', signOff } as CorrectionRow, created: true, communeCode: c.communeCode, applied: true };
   const [round] = await enqueueForApplied(deps, [applied]);
   deps.log.info({ correctionId: id, recordId: c.recordId, fields: (c.changes ?? []).map((x) => x.field) }, 'correction signed off and applied');
@@ -74,17 +74,17 @@ export async function signOffCorrection(
 
 const raced = (id: string) => new ConflictError(`correction ${id} was decided by someone else meanwhile`, { correctionId: id });
 
-export async function localityCorrections(models: Store, code: string, status: Parameters<typeof listCorrections>[2], limit: number) {
-  const communes = await resolveCommunes(models, [code]);
-  return (await listCorrections(models, communes, status, limit)).map((c) => ({ ...correctionView(c), id: String(c._id) }));
+export async function localityCorrections(store: Store, code: string, status: Parameters<typeof listCorrections>[2], limit: number) {
+  const communes = await resolveCommunes(store, [code]);
+  return (await listCorrections(store, communes, status, limit)).map((c) => ({ ...correctionView(c), id: String(c._id) }));
 }
 
 /** Columns of the police's sign-off sheet; they fill `signOff` with approve or refuse. */
 export const SIGN_OFF_COLUMNS = ['correctionId', 'recordId', 'field', 'oldValue', 'newValue', 'decision', 'submittedBy', 'submittedAt', 'signOff'] as const;
 
 /** One row per changed field of each correction awaiting the sign-off. */
-export async function* signOffSheet(models: Store, code: string): AsyncGenerator<Record<string, string>> {
-  for (const c of await localityCorrections(models, code, 'awaiting_signoff', 10_000)) {
+export async function* signOffSheet(store: Store, code: string): AsyncGenerator<Record<string, string>> {
+  for (const c of await localityCorrections(store, code, 'awaiting_signoff', 10_000)) {
     for (const ch of c.changes ?? []) {
       yield {
         correctionId: c.id, recordId: c.recordId, field: ch.field, oldValue: ch.oldValue ?? '', newValue: ch.newValue, decision: c.decision,
@@ -106,7 +106,7 @@ export interface SignOffUploadReport {
 
 /** The police's filled sign-off sheet (CSV or XLSX): each row's decision on its correction, one by one. */
 export async function uploadSignOffSheet(deps: CorrectionsDeps, code: string, file: Buffer, signer: Signer, limits: { maxRows: number }): Promise<SignOffUploadReport> {
-  const communes = new Set(await resolveCommunes(deps.models, [code]));
+  const communes = new Set(await resolveCommunes(deps.store, [code]));
   const report: SignOffUploadReport = { rows: 0, skipped: 0, approved: 0, refused: 0, unchanged: 0, rejected: [], correctionRounds: [] };
   const decided = new Map<string, SignOffDecision>();
   const rows = [];

@@ -14,19 +14,19 @@ const COMMUNES_IN_FLIGHT = 4;
  * A locality's worklist page in recordId order. A district or province merges its communes'
  * pages (each commune's page is already in recordId order).
  */
-export async function listWorklist(models: Store, code: string, q: WorklistQuery) {
-  const communes = await resolveCommunes(models, [code]);
-  const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(models, c, q));
+export async function listWorklist(store: Store, code: string, q: WorklistQuery) {
+  const communes = await resolveCommunes(store, [code]);
+  const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(store, c, q));
   const items = pages.flatMap((p) => p.items).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
   return { items, next: items.length === q.limit ? items[items.length - 1]!.recordId : null };
 }
 
 /** Every worklist item of a locality, page by page (for the CSV/XLSX export). */
-export async function* iterateWorklist(models: Store, code: string, q: Omit<WorklistQuery, 'limit' | 'after'>): AsyncGenerator<WorklistItem> {
+export async function* iterateWorklist(store: Store, code: string, q: Omit<WorklistQuery, 'limit' | 'after'>): AsyncGenerator<WorklistItem> {
   // Pages of 500: one round of equality look-ups per page, bounded memory.
   let after: string | undefined;
   for (;;) {
-    const page = await listWorklist(models, code, { ...q, limit: 500, ...(after ? { after } : {}) });
+    const page = await listWorklist(store, code, { ...q, limit: 500, ...(after ? { after } : {}) });
     yield* page.items;
     if (!page.next) return;
     after = page.next;
@@ -66,7 +66,7 @@ export interface UploadReport {
 export async function uploadWorksheet(
   deps: CorrectionsDeps, code: string, file: Buffer, officer: { name: string; sub: string }, limits: { maxRows?: number } = {},
 ): Promise<UploadReport> {
-  const communes = new Set(await resolveCommunes(deps.models, [code]));
+  const communes = new Set(await resolveCommunes(deps.store, [code]));
   const report: UploadReport = { rows: 0, skipped: 0, applied: 0, explained: 0, awaitingSignOff: 0, rejectedDecisions: 0, duplicates: 0, rejected: [], correctionRounds: [] };
   const results: SubmitResult[] = [];
   const memo = new Map<string, Promise<unknown>>();

@@ -34,7 +34,7 @@ describe('graceful shutdown', () => {
       WORKER_QUEUES: 'verification', CHUNK_SIZE: '100000', BATCH_SIZE: '20', WORKER_CONCURRENCY: '1',
       SHUTDOWN_TIMEOUT_MS: '180000',
     });
-    const [round] = await createRounds({ models: ctx.db.store, verificationQueue: queue, defaultDeadlineMs: 86_400_000 }, {
+    const [round] = await createRounds({ store: ctx.db.store, verificationQueue: queue, defaultDeadlineMs: 86_400_000 }, {
       localities: ['00001'], kind: 'verification', seq: 1,
     });
     const { VerificationResult } = ctx.db.models;

@@ -135,14 +135,14 @@ export async function startDeadlineWorkers(ctx: TestContext, policy: DeadlinePol
   const deadlinesQueue = createDeadlinesQueue(connection, ctx.prefix);
   const notificationsQueue = createNotificationsQueue(connection, ctx.prefix);
   const deps: DeadlineDeps = {
-    models: ctx.db.store, deadlinesQueue, notificationsQueue, policy, log: silentLog,
+    store: ctx.db.store, deadlinesQueue, notificationsQueue, policy, log: silentLog,
     webhookEnabled: true, notify: { attempts: 5, backoffMs: 50 },
     ...(clock ? { now: clock.now } : {}),
   };
   const channels = { log: createLogChannel(silentLog), webhook: createWebhookChannel({ secret: WEBHOOK_SECRET, timeoutMs: 2000 }) };
   const workers = [
     new Worker(DEADLINES_QUEUE, deadlinesProcessor(deps), { connection, prefix: ctx.prefix, concurrency: 4 }),
-    new Worker(NOTIFICATIONS_QUEUE, notificationsProcessor({ models: ctx.db.store, channels, log: silentLog }), { connection, prefix: ctx.prefix, concurrency: 4 }),
+    new Worker(NOTIFICATIONS_QUEUE, notificationsProcessor({ store: ctx.db.store, channels, log: silentLog }), { connection, prefix: ctx.prefix, concurrency: 4 }),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const processDeadline = deadlinesProcessor(deps);

@@ -14,5 +14,5 @@ export const TEST_ADMIN: Principal = { sub: 'test-admin', name: 'Test Admin', ro
  */
 export function behindRouteTable(models: Models, principal: Principal = TEST_ADMIN): RequestHandler[] {
   const as: RequestHandler = (req, _res, next) => { req.principal = principal; next(); };
-  return [as, authorize({ models: storeOf(models), table: ROUTE_TABLE })];
+  return [as, authorize({ store: storeOf(models), table: ROUTE_TABLE })];
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
   ctx = await createTestContext('deadlines-http');
   await seedPlaceAndContacts(ctx.db.models, 'http://127.0.0.1:9');
   deps = {
-    models: ctx.db.store, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
+    store: ctx.db.store, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
     policy: msPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
   };
   const app = express().use(express.json()).use(behindRouteTable(ctx.db.models)).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));

@@ -62,7 +62,7 @@ async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<b
   try {
     const policy = msPolicy({ levelDeadlineMs: { commune: LEVEL_MS, district: LEVEL_MS, province: LEVEL_MS, ministry: LEVEL_MS } });
     const hooks = deadlineHooks({
-      models: ctx.db.store, deadlinesQueue, notificationsQueue, policy, log: silentLog,
+      store: ctx.db.store, deadlinesQueue, notificationsQueue, policy, log: silentLog,
       webhookEnabled: true, notify: { attempts: 10, backoffMs: 100 },
     });
     const ids = Array.from({ length: ROUNDS }, (_, i) => `verification-00001-${firstSeq + i}`);

@@ -77,10 +77,10 @@ describe('hot-path queries on the real store', () => {
     const deps = { config, db: hot, queues, flows, log };
     worker = new Worker(VERIFICATION_QUEUE, await processors[VERIFICATION_QUEUE]!(deps), { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
     const deadlines = deadlineDepsFromConfig(config, {
-      models: hot.store, deadlinesQueue: queues[DEADLINES_QUEUE], notificationsQueue: queues[NOTIFICATIONS_QUEUE], log,
+      store: hot.store, deadlinesQueue: queues[DEADLINES_QUEUE], notificationsQueue: queues[NOTIFICATIONS_QUEUE], log,
     });
     await createRounds(
-      { models: hot.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: config.DEFAULT_DEADLINE_MS, onRoundsCreated: deadlineHooks(deadlines).onRoundsCreated },
+      { store: hot.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: config.DEFAULT_DEADLINE_MS, onRoundsCreated: deadlineHooks(deadlines).onRoundsCreated },
       { localities: COMMUNES, kind: 'verification', seq: 1 },
     );
     const ids = COMMUNES.map((c) => `verification-${c}-1`);

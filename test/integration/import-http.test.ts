@@ -42,11 +42,11 @@ beforeAll(async () => {
   ctx = await createTestContext('import-http');
   uploadDir = await mkdtemp(join(tmpdir(), 'vv-uploads-'));
   queues = allQueues(ctx.redis, ctx.prefix);
-  worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { models: ctx.db.store, log, uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
+  worker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { store: ctx.db.store, log, uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
   const app = express();
   app.use(behindRouteTable(ctx.db.models));
   app.use(localitiesRouter({ localities: localitiesRepository(ctx.db.store) }));
-  app.use(importsRouter({ queues, uploadDir, models: ctx.db.store }));
+  app.use(importsRouter({ queues, uploadDir, store: ctx.db.store }));
   app.use(notFound);
   app.use(errorHandler(log));
   server = app.listen(0, '127.0.0.1');

@@ -26,7 +26,7 @@ async function importFile(name: string, content: string | Buffer, kind: 'doses' 
   const path = join(dir, name);
   await writeFile(path, content);
   const rejectsPath = join(dir, `${name}.rejects.csv`);
-  const summary = await runImport({ kind, source: path, models: ctx.db.store, rejectsPath, batchSize: 3 });
+  const summary = await runImport({ kind, source: path, store: ctx.db.store, rejectsPath, batchSize: 3 });
   const rejects = summary.rejectsPath ? (await readFile(rejectsPath, 'utf8')).trim().split('\r\n').slice(1) : [];
   return { summary, rejects };
 }
@@ -84,7 +84,7 @@ describe('import doses (real Mongo-wire server)', () => {
     const db = await connectDb(ctx.mongoUrl, { poolSize: 2, autoIndex: false });
     let closing: Promise<void> | undefined;
     const failed = runImport({
-      kind: 'doses', source: path, models: db.store, rejectsPath: join(dir, 'w.rejects.csv'), batchSize: 4, writers: 3,
+      kind: 'doses', source: path, store: db.store, rejectsPath: join(dir, 'w.rejects.csv'), batchSize: 4, writers: 3,
       onProgress: () => { closing ??= db.close(); },
     });
     await expect(failed).rejects.toThrow(/closed|interrupted|not connected/i);

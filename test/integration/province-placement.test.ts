@@ -85,7 +85,7 @@ describe('province placement', () => {
     const planner = await startWorker(VERIFICATION_QUEUE);
     const a = await startWorker(groupQueueName('a'));
     // The API's path: one request for both provinces, planner jobs on `verification`.
-    await createRounds({ models: ctx.db.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 }, { localities: ['01', '02'], kind: 'verification', seq: 1 });
+    await createRounds({ store: ctx.db.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 }, { localities: ['01', '02'], kind: 'verification', seq: 1 });
 
     await waitFor(() => settled(roundsOf('01')), 90_000, "province 01's rounds to settle on group a's worker");
     // Province 02's rounds are planned, and their chunks wait on group b's queue for a worker of b.

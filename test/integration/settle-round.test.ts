@@ -42,13 +42,13 @@ afterAll(async () => {
 
 function startWorker(match: MatchBatch, onRoundFinished: (id: string, status: string) => Promise<void>) {
   const processor = verificationProcessor({
-    models: ctx.db.store, flows, match, matcherVersion: 'test', chunkSize: 25, batchSize: 10, log, onRoundFinished,
+    store: ctx.db.store, flows, match, matcherVersion: 'test', chunkSize: 25, batchSize: 10, log, onRoundFinished,
   });
   worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
   return worker;
 }
 
-const deps = () => ({ models: ctx.db.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 });
+const deps = () => ({ store: ctx.db.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 });
 
 async function resultsPerRecord(roundId: string) {
   const rows = await ctx.db.models.VerificationResult.find({ roundId }, { recordId: 1 }).lean();

@@ -43,7 +43,7 @@ async function importAction(kind: ImportKind, file: string, o: ImportCliOptions)
   let summary: ImportSummary;
   try {
     summary = await withDb((db) =>
-      runImport({ kind, source: file, format: o.format, models: db.store, rejectsPath, batchSize: o.batchSize, writers: o.writers, onProgress: progress.update }),
+      runImport({ kind, source: file, format: o.format, store: db.store, rejectsPath, batchSize: o.batchSize, writers: o.writers, onProgress: progress.update }),
     );
   } finally {
     progress.stop();

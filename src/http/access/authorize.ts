@@ -26,14 +26,14 @@ type Denial = ReturnType<typeof fail>;
  * is resolved from the parsed values and both are handed to the router (`req.parsed`,
  * `req.scope`). Anonymous browser navigations to the dashboard are sent to the sign-in instead.
  */
-export function authorize(deps: { models: Store; table: readonly RouteRule[] }): RequestHandler {
+export function authorize(deps: { store: Store; table: readonly RouteRule[] }): RequestHandler {
   const cache = new Map<string, { at: number; chain: string[] }>();
   const ancestry: Ancestry = async (codes) => {
     const out = new Map<string, string[]>();
     for (const code of codes) {
       const hit = cache.get(code);
       if (hit && Date.now() - hit.at < ANCESTRY_TTL_MS) { out.set(code, hit.chain); continue; }
-      const chain = await localityAncestors(deps.models, code);
+      const chain = await localityAncestors(deps.store, code);
       if (!chain) continue; // unknown: not cached, so a locality imported later is seen at once
       if (cache.size >= ANCESTRY_MAX) cache.clear();
       cache.set(code, { at: Date.now(), chain });
@@ -71,7 +71,7 @@ export function authorize(deps: { models: Store; table: readonly RouteRule[] }):
       }
       // One parse point: a 400 here names the request's own fields only, never stored data.
       const parsed = parseRequest(rule, req, params);
-      const scope = await resolveScope(deps.models, rule.scope, parsed, p, allowed, ancestry);
+      const scope = await resolveScope(deps.store, rule.scope, parsed, p, allowed, ancestry);
       if ('status' in scope) return void res.status(scope.status).json(scope.body);
       req.parsed = parsed;
       req.scope = scope;
@@ -95,7 +95,7 @@ function parseRequest(rule: RouteRule, req: Request, params: Record<string, stri
 const LOADERS = { round: roundLocality, record: recordCommune, correction: correctionCommune, escalation: escalationLocality } as const;
 
 async function resolveScope(
-  models: Store, scope: ScopeSource, parsed: ParsedRequest, p: Principal, roles: readonly Role[], ancestry: Ancestry,
+  store: Store, scope: ScopeSource, parsed: ParsedRequest, p: Principal, roles: readonly Role[], ancestry: Ancestry,
 ): Promise<ResolvedScope | Denial> {
   const national = isNational(p, roles);
   switch (scope.from) {
@@ -121,7 +121,7 @@ async function resolveScope(
       const part = (scope.param ? parsed.params : parsed.body) as Record<string, unknown> | undefined;
       const id = part?.[scope.param ?? scope.field ?? ''];
       if (typeof id !== 'string' || !id) throw new Error(`the route table row's ${scope.from} scope has no parsed id (a schema is missing)`);
-      const thing = await LOADERS[scope.from](models, id);
+      const thing = await LOADERS[scope.from](store, id);
       const notFound = fail(404, 'not_found', `${scope.from} ${id} not found`);
       if (!thing) return notFound;
       if (!national) {

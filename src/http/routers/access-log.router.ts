@@ -5,11 +5,11 @@ import { input } from '../access/input.js';
 import { accessLogQuery } from '../access/request-schemas.js';
 
 /** GET /api/access-log?sub=&locality=&kind=&from=&to=&limit= — who read which personal data, newest first (ministry, campaign_admin). */
-export function accessLogRouter(deps: { models: Store }): Router {
+export function accessLogRouter(deps: { store: Store }): Router {
   const r = Router();
   r.get('/api/access-log', async (req, res) => {
     res.setHeader('cache-control', 'no-store');
-    res.json({ items: await findAccess(deps.models, input(req, 'query', accessLogQuery)) });
+    res.json({ items: await findAccess(deps.store, input(req, 'query', accessLogQuery)) });
   });
   return r;
 }

@@ -20,7 +20,7 @@ export function backlogRouter(deps: BacklogDeps): Router {
   });
   r.get('/api/localities/:code/backlog', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
-    res.json(await localityBacklog(deps.models, code));
+    res.json(await localityBacklog(deps.store, code));
   });
   return r;
 }

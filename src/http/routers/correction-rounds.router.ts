@@ -21,15 +21,15 @@ export function correctionRoundsRouter(deps: CorrectionsDeps): Router {
   r.post('/api/localities/:code/correction-rounds', async (req, res) => {
     const { code } = input(req, 'params', communeParams);
     const { reason } = input(req, 'body', correctionRoundBody);
-    if (!(await localityExists(deps.models, code))) throw new NotFoundError(`no commune ${code}`);
+    if (!(await localityExists(deps.store, code))) throw new NotFoundError(`no commune ${code}`);
     const recordIds: string[] = [];
-    for await (const item of iterateWorklist(deps.models, code, {})) {
+    for await (const item of iterateWorklist(deps.store, code, {})) {
       if (!item.correctionPending) recordIds.push(item.recordId);
       if (recordIds.length >= MAX_RECORDS) break;
     }
     if (recordIds.length === 0) throw new ConflictError(`commune ${code} has no record to re-verify`, { code: 'nothing_to_verify' });
     const roundId = await enqueueCorrectionRound(deps, code, recordIds);
-    await auditAct(deps.models, req.principal!, { action: 'correction-round.enqueue', localityCode: code, after: { roundId, records: recordIds.length, reason } });
+    await auditAct(deps.store, req.principal!, { action: 'correction-round.enqueue', localityCode: code, after: { roundId, records: recordIds.length, reason } });
     res.status(201).json({ roundId, records: recordIds.length });
   });
   return r;

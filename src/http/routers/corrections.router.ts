@@ -26,7 +26,7 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     const p = req.principal!;
     // The record authorize resolved, restricted to its commune: the handler acts on what was authorized.
     // The answer (and a refusal's message) shows the record's values: the read is access-logged either way.
-    const logRead = () => recordAccess(deps.models, p, { kind: 'corrections', locality: record.locality, records: 1, route: 'POST /api/corrections', subject: record.id });
+    const logRead = () => recordAccess(deps.store, p, { kind: 'corrections', locality: record.locality, records: 1, route: 'POST /api/corrections', subject: record.id });
     let result;
     try {
       result = await submitCorrection(deps, { ...body, recordId: record.id, officer: { name: p.name, role: 'health_station', sub: p.sub } }, { source: 'api', communes: new Set([record.locality]) });
@@ -44,14 +44,14 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     const p = req.principal!;
     const out = await signOffCorrection(deps, correction.id, { sub: p.sub, name: p.name }, decision, new Set([correction.locality]));
     // The answer shows the correction's old and new values: a read of personal data.
-    await recordAccess(deps.models, p, { kind: 'corrections', locality: correction.locality, records: 1, route: 'POST /api/corrections/:id/sign-off', subject: out.correction.recordId });
+    await recordAccess(deps.store, p, { kind: 'corrections', locality: correction.locality, records: 1, route: 'POST /api/corrections/:id/sign-off', subject: out.correction.recordId });
     res.json({ correction: correctionView(out.correction), changed: out.changed, applied: out.applied, correctionRound: out.correctionRound });
   });
   r.get('/api/localities/:code/corrections', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const q = input(req, 'query', correctionListQuery);
-    const items = await localityCorrections(deps.models, code, q.status, q.limit);
-    await recordAccess(deps.models, req.principal!, { kind: 'corrections', locality: code, records: items.length, route: 'GET /api/localities/:code/corrections' });
+    const items = await localityCorrections(deps.store, code, q.status, q.limit);
+    await recordAccess(deps.store, req.principal!, { kind: 'corrections', locality: code, records: items.length, route: 'GET /api/localities/:code/corrections' });
     res.setHeader('cache-control', 'no-store');
     res.json({ items });
   });
@@ -61,8 +61,8 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     res.setHeader('content-disposition', `attachment; filename="sign-off-${code}.csv"`);
     res.setHeader('cache-control', 'no-store');
     const rows = { n: 0 };
-    await writeCsv(res, SIGN_OFF_COLUMNS, counted(signOffSheet(deps.models, code), rows));
-    await recordExport(deps.models, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/corrections/sign-off.csv' });
+    await writeCsv(res, SIGN_OFF_COLUMNS, counted(signOffSheet(deps.store, code), rows));
+    await recordExport(deps.store, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/corrections/sign-off.csv' });
     res.end();
   });
   r.post('/api/localities/:code/corrections/sign-off/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
@@ -73,8 +73,8 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     res.json(await uploadSignOffSheet(deps, code, body, { sub: p.sub, name: p.name }, { maxRows: deps.maxUploadRows }));
   });
   r.get('/api/records/:recordId/history', async (req, res) => {
-    const history = await recordHistory(deps.models, resourceOf(req, 'record').id);
-    await recordAccess(deps.models, req.principal!, { kind: 'history', locality: history.communeCode, records: history.events.length, route: 'GET /api/records/:recordId/history', subject: history.recordId });
+    const history = await recordHistory(deps.store, resourceOf(req, 'record').id);
+    await recordAccess(deps.store, req.principal!, { kind: 'history', locality: history.communeCode, records: history.events.length, route: 'GET /api/records/:recordId/history', subject: history.recordId });
     res.setHeader('cache-control', 'no-store');
     res.json(history);
   });

@@ -12,7 +12,7 @@ import { ForbiddenError } from '../../lib/errors/index.js';
  *   the unit's progress rollup (VN = the nation), its children's, the national deadline and
  *   the projected finish. Reads the rollup documents only (a unit and its children by index).
  */
-export function dashboardApiRouter(deps: { models: Store; now?: () => Date }): Router {
+export function dashboardApiRouter(deps: { store: Store; now?: () => Date }): Router {
   const r = Router();
   r.get('/api/dashboard/progress/:code', async (req, res) => {
     const { code } = input(req, 'params', dashboardParams);
@@ -20,7 +20,7 @@ export function dashboardApiRouter(deps: { models: Store; now?: () => Date }): R
     // `VN` is no administrative unit, so the route table's locality scope does not cover it: the nation is for national roles.
     if (code === NATIONAL_CODE && req.principal && !isNational(req.principal)) throw new ForbiddenError('the national figures are for national roles only');
     res.setHeader('cache-control', 'no-store');
-    res.json(await dashboardView(deps.models, code, { only, now: deps.now?.() }));
+    res.json(await dashboardView(deps.store, code, { only, now: deps.now?.() }));
   });
   return r;
 }

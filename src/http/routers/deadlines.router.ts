@@ -23,7 +23,7 @@ import { auditAct } from '../../services/audit.service.js';
 /** `webhookHosts`: hosts contacts' webhook URLs may use (WEBHOOK_ALLOWED_HOSTS); undefined = no check. */
 export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: readonly string[] } = {}): Router {
   const r = Router();
-  const { models } = deps;
+  const { store } = deps;
 
   r.patch('/rounds/:id/deadline', async (req, res) => {
     const body = input(req, 'body', deadlineBody);
@@ -33,37 +33,37 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
       ? { deadline: body.deadline, reason: body.reason, by: p.sub }
       : { shiftMs: Math.round(body.extendByHours! * 3_600_000), reason: body.reason, by: p.sub };
     const out = await changeRoundDeadline(deps, round.id, change);
-    await auditAct(models, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { deadline: out.deadline, reason: body.reason } });
+    await auditAct(store, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { deadline: out.deadline, reason: body.reason } });
     res.json(out);
   });
 
   r.get('/escalations', async (req, res) => {
     const q = input(req, 'query', escalationQuery);
-    res.json({ items: await listEscalations(models, { ...q, provinceCode: q.province }) });
+    res.json({ items: await listEscalations(store, { ...q, provinceCode: q.province }) });
   });
   r.post('/escalations/:id/ack', async (req, res) => {
     const body = input(req, 'body', ackBody);
     const esc = resourceOf(req, 'escalation');
     const p = req.principal!;
-    const doc = await acknowledgeEscalation(models, esc.id, { by: p.sub, note: body.note });
-    await auditAct(models, p, { action: 'escalation.ack', localityCode: esc.locality, after: { escalationId: esc.id, office: body.by ?? null, note: body.note ?? null, acknowledgedBy: doc.acknowledgedBy } });
+    const doc = await acknowledgeEscalation(store, esc.id, { by: p.sub, note: body.note });
+    await auditAct(store, p, { action: 'escalation.ack', localityCode: esc.locality, after: { escalationId: esc.id, office: body.by ?? null, note: body.note ?? null, acknowledgedBy: doc.acknowledgedBy } });
     res.json(doc);
   });
 
   r.get('/campaign/overview', async (_req, res) => {
-    res.json(await campaignOverview(models, deps.policy, deps.now?.() ?? new Date()));
+    res.json(await campaignOverview(store, deps.policy, deps.now?.() ?? new Date()));
   });
-  r.get('/campaign', async (_req, res) => { res.json(await getCampaign(models)); });
+  r.get('/campaign', async (_req, res) => { res.json(await getCampaign(store)); });
   r.put('/campaign', async (req, res) => {
     const body = input(req, 'body', campaignBody);
-    const before = await getCampaign(models);
-    const out = await putCampaign(models, body);
-    await auditAct(models, req.principal!, { action: 'campaign.settings', before, after: body });
+    const before = await getCampaign(store);
+    const out = await putCampaign(store, body);
+    await auditAct(store, req.principal!, { action: 'campaign.settings', before, after: body });
     res.json(out);
   });
 
   r.get('/contacts', async (req, res) => {
-    res.json({ items: await listContacts(models, input(req, 'query', contactQuery)) });
+    res.json({ items: await listContacts(store, input(req, 'query', contactQuery)) });
   });
   r.put('/contacts', async (req, res) => {
     const { contacts } = input(req, 'body', contactsBody);
@@ -71,8 +71,8 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
       const problems = contacts.flatMap((c, i) => (c.webhookUrl && !webhookHostAllowed(c.webhookUrl, opts.webhookHosts!) ? [`body.contacts.${i}.webhookUrl: host not in WEBHOOK_ALLOWED_HOSTS (${opts.webhookHosts!.join(', ') || 'none configured'})`] : []));
       if (problems.length) throw new ValidationError(problems.join('; '), { problems });
     }
-    const out = await upsertContacts(models, contacts);
-    await auditAct(models, req.principal!, { action: 'contacts.put', after: { contacts: contacts.length } });
+    const out = await upsertContacts(store, contacts);
+    await auditAct(store, req.principal!, { action: 'contacts.put', after: { contacts: contacts.length } });
     res.json(out);
   });
   return r;

@@ -13,23 +13,23 @@ import { citizenParams, eligibilityQuery } from '../access/request-schemas.js';
  * → { kind, eligible, reason?, doses: [{ recordId, doseNumber, vaccine, vaccinatedAt, outcome, correctionPending }] }
  * Every answer is access-logged (who asked, how many doses, the number masked); the app rate-limits these routes per identity.
  */
-export function eligibilityRouter(deps: { models: Store }): Router {
+export function eligibilityRouter(deps: { store: Store }): Router {
   const r = Router();
   const answer = async (req: Request, route: string, number: string, work: Promise<{ doses: unknown[] }>) => {
     const out = await work;
-    await recordAccess(deps.models, req.principal!, { kind: 'eligibility', locality: null, records: out.doses.length, route, subject: maskId(number) });
+    await recordAccess(deps.store, req.principal!, { kind: 'eligibility', locality: null, records: out.doses.length, route, subject: maskId(number) });
     return out;
   };
   r.get('/api/citizens/:personalId/passport-eligibility', async (req, res) => {
     const id = input(req, 'params', citizenParams).personalId;
-    const out = await answer(req, 'GET /api/citizens/:personalId/passport-eligibility', id, citizenEligibility(deps.models, id));
+    const out = await answer(req, 'GET /api/citizens/:personalId/passport-eligibility', id, citizenEligibility(deps.store, id));
     res.setHeader('cache-control', 'no-store');
     res.json(out);
   });
   r.get('/api/passport-eligibility', async (req, res) => {
     const q = input(req, 'query', eligibilityQuery);
     const number = 'passport' in q ? q.passport : q.number;
-    const work = 'passport' in q || q.kind === 'passport' ? passportEligibility(deps.models, number, q.nationality) : citizenEligibility(deps.models, number);
+    const work = 'passport' in q || q.kind === 'passport' ? passportEligibility(deps.store, number, q.nationality) : citizenEligibility(deps.store, number);
     const out = await answer(req, 'GET /api/passport-eligibility', number, work);
     res.setHeader('cache-control', 'no-store');
     res.json(out);

@@ -18,7 +18,7 @@ export interface ImportsRouterDeps {
   queues: Queues;
   /** Where uploads are stored; the workers read them from the same path (shared volume). */
   uploadDir: string;
-  models: Store;
+  store: Store;
   /** Largest accepted upload; 10 million dose rows as CSV are ~2 GB. */
   maxUploadBytes?: number;
 }

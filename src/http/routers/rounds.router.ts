@@ -11,13 +11,13 @@ export function roundsRouter(deps: RoundsDeps): Router {
     res.status(rounds.some((x) => x.created) ? 201 : 200).json({ rounds });
   });
   r.get('/', async (req, res) => {
-    res.json(await listRounds(deps.models, input(req, 'query', listRoundsQuery)));
+    res.json(await listRounds(deps.store, input(req, 'query', listRoundsQuery)));
   });
   r.post('/:id/retry', async (req, res) => {
     res.status(202).json(await retryRound(deps, resourceOf(req, 'round').id));
   });
   r.get('/:id', async (req, res) => {
-    res.json(await getRound(deps.models, resourceOf(req, 'round').id));
+    res.json(await getRound(deps.store, resourceOf(req, 'round').id));
   });
   return r;
 }

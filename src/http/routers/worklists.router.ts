@@ -26,8 +26,8 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   const r = Router();
   r.get('/api/localities/:code/worklist', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
-    const page = await listWorklist(deps.models, code, input(req, 'query', worklistQuery));
-    await recordAccess(deps.models, req.principal!, { kind: 'worklist', locality: code, records: page.items.length, route: 'GET /api/localities/:code/worklist' });
+    const page = await listWorklist(deps.store, code, input(req, 'query', worklistQuery));
+    await recordAccess(deps.store, req.principal!, { kind: 'worklist', locality: code, records: page.items.length, route: 'GET /api/localities/:code/worklist' });
     res.setHeader('cache-control', 'no-store');
     res.json(page);
   });
@@ -36,8 +36,8 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
     const q = input(req, 'query', worklistExportQuery);
     attachment(res, 'text/csv; charset=utf-8', `worklist-${code}.csv`);
     const rows = { n: 0 };
-    await writeWorksheetCsv(res, counted(iterateWorklist(deps.models, code, q), rows));
-    await recordExport(deps.models, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.csv' });
+    await writeWorksheetCsv(res, counted(iterateWorklist(deps.store, code, q), rows));
+    await recordExport(deps.store, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.csv' });
     res.end();
   });
   r.get('/api/localities/:code/worklist.xlsx', async (req, res) => {
@@ -45,8 +45,8 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
     const q = input(req, 'query', worklistExportQuery);
     attachment(res, XLSX_TYPE, `worklist-${code}.xlsx`);
     const rows = { n: 0 };
-    await writeWorksheetXlsx(res, counted(iterateWorklist(deps.models, code, q), rows), { commune: code });
-    await recordExport(deps.models, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.xlsx' });
+    await writeWorksheetXlsx(res, counted(iterateWorklist(deps.store, code, q), rows), { commune: code });
+    await recordExport(deps.store, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.xlsx' });
   });
   // The submitting officer is the signed-in commune_health identity; the sheet's officer columns are ignored.
   r.post('/api/localities/:code/corrections/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
@@ -63,7 +63,7 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   r.put('/api/localities/:code/correction-settings', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const body = input(req, 'body', settingsBody);
-    if (!(await localityExists(deps.models, code))) throw new NotFoundError(`no locality ${code}`);
+    if (!(await localityExists(deps.store, code))) throw new NotFoundError(`no locality ${code}`);
     res.json(await changeSignOffSetting(deps, code, body.signOffRequired, req.principal!));
   });
   return r;
