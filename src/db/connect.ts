@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 
 export interface Db {
   connection: Connection;
-  /** The models: for src/db, the composition roots and tests' setup. */
+  /** The models: for src/db, and for tests and benchmarks that seed and count (the product holds `store`). */
   models: Models;
   /** The handle everything else passes to repositories. */
   store: Store;
