@@ -68,9 +68,18 @@ function background(name: string, cmd: string, argv: string[], env: NodeJS.Proce
 }
 
 let stopping = false;
-async function stopAll(code = 0): Promise<never> {
-  if (stopping) process.exit(code);
+let stoppingSince = 0;
+// One Ctrl-C reaches the demo more than once: the terminal signals the whole process group, and
+// npm and tsx relay it to their child as well. Repeats within this time are that same press.
+const SAME_PRESS_MS = 3_000;
+async function stopAll(code = 0): Promise<void> {
+  if (stopping) {
+    if (Date.now() - stoppingSince < SAME_PRESS_MS) return;
+    console.log('stopping anyway: what is still running stays running (npm run services -- --stop stops the store)');
+    process.exit(1);
+  }
   stopping = true;
+  stoppingSince = Date.now();
   console.log('\nstopping what the demo started…');
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => { c.once('exit', r); setTimeout(() => { c.kill('SIGKILL'); r(null); }, 35_000); }))));

@@ -78,12 +78,16 @@ describe('rounds API', () => {
     expect(Object.keys(jobs[0]!.data).sort()).toEqual(['localityCode', 'roundId']);
   });
 
-  it('posting a province code again (a superset) creates nothing new', async () => {
+  it('posting a province code again (a superset) creates nothing new and writes no round', async () => {
+    const stored = () => ctx.db.models.Round.find({}, { updatedAt: 1, transitions: 1 }).sort({ _id: 1 }).lean();
+    const before = await stored();
     const res = await post('/api/rounds', { localities: ['01'] });
     expect(res.status).toBe(200);
     expect(res.body.rounds).toHaveLength(4);
     expect(res.body.rounds.every((r: any) => !r.created)).toBe(true);
     expect(await queues.verification.count()).toBe(4);
+    // Not even `updatedAt` moves: the dashboard rollup reads rounds changed since its last run.
+    expect(await stored()).toEqual(before);
   });
 
   it('lists rounds by locality at any level and by status, with keyset pagination', async () => {

@@ -16,9 +16,15 @@ const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 110
 export async function initNextChecks(store: Store, checks: { id: string; at: Date }[]): Promise<void> {
   const models = modelsOf(store);
   if (checks.length === 0) return;
+  // Insert-only: an existing state keeps its `updatedAt` too (no timestamps $set on a match).
+  const written = new Date();
   await models.RoundDeadline.bulkWrite(checks.map((c) => ({
-    updateOne: { filter: { _id: c.id }, update: { $setOnInsert: { nextCheckAt: c.at, openEscalations: false, timedVersion: 0 } }, upsert: true },
-  })), { ordered: false });
+    updateOne: {
+      filter: { _id: c.id },
+      update: { $setOnInsert: { nextCheckAt: c.at, openEscalations: false, timedVersion: 0, createdAt: written, updatedAt: written } },
+      upsert: true,
+    },
+  })), { ordered: false, timestamps: false });
 }
 
 /**

@@ -25,6 +25,7 @@ const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 110
  */
 export async function recordNotification(store: Store, n: NewNotification): Promise<boolean> {
   const models = modelsOf(store);
+  const written = new Date();
   try {
     const r = await models.Notification.updateOne(
       { key: n.key },
@@ -32,10 +33,11 @@ export async function recordNotification(store: Store, n: NewNotification): Prom
         $setOnInsert: {
           key: n.key, event: n.event, kind: n.kind, roundId: n.roundId, level: n.level,
           channel: n.channel, contactId: n.contactId, target: n.target, payload: n.payload,
-          status: 'pending', attempts: 0,
+          status: 'pending', attempts: 0, createdAt: written, updatedAt: written,
         },
       },
-      { upsert: true },
+      // Insert-only: a recorded notification keeps its `updatedAt` too (no timestamps $set on a match).
+      { upsert: true, timestamps: false },
     );
     return r.upsertedCount > 0;
   } catch (err) {

@@ -91,20 +91,23 @@ export interface NewRound { _id: string; localityCode: string; kind: RoundKind; 
 
 /**
  * Create rounds that do not exist yet (upsert with $setOnInsert on the natural `_id`, unordered:
- * one round trip). Returns the IDs this call created; existing rounds are left as they are.
+ * one round trip). Returns the IDs this call created; existing rounds are left as they are, their
+ * `updatedAt` too (mongoose would $set it on every matched upsert, and the dashboard rollup reads
+ * rounds by `updatedAt`: re-posting a district's rounds must not make it re-read them).
  */
 export async function insertRounds(store: Store, rounds: NewRound[], now: Date, cause = 'created'): Promise<Set<string>> {
   const models = modelsOf(store);
   if (rounds.length === 0) return new Set();
+  const written = new Date();
   const write = await models.Round.bulkWrite(
     rounds.map((r) => ({
       updateOne: {
         filter: { _id: r._id },
-        update: { $setOnInsert: { ...r, status: 'scheduled', transitions: [{ from: null, to: 'scheduled', at: now, cause }] } },
+        update: { $setOnInsert: { ...r, status: 'scheduled', transitions: [{ from: null, to: 'scheduled', at: now, cause }], createdAt: written, updatedAt: written } },
         upsert: true,
       },
     })),
-    { ordered: false },
+    { ordered: false, timestamps: false },
   );
   return new Set(Object.values(write.upsertedIds ?? {}).map(String));
 }
