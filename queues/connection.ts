@@ -8,11 +8,55 @@ import { Redis, type RedisOptions } from 'ioredis';
  * the URL then gives only the password and db.
  */
 export function createRedis(url: string, role: 'worker' | 'producer' = 'worker', extra: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  const options: RedisOptions = {
     maxRetriesPerRequest: role === 'worker' ? null : 3,
     enableOfflineQueue: role === 'worker',
     ...extra,
-  });
+  };
+  return options.sentinels?.length ? new SentinelRedis(url, options) : new Redis(url, options);
+}
+
+/**
+ * A Sentinel client that does not stay closed after a failover. ioredis ends a Sentinel client
+ * for good when its connector is disconnected while a connect is in flight: SentinelConnector
+ * throws "Connection is closed" and Redis#connect sets the status `end`, with no retry. The
+ * failover detector does exactly that when `+switch-master` arrives while the client is
+ * reconnecting to the killed primary (ioredis#1683). Seen here: after a failover, the API
+ * answered every request 500 "Connection is closed" until restarted
+ * (test/integration/sentinel-failover.test.ts).
+ *
+ * So a client that ends straight from `connecting`, without our disconnect() or quit(), connects
+ * again. Quit and disconnect end it through `close`, or set the flag. Its duplicates (BullMQ's
+ * blocking connections) are SentinelRedis too.
+ */
+class SentinelRedis extends Redis {
+  private closing = false;
+  private lastStatus = '';
+  private lastRevival = 0;
+
+  constructor(url: string | RedisOptions, options?: RedisOptions) {
+    super(...((typeof url === 'string' ? [url, options ?? {}] : [url]) as [string, RedisOptions]));
+    for (const s of ['connecting', 'connect', 'ready', 'close', 'reconnecting'] as const) this.on(s, () => { this.lastStatus = s; });
+    this.on('end', () => {
+      if (this.closing || this.lastStatus !== 'connecting') return;
+      // At once, so that a worker's commands queue up again instead of failing; 200 ms apart if
+      // it keeps happening (ioredis's own first reconnect delay).
+      const now = Date.now();
+      const delay = now - this.lastRevival < 1_000 ? 200 : 0;
+      this.lastRevival = now;
+      const revive = () => { if (this.status === 'end' && !this.closing) this.connect().catch(() => {}); };
+      if (delay) setTimeout(revive, delay).unref(); else revive();
+    });
+  }
+
+  override disconnect(reconnect = false): void {
+    if (!reconnect) this.closing = true;
+    super.disconnect(reconnect);
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return new SentinelRedis({ ...this.options, ...override });
+  }
 }
 
 export interface RedisSettings {

@@ -139,6 +139,25 @@ afterAll(async () => {
 });
 
 describe('Redis Sentinel failover', () => {
+  it('a client whose reconnect is cut off by the failover detector connects again instead of staying closed', async () => {
+    // What ioredis's failover detector does on +switch-master (connector.disconnect()), done at the
+    // moment that ends a plain ioredis client for good: while it reconnects (ioredis#1683).
+    const c = sentinelClient();
+    try {
+      expect(await c.ping()).toBe('PONG');
+      const internals = c as unknown as { stream: { destroy(): void }; connector: { disconnect(): void } };
+      const ended = new Promise<void>((r) => c.once('end', () => r()));
+      c.once('connecting', () => internals.connector.disconnect());
+      internals.stream.destroy();
+      await ended;
+      // The plain client answers "Connection is closed." from here on; this one is back.
+      expect(await c.ping()).toBe('PONG');
+      expect(c.status).toBe('ready');
+    } finally {
+      c.disconnect();
+    }
+  });
+
   it('a round survives the primary being killed mid-round: failover, every record verified exactly once, and the API enqueues the next round on the new primary', async () => {
     const queue = createVerificationQueue(client, ctx.prefix);
     // Refused connections to the killed primary are the point of the test, not news (BullMQ prints unheard queue errors).
