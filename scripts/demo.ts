@@ -62,23 +62,22 @@ function background(name: string, cmd: string, argv: string[], env: NodeJS.Proce
   const out = (b: Buffer) => { for (const line of b.toString().split('\n')) if (/"level":(50|60)|Error/.test(line)) console.error(`[${name}] ${line.slice(0, 300)}`); };
   c.stdout!.on('data', out);
   c.stderr!.on('data', out);
-  c.on('exit', (code, sig) => { if (!stopping) console.error(`[${name}] exited (${code ?? sig})`); });
+  c.on('exit', (code, sig) => { if (!stoppingSince) console.error(`[${name}] exited (${code ?? sig})`); });
   children.push(c);
   return c;
 }
 
-let stopping = false;
+/** When the demo began to stop (0: running). */
 let stoppingSince = 0;
 // One Ctrl-C reaches the demo more than once: the terminal signals the whole process group, and
 // npm and tsx relay it to their child as well. Repeats within this time are that same press.
 const SAME_PRESS_MS = 3_000;
 async function stopAll(code = 0): Promise<void> {
-  if (stopping) {
+  if (stoppingSince) {
     if (Date.now() - stoppingSince < SAME_PRESS_MS) return;
     console.log('stopping anyway: what is still running stays running (npm run services -- --stop stops the store)');
     process.exit(1);
   }
-  stopping = true;
   stoppingSince = Date.now();
   console.log('\nstopping what the demo started…');
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Store } from '../db/store.js';
 import { readCampaign, writeCampaign } from '../db/repositories/campaign.repository.js';
-import { readLocality } from '../db/repositories/localities.repository.js';
+import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
 import { resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
@@ -41,7 +41,7 @@ export async function resolveDeadlineFor(
 ) {
   const [campaign, loc] = await Promise.all([
     readCampaign(store),
-    readLocality(store, input.localityCode, ['provinceCode']),
+    localitiesRepository(store).byCode(input.localityCode),
   ]);
   return resolveRoundDeadline({
     enqueuedAt: input.enqueuedAt,

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import { moveRoundDeadline } from '../db/repositories/round-lifecycle.repository.js';
 import { readRound } from '../db/repositories/rounds.repository.js';
-import { readNationalDeadline } from '../db/repositories/dashboard.repository.js';
+import { readNationalDeadline } from '../db/repositories/campaign.repository.js';
 import { deadlineProblem } from '../domain/rounds/deadlines.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';

@@ -4,7 +4,7 @@ import { reconcileRound } from './reconcile.js';
 import { earliest, planRoundTimers } from './schedule.js';
 import { initNextChecks, roundsWithoutDeadlineState } from '../db/repositories/deadline-state.repository.js';
 import { readRounds } from '../db/repositories/rounds.repository.js';
-import { readLocalities } from '../db/repositories/localities.repository.js';
+import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { WATCHED_STATUSES } from '../domain/rounds/lifecycle.js';
 
 /**
@@ -24,7 +24,7 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
   for (let i = 0; i < ids.length; i += BULK) {
     const rounds = await readRounds(deps.store, ids.slice(i, i + BULK), ['deadline', 'localityCode']);
-    const levels = new Map((await readLocalities(deps.store, rounds.map((r) => r.localityCode), ['level']))
+    const levels = new Map((await localitiesRepository(deps.store).byCodes([...new Set(rounds.map((r) => r.localityCode))]))
       .map((l) => [l.code, l.level as LocalityLevelName]));
     const timers = [];
     const nextCheck: { id: string; at: Date }[] = [];

@@ -1,6 +1,6 @@
 import type { Store } from '../db/store.js';
 import { readOverviewUnits } from '../db/repositories/dashboard.repository.js';
-import { readNationalDeadline } from '../db/repositories/dashboard.repository.js';
+import { readNationalDeadline } from '../db/repositories/campaign.repository.js';
 import { daysLeft } from '../domain/rounds/deadlines.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
 

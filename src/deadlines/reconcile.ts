@@ -13,7 +13,7 @@ import { eventKey, notifyEvent } from './notify-event.js';
 import { cancelRoundTimers, scheduleRoundTimers, type TimerSpec } from './schedule.js';
 import { dropDeadlineState, recordDeadlineState } from '../db/repositories/deadline-state.repository.js';
 import { readRoundSummary } from '../db/repositories/rounds.repository.js';
-import { readLocality } from '../db/repositories/localities.repository.js';
+import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { recordedEvents } from '../db/repositories/notifications.repository.js';
 import {
   closeRoundEscalations, createEscalation, escalatedLevels, markEscalationNotified, roundEscalations,
@@ -66,7 +66,7 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
     return result;
   }
 
-  const loc = await readLocality(deps.store, round.localityCode, ['name', 'level', 'districtCode', 'provinceCode']);
+  const loc = await localitiesRepository(deps.store).byCode(round.localityCode);
   const place: Place = {
     code: round.localityCode, name: loc?.name ?? null, level: (loc?.level as LocalityLevelName | undefined) ?? null,
     districtCode: loc?.districtCode ?? null, provinceCode: loc?.provinceCode ?? null,

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Store } from '../db/store.js';
 import { communesBacklog, readDoseReport, saveDoseReport, type BacklogRow } from '../db/repositories/backlog.repository.js';
-import { readLocality } from '../db/repositories/localities.repository.js';
+import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { communeCycle } from '../db/repositories/worklist.repository.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
@@ -48,7 +48,7 @@ export function checkDoseReport(r: Partial<Record<keyof DoseReportInput, unknown
  * commune), and the unique (facilityId, day) index refuses the same race atomically.
  */
 async function saveReport(store: Store, r: DoseReportInput) {
-  if ((await readLocality(store, r.communeCode, ['level']))?.level !== 'commune') {
+  if ((await localitiesRepository(store).byCode(r.communeCode))?.level !== 'commune') {
     throw new ValidationError(`communeCode: unknown commune ${r.communeCode}`, { problems: [{ field: 'communeCode', reason: 'unknown commune' }] });
   }
   const saved = await saveDoseReport(store, r, { administered: Number(r.administered), reportedBy: r.reportedBy ?? null });

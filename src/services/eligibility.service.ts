@@ -1,5 +1,6 @@
 import type { Store } from '../db/store.js';
 import { recordsEnteredWith } from '../db/repositories/dose-records.repository.js';
+import { projectionOf } from '../db/repositories/query.js';
 import { recordsById } from '../db/repositories/worklist.repository.js';
 import { linkedRecords, recordStates, type RecordState } from '../db/repositories/record-state.repository.js';
 import { checkIdNumber } from '../domain/corrections/validate.js';
@@ -56,8 +57,9 @@ function decide(kind: Eligibility['kind'], doses: DoseView[], accepted: Readonly
   return { kind, eligible: true, doses };
 }
 
-const RECORD_FIELDS = { _id: 0, recordId: 1, doseNumber: 1, vaccine: 1, vaccinatedAt: 1, idNumber: 1, nationality: 1 } as const;
+/** What a dose view needs of a record (and its recordId). */
 const CANDIDATE_FIELDS = ['doseNumber', 'vaccine', 'vaccinatedAt', 'idNumber', 'nationality'] as const;
+const RECORD_FIELDS = projectionOf(CANDIDATE_FIELDS, { _id: 0, recordId: 1 });
 
 /**
  * A citizen is eligible when every dose record that is theirs is verified (a confirmed correction

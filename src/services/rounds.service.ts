@@ -3,7 +3,7 @@ import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/ind
 import { applyRoundTransition, insertRounds } from '../db/repositories/round-lifecycle.repository.js';
 import type { Store } from '../db/store.js';
 import { readCampaign } from '../db/repositories/campaign.repository.js';
-import { communesUnder, readLocalities } from '../db/repositories/localities.repository.js';
+import { communesUnder, localitiesRepository } from '../db/repositories/localities.repository.js';
 import { readRound, readRoundView, readRounds, roundsPage } from '../db/repositories/rounds.repository.js';
 import type { RoundKind, RoundStatus } from '../domain/rounds/values.js';
 import { roundsProgress } from '../db/repositories/round-progress.repository.js';
@@ -34,7 +34,7 @@ export async function resolveCommunes(store: Store, codes: string[]): Promise<st
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
 export async function resolveCommuneProvinces(store: Store, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
-  const found = await readLocalities(store, unique, ['level', 'provinceCode']);
+  const found = await localitiesRepository(store).byCodes(unique);
   const known = new Map(found.map((l) => [l.code, l.level]));
   const unknown = unique.filter((c) => !known.has(c));
   if (unknown.length > 0) {

@@ -1,6 +1,7 @@
 import type { DoseReportDoc } from '../models/index.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { isDuplicateKey } from './query.js';
 
 export interface BacklogRow { communeCode: string; facilityId: string | null; day: string | null; reported: number | null; entered: number; gap: number }
 
@@ -58,7 +59,7 @@ export async function saveDoseReport(
     await DoseReport.updateOne({ communeCode: key.communeCode, facilityId: key.facilityId, day: key.day }, { $set: set }, { upsert: true });
     return 'saved';
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) return 'taken';
+    if (isDuplicateKey(err)) return 'taken';
     throw err;
   }
 }

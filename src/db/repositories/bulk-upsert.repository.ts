@@ -1,6 +1,7 @@
 import type { Collection } from 'mongoose';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { duplicateKeyIndexes } from './query.js';
 
 type Document = Record<string, unknown>;
 
@@ -45,10 +46,9 @@ async function insertNew(collection: Collection, rows: Document[]): Promise<numb
     await collection.insertMany(rows, { ordered: false });
     return [];
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-    const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code?: number; index: number; err?: { code?: number } }>;
-    if (list.length === 0 || list.some((w) => (w.code ?? w.err?.code) !== 11000)) throw err;
-    return list.map((w) => w.index);
+    const duplicates = duplicateKeyIndexes(err);
+    if (!duplicates) throw err;
+    return duplicates;
   }
 }
 

@@ -10,6 +10,12 @@ export async function readCampaign(store: Store): Promise<CampaignRow | null> {
   return modelsOf(store).Campaign.findById(DEFAULT_CAMPAIGN_ID, { __v: 0 }).lean<CampaignRow>();
 }
 
+/** The national deadline (one document by `_id`), or null. */
+export async function readNationalDeadline(store: Store): Promise<Date | null> {
+  const c = await modelsOf(store).Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
+  return c?.nationalDeadline ?? null;
+}
+
 export interface CampaignSettings {
   name?: string;
   nationalDeadline?: Date | null;

@@ -4,10 +4,9 @@ type Status = (typeof CORRECTION_STATUSES)[number];
 import type { FieldChange } from '../../domain/corrections/types.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { isDuplicateKey } from './query.js';
 
 export type CorrectionRow = CorrectionDoc & { _id: unknown; createdAt: Date };
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * Insert a correction. `created: false` when its natural key exists already (re-upload, retry:

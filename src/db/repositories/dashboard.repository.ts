@@ -1,4 +1,3 @@
-import { DEFAULT_CAMPAIGN_ID } from '../models/campaign.model.js';
 import type { RollupDoc, RollupInputs, RoundInput, UnitInput } from '../../domain/dashboard/rollup.js';
 import type { EscalationLevel } from '../../domain/rounds/policy.js';
 import { modelsOf } from '../open-store.js';
@@ -148,13 +147,6 @@ export async function readOverviewUnits(store: Store) {
     ? ((await models.LocalityProgress.find({ parentCode: { $in: provinces.map((p) => p._id) } }, fields).sort({ _id: 1 }).lean()) as Unit[])
     : [];
   return { nation, provinces, districts };
-}
-
-/** The national deadline (one document by `_id`). */
-export async function readNationalDeadline(store: Store): Promise<Date | null> {
-  const models = modelsOf(store);
-  const c = await models.Campaign.findById(DEFAULT_CAMPAIGN_ID, { nationalDeadline: 1 }).lean();
-  return c?.nationalDeadline ?? null;
 }
 
 /** For /metrics: open escalations per level (indexed counts) and the national rollup document. */

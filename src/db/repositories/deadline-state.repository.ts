@@ -1,14 +1,13 @@
 import type { RoundStatus } from '../../domain/rounds/values.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { isDuplicateKey } from './query.js';
 
 /**
  * The deadline module's state per round (roundDeadlines, `_id` = round ID): its one writer is
  * src/deadlines. Every write is an upsert on the round's `_id`, so a round created without it
  * (a lost hook, an older round) gets it on its first reconcile.
  */
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
 /**
  * First check times of new rounds: set only where none is set yet (a repeated call, or a
  * reconcile that ran first, keeps what is there). One unordered bulk write.

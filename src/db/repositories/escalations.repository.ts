@@ -2,6 +2,7 @@ import { isValidObjectId, type Types } from 'mongoose';
 import type { EscalationDoc } from '../models/index.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { isDuplicateKey } from './query.js';
 
 /*
  * Escalations of rounds' missed deadlines: each (roundId, level) once, by the unique index
@@ -23,8 +24,6 @@ export interface EscalationsFilter {
   provinceCode?: string;
   limit: number;
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * Escalations newest first, by round, level, province and/or open state (indexes

@@ -27,24 +27,9 @@ export function localitiesRepository(store: Store) {
 
 export type LocalitiesRepository = ReturnType<typeof localitiesRepository>;
 
-export type LocalityField = keyof LocalityDoc;
-type Picked<K extends LocalityField> = Pick<LocalityDoc, K | 'code'>;
-const projectionOf = (fields: readonly LocalityField[]) => ({ _id: 0, code: 1, ...Object.fromEntries(fields.map((f) => [f, 1])) });
-
 /** Whether a unit with this code exists (one index seek on { code }). */
 export async function localityExists(store: Store, code: string): Promise<boolean> {
   return Boolean(await modelsOf(store).Locality.exists({ code }));
-}
-
-/** One unit's `fields` (and code), or null. */
-export async function readLocality<K extends LocalityField>(store: Store, code: string, fields: readonly K[]): Promise<Picked<K> | null> {
-  return modelsOf(store).Locality.findOne({ code }, projectionOf(fields)).lean<Picked<K>>();
-}
-
-/** Some units' `fields` (and code) in one read (`code $in`); unknown codes are absent. */
-export async function readLocalities<K extends LocalityField>(store: Store, codes: readonly string[], fields: readonly K[]): Promise<Picked<K>[]> {
-  if (codes.length === 0) return [];
-  return modelsOf(store).Locality.find({ code: { $in: [...new Set(codes)] } }, projectionOf(fields)).lean<Picked<K>[]>();
 }
 
 /** The communes of some districts and provinces, with their province (indexes { districtCode, level, code }, { provinceCode, level, code }). */

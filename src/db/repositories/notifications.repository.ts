@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import type { NotificationDoc } from '../models/index.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { isDuplicateKey } from './query.js';
 
 /*
  * The delivery log (notifications): one document per (event, recipient, channel), on its
@@ -15,19 +16,17 @@ export type NewNotification = Pick<
   'key' | 'event' | 'kind' | 'roundId' | 'level' | 'channel' | 'contactId' | 'target' | 'payload'
 >;
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
 /**
  * Record a notification, pending, unless its key is recorded already: upsert on `key` with
- * $setOnInsert only, so a recorded one (and a concurrent delivery's `sent`) stays as it is.
- * Returns whether this call inserted it; false when it existed, including when a concurrent
- * upsert of the same key won (the unique index { key } refused this one: duplicate key).
+ * $setOnInsert only, so a recorded one (and a concurrent delivery's `sent`) stays as it is. A
+ * concurrent upsert of the same key that won (the unique index { key } refused this one:
+ * duplicate key) is the same outcome.
  */
-export async function recordNotification(store: Store, n: NewNotification): Promise<boolean> {
+export async function recordNotification(store: Store, n: NewNotification): Promise<void> {
   const models = modelsOf(store);
   const written = new Date();
   try {
-    const r = await models.Notification.updateOne(
+    await models.Notification.updateOne(
       { key: n.key },
       {
         $setOnInsert: {
@@ -39,10 +38,8 @@ export async function recordNotification(store: Store, n: NewNotification): Prom
       // Insert-only: a recorded notification keeps its `updatedAt` too (no timestamps $set on a match).
       { upsert: true, timestamps: false },
     );
-    return r.upsertedCount > 0;
   } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
 }
 

@@ -2,6 +2,7 @@ import type { MatchResult, Outcome } from '../../domain/records.js';
 import type { CorrectionStatus } from '../../domain/corrections/types.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { onlyDuplicateKeys } from './query.js';
 
 /**
  * The one writer and the readers of the per-record current state (recordStates, `_id` = record
@@ -20,13 +21,6 @@ export interface RecordState {
   resultAt: Date | null;
   correction: { id: string; status: CorrectionStatus; at: Date } | null;
 }
-
-const isDuplicateKeyOnly = (err: unknown) => {
-  const list = (err as { writeErrors?: unknown }).writeErrors;
-  const errors = (Array.isArray(list) ? list : list ? [list] : []) as Array<{ code?: number; err?: { code?: number } }>;
-  if (errors.length === 0) return (err as { code?: number }).code === 11000;
-  return errors.every((w) => (w.code ?? w.err?.code) === 11000);
-};
 
 /**
  * A chunk's results into the records' states: one unordered bulk of upserts, each conditional
@@ -47,7 +41,7 @@ export async function recordResults(
       upsert: true,
     },
   }));
-  await models.RecordState.bulkWrite(ops as never, { ordered: false }).catch((err: unknown) => { if (!isDuplicateKeyOnly(err)) throw err; });
+  await models.RecordState.bulkWrite(ops as never, { ordered: false }).catch((err: unknown) => { if (!onlyDuplicateKeys(err)) throw err; });
 }
 
 /**
@@ -65,7 +59,7 @@ export async function recordCorrection(
       { upsert: true },
     );
   } catch (err) {
-    if (!isDuplicateKeyOnly(err)) throw err; // a newer correction is stored
+    if (!onlyDuplicateKeys(err)) throw err; // a newer correction is stored
   }
 }
 

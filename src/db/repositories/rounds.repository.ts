@@ -1,6 +1,7 @@
 import type { RoundDoc } from '../models/index.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { projectionOf } from './query.js';
 
 /*
  * Reads of rounds (by `_id`, by a set of `_id`s, by page). Their writes are the lifecycle's
@@ -10,8 +11,6 @@ import type { Store } from '../store.js';
 export type RoundRow = RoundDoc & { _id: string; createdAt: Date; updatedAt: Date };
 export type RoundField = Exclude<keyof RoundRow, '_id'>;
 type Picked<K extends RoundField> = Pick<RoundRow, K | '_id'>;
-
-const projectionOf = (fields: readonly RoundField[]) => Object.fromEntries(fields.map((f) => [f, 1]));
 
 /** One round's `fields` (one `_id` read), or null. */
 export async function readRound<K extends RoundField>(store: Store, id: string, fields: readonly K[]): Promise<Picked<K> | null> {

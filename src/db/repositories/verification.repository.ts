@@ -5,6 +5,7 @@ import { resultId } from '../models/verification-result.model.js';
 import { chunkId, type ChunkStatus } from '../models/verification-chunk.model.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import { onlyDuplicateKeys } from './query.js';
 
 /** Fields of a dose record the matcher needs (never the Mongo internals). */
 const RECORD_FIELDS = {
@@ -46,7 +47,7 @@ export async function planChunks(
   const missing = docs.filter((d) => !stored.some((s) => s.chunk === d.chunk));
   if (missing.length > 0) {
     await VerificationChunk.collection.insertMany(missing.map((d) => ({ ...d, status: 'pending', processed: 0, attempts: 0, createdAt: new Date() })) as never[], { ordered: stored.length === 0 })
-      .catch((err: unknown) => { if (!isDuplicateKeyOnly(err)) throw err; });
+      .catch((err: unknown) => { if (!onlyDuplicateKeys(err)) throw err; });
   }
   return storedPlan(models, round._id);
 }
@@ -55,13 +56,6 @@ async function storedPlan(models: Models, roundId: string): Promise<(PlannedChun
   // Read by the planner only (once per round, again on a re-run): the ID lists come along.
   const rows = await models.VerificationChunk.find({ roundId }, { _id: 0, chunk: 1, of: 1, recordIds: 1 }).lean();
   return rows.map((r) => ({ chunk: r.chunk, of: r.of, size: r.recordIds.length })).sort((a, b) => a.chunk - b.chunk);
-}
-
-function isDuplicateKeyOnly(err: unknown): boolean {
-  const list = (err as { writeErrors?: unknown }).writeErrors;
-  const errors = (Array.isArray(list) ? list : list ? [list] : []) as Array<{ code?: number; err?: { code?: number } }>;
-  if (errors.length === 0) return (err as { code?: number }).code === 11000;
-  return errors.every((w) => (w.code ?? w.err?.code) === 11000);
 }
 
 /** One chunk document by `_id`. */
@@ -95,7 +89,7 @@ export async function saveResults(
     reason: r.reason, matcherVersion: meta.matcherVersion, chunk: meta.chunk, createdAt: now, updatedAt: now,
   }));
   await models.VerificationResult.collection.insertMany(docs as never[], { ordered: false })
-    .catch((err: unknown) => { if (!isDuplicateKeyOnly(err)) throw err; });
+    .catch((err: unknown) => { if (!onlyDuplicateKeys(err)) throw err; });
 }
 
 const clean = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
