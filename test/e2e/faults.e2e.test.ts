@@ -4,7 +4,7 @@ import { waitFor } from '../helpers/context.js';
 import { ownServersAvailable, startOwnStore, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
-import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
+import { postAsService, startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
 import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**
@@ -54,12 +54,8 @@ afterAll(async () => {
   await oidc?.close();
 });
 
-async function post(path: string, body?: unknown) {
-  // A district coordinator's script (client credentials); a fresh token per call outlives any run.
-  const authorization = `Bearer ${await oidc.serviceToken('coord-001-script')}`;
-  const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body ?? {}) });
-  return { status: res.status, body: (await res.json()) as any };
-}
+/** As a district coordinator's script. */
+const post = (path: string, body?: unknown) => postAsService(oidc, 'coord-001-script', `${api.url}${path}`, body);
 
 interface Retry { id: string; failures: number; reason: string | undefined; status: number; body: any }
 

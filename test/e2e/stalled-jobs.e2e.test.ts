@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationJob, createNotificationsQueue, notificationJobId } from '../../queues/notifications.queue.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
+import { WEBHOOK_SECRET, startReceiver, type Receiver } from '../helpers/deadlines-harness.js';
 import { spawnWorker, type Proc } from '../helpers/processes.js';
 
 /**
@@ -14,33 +13,17 @@ import { spawnWorker, type Proc } from '../helpers/processes.js';
  * and the third worker never calls the webhook.
  */
 let ctx: TestContext;
-let hook: { server: Server; url: string; requests: () => number; answerFrom: (n: number) => void };
+let hook: Receiver;
 const procs: Proc[] = [];
-
-/** A webhook that holds the first requests open (a hung receiver) and answers 200 from the n-th on. */
-async function startHook() {
-  let seen = 0;
-  let answerFrom = Number.POSITIVE_INFINITY;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
-    seen++;
-    if (seen >= answerFrom) res.end('{"ok":true}');
-    // Otherwise nothing is sent: the worker waits on it until it is killed.
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/hook`, requests: () => seen, answerFrom: (n: number) => { answerFrom = n; } };
-}
 
 beforeAll(async () => {
   ctx = await createTestContext('stalled');
-  hook = await startHook();
+  hook = await startReceiver();
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  hook?.server.closeAllConnections();
-  await new Promise((r) => hook?.server.close(r));
+  await hook?.close();
   await ctx?.close();
 });
 
@@ -63,7 +46,7 @@ async function queueDelivery(key: string) {
 async function killDuringDelivery(env: Record<string, string>, nth: number) {
   const w = await spawnWorker(env);
   procs.push(w);
-  await waitFor(() => hook.requests() >= nth, 60_000, `webhook request ${nth}`);
+  await waitFor(() => hook.arrivals() >= nth, 60_000, `webhook request ${nth}`);
   await w.kill('SIGKILL');
 }
 
@@ -72,10 +55,11 @@ async function run(maxStalled: number, key: string) {
     REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, WORKER_QUEUES: 'notifications',
     // A killed worker's lock expires after 2 s; the stalled check runs as often.
     WORKER_LOCK_MS: '2000', WORKER_MAX_STALLED_COUNT: String(maxStalled),
-    WEBHOOK_SECRET: 'stalled-test-webhook-secret-01', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '120000',
+    WEBHOOK_SECRET, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '120000',
   };
-  const before = hook.requests();
-  hook.answerFrom(before + 3);
+  const before = hook.arrivals();
+  // The webhook hangs on the two requests the killed workers make; the third is answered.
+  hook.holdNext(2);
   const jobId = await queueDelivery(key);
   await killDuringDelivery(env, before + 1);
   await killDuringDelivery(env, before + 2);
@@ -88,7 +72,7 @@ async function run(maxStalled: number, key: string) {
       return s === 'completed' || s === 'failed' ? s : null;
     }, 90_000, `job ${jobId} to finish`);
     const job = (await queue.getJob(jobId))!;
-    return { state, job, requests: hook.requests() - before, notification: await ctx.db.models.Notification.findOne({ key }).lean() };
+    return { state, job, requests: hook.arrivals() - before, notification: await ctx.db.models.Notification.findOne({ key }).lean() };
   } finally {
     await queue.close();
     await third.kill('SIGTERM');

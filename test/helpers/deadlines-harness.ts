@@ -70,11 +70,27 @@ export interface Delivery {
   at: number;
 }
 
-/** An HTTP server on 127.0.0.1:0 that records webhook deliveries (and can fail on demand). */
-export async function startReceiver(): Promise<{ url: string; deliveries: Delivery[]; failNext: (n: number) => void; close(): Promise<void> }> {
+export interface Receiver {
+  url: string;
+  deliveries: Delivery[];
+  /** Every request that arrived, answered or not. */
+  arrivals(): number;
+  /** Answer the next n requests 503. */
+  failNext(n: number): void;
+  /** Leave the next n requests unanswered (a hung receiver: the sender waits until its timeout). */
+  holdNext(n: number): void;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1:0 that records webhook deliveries (and can fail or hang on demand). */
+export async function startReceiver(): Promise<Receiver> {
   const deliveries: Delivery[] = [];
   let failures = 0;
+  let holds = 0;
+  let arrivals = 0;
   const server: Server = createServer((req, res) => {
+    arrivals++;
+    if (holds > 0) { holds--; req.resume(); return; }
     let raw = '';
     req.on('data', (c) => { raw += c; });
     req.on('end', () => {
@@ -94,7 +110,9 @@ export async function startReceiver(): Promise<{ url: string; deliveries: Delive
   return {
     url: `http://127.0.0.1:${port}`,
     deliveries,
+    arrivals: () => arrivals,
     failNext: (n) => { failures = n; },
+    holdNext: (n) => { holds = n; },
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

@@ -266,3 +266,13 @@ function loginPage(uid: string, error: string): string {
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * POST JSON to a running API as a service account (client credentials): a fresh token per call,
+ * so that it outlives any run. The campaign's scripts call the API this way.
+ */
+export async function postAsService(oidc: OidcProvider, clientId: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const authorization = `Bearer ${await oidc.serviceToken(clientId)}`;
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body ?? {}) });
+  return { status: res.status, body: (await res.json()) as any };
+}

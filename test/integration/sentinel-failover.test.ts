@@ -11,7 +11,7 @@ import { createTestContext, waitFor, type TestContext } from '../helpers/context
 import { freePort } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
-import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
+import { postAsService, startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
 import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**
@@ -121,12 +121,8 @@ beforeAll(async () => {
   [api, ...workers] = await Promise.all([spawnApi({ ...env, ...authEnv(oidc) }), spawnWorker(env), spawnWorker(env)]);
 }, 180_000);
 
-/** POST as a district coordinator's script (client credentials), as the campaign's tools do. */
-async function post(path: string, body: unknown) {
-  const authorization = `Bearer ${await oidc.serviceToken('coord-001-script')}`;
-  const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as any };
-}
+/** As a district coordinator's script, as the campaign's tools do. */
+const post = (path: string, body: unknown) => postAsService(oidc, 'coord-001-script', `${api.url}${path}`, body);
 
 afterAll(async () => {
   await Promise.all([...workers, ...(api ? [api] : [])].map((w) => w.kill('SIGKILL')));
