@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import type { Store } from '../db/store.js';
 import { readCampaign, writeCampaign } from '../db/repositories/campaign.repository.js';
-import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { DEFAULT_CAMPAIGN_ID } from '../domain/rounds/values.js';
-import { resolveRoundDeadline } from '../domain/rounds/deadlines.js';
-import type { DeadlinePolicy } from '../domain/rounds/policy.js';
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const duration = z.number().int().positive().max(365 * 86_400_000);
@@ -28,26 +25,4 @@ export async function getCampaign(store: Store) {
 export async function putCampaign(store: Store, input: z.infer<typeof campaignInputSchema>) {
   await writeCampaign(store, input);
   return getCampaign(store);
-}
-
-/**
- * The deadline a new round of `localityCode` gets: its own override, else the province's, else
- * the campaign's, else the policy default — capped at the national deadline. For POST /api/rounds.
- */
-export async function resolveDeadlineFor(
-  store: Store,
-  policy: Pick<DeadlinePolicy, 'defaultDeadlineMs'>,
-  input: { localityCode: string; enqueuedAt: Date; override?: Date | null },
-) {
-  const [campaign, loc] = await Promise.all([
-    readCampaign(store),
-    localitiesRepository(store).byCode(input.localityCode),
-  ]);
-  return resolveRoundDeadline({
-    enqueuedAt: input.enqueuedAt,
-    policy,
-    campaign: campaign ? { ...campaign, provinces: (campaign.provinces ?? []).map((p) => ({ ...p, deadline: p.deadline ?? null })) } : null,
-    provinceCode: loc?.provinceCode ?? null,
-    override: input.override ?? null,
-  });
 }
