@@ -28,9 +28,13 @@ export async function readRoundView(store: Store, id: string): Promise<Omit<Roun
   return modelsOf(store).Round.findById(id, { recordIds: 0 }).lean<Omit<RoundRow, 'recordIds'>>();
 }
 
-/** A round without its record list and transitions (what the deadline side and lists read). */
-export async function readRoundSummary(store: Store, id: string): Promise<Omit<RoundRow, 'recordIds' | 'transitions'> | null> {
-  return modelsOf(store).Round.findById(id, { recordIds: 0, transitions: 0 }).lean<Omit<RoundRow, 'recordIds' | 'transitions'>>();
+/** A round without its record list and transitions: what the deadline side and lists read. */
+export type RoundSummary = Omit<RoundRow, 'recordIds' | 'transitions'>;
+const SUMMARY = { recordIds: 0, transitions: 0 } as const;
+
+/** One round's summary (one `_id` read), or null. */
+export async function readRoundSummary(store: Store, id: string): Promise<RoundSummary | null> {
+  return modelsOf(store).Round.findById(id, SUMMARY).lean<RoundSummary>();
 }
 
 export interface RoundsPageQuery {
@@ -43,12 +47,11 @@ export interface RoundsPageQuery {
 }
 
 /** One page of rounds in `_id` order, without record lists and transitions. */
-export async function roundsPage(store: Store, q: RoundsPageQuery): Promise<Omit<RoundRow, 'recordIds' | 'transitions'>[]> {
+export async function roundsPage(store: Store, q: RoundsPageQuery): Promise<RoundSummary[]> {
   const filter: Record<string, unknown> = {};
   if (q.localityCodes) filter.localityCode = { $in: q.localityCodes };
   if (q.status) filter.status = q.status;
   if (q.kind) filter.kind = q.kind;
   if (q.after) filter._id = { $gt: q.after };
-  return modelsOf(store).Round.find(filter, { recordIds: 0, transitions: 0 }).sort({ _id: 1 }).limit(q.limit)
-    .lean<Omit<RoundRow, 'recordIds' | 'transitions'>[]>();
+  return modelsOf(store).Round.find(filter, SUMMARY).sort({ _id: 1 }).limit(q.limit).lean<RoundSummary[]>();
 }
