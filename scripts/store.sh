@@ -66,8 +66,12 @@ build() {
 
   local src; src=$(mktemp -d)
   trap 'rm -rf "$src"' RETURN
-  tar xzf "$(source_archive pgvector-0.8.0.tar.gz https://github.com/pgvector/pgvector/archive/refs/tags/v0.8.0.tar.gz)" -C "$src"
-  tar xzf "$(source_archive documentdb-$DOCDB_VERSION-ferretdb.tar.gz https://github.com/FerretDB/documentdb/archive/refs/tags/v$DOCDB_VERSION-ferretdb.tar.gz)" -C "$src"
+  # Assigned first: a failing command substitution inside tar's arguments would not stop the script.
+  local archive
+  archive=$(source_archive pgvector-0.8.0.tar.gz https://github.com/pgvector/pgvector/archive/refs/tags/v0.8.0.tar.gz) || exit 1
+  tar xzf "$archive" -C "$src"
+  archive=$(source_archive documentdb-$DOCDB_VERSION-ferretdb.tar.gz https://github.com/FerretDB/documentdb/archive/refs/tags/v$DOCDB_VERSION-ferretdb.tar.gz) || exit 1
+  tar xzf "$archive" -C "$src"
   local pgvector documentdb
   pgvector=$(find "$src" -maxdepth 1 -type d -name 'pgvector*' | head -1)
   documentdb=$(find "$src" -maxdepth 1 -type d -name 'documentdb*' | head -1)
