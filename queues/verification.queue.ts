@@ -15,15 +15,14 @@ const roundId = z.string().regex(/^[a-z]+-[0-9]{2,5}-[0-9]+$/, 'round id like ve
 /** 0 for the first run of a round, then one more per operator retry (new job IDs, same chunks). */
 const generation = z.number().int().nonnegative().default(0);
 
+/** The planner's and the settle parent's data: which round, where, which run. */
 export const planRoundSchema = z.object({ roundId, localityCode: z.string().regex(/^\d{2,5}$/), generation });
 /** A chunk job names its chunk only: membership lives in the chunk document the planner wrote. */
 export const verifyChunkSchema = planRoundSchema.extend({ chunk: z.number().int().nonnegative() });
-export const settleRoundSchema = planRoundSchema;
 
 export type PlanRoundData = z.input<typeof planRoundSchema>;
 export type VerifyChunkData = z.input<typeof verifyChunkSchema>;
-export type SettleRoundData = z.input<typeof settleRoundSchema>;
-export type VerificationJobData = PlanRoundData | VerifyChunkData | SettleRoundData;
+export type VerificationJobData = PlanRoundData | VerifyChunkData;
 
 const gen = (g = 0) => (g > 0 ? `__r${g}` : '');
 /** Deterministic job IDs: the same round enqueued twice is one job. BullMQ forbids ':' in IDs. */

@@ -15,11 +15,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDb } from '../src/db/connect.js';
-import { loadAdminUnits } from '../src/import/admin-units.loader.js';
+import { loadAdminUnits } from '../src/imports/admin-units.loader.js';
 import type { StoreStats } from '../src/db/command-stats.js';
 import { spawnApi, spawnWorker, type Proc } from '../test/helpers/processes.js';
 import { authEnv } from '../test/helpers/app-with-auth.js';
-import { startOidcProvider } from '../test/helpers/oidc.js';
+import { startOidcProvider } from '../stand-ins/oidc/provider.js';
 import { benchStoreRates } from './bench-store-rates.js';
 
 const { values: a } = parseArgs({

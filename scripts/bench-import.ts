@@ -12,8 +12,8 @@ import { connectDb } from '../src/db/connect.js';
 import { parseDoseRow } from '../src/domain/import/index.js';
 import { communesOf } from '../src/domain/admin-units/index.js';
 import { createSynth, parseNameList } from '../src/domain/synth/index.js';
-import { loadAdminUnits } from '../src/import/admin-units.loader.js';
-import { runImport } from '../src/import/run-import.js';
+import { loadAdminUnits } from '../src/imports/admin-units.loader.js';
+import { runImport } from '../src/imports/run-import.js';
 import { createRecordWriter, readRecords } from '../src/lib/io/index.js';
 
 const { values: args } = parseArgs({

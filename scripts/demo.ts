@@ -16,9 +16,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import mongoose from 'mongoose';
-import { loadAdminUnits } from '../src/import/admin-units.loader.js';
+import { loadAdminUnits } from '../src/imports/admin-units.loader.js';
 import { PROJECT_ROOT } from '../src/lib/paths.js';
-import { DASHBOARD_CLIENT_SECRET, SEEDED_SERVICES, SEEDED_USERS, startOidcProvider, type OidcProvider } from '../test/helpers/oidc.js';
+import { DASHBOARD_CLIENT_SECRET, SEEDED_SERVICES, SEEDED_USERS, startOidcProvider, type OidcProvider } from '../stand-ins/oidc/provider.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);

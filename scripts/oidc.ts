@@ -1,8 +1,8 @@
 /**
  * `npm run oidc`: the local OpenID Connect provider for running vaxverify without Keycloak.
- * Users sign in with password = login name (test/helpers/oidc.ts lists them). Local use only.
+ * Users sign in with password = login name (stand-ins/oidc/provider.ts lists them). Local use only.
  */
-import { DASHBOARD_CLIENT_SECRET, SEEDED_SERVICES, SEEDED_USERS, startOidcProvider } from '../test/helpers/oidc.js';
+import { DASHBOARD_CLIENT_SECRET, SEEDED_SERVICES, SEEDED_USERS, startOidcProvider } from '../stand-ins/oidc/provider.js';
 
 const port = Number(process.env.OIDC_PORT ?? 4000);
 const oidc = await startOidcProvider({ port, host: '127.0.0.1' });

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { Store } from '../src/db/store.js';
 import type { DeadlinePolicy } from '../src/domain/rounds/policy.js';
 import type { Logger } from '../src/lib/logger.js';
-import { newRollupState, runRollup } from '../src/services/dashboard.service.js';
+import { newRollupState, runRollup } from '../src/dashboard/dashboard.service.js';
 
 /**
  * The dashboard queue: the periodic per-locality progress rollup (idempotent: the documents are

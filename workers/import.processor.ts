@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Store } from '../src/db/store.js';
-import { runImport, type ImportProgress, type ImportSummary } from '../src/import/run-import.js';
+import { runImport, type ImportProgress, type ImportSummary } from '../src/imports/run-import.js';
 import { RecordFormatError } from '../src/lib/io/index.js';
 import type { Logger } from '../src/lib/logger.js';
 import { insideDir } from '../src/lib/inside-dir.js';

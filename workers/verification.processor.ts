@@ -3,7 +3,7 @@ import type { Store } from '../src/db/store.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
 import { readRound } from '../src/db/repositories/rounds.repository.js';
 import type { CompletionRule } from '../src/domain/rounds/completion.js';
-import { settleRound } from '../src/services/settle.service.js';
+import { settleRound } from '../src/rounds/settle.service.js';
 import { recordResults } from '../src/db/repositories/record-state.repository.js';
 import {
   failChunk, finishChunk, planChunks, readChunk, readChunkRecords, saveResults,
@@ -14,7 +14,6 @@ import {
   VERIFICATION_QUEUE,
   VerificationJob,
   planRoundSchema,
-  settleRoundSchema,
   verificationJobId,
   verificationJobOptions,
   verifyChunkSchema,
@@ -127,7 +126,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
  * status moved already.
  */
 async function settleRoundJob(job: Job, deps: VerificationDeps) {
-  const { roundId } = parse(settleRoundSchema, job.data);
+  const { roundId } = parse(planRoundSchema, job.data);
   const settled = await settleRound({ store: deps.store, completion: deps.completion }, roundId, { chunksEnded: true });
   if (!settled) throw new UnrecoverableError(`round ${roundId} does not exist`);
   const { status, settlement } = settled;

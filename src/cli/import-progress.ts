@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { ImportProgress } from '../import/run-import.js';
+import type { ImportProgress } from '../imports/run-import.js';
 
 export interface ProgressReporter {
   update: (p: ImportProgress) => void;

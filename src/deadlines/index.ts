@@ -7,6 +7,6 @@ export * from './notify-event.js';
 export * from './deadline-change.service.js';
 export * from './contacts.service.js';
 export * from './escalations.service.js';
-export * from './overview.service.js';
+export * from '../dashboard/overview.service.js';
 export * from './campaign.service.js';
 export * from './contacts-csv.js';

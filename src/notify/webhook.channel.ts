@@ -12,7 +12,7 @@ import { webhookHostAllowed } from './webhook-hosts.js';
  */
 export const SIGNATURE_HEADER = 'x-vaxverify-signature';
 export const DELIVERY_HEADER = 'x-vaxverify-delivery';
-export const EVENT_HEADER = 'x-vaxverify-event';
+const EVENT_HEADER = 'x-vaxverify-event';
 
 export function signWebhook(secret: string, timestampMs: number, rawBody: string): string {
   const mac = createHmac('sha256', secret).update(`${timestampMs}.${rawBody}`).digest('hex');

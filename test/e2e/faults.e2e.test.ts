@@ -4,7 +4,7 @@ import { waitFor } from '../helpers/context.js';
 import { ownServersAvailable, startOwnStore, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
-import { postAsService, startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
+import { postAsService, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
 import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRounds } from '../../src/services/rounds.service.js';
+import { createRounds } from '../../src/rounds/rounds.service.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { spawnWorker, type Proc } from '../helpers/processes.js';
 import { insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';

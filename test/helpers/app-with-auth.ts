@@ -5,7 +5,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import type { TestContext } from './context.js';
-import { startOidcProvider, type LocalUser, type OidcProvider } from './oidc.js';
+import { startOidcProvider, type LocalUser, type OidcProvider } from '../../stand-ins/oidc/provider.js';
 
 /** Environment that points an API (in-process or spawned) at the local provider. */
 export function authEnv(oidc: OidcProvider): Record<string, string> {

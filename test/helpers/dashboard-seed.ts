@@ -1,7 +1,7 @@
 import type { Models } from '../../src/db/models/index.js';
 import { storeOf } from '../../src/db/open-store.js';
-import { loadAdminUnits } from '../../src/import/admin-units.loader.js';
-import { upsertLocalities } from '../../src/import/localities.import.js';
+import { loadAdminUnits } from '../../src/imports/admin-units.loader.js';
+import { upsertLocalities } from '../../src/imports/localities.import.js';
 import { ESCALATION_LEVELS } from '../../src/domain/rounds/policy.js';
 
 /**

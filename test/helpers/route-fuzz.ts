@@ -12,7 +12,7 @@ import { startAppWithAuth, type AppWithAuth, type Caller } from './app-with-auth
 import { createTestContext, type TestContext } from './context.js';
 import { insertCitizens } from './seed.js';
 import type { Citizen } from '../../src/domain/records.js';
-import { grantsClaim, SEEDED_USERS, TEST_TREE_USERS } from './oidc.js';
+import { grantsClaim, SEEDED_USERS, TEST_TREE_USERS } from '../../stand-ins/oidc/provider.js';
 
 /**
  * Property-based fuzzing of the route table (issue 16). Every run sends a batch of requests by
@@ -357,7 +357,7 @@ export async function runRouteFuzz(opts: FuzzOptions): Promise<FuzzStats> {
 async function fuzz(ctx: TestContext, app: AppWithAuth, seeded: Seeded, opts: FuzzOptions): Promise<FuzzStats> {
   const users = { ...SEEDED_USERS, ...TEST_TREE_USERS };
   const principals = new Map<string, Principal>();
-  // The claims the provider puts in the token (test/helpers/oidc.ts).
+  // The claims the provider puts in the token (stand-ins/oidc/provider.ts).
   for (const login of FUZZ_CALLERS) if (login) principals.set(login, principalFromClaims({ sub: login, roles: users[login]!.roles, localities: users[login]!.localities, grants: grantsClaim(users[login]!) }));
   const callers = new Map<string | null, Caller>(FUZZ_CALLERS.map((l) => [l, app.as(l)]));
   const importIds = [randomUUID(), randomUUID()];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
 import { signIn } from '../helpers/browser-sign-in.js';
-import { cookieJarFetch } from '../helpers/oidc.js';
+import { cookieJarFetch } from '../../stand-ins/oidc/provider.js';
 
 let ctx: TestContext;
 let app: AppWithAuth;

@@ -11,7 +11,7 @@ import { createTestContext, waitFor, type TestContext } from '../helpers/context
 import { insertCitizens, insertDoses, seedLocalities } from '../helpers/seed.js';
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 import { authEnv, callers, type Caller } from '../helpers/app-with-auth.js';
-import { startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
+import { startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
 
 /**
  * Who a stack request is made as when the test names nobody: the identity the route is for in

@@ -4,13 +4,13 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { createRound, msPolicy, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
-import { deadlinesRouter } from '../../src/http/routers/deadlines.router.js';
+import { deadlinesRouter } from '../../src/deadlines/deadlines.router.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { behindRouteTable } from '../helpers/route-table-app.js';
 import { deadlineHooks, reconcileRound, type DeadlineDeps } from '../../src/deadlines/index.js';
 import { createDeadlinesQueue, deadlineJobId } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
-import { runRollup } from '../../src/services/dashboard.service.js';
+import { runRollup } from '../../src/dashboard/dashboard.service.js';
 
 let ctx: TestContext;
 let server: Server;

@@ -9,7 +9,7 @@ import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
 import { deadlineHooks } from '../../src/deadlines/hooks.js';
-import { createRounds } from '../../src/services/rounds.service.js';
+import { createRounds } from '../../src/rounds/rounds.service.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';

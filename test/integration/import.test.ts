@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoRegistry } from '../../src/db/repositories/registry-lookup.repository.js';
 import { connectDb } from '../../src/db/connect.js';
-import { runImport } from '../../src/import/run-import.js';
+import { runImport } from '../../src/imports/run-import.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 
 let ctx: TestContext;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv, type Config } from '../../src/config/index.js';
 import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { createRounds } from '../../src/services/rounds.service.js';
+import { createRounds } from '../../src/rounds/rounds.service.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
 import { createGroupQueues, groupQueueName } from '../../queues/province-groups.queue.js';

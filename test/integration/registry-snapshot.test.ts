@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
-import { createMatcher } from '../../workers/matcher.js';
+import { createMatcher } from '../../src/registry/mirror.matcher.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { insertCitizens, makeCitizens, makeDoses, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRollupState, runRollup } from '../../src/services/dashboard.service.js';
+import { newRollupState, runRollup } from '../../src/dashboard/dashboard.service.js';
 import { policyFromConfig } from '../../src/domain/rounds/policy.js';
 import { parseEnv } from '../../src/config/index.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';

@@ -11,7 +11,7 @@ import { createTestContext, waitFor, type TestContext } from '../helpers/context
 import { freePort } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
-import { postAsService, startOidcProvider, type OidcProvider } from '../helpers/oidc.js';
+import { postAsService, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
 import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**

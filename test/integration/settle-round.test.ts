@@ -1,11 +1,11 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
-import { createRounds, retryRound } from '../../src/services/rounds.service.js';
+import { createRounds, retryRound } from '../../src/rounds/rounds.service.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
 import { verificationProcessor, type MatchBatch } from '../../workers/verification.processor.js';
-import { createMatcher } from '../../workers/matcher.js';
+import { createMatcher } from '../../src/registry/mirror.matcher.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 

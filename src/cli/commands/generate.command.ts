@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { communesOf } from '../../domain/admin-units/index.js';
 import { createSynth, parseNameList, type SynthRates } from '../../domain/synth/index.js';
-import { DEFAULT_ADMIN_UNITS_FILE, loadAdminUnits } from '../../import/admin-units.loader.js';
+import { DEFAULT_ADMIN_UNITS_FILE, loadAdminUnits } from '../../imports/admin-units.loader.js';
 import { createRecordWriter } from '../../lib/io/index.js';
 import { dataFile } from '../../lib/paths.js';
 import type { RegisterCommand } from './register-command.js';

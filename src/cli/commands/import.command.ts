@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { IMPORT_KINDS, type ImportKind } from '../../import/import-kinds.js';
-import { defaultRejectsPath } from '../../import/rejects-path.js';
-import { DEFAULT_IMPORT_BATCH, DEFAULT_IMPORT_WRITERS, runImport, type ImportSummary } from '../../import/run-import.js';
+import { IMPORT_KINDS, type ImportKind } from '../../imports/import-kinds.js';
+import { defaultRejectsPath } from '../../imports/rejects-path.js';
+import { DEFAULT_IMPORT_BATCH, DEFAULT_IMPORT_WRITERS, runImport, type ImportSummary } from '../../imports/run-import.js';
 import type { RecordFormat } from '../../lib/io/index.js';
 import { createImportProgress } from '../import-progress.js';
 import { withDb } from '../with-db.js';

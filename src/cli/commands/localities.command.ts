@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_ADMIN_UNITS_FILE, loadAdminUnits } from '../../import/admin-units.loader.js';
-import { upsertLocalities } from '../../import/localities.import.js';
+import { DEFAULT_ADMIN_UNITS_FILE, loadAdminUnits } from '../../imports/admin-units.loader.js';
+import { upsertLocalities } from '../../imports/localities.import.js';
 import { withDb } from '../with-db.js';
 import type { RegisterCommand } from './register-command.js';
 

@@ -2,7 +2,6 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { ACCESS_KINDS } from '../../domain/access-log.js';
 
-export { ACCESS_KINDS } from '../../domain/access-log.js';
 
 /**
  * Who read which personal data: one insert-only document per worklist page, export, record

@@ -1,6 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export { DEFAULT_CAMPAIGN_ID } from '../../domain/rounds/values.js';
 
 /** Campaign-wide deadline settings. One document per campaign; `_id` `default` is the current one. */
 

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 /**
  * The population registry mirror. `nameKey` (folded name) and `birthYear` are the
@@ -32,5 +32,4 @@ citizenSchema.pre('validate', function setNaturalId() {
 citizenSchema.index({ communeCode: 1 });
 citizenSchema.index({ oldIdNumber: 1 });
 
-export type CitizenDoc = InferSchemaType<typeof citizenSchema>;
 export const citizenModel = (c: Connection) => c.model('Citizen', citizenSchema);

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 /**
  * Per-locality correction rules. A commune inherits its district's, then its province's
@@ -14,5 +14,4 @@ export const correctionSettingSchema = new Schema(
 );
 correctionSettingSchema.index({ localityCode: 1 }, { unique: true });
 
-export type CorrectionSettingDoc = InferSchemaType<typeof correctionSettingSchema>;
 export const correctionSettingModel = (c: Connection) => c.model('CorrectionSetting', correctionSettingSchema);

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { CORRECTABLE_FIELDS, CORRECTION_STATUSES, DECISIONS, OFFICER_ROLES } from '../../domain/corrections/types.js';
 
-export { CORRECTION_STATUSES, type CorrectionStatus } from '../../domain/corrections/types.js';
+export { CORRECTION_STATUSES } from '../../domain/corrections/types.js';
 
 /**
  * The audit trail of a dose record: one document per correction an officer submitted, never

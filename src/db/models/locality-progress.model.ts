@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 /**
  * The dashboard's per-unit progress rollup (`_id` = locality code, `VN` for the nation), written
@@ -35,5 +35,4 @@ export const localityProgressSchema = new Schema(
 );
 localityProgressSchema.index({ parentCode: 1, _id: 1 });
 
-export type LocalityProgressDoc = InferSchemaType<typeof localityProgressSchema>;
 export const localityProgressModel = (c: Connection) => c.model('LocalityProgress', localityProgressSchema);

@@ -2,7 +2,6 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { ADMIN_LEVELS as LOCALITY_LEVELS } from '../../domain/admin-units/admin-unit.js';
 
-export { ADMIN_LEVELS as LOCALITY_LEVELS, type AdminLevel as LocalityLevel } from '../../domain/admin-units/admin-unit.js';
 
 /** An administrative unit (GSO code list of April 2022): province, district or commune. */
 export const localitySchema = new Schema(

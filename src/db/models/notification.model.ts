@@ -2,7 +2,6 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '../../domain/notifications.js';
 
-export { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '../../domain/notifications.js';
 
 /**
  * Delivery log, one document per (event, recipient, channel). `key` is deterministic

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
 import { CORRECTION_STATUSES } from '../../domain/corrections/types.js';
 
@@ -29,5 +29,4 @@ export const recordStateSchema = new Schema(
 recordStateSchema.index({ personalId: 1 });
 recordStateSchema.index({ communeCode: 1, outcome: 1 });
 
-export type RecordStateDoc = InferSchemaType<typeof recordStateSchema>;
 export const recordStateModel = (c: Connection) => c.model('RecordState', recordStateSchema);

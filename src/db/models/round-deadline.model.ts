@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
 /**
  * The deadline side's own state of one round (`_id` = round ID), written only by the deadline
@@ -21,5 +21,4 @@ export const roundDeadlineSchema = new Schema(
 roundDeadlineSchema.index({ nextCheckAt: 1 });
 roundDeadlineSchema.index({ openEscalations: 1 });
 
-export type RoundDeadlineDoc = InferSchemaType<typeof roundDeadlineSchema>;
 export const roundDeadlineModel = (c: Connection) => c.model('RoundDeadline', roundDeadlineSchema);

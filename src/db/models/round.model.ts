@@ -2,7 +2,7 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
 import { ROUND_KINDS, ROUND_STATUSES } from '../../domain/rounds/values.js';
 
-export { ROUND_KINDS, ROUND_STATUSES, type RoundKind, type RoundStatus } from '../../domain/rounds/values.js';
+export { ROUND_STATUSES } from '../../domain/rounds/values.js';
 
 const countersShape = Object.fromEntries(OUTCOMES.map((o) => [o, { type: Number, default: 0 }]));
 

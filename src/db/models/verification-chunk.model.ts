@@ -1,9 +1,9 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
 
 import { CHUNK_STATUSES } from '../../domain/rounds/values.js';
 
-export { CHUNK_STATUSES, type ChunkStatus } from '../../domain/rounds/values.js';
+export { type ChunkStatus } from '../../domain/rounds/values.js';
 
 /** `_id` of a chunk: round + chunk number. */
 export const chunkId = (roundId: string, chunk: number) => `${roundId}/${chunk}`;
@@ -36,5 +36,4 @@ export const verificationChunkSchema = new Schema(
 // The settle job and the round's progress read a round's chunks.
 verificationChunkSchema.index({ roundId: 1, chunk: 1 });
 
-export type VerificationChunkDoc = InferSchemaType<typeof verificationChunkSchema>;
 export const verificationChunkModel = (c: Connection) => c.model('VerificationChunk', verificationChunkSchema);

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import { OUTCOMES } from '../../domain/records.js';
 
 /** `_id` of a result: its natural key, round + record. */
@@ -35,6 +35,5 @@ verificationResultSchema.index({ recordId: 1, createdAt: 1 });
 // Passport eligibility finds the records linked to a citizen.
 verificationResultSchema.index({ personalId: 1 });
 
-export type VerificationResultDoc = InferSchemaType<typeof verificationResultSchema>;
 export const verificationResultModel = (c: Connection) =>
   c.model('VerificationResult', verificationResultSchema);

@@ -1,4 +1,4 @@
-import type { RollupDoc, RollupInputs, RoundInput, UnitInput } from '../../domain/dashboard/rollup.js';
+import type { OnlyFilter, RollupDoc, RollupInputs, RoundInput, UnitInput } from '../../domain/dashboard/rollup.js';
 import type { EscalationLevel } from '../../domain/rounds/policy.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
@@ -114,8 +114,6 @@ async function storedHashes(store: Store, cache?: HashCache): Promise<Map<string
 
 export type ProgressView = RollupDoc & { computedAt: Date };
 
-export const ONLY_FILTERS = ['overdue', 'at_risk', 'escalated'] as const;
-export type OnlyFilter = (typeof ONLY_FILTERS)[number];
 
 const onlyFilter = (only?: OnlyFilter): Record<string, unknown> => {
   if (only === 'overdue') return { 'health.overdue': { $gt: 0 } };

@@ -2,11 +2,10 @@ import { resultId } from '../models/verification-result.model.js';
 import type { RecordState } from './record-state.repository.js';
 import type { Outcome } from '../../domain/records.js';
 import type { WorklistItem } from '../../domain/corrections/worksheet.js';
+import { ACTION_OUTCOMES } from '../../domain/corrections/types.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
 
-/** Outcomes that need an officer: suggestions to confirm, cases to decide, records to fix. */
-export const ACTION_OUTCOMES = ['corrected', 'review', 'not_found', 'invalid'] as const satisfies readonly Outcome[];
 
 const RESULT_FIELDS = { _id: 0, roundId: 1, recordId: 1, outcome: 1, personalId: 1, score: 1, corrections: 1, candidates: 1, reason: 1, createdAt: 1, updatedAt: 1 } as const;
 

@@ -1,4 +1,4 @@
-import type { Gender } from '../records.js';
+import type { Outcome } from '../records.js';
 
 /** What an officer decides about one record of the worklist. */
 export const DECISIONS = ['confirm', 'reject', 'explain'] as const;
@@ -60,4 +60,6 @@ export interface RecordValues {
   nationality: string;
 }
 
-export type { Gender };
+
+/** Outcomes that need an officer: suggestions to confirm, cases to decide, records to fix. */
+export const ACTION_OUTCOMES = ['corrected', 'review', 'not_found', 'invalid'] as const satisfies readonly Outcome[];

@@ -347,3 +347,7 @@ export function projectFinish(
   const finish = vnDay(new Date(now.getTime() + Math.ceil(remaining / ratePerDay) * 86_400_000));
   return { remaining, needsPeople, ratePerDay, finishDay: finish, late: nationalDeadline ? finish > vnDay(nationalDeadline) : null };
 }
+
+/** The dashboard's row filters: only the localities overdue, at risk or escalated. */
+export const ONLY_FILTERS = ['overdue', 'at_risk', 'escalated'] as const;
+export type OnlyFilter = (typeof ONLY_FILTERS)[number];

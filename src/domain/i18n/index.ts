@@ -1,3 +1,3 @@
-export { CATALOGUE, LANGS, dictionary, isTextKey, text, type Entry, type Lang, type Params, type TextKey } from './catalogue.js';
-export { CORRECTED_REASON_FIELDS, MATCHER_REASONS, reasonKey, reasonText } from './reasons.js';
-export { displayDate, displayDateTime, displayGender } from './format.js';
+export { CATALOGUE, LANGS, dictionary, isTextKey, text, type Lang, type TextKey } from './catalogue.js';
+export { MATCHER_REASONS, reasonKey, reasonText } from './reasons.js';
+export { displayDate, displayGender } from './format.js';

@@ -20,8 +20,7 @@ export const MATCHER_REASONS: Readonly<Record<string, TextKey>> = {
   'another citizen fits the name or birth date better': 'reason.better_elsewhere',
 };
 
-/** Fields a `corrected …` reason lists (the matcher's CORRECTED_FIELDS). */
-export const CORRECTED_REASON_FIELDS = ['idNumber', 'fullName', 'dateOfBirth', 'gender'] as const;
+/** A `corrected …` reason lists the fields the matcher corrected (its CORRECTED_FIELDS). */
 const CORRECTED = /^corrected ((?:idNumber|fullName|dateOfBirth|gender)(?:, (?:idNumber|fullName|dateOfBirth|gender))*)$/;
 
 /** A reason's key and parameters; `fields` is a list of field keys for `reason.corrected`. */

@@ -160,10 +160,6 @@ function correctionMask(p: PreparedRecord, best: CandidateScore): number {
   return mask;
 }
 
-export function correctionsFor(p: PreparedRecord, best: CandidateScore): Corrections {
-  return correctionsOf(best.citizen, correctionMask(p, best));
-}
-
 function correctionsOf(c: CandidateScore['citizen'], mask: number): Corrections {
   const corrections: Corrections = {};
   if (mask & 1) corrections.idNumber = c.personalId;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ESCALATION_LEVELS } from '../../domain/rounds/policy.js';
 import { CORRECTABLE_FIELDS, DECISIONS } from '../../domain/corrections/types.js';
-import { ONLY_FILTERS } from '../../db/repositories/dashboard.repository.js';
+import { ONLY_FILTERS } from '../../domain/dashboard/rollup.js';
 import { ACCESS_KINDS } from '../../domain/access-log.js';
 import { CORRECTION_STATUSES } from '../../domain/corrections/types.js';
 import { ROUND_KINDS, ROUND_STATUSES } from '../../domain/rounds/values.js';
 import { ADMIN_LEVELS } from '../../domain/admin-units/index.js';
-import { ACTION_OUTCOMES } from '../../db/repositories/worklist.repository.js';
-import { SIGN_OFF_DECISIONS } from '../../services/sign-off.service.js';
+import { ACTION_OUTCOMES } from '../../domain/corrections/types.js';
+import { SIGN_OFF_DECISIONS } from '../../corrections/sign-off.service.js';
 import { contactInputSchema } from '../../deadlines/contacts.service.js';
 import { campaignInputSchema } from '../../deadlines/campaign.service.js';
 

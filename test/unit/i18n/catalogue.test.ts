@@ -24,7 +24,7 @@ describe('the officers’ catalogue', () => {
   it('names every outcome, round status, decision, eligibility answer, error code and worksheet column', () => {
     const statuses = [...src('src/domain/rounds/lifecycle.ts').matchAll(/^ {2}(\w+): \{/gm)].map((m) => m[1]!).filter((s) => s !== 'round');
     expect(statuses.length).toBeGreaterThan(5);
-    const eligibility = /IneligibleReason = ([^;]+);/.exec(src('src/services/eligibility.service.ts'))![1]!.match(/'(\w+)'/g)!.map((s) => `elig.${s.slice(1, -1)}`);
+    const eligibility = /IneligibleReason = ([^;]+);/.exec(src('src/eligibility/eligibility.service.ts'))![1]!.match(/'(\w+)'/g)!.map((s) => `elig.${s.slice(1, -1)}`);
     const errorCodes = [...readdirSync(new URL('../../../src/lib/errors/', import.meta.url)).flatMap((f) => [...src(`src/lib/errors/${f}`).matchAll(/super\('(\w+)'/g)].map((m) => `err.${m[1]}`)),
       ...[...src('src/http/errors.ts').matchAll(/'(malformed_json|body_too_large|bad_request|internal|not_found)'/g)].map((m) => `err.${m[1]}`)];
     const keys = [...OUTCOMES, 'explained', ...statuses, ...DECISIONS, ...eligibility, ...errorCodes, ...WORKSHEET_COLUMNS.map((c) => `sheet.${c}`)];
@@ -39,7 +39,7 @@ describe('the officers’ catalogue', () => {
   });
 
   it('knows every validation code the validators and the upload produce', () => {
-    const files = ['src/domain/corrections/validate.ts', 'src/domain/corrections/worksheet.ts', 'src/services/worklists.service.ts', 'src/services/corrections.service.ts', 'src/services/worksheet-files.ts'];
+    const files = ['src/domain/corrections/validate.ts', 'src/domain/corrections/worksheet.ts', 'src/corrections/worklists.service.ts', 'src/corrections/corrections.service.ts', 'src/corrections/worksheet-files.ts'];
     const codes = files.flatMap((f) => [...src(f).matchAll(/'(v\.\w+)'/g)].map((m) => m[1]!));
     expect(codes.length).toBeGreaterThan(20);
     expect(codes.filter((c) => !isTextKey(c))).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCitizenRow, parseDoseRow } from '../../../src/domain/import/index.js';
-import { KeySet } from '../../../src/import/key-set.js';
+import { KeySet } from '../../../src/imports/key-set.js';
 
 describe('row schemas', () => {
   it('dose rows keep identity fields as typed and check structural ones', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readWorksheet } from '../../../src/services/worksheet-files.js';
+import { readWorksheet } from '../../../src/corrections/worksheet-files.js';
 import { headerRow, xlsx } from '../../helpers/zip.js';
 
 /** Issue 16, finding 3: hostile XLSX uploads are refused with a 400 before a reader caches them. */

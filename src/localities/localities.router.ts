@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { ancestorCodes, descendantFilter } from '../../domain/admin-units/index.js';
-import type { LocalitiesRepository } from '../../db/repositories/localities.repository.js';
-import { NotFoundError, ValidationError } from '../../lib/errors/index.js';
-import { input } from '../access/input.js';
-import { codeParams, localityPageQuery as pageQuery } from '../access/request-schemas.js';
+import { ancestorCodes, descendantFilter } from '../domain/admin-units/index.js';
+import type { LocalitiesRepository } from '../db/repositories/localities.repository.js';
+import { NotFoundError, ValidationError } from '../lib/errors/index.js';
+import { input } from '../http/access/input.js';
+import { codeParams, localityPageQuery as pageQuery } from '../http/access/request-schemas.js';
 
 /**
  * Administrative units: `GET /api/localities?level=province`, `GET /api/localities/:code`

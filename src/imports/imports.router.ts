@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
-import type { Store } from '../../db/store.js';
-import { AppError, NotFoundError } from '../../lib/errors/index.js';
-import { readRecords } from '../../lib/io/index.js';
-import { insideDir } from '../../lib/inside-dir.js';
-import { IMPORT_QUEUE, ImportJob, importJobId } from '../../../queues/import.queue.js';
-import type { Queues } from '../../../queues/registry.js';
-import { input } from '../access/input.js';
-import { importFormatQuery, importIdParams, importKindParams } from '../access/request-schemas.js';
+import type { Store } from '../db/store.js';
+import { AppError, NotFoundError } from '../lib/errors/index.js';
+import { readRecords } from '../lib/io/index.js';
+import { insideDir } from '../lib/inside-dir.js';
+import { IMPORT_QUEUE, ImportJob, importJobId } from '../../queues/import.queue.js';
+import type { Queues } from '../../queues/registry.js';
+import { input } from '../http/access/input.js';
+import { importFormatQuery, importIdParams, importKindParams } from '../http/access/request-schemas.js';
 
 export interface ImportsRouterDeps {
   queues: Queues;

@@ -1,14 +1,14 @@
 import express, { Router } from 'express';
-import { correctionView, enqueueForApplied, submitCorrection, type CorrectionsDeps } from '../../services/corrections.service.js';
-import { recordHistory } from '../../services/record-history.service.js';
-import { recordAccess, recordExport, counted } from '../../services/access-log.service.js';
+import { correctionView, enqueueForApplied, submitCorrection, type CorrectionsDeps } from './corrections.service.js';
+import { recordHistory } from './record-history.service.js';
+import { recordAccess, recordExport, counted } from '../audit/access-log.service.js';
 import {
   SIGN_OFF_COLUMNS, localityCorrections, signOffCorrection, signOffSheet, uploadSignOffSheet,
-} from '../../services/sign-off.service.js';
-import { writeCsv } from '../../services/worksheet-files.js';
-import { ValidationError } from '../../lib/errors/index.js';
-import { input, resourceOf } from '../access/input.js';
-import { codeParams, correctionBody, correctionListQuery, signOffBody } from '../access/request-schemas.js';
+} from './sign-off.service.js';
+import { writeCsv } from './worksheet-files.js';
+import { ValidationError } from '../lib/errors/index.js';
+import { input, resourceOf } from '../http/access/input.js';
+import { codeParams, correctionBody, correctionListQuery, signOffBody } from '../http/access/request-schemas.js';
 
 /**
  * POST /api/corrections                      one correction by the signed-in commune_health officer → 201

@@ -12,7 +12,7 @@ import { recordCorrection } from '../db/repositories/record-state.repository.js'
 import type { Corrections } from '../domain/records.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
-import { enqueueCorrectionRound } from './correction-round.service.js';
+import { enqueueCorrectionRound } from '../rounds/correction-round.service.js';
 
 export interface CorrectionsDeps {
   store: Store;

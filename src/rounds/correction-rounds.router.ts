@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import type { CorrectionsDeps } from '../../services/corrections.service.js';
-import { enqueueCorrectionRound } from '../../services/correction-round.service.js';
-import { iterateWorklist } from '../../services/worklists.service.js';
-import { auditAct } from '../../services/audit.service.js';
-import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
-import { input } from '../access/input.js';
-import { communeParams, correctionRoundBody } from '../access/request-schemas.js';
-import { localityExists } from '../../db/repositories/localities.repository.js';
+import type { CorrectionsDeps } from '../corrections/corrections.service.js';
+import { enqueueCorrectionRound } from './correction-round.service.js';
+import { iterateWorklist } from '../corrections/worklists.service.js';
+import { auditAct } from '../audit/audit.service.js';
+import { ConflictError, NotFoundError } from '../lib/errors/index.js';
+import { input } from '../http/access/input.js';
+import { communeParams, correctionRoundBody } from '../http/access/request-schemas.js';
+import { localityExists } from '../db/repositories/localities.repository.js';
 
 /** A correction round holds its record IDs in the round document: a commune's worklist is far below this. */
 const MAX_RECORDS = 20_000;

@@ -4,7 +4,7 @@ import { readWorksheetRow, type WorklistItem } from '../domain/corrections/index
 import { AppError } from '../lib/errors/index.js';
 import { mapLimit } from '../lib/concurrency.js';
 import { enqueueForApplied, submitCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
-import { resolveCommunes } from './rounds.service.js';
+import { resolveCommunes } from '../rounds/rounds.service.js';
 import { readWorksheet } from './worksheet-files.js';
 
 /** Communes paged at once for a district or province worklist. */

@@ -1,10 +1,10 @@
-import type { Store } from '../src/db/store.js';
+import type { Store } from '../db/store.js';
 import {
   SnapshotRegistry, loadRegistrySnapshot, provinceOf, registryVersion, type RegistrySnapshot,
-} from '../src/db/repositories/registry-snapshot.repository.js';
-import { MATCHER_VERSION, matchRecords } from '../src/domain/matching/index.js';
-import type { DoseRecordInput, MatchResult } from '../src/domain/records.js';
-import type { Logger } from '../src/lib/logger.js';
+} from '../db/repositories/registry-snapshot.repository.js';
+import { MATCHER_VERSION, matchRecords } from '../domain/matching/index.js';
+import type { DoseRecordInput, MatchResult } from '../domain/records.js';
+import type { Logger } from '../lib/logger.js';
 
 /** Provinces whose snapshot a worker keeps by default: rounds are routed so a worker serves few. */
 const MAX_PROVINCES = 2;

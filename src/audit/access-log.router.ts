@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import type { Store } from '../../db/store.js';
-import { findAccess } from '../../db/repositories/access-log.repository.js';
-import { input } from '../access/input.js';
-import { accessLogQuery } from '../access/request-schemas.js';
+import type { Store } from '../db/store.js';
+import { findAccess } from '../db/repositories/access-log.repository.js';
+import { input } from '../http/access/input.js';
+import { accessLogQuery } from '../http/access/request-schemas.js';
 
 /** GET /api/access-log?sub=&locality=&kind=&from=&to=&limit= — who read which personal data, newest first (ministry, campaign_admin). */
 export function accessLogRouter(deps: { store: Store }): Router {

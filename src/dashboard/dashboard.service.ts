@@ -1,10 +1,10 @@
 import type { Store } from '../db/store.js';
 import {
   type CurrentRound, type HashCache, keepCurrent, lastWriteWas, readChangedRounds, readProgressView, readRollupInputs,
-  readSideInputs, writeRollup, type OnlyFilter, type ProgressView,
+  readSideInputs, writeRollup, type ProgressView,
 } from '../db/repositories/dashboard.repository.js';
 import { readNationalDeadline } from '../db/repositories/campaign.repository.js';
-import { buildRollup, projectFinish, updateRollup, NATIONAL_CODE, type RollupDoc, type RollupInputs, type UnitInput } from '../domain/dashboard/rollup.js';
+import { buildRollup, projectFinish, updateRollup, NATIONAL_CODE, type OnlyFilter, type RollupDoc, type RollupInputs, type UnitInput } from '../domain/dashboard/rollup.js';
 import type { DeadlinePolicy } from '../domain/rounds/policy.js';
 import { NotFoundError } from '../lib/errors/index.js';
 

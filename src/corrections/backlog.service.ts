@@ -7,7 +7,7 @@ import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
 import { readRecords } from '../lib/io/index.js';
 import { ConflictError, ValidationError } from '../lib/errors/index.js';
-import { resolveCommunes } from './rounds.service.js';
+import { resolveCommunes } from '../rounds/rounds.service.js';
 
 export interface BacklogDeps {
   store: Store;
@@ -92,9 +92,6 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
 }
 
 export type { BacklogRow };
-
-/** Reported vs entered per facility and day for one commune. */
-export const communeBacklog = (store: Store, communeCode: string) => communesBacklog(store, [communeCode]);
 
 const totals = (rows: BacklogRow[]) => rows.reduce(
   (t, r) => ({ reported: t.reported + (r.reported ?? 0), entered: t.entered + r.entered, gap: t.gap + r.gap }),

@@ -1,8 +1,8 @@
 import express, { Router } from 'express';
-import { localityBacklog, reportDoses, uploadDoseReports, type BacklogDeps } from '../../services/backlog.service.js';
-import { ValidationError } from '../../lib/errors/index.js';
-import { input } from '../access/input.js';
-import { codeParams, doseReportBody } from '../access/request-schemas.js';
+import { localityBacklog, reportDoses, uploadDoseReports, type BacklogDeps } from './backlog.service.js';
+import { ValidationError } from '../lib/errors/index.js';
+import { input } from '../http/access/input.js';
+import { codeParams, doseReportBody } from '../http/access/request-schemas.js';
 
 /**
  * POST /api/dose-reports          { facilityId, communeCode, day, administered } upsert on (communeCode, facilityId, day)

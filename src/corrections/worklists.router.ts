@@ -1,13 +1,13 @@
 import express, { Router, type Response } from 'express';
-import type { CorrectionsDeps } from '../../services/corrections.service.js';
-import { counted, recordAccess, recordExport } from '../../services/access-log.service.js';
-import { changeSignOffSetting, signOffSetting } from '../../services/correction-settings.service.js';
-import { iterateWorklist, listWorklist, uploadWorksheet } from '../../services/worklists.service.js';
-import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from '../../services/worksheet-files.js';
-import { NotFoundError, ValidationError } from '../../lib/errors/index.js';
-import { input } from '../access/input.js';
-import { codeParams, settingsBody, worklistExportQuery, worklistQuery } from '../access/request-schemas.js';
-import { localityExists } from '../../db/repositories/localities.repository.js';
+import type { CorrectionsDeps } from './corrections.service.js';
+import { counted, recordAccess, recordExport } from '../audit/access-log.service.js';
+import { changeSignOffSetting, signOffSetting } from './correction-settings.service.js';
+import { iterateWorklist, listWorklist, uploadWorksheet } from './worklists.service.js';
+import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from './worksheet-files.js';
+import { NotFoundError, ValidationError } from '../lib/errors/index.js';
+import { input } from '../http/access/input.js';
+import { codeParams, settingsBody, worklistExportQuery, worklistQuery } from '../http/access/request-schemas.js';
+import { localityExists } from '../db/repositories/localities.repository.js';
 
 /** Worksheets are personal data of the locality's own residents: never cached by proxies. */
 function attachment(res: Response, type: string, name: string) {

@@ -6,7 +6,7 @@ import {
 import { SIGN_OFF_ROLE } from '../domain/corrections/index.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors/index.js';
 import { enqueueForApplied, correctionView, noteCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
-import { resolveCommunes } from './rounds.service.js';
+import { resolveCommunes } from '../rounds/rounds.service.js';
 import { readWorksheet } from './worksheet-files.js';
 
 export const SIGN_OFF_DECISIONS = ['approve', 'refuse'] as const;

@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { Store } from '../../db/store.js';
-import { dashboardView } from '../../services/dashboard.service.js';
-import { NATIONAL_CODE } from '../../domain/dashboard/rollup.js';
-import { input } from '../access/input.js';
-import { dashboardParams, dashboardQuery } from '../access/request-schemas.js';
-import { isNational } from '../../auth/principal.js';
-import { ForbiddenError } from '../../lib/errors/index.js';
+import type { Store } from '../db/store.js';
+import { dashboardView } from './dashboard.service.js';
+import { NATIONAL_CODE } from '../domain/dashboard/rollup.js';
+import { input } from '../http/access/input.js';
+import { dashboardParams, dashboardQuery } from '../http/access/request-schemas.js';
+import { isNational } from '../auth/principal.js';
+import { ForbiddenError } from '../lib/errors/index.js';
 
 /**
  * GET /api/dashboard/progress/:code?only=overdue|at_risk|escalated

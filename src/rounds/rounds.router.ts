@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { createRounds, getRound, listRounds, retryRound, type RoundsDeps } from '../../services/rounds.service.js';
-import { input, resourceOf } from '../access/input.js';
-import { createRoundsBody, listRoundsQuery } from '../access/request-schemas.js';
+import { createRounds, getRound, listRounds, retryRound, type RoundsDeps } from './rounds.service.js';
+import { input, resourceOf } from '../http/access/input.js';
+import { createRoundsBody, listRoundsQuery } from '../http/access/request-schemas.js';
 
 export function roundsRouter(deps: RoundsDeps): Router {
   const r = Router();

@@ -1,15 +1,15 @@
 import { Router } from 'express';
-import type { DeadlineDeps } from '../../deadlines/deps.js';
-import { changeRoundDeadline } from '../../deadlines/deadline-change.service.js';
-import { acknowledgeEscalation, listEscalations } from '../../deadlines/escalations.service.js';
-import { listContacts, upsertContacts } from '../../deadlines/contacts.service.js';
-import { campaignOverview } from '../../deadlines/overview.service.js';
-import { getCampaign, putCampaign } from '../../deadlines/campaign.service.js';
-import { input, resourceOf } from '../access/input.js';
-import { ackBody, campaignBody, contactQuery, contactsBody, deadlineBody, escalationQuery } from '../access/request-schemas.js';
-import { ValidationError } from '../../lib/errors/index.js';
-import { webhookHostAllowed } from '../../notify/webhook-hosts.js';
-import { auditAct } from '../../services/audit.service.js';
+import type { DeadlineDeps } from './deps.js';
+import { changeRoundDeadline } from './deadline-change.service.js';
+import { acknowledgeEscalation, listEscalations } from './escalations.service.js';
+import { listContacts, upsertContacts } from './contacts.service.js';
+import { campaignOverview } from '../dashboard/overview.service.js';
+import { getCampaign, putCampaign } from './campaign.service.js';
+import { input, resourceOf } from '../http/access/input.js';
+import { ackBody, campaignBody, contactQuery, contactsBody, deadlineBody, escalationQuery } from '../http/access/request-schemas.js';
+import { ValidationError } from '../lib/errors/index.js';
+import { webhookHostAllowed } from '../notify/webhook-hosts.js';
+import { auditAct } from '../audit/audit.service.js';
 
 /**
  * Deadlines API, mounted at `/api`:

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import { citizenEligibility, passportEligibility } from '../../services/eligibility.service.js';
-import { recordAccess } from '../../services/access-log.service.js';
-import type { Store } from '../../db/store.js';
-import { maskId } from '../../lib/mask.js';
-import { input } from '../access/input.js';
-import { citizenParams, eligibilityQuery } from '../access/request-schemas.js';
+import { citizenEligibility, passportEligibility } from './eligibility.service.js';
+import { recordAccess } from '../audit/access-log.service.js';
+import type { Store } from '../db/store.js';
+import { maskId } from '../lib/mask.js';
+import { input } from '../http/access/input.js';
+import { citizenParams, eligibilityQuery } from '../http/access/request-schemas.js';
 
 /**
  * GET /api/citizens/:personalId/passport-eligibility            a citizen (12-digit ID; 400 otherwise)
