@@ -8,6 +8,7 @@ import { DEADLINES_QUEUE, createDeadlinesQueue, type DeadlinesJobData } from './
 import { NOTIFICATIONS_QUEUE, createNotificationsQueue, type DeliverJobData } from './notifications.queue.js';
 import { IMPORT_QUEUE, createImportQueue, type ImportJobData } from './import.queue.js';
 import { DASHBOARD_QUEUE, createDashboardQueue, type RollupJobData } from './dashboard.queue.js';
+import { ROUNDS_QUEUE, createRoundsQueue, type RoundsJobData } from './rounds.queue.js';
 
 /** Every queue's job data, by queue name. Add a queue here and in `queueFactories`. */
 export interface JobMap {
@@ -16,6 +17,7 @@ export interface JobMap {
   [NOTIFICATIONS_QUEUE]: DeliverJobData;
   [IMPORT_QUEUE]: ImportJobData;
   [DASHBOARD_QUEUE]: RollupJobData;
+  [ROUNDS_QUEUE]: RoundsJobData;
 }
 
 export type QueueName = keyof JobMap;
@@ -26,6 +28,7 @@ const queueFactories: { [K in QueueName]: (c: ConnectionOptions, prefix: string)
   [NOTIFICATIONS_QUEUE]: createNotificationsQueue,
   [IMPORT_QUEUE]: createImportQueue,
   [DASHBOARD_QUEUE]: createDashboardQueue,
+  [ROUNDS_QUEUE]: createRoundsQueue,
 };
 
 export const QUEUE_NAMES = Object.keys(queueFactories) as QueueName[];

@@ -9,8 +9,10 @@ import { createMatcher } from '../src/registry/mirror.matcher.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
-import { adoptRounds, deadlineHooks } from '../src/deadlines/hooks.js';
-import { withCorrectionRounds } from '../src/rounds/correction-round.service.js';
+import { adoptRounds } from '../src/deadlines/hooks.js';
+import { queuedRoundEvents } from '../src/rounds/round-events.js';
+import { ROUNDS_QUEUE } from '../queues/rounds.queue.js';
+import { roundsProcessor } from './rounds.processor.js';
 import { policyFromConfig } from '../src/domain/rounds/policy.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
 import { createLogChannel, createWebhookChannel } from '../src/notify/index.js';
@@ -66,8 +68,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       batchSize: d.config.BATCH_SIZE,
       log,
       completion,
-      // Correction rounds settle their verification round first (issue 6), then the deadline hooks run.
-      onRoundFinished: withCorrectionRounds({ store: d.db.store, completion }, deadlineHooks(deadlineDeps(d)).onRoundFinished),
+      events: queuedRoundEvents(d.queues[ROUNDS_QUEUE]),
       ...(d.config.PROVINCE_GROUPS.length > 0 ? { queueFor: groupQueueResolver(d) } : {}),
     });
   },
@@ -81,6 +82,13 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       .catch((err: unknown) => d.log.error({ err }, 'could not create the deadline state of existing rounds'));
     return deadlinesProcessor(deps);
   },
+  [ROUNDS_QUEUE]: (d) => roundsProcessor({
+    store: d.db.store,
+    completion: policyFromConfig(d.config).completion,
+    deadlines: deadlineDeps(d),
+    events: queuedRoundEvents(d.queues[ROUNDS_QUEUE]),
+    log: d.log.child({ queue: ROUNDS_QUEUE }),
+  }),
   [NOTIFICATIONS_QUEUE]: (d) => notificationsProcessor({
     store: d.db.store,
     log: d.log.child({ queue: NOTIFICATIONS_QUEUE }),

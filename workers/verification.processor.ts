@@ -4,6 +4,7 @@ import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.rep
 import { readRound } from '../src/db/repositories/rounds.repository.js';
 import type { CompletionRule } from '../src/domain/rounds/completion.js';
 import { settleRound } from '../src/rounds/settle.service.js';
+import type { RoundEvents } from '../src/rounds/round-events.js';
 import { recordResults } from '../src/db/repositories/record-state.repository.js';
 import {
   failChunk, finishChunk, planChunks, readChunk, readChunkRecords, saveResults,
@@ -33,8 +34,8 @@ export interface VerificationDeps {
   log: Logger;
   /** Which outcomes settle a record (the campaign's completion rule). */
   completion?: CompletionRule;
-  /** Called by settle for a round that finished (deadline timers, corrections); must be idempotent. */
-  onRoundFinished?: (roundId: string, status: string) => Promise<void>;
+  /** A round this flow settled out of `verifying`: its effects run on the `rounds` queue (cascade, deadline side). */
+  events: Pick<RoundEvents, 'settled'>;
   /** The queue a commune's chunk and settle jobs go to (province placement); default `verification`. */
   queueFor?: (communeCode: string) => Promise<string>;
 }
@@ -120,16 +121,16 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
 }
 
 /**
- * Settle the round (settle.service: the one writer of its counters and verification outcome),
- * then run the round-finished hooks. Re-runs (after a crash, a throwing hook) recompute the same
- * thing and run the hooks again, which are idempotent: a hook is never skipped because the
- * status moved already.
+ * Settle the round (settle.service: the one writer of its counters and verification outcome)
+ * once every chunk ended, then enqueue its effects (RoundEvents.settled → reconcile-round). A
+ * re-run (after a crash) recomputes the same thing and enqueues the effects again, which are
+ * idempotent and deduplicated: they are never skipped because the status moved already.
  */
 async function settleRoundJob(job: Job, deps: VerificationDeps) {
   const { roundId } = parse(planRoundSchema, job.data);
   const settled = await settleRound({ store: deps.store, completion: deps.completion }, roundId, { chunksEnded: true });
   if (!settled) throw new UnrecoverableError(`round ${roundId} does not exist`);
   const { status, settlement } = settled;
-  if (status !== 'scheduled' && status !== 'verifying') await deps.onRoundFinished?.(roundId, status);
+  if (status !== 'scheduled' && status !== 'verifying') await deps.events.settled(roundId);
   return { total: settlement?.processedRecords ?? 0, counters: settlement?.counters ?? null, status };
 }

@@ -8,13 +8,12 @@ import type { RoundStatus } from '../domain/rounds/values.js';
 import { readRecords } from '../lib/io/index.js';
 import { ConflictError, ValidationError } from '../lib/errors/index.js';
 import { resolveCommunes } from '../rounds/rounds.service.js';
+import type { RoundEvents } from '../rounds/round-events.js';
 
 export interface BacklogDeps {
   store: Store;
-  /** Settle a round again (its counters, expected records and outcome; settle.service). */
-  settle?: (roundId: string) => Promise<unknown>;
-  /** After a round was settled again: deadline reconcile. */
-  onRoundChanged?: (roundId: string) => Promise<void>;
+  /** A report changes the round's expected records: its one writer settles it again. */
+  events: RoundEvents;
   now?: () => Date;
 }
 
@@ -114,13 +113,12 @@ export async function localityBacklog(store: Store, code: string) {
 }
 
 /**
- * Feed the completion rule: the commune's current verification round is settled again, which
- * recomputes its `expectedRecords` (entered records plus the reported gap; counted only when
+ * Feed the completion rule: the commune's current verification round is settled again (by its
+ * one writer, a `rounds` worker), which recomputes its `expectedRecords` (entered records plus the reported gap; counted only when
  * COMPLETION_COUNTS_BACKLOG is on) with its counters.
  */
 export async function feedExpected(deps: BacklogDeps, communeCode: string): Promise<void> {
   const { verification } = await communeCycle(deps.store, communeCode);
   if (!verification || isFinal(verification.status as RoundStatus)) return;
-  await deps.settle?.(verification._id);
-  await deps.onRoundChanged?.(verification._id);
+  await deps.events.changed(verification._id);
 }

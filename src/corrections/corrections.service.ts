@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { Store } from '../db/store.js';
 import { readDoseRecord, readWholeDoseRecord } from '../db/repositories/dose-records.repository.js';
 import {
@@ -12,20 +11,14 @@ import { recordCorrection } from '../db/repositories/record-state.repository.js'
 import type { Corrections } from '../domain/records.js';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import type { Logger } from '../lib/logger.js';
-import { enqueueCorrectionRound } from '../rounds/correction-round.service.js';
+import { createCorrectionRound } from '../rounds/correction-round.service.js';
+import type { RoundCreationDeps } from '../rounds/round-creation.service.js';
 
-export interface CorrectionsDeps {
-  store: Store;
-  verificationQueue: Queue;
-  defaultDeadlineMs: number;
+/** Round creation's deps (correction rounds; `events` tells a round's one writer of an explanation). */
+export interface CorrectionsDeps extends RoundCreationDeps {
   /** Campaign default for the commune police's sign-off (CORRECTION_SIGNOFF_REQUIRED). */
   signOffDefault: boolean;
-  /** Settle a round again after an explanation (settle.service: counters, explained records, outcome). */
-  settle?: (roundId: string) => Promise<unknown>;
-  /** After a round was settled again: deadline reconcile. */
-  onRoundChanged?: (roundId: string) => Promise<void>;
   log: Logger;
-  now?: () => Date;
 }
 
 export interface SubmitOptions {
@@ -126,10 +119,8 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
     await noteCorrection(store, doc, 'applied');
   } else {
     await noteCorrection(store, doc, status as CorrectionStatus);
-    if (status === 'explained' && roundId) {
-      await deps.settle?.(roundId);
-      await deps.onRoundChanged?.(roundId);
-    }
+    // The round's explained count moves: its one writer settles it (a worker, not this request).
+    if (status === 'explained' && roundId) await deps.events.changed(roundId);
   }
   // Values only in the audit trail: log IDs and field names, never the values themselves.
   deps.log.info({ recordId: input.recordId, decision: input.decision, fields: changes.map((c) => c.field), source: opts.source }, 'correction stored');
@@ -176,7 +167,7 @@ export async function enqueueForApplied(deps: CorrectionsDeps, results: SubmitRe
   for (const r of results) if (r.applied) byCommune.set(r.communeCode, [...(byCommune.get(r.communeCode) ?? []), r]);
   const rounds: string[] = [];
   for (const [commune, list] of byCommune) {
-    const id = await enqueueCorrectionRound(deps, commune, list.map((r) => r.correction.recordId));
+    const { id } = await createCorrectionRound(deps, commune, list.map((r) => r.correction.recordId));
     await linkToCorrectionRound(deps.store, list.map((r) => r.correction._id), id);
     for (const r of list) r.correction.correctionRoundId = id;
     rounds.push(id);

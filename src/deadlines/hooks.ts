@@ -8,13 +8,13 @@ import { localitiesRepository } from '../db/repositories/localities.repository.j
 import { WATCHED_STATUSES } from '../domain/rounds/lifecycle.js';
 
 /**
- * Hooks for the round producers and the verification worker:
- *   onRoundsCreating(rounds)    → before rounds are created: their deadline state (next check).
- *   onRoundsCreated(ids)        → after POST /api/rounds created rounds: adds their timers in
- *                                 bulk (one Redis round trip per 1000 rounds).
- *   onRoundFinished(id, status) → after a status change (completed closes escalations and
- *                                 cancels timers; awaiting_corrections past the deadline → overdue).
- * Both are idempotent; if a hook call is lost (crash), the sweeper does the same work later.
+ * The deadline side of a round's creation, called by createRoundDocs (src/rounds, the one way a
+ * round comes to exist):
+ *   initRoundDeadlines(rounds) → before rounds are created: their deadline state (next check).
+ *   scheduleNewRounds(ids)     → after they were created: their timers in bulk (one Redis round
+ *                                trip per 1000 rounds).
+ * A round that changed later is reconciled by the `rounds` queue (reconcileRound). All are
+ * idempotent; if a call is lost (crash), the sweeper does the same work later.
  */
 // Rounds per addBulk: ~3 timers each keeps one call around 3k jobs.
 const BULK = 1000;
@@ -55,14 +55,6 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
 export async function initRoundDeadlines(deps: DeadlineDeps, rounds: { id: string; deadline: Date }[]): Promise<void> {
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
   await initNextChecks(deps.store, rounds.map((r) => ({ id: r.id, at: new Date(r.deadline.getTime() - earliestReminder) })));
-}
-
-export function deadlineHooks(deps: DeadlineDeps) {
-  return {
-    onRoundsCreating: (rounds: { id: string; deadline: Date }[]) => initRoundDeadlines(deps, rounds),
-    onRoundsCreated: (ids: string[]) => scheduleNewRounds(deps, ids),
-    onRoundFinished: async (roundId: string, _status?: string) => { await reconcileRound(deps, roundId); },
-  };
 }
 
 /**

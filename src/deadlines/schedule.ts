@@ -12,8 +12,8 @@
  *   ensureDeadlineSweeper(queue, everyMs)
  *       Upsert the periodic sweeper (BullMQ job scheduler); idempotent, call at every start.
  *
- * The lead's code does not need these directly: use `deadlineHooks(deps)` (hooks.ts), whose
- * `onRoundsCreated` / `onRoundFinished` reconcile the round, which schedules its timers.
+ * Round creation (createRoundDocs → scheduleNewRounds, hooks.ts) and the `rounds` queue's
+ * reconcile-round (→ reconcileRound) call these; nothing else needs them directly.
  * A timer that cannot be replaced because it is running (locked) is returned in `locked`: when
  * it is the running job itself, the processor re-times it (updateData + moveToDelayed); any
  * other case is covered by the sweeper through the round's `nextCheckAt`.

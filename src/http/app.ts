@@ -16,7 +16,8 @@ import { roundsRouter } from '../rounds/rounds.router.js';
 import { deadlinesRouter } from '../deadlines/deadlines.router.js';
 import { importsRouter } from '../imports/imports.router.js';
 import { localitiesRouter } from '../localities/localities.router.js';
-import { settleRound } from '../rounds/settle.service.js';
+import { queuedRoundEvents } from '../rounds/round-events.js';
+import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { worklistsRouter } from '../corrections/worklists.router.js';
 import { correctionsRouter } from '../corrections/corrections.router.js';
@@ -25,7 +26,7 @@ import { backlogRouter } from '../corrections/backlog.router.js';
 import { dashboardApiRouter } from '../dashboard/dashboard.router.js';
 import { accessLogRouter } from '../audit/access-log.router.js';
 import { correctionRoundsRouter } from '../rounds/correction-rounds.router.js';
-import { deadlineDepsFromConfig, deadlineHooks } from '../deadlines/index.js';
+import { deadlineDepsFromConfig } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
 import { authenticate } from '../auth/authenticate.js';
@@ -99,24 +100,19 @@ export function createApp(deps: AppDeps): Express {
     store, deadlinesQueue: deps.queues[DEADLINES_QUEUE], notificationsQueue: deps.queues[NOTIFICATIONS_QUEUE],
     log: deps.log.child({ component: 'deadlines' }),
   });
-  const hooks = deadlineHooks(deadlines);
-  app.use('/api/rounds', roundsRouter({
-    store,
-    verificationQueue: deps.queues[VERIFICATION_QUEUE],
-    defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
-    onRoundsCreating: hooks.onRoundsCreating,
-    onRoundsCreated: hooks.onRoundsCreated,
-  }));
+  // The API never writes a round's status or counters: acts enqueue its one writer (issue 27).
+  const rounds = {
+    store, verificationQueue: deps.queues[VERIFICATION_QUEUE], deadlines,
+    events: queuedRoundEvents(deps.queues[ROUNDS_QUEUE]), defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+  };
+  app.use('/api/rounds', roundsRouter(rounds));
   app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
   app.use(localitiesRouter({ localities: localitiesRepository(store) }));
   app.use(importsRouter({ queues: deps.queues, store, uploadDir: deps.config.UPLOAD_DIR }));
-  // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports re-check the round's deadline side.
+  // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports tell the round's writer.
   const corrections = {
-    store, verificationQueue: deps.queues[VERIFICATION_QUEUE], defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    ...rounds,
     signOffDefault: deps.config.CORRECTION_SIGNOFF_REQUIRED,
-    settle: (id: string) => settleRound({ store, completion: deadlines.policy.completion }, id),
-    onRoundChanged: (id: string) => hooks.onRoundFinished(id),
-    onRoundsCreating: hooks.onRoundsCreating,
     log: deps.log.child({ component: 'corrections' }),
     maxUploadBytes: config.WORKSHEET_MAX_BYTES, maxUploadRows: config.WORKSHEET_MAX_ROWS,
   };

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { CorrectionsDeps } from '../corrections/corrections.service.js';
-import { enqueueCorrectionRound } from './correction-round.service.js';
+import { createCorrectionRound } from './correction-round.service.js';
 import { iterateWorklist } from '../corrections/worklists.service.js';
 import { auditAct } from '../audit/audit.service.js';
-import { ConflictError, NotFoundError } from '../lib/errors/index.js';
+import { NotFoundError } from '../lib/errors/index.js';
 import { input } from '../http/access/input.js';
 import { communeParams, correctionRoundBody } from '../http/access/request-schemas.js';
 import { localityExists } from '../db/repositories/localities.repository.js';
@@ -14,7 +14,8 @@ const MAX_RECORDS = 20_000;
 /**
  * POST /api/localities/:code/correction-rounds { reason }   a coordinator re-verifies a commune's
  * open worklist (records still needing action, e.g. after the registry was updated): one correction
- * round over exactly those records, audited. 409 when nothing needs re-verifying.
+ * round over exactly those records, audited. 409 when nothing needs re-verifying; the same
+ * records again (unchanged, same register) answer the round already made.
  */
 export function correctionRoundsRouter(deps: CorrectionsDeps): Router {
   const r = Router();
@@ -27,10 +28,11 @@ export function correctionRoundsRouter(deps: CorrectionsDeps): Router {
       if (!item.correctionPending) recordIds.push(item.recordId);
       if (recordIds.length >= MAX_RECORDS) break;
     }
-    if (recordIds.length === 0) throw new ConflictError(`commune ${code} has no record to re-verify`, { code: 'nothing_to_verify' });
-    const roundId = await enqueueCorrectionRound(deps, code, recordIds);
-    await auditAct(deps.store, req.principal!, { action: 'correction-round.enqueue', localityCode: code, after: { roundId, records: recordIds.length, reason } });
-    res.status(201).json({ roundId, records: recordIds.length });
+    // No records: createCorrectionRound refuses (409 nothing_to_verify) and writes nothing.
+    const { id: roundId, created } = await createCorrectionRound(deps, code, recordIds);
+    // A double click, a retry or a second tab gets the same round (200), audited once.
+    if (created) await auditAct(deps.store, req.principal!, { action: 'correction-round.enqueue', localityCode: code, after: { roundId, records: recordIds.length, reason } });
+    res.status(created ? 201 : 200).json({ roundId, records: recordIds.length, created });
   });
   return r;
 }

@@ -1,27 +1,16 @@
-import type { Queue } from 'bullmq';
 import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
-import { applyRoundTransition, insertRounds } from '../db/repositories/round-lifecycle.repository.js';
+import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
 import type { Store } from '../db/store.js';
 import { readCampaign } from '../db/repositories/campaign.repository.js';
 import { communesUnder, localitiesRepository } from '../db/repositories/localities.repository.js';
-import { readRound, readRoundView, readRounds, roundsPage } from '../db/repositories/rounds.repository.js';
+import { readRound, readRoundView, roundsPage } from '../db/repositories/rounds.repository.js';
 import type { RoundKind, RoundStatus } from '../domain/rounds/values.js';
 import { roundsProgress } from '../db/repositories/round-progress.repository.js';
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
+import { createRoundDocs, roundId, type RoundCreationDeps } from './round-creation.service.js';
 
-export interface RoundsDeps {
-  store: Store;
-  verificationQueue: Queue;
-  defaultDeadlineMs: number;
-  /** Called before the rounds are created, with their deadlines (the deadline state hooks in here). */
-  onRoundsCreating?: (rounds: { id: string; deadline: Date }[]) => Promise<void>;
-  /** Called with the rounds this request created (deadline timers hook in here). */
-  onRoundsCreated?: (roundIds: string[]) => Promise<void>;
-  now?: () => Date;
-}
-
-export const roundId = (kind: RoundKind, communeCode: string, seq: number) => `${kind}-${communeCode}-${seq}`;
+export type RoundsDeps = RoundCreationDeps;
 
 /**
  * Expand locality codes (commune, district or province) into commune codes.
@@ -58,8 +47,9 @@ export interface CreateRoundsInput {
 }
 
 /**
- * Create one round per commune and enqueue its planner. Idempotent: the round `_id` and the
- * job ID are natural keys, so the same request twice creates no second round and no second job.
+ * Create one verification round per commune (createRoundDocs: deadline state, round, planner,
+ * timers). Idempotent: the round `_id` and the job IDs are natural keys, so the same request
+ * twice creates no second round and no second job.
  */
 export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
   const now = deps.now?.() ?? new Date();
@@ -78,28 +68,8 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
     provinceCode: provinceOf.get(code) ?? null,
     override: input.deadline ?? null,
   }).deadline;
-  const ids = communes.map((c) => roundId(input.kind, c, input.seq));
-
-  const rounds0 = communes.map((code, i) => ({ _id: ids[i]!, localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code) }));
-  await deps.onRoundsCreating?.(rounds0.map((r) => ({ id: r._id, deadline: r.deadline })));
-  const createdIds = await insertRounds(deps.store, rounds0, now);
-
-  // Enqueue every round still waiting to be planned: new ones, and any whose enqueue was
-  // interrupted before. The deterministic job ID makes a repeat add a no-op.
-  const byId = new Map((await readRounds(deps.store, ids, ['localityCode', 'status', 'deadline'])).map((r) => [r._id, r]));
-  const rounds = ids.flatMap((id) => byId.get(id) ?? []);
-  const toPlan = rounds.filter((r) => r.status === 'scheduled');
-  if (toPlan.length > 0) {
-    await deps.verificationQueue.addBulk(
-      toPlan.map((r) => ({
-        name: VerificationJob.plan,
-        data: { roundId: r._id, localityCode: r.localityCode } satisfies PlanRoundData,
-        opts: { jobId: verificationJobId.plan(r._id) },
-      })),
-    );
-  }
-  // Deadline timers of the new rounds (idempotent; the sweeper catches up if this is lost).
-  if (createdIds.size > 0) await deps.onRoundsCreated?.([...createdIds]);
+  const rounds0 = communes.map((code) => ({ _id: roundId(input.kind, code, input.seq), localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code) }));
+  const { stored: rounds, created: createdIds } = await createRoundDocs(deps, rounds0);
   return rounds.map((r) => ({
     id: r._id,
     localityCode: r.localityCode,

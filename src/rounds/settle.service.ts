@@ -41,10 +41,10 @@ const ATTEMPTS = 5;
  * correction rounds its records' current states (record-state.repository.ts), the accepted
  * explanations and the reported backlog. It decides the transition these figures call for and writes both in one conditional
  * update: the verification settle (`verifying` → failed, completed or awaiting corrections),
- * the end of the correction rounds (`correction_round` → completed or awaiting corrections),
- * an explanation or a dose report completing a round the locality holds. Called by the
- * verification queue's settle job, by that job's hook for a correction round's verification
- * round, and by the API after an explanation or a dose report.
+ * a correction round starting (→ `correction_round`) and ending (`correction_round` → completed
+ * or awaiting corrections), an explanation or a dose report completing a round the locality
+ * holds. Runs only in workers: the verification flow's settle parent (chunksEnded) and the
+ * `rounds` queue's settle-round job, which every act enqueues (RoundEvents.changed).
  */
 export async function settleRound(deps: SettleDeps, roundId: string, opts: SettleOptions = {}): Promise<SettleResult | null> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -114,6 +114,8 @@ function decide(
         : { event: 'correction_done', cause: 'correction rounds finished' };
     case 'awaiting_corrections':
     case 'overdue':
+      // A correction round was created for it: the verification round waits for it.
+      if (running) return { event: 'correction_started', cause: 'a correction round re-verifies its records' };
       return complete() ? { event: 'all_resolved', cause: 'completion rule met', finishes: true } : null;
     default:
       return null;

@@ -1,7 +1,9 @@
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRounds } from '../../src/rounds/rounds.service.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
+import { openQueues } from '../helpers/queues.js';
+import { roundCreationDeps } from '../helpers/rounds.js';
+import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { spawnWorker, type Proc } from '../helpers/processes.js';
 import { insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
@@ -9,7 +11,7 @@ import { insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } 
 const RECORDS = 600;
 
 let ctx: TestContext;
-let queue: Queue;
+let open: ReturnType<typeof openQueues>;
 let worker: Proc | undefined;
 
 beforeAll(async () => {
@@ -18,12 +20,12 @@ beforeAll(async () => {
   const citizens = makeCitizens('00001', RECORDS);
   await insertCitizens(ctx.db.models, citizens);
   await insertDoses(ctx.db.models, makeDoses(citizens, 'S'));
-  queue = new Queue('verification', { connection: ctx.redis, prefix: ctx.prefix });
+  open = openQueues(ctx);
 }, 120_000);
 
 afterAll(async () => {
   await worker?.kill('SIGKILL');
-  await queue?.close();
+  await open?.close();
   await ctx?.close();
 });
 
@@ -34,7 +36,7 @@ describe('graceful shutdown', () => {
       WORKER_QUEUES: 'verification', CHUNK_SIZE: '100000', BATCH_SIZE: '20', WORKER_CONCURRENCY: '1',
       SHUTDOWN_TIMEOUT_MS: '180000',
     });
-    const [round] = await createRounds({ store: ctx.db.store, verificationQueue: queue, defaultDeadlineMs: 86_400_000 }, {
+    const [round] = await createRounds(roundCreationDeps(ctx.db.store, open.queues), {
       localities: ['00001'], kind: 'verification', seq: 1,
     });
     const { VerificationResult } = ctx.db.models;
@@ -46,7 +48,7 @@ describe('graceful shutdown', () => {
     expect(await worker.kill('SIGTERM')).toBe(0);
     // The chunk completed inside the shutdown: every record has its result, none stalled.
     expect(await VerificationResult.countDocuments({ roundId: round!.id })).toBe(RECORDS);
-    const chunk = await queue.getJob(`chunk__${round!.id}__0`);
+    const chunk = await open.queues[VERIFICATION_QUEUE].getJob(`chunk__${round!.id}__0`);
     expect(await chunk!.getState()).toBe('completed');
     expect(worker.output()).toContain('"msg":"shutdown complete"');
   }, 240_000);

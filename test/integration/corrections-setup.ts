@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
 import { processors } from '../../workers/processors.js';
+import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { insertCitizens, insertDoses, seedLocalities } from '../helpers/seed.js';
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
@@ -78,7 +79,9 @@ export async function startStack(label: string, env: Record<string, string> = {}
     async startWorker() {
       const processor = await processors[VERIFICATION_QUEUE]!({ config, db: ctx.db, queues, flows, log });
       const w = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
-      workers.push(w);
+      // The rounds queue: the one writer of a round after an act (settle-round) and its effects.
+      const rounds = await processors[ROUNDS_QUEUE]!({ config, db: ctx.db, queues, flows, log });
+      workers.push(w, new Worker(ROUNDS_QUEUE, rounds, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 }));
       return w;
     },
     async stopWorkers() {

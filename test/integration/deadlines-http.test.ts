@@ -7,7 +7,7 @@ import { createRound, msPolicy, seedPlaceAndContacts, silentLog } from '../helpe
 import { deadlinesRouter } from '../../src/deadlines/deadlines.router.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { behindRouteTable } from '../helpers/route-table-app.js';
-import { deadlineHooks, reconcileRound, type DeadlineDeps } from '../../src/deadlines/index.js';
+import { scheduleNewRounds, reconcileRound, type DeadlineDeps } from '../../src/deadlines/index.js';
 import { createDeadlinesQueue, deadlineJobId } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
 import { runRollup } from '../../src/dashboard/dashboard.service.js';
@@ -55,7 +55,7 @@ describe('deadlines HTTP API', () => {
 
   it('PATCH extends the deadline and re-times the round timers', async () => {
     const id = 'verification-00001-1';
-    await deadlineHooks(deps).onRoundsCreated([id]);
+    await scheduleNewRounds(deps, [id]);
     const before = (await ctx.db.models.Round.findById(id).lean())!.deadline;
     const res = await call('PATCH', `/rounds/${id}/deadline`, { extendByHours: 24, reason: 'province request 12/2026' });
     expect(res.status).toBe(200);

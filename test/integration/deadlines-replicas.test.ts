@@ -4,7 +4,7 @@ import { spawnWorker, type Proc } from '../helpers/processes.js';
 import {
   WEBHOOK_SECRET, createRound, msPolicy, seedPlaceAndContacts, silentLog, startReceiver,
 } from '../helpers/deadlines-harness.js';
-import { deadlineHooks } from '../../src/deadlines/index.js';
+import { scheduleNewRounds } from '../../src/deadlines/index.js';
 import { createDeadlinesQueue, DEADLINE_SWEEPER_ID } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
 
@@ -61,13 +61,13 @@ async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<b
   const notificationsQueue = createNotificationsQueue(ctx.redis, ctx.prefix);
   try {
     const policy = msPolicy({ levelDeadlineMs: { commune: LEVEL_MS, district: LEVEL_MS, province: LEVEL_MS, ministry: LEVEL_MS } });
-    const hooks = deadlineHooks({
+    const deadlineDeps = {
       store: ctx.db.store, deadlinesQueue, notificationsQueue, policy, log: silentLog,
       webhookEnabled: true, notify: { attempts: 10, backoffMs: 100 },
-    });
+    };
     const ids = Array.from({ length: ROUNDS }, (_, i) => `verification-00001-${firstSeq + i}`);
     for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 2000));
-    await hooks.onRoundsCreated(ids);
+    await scheduleNewRounds(deadlineDeps, ids);
 
     await waitFor(() => killWhen(ids), 60_000, 'the moment to kill'); // cold worker processes on a busy 2-core machine
     const victim = procs.find((p) => p.child.exitCode === null && p.child.signalCode === null)!;

@@ -3,7 +3,7 @@ import { createTestContext, waitFor, type TestContext } from '../helpers/context
 import {
   clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
 } from '../helpers/deadlines-harness.js';
-import { deadlineHooks, ensureDeadlineSweeper, sweepDeadlines } from '../../src/deadlines/index.js';
+import { scheduleNewRounds, ensureDeadlineSweeper, sweepDeadlines } from '../../src/deadlines/index.js';
 import { adoptRounds } from '../../src/deadlines/hooks.js';
 import { DEADLINE_SWEEPER_ID } from '../../queues/deadlines.queue.js';
 
@@ -53,7 +53,7 @@ describe('the sweeper recomputes from MongoDB what Redis lost', () => {
     const ids = ['verification-00001-11', 'verification-00001-12'];
     const deadline = new Date(clock.now().getTime() + 3 * HOUR);
     for (const id of ids) await createRound(ctx.db.models, id, deadline);
-    await deadlineHooks(workers.deps).onRoundsCreated(ids);
+    await scheduleNewRounds(workers.deps, ids);
     expect(await deleteTimers()).toBe(ids.length * 3);
 
     // Just before anything is due, a sweep does nothing.

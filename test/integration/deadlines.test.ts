@@ -4,7 +4,7 @@ import {
   clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
 } from '../helpers/deadlines-harness.js';
 import { applyRoundTransition } from '../../src/db/repositories/round-lifecycle.repository.js';
-import { changeRoundDeadline, deadlineHooks, sweepDeadlines } from '../../src/deadlines/index.js';
+import { changeRoundDeadline, reconcileRound, scheduleNewRounds, sweepDeadlines } from '../../src/deadlines/index.js';
 import { deadlineJobId } from '../../queues/deadlines.queue.js';
 
 let ctx: TestContext;
@@ -28,7 +28,6 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-const hooksOf = () => deadlineHooks(workers.deps);
 const deliveriesOf = (roundId: string) => receiver.deliveries.filter((d) => d.body.roundId === roundId);
 const inHours = (h: number) => new Date(clock.now().getTime() + h * HOUR);
 /** Every notification queued so far was delivered (or gave up). */
@@ -38,7 +37,7 @@ describe('deadline chain on a manual clock', () => {
   it('reminds, then escalates commune → district → province → ministry, each exactly once', async () => {
     const id = 'verification-00001-1';
     await createRound(ctx.db.models, id, inHours(3));
-    await hooksOf().onRoundsCreated([id]);
+    await scheduleNewRounds(workers.deps, [id]);
 
     // Each timer fires on its own due time; the one it schedules next is the next step of the chain.
     const steps = [
@@ -77,12 +76,12 @@ describe('deadline chain on a manual clock', () => {
   it('stops escalating and closes escalations when the round completes', async () => {
     const id = 'verification-00001-2';
     await createRound(ctx.db.models, id, inHours(3));
-    await hooksOf().onRoundsCreated([id]);
+    await scheduleNewRounds(workers.deps, [id]);
     await workers.fireTimer(deadlineJobId.deadline(id, 'commune'));
     expect(await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'district'))).toBeTruthy();
 
     await applyRoundTransition(ctx.db.store, id, 'all_resolved', { cause: 'test: corrected', now: clock.now() });
-    await hooksOf().onRoundFinished(id, 'completed');
+    await reconcileRound(workers.deps, id);
 
     expect(await ctx.db.models.Escalation.find({ roundId: id, closedAt: null }).lean()).toEqual([]);
     // Past the next level's due time, even a sweep escalates nothing more.
@@ -100,7 +99,7 @@ describe('deadline chain on a manual clock', () => {
     const id = 'verification-00001-3';
     const first = inHours(24);
     await createRound(ctx.db.models, id, first);
-    await hooksOf().onRoundsCreated([id]);
+    await scheduleNewRounds(workers.deps, [id]);
     const check = () => workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune'));
     expect((await check())!.data).toMatchObject({ dueAt: first.toISOString() });
 
@@ -124,7 +123,7 @@ describe('deadline chain on a manual clock', () => {
     const round = await ctx.db.models.Round.findById(id).lean();
     expect(round!.deadlineChanges.map((c) => c.reason)).toEqual(['coordinator: flood', 'coordinator: national date']);
     await applyRoundTransition(ctx.db.store, id, 'all_resolved', { now: clock.now() });
-    await hooksOf().onRoundFinished(id);
+    await reconcileRound(workers.deps, id);
   });
 
   it('an overdue round given a new deadline is awaiting corrections again, and no level repeats', async () => {
@@ -147,13 +146,13 @@ describe('deadline chain on a manual clock', () => {
     expect(district.escalatedAt.toISOString()).toBe(extended.toISOString());
     expect(await Escalation.countDocuments({ roundId: id, level: 'commune' })).toBe(1);
     await applyRoundTransition(ctx.db.store, id, 'all_resolved', { now: clock.now() });
-    await hooksOf().onRoundFinished(id);
+    await reconcileRound(workers.deps, id);
   });
 
   it('retries a failing webhook with backoff without touching the escalation record', async () => {
     const id = 'verification-00001-5';
     await createRound(ctx.db.models, id, inHours(3));
-    await hooksOf().onRoundsCreated([id]);
+    await scheduleNewRounds(workers.deps, [id]);
     // Earlier tests' deliveries must not take the two failures.
     await settled();
     receiver.failNext(2);
@@ -167,6 +166,6 @@ describe('deadline chain on a manual clock', () => {
     expect(deliveriesOf(id).filter((d) => d.body.level === 'commune')).toHaveLength(1);
     expect((await ctx.db.models.Escalation.findById(esc._id).lean())).toEqual(esc);
     await applyRoundTransition(ctx.db.store, id, 'all_resolved', { now: clock.now() });
-    await hooksOf().onRoundFinished(id);
+    await reconcileRound(workers.deps, id);
   });
 });

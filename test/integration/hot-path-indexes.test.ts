@@ -7,11 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/index.js';
 import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
-import { deadlineHooks } from '../../src/deadlines/hooks.js';
+import { roundCreationDeps } from '../helpers/rounds.js';
+import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 import { createRounds } from '../../src/rounds/rounds.service.js';
-import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
-import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
@@ -21,7 +19,7 @@ import { openQueues } from '../helpers/queues.js';
 
 /**
  * The verification hot path (POST /api/rounds' service with its deadline hook, the planner,
- * the chunks with the registry snapshot, settle and its finished hooks) as the worker runs it,
+ * the chunks with the registry snapshot, settle, and the rounds queue's effects) as the workers run it,
  * on a connection whose every command is recorded. Each query it really sent is then
  * explained on the real store: none may scan a whole collection. A new query without an index
  * fails here, whatever repository sends it.
@@ -32,6 +30,7 @@ let ctx: TestContext;
 let hot: Db;
 let open: ReturnType<typeof openQueues>;
 let worker: Worker | undefined;
+let roundsWorker: Worker | undefined;
 const statsFile = join(tmpdir(), `vv-hot-path-${randomUUID()}.json`);
 const log = createLogger({ level: 'silent' });
 let sent: SentCommand[] = [];
@@ -60,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.close();
+  await roundsWorker?.close();
   await open?.close();
   await hot?.close();
   await ctx?.close();
@@ -76,19 +76,19 @@ describe('hot-path queries on the real store', () => {
     const { queues, flows } = open;
     const deps = { config, db: hot, queues, flows, log };
     worker = new Worker(VERIFICATION_QUEUE, await processors[VERIFICATION_QUEUE]!(deps), { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
-    const deadlines = deadlineDepsFromConfig(config, {
-      store: hot.store, deadlinesQueue: queues[DEADLINES_QUEUE], notificationsQueue: queues[NOTIFICATIONS_QUEUE], log,
-    });
-    await createRounds(
-      { store: hot.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: config.DEFAULT_DEADLINE_MS, onRoundsCreated: deadlineHooks(deadlines).onRoundsCreated },
-      { localities: COMMUNES, kind: 'verification', seq: 1 },
-    );
+    // The rounds queue runs what follows a settled round (deadline side): its commands are recorded too.
+    roundsWorker = new Worker(ROUNDS_QUEUE, await processors[ROUNDS_QUEUE]!(deps), { connection: ctx.redis, prefix: ctx.prefix });
+    await createRounds(roundCreationDeps(hot.store, queues, config), { localities: COMMUNES, kind: 'verification', seq: 1 });
     const ids = COMMUNES.map((c) => `verification-${c}-1`);
     const rounds = await waitFor(async () => {
       const rs = await ctx.db.models.Round.find({ _id: { $in: ids } }, { status: 1, processedRecords: 1 }).lean();
       return rs.length === ids.length && rs.every((r) => ['awaiting_corrections', 'completed', 'failed'].includes(r.status)) ? rs : null;
     }, 60_000, 'both rounds to settle');
+    // Each settled round's effects (reconcile-round) have run on the rounds queue.
+    await waitFor(async () => (await queues[ROUNDS_QUEUE].getJobCounts('completed')).completed >= ids.length
+      && (await queues[ROUNDS_QUEUE].count()) === 0, 60_000, "the rounds' effects to run");
     await worker.close();
+    await roundsWorker.close();
     recording.stop();
     sent = recording.sent;
     for (const r of rounds) {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv, type Config } from '../../src/config/index.js';
 import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { roundCreationDeps } from '../helpers/rounds.js';
 import { createRounds } from '../../src/rounds/rounds.service.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
@@ -85,7 +86,7 @@ describe('province placement', () => {
     const planner = await startWorker(VERIFICATION_QUEUE);
     const a = await startWorker(groupQueueName('a'));
     // The API's path: one request for both provinces, planner jobs on `verification`.
-    await createRounds({ store: ctx.db.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 }, { localities: ['01', '02'], kind: 'verification', seq: 1 });
+    await createRounds(roundCreationDeps(ctx.db.store, queues), { localities: ['01', '02'], kind: 'verification', seq: 1 });
 
     await waitFor(() => settled(roundsOf('01')), 90_000, "province 01's rounds to settle on group a's worker");
     // Province 02's rounds are planned, and their chunks wait on group b's queue for a worker of b.

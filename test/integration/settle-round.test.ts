@@ -7,11 +7,12 @@ import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verificatio
 import { verificationProcessor, type MatchBatch } from '../../workers/verification.processor.js';
 import { createMatcher } from '../../src/registry/mirror.matcher.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
+import { roundCreationDeps } from '../helpers/rounds.js';
 import { insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
 
 /**
- * settle-round is the one writer of a round's outcome, and it is re-runnable: a hook that
- * throws after the transition (or a worker that dies there) is run again on retry, never
+ * The flow's settle parent writes a round's verification outcome, and it is re-runnable: enqueuing
+ * the round's effects (RoundEvents.settled) failing after the transition (or a worker that dies there) is run again on retry, never
  * skipped; a chunk that fails for good fails the round visibly; a retry completes it.
  */
 const SIZE = 60;
@@ -40,15 +41,17 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-function startWorker(match: MatchBatch, onRoundFinished: (id: string, status: string) => Promise<void>) {
+/** `settled`: the flow's RoundEvents.settled (what enqueues the round's effects), as a test double over the real store. */
+function startWorker(match: MatchBatch, settled: (id: string, status: string) => Promise<void>) {
   const processor = verificationProcessor({
-    store: ctx.db.store, flows, match, matcherVersion: 'test', chunkSize: 25, batchSize: 10, log, onRoundFinished,
+    store: ctx.db.store, flows, match, matcherVersion: 'test', chunkSize: 25, batchSize: 10, log,
+    events: { settled: async (id) => settled(id, (await ctx.db.models.Round.findById(id, { status: 1 }).lean())!.status) },
   });
   worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix: ctx.prefix, concurrency: 2 });
   return worker;
 }
 
-const deps = () => ({ store: ctx.db.store, verificationQueue: queues[VERIFICATION_QUEUE], defaultDeadlineMs: 86_400_000 });
+const deps = () => roundCreationDeps(ctx.db.store, queues);
 
 async function resultsPerRecord(roundId: string) {
   const rows = await ctx.db.models.VerificationResult.find({ roundId }, { recordId: 1 }).lean();

@@ -23,6 +23,11 @@ export const roundSchema = new Schema(
     chunks: { type: Number, default: 0 },
     /** Correction rounds re-verify exactly these records (IDs only). */
     recordIds: { type: [String], default: undefined },
+    /**
+     * A correction round's idempotency key: a hash of the records it re-verifies (ID and version)
+     * and the register's version. The same key again is the same round (a double click, a retry).
+     */
+    recordSetKey: { type: String, default: undefined },
     counters: countersShape,
     /** Unresolved records whose explanation the locality accepted (completion rule). */
     explainedRecords: { type: Number, default: 0 },

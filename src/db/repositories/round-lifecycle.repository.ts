@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../../lib/errors/index.js';
 import { transition, type RoundEvent, type TransitionResult } from '../../domain/rounds/lifecycle.js';
 import { IllegalTransitionError } from '../../domain/rounds/illegal-transition.error.js';
 import { modelsOf } from '../open-store.js';
+import { duplicateKeyIndexes } from './query.js';
 import type { Store } from '../store.js';
 
 /** What a transition may set besides the status: when and how big the run was, and why it failed. */
@@ -87,29 +88,33 @@ export async function roundKindOf(store: Store, roundId: string) {
   return models.Round.findById(roundId, { kind: 1, localityCode: 1 }).lean();
 }
 
-export interface NewRound { _id: string; localityCode: string; kind: RoundKind; seq: number; deadline: Date; recordIds?: string[] }
+export interface NewRound { _id: string; localityCode: string; kind: RoundKind; seq: number; deadline: Date; recordIds?: string[]; recordSetKey?: string }
 
 /**
- * Create rounds that do not exist yet (upsert with $setOnInsert on the natural `_id`, unordered:
- * one round trip). Returns the IDs this call created; existing rounds are left as they are, their
- * `updatedAt` too (mongoose would $set it on every matched upsert, and the dashboard rollup reads
- * rounds by `updatedAt`: re-posting a district's rounds must not make it re-read them).
+ * Create rounds that do not exist yet: one unordered insert (one round trip); a round that exists
+ * is refused by its `_id` (duplicate key) and left as it is, its `updatedAt` too (the dashboard
+ * rollup reads rounds by `updatedAt`: re-posting a district's rounds must not make it re-read
+ * them). Returns the IDs this call created. An insert, not an upsert: two requests racing on one
+ * `_id` are told apart by the unique index on every store (concurrent upserts may both report an
+ * insert), so exactly one of them learns it created the round.
  */
 export async function insertRounds(store: Store, rounds: NewRound[], now: Date, cause = 'created'): Promise<Set<string>> {
   const models = modelsOf(store);
   if (rounds.length === 0) return new Set();
   const written = new Date();
-  const write = await models.Round.bulkWrite(
-    rounds.map((r) => ({
-      updateOne: {
-        filter: { _id: r._id },
-        update: { $setOnInsert: { ...r, status: 'scheduled', transitions: [{ from: null, to: 'scheduled', at: now, cause }], createdAt: written, updatedAt: written } },
-        upsert: true,
-      },
-    })),
-    { ordered: false, timestamps: false },
-  );
-  return new Set(Object.values(write.upsertedIds ?? {}).map(String));
+  // Through the model for its defaults (counters at 0 …), inserted as plain documents.
+  const docs = rounds.map((r) => ({
+    ...new models.Round({ ...r, status: 'scheduled', transitions: [{ from: null, to: 'scheduled', at: now, cause }] }).toObject(),
+    createdAt: written, updatedAt: written,
+  }));
+  let refused: number[] = [];
+  await models.Round.collection.insertMany(docs as never[], { ordered: false }).catch((err: unknown) => {
+    const dup = duplicateKeyIndexes(err);
+    if (!dup) throw err;
+    refused = dup;
+  });
+  const lost = new Set(refused);
+  return new Set(rounds.filter((_, i) => !lost.has(i)).map((r) => r._id));
 }
 
 /**

@@ -22,7 +22,7 @@ export interface ResultRow {
   updatedAt: Date;
 }
 
-interface RoundRow { _id: string; kind: string; seq: number; status: string; deadline: Date; createdAt: Date; localityCode: string }
+interface RoundRow { _id: string; kind: string; seq: number; status: string; deadline: Date; createdAt: Date; localityCode: string; recordSetKey?: string }
 
 /** A commune's latest verification round and the correction rounds that followed it (seq order). */
 export interface CommuneCycle {
@@ -32,7 +32,7 @@ export interface CommuneCycle {
 
 export async function communeCycle(store: Store, communeCode: string): Promise<CommuneCycle & { all: RoundRow[] }> {
   const models = modelsOf(store);
-  const all = await models.Round.find({ localityCode: communeCode }, { _id: 1, kind: 1, seq: 1, status: 1, deadline: 1, createdAt: 1, localityCode: 1 }).lean<RoundRow[]>();
+  const all = await models.Round.find({ localityCode: communeCode }, { _id: 1, kind: 1, seq: 1, status: 1, deadline: 1, createdAt: 1, localityCode: 1, recordSetKey: 1 }).lean<RoundRow[]>();
   const verification = all.filter((r) => r.kind === 'verification').sort((a, b) => b.seq - a.seq)[0] ?? null;
   const corrections = all
     .filter((r) => r.kind === 'correction' && (!verification || r.createdAt >= verification.createdAt))

@@ -283,6 +283,7 @@ const ANSWERS = {
   'err.malformed_json': { vi: 'Dữ liệu gửi lên không đọc được', en: 'The request body is unreadable' },
   'err.body_too_large': { vi: 'Tệp hoặc dữ liệu quá lớn', en: 'The upload is too large' },
   'err.bad_request': { vi: 'Yêu cầu không hợp lệ', en: 'Bad request' },
+  'err.nothing_to_verify': { vi: 'Không có bản ghi nào cần đối chiếu lại: chưa tạo đợt đối chiếu nào', en: 'No record needs re-verifying: no correction round was created' },
   'err.network': { vi: 'Không kết nối được máy chủ', en: 'Cannot reach the server' },
   'elig.no_doses': { vi: 'Không có mũi tiêm nào được ghi nhận với số này', en: 'No dose is recorded with this number' },
   'elig.pending_corrections': { vi: 'Có mũi tiêm đang chờ đính chính; hãy quay lại sau khi xã/phường đính chính xong', en: 'A dose is waiting for a correction; come back when the commune has corrected it' },

@@ -1,0 +1,27 @@
+import { parseEnv, type Config } from '../../src/config/index.js';
+import type { Store } from '../../src/db/store.js';
+import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
+import { createLogger } from '../../src/lib/logger.js';
+import type { RoundCreationDeps } from '../../src/rounds/round-creation.service.js';
+import { queuedRoundEvents } from '../../src/rounds/round-events.js';
+import type { Queues } from '../../queues/registry.js';
+import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
+import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
+import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
+import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
+
+/**
+ * What createRounds / createCorrectionRound need, built as src/http/app.ts builds it: the
+ * deadline side on the file's queues, round events on its `rounds` queue.
+ */
+export function roundCreationDeps(store: Store, queues: Queues, config: Config = parseEnv({ LOG_LEVEL: 'silent' })): RoundCreationDeps {
+  return {
+    store,
+    verificationQueue: queues[VERIFICATION_QUEUE],
+    deadlines: deadlineDepsFromConfig(config, {
+      store, deadlinesQueue: queues[DEADLINES_QUEUE], notificationsQueue: queues[NOTIFICATIONS_QUEUE], log: createLogger({ level: 'silent' }),
+    }),
+    events: queuedRoundEvents(queues[ROUNDS_QUEUE]),
+    defaultDeadlineMs: config.DEFAULT_DEADLINE_MS,
+  };
+}
