@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryRegistry, matchRecordsSync } from '../../../src/domain/matching/index.js';
 import { evidenceText } from '../../../src/domain/i18n/evidence.js';
 import { headerKey, type WorklistItem } from '../../../src/domain/corrections/worksheet.js';
-import { writeWorksheetCsv } from '../../../src/services/worksheet-files.js';
+import { writeWorksheetCsv } from '../../../src/corrections/worksheet-files.js';
 import type { Citizen, DoseRecordInput, MatchResult } from '../../../src/domain/records.js';
 
 /** Fictional people and numbers. A household of commune 00001, a man of the same name and date elsewhere. */
