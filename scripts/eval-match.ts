@@ -1,5 +1,5 @@
 /**
- * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate --show KIND --not-in-registry-rate R --json]`:
+ * `npm run eval:match [-- --people N --seed S --dir DIR --regenerate --show KIND --not-in-registry-rate R --error-rate R --json]`:
  * quality of the matcher on data from `vaxverify generate` (population.ndjson, doses.ndjson, truth.ndjson).
  * Exits 1 when a target of issue 31 is missed. Precision (right links of all links) and recall (right
  * links of identifiable records) with 95% Wilson intervals, broken down by entry-error kind, age band
@@ -24,14 +24,16 @@ const { values: args } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     show: { type: 'string' },
     'not-in-registry-rate': { type: 'string' },
+    'error-rate': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const people = Number(args.people);
 const seed = Number(args.seed);
 const unregisteredRate = args['not-in-registry-rate'];
+const errorRate = args['error-rate'];
 /** `g3`: the generator of issue 19 (older folders hold other kinds). */
-const dir = args.dir ?? join(tmpdir(), `vaxverify-eval-g3-${people}-${seed}${unregisteredRate ? `-u${unregisteredRate}` : ''}`);
+const dir = args.dir ?? join(tmpdir(), `vaxverify-eval-g3-${people}-${seed}${unregisteredRate ? `-u${unregisteredRate}` : ''}${errorRate ? `-e${errorRate}` : ''}`);
 
 async function* rows<T>(file: string): AsyncGenerator<T> {
   for await (const row of readRecords(join(dir, file), { format: 'ndjson' })) if (row.record) yield row.record as T;
@@ -95,7 +97,7 @@ const TALLY_HEAD =
   `${'review'.padStart(7)} ${'notfound'.padStart(7)} ${'corr ok'.padStart(7)}`;
 
 async function main(): Promise<void> {
-  const extra = unregisteredRate ? ['--not-in-registry-rate', unregisteredRate] : [];
+  const extra = [...(unregisteredRate ? ['--not-in-registry-rate', unregisteredRate] : []), ...(errorRate ? ['--error-rate', errorRate] : [])];
   const source = ensureGenerated(dir, people, seed, args.regenerate, extra);
   // Registry namesakes (same folded name and birth date) besides those the generator made on purpose.
   const namesakeKeys = new Map<string, number>();
