@@ -110,6 +110,28 @@ function farFromUnknownId(s: CandidateScore): boolean {
   return !hasIdEvidence(s) && s.id !== 'near2' && !s.commune;
 }
 
+/**
+ * Issue 31: an entry's year (or month, or 01/01) fits a citizen of the record's commune and one
+ * elsewhere whose registry birth dates differ: they are no namesakes, and the dose was entered
+ * where the first lives. The name reads the same and the sex agrees; the other's name fits no
+ * better. Registry namesakes (the same registry date) stay for review.
+ */
+function homeBeatsAway(best: CandidateScore, other: CandidateScore): boolean {
+  return (
+    best.commune &&
+    !other.commune &&
+    STRICT_NAMES.has(best.name) &&
+    best.gender === 'agree' &&
+    NAME_RANK[other.name] <= NAME_RANK[best.name] &&
+    best.citizen.dateOfBirth !== other.citizen.dateOfBirth
+  );
+}
+
+/** Every candidate within the margin is someone elsewhere that `homeBeatsAway` sets aside. */
+function homeBeatsEveryRival(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
+  return scored.every((s) => s === best || best.weight - s.weight >= MIN_MARGIN || homeBeatsAway(best, s));
+}
+
 /** Birth dates that do not tell two citizens apart. */
 const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
 
@@ -126,7 +148,8 @@ function namesakeRival(p: PreparedRecord, best: CandidateScore, scored: readonly
       s.name !== 'different' &&
       ((NAME_RANK[s.name] >= NAME_RANK[best.name] - 1 &&
         (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob) &&
-        !(p.dob?.precision === 'day' && exactDayBeatsYearOnly(best, s))) ||
+        !(p.dob?.precision === 'day' && exactDayBeatsYearOnly(best, s)) &&
+        !homeBeatsAway(best, s)) ||
         // Away from home, anyone in the record's commune with a near name and the date wins the doubt.
         (!best.commune && s.commune && (s.dob === 'exact' || s.dob === best.dob))),
   );
@@ -303,7 +326,7 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
   if (
     best &&
     strongEnough &&
-    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival)) &&
+    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival) || homeBeatsEveryRival(best, scored)) &&
     safeToLink(best, idBelongsToOther) &&
     !maybeUnregistered(p, best, idOwner !== undefined, idBelongsToOther) &&
     !namesakeRival(p, best, scored) &&

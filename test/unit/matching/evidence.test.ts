@@ -76,6 +76,25 @@ describe("a relative's ID", () => {
   });
 });
 
+describe('an ID-less record with a coarse date', () => {
+  const reg = InMemoryRegistry.fromCitizens([
+    { personalId: '001163011111', fullName: 'Nguyễn Thị Hoa', dateOfBirth: '1963', gender: 'female', communeCode: '00001' },
+    { personalId: '083163022222', fullName: 'Nguyễn Thị Hoa', dateOfBirth: '1963-05-09', gender: 'female', communeCode: '29000' },
+    // Registry namesakes: the same registry date, one at home, one elsewhere.
+    { personalId: '001170033333', fullName: 'Lê Thị Xuân', dateOfBirth: '1970', gender: 'female', communeCode: '00001' },
+    { personalId: '083170044444', fullName: 'Lê Thị Xuân', dateOfBirth: '1970', gender: 'female', communeCode: '29000' },
+  ]);
+  it('links the citizen of the commune when the one elsewhere has another registry date', () => {
+    const r = matchRecordsSync([dose('Nguyễn Thị Hoa', '1963', '', 'Nữ')], reg)[0]!;
+    expect(r).toMatchObject({ outcome: 'corrected', personalId: '001163011111', evidence: { rule: 'name_coarse_date', ru: { id: '0831******22' } } });
+  });
+  it('leaves registry namesakes and a missing sex to people', () => {
+    const [namesakes, noSex] = matchRecordsSync([dose('Lê Thị Xuân', '1970', '', 'Nữ'), dose('Nguyễn Thị Hoa', '1963', '', '')], reg);
+    expect(namesakes!.outcome).toBe('review');
+    expect(noSex!.outcome).toBe('review');
+  });
+});
+
 describe('the worksheet export', () => {
   it('has the evidence column, in Vietnamese, with the runner-up masked', async () => {
     const r = one(dose('Bùi Thị Hạnh', '19/08/1972', '', 'Nữ'));
