@@ -243,7 +243,7 @@ describe('commune health officer', () => {
     const wrongDigit = sheet.find((r) => r.recordId === doses[1]!.recordId)!;
     const yearOnly = sheet.find((r) => r.recordId === doses[2]!.recordId)!;
     // The evidence column says why, in words: the ID one digit off, the year typed alone.
-    expect(wrongDigit.evidence).toMatch(/^Họ tên, ngày sinh.* khớp; số định danh sai 1 chữ số; ghép theo số định danh; điểm /);
+    expect(wrongDigit.evidence).toMatch(/^Họ tên, ngày sinh.* khớp; số định danh sai 1 chữ số; .*ghép theo số định danh; điểm số định danh \+6, /);
     expect(yearOnly.evidence).toContain('ngày sinh chỉ nhập năm hoặc tháng/năm');
     wrongDigit.decision = 'Xác nhận sửa';
     yearOnly.decision = 'Xác nhận sửa';

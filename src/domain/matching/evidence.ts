@@ -3,7 +3,8 @@
  * best citizen its state (agrees / differs / missing), level and weight; the rule applied; how
  * many citizens share the record's name and full birth date (in its commune, elsewhere); the
  * runner-up, its ID masked, and why it lost. Field entries are shared frozen objects (one per
- * level), so a result costs one small object more.
+ * level), and evidence without counts or runner-up (most of it) is one shared frozen object per
+ * rule, levels and weight: a result costs no allocation for it.
  */
 import type { FieldEvidence, MatchEvidence } from '../records.js';
 import { maskId } from '../../lib/mask.js';
@@ -49,6 +50,32 @@ function whyLost(best: CandidateScore, other: CandidateScore, tie: boolean): str
   return 'weight';
 }
 
+const index = <L extends string>(levels: Record<L, unknown>) => Object.fromEntries(Object.keys(levels).map((l, i) => [l, i])) as Record<L, number>;
+const ID_INDEX = index(ID_WEIGHT);
+const NAME_INDEX = index(NAME_WEIGHT);
+const DATE_INDEX = index(DATE_WEIGHT);
+const SEX_INDEX = index(GENDER_WEIGHT);
+/** Evidence without counts or runner-up, by rule and then by levels and weight: most results share one of a few hundred. */
+const SHARED = new Map<string, Map<number, MatchEvidence>>();
+
+function shared(rule: string, best: CandidateScore): MatchEvidence {
+  let byKey = SHARED.get(rule);
+  if (!byKey) SHARED.set(rule, (byKey = new Map()));
+  // Levels and weight packed in one number (weights stay within ±64).
+  const key =
+    ((((ID_INDEX[best.id] * 16 + NAME_INDEX[best.name]) * 8 + DATE_INDEX[best.dob]) * 4 + SEX_INDEX[best.gender]) * 2 + (best.commune ? 1 : 0)) * 256 +
+    best.weight + 128;
+  let e = byKey.get(key);
+  if (!e) {
+    e = Object.freeze<MatchEvidence>({
+      rule, w: best.weight, id: ID_FIELD[best.id], name: NAME_FIELD[best.name], dob: DATE_FIELD[best.dob], sex: SEX_FIELD[best.gender],
+      commune: best.commune ? COMMUNE_FIELD.agree : COMMUNE_FIELD.differ,
+    });
+    byKey.set(key, e);
+  }
+  return e;
+}
+
 /**
  * Citizens other than `best` whose name reads like the record's (letters equal) with the record's
  * full birth date: [in the record's commune, elsewhere]. The name-and-year block fetched every one
@@ -77,6 +104,8 @@ export function evidenceOf(
   tie = false,
 ): MatchEvidence {
   if (!best) return { rule };
+  const withSame = best.id !== 'exact' && best.id !== 'old' && AGREE_NAMES.has(best.name) && best.dob === 'exact';
+  if (!withSame && !runnerUp) return shared(rule, best);
   const e: MatchEvidence = {
     rule,
     w: best.weight,
@@ -86,7 +115,7 @@ export function evidenceOf(
     sex: SEX_FIELD[best.gender],
     commune: best.commune ? COMMUNE_FIELD.agree : COMMUNE_FIELD.differ,
   };
-  if (best.id !== 'exact' && best.id !== 'old' && AGREE_NAMES.has(best.name) && best.dob === 'exact') e.same = sameNameAndDate(best, scored);
+  if (withSame) e.same = sameNameAndDate(best, scored);
   if (runnerUp) e.ru = { id: maskId(runnerUp.citizen.personalId), w: runnerUp.weight, lost: whyLost(best, runnerUp, tie) };
   return e;
 }
