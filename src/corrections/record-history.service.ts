@@ -4,6 +4,7 @@ import { correctionsOf } from '../db/repositories/corrections.repository.js';
 import { resultsOf } from '../db/repositories/worklist.repository.js';
 import { NotFoundError } from '../lib/errors/index.js';
 import { maskId } from '../lib/mask.js';
+import { evidenceText } from '../domain/i18n/evidence.js';
 
 /** Every result (all rounds) and every correction of a record, oldest first. */
 export async function recordHistory(store: Store, recordId: string) {
@@ -13,7 +14,11 @@ export async function recordHistory(store: Store, recordId: string) {
   if (!record) throw new NotFoundError(`record ${recordId} not found`);
   const [results, corrections] = await Promise.all([resultsOf(store, recordId), correctionsOf(store, recordId)]);
   const events = [
-    ...results.map(({ createdAt, updatedAt: _u, ...r }) => ({ type: 'result' as const, at: createdAt, ...r })),
+    // The evidence in words, both languages (the page shows its own): the same sentence as the worksheet's.
+    ...results.map(({ createdAt, updatedAt: _u, ...r }) => ({
+      type: 'result' as const, at: createdAt, ...r,
+      ...(r.evidence ? { evidenceText: { vi: evidenceText(r.evidence, 'vi'), en: evidenceText(r.evidence, 'en') } } : {}),
+    })),
     ...corrections.map(({ createdAt, updatedAt: _u, _id, ...c }) => ({ type: 'correction' as const, at: createdAt, id: String(_id), ...c })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   // What the police compare a change against: the record as it stands, its ID masked (the change itself shows the values).

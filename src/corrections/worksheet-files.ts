@@ -49,7 +49,7 @@ export async function writeWorksheetXlsx(out: Writable, items: AsyncIterable<Wor
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(SHEET_NAME, { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });
   // Every column is text: ID numbers keep their leading zeros, dates stay as typed.
-  ws.columns = WORKSHEET_COLUMNS.map((key, i) => ({ header: LABELS[i], key, width: key.startsWith('entered_') || key.startsWith('suggested_') || key.startsWith('corrected_') ? 22 : key === 'check' ? 10 : 16, style: { numFmt: '@' } }));
+  ws.columns = WORKSHEET_COLUMNS.map((key, i) => ({ header: LABELS[i], key, width: key.startsWith('entered_') || key.startsWith('suggested_') || key.startsWith('corrected_') ? 22 : key === 'check' ? 10 : key === 'evidence' ? 60 : 16, style: { numFmt: '@' } }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
   const officerCols = WORKSHEET_COLUMNS.map((k, i) => (OFFICER_COLUMNS.has(k) ? i + 1 : 0)).filter(Boolean);

@@ -55,6 +55,35 @@ export interface Candidate {
   score: number;
 }
 
+/** How one field of the record compares with a citizen's: its state, its level (`folded`, `near`, `coarser`…) and the weight it added. */
+export interface FieldEvidence {
+  s: 'agree' | 'differ' | 'missing';
+  l: string;
+  w: number;
+}
+
+/**
+ * Why the matcher decided as it did, compact enough to store with every result (issue 31): the
+ * fields of the chosen (or best) citizen, the rule that linked or held the record back, how many
+ * citizens share its name and birth date, and the runner-up (masked ID) with why it lost.
+ * Rendered for people by `evidenceText` (src/domain/i18n).
+ */
+export interface MatchEvidence {
+  /** Decision rule (`id`, `name_dob`, `relative_id`, `doses`…, or why not: `namesakes`, `weak`…). */
+  rule: string;
+  /** Total weight of the best candidate. */
+  w?: number;
+  id?: FieldEvidence;
+  name?: FieldEvidence;
+  dob?: FieldEvidence;
+  sex?: FieldEvidence;
+  commune?: FieldEvidence;
+  /** Other citizens with the record's name (letters) and full birth date: in its commune, anywhere else. */
+  same?: [number, number];
+  /** The runner-up: masked ID, weight, and why it lost (`id`, `name`, `dob`, `commune`, `sex`, `weight`, `tie`). */
+  ru?: { id: string; w: number; lost: string };
+}
+
 /** The matcher's decision for one record (also the CLI's output line). */
 export interface MatchResult {
   recordId: string;
@@ -66,6 +95,8 @@ export interface MatchResult {
   /** Up to 3 ranked candidates, for `review`. */
   candidates?: Candidate[];
   reason?: string;
+  /** The facts the decision rests on (absent on results stored before issue 31). */
+  evidence?: MatchEvidence;
 }
 
 /** Generator ground truth for one dose record: who it really is and what must change. */

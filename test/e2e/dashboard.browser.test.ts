@@ -209,6 +209,10 @@ describe('commune health officer', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/dashboard\/r\//);
     await eventually(() => page.locator('table.history tbody').textContent()).toContain(ROUND);
+    // The matcher's evidence, in Vietnamese: which fields agree, the rule, the weights (issue 31).
+    await eventually(() => page.locator('table.history [data-testid=evidence]').first().textContent()).toMatch(/^Căn cứ: (.*khớp.*; điểm .*; tổng -?\d+|Không có công dân nào gần giống)$/);
+    // In Vietnamese only (the round's ID, `verification-…`, is data).
+    expect(englishIn((await page.locator('table.history').innerText()).replaceAll(ROUND, ''))).toEqual([]);
     await screenshot(page, '07-health-record-history');
     await page.goBack();
     await page.locator('table.worklist tbody tr[tabindex]').first().waitFor();
@@ -230,6 +234,7 @@ describe('commune health officer', () => {
     await eventually(() => page.locator('#download-status').textContent()).toMatch(/Đã tải bảng kê: \d+ bản ghi/);
     // Vietnamese headers, an instructions row, Vietnamese values, no ISO date, no English.
     expect(csv.split('\r\n')[0]).toContain('Mã bản ghi,Phiên bản (không sửa),Kết quả đối chiếu,Lý do');
+    expect(csv.split('\r\n')[0]).toContain('Căn cứ đối chiếu');
     expect(csv).not.toMatch(ISO_DATE);
     expect(englishIn(csv.replace(/[0-9a-f]{20,}/g, ''))).toEqual([]);
     const [instructions, ...sheet] = parseCsv(csv, { columns: (hd: string[]) => hd.map(headerKey), bom: true }) as Record<string, string>[];
@@ -237,6 +242,9 @@ describe('commune health officer', () => {
     expect(sheet.length).toBe(rows);
     const wrongDigit = sheet.find((r) => r.recordId === doses[1]!.recordId)!;
     const yearOnly = sheet.find((r) => r.recordId === doses[2]!.recordId)!;
+    // The evidence column says why, in words: the ID one digit off, the year typed alone.
+    expect(wrongDigit.evidence).toMatch(/^Họ tên, ngày sinh.* khớp; số định danh sai 1 chữ số; .*ghép theo số định danh; điểm số định danh \+6, /);
+    expect(yearOnly.evidence).toContain('ngày sinh chỉ nhập năm hoặc tháng/năm');
     wrongDigit.decision = 'Xác nhận sửa';
     yearOnly.decision = 'Xác nhận sửa';
     // The right name typed over the read-only entered name: refused, naming the cell.

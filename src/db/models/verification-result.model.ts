@@ -20,6 +20,8 @@ export const verificationResultSchema = new Schema(
     corrections: { type: Schema.Types.Mixed },
     candidates: { type: Schema.Types.Mixed },
     reason: { type: String },
+    /** The facts the decision rests on (`MatchEvidence`, issue 31): field levels and weights, the runner-up masked. */
+    evidence: { type: Schema.Types.Mixed },
     matcherVersion: { type: String },
     /** Which chunk job wrote it, for tracing a crash-and-retry. */
     chunk: { type: Number },

@@ -86,7 +86,7 @@ export async function saveResults(
   const docs = results.map((r) => clean({
     _id: resultId(meta.roundId, r.recordId), roundId: meta.roundId, recordId: r.recordId, localityCode: meta.localityCode,
     outcome: r.outcome, personalId: r.personalId, score: r.score, corrections: r.corrections, candidates: r.candidates,
-    reason: r.reason, matcherVersion: meta.matcherVersion, chunk: meta.chunk, createdAt: now, updatedAt: now,
+    reason: r.reason, evidence: r.evidence, matcherVersion: meta.matcherVersion, chunk: meta.chunk, createdAt: now, updatedAt: now,
   }));
   await models.VerificationResult.collection.insertMany(docs as never[], { ordered: false })
     .catch((err: unknown) => { if (!onlyDuplicateKeys(err)) throw err; });

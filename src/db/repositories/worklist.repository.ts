@@ -1,13 +1,13 @@
 import { resultId } from '../models/verification-result.model.js';
 import type { RecordState } from './record-state.repository.js';
-import type { Outcome } from '../../domain/records.js';
+import type { MatchEvidence, Outcome } from '../../domain/records.js';
 import type { WorklistItem } from '../../domain/corrections/worksheet.js';
 import { ACTION_OUTCOMES } from '../../domain/corrections/types.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
 
 
-const RESULT_FIELDS = { _id: 0, roundId: 1, recordId: 1, outcome: 1, personalId: 1, score: 1, corrections: 1, candidates: 1, reason: 1, createdAt: 1, updatedAt: 1 } as const;
+const RESULT_FIELDS = { _id: 0, roundId: 1, recordId: 1, outcome: 1, personalId: 1, score: 1, corrections: 1, candidates: 1, reason: 1, evidence: 1, createdAt: 1, updatedAt: 1 } as const;
 
 export interface ResultRow {
   roundId: string;
@@ -18,6 +18,7 @@ export interface ResultRow {
   corrections?: Record<string, string>;
   candidates?: { personalId: string; score: number }[];
   reason?: string;
+  evidence?: MatchEvidence;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -93,6 +94,7 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
       },
       ...(r.corrections ? { suggested: r.corrections } : {}),
       ...(r.candidates?.length ? { candidates: r.candidates } : {}),
+      ...(r.evidence ? { evidence: r.evidence } : {}),
       correctionPending: c?.status === 'applied' && c.at > r.updatedAt,
     }];
   });

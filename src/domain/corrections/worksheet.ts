@@ -7,7 +7,8 @@ import { foldName } from '../matching/index.js';
 import { LANGS, isTextKey, text, type Lang, type TextKey } from '../i18n/catalogue.js';
 import { displayDate, displayDateTime, displayGender } from '../i18n/format.js';
 import { reasonText } from '../i18n/reasons.js';
-import type { Candidate, Corrections, Outcome } from '../records.js';
+import { evidenceText } from '../i18n/evidence.js';
+import type { Candidate, Corrections, MatchEvidence, Outcome } from '../records.js';
 import {
   CORRECTABLE_FIELDS, DECISIONS, OFFICER_ROLES, type CorrectionInput, type Decision, type FieldProblem,
   type FieldValues, type OfficerRole, type RecordValues,
@@ -26,6 +27,8 @@ export interface WorklistItem {
   entered: RecordValues;
   suggested?: Corrections;
   candidates?: Candidate[];
+  /** The matcher's evidence, shown in words in the `evidence` column. */
+  evidence?: MatchEvidence;
   /** A correction was applied and its re-verification has not reported yet. */
   correctionPending: boolean;
 }
@@ -38,7 +41,7 @@ const f = (prefix: string) => CORRECTABLE_FIELDS.map((x) => `${prefix}_${x}`);
  * Who corrected is the signed-in identity, so the sheet has no officer columns.
  */
 export const WORKSHEET_COLUMNS = [
-  'recordId', 'baseVersion', 'outcome', 'reason', 'candidates',
+  'recordId', 'baseVersion', 'outcome', 'reason', 'candidates', 'evidence',
   ...f('entered'), 'entered_nationality',
   ...f('suggested'),
   ...f('corrected'),
@@ -91,6 +94,8 @@ export function worksheetRow(item: WorklistItem, lang: Lang = 'vi'): Record<stri
     outcome: text(item.outcome, lang),
     reason: reasonText(item.reason, lang),
     candidates: (item.candidates ?? []).map((c) => `${c.personalId} (${c.score.toFixed(2)})`).join('; '),
+    // Read-only and outside the check code: sheets exported before the column existed still read.
+    evidence: evidenceText(item.evidence, lang),
     entered_nationality: item.entered.nationality,
   };
   for (const x of CORRECTABLE_FIELDS) {

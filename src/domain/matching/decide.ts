@@ -3,7 +3,9 @@
  * review, or not found. Precision first: a dose linked to the wrong person is worse than
  * a dose left for a human to look at.
  */
-import type { Corrections, MatchResult } from '../records.js';
+import type { Corrections, MatchEvidence, MatchResult } from '../records.js';
+import { evidenceOf } from './evidence.js';
+import { NO_CANDIDATE } from './no-candidate.js';
 import type { PreparedRecord } from './prepare.js';
 import {
   AUTO_MATCH_WEIGHT,
@@ -108,6 +110,28 @@ function farFromUnknownId(s: CandidateScore): boolean {
   return !hasIdEvidence(s) && s.id !== 'near2' && !s.commune;
 }
 
+/**
+ * Issue 31: an entry's year (or month, or 01/01) fits a citizen of the record's commune and one
+ * elsewhere whose registry birth dates differ: they are no namesakes, and the dose was entered
+ * where the first lives. The name reads the same and the sex agrees; the other's name fits no
+ * better. Registry namesakes (the same registry date) stay for review.
+ */
+function homeBeatsAway(best: CandidateScore, other: CandidateScore): boolean {
+  return (
+    best.commune &&
+    !other.commune &&
+    STRICT_NAMES.has(best.name) &&
+    best.gender === 'agree' &&
+    NAME_RANK[other.name] <= NAME_RANK[best.name] &&
+    best.citizen.dateOfBirth !== other.citizen.dateOfBirth
+  );
+}
+
+/** Every candidate within the margin is someone elsewhere that `homeBeatsAway` sets aside. */
+function homeBeatsEveryRival(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
+  return scored.every((s) => s === best || best.weight - s.weight >= MIN_MARGIN || homeBeatsAway(best, s));
+}
+
 /** Birth dates that do not tell two citizens apart. */
 const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
 
@@ -124,7 +148,8 @@ function namesakeRival(p: PreparedRecord, best: CandidateScore, scored: readonly
       s.name !== 'different' &&
       ((NAME_RANK[s.name] >= NAME_RANK[best.name] - 1 &&
         (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob) &&
-        !(p.dob?.precision === 'day' && exactDayBeatsYearOnly(best, s))) ||
+        !(p.dob?.precision === 'day' && exactDayBeatsYearOnly(best, s)) &&
+        !homeBeatsAway(best, s)) ||
         // Away from home, anyone in the record's commune with a near name and the date wins the doubt.
         (!best.commune && s.commune && (s.dob === 'exact' || s.dob === best.dob))),
   );
@@ -182,13 +207,13 @@ const CORRECTED_REASONS = Array.from(
 );
 
 /** A link; the corrections object is built only for a record that needs one (most are verified as entered). */
-export function linkTo(p: PreparedRecord, best: CandidateScore): MatchResult {
+export function linkTo(p: PreparedRecord, best: CandidateScore, evidence: MatchEvidence): MatchResult {
   const mask = correctionMask(p, best);
   const { recordId } = p.record;
   const { personalId } = best.citizen;
-  if (mask === 0) return { recordId, outcome: 'verified', personalId, score: best.score };
+  if (mask === 0) return { recordId, outcome: 'verified', personalId, score: best.score, evidence };
   const corrections = correctionsOf(best.citizen, mask);
-  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: CORRECTED_REASONS[mask]! };
+  return { recordId, outcome: 'corrected', personalId, score: best.score, corrections, reason: CORRECTED_REASONS[mask]!, evidence };
 }
 
 function fallback(p: PreparedRecord): MatchResult {
@@ -196,8 +221,8 @@ function fallback(p: PreparedRecord): MatchResult {
   // No citizen fits: a foreign nationality with an ID number, or a passport with no
   // nationality entered, is a foreigner's record.
   const foreign = p.id.kind !== 'missing' && (p.vietnamese === false || (p.vietnamese === undefined && p.id.kind === 'passport'));
-  if (foreign) return { ...result, outcome: 'exempt', reason: 'foreign identity number and no matching citizen' };
-  return { ...result, outcome: 'not_found', reason: 'no citizen with this ID number or name and birth year' };
+  if (foreign) return { ...result, outcome: 'exempt', reason: 'foreign identity number and no matching citizen', evidence: NO_CANDIDATE.foreign_no_match! };
+  return { ...result, outcome: 'not_found', reason: 'no citizen with this ID number or name and birth year', evidence: NO_CANDIDATE.no_candidate! };
 }
 
 /**
@@ -228,26 +253,86 @@ function dropFartherNear2(scored: CandidateScore[]): void {
   }
 }
 
+/**
+ * A relative's ID (issue 31): the entered number is a household member's (its owner lives in the
+ * record's commune) whose name and birth date both fall short of the entry, while another citizen
+ * of that commune has the name (letters equal) and a birth date that agrees, sex not against.
+ * That citizen is the record's person: linked, and the correction proposes their own ID. The owner
+ * fits no better than on a slip in each field; twins (the owner's date agrees) stay for review.
+ */
+function ownPersonOfRelativeId(idOwner: CandidateScore, scored: readonly CandidateScore[]): CandidateScore | undefined {
+  if (STRICT_NAMES.has(idOwner.name) || COMPATIBLE_DATES.has(idOwner.dob)) return undefined;
+  let own: CandidateScore | undefined;
+  for (const s of scored) {
+    if (s === idOwner || !s.commune || s.citizen.communeCode !== idOwner.citizen.communeCode) continue;
+    if (!STRICT_NAMES.has(s.name) || !COMPATIBLE_DATES.has(s.dob) || s.gender === 'disagree') continue;
+    // An owner whose name is near the entry (a son named like his father) leaves only the full date to tell them apart.
+    if (idOwner.name !== 'different' && s.dob !== 'exact') continue;
+    if (own) return undefined; // two of the household fit: not ours to choose
+    own = s;
+  }
+  return own;
+}
+
+/**
+ * Nobody else could be meant by a record linked on a relative's ID: no other citizen of the
+ * record's commune with a name as good (within one level) and a date that fits, and none anywhere
+ * with the name and the full date.
+ */
+function aloneInHousehold(own: CandidateScore, idOwner: CandidateScore, scored: readonly CandidateScore[]): boolean {
+  return !scored.some(
+    (s) =>
+      s !== own &&
+      s !== idOwner &&
+      s.name !== 'different' &&
+      NAME_RANK[s.name] >= NAME_RANK[own.name] - 1 &&
+      // A registry namesake elsewhere (the same name and date) is told apart by an ID only.
+      (s.commune
+        ? COMPATIBLE_DATES.has(s.dob)
+        : STRICT_NAMES.has(s.name) && COMPATIBLE_DATES.has(s.dob) && !(own.dob === 'exact' && s.dob !== 'exact')),
+  );
+}
+
+/** Which rule linked `best` (see `safeToLink`), for the evidence. */
+function linkRule(best: CandidateScore): string {
+  if (hasIdEvidence(best)) return 'id';
+  if (best.id === 'near2') return 'id_near2';
+  if (STRICT_NAMES.has(best.name) || best.name === 'reordered') return best.dob === 'exact' ? 'name_dob' : 'name_coarse_date';
+  return 'near_name';
+}
+
 export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult {
   const idOwner = scored.find((s) => s.id === 'exact' || s.id === 'old');
   const idBelongsToOther = idOwner !== undefined && idOwner.name === 'different';
   if (idOwner && idBelongsToOther && idOwner.dob === 'different') discountExplainedId(scored, idOwner);
   dropFartherNear2(scored);
   scored.sort(byWeight);
+  if (idOwner && !idBelongsToOther && scored.length > 1) {
+    const own = ownPersonOfRelativeId(idOwner, scored);
+    if (own && aloneInHousehold(own, idOwner, scored) && !betterFitElsewhere(own, scored)) {
+      return linkTo(p, own, evidenceOf('relative_id', own, scored, idOwner));
+    }
+  }
   // A citizen whose name clearly differs is never linked: that would "correct" the name.
   const best = scored.find((s) => s.name !== 'different');
+  if (idOwner && idBelongsToOther && best && best !== idOwner && best.commune && best.citizen.communeCode === idOwner.citizen.communeCode) {
+    const own = ownPersonOfRelativeId(idOwner, scored);
+    if (own === best && aloneInHousehold(own, idOwner, scored) && !betterFitElsewhere(own, scored)) {
+      return linkTo(p, own, evidenceOf('relative_id', own, scored, idOwner));
+    }
+  }
   const rival = scored.find((s) => s !== best && s.weight >= POTENTIAL_MATCH_WEIGHT);
   const strongEnough = best && (best.weight >= AUTO_MATCH_WEIGHT || !hasIdEvidence(best));
   if (
     best &&
     strongEnough &&
-    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival)) &&
+    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival) || homeBeatsEveryRival(best, scored)) &&
     safeToLink(best, idBelongsToOther) &&
     !maybeUnregistered(p, best, idOwner !== undefined, idBelongsToOther) &&
     !namesakeRival(p, best, scored) &&
     !betterFitElsewhere(best, scored)
   ) {
-    return linkTo(p, best);
+    return linkTo(p, best, evidenceOf(idBelongsToOther ? 'relative_id' : linkRule(best), best, scored, rival ?? (idBelongsToOther ? idOwner : undefined)));
   }
   const unknownId =
     !idOwner && p.id.kind === 'citizen' && p.decoded?.provinceKnown === true && !scored.some((s) => hasIdEvidence(s) || s.id === 'near2');
@@ -256,16 +341,27 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
     .slice(0, MAX_REVIEW_CANDIDATES);
   if (shortlist.length === 0) return fallback(p);
   let reason = 'not enough evidence to link safely';
-  if (idBelongsToOther) reason = 'ID number belongs to another citizen whose name differs';
-  else if (best && (namesakeRival(p, best, scored) || (rival && best.weight - rival.weight < MIN_MARGIN))) {
+  let rule = best && maybeUnregistered(p, best, idOwner !== undefined, idBelongsToOther) ? 'maybe_unregistered' : 'weak';
+  let tie = false;
+  if (idBelongsToOther) {
+    reason = 'ID number belongs to another citizen whose name differs';
+    rule = 'id_of_other';
+  } else if (best && (namesakeRival(p, best, scored) || (rival && best.weight - rival.weight < MIN_MARGIN))) {
     reason = 'several citizens fit equally well';
+    rule = 'namesakes';
+    tie = true;
+  } else if (best && betterFitElsewhere(best, scored)) {
+    reason = 'another citizen fits the name or birth date better';
+    rule = 'better_elsewhere';
   }
-  else if (best && betterFitElsewhere(best, scored)) reason = 'another citizen fits the name or birth date better';
+  const top = best ?? shortlist[0]!;
+  const next = shortlist.find((s) => s !== top);
   return {
     recordId: p.record.recordId,
     outcome: 'review',
     score: shortlist[0]!.score,
     candidates: shortlist.map((s) => ({ personalId: s.citizen.personalId, score: s.score })),
     reason,
+    evidence: evidenceOf(rule, top, scored, next, tie),
   };
 }

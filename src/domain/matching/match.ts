@@ -16,7 +16,7 @@ import { scoreCandidate, type CandidateScore } from './score.js';
 import { DoseBatch } from './siblings.js';
 
 /** Bump when a change can alter a decision: results record which matcher made them. */
-export const MATCHER_VERSION = '1.2.0';
+export const MATCHER_VERSION = '1.3.0';
 
 export interface MatchOptions {
   /** Records per registry round trip (async path). 1,000 keeps `$in` lists small. */

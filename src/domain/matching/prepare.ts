@@ -9,6 +9,7 @@ import { decodeCitizenId, normalizeId, type DecodedCitizenId, type NormalizedId 
 import { nameForms, type NameForms } from './names.js';
 import { stripAnnotation } from './annotations.js';
 import { stripTitles } from './titles.js';
+import { NO_CANDIDATE } from './no-candidate.js';
 
 export interface PreparedRecord {
   record: DoseRecordInput;
@@ -37,7 +38,8 @@ export interface PreparedRecord {
 export type Prepared = { kind: 'match'; record: PreparedRecord } | { kind: 'done'; result: MatchResult };
 
 function done(record: DoseRecordInput, outcome: 'exempt' | 'invalid', reason: string): Prepared {
-  return { kind: 'done', result: { recordId: record.recordId, outcome, score: 0, reason } };
+  const evidence = NO_CANDIDATE[outcome === 'exempt' ? 'foreign_passport' : 'invalid']!;
+  return { kind: 'done', result: { recordId: record.recordId, outcome, score: 0, reason, evidence } };
 }
 
 function blockYears(dob: BirthDate | null, decoded: DecodedCitizenId | null): number[] {

@@ -14,6 +14,7 @@
  */
 import type { MatchResult } from '../records.js';
 import { hasIdEvidence, linkTo } from './decide.js';
+import { evidenceOf } from './evidence.js';
 import type { PreparedRecord } from './prepare.js';
 import type { CandidateSource, RegistryCitizen } from './registry.port.js';
 import { NAME_RANK, scoreCandidate, type CandidateScore } from './score.js';
@@ -121,5 +122,5 @@ function settle({ p, scored }: Pending, near: readonly RegistryCitizen[], source
   const c = best.citizen;
   if (c.birthYear === null || scored.some((s) => rivals(best, s))) return null;
   const namesake = source.byNameYear(c.nameKey, c.birthYear).some((o) => o.personalId !== c.personalId && o.dateOfBirth === c.dateOfBirth);
-  return namesake ? null : linkTo(p, best);
+  return namesake ? null : linkTo(p, best, evidenceOf('doses', best, scored));
 }

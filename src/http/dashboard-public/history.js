@@ -1,4 +1,4 @@
-import { errorText, fmtBirth, fmtGender, fmtTime, reasonText, t } from './i18n.js';
+import { errorText, fmtBirth, fmtGender, fmtTime, lang, reasonText, t } from './i18n.js';
 import { api, h } from './dom.js';
 
 const shown = (field, v) => (field === 'dateOfBirth' ? fmtBirth(v) : field === 'gender' ? fmtGender(v) : v);
@@ -20,7 +20,8 @@ export function historyView(root, recordId) {
         h('thead', {}, h('tr', {}, [t('at'), '', t('status'), t('changes'), t('by')].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, hist.events.map((e) => e.type === 'result'
           ? h('tr', {}, h('td', { 'data-label': t('at') }, fmtTime(e.at)), h('td', {}, t('result')), h('td', { 'data-label': t('status') }, h('span', { class: 'badge' }, t(e.outcome))),
-            h('td', { 'data-label': t('changes'), class: 'wrap' }, Object.entries(e.corrections ?? {}).map(([k, v]) => `${t(k)} → ${shown(k, v)}`).join(' · ') || reasonText(e.reason) || '—'),
+            h('td', { 'data-label': t('changes'), class: 'wrap' }, Object.entries(e.corrections ?? {}).map(([k, v]) => `${t(k)} → ${shown(k, v)}`).join(' · ') || reasonText(e.reason) || '—',
+              e.evidenceText ? h('p', { class: 'evidence muted', 'data-testid': 'evidence' }, `${t('evidence')}: ${e.evidenceText[lang]}`) : null),
             h('td', { 'data-label': t('by') }, t('system', { round: e.roundId })))
           : h('tr', {}, h('td', { 'data-label': t('at') }, fmtTime(e.at)), h('td', {}, `${t('correction')}: ${t(e.decision)}`), h('td', { 'data-label': t('status') }, t(e.status)),
             h('td', { 'data-label': t('changes'), class: 'wrap' }, (e.changes ?? []).map((c) => `${t(c.field)}: ${shown(c.field, c.oldValue) || '∅'} → ${shown(c.field, c.newValue)}`).join(' · ') || e.explanation || '—'),
