@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/lib/logger.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
+import { seedLocalities, seedOtherProvince } from '../helpers/seed.js';
+import { headerRow, xlsx } from '../helpers/zip.js';
+
+/**
+ * The findings of issue 29, each sent as the issue describes, against the app with real auth,
+ * real Redis and the real store. Every test asserts the refusal and that nothing changed; each
+ * failed on main 5d06b98.
+ */
+let ctx: TestContext;
+let app: AppWithAuth;
+const OWN = 'R1-000001'; // a record of commune 00001
+const FOREIGN = 'R4-000001'; // a record of commune 00004
+
+beforeAll(async () => {
+  ctx = await createTestContext('security2');
+  await seedLocalities(ctx.db.models);
+  await seedOtherProvince(ctx.db.models);
+  await ctx.db.models.DoseRecord.create([
+    { recordId: OWN, communeCode: '00001', fullName: 'Lê Văn Một', dateOfBirth: '1950-01-01', gender: 'male', idNumber: '001050000001', nationality: 'VN', version: 0 },
+    { recordId: FOREIGN, communeCode: '00004', fullName: 'Trần Thị Bốn', dateOfBirth: '1940-03-04', gender: 'female', idNumber: '001140000004', nationality: 'VN', version: 0 },
+  ]);
+  app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000' }, log: createLogger({ level: 'silent' }) });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await ctx?.close();
+});
+
+/** Everything the tests could have changed, to compare before and after a refused request. */
+async function snapshot() {
+  const m = ctx.db.models;
+  return JSON.stringify({
+    records: await m.DoseRecord.find({}).sort({ _id: 1 }).lean(),
+    corrections: await m.Correction.find({}).sort({ _id: 1 }).lean(),
+    rounds: await m.Round.countDocuments({}),
+  });
+}
+
+/** An XLSX of `rows` data rows whose `key` cell holds `chars` characters (deflates ~1000:1). */
+function hugeCellSheet(key: string, rows: number, chars: number): Buffer {
+  const cols = [key, 'baseVersion', 'decision', 'explanation', 'signOff'];
+  const big = 'A'.repeat(chars);
+  const data = Array.from({ length: rows }, (_, i) => {
+    const r = i + 2;
+    return `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>${big}</t></is></c><c r="B${r}"><v>0</v></c><c r="C${r}" t="inlineStr"><is><t>explain</t></is></c><c r="D${r}" t="inlineStr"><is><t>x</t></is></c><c r="E${r}" t="inlineStr"><is><t>approve</t></is></c></row>`;
+  }).join('');
+  return xlsx(headerRow(cols) + data);
+}
+
+describe('finding 1: bounded values in uploads, bounded error answers', () => {
+  // 11 rows of 8 MiB cells: ~92 KB on the wire, 88 MiB inflated (under the 100 MiB archive cap).
+  const cases = [
+    { who: 'health-00001', path: '/api/localities/00001/corrections/upload', key: 'recordId' },
+    { who: 'police-00001', path: '/api/localities/00001/corrections/sign-off/upload', key: 'correctionId' },
+  ] as const;
+  for (const c of cases) {
+    it(`${c.who}: a 92 KB XLSX with 8 MiB ${c.key} cells answers a small 400 naming the cell, nothing changes`, async () => {
+      const file = hugeCellSheet(c.key, 11, 8 * 1024 * 1024);
+      expect(file.length).toBeLessThan(200_000);
+      const before = await snapshot();
+      const res = await app.as(c.who).request(c.path, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.field).toBe(c.key);
+      expect(res.body.error.message).toMatch(/A2/);
+      expect(Buffer.byteLength(res.text)).toBeLessThanOrEqual(20 * file.length);
+      expect(Buffer.byteLength(res.text)).toBeLessThan(2000);
+      expect(await snapshot()).toBe(before);
+    }, 60_000); // inflating 88 MiB twice (limits check, then exceljs) takes a few seconds on 2 shared cores
+  }
+
+  it('a 17 MiB recordId is a 400 naming the field, not a 500', async () => {
+    const file = hugeCellSheet('recordId', 1, 17 * 1024 * 1024);
+    const before = await snapshot();
+    const res = await app.as('health-00001').request('/api/localities/00001/corrections/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.field).toBe('recordId');
+    expect(res.text.length).toBeLessThan(2000);
+    expect(await snapshot()).toBe(before);
+  }, 60_000); // as above: 17 MiB inflated twice
+
+  it('a recordId over 80 characters in a CSV row is refused like the API refuses it', async () => {
+    const csv = `recordId,baseVersion,decision,explanation\n${'R'.repeat(81)},0,explain,x\n`;
+    const before = await snapshot();
+    const res = await app.as('health-00001').request('/api/localities/00001/corrections/upload', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.field).toBe('recordId');
+    expect(res.text).not.toContain('R'.repeat(81));
+    expect(await snapshot()).toBe(before);
+  });
+});
