@@ -1,6 +1,7 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
 import { seedLocalities, seedOtherProvince } from '../helpers/seed.js';
 import { headerRow, xlsx } from '../helpers/zip.js';
@@ -23,8 +24,27 @@ beforeAll(async () => {
     { recordId: OWN, communeCode: '00001', fullName: 'Lê Văn Một', dateOfBirth: '1950-01-01', gender: 'male', idNumber: '001050000001', nationality: 'VN', version: 0 },
     { recordId: FOREIGN, communeCode: '00004', fullName: 'Trần Thị Bốn', dateOfBirth: '1940-03-04', gender: 'female', idNumber: '001140000004', nationality: 'VN', version: 0 },
   ]);
+  await seedWorklist('00006', EXPORT_ROWS);
   app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000' }, log: createLogger({ level: 'silent' }) });
 }, 120_000);
+
+/** Rows of 00006's worklist: ~10 pages of 500, far more than one socket write, so a client can leave mid-stream. */
+const EXPORT_ROWS = 5000;
+
+/** A verification round of `commune` with `n` records to review (the worklist's read path: states, results, records). */
+async function seedWorklist(commune: string, n: number) {
+  const m = ctx.db.models;
+  const round = `verification-${commune}-1`;
+  const now = new Date();
+  await m.Round.create({
+    _id: round, localityCode: commune, kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),
+    totalRecords: n, processedRecords: n, counters: { review: n }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test seed' }],
+  });
+  const ids = Array.from({ length: n }, (_, i) => `W${commune}-${String(i).padStart(5, '0')}`);
+  await m.DoseRecord.insertMany(ids.map((recordId, i) => ({ _id: recordId, recordId, communeCode: commune, fullName: `Nguyễn Thị Xuất ${i}`, dateOfBirth: '1960-02-03', gender: 'female', idNumber: `0011600${String(i).padStart(5, '0')}`, nationality: 'VN', version: 0 })));
+  await m.VerificationResult.insertMany(ids.map((recordId) => ({ _id: `${round}/${recordId}`, roundId: round, recordId, localityCode: commune, outcome: 'review', score: 0.5, candidates: [], corrections: {} })));
+  await m.RecordState.insertMany(ids.map((recordId) => ({ _id: recordId, communeCode: commune, roundId: round, plannedAt: now, outcome: 'review', resultAt: now })));
+}
 
 afterAll(async () => {
   await app?.close();
@@ -35,7 +55,7 @@ afterAll(async () => {
 async function snapshot() {
   const m = ctx.db.models;
   return JSON.stringify({
-    records: await m.DoseRecord.find({}).sort({ _id: 1 }).lean(),
+    records: await m.DoseRecord.find({ communeCode: { $in: ['00001', '00004', '00100'] } }).sort({ _id: 1 }).lean(),
     corrections: await m.Correction.find({}).sort({ _id: 1 }).lean(),
     rounds: await m.Round.countDocuments({}),
   });
@@ -91,5 +111,50 @@ describe('finding 1: bounded values in uploads, bounded error answers', () => {
     expect(res.body.error.details.field).toBe('recordId');
     expect(res.text).not.toContain('R'.repeat(81));
     expect(await snapshot()).toBe(before);
+  });
+});
+
+/** GET `path` as `who` and destroy the socket as soon as the first body bytes arrive. */
+async function abortedDownload(who: string, path: string): Promise<number> {
+  const token = await app.as(who).token();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(app.base + path, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.once('data', () => { req.destroy(); resolve(res.statusCode ?? 0); });
+    });
+    req.on('error', (err) => { if (!req.destroyed) reject(err); });
+    req.end();
+  });
+}
+
+describe('finding 2: personal-data exports are logged when they start and when they end', () => {
+  for (const ext of ['csv', 'xlsx'] as const) {
+    it(`an aborted worklist.${ext} download leaves an access-log row marked aborted, with the rows promised and sent`, async () => {
+      const route = `GET /api/localities/:code/worklist.${ext}`;
+      expect(await abortedDownload('coord-001', `/api/localities/00006/worklist.${ext}`)).toBe(200);
+      const row = await waitFor(() => ctx.db.models.AccessLog.findOne({ sub: 'coord-001', route, status: 'aborted' }).lean(), 20_000, 'the aborted row');
+      expect(row.promised).toBe(EXPORT_ROWS);
+      expect(row.records).toBeLessThan(EXPORT_ROWS);
+      expect(row.kind).toBe('export');
+      expect(row.locality).toBe('00006');
+    }, 60_000); // 10 pages of a 5,000-row export on 2 shared cores
+  }
+
+  it('a completed download is logged started, then completed with every row', async () => {
+    const res = await app.as('coord-001').fetch('/api/localities/00006/worklist.csv');
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\r\n');
+    const row = await ctx.db.models.AccessLog.findOne({ sub: 'coord-001', route: 'GET /api/localities/:code/worklist.csv', status: 'completed' }).lean();
+    expect(row?.promised).toBe(EXPORT_ROWS);
+    expect(row?.records).toBe(EXPORT_ROWS);
+    expect(lines.length).toBe(EXPORT_ROWS + 2); // header and instructions rows
+  }, 60_000); // as above
+
+  it('the police sign-off sheet is logged the same way', async () => {
+    const res = await app.as('police-00001').fetch('/api/localities/00001/corrections/sign-off.csv');
+    expect(res.status).toBe(200);
+    await res.text();
+    const row = await ctx.db.models.AccessLog.findOne({ sub: 'police-00001', route: 'GET /api/localities/:code/corrections/sign-off.csv' }).lean();
+    expect(row?.status).toBe('completed');
+    expect(row?.promised).toBe(0);
   });
 });
