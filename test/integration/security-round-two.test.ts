@@ -25,6 +25,7 @@ beforeAll(async () => {
     { recordId: FOREIGN, communeCode: '00004', fullName: 'Trần Thị Bốn', dateOfBirth: '1940-03-04', gender: 'female', idNumber: '001140000004', nationality: 'VN', version: 0 },
   ]);
   await seedWorklist('00006', EXPORT_ROWS);
+  await seedEscalations();
   app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000' }, log: createLogger({ level: 'silent' }) });
 }, 120_000);
 
@@ -44,6 +45,25 @@ async function seedWorklist(commune: string, n: number) {
   await m.DoseRecord.insertMany(ids.map((recordId, i) => ({ _id: recordId, recordId, communeCode: commune, fullName: `Nguyễn Thị Xuất ${i}`, dateOfBirth: '1960-02-03', gender: 'female', idNumber: `0011600${String(i).padStart(5, '0')}`, nationality: 'VN', version: 0 })));
   await m.VerificationResult.insertMany(ids.map((recordId) => ({ _id: `${round}/${recordId}`, roundId: round, recordId, localityCode: commune, outcome: 'review', score: 0.5, candidates: [], corrections: {} })));
   await m.RecordState.insertMany(ids.map((recordId) => ({ _id: recordId, communeCode: commune, roundId: round, plannedAt: now, outcome: 'review', resultAt: now })));
+}
+
+const esc: Record<'ministry' | 'province' | 'district', string> = { ministry: '', province: '', district: '' };
+
+/** A round of 00001 escalated to the district (001), the province (01) and the ministry (VN). */
+async function seedEscalations() {
+  const now = new Date();
+  const round = 'verification-00001-1';
+  await ctx.db.models.Round.create({
+    _id: round, localityCode: '00001', kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: now,
+    totalRecords: 1, processedRecords: 1, counters: { review: 1 }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test seed' }],
+  });
+  for (const [level, targetCode] of [['district', '001'], ['province', '01'], ['ministry', 'VN']] as const) {
+    const e = await ctx.db.models.Escalation.create({
+      roundId: round, level, localityCode: '00001', targetCode, provinceCode: '01', districtCode: '001', escalatedAt: now, deadline: now, overdueSince: now, notifiedAt: now,
+      unresolved: { unprocessed: 0, byOutcome: { review: 1 }, backlog: 0, total: 1 },
+    });
+    esc[level] = String(e._id);
+  }
 }
 
 afterAll(async () => {
@@ -156,5 +176,48 @@ describe('finding 2: personal-data exports are logged when they start and when t
     const row = await ctx.db.models.AccessLog.findOne({ sub: 'police-00001', route: 'GET /api/localities/:code/corrections/sign-off.csv' }).lean();
     expect(row?.status).toBe('completed');
     expect(row?.promised).toBe(0);
+  });
+});
+
+describe('finding 3: escalations are acknowledged by their level, by the signed-in identity, once', () => {
+  const ackState = async (id: string) => JSON.stringify(await ctx.db.models.Escalation.findById(id, { acknowledgedAt: 1, acknowledgedBy: 1, ackNote: 1 }).lean());
+  const ack = (who: string, id: string) => app.as(who).post(`/api/escalations/${id}/ack`, { by: 'office', note: 'seen' });
+
+  it("a district coordinator cannot acknowledge the ministry's or the province's escalation (as if it did not exist)", async () => {
+    for (const level of ['ministry', 'province'] as const) {
+      const before = await ackState(esc[level]);
+      const res = await ack('coord-001', esc[level]);
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toBe(`escalation ${esc[level]} not found`);
+      expect(await ackState(esc[level])).toBe(before);
+    }
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'escalation.ack', sub: 'coord-001' })).toBe(0);
+  });
+
+  it("the province coordinator cannot acknowledge the district's escalation: that level's own role does", async () => {
+    const before = await ackState(esc.district);
+    const res = await ack('prov-01', esc.district);
+    expect(res.status).toBe(403);
+    expect(await ackState(esc.district)).toBe(before);
+    const own = await ack('coord-001', esc.district);
+    expect(own.status).toBe(200);
+    expect(own.body.acknowledgedBy).toBe('coord-001');
+  });
+
+  it('the ministry acknowledges a ministry-level escalation; a later acknowledgement is a 409 naming who did, nothing changes', async () => {
+    const res = await ack('ministry', esc.ministry);
+    expect(res.status).toBe(200);
+    expect(res.body.acknowledgedBy).toBe('ministry');
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'escalation.ack', sub: 'ministry' })).toBe(1);
+    const before = await ackState(esc.ministry);
+    const later = await ack('admin', esc.ministry);
+    expect(later.status).toBe(409);
+    expect(later.body.error.message).toContain('ministry');
+    expect(later.body.error.details.acknowledgedBy).toBe('ministry');
+    expect(await ackState(esc.ministry)).toBe(before);
+    // The same identity again is a retry: 200, unchanged, no second audit row.
+    expect((await ack('ministry', esc.ministry)).status).toBe(200);
+    expect(await ackState(esc.ministry)).toBe(before);
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'escalation.ack', sub: 'ministry' })).toBe(1);
   });
 });
