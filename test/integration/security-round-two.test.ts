@@ -1,5 +1,11 @@
 import { request as httpRequest } from 'node:http';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMPORT_QUEUE } from '../../queues/import.queue.js';
+import { processImport } from '../../workers/import.processor.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
@@ -13,6 +19,8 @@ import { headerRow, xlsx } from '../helpers/zip.js';
  */
 let ctx: TestContext;
 let app: AppWithAuth;
+let importWorker: Worker;
+const uploadDir = mkdtempSync(join(tmpdir(), 'vv-sec2-uploads-'));
 const OWN = 'R1-000001'; // a record of commune 00001
 const FOREIGN = 'R4-000001'; // a record of commune 00004
 
@@ -26,7 +34,8 @@ beforeAll(async () => {
   ]);
   await seedWorklist('00006', EXPORT_ROWS);
   await seedEscalations();
-  app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000' }, log: createLogger({ level: 'silent' }) });
+  app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000', UPLOAD_DIR: uploadDir }, log: createLogger({ level: 'silent' }) });
+  importWorker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { store: ctx.db.store, log: createLogger({ level: 'silent' }), uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
 }, 120_000);
 
 /** Rows of 00006's worklist: ~10 pages of 500, far more than one socket write, so a client can leave mid-stream. */
@@ -67,7 +76,9 @@ async function seedEscalations() {
 }
 
 afterAll(async () => {
+  await importWorker?.close();
   await app?.close();
+  rmSync(uploadDir, { recursive: true, force: true });
   await ctx?.close();
 });
 
@@ -219,5 +230,75 @@ describe('finding 3: escalations are acknowledged by their level, by the signed-
     expect((await ack('ministry', esc.ministry)).status).toBe(200);
     expect(await ackState(esc.ministry)).toBe(before);
     expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'escalation.ack', sub: 'ministry' })).toBe(1);
+  });
+});
+
+/** Upload a doses CSV as `who` and wait for the import job to finish. */
+async function importDoses(who: string, csv: string) {
+  const res = await app.as(who).request('/api/imports/doses', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  expect(res.status).toBe(202);
+  const done = await waitFor(async () => {
+    const r = await app.as(who).get(`/api/imports/${res.body.importId}`);
+    return r.body.state === 'completed' || r.body.state === 'failed' ? r.body : null;
+  }, 30_000, 'the import job');
+  return { upload: res.body, ...done };
+}
+
+describe('finding 4: imports go through the rules of every other write', () => {
+  const HEADER = 'recordId,fullName,dateOfBirth,gender,idNumber,nationality,communeCode';
+  const seedHeld = async () => {
+    const m = ctx.db.models;
+    await m.DoseRecord.create([
+      // A correction awaiting the police holds the record's version.
+      { recordId: 'IMP-OPEN', communeCode: '00001', fullName: 'Lê Thị Chờ', dateOfBirth: '1970-01-01', gender: 'female', idNumber: '001070000001', nationality: 'VN', version: 0, openCorrection: 'c-open' },
+      // Corrected (version 1) since it was entered.
+      { recordId: 'IMP-FIXED', communeCode: '00001', fullName: 'Lê Thị Sửa', dateOfBirth: '1970-01-02', gender: 'female', idNumber: '001070000002', nationality: 'VN', version: 1 },
+      // A record of another province.
+      { recordId: 'IMP-FAR', communeCode: '00100', fullName: 'Lê Thị Xa', dateOfBirth: '1970-01-03', gender: 'female', idNumber: '002070000003', nationality: 'VN', version: 0 },
+    ]);
+  };
+
+  it('a record with an open correction, a corrected one and one of another commune are held and reported by line, never overwritten', async () => {
+    await seedHeld();
+    const ids = ['IMP-OPEN', 'IMP-FIXED', 'IMP-FAR'];
+    const before = JSON.stringify(await ctx.db.models.DoseRecord.find({ _id: { $in: ids } }).sort({ _id: 1 }).lean());
+    const csv = [HEADER,
+      'IMP-OPEN,Lê Thị Chờ,1970-01-01,female,001099999991,VN,00001',
+      'IMP-FIXED,Lê Thị Khác,1970-01-02,female,001070000002,VN,00001',
+      'IMP-FAR,Lê Thị Xa,1970-01-03,female,002070000003,VN,00001',
+      'IMP-NEW,Lê Thị Mới,1970-01-04,female,001070000004,VN,00001'].join('\n');
+    const out = await importDoses('operator', csv);
+    expect(out.state).toBe('completed');
+    expect(out.summary).toMatchObject({ inserted: 1, updated: 0, held: 3 });
+    expect(JSON.stringify(await ctx.db.models.DoseRecord.find({ _id: { $in: ids } }).sort({ _id: 1 }).lean())).toBe(before);
+    expect(out.rejects.sample).toEqual([
+      { line: 2, field: 'recordId', reason: expect.stringMatching(/awaiting the police/) },
+      { line: 3, field: 'recordId', reason: expect.stringMatching(/corrected \(version 1\)/) },
+      { line: 4, field: 'communeCode', reason: expect.stringMatching(/commune 00100.*transfer/) },
+    ].sort((a, b) => a.line - b.line));
+    // The reject file names line and column, never a value of the row.
+    expect(JSON.stringify(out.rejects)).not.toMatch(/Lê Thị|001099999991/);
+    expect((await ctx.db.models.DoseRecord.findById('IMP-NEW').lean())?.communeCode).toBe('00001');
+  }, 60_000); // an import job round trip on 2 shared cores
+
+  it('the uploader is stored with the import and in the audit log; the upload is written 0600 and removed once imported', async () => {
+    const out = await importDoses('operator', [HEADER, 'IMP-W1,Lê Văn Một,1971-01-01,male,001071000001,VN,00004'].join('\n'));
+    expect(out.uploadedBy).toEqual({ sub: 'operator', name: 'Queue Operator' });
+    expect(out.summary.uploadedBy).toEqual({ sub: 'operator', name: 'Queue Operator' });
+    const audit = await ctx.db.models.AuditEntry.findOne({ action: 'import.upload', 'after.importId': out.upload.importId }).lean();
+    expect(audit?.sub).toBe('operator');
+    expect(readdirSync(uploadDir).filter((f) => f.startsWith(out.upload.importId) && !f.endsWith('.rejects.csv'))).toEqual([]);
+  }, 60_000); // as above
+
+  it('an upload waiting for the worker is readable by its owner only (0600)', async () => {
+    await importWorker.pause();
+    try {
+      const res = await app.as('operator').request('/api/imports/doses', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${HEADER}\nIMP-W2,A,1971-01-01,male,1,VN,00004\n` });
+      expect(res.status).toBe(202);
+      const file = readdirSync(uploadDir).find((f) => f.startsWith(res.body.importId));
+      expect(statSync(join(uploadDir, file!)).mode & 0o777).toBe(0o600);
+    } finally {
+      importWorker.resume();
+    }
   });
 });
