@@ -302,3 +302,26 @@ describe('finding 4: imports go through the rules of every other write', () => {
     }
   });
 });
+
+describe('finding 5: a facility belongs to the commune whose records carry it; the reporter is the token', () => {
+  it("00001 cannot squat 00004's facility, and 00004's own report goes through (releasing an earlier squat)", async () => {
+    const m = ctx.db.models;
+    await m.DoseRecord.create({ recordId: 'FAC-1', communeCode: '00004', fullName: 'Trần Văn Cơ', dateOfBirth: '1980-01-01', gender: 'male', idNumber: '001080000001', nationality: 'VN', version: 0, facilityId: 'F00004-2', vaccinatedAt: '2021-09-01' });
+    // A squat recorded before this fix (the first reporter took the facility).
+    await m.DoseReport.create({ communeCode: '00001', facilityId: 'F00004-2', day: '2021-09-01', administered: 1, reportedBy: 'health-00001' });
+    const squat = await app.as('health-00001').post('/api/dose-reports', { facilityId: 'F00004-2', communeCode: '00001', day: '2021-09-02', administered: 0 });
+    expect(squat.status).toBe(409);
+    expect(await m.DoseReport.countDocuments({ facilityId: 'F00004-2', day: '2021-09-02' })).toBe(0);
+    const own = await app.as('health-00004').post('/api/dose-reports', { facilityId: 'F00004-2', communeCode: '00004', day: '2021-09-01', administered: 218, reportedBy: 'someone else' });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ communeCode: '00004', administered: 218, reportedBy: 'health-00004' });
+    expect(await m.DoseReport.countDocuments({ facilityId: 'F00004-2', communeCode: '00001' })).toBe(0);
+  });
+
+  it('an uploaded report is reported by the uploader, whatever its reportedBy column says', async () => {
+    const csv = 'facilityId,communeCode,day,administered,reportedBy\r\nTYT-UP-1,00006,2021-09-01,7,forged\r\n';
+    const res = await app.as('admin').request('/api/dose-reports/upload', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect(res.status).toBe(200);
+    expect((await ctx.db.models.DoseReport.findOne({ facilityId: 'TYT-UP-1' }).lean())?.reportedBy).toBe('admin');
+  });
+});

@@ -47,6 +47,8 @@ doseRecordSchema.pre(
 );
 // The planner reads a commune's record IDs (and sorts them itself).
 doseRecordSchema.index({ communeCode: 1 });
+/** Who a facility belongs to (dose reports): the communes whose records carry it, read from this index alone. */
+doseRecordSchema.index({ facilityId: 1, communeCode: 1 });
 // Passport eligibility finds a person's doses by the number entered.
 doseRecordSchema.index({ idNumber: 1 });
 
