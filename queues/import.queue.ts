@@ -12,6 +12,8 @@ export const importJobSchema = z.object({
   uploadId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'upload id: 8–64 letters, digits, _ or -'),
   path: z.string().min(1),
   format: z.enum(['csv', 'ndjson']).optional(),
+  /** Who uploaded it: the token's identity (an officer, never a citizen). */
+  uploadedBy: z.object({ sub: z.string().min(1).max(200), name: z.string().max(200) }).optional(),
 });
 
 export type ImportJobData = z.infer<typeof importJobSchema>;

@@ -77,6 +77,12 @@ async function main() {
     const importSec = (performance.now() - t0) / 1000;
     const importPeak = rss.stop();
 
+    // 1b. The same file again: every row exists and is unchanged (issue 29: the re-import once
+    //     filtered on an unindexed recordId and took 56× the first import).
+    const t1 = performance.now();
+    const again = await runImport({ kind: 'doses', source: file, store: db.store, rejectsPath: join(dir, 'rejects-again.csv') });
+    const againSec = (performance.now() - t1) / 1000;
+
     // 2. Raw insertMany of the same documents: read and validated in between, only the
     //    insertMany calls are timed, so memory stays bounded at any --rows.
     const raw = db.connection.collection('doseRecordsRaw');
@@ -106,9 +112,11 @@ async function main() {
     console.log(`\nbench:import against ${url.replace(/\/\/[^@]*@/, '//***@')} (${written} dose rows, CSV ${mb(summary.totalBytes ?? 0)} MB)\n`);
     console.table({
       'import doses': { rows: summary.rows, seconds: +importSec.toFixed(1), 'rows/s': Math.round(importRate), 'peak RSS MB': mb(importPeak) },
+      're-import (same file)': { rows: again.rows, seconds: +againSec.toFixed(1), 'rows/s': Math.round(again.rows / againSec), 'peak RSS MB': '-' },
       'raw insertMany': { rows: rawRows, seconds: +rawSec.toFixed(1), 'rows/s': Math.round(rawRate), 'peak RSS MB': '-' },
     });
     console.log(`import / raw insertMany = ${(importRate / rawRate).toFixed(2)}; inserted ${summary.inserted}, rejected ${summary.rejected}`);
+    console.log(`re-import / first import (time) = ${(againSec / importSec).toFixed(2)}; unchanged ${again.unchanged}, updated ${again.updated}, inserted ${again.inserted}, held ${again.held}`);
     console.log(`import RSS trend: ${trend.join(', ')}`);
   } finally {
     await db.connection.dropDatabase().catch(() => {});

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Store } from '../src/db/store.js';
 import { runImport, type ImportProgress, type ImportSummary } from '../src/imports/run-import.js';
@@ -26,11 +26,11 @@ export const rejectsPathFor = (uploadPath: string) => `${uploadPath}.rejects.csv
  * Import one uploaded file in batches of 1,000 rows, reporting progress after each. Re-running
  * (retry after a crash or stall) is safe: rows are upserted by their natural key.
  */
-export async function processImport(job: Job, deps: ImportDeps): Promise<ImportSummary> {
+export async function processImport(job: Job, deps: ImportDeps): Promise<ImportSummary & { uploadedBy: { sub: string; name: string } | null }> {
   const parsed = importJobSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.message}`);
-  const { kind, path, uploadId, format } = parsed.data;
-  const log = deps.log.child({ jobId: job.id, queue: job.queueName, attempt: job.attemptsMade + 1, uploadId, kind });
+  const { kind, path, uploadId, format, uploadedBy } = parsed.data;
+  const log = deps.log.child({ jobId: job.id, queue: job.queueName, attempt: job.attemptsMade + 1, uploadId, kind, uploadedBy: uploadedBy?.sub ?? null });
   try {
     await access(path);
   } catch {
@@ -49,10 +49,15 @@ export async function processImport(job: Job, deps: ImportDeps): Promise<ImportS
     });
     const { rejectsPath: _rejects, ...counts } = summary;
     log.info({ ...counts }, 'import finished');
-    return summary;
+    // The uploaded file is personal data with no further use: removed once imported (the reject file, line/field/reason only, stays).
+    await rm(path, { force: true });
+    return { ...summary, uploadedBy: uploadedBy ?? null };
   } catch (err) {
     // A file that cannot be read as records (no header, missing columns) will not improve on retry.
-    if (err instanceof RecordFormatError) throw new UnrecoverableError(`upload ${uploadId}: ${err.message}`);
+    if (err instanceof RecordFormatError) {
+      await rm(path, { force: true });
+      throw new UnrecoverableError(`upload ${uploadId}: ${err.message}`);
+    }
     throw err;
   }
 }

@@ -12,11 +12,11 @@ import { codeParams, doseReportBody } from '../http/access/request-schemas.js';
 export function backlogRouter(deps: BacklogDeps): Router {
   const r = Router();
   r.post('/api/dose-reports', async (req, res) => {
-    res.json(await reportDoses(deps, input(req, 'body', doseReportBody)));
+    res.json(await reportDoses(deps, input(req, 'body', doseReportBody), req.principal!.sub));
   });
   r.post('/api/dose-reports/upload', express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new ValidationError('body: upload a CSV as the raw request body');
-    res.json(await uploadDoseReports(deps, req.body));
+    res.json(await uploadDoseReports(deps, req.body, req.principal!.sub));
   });
   r.get('/api/localities/:code/backlog', async (req, res) => {
     const { code } = input(req, 'params', codeParams);

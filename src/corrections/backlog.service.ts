@@ -51,20 +51,20 @@ async function saveReport(store: Store, r: DoseReportInput) {
     throw new ValidationError(`communeCode: unknown commune ${r.communeCode}`, { problems: [{ field: 'communeCode', reason: 'unknown commune' }] });
   }
   const saved = await saveDoseReport(store, r, { administered: Number(r.administered), reportedBy: r.reportedBy ?? null });
-  if (saved === 'taken') throw new ConflictError(`facility ${r.facilityId} is reported by another commune`, { field: 'facilityId' });
+  if (saved === 'taken') throw new ConflictError(`facility ${r.facilityId} belongs to another commune`, { field: 'facilityId' });
 }
 
-/** Upsert one report on (communeCode, facilityId, day) and feed the commune's round. */
-export async function reportDoses(deps: BacklogDeps, r: DoseReportInput) {
+/** Upsert one report on (communeCode, facilityId, day) and feed the commune's round; `reportedBy` is the caller's identity. */
+export async function reportDoses(deps: BacklogDeps, r: DoseReportInput, reporter: string) {
   const problems = checkDoseReport(r, deps.now?.() ?? new Date());
   if (problems.length) throw new ValidationError(problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
-  await saveReport(deps.store, r);
+  await saveReport(deps.store, { ...r, reportedBy: reporter });
   await feedExpected(deps, r.communeCode);
   return readDoseReport(deps.store, r);
 }
 
-/** CSV upload (`facilityId,communeCode,day,administered[,reportedBy]`): bad lines reported, the rest saved. */
-export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
+/** CSV upload (`facilityId,communeCode,day,administered`): bad lines reported, the rest saved; `reportedBy` is the uploader (a reportedBy column is ignored). */
+export async function uploadDoseReports(deps: BacklogDeps, file: Buffer, reporter: string) {
   const now = deps.now?.() ?? new Date();
   const rejected: { row: number; field: string; reason: string }[] = [];
   const communes = new Set<string>();
@@ -74,11 +74,11 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer) {
     const rec = Object.fromEntries(Object.entries(r.record).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as Record<string, unknown>;
     const problems = checkDoseReport(rec, now);
     if (problems.length) { for (const p of problems) rejected.push({ row: r.line, ...p }); continue; }
-    const input = { ...rec, administered: Number(rec.administered) } as unknown as DoseReportInput;
+    const input = { ...rec, administered: Number(rec.administered), reportedBy: reporter } as unknown as DoseReportInput;
     try {
       await saveReport(deps.store, input);
     } catch (err) {
-      if (err instanceof ConflictError) { rejected.push({ row: r.line, field: 'facilityId', reason: 'reported by another commune' }); continue; }
+      if (err instanceof ConflictError) { rejected.push({ row: r.line, field: 'facilityId', reason: 'belongs to another commune' }); continue; }
       if (!(err instanceof ValidationError)) throw err;
       rejected.push({ row: r.line, field: 'communeCode', reason: 'unknown commune' });
       continue;

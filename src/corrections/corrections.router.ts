@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { correctionView, enqueueForApplied, submitCorrection, type CorrectionsDeps } from './corrections.service.js';
 import { recordHistory } from './record-history.service.js';
-import { recordAccess, recordExport, counted } from '../audit/access-log.service.js';
+import { recordAccess, streamExport } from '../audit/access-log.service.js';
 import {
   SIGN_OFF_COLUMNS, localityCorrections, signOffCorrection, signOffSheet, uploadSignOffSheet,
 } from './sign-off.service.js';
@@ -18,6 +18,10 @@ import { codeParams, correctionBody, correctionListQuery, signOffBody } from '..
  * GET  /api/localities/:code/corrections/sign-off.csv          the police's sheet; POST …/sign-off/upload the filled one
  * GET  /api/records/:recordId/history         every result and correction, oldest first
  */
+async function* asyncOf<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: number; maxUploadRows: number }): Router {
   const r = Router();
   r.post('/api/corrections', async (req, res) => {
@@ -60,10 +64,9 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="sign-off-${code}.csv"`);
     res.setHeader('cache-control', 'no-store');
-    const rows = { n: 0 };
-    await writeCsv(res, SIGN_OFF_COLUMNS, counted(signOffSheet(deps.store, code), rows));
-    await recordExport(deps.store, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/corrections/sign-off.csv' });
-    res.end();
+    const rows = await signOffSheet(deps.store, code);
+    await streamExport(deps, res, req.principal!, { kind: 'export', locality: code, route: 'GET /api/localities/:code/corrections/sign-off.csv' },
+      { promised: rows.length, items: asyncOf(rows) }, (items) => writeCsv(res, SIGN_OFF_COLUMNS, items));
   });
   r.post('/api/localities/:code/corrections/sign-off/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
     const { code } = input(req, 'params', codeParams);

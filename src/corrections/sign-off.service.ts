@@ -82,16 +82,18 @@ export async function localityCorrections(store: Store, code: string, status: Pa
 /** Columns of the police's sign-off sheet; they fill `signOff` with approve or refuse. */
 export const SIGN_OFF_COLUMNS = ['correctionId', 'recordId', 'field', 'oldValue', 'newValue', 'decision', 'submittedBy', 'submittedAt', 'signOff'] as const;
 
-/** One row per changed field of each correction awaiting the sign-off. */
-export async function* signOffSheet(store: Store, code: string): AsyncGenerator<Record<string, string>> {
+/** One row per changed field of each correction awaiting the sign-off (≤ 10,000 corrections: read at once, counted before sending). */
+export async function signOffSheet(store: Store, code: string): Promise<Record<string, string>[]> {
+  const rows: Record<string, string>[] = [];
   for (const c of await localityCorrections(store, code, 'awaiting_signoff', 10_000)) {
     for (const ch of c.changes ?? []) {
-      yield {
+      rows.push({
         correctionId: c.id, recordId: c.recordId, field: ch.field, oldValue: ch.oldValue ?? '', newValue: ch.newValue, decision: c.decision,
         submittedBy: c.officer?.name ?? '', submittedAt: new Date(c.createdAt).toISOString(), signOff: '',
-      };
+      });
     }
   }
+  return rows;
 }
 
 export interface SignOffUploadReport {

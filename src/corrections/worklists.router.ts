@@ -1,8 +1,8 @@
 import express, { Router, type Response } from 'express';
 import type { CorrectionsDeps } from './corrections.service.js';
-import { counted, recordAccess, recordExport } from '../audit/access-log.service.js';
+import { recordAccess, streamExport } from '../audit/access-log.service.js';
 import { changeSignOffSetting, signOffSetting } from './correction-settings.service.js';
-import { iterateWorklist, listWorklist, uploadWorksheet } from './worklists.service.js';
+import { countWorklist, iterateWorklist, listWorklist, uploadWorksheet } from './worklists.service.js';
 import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from './worksheet-files.js';
 import { NotFoundError, ValidationError } from '../lib/errors/index.js';
 import { input } from '../http/access/input.js';
@@ -34,19 +34,18 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   r.get('/api/localities/:code/worklist.csv', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const q = input(req, 'query', worklistExportQuery);
+    const promised = await countWorklist(deps.store, code, q);
     attachment(res, 'text/csv; charset=utf-8', `worklist-${code}.csv`);
-    const rows = { n: 0 };
-    await writeWorksheetCsv(res, counted(iterateWorklist(deps.store, code, q), rows));
-    await recordExport(deps.store, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.csv' });
-    res.end();
+    await streamExport(deps, res, req.principal!, { kind: 'export', locality: code, route: 'GET /api/localities/:code/worklist.csv' },
+      { promised, items: iterateWorklist(deps.store, code, q) }, (items) => writeWorksheetCsv(res, items));
   });
   r.get('/api/localities/:code/worklist.xlsx', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const q = input(req, 'query', worklistExportQuery);
+    const promised = await countWorklist(deps.store, code, q);
     attachment(res, XLSX_TYPE, `worklist-${code}.xlsx`);
-    const rows = { n: 0 };
-    await writeWorksheetXlsx(res, counted(iterateWorklist(deps.store, code, q), rows), { commune: code });
-    await recordExport(deps.store, deps.log, req.principal!, { kind: 'export', locality: code, records: rows.n, route: 'GET /api/localities/:code/worklist.xlsx' });
+    await streamExport(deps, res, req.principal!, { kind: 'export', locality: code, route: 'GET /api/localities/:code/worklist.xlsx' },
+      { promised, items: iterateWorklist(deps.store, code, q) }, (items) => writeWorksheetXlsx(res, items, { commune: code }));
   });
   // The submitting officer is the signed-in commune_health identity; the sheet's officer columns are ignored.
   r.post('/api/localities/:code/corrections/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {

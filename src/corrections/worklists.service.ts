@@ -1,5 +1,5 @@
 import type { Store } from '../db/store.js';
-import { worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
+import { worklistCount, worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
 import { readWorksheetRow, type WorklistItem } from '../domain/corrections/index.js';
 import { AppError } from '../lib/errors/index.js';
 import { mapLimit } from '../lib/concurrency.js';
@@ -19,6 +19,13 @@ export async function listWorklist(store: Store, code: string, q: WorklistQuery)
   const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(store, c, q));
   const items = pages.flatMap((p) => p.items).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
   return { items, next: items.length === q.limit ? items[items.length - 1]!.recordId : null };
+}
+
+/** How many items an export of the locality's worklist will send (the access log's `promised`). */
+export async function countWorklist(store: Store, code: string, q: Omit<WorklistQuery, 'limit' | 'after'>): Promise<number> {
+  const communes = await resolveCommunes(store, [code]);
+  const counts = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistCount(store, c, q));
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** Every worklist item of a locality, page by page (for the CSV/XLSX export). */

@@ -5,7 +5,7 @@
 import { Readable, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
-  OFFICER_COLUMNS, WORKSHEET_COLUMNS, columnLabel, headerKey, instructionLines, instructionsRow, worksheetRow, type WorklistItem,
+  OFFICER_COLUMNS, WORKSHEET_COLUMNS, cellText, columnLabel, headerKey, instructionLines, instructionsRow, worksheetRow, type WorklistItem,
 } from '../domain/corrections/worksheet.js';
 import { DECISIONS } from '../domain/corrections/types.js';
 import { text } from '../domain/i18n/index.js';
@@ -93,6 +93,10 @@ export interface ReadLimits {
   /** XLSX: shared strings at most (count, and bytes of xl/sharedStrings.xml). */
   maxSharedStrings?: number;
   maxSharedStringBytes?: number;
+  /** Characters of one cell at most (ID columns: ID_CELL_CHARS, as the API's schema). */
+  maxCellChars?: number;
+  /** Characters of all cells together at most. */
+  maxTotalChars?: number;
 }
 
 /** Spreadsheets of a commune are a few thousand rows: 20,000 is far above any real one. */
@@ -105,6 +109,38 @@ const DEFAULT_MAX_ROWS = 20_000;
 const DEFAULT_MAX_INFLATED_BYTES = 100 * 1024 * 1024;
 const SHARED_STRINGS_PER_ROW = 12;
 const DEFAULT_MAX_SHARED_STRING_BYTES = 16 * 1024 * 1024;
+/** The longest text the API accepts in any field (an explanation: request-schemas' 2000). */
+const DEFAULT_MAX_CELL_CHARS = 2000;
+/** recordId and correctionId: the API schema's 80. */
+const ID_CELL_CHARS = 80;
+const ID_COLUMNS = new Set(['recordId', 'correctionId']);
+/** 20,000 rows of ~25 short cells are ~6 M characters; 16 M is far above any real sheet and bounds memory. */
+const DEFAULT_MAX_TOTAL_CHARS = 16 * 1024 * 1024;
+
+/** Column letters of a 1-based column number (1 → A, 27 → AA). */
+function columnLetters(n: number): string {
+  let s = '';
+  for (let c = n; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+  return s;
+}
+
+/**
+ * Bounds every cell before anything uses it: a cell over its cap (or a sheet over the total)
+ * refuses the whole upload with a 400 naming the column and cell, never echoing the value.
+ */
+function cellBounds(limits: ReadLimits) {
+  const maxCell = limits.maxCellChars ?? DEFAULT_MAX_CELL_CHARS;
+  const maxTotal = limits.maxTotalChars ?? DEFAULT_MAX_TOTAL_CHARS;
+  let total = 0;
+  return (field: string, column: number, row: number, value: unknown) => {
+    const n = cellText(value).length;
+    const cap = ID_COLUMNS.has(field) ? Math.min(ID_CELL_CHARS, maxCell) : maxCell;
+    const cell = `${columnLetters(column)}${row}`;
+    if (n > cap) throw new ValidationError(`cell ${cell} (${field}) is longer than ${cap} characters`, { field, cell, row, maxChars: cap, code: 'v.cell_too_long' });
+    total += n;
+    if (total > maxTotal) throw new ValidationError(`the worksheet holds more than ${maxTotal} characters: split it`, { field: '(file)', row, maxChars: maxTotal, code: 'v.sheet_too_large' });
+  };
+}
 
 /**
  * Rows of an uploaded worksheet (XLSX by its signature, else CSV), keyed by the header row. An
@@ -117,12 +153,14 @@ export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): Asyn
   const keyColumn = limits.keyColumn ?? 'recordId';
   const tooMany = () => new ValidationError(`the worksheet has more than ${maxRows} rows: split it`, { field: '(file)', maxRows, code: 'v.too_many_rows' });
   let n = 0;
+  const bound = cellBounds(limits);
   if (!isXlsx(buf)) {
     let columns: string[] = [];
     try {
       for await (const r of readRecords(Readable.from([buf]), { format: 'csv', onHeader: (h) => { columns = h.map(headerKey); } })) {
         if (n === 0 && !columns.includes(keyColumn)) throw new ValidationError(`the worksheet has no ${keyColumn} column in row 1`, { field: '(file)', code: 'v.no_key_column' });
         if (++n > maxRows) throw tooMany();
+        if (r.record) Object.entries(r.record).forEach(([k, v], i) => bound(columns[i] ?? headerKey(k), i + 1, r.line, v));
         yield r.record ? { row: r.line, columns, cells: unneutralise(keyed(r.record)) } : { row: r.line, columns, error: r.error?.reason ?? 'unreadable row' };
       }
     } catch (err) {
@@ -160,7 +198,11 @@ export async function* readWorksheet(buf: Buffer, limits: ReadLimits = {}): Asyn
         if (++n > maxRows) throw tooMany();
         if (!values.some((v) => v !== null && v !== undefined && v !== '')) continue;
         const cells: Record<string, unknown> = {};
-        values.forEach((v, col) => { if (header![col] && v !== null && v !== undefined) cells[header![col]!] = v; });
+        values.forEach((v, col) => {
+          if (v === null || v === undefined) return;
+          bound(header![col] || '(column)', col, row.number, v);
+          if (header![col]) cells[header![col]!] = v;
+        });
         yield { row: row.number, columns: header.slice(1), cells };
       }
       break; // the first worksheet is the sheet

@@ -45,8 +45,8 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     const body = input(req, 'body', ackBody);
     const esc = resourceOf(req, 'escalation');
     const p = req.principal!;
-    const doc = await acknowledgeEscalation(store, esc.id, { by: p.sub, note: body.note });
-    await auditAct(store, p, { action: 'escalation.ack', localityCode: esc.locality, after: { escalationId: esc.id, office: body.by ?? null, note: body.note ?? null, acknowledgedBy: doc.acknowledgedBy } });
+    const { acknowledged, doc } = await acknowledgeEscalation(store, esc.id, p, body.note);
+    if (acknowledged) await auditAct(store, p, { action: 'escalation.ack', localityCode: doc.localityCode, after: { escalationId: esc.id, level: doc.level, office: body.by ?? null, note: body.note ?? null, acknowledgedBy: doc.acknowledgedBy } });
     res.json(doc);
   });
 

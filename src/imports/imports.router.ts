@@ -9,6 +9,7 @@ import type { Store } from '../db/store.js';
 import { AppError, NotFoundError } from '../lib/errors/index.js';
 import { readRecords } from '../lib/io/index.js';
 import { insideDir } from '../lib/inside-dir.js';
+import { auditAct } from '../audit/audit.service.js';
 import { IMPORT_QUEUE, ImportJob, importJobId } from '../../queues/import.queue.js';
 import type { Queues } from '../../queues/registry.js';
 import { input } from '../http/access/input.js';
@@ -53,7 +54,8 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
       },
     });
     try {
-      await pipeline(req, limit, createWriteStream(path));
+      // 0600: the upload holds a population's personal data; only the API and workers' user reads it.
+      await pipeline(req, limit, createWriteStream(path, { mode: 0o600 }));
     } catch (err) {
       await rm(path, { force: true });
       throw err;
@@ -62,8 +64,11 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
       await rm(path, { force: true });
       throw new AppError('empty_upload', 'the request body is empty', 400);
     }
-    const job = await queue.add(ImportJob.file, { kind, uploadId: importId, path, format }, { jobId: importJobId(importId) });
-    res.status(202).json({ importId, jobId: job.id, kind, bytes: size });
+    const p = req.principal!;
+    const uploadedBy = { sub: p.sub, name: p.name ?? '' };
+    await auditAct(deps.store, p, { action: 'import.upload', after: { importId, kind, format, bytes: size } });
+    const job = await queue.add(ImportJob.file, { kind, uploadId: importId, path, format, uploadedBy }, { jobId: importJobId(importId) });
+    res.status(202).json({ importId, jobId: job.id, kind, bytes: size, uploadedBy });
   });
 
   router.get('/api/imports/:id', async (req, res) => {
@@ -78,6 +83,7 @@ export function importsRouter(deps: ImportsRouterDeps): Router {
     res.json({
       importId: id,
       kind: job.data.kind,
+      uploadedBy: job.data.uploadedBy ?? null,
       state,
       progress: job.progress,
       summary: job.returnvalue ? withoutPaths(job.returnvalue as Record<string, unknown>) : null,

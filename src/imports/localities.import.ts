@@ -1,6 +1,6 @@
 import type { AdminUnit } from '../domain/admin-units/index.js';
 import type { Store } from '../db/store.js';
-import { upsertRows, type UpsertCounts } from '../db/repositories/bulk-upsert.repository.js';
+import { upsertLocalities as upsertUnits, type UpsertCounts } from '../db/repositories/bulk-upsert.repository.js';
 
 export type { UpsertCounts };
 
@@ -14,7 +14,7 @@ export async function upsertLocalities(store: Store, units: Iterable<AdminUnit>)
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   let batch: Record<string, unknown>[] = [];
   const flush = async () => {
-    const c = await upsertRows(store, 'Locality', 'code', FIELDS, batch);
+    const c = await upsertUnits(store, FIELDS, batch);
     counts.inserted += c.inserted;
     counts.updated += c.updated;
     counts.unchanged += c.unchanged;

@@ -3,7 +3,7 @@ import { Transform, type Readable } from 'node:stream';
 import type { Store } from '../db/store.js';
 import { missingColumns } from '../domain/import/index.js';
 import { RecordFormatError, createRecordWriter, formatFromPath, openSource, readRecords, type RecordFormat, type RecordWriter } from '../lib/io/index.js';
-import { upsertRows } from '../db/repositories/bulk-upsert.repository.js';
+import { upsertById, type HeldReason } from '../db/repositories/bulk-upsert.repository.js';
 import { markRegistryChanged } from '../db/repositories/registry-snapshot.repository.js';
 import { importKinds, type ImportKind } from './import-kinds.js';
 import { KeySet } from './key-set.js';
@@ -15,6 +15,8 @@ export interface ImportProgress {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** Rows not written because the stored record is under a rule an import may not override (also in `rejected`). */
+  held: number;
   /** Bytes of the input read so far, and the file size when known (for a progress bar). */
   bytes: number;
   totalBytes?: number;
@@ -59,6 +61,13 @@ export const DEFAULT_IMPORT_WRITERS = 3;
 
 export const REJECT_COLUMNS = ['line', 'field', 'reason'];
 
+/** What a held row's reject line says: the rule, never the row's values. */
+const HELD_REASONS: Record<HeldReason, (current?: string | number) => string> = {
+  commune_change: (c) => `the record belongs to commune ${c ?? '?'}: a record changes commune only by an audited transfer, never by import`,
+  open_correction: () => 'the record has a correction awaiting the police sign-off: not overwritten',
+  corrected: (v) => `the record was corrected (version ${v ?? '?'}) since it was imported: not overwritten`,
+};
+
 /**
  * Stream a citizens or doses file into Mongo. A bad row goes to the reject file with its line,
  * field and reason and never stops the import; a duplicate key within the file is rejected
@@ -69,7 +78,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? DEFAULT_IMPORT_BATCH;
   const writers = Math.max(1, opts.writers ?? DEFAULT_IMPORT_WRITERS);
   const started = Date.now();
-  const p: ImportProgress = { rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, bytes: 0 };
+  const p: ImportProgress = { rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, held: 0, bytes: 0 };
   if (typeof opts.source === 'string' && opts.source !== '-') p.totalBytes = (await stat(opts.source)).size;
 
   const counter = new Transform({
@@ -90,15 +99,23 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   let batch: Record<string, unknown>[] = [];
+  let lines: number[] = [];
   // Up to `writers` writes in flight while the next batch is parsed: at most writers + 1
   // batches in memory. The first failed write stops the import at the next flush.
   const inFlight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
-  const write = async (docs: Record<string, unknown>[]) => {
-    const c = await upsertRows(opts.store, spec.target, spec.key, spec.fields, docs);
+  const write = async (docs: Record<string, unknown>[], at: number[]) => {
+    const c = await upsertById(opts.store, spec.target, spec.fields, docs, spec.target === 'DoseRecord');
     p.inserted += c.inserted;
     p.updated += c.updated;
     p.unchanged += c.unchanged;
+    if (c.held.length) {
+      const lineOf = new Map(docs.map((d, i) => [String(d._id), at[i]!]));
+      for (const h of c.held) {
+        p.held++;
+        await reject(lineOf.get(h.id) ?? 0, h.reason === 'commune_change' ? 'communeCode' : spec.key, HELD_REASONS[h.reason](h.current));
+      }
+    }
     await opts.onProgress?.({ ...p });
   };
   const settled = async (all: boolean) => {
@@ -108,11 +125,12 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const flush = async () => {
     await settled(false);
     if (batch.length === 0) return;
-    const w: Promise<void> = write(batch)
+    const w: Promise<void> = write(batch, lines)
       .catch((err: unknown) => { failure ??= { err }; })
       .finally(() => inFlight.delete(w));
     inFlight.add(w);
     batch = [];
+    lines = [];
   };
 
   const onHeader = (columns: string[]) => {
@@ -137,6 +155,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       }
       // The natural key is the document's `_id`: point reads are `_id` reads on every store.
       batch.push({ _id: parsed.value[spec.key], ...parsed.value });
+      lines.push(r.line);
       if (batch.length >= batchSize) await flush();
     }
     await flush();

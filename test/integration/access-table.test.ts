@@ -66,7 +66,9 @@ function sample(rule: RouteRule): Sample {
     // The sample round is not failed, so a caller the table lets through reaches the handler's 409.
     'POST /api/rounds/:id/retry': () => json('POST', `/api/rounds/${ROUND}/retry`, {}, [409]),
     'GET /api/escalations': () => ({ path: '/api/escalations?province=01', success: [200] }),
-    'POST /api/escalations/:id/ack': () => json('POST', `/api/escalations/${escalationId}/ack`, { by: 'district-001-chair' }),
+    // One escalation for every caller: the first acknowledges it, later ones by others get 409, and
+    // roles of another level get 403 (issue 29). security-round-two.test.ts pins each answer by level.
+    'POST /api/escalations/:id/ack': () => json('POST', `/api/escalations/${escalationId}/ack`, { by: 'district-001-chair' }, [200, 403, 409]),
     'GET /api/campaign/overview': () => ({ path: '/api/campaign/overview', success: [200] }),
     'GET /api/campaign': () => ({ path: '/api/campaign', success: [200] }),
     'PUT /api/campaign': () => json('PUT', '/api/campaign', { roundDeadlineMs: 72 * 3_600_000 }),

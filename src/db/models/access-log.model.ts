@@ -1,6 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-import { ACCESS_KINDS } from '../../domain/access-log.js';
+import { ACCESS_KINDS, EXPORT_STATUSES } from '../../domain/access-log.js';
 
 
 /**
@@ -22,6 +22,10 @@ export const accessLogSchema = new Schema(
     route: { type: String, required: true },
     /** What was asked for, masked (a record id, `0012******67` for a looked-up citizen ID). */
     subject: { type: String, default: null },
+    /** Exports only: `started` when the first byte leaves (with `promised` rows), then `completed` or `aborted` with `records` = rows sent. */
+    status: { type: String, enum: [...EXPORT_STATUSES, null], default: null },
+    promised: { type: Number, default: null },
+    endedAt: { type: Date, default: null },
   },
   { collection: 'access_log', versionKey: false },
 );

@@ -18,6 +18,8 @@ export const doseRecordSchema = new Schema(
     facilityId: { type: String },
     /** Optimistic concurrency: +1 per applied correction; a correction names the version it saw. */
     version: { type: Number, default: 0 },
+    /** The version the last import wrote: a `version` above it was corrected since, and an import does not overwrite it. */
+    importVersion: { type: Number },
     /**
      * The correction waiting for the police's sign-off on this version (its `_id`), else absent:
      * claimed with one conditional update (`openCorrection: null` in the filter), so one change
@@ -45,6 +47,8 @@ doseRecordSchema.pre(
 );
 // The planner reads a commune's record IDs (and sorts them itself).
 doseRecordSchema.index({ communeCode: 1 });
+/** Who a facility belongs to (dose reports): the communes whose records carry it, read from this index alone. */
+doseRecordSchema.index({ facilityId: 1, communeCode: 1 });
 // Passport eligibility finds a person's doses by the number entered.
 doseRecordSchema.index({ idNumber: 1 });
 

@@ -25,7 +25,9 @@ export const escalationSchema = new Schema(
     /** Set once its notifications are recorded and queued; null = still to notify. */
     notifiedAt: { type: Date, default: null },
     acknowledgedAt: { type: Date, default: null },
+    /** The signed-in identity that acknowledged (`sub`) and its name: once, the first stays. */
     acknowledgedBy: { type: String, default: null },
+    acknowledgedByName: { type: String, default: null },
     ackNote: { type: String, default: null },
     closedAt: { type: Date, default: null },
     closeReason: { type: String, default: null },

@@ -2,10 +2,19 @@ import type { AccessLogEntry, AuditEntry } from '../models/index.js';
 export type { AccessLogEntry, AuditEntry };
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
+import type { ExportStatus } from '../../domain/access-log.js';
 
-export async function insertAccess(store: Store, entry: AccessLogEntry): Promise<void> {
+export async function insertAccess(store: Store, entry: AccessLogEntry): Promise<string> {
   const models = modelsOf(store);
-  await models.AccessLog.create(entry);
+  const doc = await models.AccessLog.create(entry);
+  return String(doc._id);
+}
+
+/** Settle a started export once (the first of completion and abort wins): one conditional update. */
+export async function settleExport(store: Store, id: string, status: Exclude<ExportStatus, 'started'>, sent: number, at: Date): Promise<boolean> {
+  const models = modelsOf(store);
+  const r = await models.AccessLog.updateOne({ _id: id, status: 'started' }, { $set: { status, records: sent, endedAt: at } });
+  return r.modifiedCount === 1;
 }
 
 export interface AccessQuery {

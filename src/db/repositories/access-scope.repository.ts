@@ -35,8 +35,9 @@ export async function correctionCommune(store: Store, correctionId: string): Pro
 
 export async function escalationLocality(store: Store, escalationId: string): Promise<ScopedThing | null> {
   const models = modelsOf(store);
-  const e = await models.Escalation.findOne({ _id: escalationId }, { localityCode: 1 }).lean().catch(castFailed);
-  return e ? { id: String(e._id), locality: e.localityCode } : null;
+  // Scoped by the locality answering at its level (a ministry-level one: `VN`, no scoped grant sees it).
+  const e = await models.Escalation.findOne({ _id: escalationId }, { localityCode: 1, targetCode: 1 }).lean().catch(castFailed);
+  return e ? { id: String(e._id), locality: e.targetCode ?? e.localityCode } : null;
 }
 
 /** An id that is not of the collection's `_id` type names nothing (the router answers 404). */

@@ -53,8 +53,17 @@ export interface DoseReportKey { communeCode: string; facilityId: string; day: s
 export async function saveDoseReport(
   store: Store, key: DoseReportKey, set: { administered: number; reportedBy: string | null },
 ): Promise<'saved' | 'taken'> {
-  const { DoseReport } = modelsOf(store);
-  if (await DoseReport.exists({ facilityId: key.facilityId, communeCode: { $ne: key.communeCode } })) return 'taken';
+  const { DoseReport, DoseRecord } = modelsOf(store);
+  // The facility belongs to the communes whose dose records carry it (index { facilityId, communeCode }).
+  const owners = (await DoseRecord.distinct('communeCode', { facilityId: key.facilityId })) as string[];
+  if (owners.length > 0) {
+    if (!owners.includes(key.communeCode)) return 'taken';
+    // Reports by a commune whose records never carried the facility are released: the data says whose it is.
+    await DoseReport.deleteMany({ facilityId: key.facilityId, communeCode: { $nin: owners } });
+  } else if (await DoseReport.exists({ facilityId: key.facilityId, communeCode: { $ne: key.communeCode } })) {
+    // No record carries it yet (a facility not entered): the first reporter's, until the data says otherwise.
+    return 'taken';
+  }
   try {
     await DoseReport.updateOne({ communeCode: key.communeCode, facilityId: key.facilityId, day: key.day }, { $set: set }, { upsert: true });
     return 'saved';

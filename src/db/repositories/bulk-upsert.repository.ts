@@ -11,12 +11,77 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
-/** The collections filled from files: the registry, dose records and administrative units. */
-export type UpsertTarget = 'Citizen' | 'DoseRecord' | 'Locality';
+/** The collections filled from files keyed by `_id`: the registry and dose records. */
+export type UpsertTarget = 'Citizen' | 'DoseRecord';
 
-/** Upsert rows of a file into `target` by their natural key (see upsertByKey). */
-export function upsertRows(store: Store, target: UpsertTarget, key: string, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
-  return upsertByKey(modelsOf(store)[target].collection, key, fields, docs);
+/** Upsert administrative units by their code (see upsertByKey). */
+export function upsertLocalities(store: Store, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
+  return upsertByKey(modelsOf(store).Locality.collection, 'code', fields, docs);
+}
+
+/** Why an imported row did not overwrite the stored record. */
+export type HeldReason = 'commune_change' | 'open_correction' | 'corrected';
+
+export interface IdUpsertResult extends UpsertCounts {
+  /** Rows not written, by `_id`: the stored record is under a rule the import may not override. */
+  held: { id: string; reason: HeldReason; current?: string | number }[];
+}
+
+/**
+ * Upsert rows by `_id` (the natural key), in three round trips per batch at most: an unordered
+ * insert (the first import), one `_id $in` read of the rows that exist, and one bulk of updates
+ * of the rows that differ, nothing written for the rest (a re-import reads and compares only).
+ * Dose records (`guarded`) follow the rules of every other write: a record with a correction
+ * awaiting sign-off, one corrected since the last import (`version` above `importVersion`) or one
+ * in another commune is held and reported, never overwritten; a written change bumps `version`
+ * (a worksheet exported before it is stale: 409), each update conditional on what was read.
+ */
+export async function upsertById(store: Store, target: UpsertTarget, fields: readonly string[], docs: Document[], guarded: boolean): Promise<IdUpsertResult> {
+  const out: IdUpsertResult = { inserted: 0, updated: 0, unchanged: 0, held: [] };
+  if (docs.length === 0) return out;
+  const collection = modelsOf(store)[target].collection;
+  const now = new Date();
+  const rows = docs.map((d) => ({ ...present(d), ...(guarded ? { version: 0, importVersion: 0 } : {}), createdAt: now, updatedAt: now }));
+  const duplicates = await insertNew(collection, rows);
+  out.inserted = docs.length - duplicates.length;
+  if (duplicates.length === 0) return out;
+  const existing = await collection.find({ _id: { $in: duplicates.map((i) => docs[i]!._id) } } as never).toArray();
+  const byId = new Map(existing.map((d) => [String(d._id), d as Document]));
+  const ops: unknown[] = [];
+  for (const i of duplicates) {
+    const doc = docs[i]!;
+    const id = String(doc._id);
+    const cur = byId.get(id);
+    if (!cur) { out.unchanged++; continue; } // removed between the insert and the read: the next run inserts it
+    if (sameFields(fields, doc, cur)) { out.unchanged++; continue; }
+    if (guarded) {
+      const version = typeof cur.version === 'number' ? cur.version : 0;
+      if (cur.communeCode !== doc.communeCode) { out.held.push({ id, reason: 'commune_change', current: String(cur.communeCode) }); continue; }
+      if (cur.openCorrection) { out.held.push({ id, reason: 'open_correction' }); continue; }
+      if (version > (typeof cur.importVersion === 'number' ? cur.importVersion : 0)) { out.held.push({ id, reason: 'corrected', current: version }); continue; }
+      const { filter, update } = changedOnly('_id', fields, doc, now);
+      ops.push({ updateOne: {
+        filter: { ...filter, communeCode: doc.communeCode, openCorrection: null, version: typeof cur.version === 'number' ? cur.version : null },
+        update: { ...update, $set: { ...update.$set, version: version + 1, importVersion: version + 1, updatedAt: now } },
+      } });
+    } else {
+      const { filter, update } = changedOnly('_id', fields, doc, now);
+      ops.push({ updateOne: { filter, update: { ...update, $set: { ...update.$set, updatedAt: now } } } });
+    }
+  }
+  if (ops.length) {
+    const res = await collection.bulkWrite(ops as never, { ordered: false });
+    out.updated = res.modifiedCount;
+    // A guard that stopped matching between the read and the write (a correction claimed the record meanwhile).
+    out.unchanged += ops.length - res.matchedCount;
+  }
+  return out;
+}
+
+/** Empty, null and absent are the same value in a file (present() drops them). */
+function sameFields(fields: readonly string[], doc: Document, cur: Document): boolean {
+  const norm = (v: unknown) => (v === undefined || v === null || v === '' ? null : v instanceof Date ? v.getTime() : typeof v === 'object' ? JSON.stringify(v) : v);
+  return fields.every((f) => norm(doc[f]) === norm(cur[f]));
 }
 
 /**
@@ -57,7 +122,7 @@ async function insertNew(collection: Collection, rows: Document[]): Promise<numb
  * modifies nothing, so `modifiedCount` counts real changes only; `updatedAt` therefore stays
  * the time of the first import.
  */
-function changedOnly(key: string, fields: readonly string[], doc: Document, _now: Date) {
+function changedOnly(key: string, fields: readonly string[], doc: Document, _now: Date): { filter: Document; update: { $set: Document; $unset?: Document } } {
   const $set: Document = {};
   const $unset: Document = {};
   for (const f of fields) {

@@ -39,21 +39,31 @@ export async function findEscalations(store: Store, q: EscalationsFilter): Promi
   return models.Escalation.find(filter, { __v: 0 }).sort({ escalatedAt: -1 }).limit(q.limit).lean<EscalationRow[]>();
 }
 
-/**
- * Record an acknowledgement unless one is recorded already (conditional on `acknowledgedAt`
- * null, so the first stays), then read the escalation back (`_id`); null when there is none
- * (`id` not an ObjectId included: no query is sent then).
- */
-export async function markEscalationAcknowledged(
-  store: Store, id: string, ack: { by: string; note: string | null }, now: Date,
-): Promise<EscalationRow | null> {
+/** The fields that say who answers an escalation (`_id`); null when there is none. */
+export async function readEscalation(store: Store, id: string) {
   const models = modelsOf(store);
   if (!isValidObjectId(id)) return null;
-  await models.Escalation.updateOne(
+  return models.Escalation.findById(id, { level: 1, targetCode: 1, localityCode: 1 }).lean<Pick<EscalationRow, '_id' | 'level' | 'targetCode' | 'localityCode'>>();
+}
+
+/**
+ * Record an acknowledgement unless one is recorded already (one conditional update on
+ * `acknowledgedAt` null, so the first stays); `acknowledged` says whether this call did it, and
+ * `doc` is the escalation as it is now. Null when there is none.
+ */
+export async function markEscalationAcknowledged(
+  store: Store, id: string, ack: { by: string; name: string; note: string | null }, now: Date,
+): Promise<{ acknowledged: boolean; doc: EscalationRow } | null> {
+  const models = modelsOf(store);
+  if (!isValidObjectId(id)) return null;
+  const doc = await models.Escalation.findOneAndUpdate(
     { _id: id, acknowledgedAt: null },
-    { $set: { acknowledgedAt: now, acknowledgedBy: ack.by, ackNote: ack.note } },
-  );
-  return models.Escalation.findById(id, { __v: 0 }).lean<EscalationRow>();
+    { $set: { acknowledgedAt: now, acknowledgedBy: ack.by, acknowledgedByName: ack.name, ackNote: ack.note } },
+    { new: true, projection: { __v: 0 } },
+  ).lean<EscalationRow>();
+  if (doc) return { acknowledged: true, doc };
+  const current = await models.Escalation.findById(id, { __v: 0 }).lean<EscalationRow>();
+  return current ? { acknowledged: false, doc: current } : null;
 }
 
 /** The levels a round has escalated and their deadlines (index { roundId, level }). */

@@ -58,15 +58,7 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
   const cycle = await communeCycle(store, communeCode);
   if (!cycle.verification) return { items: [], next: null };
   const roundId = cycle.verification._id;
-  const since = cycle.verification.createdAt;
-  const outcomes = q.outcome ? [q.outcome] : ACTION_OUTCOMES;
-  const filter: Record<string, unknown> = {
-    communeCode,
-    outcome: { $in: [...outcomes] },
-    roundId: { $in: [roundId, ...cycle.corrections.map((r) => r._id)] },
-    // An explanation accepted in this cycle takes the record off the list.
-    $nor: [{ 'correction.status': 'explained', 'correction.at': { $gte: since } }],
-  };
+  const filter = worklistFilter(communeCode, cycle, q);
   if (q.after) filter._id = { $gt: q.after };
   const states = await models.RecordState.find(filter).sort({ _id: 1 }).limit(q.limit).lean<RecordState[]>();
   const ids = states.map((s) => s._id);
@@ -99,6 +91,24 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
     }];
   });
   return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null };
+}
+
+function worklistFilter(communeCode: string, cycle: CommuneCycle, q: Pick<WorklistQuery, 'outcome'>): Record<string, unknown> {
+  const outcomes = q.outcome ? [q.outcome] : ACTION_OUTCOMES;
+  return {
+    communeCode,
+    outcome: { $in: [...outcomes] },
+    roundId: { $in: [cycle.verification!._id, ...cycle.corrections.map((r) => r._id)] },
+    // An explanation accepted in this cycle takes the record off the list.
+    $nor: [{ 'correction.status': 'explained', 'correction.at': { $gte: cycle.verification!.createdAt } }],
+  };
+}
+
+/** How many items the commune's worklist holds (same filter and index as the pages). */
+export async function worklistCount(store: Store, communeCode: string, q: Pick<WorklistQuery, 'outcome'>): Promise<number> {
+  const cycle = await communeCycle(store, communeCode);
+  if (!cycle.verification) return 0;
+  return modelsOf(store).RecordState.countDocuments(worklistFilter(communeCode, cycle, q));
 }
 
 /** The newest result of a record, any round. */

@@ -269,6 +269,8 @@ const VALIDATION = {
   'v.no_key_column': { vi: 'Dòng 1 của bảng kê không có cột "{column}"', en: 'Row 1 of the worksheet has no "{column}" column' },
   'v.unreadable_file': { vi: 'Tệp tải lên không phải bảng kê CSV hoặc XLSX đọc được', en: 'The upload is not a readable CSV or XLSX worksheet' },
   'v.invalid': { vi: 'Giá trị không hợp lệ', en: 'Invalid value' },
+  'v.cell_too_long': { vi: 'Ô {cell} ({field}) dài hơn {maxChars} ký tự', en: 'Cell {cell} ({field}) is longer than {maxChars} characters' },
+  'v.sheet_too_large': { vi: 'Bảng kê có hơn {maxChars} ký tự: hãy chia nhỏ', en: 'The worksheet holds more than {maxChars} characters: split it' },
 } as const satisfies Record<string, Entry>;
 
 /** HTTP error codes (`{ error: { code } }`) and eligibility answers. */

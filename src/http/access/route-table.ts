@@ -85,7 +85,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'PATCH', path: '/api/rounds/:id/deadline', roles: COORDINATORS, scope: { from: 'round', param: 'id' }, request: { params: S.roundParams, body: S.deadlineBody } },
   { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
   { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'operator'], scope: { from: 'query', name: 'province' }, request: { query: S.escalationQuery } },
-  { method: 'POST', path: '/api/escalations/:id/ack', roles: COORDINATORS, scope: { from: 'escalation', param: 'id' }, request: { params: S.escalationParams, body: S.ackBody } },
+  { method: 'POST', path: '/api/escalations/:id/ack', roles: ['ministry', ...COORDINATORS, 'commune_health'], scope: { from: 'escalation', param: 'id' }, request: { params: S.escalationParams, body: S.ackBody } },
   { method: 'GET', path: '/api/campaign/overview', roles: CAMPAIGN_VIEWERS, scope: NONE },
   { method: 'GET', path: '/api/campaign', roles: CAMPAIGN_VIEWERS, scope: NONE },
   { method: 'PUT', path: '/api/campaign', roles: ['campaign_admin'], scope: NATIONAL, request: { body: S.campaignBody } },

@@ -36,7 +36,7 @@ export function createRecordWriter(target: string | Writable, format: RecordForm
     if (buffer === '') return;
     const chunk = buffer;
     buffer = '';
-    if (!stream.write(chunk)) await once(stream, 'drain');
+    if (!stream.write(chunk) && !stream.destroyed) await drainedOrClosed(stream);
   };
 
   return {
@@ -67,6 +67,16 @@ export function createRecordWriter(target: string | Writable, format: RecordForm
       if (failed) throw failed;
     },
   };
+}
+
+/** A full target resumes on `drain`; one that closes (a client gone mid-download) never drains: stop waiting then. */
+async function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
+  const ac = new AbortController();
+  try {
+    await Promise.race([once(stream, 'drain', { signal: ac.signal }), once(stream, 'close', { signal: ac.signal })]);
+  } finally {
+    ac.abort();
+  }
 }
 
 /** RFC 4180 cell: quoted when it holds a delimiter, quote, line break or edge spaces. */
