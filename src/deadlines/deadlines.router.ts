@@ -13,7 +13,7 @@ import { auditAct } from '../audit/audit.service.js';
 
 /**
  * Deadlines API, mounted at `/api`:
- *   PATCH /rounds/:id/deadline      { deadline | extendByHours, reason } → re-times the timers
+ *   PATCH /rounds/:id/deadline      { extendByDays | extendByHours | deadline [+ shorten: true], reason } → re-times the timers
  *   GET   /escalations?roundId=&level=&open=&province=&limit=
  *   POST  /escalations/:id/ack      { by?, note? }  (who acknowledges is the token's identity)
  *   GET   /campaign/overview        per province and district: on time, at risk, overdue
@@ -29,11 +29,9 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     const body = input(req, 'body', deadlineBody);
     const round = resourceOf(req, 'round');
     const p = req.principal!;
-    const change = body.deadline
-      ? { deadline: body.deadline, reason: body.reason, by: p.sub }
-      : { shiftMs: Math.round(body.extendByHours! * 3_600_000), reason: body.reason, by: p.sub };
-    const out = await changeRoundDeadline(deps, round.id, change);
-    await auditAct(store, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { deadline: out.deadline, reason: body.reason } });
+    const out = await changeRoundDeadline(deps, round.id, { ...body, by: p.sub });
+    // The act is named in the row (extend, set, shorten): the change log says what was done, from → to.
+    await auditAct(store, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { act: out.act, deadline: out.deadline, reason: body.reason } });
     res.json(out);
   });
 

@@ -46,15 +46,14 @@ export const listRoundsQuery = z.object({
   /** `progress=true`: each round's live chunk progress (chunks done, records done). */
   progress: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
+/** Shapes only: the rules (whole days ≥ 1, one act, shortening named, never past) are src/domain/rounds/deadline-request.ts, answered in Vietnamese. */
 export const deadlineBody = z.object({
-  deadline: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
-  /** Negative shortens. At most 30 days either way. */
-  extendByHours: z.number().min(-720).max(720).refine((h) => h !== 0, 'must not be 0').optional(),
-  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
-}).strict().refine((b) => (b.deadline === undefined) !== (b.extendByHours === undefined), {
-  message: 'give either deadline or extendByHours',
-  path: ['deadline'],
-});
+  extendByDays: z.number().finite().optional(),
+  extendByHours: z.number().finite().optional(),
+  deadline: z.string().max(40).optional(),
+  shorten: z.boolean().optional(),
+  reason: z.string().max(500).default(''),
+}).strict();
 export const escalationQuery = z.object({
   roundId: z.string().max(80).optional(),
   level: z.enum(ESCALATION_LEVELS).optional(),

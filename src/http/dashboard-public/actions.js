@@ -1,4 +1,5 @@
-import { errorText, fmtDate, fmtTime, t } from './i18n.js';
+import { errorText, fmtMinute, fmtTime, t } from './i18n.js';
+import { deadlineControls } from './deadline.js';
 import { api, h } from './dom.js';
 import { isCoordinator } from './nav.js';
 
@@ -10,16 +11,27 @@ import { isCoordinator } from './nav.js';
  */
 const LISTS_ESCALATIONS = ['ministry', 'campaign_admin', 'province_coordinator', 'operator'];
 
-/** A button that turns into "Sure? [Yes] [Cancel]" and then runs `act`, showing its outcome in `out`. */
-function confirmed(label, id, what, act, out) {
+/**
+ * A button that turns into "Sure? [Yes] [Cancel]" and then runs `act`, showing its outcome in `out`.
+ * `check()` (optional) names a problem the page can see before asking: shown in `out`, nothing sent.
+ */
+function confirmed(label, id, what, act, out, check = () => null) {
   const btn = h('button', { type: 'button', class: 'primary', id });
-  btn.textContent = label;
+  btn.textContent = typeof label === 'function' ? label() : label;
   const wrap = h('span', { class: 'confirm-wrap' }, btn);
   btn.addEventListener('click', () => {
+    const problem = check();
+    if (problem) {
+      out.textContent = `${t('error')}: ${problem}`;
+      out.className = 'act-result result-bad';
+      return;
+    }
+    if (typeof label === 'function') btn.textContent = label();
     const yes = h('button', { type: 'button', class: 'primary', id: `${id}-yes` }, t('yes'));
     const no = h('button', { type: 'button', class: 'link', id: `${id}-no` }, t('cancel'));
     wrap.replaceChildren(h('span', { class: 'confirm', role: 'alertdialog' }, t('confirmAction', { what: typeof what === 'function' ? what() : what }), ' ', yes, ' ', no));
     no.addEventListener('click', () => wrap.replaceChildren(btn));
+    const restore = () => { if (typeof label === 'function') btn.textContent = label(); wrap.replaceChildren(btn); };
     yes.addEventListener('click', async () => {
       yes.disabled = true; no.disabled = true;
       out.className = 'act-result muted';
@@ -31,7 +43,7 @@ function confirmed(label, id, what, act, out) {
         out.textContent = `${t('error')}: ${errorText(err)}`;
         out.className = 'act-result result-bad';
       }
-      wrap.replaceChildren(btn);
+      restore();
     });
     yes.focus();
   });
@@ -44,13 +56,10 @@ const role = (me) => me.roles.find((r) => r !== 'passport_checker') ?? 'coordina
 /** A commune's round: extend its deadline, the sign-off requirement (with its audit trail), a correction round. */
 function communeActions(u, me) {
   const out = h('p', { class: 'act-result', id: 'act-result', 'aria-live': 'polite' });
-  const days = h('input', { type: 'number', id: 'extend-days', min: '1', max: '30', value: '3', 'aria-label': t('extendDeadline') });
   const reason = h('input', { type: 'text', id: 'act-reason', value: '', placeholder: t('reason'), 'aria-label': t('reason'), maxlength: '200' });
-  const why = () => reason.value.trim() || `${t('extendDeadline')} — ${me.name ?? me.sub}`;
-  const extend = u.roundId ? confirmed(t('extendDeadline'), 'act-extend', () => `${t('extendDeadline')} +${days.value} ${lang()}`, async () => {
-    const r = await api(`/api/rounds/${encodeURIComponent(u.roundId)}/deadline`, json('PATCH', { extendByHours: Number(days.value) * 24, reason: why() }));
-    return t('deadlineChanged', { d: fmtDate(r.deadline) });
-  }, out) : null;
+  const why = () => reason.value.trim() || `${t('deadline')} — ${me.name ?? me.sub}`;
+  // A deadline act reloads the change log below (it lists every act on the commune).
+  const deadline = u.roundId ? deadlineControls(u, confirmed, why, out, () => void loadSetting()) : null;
 
   const setting = h('span', { id: 'signoff-state', class: 'muted' }, t('loading'));
   const trail = h('ul', { class: 'audit', id: 'signoff-audit' });
@@ -60,10 +69,13 @@ function communeActions(u, me) {
       const s = await api(`/api/localities/${u._id}/correction-settings`);
       required = s.signOffRequired;
       setting.textContent = required ? t('signOffOn') : t('signOffOff');
-      trail.replaceChildren(...(s.changes ?? []).slice(0, 5).map((c) => h('li', {}, `${fmtTime(c.at)} · ${c.name || c.sub} · ${c.after ? t('signOffOn') : t('signOffOff')}`)));
+      const b = toggle.querySelector('#act-signoff');
+      if (b) b.textContent = required ? t('turnSignOffOff') : t('turnSignOffOn');
+      trail.replaceChildren(...(s.changes ?? []).slice(0, 10).map((c) => h('li', {}, `${fmtTime(c.at)} · ${c.name || c.sub} · ${auditLabel(c)}`)));
     } catch (err) { setting.textContent = errorText(err); }
   };
-  const toggle = confirmed(t('requireSignOff'), 'act-signoff', () => (required ? t('signOffOff') : t('signOffOn')), async () => {
+  // The button names the act it does (on or off), not the state it is in.
+  const toggle = confirmed(() => (required ? t('turnSignOffOff') : t('turnSignOffOn')), 'act-signoff', () => (required ? t('turnSignOffOff') : t('turnSignOffOn')).toLowerCase(), async () => {
     const r = await api(`/api/localities/${u._id}/correction-settings`, json('PUT', { signOffRequired: !required }));
     await loadSetting();
     return r.signOffRequired ? t('signOffOn') : t('signOffOff');
@@ -77,13 +89,27 @@ function communeActions(u, me) {
 
   return h('section', { class: 'panel actions', id: 'actions' }, h('h2', {}, t('actions')),
     h('div', { class: 'form-row' }, h('label', {}, t('reason'), reason)),
-    extend ? h('div', { class: 'form-row' }, h('label', {}, `${t('extendDeadline')} (${lang()})`, days), extend) : null,
+    deadline,
     h('div', { class: 'form-row' }, setting, toggle),
     h('details', {}, h('summary', {}, t('auditTrail')), trail),
     h('div', { class: 'form-row' }, round),
     out);
 }
-const lang = () => (document.documentElement.lang === 'en' ? 'days' : 'ngày');
+
+/** An audit row as the change log reads it: the act done, with before → after where it has them. */
+function auditLabel(c) {
+  switch (c.action) {
+    case 'correction-settings.signOffRequired': return t(c.after ? 'audit.signOffOn' : 'audit.signOffOff');
+    case 'round.deadline': {
+      const from = c.before?.deadline; const to = c.after?.deadline;
+      const act = c.after?.act ?? (from && to && new Date(to) < new Date(from) ? 'shorten' : 'set');
+      return t(`audit.${act}`, { from: fmtMinute(from), to: fmtMinute(to) });
+    }
+    case 'correction-round.enqueue': return t('enqueueCorrection');
+    case 'escalation.ack': return t('acknowledged');
+    default: return t('done');
+  }
+}
 
 /** Open escalations in the unit's area, each with an acknowledge button (coordinators). */
 function escalationsPanel(u, children, me) {
