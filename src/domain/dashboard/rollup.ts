@@ -38,6 +38,9 @@ export interface RoundInput {
   expectedRecords?: number | null;
   finishedAt?: Date | null;
   updatedAt?: Date | null;
+  /** When the round started (its pace is counted from here). */
+  startedAt?: Date | null;
+  createdAt?: Date | null;
 }
 
 export interface ContactInput { localityCode: string; level: string; role: string; name: string; email?: string | null }
@@ -160,8 +163,10 @@ function escalationLevels(input: Pick<RollupInputs, 'escalations'>): Map<string,
   return escalated;
 }
 
-const healthOf = (r: RoundInput, policy: Policy, now: Date) =>
-  roundHealth({ status: r.status, deadline: r.deadline, ratio: evaluateCompletion(r, policy.completion).ratio }, now, policy);
+const healthOf = (r: RoundInput, policy: Policy, now: Date) => {
+  const c = evaluateCompletion(r, policy.completion);
+  return roundHealth({ status: r.status, deadline: r.deadline, ratio: c.ratio, resolved: c.resolved, remaining: c.unresolved.total, startedAt: r.startedAt ?? r.createdAt ?? null }, now, policy);
+};
 
 /** A commune's own figures from its current round (into a blank document). */
 function fillCommune(c: RollupDoc, r: RoundInput, h: ReturnType<typeof healthOf>, level: EscalationLevel | null, corr: { applied: number; signedOff: number } | undefined) {

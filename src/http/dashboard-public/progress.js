@@ -25,7 +25,8 @@ const COLUMNS = [
 ];
 
 const unitHref = (code) => (code === 'VN' ? '/dashboard' : `/dashboard/l/${code}`);
-const badge = (health) => (health ? h('span', { class: `badge ${health}` }, t(health)) : h('span', { class: 'muted' }, '—'));
+/** A health badge; hovering (or a long press) shows the rule behind it (docs/deadlines.md, "Health"). */
+const badge = (health) => (health ? h('span', { class: `badge ${health}`, title: t('healthRule') }, t(health)) : h('span', { class: 'muted' }, '—'));
 
 function card(label, value, sub, cls) {
   return h('div', { class: `card ${cls ?? ''}` }, h('b', {}, value), h('span', {}, label), sub ? h('small', { class: 'muted' }, sub) : null);
@@ -39,7 +40,7 @@ function summary(u, national) {
     ...OUTCOMES.map((o) => card(t(o), fmtNum(r[o]), fmtPct(r[o], r.total), `o-${o}`)),
     card(t('corrections'), fmtNum(u.corrections.applied), `${t('signedOff')}: ${fmtNum(u.corrections.signedOff)}`),
     card(t('backlog'), fmtNum(u.backlog.gap), `${t('gap')} / ${fmtNum(u.backlog.expected)}`),
-    card(u.level === 'national' ? t('national') : t('deadline'), fmtDate(left), fmtLeft(left), 'deadline'),
+    card(u.level === 'national' ? t('national') : t('deadline'), fmtDate(left), [fmtLeft(left), u.level === 'commune' && u.worst ? [' ', badge(u.worst)] : null], 'deadline'),
     card(t('escalation'), u.escalation.level ? t(u.escalation.level === 'ministry' ? 'ministry' : u.escalation.level) : t('none'),
       u.level === 'commune' ? null : ['commune', 'district', 'province', 'ministry'].map((l) => `${t(l === 'ministry' ? 'ministry' : l)} ${u.escalation.byLevel[l]}`).join(' · '),
       `escalation ${u.escalation.level ? 'escalated' : ''}`),
@@ -48,7 +49,7 @@ function summary(u, national) {
 
 function roundsLine(u) {
   const parts = Object.entries(u.rounds).filter(([, n]) => n > 0).map(([s, n]) => `${t(s)}: ${fmtNum(n)}`);
-  const health = ['on_time', 'at_risk', 'overdue', 'completed'].map((s) => h('span', { class: `badge ${s}` }, `${t(s)} ${fmtNum(u.health[s])}`));
+  const health = ['on_time', 'at_risk', 'overdue', 'completed'].map((s) => h('span', { class: `badge ${s}`, title: t('healthRule') }, `${t(s)} ${fmtNum(u.health[s])}`));
   return h('section', { class: 'rounds' }, h('h2', {}, t('rounds')), h('p', {}, parts.length ? parts.join(' · ') : t('none')), h('p', { class: 'badges' }, health));
 }
 
