@@ -61,7 +61,8 @@ async function streamDownload(href, name, status, expected) {
     a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 10_000);
     bar.value = bar.max;
-    label.textContent = t('downloaded', { n: csv ? fmtNum(Math.max(0, lines - 2)) : '' }).replace(/:\s*$/, '');
+    // An XLSX is not counted by lines: the worklist's own count is what it holds.
+    label.textContent = t('downloaded', { n: fmtNum(csv ? Math.max(0, lines - 2) : expected) });
   } catch (err) {
     status.replaceChildren(h('span', { class: 'result-bad', role: 'alert' }, `${t('error')}: ${errorText(err)}`));
   } finally {
