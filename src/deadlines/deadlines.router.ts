@@ -10,11 +10,12 @@ import { ackBody, campaignBody, contactQuery, contactsBody, deadlineBody, escala
 import { ValidationError } from '../lib/errors/index.js';
 import { webhookHostAllowed } from '../notify/webhook-hosts.js';
 import { auditAct } from '../audit/audit.service.js';
+import { localityContactsRouter } from './locality-contacts.router.js';
 
 /**
  * Deadlines API, mounted at `/api`:
  *   PATCH /rounds/:id/deadline      { extendByDays | extendByHours | deadline [+ shorten: true], reason } → re-times the timers
- *   GET   /escalations?roundId=&level=&open=&province=&limit=
+ *   GET   /escalations?roundId=&level=&open=&locality=&limit=   (locality: a province or a district; each with its name and whom it went to)
  *   POST  /escalations/:id/ack      { by?, note? }  (who acknowledges is the token's identity)
  *   GET   /campaign/overview        per province and district: on time, at risk, overdue
  *   GET   /campaign, PUT /campaign  national deadline, campaign and province round durations
@@ -37,7 +38,7 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
 
   r.get('/escalations', async (req, res) => {
     const q = input(req, 'query', escalationQuery);
-    res.json({ items: await listEscalations(store, { ...q, provinceCode: q.province }) });
+    res.json({ items: await listEscalations(store, q) });
   });
   r.post('/escalations/:id/ack', async (req, res) => {
     const body = input(req, 'body', ackBody);
@@ -73,5 +74,6 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     await auditAct(store, req.principal!, { action: 'contacts.put', after: { contacts: contacts.length } });
     res.json(out);
   });
+  r.use(localityContactsRouter(store, opts));
   return r;
 }

@@ -104,6 +104,11 @@ describe('deadlines HTTP API', () => {
     await reconcileRound(deps, id);
     const list = await call('GET', `/escalations?roundId=${id}&open=true`);
     expect(list.body.items.map((e: { level: string }) => e.level)).toEqual(['commune']);
+    // Issue 28: the late locality by name and the people it went to, not a bare code; a district's area too.
+    expect(list.body.items[0]).toMatchObject({ localityName: 'Phường Phúc Xá', targetCode: '00001', sentTo: [{ name: 'Chair commune', role: 'chairperson' }] });
+    expect((await call('GET', `/escalations?locality=001&roundId=${id}`)).body.items).toHaveLength(1);
+    expect((await call('GET', `/escalations?locality=002&roundId=${id}`)).body.items).toHaveLength(0);
+    expect((await call('GET', `/escalations?province=01&roundId=${id}`)).body.items).toHaveLength(1);
     expect((await call('GET', '/escalations?level=mayor')).status).toBe(400);
     const escId = list.body.items[0]._id;
     const ack = await call('POST', `/escalations/${escId}/ack`, { by: 'commune-00001-chairperson', note: 'team sent' });
@@ -114,6 +119,24 @@ describe('deadlines HTTP API', () => {
     expect(again.body.acknowledgedBy).toBe('test-admin');
     expect((await call('POST', '/escalations/nope/ack', { by: 'x' })).status).toBe(400); // not an id: names params.id
     expect((await call('POST', '/escalations/0123456789abcdef01234567/ack', { by: 'x' })).status).toBe(404);
+  });
+
+  it('a locality\'s contacts are edited and imported from its page, only its own, audited (issue 28)', async () => {
+    const put = await call('PUT', '/localities/01/contacts', { contacts: [{ localityCode: '01', level: 'province', role: 'working-group-head', name: 'Trần Văn Bình', title: 'Tổ trưởng Tổ công tác Đề án 06 thành phố Hà Nội', phone: '0900 000 123' }] });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await call('PUT', '/localities/01/contacts', { contacts: [{ localityCode: '001', level: 'district', role: 'chairperson', name: 'X' }] })).status).toBe(400);
+    const imported = await call('POST', '/localities/01/contacts/import', {
+      csv: 'Mã địa phương,Cấp,Vai trò,Họ và tên,Chức vụ,Số điện thoại\n01,tỉnh,Chủ tịch UBND,Lê Thị Hà,Chủ tịch UBND thành phố Hà Nội,0900 000 124\n001,huyện,Chủ tịch UBND,Not here,,\n01,tỉnh,,No role,,\n',
+    });
+    expect(imported.body).toMatchObject({ inserted: 0, updated: 1, outside: 1, rejects: [{ line: 4 }] });
+    const list = await call('GET', '/localities/01/contacts');
+    expect(list.body.items.map((c: { role: string; name: string; phone: string }) => [c.role, c.name, c.phone])).toEqual([
+      ['chairperson', 'Lê Thị Hà', '0900 000 124'], ['working-group-head', 'Trần Văn Bình', '0900 000 123'],
+    ]);
+    const audit = await ctx.db.models.AuditEntry.find({ action: 'contacts.put', localityCode: '01' }).sort({ at: 1 }).lean();
+    expect(audit).toHaveLength(2);
+    expect(audit[1]!.before).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'chairperson', name: 'Chair province' })]));
+    expect(audit[1]!.after).toEqual([expect.objectContaining({ role: 'chairperson', name: 'Lê Thị Hà' })]);
   });
 
   it('gives the campaign overview per province and district with the national deadline', async () => {

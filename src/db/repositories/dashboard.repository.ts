@@ -38,7 +38,7 @@ export async function readChangedRounds(store: Store, since: Date): Promise<Curr
 
 export async function readContacts(store: Store): Promise<RollupInputs['contacts']> {
   const models = modelsOf(store);
-  return models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, email: 1 }).lean();
+  return models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, title: 1, phone: 1, email: 1 }).lean();
 }
 
 export async function readRollupInputs(store: Store): Promise<RollupInputs> {

@@ -43,7 +43,7 @@ export interface RoundInput {
   createdAt?: Date | null;
 }
 
-export interface ContactInput { localityCode: string; level: string; role: string; name: string; email?: string | null }
+export interface ContactInput { localityCode: string; level: string; role: string; name: string; title?: string | null; phone?: string | null; email?: string | null }
 
 export interface RollupInputs {
   units: UnitInput[];
@@ -79,7 +79,7 @@ export interface RollupDoc {
   roundId: string | null;
   /** Highest open escalation level, and how many communes are escalated at each level. */
   escalation: { level: EscalationLevel | null; byLevel: Record<EscalationLevel, number> };
-  contacts: { level: string; role: string; name: string; email: string | null }[];
+  contacts: { level: string; role: string; name: string; title: string | null; phone: string | null; email: string | null }[];
   /** Ancestors from the nation down (for the breadcrumb), without the unit itself. */
   path: { code: string; name: string }[];
   /**
@@ -209,7 +209,7 @@ export function buildRollup(input: RollupInputs, policy: Policy, now: Date): Rol
   const contacts = new Map<string, RollupDoc['contacts']>();
   for (const c of input.contacts) {
     const list = contacts.get(c.localityCode) ?? [];
-    list.push({ level: c.level, role: c.role, name: c.name, email: c.email ?? null });
+    list.push({ level: c.level, role: c.role, name: c.name, title: c.title ?? null, phone: c.phone ?? null, email: c.email ?? null });
     contacts.set(c.localityCode, list);
   }
   const escalated = escalationLevels(input);

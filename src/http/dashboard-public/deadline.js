@@ -1,5 +1,6 @@
 import { fmtMinute, t } from './i18n.js';
 import { api, h } from './dom.js';
+import { confirmed } from './confirm.js';
 
 /**
  * A round's deadline, changed by one of two acts that say what they do: "Gia hạn thêm N ngày"
@@ -20,10 +21,10 @@ function vnInputs(d) {
 }
 
 /**
- * The deadline controls of a commune's round. `confirmed(label, id, what, act, out, check)` is the
- * page's confirm-then-act button; `why()` the reason typed on the panel; `changed()` runs after a change.
+ * The deadline controls of a commune's round: `why()` is the reason typed on the panel, `out` where
+ * results show, `changed()` runs after a change.
  */
-export function deadlineControls(u, confirmed, why, out, changed) {
+export function deadlineControls(u, why, out, changed) {
   let current = u.deadline ? new Date(u.deadline) : null;
   const now = () => Date.now();
   const shown = h('p', { id: 'current-deadline' }, t('currentDeadline', { d: fmtMinute(current) }));
