@@ -11,13 +11,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import mongoose from 'mongoose';
 import { loadAdminUnits } from '../src/imports/admin-units.loader.js';
 import { PROJECT_ROOT } from '../src/lib/paths.js';
+import { demoContactsCsv } from './demo-contacts.js';
 import { DASHBOARD_CLIENT_SECRET, SEEDED_SERVICES, SEEDED_USERS, startOidcProvider, type OidcProvider } from '../stand-ins/oidc/provider.js';
 
 const args = process.argv.slice(2);
@@ -139,6 +140,12 @@ async function main() {
   else await cli(['generate', '--people', String(PEOPLE), '--communes', communes.join(','), '--seed', SEED, '--out', DATA_DIR]);
   const summary = JSON.parse(await readFile(join(DATA_DIR, 'summary.json'), 'utf8')) as { people: number; dosesEntered: number; errorKinds: Record<string, number> };
   console.log(`  ${summary.people} people, ${summary.dosesEntered} dose records, entry-error kinds: ${Object.keys(summary.errorKinds).length}`);
+
+  step('the people who answer for the province, the district and its communes');
+  const unitOf = (code: string) => ({ code, name: units.get(code)?.name ?? code, level: units.get(code)?.level ?? '' });
+  const contactsFile = join(DATA_DIR, 'contacts.csv');
+  await writeFile(contactsFile, demoContactsCsv(unitOf(units.get(DISTRICT)!.provinceCode), unitOf(DISTRICT), communes.map(unitOf)));
+  await cli(['contacts', 'import', contactsFile]);
 
   step('imports (idempotent; skipped when the counts already match)');
   const inDistrict = { communeCode: { $in: communes } };

@@ -17,6 +17,8 @@ export const contactInputSchema = z
     level: z.enum(ESCALATION_LEVELS),
     role: z.string().trim().regex(/^[a-z0-9_-]{1,60}$/i, 'letters, digits, _ or - (e.g. chairperson)'),
     name: z.string().trim().min(1).max(200),
+    title: optional(z.string().trim().min(1).max(200)),
+    phone: optional(z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number (digits, spaces, + . - ( ))')),
     webhookUrl: optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL' })),
     email: optional(z.email()),
   })

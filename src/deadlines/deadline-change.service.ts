@@ -2,25 +2,22 @@ import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/ind
 import { moveRoundDeadline } from '../db/repositories/round-lifecycle.repository.js';
 import { readRound } from '../db/repositories/rounds.repository.js';
 import { readNationalDeadline } from '../db/repositories/campaign.repository.js';
-import { deadlineProblem } from '../domain/rounds/deadlines.js';
+import { planDeadlineChange, type DeadlineAct, type DeadlineRequest } from '../domain/rounds/deadline-request.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
 import { reconcileRound } from './reconcile.js';
 
-export interface DeadlineChange {
-  /** New absolute deadline, or… */
-  deadline?: Date;
-  /** …a shift of the current one (negative shortens). */
-  shiftMs?: number;
-  /** Why, and on whose authority (kept on the round; no personal data). */
-  reason: string;
+/** A deadline request (src/domain/rounds/deadline-request.ts) and who makes it. */
+export type DeadlineChange = Omit<DeadlineRequest, 'deadline'> & {
+  /** An absolute deadline (ISO text from the API, a Date from code). */
+  deadline?: string | Date | undefined;
   /** Who changed it: the caller's token `sub` (never a name from the request body). */
   by?: string;
-}
+};
 
 /**
- * Extend or shorten a round's deadline. The write is conditional on the deadline it was computed
+ * Extend, set or (explicitly) shorten a round's deadline. The write is conditional on the deadline it was computed
  * from (two coordinators at once: one wins, the other gets 409). An overdue round given a future
  * deadline returns to awaiting_corrections in the same write. Its timers are then re-timed by
  * reconcileRound.
@@ -30,13 +27,14 @@ export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, c
   const round = await readRound(deps.store, roundId, ['status', 'deadline', 'localityCode']);
   if (!round) throw new NotFoundError(`round ${roundId} not found`);
   if (isFinal(round.status as RoundStatus)) throw new ConflictError(`round ${roundId} is ${round.status}; its deadline can no longer change`);
-  const to = change.deadline ?? new Date(round.deadline.getTime() + (change.shiftMs ?? 0));
-  const problem = deadlineProblem(to, now, await readNationalDeadline(deps.store));
-  if (problem) throw new ValidationError(problem, { deadline: to, current: round.deadline });
+  const deadline = change.deadline instanceof Date ? change.deadline.toISOString() : change.deadline;
+  const plan = planDeadlineChange({ ...change, deadline }, round.deadline, now, await readNationalDeadline(deps.store));
+  if (!plan.ok) throw new ValidationError(plan.problems.map((p) => p.reason).join('; '), { problems: plan.problems });
+  const { to, act } = plan;
 
   if (!(await moveRoundDeadline(deps.store, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now, change.by ?? null))) {
     throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
   }
   await reconcileRound(deps, roundId);
-  return { id: roundId, localityCode: round.localityCode, previousDeadline: round.deadline, deadline: to };
+  return { id: roundId, localityCode: round.localityCode, previousDeadline: round.deadline, deadline: to, act: act satisfies DeadlineAct };
 }

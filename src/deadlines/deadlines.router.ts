@@ -10,11 +10,12 @@ import { ackBody, campaignBody, contactQuery, contactsBody, deadlineBody, escala
 import { ValidationError } from '../lib/errors/index.js';
 import { webhookHostAllowed } from '../notify/webhook-hosts.js';
 import { auditAct } from '../audit/audit.service.js';
+import { localityContactsRouter } from './locality-contacts.router.js';
 
 /**
  * Deadlines API, mounted at `/api`:
- *   PATCH /rounds/:id/deadline      { deadline | extendByHours, reason } → re-times the timers
- *   GET   /escalations?roundId=&level=&open=&province=&limit=
+ *   PATCH /rounds/:id/deadline      { extendByDays | extendByHours | deadline [+ shorten: true], reason } → re-times the timers
+ *   GET   /escalations?roundId=&level=&open=&locality=&limit=   (locality: a province or a district; each with its name and whom it went to)
  *   POST  /escalations/:id/ack      { by?, note? }  (who acknowledges is the token's identity)
  *   GET   /campaign/overview        per province and district: on time, at risk, overdue
  *   GET   /campaign, PUT /campaign  national deadline, campaign and province round durations
@@ -29,17 +30,15 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     const body = input(req, 'body', deadlineBody);
     const round = resourceOf(req, 'round');
     const p = req.principal!;
-    const change = body.deadline
-      ? { deadline: body.deadline, reason: body.reason, by: p.sub }
-      : { shiftMs: Math.round(body.extendByHours! * 3_600_000), reason: body.reason, by: p.sub };
-    const out = await changeRoundDeadline(deps, round.id, change);
-    await auditAct(store, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { deadline: out.deadline, reason: body.reason } });
+    const out = await changeRoundDeadline(deps, round.id, { ...body, by: p.sub });
+    // The act is named in the row (extend, set, shorten): the change log says what was done, from → to.
+    await auditAct(store, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { act: out.act, deadline: out.deadline, reason: body.reason } });
     res.json(out);
   });
 
   r.get('/escalations', async (req, res) => {
     const q = input(req, 'query', escalationQuery);
-    res.json({ items: await listEscalations(store, { ...q, provinceCode: q.province }) });
+    res.json({ items: await listEscalations(store, q) });
   });
   r.post('/escalations/:id/ack', async (req, res) => {
     const body = input(req, 'body', ackBody);
@@ -75,5 +74,6 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     await auditAct(store, req.principal!, { action: 'contacts.put', after: { contacts: contacts.length } });
     res.json(out);
   });
+  r.use(localityContactsRouter(store, opts));
   return r;
 }

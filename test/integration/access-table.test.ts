@@ -65,7 +65,8 @@ function sample(rule: RouteRule): Sample {
     'PATCH /api/rounds/:id/deadline': () => json('PATCH', `/api/rounds/${ROUND}/deadline`, { extendByHours: 1, reason: 'route table walk' }),
     // The sample round is not failed, so a caller the table lets through reaches the handler's 409.
     'POST /api/rounds/:id/retry': () => json('POST', `/api/rounds/${ROUND}/retry`, {}, [409]),
-    'GET /api/escalations': () => ({ path: '/api/escalations?province=01', success: [200] }),
+    // A district (inside the province coordinator's province too); ?province=01 still works for a province.
+    'GET /api/escalations': () => ({ path: '/api/escalations?locality=001', success: [200] }),
     // One escalation for every caller: the first acknowledges it, later ones by others get 409, and
     // roles of another level get 403 (issue 29). security-round-two.test.ts pins each answer by level.
     'POST /api/escalations/:id/ack': () => json('POST', `/api/escalations/${escalationId}/ack`, { by: 'district-001-chair' }, [200, 403, 409]),
@@ -74,6 +75,9 @@ function sample(rule: RouteRule): Sample {
     'PUT /api/campaign': () => json('PUT', '/api/campaign', { roundDeadlineMs: 72 * 3_600_000 }),
     'GET /api/contacts': () => ({ path: '/api/contacts', success: [200] }),
     'PUT /api/contacts': () => json('PUT', '/api/contacts', { contacts: [{ localityCode: '001', level: 'district', role: 'focal-point', name: 'Focal point' }] }),
+    'GET /api/localities/:code/contacts': () => ({ path: `/api/localities/${C}/contacts`, success: [200] }),
+    'PUT /api/localities/:code/contacts': () => json('PUT', `/api/localities/${C}/contacts`, { contacts: [{ localityCode: C, level: 'commune', role: 'chairperson', name: 'Nguyễn Văn An', title: 'Chủ tịch UBND xã', phone: '0912 345 678' }] }),
+    'POST /api/localities/:code/contacts/import': () => json('POST', `/api/localities/${C}/contacts/import`, { csv: `localityCode,level,role,name,title\n${C},commune,focal-point,Trần Thị Bình,Tổ trưởng Tổ công tác Đề án 06` }),
     'GET /api/localities': () => ({ path: '/api/localities', success: [200] }),
     'GET /api/localities/:code': () => ({ path: `/api/localities/${C}`, success: [200] }),
     'GET /api/localities/:code/children': () => ({ path: '/api/localities/001/children', success: [200] }),

@@ -45,12 +45,45 @@ const call = async (method: string, path: string, body?: unknown) => {
 describe('deadlines HTTP API', () => {
   it('PATCH /rounds/:id/deadline validates the body and names the problem', async () => {
     await createRound(ctx.db.models, 'verification-00001-1', new Date(Date.now() + 48 * H));
-    expect((await call('PATCH', '/rounds/verification-00001-1/deadline', { reason: 'x' })).body.error.message)
-      .toMatch(/body.reason: say why.*body.deadline: give either deadline or extendByHours/);
+    const none = await call('PATCH', '/rounds/verification-00001-1/deadline', { reason: 'x' });
+    expect(none.body.error.details.problems.map((p: { key: string }) => p.key)).toEqual(['err.deadline.reason', 'err.deadline.oneOf']);
     const past = await call('PATCH', '/rounds/verification-00001-1/deadline', { deadline: '2020-01-01T00:00:00Z', reason: 'typo' });
     expect(past).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
     expect(past.body.error.message).toMatch(/not in the future/);
     expect((await call('PATCH', '/rounds/verification-99999-1/deadline', { extendByHours: 2, reason: 'flood' })).status).toBe(404);
+  });
+
+  it('an extension is whole days ≥ 1; a shortening is its own named act, never in the past; errors carry Vietnamese keys (issue 28)', async () => {
+    const id = 'verification-00001-0'; // seq 0: never the commune's current round, which the overview test below reads
+    const at = new Date(Date.now() + 48 * H);
+    await createRound(ctx.db.models, id, at);
+    const deadlineOf = async () => (await ctx.db.models.Round.findById(id, { deadline: 1 }).lean())!.deadline.getTime();
+    // Today's page sent -1 × 24 h and moved the deadline a day earlier; 0 answered "Lỗi: undefined:"; 0.01 day escalated.
+    for (const extendByDays of [-1, 0, 0.01, 1.5, 31]) {
+      const res = await call('PATCH', `/rounds/${id}/deadline`, { extendByDays, reason: 'xin thêm thời gian' });
+      expect(res.status, String(extendByDays)).toBe(400);
+      expect(res.body.error.details.problems).toEqual([expect.objectContaining({ field: 'extendDays', key: 'err.deadline.days', params: { v: String(extendByDays), max: 30 } })]);
+    }
+    expect((await call('PATCH', `/rounds/${id}/deadline`, { extendByHours: -24, reason: 'lùi lại' })).body.error.details.problems[0].key).toBe('err.deadline.hours');
+    expect(await deadlineOf()).toBe(at.getTime());
+
+    const ok = await call('PATCH', `/rounds/${id}/deadline`, { extendByDays: 2, reason: 'xin thêm thời gian' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ act: 'extend', deadline: new Date(at.getTime() + 48 * H).toISOString() });
+
+    // Earlier than the current deadline: refused unless named as a shortening, and then audited as one.
+    const earlier = new Date(Date.now() + 24 * H).toISOString();
+    const unnamed = await call('PATCH', `/rounds/${id}/deadline`, { deadline: earlier, reason: 'tỉnh yêu cầu' });
+    expect(unnamed.body.error.details.problems[0]).toMatchObject({ key: 'err.deadline.shortenUnconfirmed', params: { d: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/) } });
+    const later = new Date(Date.now() + 200 * H).toISOString();
+    expect((await call('PATCH', `/rounds/${id}/deadline`, { deadline: later, shorten: true, reason: 'tỉnh yêu cầu' })).body.error.details.problems[0].key).toBe('err.deadline.notShorter');
+    const pastShorten = await call('PATCH', `/rounds/${id}/deadline`, { deadline: new Date(Date.now() - H).toISOString(), shorten: true, reason: 'tỉnh yêu cầu' });
+    expect(pastShorten.body.error.details.problems.map((p: { key: string }) => p.key)).toEqual(['err.deadline.past']);
+    const shortened = await call('PATCH', `/rounds/${id}/deadline`, { deadline: earlier, shorten: true, reason: 'tỉnh yêu cầu' });
+    expect(shortened.status, JSON.stringify(shortened.body)).toBe(200);
+    expect(shortened.body).toMatchObject({ act: 'shorten', deadline: earlier });
+    const audit = await ctx.db.models.AuditEntry.find({ action: 'round.deadline', 'before.roundId': id }).sort({ at: 1 }).lean();
+    expect(audit.map((a) => (a.after as { act: string }).act)).toEqual(['extend', 'shorten']);
   });
 
   it('PATCH extends the deadline and re-times the round timers', async () => {
@@ -71,6 +104,11 @@ describe('deadlines HTTP API', () => {
     await reconcileRound(deps, id);
     const list = await call('GET', `/escalations?roundId=${id}&open=true`);
     expect(list.body.items.map((e: { level: string }) => e.level)).toEqual(['commune']);
+    // Issue 28: the late locality by name and the people it went to, not a bare code; a district's area too.
+    expect(list.body.items[0]).toMatchObject({ localityName: 'Phường Phúc Xá', targetCode: '00001', sentTo: [{ name: 'Chair commune', role: 'chairperson' }] });
+    expect((await call('GET', `/escalations?locality=001&roundId=${id}`)).body.items).toHaveLength(1);
+    expect((await call('GET', `/escalations?locality=002&roundId=${id}`)).body.items).toHaveLength(0);
+    expect((await call('GET', `/escalations?province=01&roundId=${id}`)).body.items).toHaveLength(1);
     expect((await call('GET', '/escalations?level=mayor')).status).toBe(400);
     const escId = list.body.items[0]._id;
     const ack = await call('POST', `/escalations/${escId}/ack`, { by: 'commune-00001-chairperson', note: 'team sent' });
@@ -81,6 +119,24 @@ describe('deadlines HTTP API', () => {
     expect(again.body.acknowledgedBy).toBe('test-admin');
     expect((await call('POST', '/escalations/nope/ack', { by: 'x' })).status).toBe(400); // not an id: names params.id
     expect((await call('POST', '/escalations/0123456789abcdef01234567/ack', { by: 'x' })).status).toBe(404);
+  });
+
+  it('a locality\'s contacts are edited and imported from its page, only its own, audited (issue 28)', async () => {
+    const put = await call('PUT', '/localities/01/contacts', { contacts: [{ localityCode: '01', level: 'province', role: 'working-group-head', name: 'Trần Văn Bình', title: 'Tổ trưởng Tổ công tác Đề án 06 thành phố Hà Nội', phone: '0900 000 123' }] });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await call('PUT', '/localities/01/contacts', { contacts: [{ localityCode: '001', level: 'district', role: 'chairperson', name: 'X' }] })).status).toBe(400);
+    const imported = await call('POST', '/localities/01/contacts/import', {
+      csv: 'Mã địa phương,Cấp,Vai trò,Họ và tên,Chức vụ,Số điện thoại\n01,tỉnh,Chủ tịch UBND,Lê Thị Hà,Chủ tịch UBND thành phố Hà Nội,0900 000 124\n001,huyện,Chủ tịch UBND,Not here,,\n01,tỉnh,,No role,,\n',
+    });
+    expect(imported.body).toMatchObject({ inserted: 0, updated: 1, outside: 1, rejects: [{ line: 4 }] });
+    const list = await call('GET', '/localities/01/contacts');
+    expect(list.body.items.map((c: { role: string; name: string; phone: string }) => [c.role, c.name, c.phone])).toEqual([
+      ['chairperson', 'Lê Thị Hà', '0900 000 124'], ['working-group-head', 'Trần Văn Bình', '0900 000 123'],
+    ]);
+    const audit = await ctx.db.models.AuditEntry.find({ action: 'contacts.put', localityCode: '01' }).sort({ at: 1 }).lean();
+    expect(audit).toHaveLength(2);
+    expect(audit[1]!.before).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'chairperson', name: 'Chair province' })]));
+    expect(audit[1]!.after).toEqual([expect.objectContaining({ role: 'chairperson', name: 'Lê Thị Hà' })]);
   });
 
   it('gives the campaign overview per province and district with the national deadline', async () => {

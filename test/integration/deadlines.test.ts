@@ -112,7 +112,7 @@ describe('deadline chain on a manual clock', () => {
 
     // Shorten to half an hour from now: the escalation is then due in 30 minutes, not in a day.
     const soon = inHours(0.5);
-    await changeRoundDeadline(workers.deps, id, { deadline: soon, reason: 'coordinator: national date' });
+    await changeRoundDeadline(workers.deps, id, { deadline: soon, shorten: true, reason: 'coordinator: national date' });
     const moved = (await check())!;
     expect(moved.data).toMatchObject({ dueAt: soon.toISOString() });
     expect(moved.delay).toBe(HOUR / 2);

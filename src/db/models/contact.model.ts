@@ -13,6 +13,9 @@ export const contactSchema = new Schema(
     /** e.g. `chairperson`, `health-station-head`, `focal-point`. */
     role: { type: String, required: true },
     name: { type: String, required: true },
+    /** What the person is, as people say it: 'Chủ tịch UBND huyện Ba Vì', 'Tổ trưởng Tổ công tác Đề án 06'. */
+    title: { type: String, default: null },
+    phone: { type: String, default: null },
     webhookUrl: { type: String, default: null },
     email: { type: String, default: null },
   },

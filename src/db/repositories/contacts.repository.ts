@@ -10,7 +10,7 @@ import type { Store } from '../store.js';
 
 export type ContactRow = ContactDoc & { _id: Types.ObjectId };
 /** A contact as written: its natural key and what it says. */
-export type ContactFields = Pick<ContactDoc, 'localityCode' | 'level' | 'role' | 'name' | 'webhookUrl' | 'email'>;
+export type ContactFields = Pick<ContactDoc, 'localityCode' | 'level' | 'role' | 'name' | 'webhookUrl' | 'email'> & Partial<Pick<ContactDoc, 'title' | 'phone'>>;
 
 export interface ContactsFilter {
   localityCode?: string;
@@ -51,4 +51,13 @@ export async function findContacts(store: Store, q: ContactsFilter): Promise<Con
 export async function contactsOf(store: Store, localityCode: string, level: ContactDoc['level']): Promise<Pick<ContactRow, '_id' | 'webhookUrl'>[]> {
   const models = modelsOf(store);
   return models.Contact.find({ localityCode, level }, { webhookUrl: 1 }).lean<Pick<ContactRow, '_id' | 'webhookUrl'>[]>();
+}
+
+/** The contacts of several (locality, level) pairs in one read (index { localityCode, level, role }). */
+export async function contactsAt(store: Store, keys: readonly { localityCode: string; level: string }[]): Promise<ContactRow[]> {
+  if (keys.length === 0) return [];
+  const models = modelsOf(store);
+  const wanted = new Set(keys.map((k) => `${k.localityCode}|${k.level}`));
+  const rows = await models.Contact.find({ localityCode: { $in: [...new Set(keys.map((k) => k.localityCode))] } }, { __v: 0 }).sort({ level: 1, role: 1 }).lean<ContactRow[]>();
+  return rows.filter((c) => wanted.has(`${c.localityCode}|${c.level}`));
 }

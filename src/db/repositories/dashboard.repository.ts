@@ -14,7 +14,7 @@ const WRITE_BATCH = 1_000;
 
 const ROUND_FIELDS = {
   localityCode: 1, seq: 1, status: 1, deadline: 1, totalRecords: 1, processedRecords: 1, counters: 1,
-  explainedRecords: 1, expectedRecords: 1, finishedAt: 1, updatedAt: 1,
+  explainedRecords: 1, expectedRecords: 1, finishedAt: 1, updatedAt: 1, startedAt: 1, createdAt: 1,
 } as const;
 
 export type CurrentRound = RoundInput & { seq: number };
@@ -38,7 +38,7 @@ export async function readChangedRounds(store: Store, since: Date): Promise<Curr
 
 export async function readContacts(store: Store): Promise<RollupInputs['contacts']> {
   const models = modelsOf(store);
-  return models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, email: 1 }).lean();
+  return models.Contact.find({}, { _id: 0, localityCode: 1, level: 1, role: 1, name: 1, title: 1, phone: 1, email: 1 }).lean();
 }
 
 export async function readRollupInputs(store: Store): Promise<RollupInputs> {

@@ -22,12 +22,13 @@ export interface EscalationsFilter {
   /** true: not closed; false: closed. */
   open?: boolean;
   provinceCode?: string;
+  districtCode?: string;
   limit: number;
 }
 
 /**
  * Escalations newest first, by round, level, province and/or open state (indexes
- * { roundId, level }, { closedAt, level, escalatedAt }, { provinceCode, closedAt }).
+ * { roundId, level }, { closedAt, level, escalatedAt }, { provinceCode, closedAt }, { districtCode, closedAt }).
  */
 export async function findEscalations(store: Store, q: EscalationsFilter): Promise<EscalationRow[]> {
   const models = modelsOf(store);
@@ -35,6 +36,7 @@ export async function findEscalations(store: Store, q: EscalationsFilter): Promi
   if (q.roundId) filter.roundId = q.roundId;
   if (q.level) filter.level = q.level;
   if (q.provinceCode) filter.provinceCode = q.provinceCode;
+  if (q.districtCode) filter.districtCode = q.districtCode;
   if (q.open !== undefined) filter.closedAt = q.open ? null : { $ne: null };
   return models.Escalation.find(filter, { __v: 0 }).sort({ escalatedAt: -1 }).limit(q.limit).lean<EscalationRow[]>();
 }

@@ -38,9 +38,12 @@ export interface RoundInput {
   expectedRecords?: number | null;
   finishedAt?: Date | null;
   updatedAt?: Date | null;
+  /** When the round started (its pace is counted from here). */
+  startedAt?: Date | null;
+  createdAt?: Date | null;
 }
 
-export interface ContactInput { localityCode: string; level: string; role: string; name: string; email?: string | null }
+export interface ContactInput { localityCode: string; level: string; role: string; name: string; title?: string | null; phone?: string | null; email?: string | null }
 
 export interface RollupInputs {
   units: UnitInput[];
@@ -76,7 +79,7 @@ export interface RollupDoc {
   roundId: string | null;
   /** Highest open escalation level, and how many communes are escalated at each level. */
   escalation: { level: EscalationLevel | null; byLevel: Record<EscalationLevel, number> };
-  contacts: { level: string; role: string; name: string; email: string | null }[];
+  contacts: { level: string; role: string; name: string; title: string | null; phone: string | null; email: string | null }[];
   /** Ancestors from the nation down (for the breadcrumb), without the unit itself. */
   path: { code: string; name: string }[];
   /**
@@ -160,8 +163,10 @@ function escalationLevels(input: Pick<RollupInputs, 'escalations'>): Map<string,
   return escalated;
 }
 
-const healthOf = (r: RoundInput, policy: Policy, now: Date) =>
-  roundHealth({ status: r.status, deadline: r.deadline, ratio: evaluateCompletion(r, policy.completion).ratio }, now, policy);
+const healthOf = (r: RoundInput, policy: Policy, now: Date) => {
+  const c = evaluateCompletion(r, policy.completion);
+  return roundHealth({ status: r.status, deadline: r.deadline, ratio: c.ratio, resolved: c.resolved, remaining: c.unresolved.total, startedAt: r.startedAt ?? r.createdAt ?? null }, now, policy);
+};
 
 /** A commune's own figures from its current round (into a blank document). */
 function fillCommune(c: RollupDoc, r: RoundInput, h: ReturnType<typeof healthOf>, level: EscalationLevel | null, corr: { applied: number; signedOff: number } | undefined) {
@@ -204,7 +209,7 @@ export function buildRollup(input: RollupInputs, policy: Policy, now: Date): Rol
   const contacts = new Map<string, RollupDoc['contacts']>();
   for (const c of input.contacts) {
     const list = contacts.get(c.localityCode) ?? [];
-    list.push({ level: c.level, role: c.role, name: c.name, email: c.email ?? null });
+    list.push({ level: c.level, role: c.role, name: c.name, title: c.title ?? null, phone: c.phone ?? null, email: c.email ?? null });
     contacts.set(c.localityCode, list);
   }
   const escalated = escalationLevels(input);

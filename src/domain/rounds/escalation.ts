@@ -83,9 +83,21 @@ export function escalationDeadline(level: EscalationLevel, escalatedAt: Date, po
 
 export type RoundHealth = 'completed' | 'cancelled' | 'on_time' | 'at_risk' | 'overdue';
 
-/** On time, at risk (deadline within the window and completion under the threshold) or overdue. */
+/** Round statuses in which people, not the matcher, are working through what is left. */
+const PEOPLE_AT_WORK = new Set(['awaiting_corrections', 'correction_round', 'overdue']);
+
+/**
+ * On time, at risk or overdue (docs/deadlines.md, "Health"). Overdue: past the deadline and not
+ * completed. At risk, before the deadline, when either
+ *   - the remaining records cannot be done in the time left at the round's pace (records resolved
+ *     per hour since it started): a commune that cannot finish at its pace is at risk now, not
+ *     when the deadline passes; or
+ *   - the deadline is within the window (a day) and completion is under the threshold (80 %).
+ * The pace rule applies while people work the round (after the matcher's pass), when the
+ * remaining work and the start are known.
+ */
 export function roundHealth(
-  round: { status: string; deadline: Date; ratio: number },
+  round: { status: string; deadline: Date; ratio: number; resolved?: number; remaining?: number; startedAt?: Date | null },
   now: Date,
   policy: Pick<DeadlinePolicy, 'atRisk'>,
 ): RoundHealth {
@@ -94,5 +106,15 @@ export function roundHealth(
   const left = round.deadline.getTime() - now.getTime();
   if (left <= 0) return 'overdue';
   if (left <= policy.atRisk.windowMs && round.ratio < policy.atRisk.completionBelow) return 'at_risk';
-  return 'on_time';
+  if (!cannotFinishAtPace(round, now, left)) return 'on_time';
+  return 'at_risk';
+}
+
+function cannotFinishAtPace(round: { status: string; resolved?: number; remaining?: number; startedAt?: Date | null }, now: Date, left: number): boolean {
+  const { remaining, resolved, startedAt } = round;
+  if (!PEOPLE_AT_WORK.has(round.status) || remaining === undefined || resolved === undefined || !startedAt || remaining <= 0) return false;
+  const elapsed = now.getTime() - startedAt.getTime();
+  if (elapsed <= 0) return false;
+  // Time needed at the pace so far = remaining / (resolved / elapsed); nothing resolved yet = never.
+  return resolved <= 0 || (remaining * elapsed) / resolved > left;
 }

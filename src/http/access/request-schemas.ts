@@ -46,22 +46,23 @@ export const listRoundsQuery = z.object({
   /** `progress=true`: each round's live chunk progress (chunks done, records done). */
   progress: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
+/** Shapes only: the rules (whole days ≥ 1, one act, shortening named, never past) are src/domain/rounds/deadline-request.ts, answered in Vietnamese. */
 export const deadlineBody = z.object({
-  deadline: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
-  /** Negative shortens. At most 30 days either way. */
-  extendByHours: z.number().min(-720).max(720).refine((h) => h !== 0, 'must not be 0').optional(),
-  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
-}).strict().refine((b) => (b.deadline === undefined) !== (b.extendByHours === undefined), {
-  message: 'give either deadline or extendByHours',
-  path: ['deadline'],
-});
+  extendByDays: z.number().finite().optional(),
+  extendByHours: z.number().finite().optional(),
+  deadline: z.string().max(40).optional(),
+  shorten: z.boolean().optional(),
+  reason: z.string().max(500).default(''),
+}).strict();
 export const escalationQuery = z.object({
   roundId: z.string().max(80).optional(),
   level: z.enum(ESCALATION_LEVELS).optional(),
   open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** The area: a province (2 digits) or a district (3); `province` is the older name of a province's. */
+  locality: z.string().regex(/^(\d{2}|\d{3})$/, 'a 2-digit province or 3-digit district code').optional(),
   province: z.string().regex(/^\d{2}$/, 'a 2-digit province code').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+}).transform(({ province, ...q }) => ({ ...q, locality: q.locality ?? province }));
 export const escalationParams = z.object({ id: objectId('an escalation') }).strict();
 /** Who acknowledges is the token's identity; `by` may name the office acting (no personal data). */
 export const ackBody = z.object({
@@ -75,6 +76,10 @@ export const contactQuery = z.object({
 });
 export const contactsBody = z.object({ contacts: z.array(contactInputSchema).min(1).max(10_000) }).strict();
 export const campaignBody = campaignInputSchema;
+/** One locality's contacts, edited from its page (a few dozen at most: chairperson, working-group heads, facility heads). */
+export const localityContactsBody = z.object({ contacts: z.array(contactInputSchema).min(1).max(200) }).strict();
+/** A contacts CSV read by the page (200 KB: thousands of rows, far more than one locality has). */
+export const localityContactsImportBody = z.object({ csv: z.string().min(1).max(200_000) }).strict();
 
 // Administrative units.
 export const localityPageQuery = z.object({

@@ -84,13 +84,19 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/api/rounds/:id', roles: [...RECORD_READERS, 'operator'], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
   { method: 'PATCH', path: '/api/rounds/:id/deadline', roles: COORDINATORS, scope: { from: 'round', param: 'id' }, request: { params: S.roundParams, body: S.deadlineBody } },
   { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
-  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'operator'], scope: { from: 'query', name: 'province' }, request: { query: S.escalationQuery } },
+  // A district's coordinator reads the escalations of their district (?locality=271), a province's of their province.
+  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator'], scope: { from: 'query', name: 'locality' }, request: { query: S.escalationQuery } },
+  // Who may acknowledge which level is the service's rule (escalations.service mayAcknowledge); the table lets every level's role in.
   { method: 'POST', path: '/api/escalations/:id/ack', roles: ['ministry', ...COORDINATORS, 'commune_health'], scope: { from: 'escalation', param: 'id' }, request: { params: S.escalationParams, body: S.ackBody } },
   { method: 'GET', path: '/api/campaign/overview', roles: CAMPAIGN_VIEWERS, scope: NONE },
   { method: 'GET', path: '/api/campaign', roles: CAMPAIGN_VIEWERS, scope: NONE },
   { method: 'PUT', path: '/api/campaign', roles: ['campaign_admin'], scope: NATIONAL, request: { body: S.campaignBody } },
   { method: 'GET', path: '/api/contacts', roles: ['ministry', 'campaign_admin', 'operator'], scope: NATIONAL, request: { query: S.contactQuery } },
   { method: 'PUT', path: '/api/contacts', roles: ['campaign_admin'], scope: NATIONAL, request: { body: S.contactsBody } },
+  // One locality's contacts, from its page: read by its viewers, edited and imported by its coordinators.
+  { method: 'GET', path: '/api/localities/:code/contacts', roles: CAMPAIGN_VIEWERS, scope: CODE, request: { params: S.codeParams } },
+  { method: 'PUT', path: '/api/localities/:code/contacts', roles: COORDINATORS, scope: CODE, request: { params: S.codeParams, body: S.localityContactsBody } },
+  { method: 'POST', path: '/api/localities/:code/contacts/import', roles: COORDINATORS, scope: CODE, request: { params: S.codeParams, body: S.localityContactsImportBody } },
   // Administrative units: public reference data, for every signed-in role.
   { method: 'GET', path: '/api/localities', roles: ALL, scope: NONE, request: { query: S.localityPageQuery } },
   { method: 'GET', path: '/api/localities/:code', roles: ALL, scope: NONE, request: { params: S.codeParams } },

@@ -60,7 +60,8 @@ whoAmI().then((who) => {
   const nav = document.querySelector('.top-nav');
   // Links to the other screens this role may open: the look-up, Bull Board.
   if (me.roles.some((r) => ['passport_checker', 'ministry', 'campaign_admin'].includes(r)) && !isChecker(me)) nav.prepend(h('a', { href: '/dashboard/check', id: 'nav-check' }, t('checkTitle')));
-  if (me.roles.some((r) => ['operator', 'province_coordinator', 'district_coordinator'].includes(r))) nav.prepend(h('a', { href: '/admin/queues', id: 'nav-queues' }, t('queues')));
+  // Bull Board is the operator's alone (the route table): nobody else is shown a link that refuses them.
+  if (me.roles.includes('operator')) nav.prepend(h('a', { href: '/admin/queues', id: 'nav-queues' }, t('queues')));
   const out = document.getElementById('logout');
   out.hidden = false;
   out.textContent = t('logout');

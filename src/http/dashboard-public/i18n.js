@@ -80,11 +80,21 @@ export const fmtDay = (day) => (day ? `${day.slice(8, 10)}/${day.slice(5, 7)}/${
 export const fmtNum = (n) => numFmt.format(n ?? 0);
 export const fmtPct = (part, whole) => (whole > 0 ? pctFmt.format(part / whole) : '—');
 
-/** "còn 3 ngày" / "quá hạn 2 ngày" from a deadline. */
+/** dd/mm/yyyy hh:mm in Vietnam's time zone (a deadline to the minute). */
+export function fmtMinute(d) {
+  if (!d) return '—';
+  const v = new Date(new Date(d).getTime() + 7 * 3_600_000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}`;
+}
+
+/** "còn 3 ngày" / "quá hạn 5 giờ" / "quá hạn 2 ngày" from a deadline: lateness under a day in hours, never rounded up to a day. */
 export function fmtLeft(deadline, now = Date.now()) {
   if (!deadline) return '—';
   const ms = new Date(deadline).getTime() - now;
-  if (ms < 0) return t('lateBy', Math.ceil(-ms / 86_400_000));
+  if (ms < 0 && -ms < 3_600_000) return t('lateByMinutes');
+  if (ms < 0 && -ms < 86_400_000) return t('lateByHours', Math.floor(-ms / 3_600_000));
+  if (ms < 0) return t('lateBy', Math.floor(-ms / 86_400_000));
   if (ms < 86_400_000) return t('hoursLeft', Math.max(1, Math.floor(ms / 3_600_000)));
   return t('daysLeft', Math.floor(ms / 86_400_000));
 }

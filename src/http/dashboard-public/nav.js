@@ -9,6 +9,8 @@ const NATIONAL = ['ministry', 'campaign_admin', 'operator'];
 export const isNational = (me) => !!me?.roles?.some((r) => NATIONAL.includes(r));
 export const isCoordinator = (me) => !!me?.roles?.some((r) => r === 'campaign_admin' || r === 'province_coordinator' || r === 'district_coordinator');
 export const isChecker = (me) => !!me?.roles?.includes('passport_checker') && !me.roles.some((r) => r !== 'passport_checker');
+/** Roles the worklist page serves (record readers, and the commune police's sign-off): not the operator. */
+export const readsWorklist = (me) => !!me?.roles?.some((r) => ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'commune_health', 'commune_police'].includes(r));
 /** Roles that read the dashboard's figures (the passport checker has a screen of its own). */
 export const seesDashboard = (me) => !!me?.roles?.some((r) => r !== 'passport_checker');
 

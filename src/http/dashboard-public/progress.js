@@ -1,8 +1,9 @@
 import { errorText, fmtDate, fmtDay, fmtLeft, fmtNum, fmtPct, fmtTime, t } from './i18n.js';
 import { api, h, HttpError, whoAmI } from './dom.js';
 import { drawCharts } from './charts.js';
-import { crumbs } from './nav.js';
+import { crumbs, readsWorklist } from './nav.js';
 import { actionPanels } from './actions.js';
+import { contactsSection } from './contacts.js';
 
 /** Poll every 15 s: one request = the rollup of a unit and its children (two indexed reads). */
 const REFRESH_MS = 15_000;
@@ -25,7 +26,8 @@ const COLUMNS = [
 ];
 
 const unitHref = (code) => (code === 'VN' ? '/dashboard' : `/dashboard/l/${code}`);
-const badge = (health) => (health ? h('span', { class: `badge ${health}` }, t(health)) : h('span', { class: 'muted' }, '—'));
+/** A health badge; hovering (or a long press) shows the rule behind it (docs/deadlines.md, "Health"). */
+const badge = (health) => (health ? h('span', { class: `badge ${health}`, title: t('healthRule') }, t(health)) : h('span', { class: 'muted' }, '—'));
 
 function card(label, value, sub, cls) {
   return h('div', { class: `card ${cls ?? ''}` }, h('b', {}, value), h('span', {}, label), sub ? h('small', { class: 'muted' }, sub) : null);
@@ -39,7 +41,7 @@ function summary(u, national) {
     ...OUTCOMES.map((o) => card(t(o), fmtNum(r[o]), fmtPct(r[o], r.total), `o-${o}`)),
     card(t('corrections'), fmtNum(u.corrections.applied), `${t('signedOff')}: ${fmtNum(u.corrections.signedOff)}`),
     card(t('backlog'), fmtNum(u.backlog.gap), `${t('gap')} / ${fmtNum(u.backlog.expected)}`),
-    card(u.level === 'national' ? t('national') : t('deadline'), fmtDate(left), fmtLeft(left), 'deadline'),
+    card(u.level === 'national' ? t('national') : t('deadline'), fmtDate(left), [fmtLeft(left), u.level === 'commune' && u.worst ? [' ', badge(u.worst)] : null], 'deadline'),
     card(t('escalation'), u.escalation.level ? t(u.escalation.level === 'ministry' ? 'ministry' : u.escalation.level) : t('none'),
       u.level === 'commune' ? null : ['commune', 'district', 'province', 'ministry'].map((l) => `${t(l === 'ministry' ? 'ministry' : l)} ${u.escalation.byLevel[l]}`).join(' · '),
       `escalation ${u.escalation.level ? 'escalated' : ''}`),
@@ -48,19 +50,11 @@ function summary(u, national) {
 
 function roundsLine(u) {
   const parts = Object.entries(u.rounds).filter(([, n]) => n > 0).map(([s, n]) => `${t(s)}: ${fmtNum(n)}`);
-  const health = ['on_time', 'at_risk', 'overdue', 'completed'].map((s) => h('span', { class: `badge ${s}` }, `${t(s)} ${fmtNum(u.health[s])}`));
+  const health = ['on_time', 'at_risk', 'overdue', 'completed'].map((s) => h('span', { class: `badge ${s}`, title: t('healthRule') }, `${t(s)} ${fmtNum(u.health[s])}`));
   return h('section', { class: 'rounds' }, h('h2', {}, t('rounds')), h('p', {}, parts.length ? parts.join(' · ') : t('none')), h('p', { class: 'badges' }, health));
 }
 
-function contactsBlock(u) {
-  return h('section', { class: 'contacts' }, h('h2', {}, t('contacts')),
-    u.contacts.length === 0 ? h('p', { class: 'muted' }, t('noContacts'))
-      : h('ul', {}, u.contacts.map((c) => h('li', {}, h('b', {}, c.name), ` — ${c.role} (${t(c.level === 'ministry' ? 'ministry' : c.level)})`,
-        c.email ? [' · ', h('a', { href: `mailto:${c.email}` }, c.email)] : null))));
-}
-
-
-function childTable(u, children, state, rerender) {
+function childTable(u, children, state, rerender, me) {
   const sorted = [...children];
   const col = COLUMNS.find(([k]) => k === state.sort) ?? COLUMNS[0];
   sorted.sort((a, b) => {
@@ -75,7 +69,7 @@ function childTable(u, children, state, rerender) {
         t(label), active ? (state.dir === 'desc' ? ' ▼' : ' ▲') : ''));
   }));
   const rows = sorted.map((c) => h('tr', { class: c.worst ?? '' },
-    h('th', { scope: 'row' }, h('a', { href: unitHref(c._id) }, c.name), c.level === 'commune' ? [' ', h('a', { href: `/dashboard/w/${c._id}`, class: 'small', title: t('worklist') }, '☰')] : null),
+    h('th', { scope: 'row' }, h('a', { href: unitHref(c._id) }, c.name), c.level === 'commune' && readsWorklist(me) ? [' ', h('a', { href: `/dashboard/w/${c._id}`, class: 'small', title: t('worklist') }, '☰')] : null),
     h('td', {}, badge(c.worst)),
     h('td', {}, fmtNum(c.records.total)),
     h('td', {}, h('span', { class: 'bar', style: `--p:${Math.max(0, pctVerified(c)) * 100}%` }), fmtPct(c.records.verified, c.records.total)),
@@ -118,7 +112,7 @@ export function progressView(root, code) {
       crumbs(me, u.path, { code: u._id, name: u.name }),
       h('h1', {}, u.level === 'national' ? t('nation') : u.name),
       summary(u, national),
-      u.level === 'commune' ? h('p', {}, h('a', { class: 'button', href: `/dashboard/w/${u._id}` }, t('openWorklist'))) : null,
+      u.level === 'commune' && readsWorklist(me) ? h('p', {}, h('a', { class: 'button', href: `/dashboard/w/${u._id}` }, t('openWorklist'))) : null,
       u.level !== 'commune' ? h('section', { class: 'charts' },
         !u.daily ? null : h('figure', { class: 'chart wide' }, h('figcaption', {}, t('chartProgress')), h('div', { class: 'box' }, h('canvas', { id: 'chart-progress', role: 'img', 'aria-label': t('chartProgress') })),
           projection ? h('p', { class: `projection ${projection.late ? 'late' : ''}` },
@@ -128,8 +122,8 @@ export function progressView(root, code) {
       ) : null,
       actionPanels(u, children, me),
       roundsLine(u),
-      contactsBlock(u),
-      u.level !== 'commune' ? [h('h2', {}, t(CHILD_LEVEL[u.level])), filterBar(state, rerender), childTable(u, children, state, rerender)] : null,
+      contactsSection(u, me),
+      u.level !== 'commune' ? [h('h2', {}, t(CHILD_LEVEL[u.level])), filterBar(state, rerender), childTable(u, children, state, rerender, me)] : null,
     );
     charts?.destroy();
     root.replaceChildren(view);

@@ -61,7 +61,8 @@ async function streamDownload(href, name, status, expected) {
     a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 10_000);
     bar.value = bar.max;
-    label.textContent = t('downloaded', { n: csv ? fmtNum(Math.max(0, lines - 2)) : '' }).replace(/:\s*$/, '');
+    // An XLSX is not counted by lines: the worklist's own count is what it holds.
+    label.textContent = t('downloaded', { n: fmtNum(csv ? Math.max(0, lines - 2) : expected) });
   } catch (err) {
     status.replaceChildren(h('span', { class: 'result-bad', role: 'alert' }, `${t('error')}: ${errorText(err)}`));
   } finally {
@@ -181,14 +182,19 @@ export function worklistView(root, code) {
       signOffPanel(signOff, code, me);
       return;
     }
+    // Only the health station uploads (the API refuses anyone else); on a phone its form and
+    // result come first, not below a hundred cards.
+    const uploads = !!me?.roles?.includes('commune_health');
+    const top = uploads && matchMedia('(max-width: 700px)').matches;
     root.replaceChildren(h('div', { class: 'view worklist-view' },
       crumbs(me, [], { code, name: code, link: `/dashboard/l/${code}` }),
       title, left, summary,
+      top ? [form, resultBox] : null,
       h('div', { class: 'filters' }, h('label', { for: 'outcome' }, `${t('filter')}: `), outcomeSel, dl.csv, dl.xlsx),
       dlStatus,
       h('p', { class: 'keys muted' }, t('keys')),
       h('div', { class: 'table-wrap' }, tableEl),
-      pager, form, resultBox, signOff));
+      pager, uploads && !top ? [form, resultBox] : null, signOff));
     signOffPanel(signOff, code, me);
     void load();
   };

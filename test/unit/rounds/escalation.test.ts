@@ -52,4 +52,20 @@ describe('round health', () => {
     expect(roundHealth({ status: 'verifying', deadline: plus(-1), ratio: 0.99 }, now, DEFAULT_POLICY)).toBe('overdue');
     expect(roundHealth({ status: 'completed', deadline: plus(-1), ratio: 1 }, now, DEFAULT_POLICY)).toBe('completed');
   });
+  it('is at risk when the remaining work cannot be done at the round\'s pace, before the deadline (issue 28)', () => {
+    // The issue's case: 630 records waiting, one minute left, 80 % done: the window rule alone said "on time".
+    const started = plus(-48 * H);
+    const base = { status: 'awaiting_corrections', ratio: 0.8, startedAt: started };
+    expect(roundHealth({ ...base, deadline: plus(60_000), resolved: 2520, remaining: 630 }, now, DEFAULT_POLICY)).toBe('at_risk');
+    // Three days left, 400 to go at 50 a day since the start: at risk now, not once the deadline passes.
+    expect(roundHealth({ ...base, ratio: 0.9, deadline: plus(72 * H), resolved: 100, remaining: 400 }, now, DEFAULT_POLICY)).toBe('at_risk');
+    // The same work at 50 an hour: on time.
+    expect(roundHealth({ ...base, ratio: 0.9, deadline: plus(72 * H), resolved: 2400, remaining: 400 }, now, DEFAULT_POLICY)).toBe('on_time');
+    // Nothing resolved yet with work left: cannot finish at zero pace.
+    expect(roundHealth({ ...base, ratio: 0.9, deadline: plus(72 * H), resolved: 0, remaining: 10 }, now, DEFAULT_POLICY)).toBe('at_risk');
+    // While the matcher is verifying, the pace is the machine's: only the window rule applies.
+    expect(roundHealth({ ...base, status: 'verifying', ratio: 0.9, deadline: plus(72 * H), resolved: 0, remaining: 10 }, now, DEFAULT_POLICY)).toBe('on_time');
+    expect(roundHealth({ ...base, deadline: plus(-1), resolved: 1, remaining: 1 }, now, DEFAULT_POLICY)).toBe('overdue');
+  });
 });
+

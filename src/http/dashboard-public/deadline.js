@@ -1,0 +1,73 @@
+import { fmtMinute, t } from './i18n.js';
+import { api, h } from './dom.js';
+import { confirmed } from './confirm.js';
+
+/**
+ * A round's deadline, changed by one of two acts that say what they do: "Gia hạn thêm N ngày"
+ * (whole days, 1–30) or "Đặt hạn chót (ngày, giờ)". A date earlier than the current deadline is
+ * a shortening: its confirmation says so in capitals and the request names it (`shorten: true`).
+ * The page checks what it can before asking (whole days, a date given, not in the past); the API
+ * checks again (src/domain/rounds/deadline-request.ts) and answers in Vietnamese.
+ */
+const json = (method, body) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const DAY = 86_400_000;
+
+/** `yyyy-mm-dd` and `hh:mm` typed in Vietnam's time → a Date (UTC+7, no daylight saving). */
+const vnMoment = (day, time) => (day && time ? new Date(`${day}T${time}:00+07:00`) : null);
+/** The date and time inputs' values for a Date, in Vietnam's time. */
+function vnInputs(d) {
+  const iso = new Date(d.getTime() + 7 * 3_600_000).toISOString();
+  return { day: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/**
+ * The deadline controls of a commune's round: `why()` is the reason typed on the panel, `out` where
+ * results show, `changed()` runs after a change.
+ */
+export function deadlineControls(u, why, out, changed) {
+  let current = u.deadline ? new Date(u.deadline) : null;
+  const now = () => Date.now();
+  const shown = h('p', { id: 'current-deadline' }, t('currentDeadline', { d: fmtMinute(current) }));
+  const rule = h('p', { class: 'muted small', id: 'deadline-rule' }, t('deadlineRule'));
+
+  const days = h('input', { type: 'number', id: 'extend-days', min: '1', max: '30', step: '1', value: '3', inputmode: 'numeric', 'aria-label': t('extendDays') });
+  const daysValid = () => /^\d+$/.test(days.value.trim()) && Number(days.value) >= 1 && Number(days.value) <= 30;
+  const extendLabel = () => t('extendByDays', { n: daysValid() ? Number(days.value) : 'N' });
+  const extend = confirmed(extendLabel(), 'act-extend',
+    () => t('extendConfirm', { n: Number(days.value), from: fmtMinute(current), d: fmtMinute(new Date(current.getTime() + Number(days.value) * DAY)) }),
+    async () => {
+      const r = await api(`/api/rounds/${encodeURIComponent(u.roundId)}/deadline`, json('PATCH', { extendByDays: Number(days.value), reason: why() }));
+      current = new Date(r.deadline);
+      shown.textContent = t('currentDeadline', { d: fmtMinute(current) });
+      changed();
+      return t('deadlineChanged', { d: fmtMinute(current) });
+    }, out, () => (daysValid() ? null : t('pageDaysProblem')));
+  days.addEventListener('input', () => { extend.querySelector('button').textContent = extendLabel(); });
+
+  const start = vnInputs(current ?? new Date(now() + 3 * DAY));
+  const day = h('input', { type: 'date', id: 'deadline-date', value: start.day, 'aria-label': t('deadlineDate') });
+  const time = h('input', { type: 'time', id: 'deadline-time', value: start.time, 'aria-label': t('deadlineTime') });
+  const target = () => vnMoment(day.value, time.value);
+  const shortening = () => !!(target() && current && target().getTime() < current.getTime());
+  const set = confirmed(t('setDeadlineBtn'), 'act-set',
+    () => t(shortening() ? 'shortenConfirm' : 'setConfirm', { from: fmtMinute(current), d: fmtMinute(target()) }),
+    async () => {
+      const body = { deadline: target().toISOString(), reason: why() };
+      if (shortening()) body.shorten = true;
+      const r = await api(`/api/rounds/${encodeURIComponent(u.roundId)}/deadline`, json('PATCH', body));
+      current = new Date(r.deadline);
+      shown.textContent = t('currentDeadline', { d: fmtMinute(current) });
+      changed();
+      return t('deadlineChanged', { d: fmtMinute(current) });
+    }, out, () => {
+      const at = target();
+      if (!at || Number.isNaN(at.getTime())) return t('pageDateProblem');
+      if (at.getTime() <= now()) return t('pagePastProblem');
+      return null;
+    });
+
+  return h('fieldset', { class: 'deadline-controls', id: 'deadline-controls' }, h('legend', {}, t('deadline')), shown,
+    h('div', { class: 'form-row' }, h('label', {}, t('extendDays'), days), extend),
+    h('div', { class: 'form-row' }, h('span', {}, t('setDeadline')), h('label', {}, t('deadlineDate'), day), h('label', {}, t('deadlineTime'), time), set),
+    rule);
+}
