@@ -28,7 +28,7 @@ async function main() {
 
   // The pool caps the worker's concurrent store operations (WORKER_STORE_OPS): batch work queues
   // in the driver instead of crowding the store people's requests share.
-  const db = await connectDb(config.MONGO_URL, { poolSize: config.WORKER_STORE_OPS ?? config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
+  const db = await connectDb(config.MONGO_URL, { poolSize: config.WORKER_STORE_OPS, statsFile: config.STORE_STATS_FILE });
   const connection = createRedis(config.REDIS_URL, 'worker', redisOptionsFromConfig(config));
   const queues = allQueues(connection, config.QUEUE_PREFIX);
   const flows = createFlowProducer(connection, config.QUEUE_PREFIX);

@@ -176,11 +176,12 @@ export const envSchema = z.object({
   /** A request that waited this long for a slot is answered 503 instead of served late (queue time, never a timeout of work started). */
   SHED_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   /**
-   * Workers: store operations one worker process runs at once (the driver's pool; more wait for
-   * a connection). Bounds the batch side's pressure on the store people's requests share.
-   * Unset: MONGO_POOL_SIZE.
+   * Workers: store operations one worker process runs at once (the size of its driver pool; more
+   * wait for a connection). Bounds the batch side's pressure on the store people's requests
+   * share. 4 = WORKER_CONCURRENCY's default: one operation per running job at a time (a chunk's
+   * reads and bulk writes are sequential), so a worker never floods the store with more.
    */
-  WORKER_STORE_OPS: z.coerce.number().int().min(1).max(200).optional(),
+  WORKER_STORE_OPS: z.coerce.number().int().min(1).max(200).default(4),
   /** Rows and bytes of one uploaded correction worksheet. */
   WORKSHEET_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   WORKSHEET_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
