@@ -132,7 +132,7 @@ try {
       });
       await db.models.VerificationResult.collection.insertMany(results.map((r) => ({ _id: `${round}/${r.recordId}`, roundId: round, ...r, createdAt: at, updatedAt: at })) as never[], { ordered: false });
       // The records' current state, through its one writer, as the verification worker writes it.
-      await recordResults(db.store, { roundId: round, communeCode: COMMUNE, plannedAt: at }, results, at);
+      await recordResults(db.store, { roundId: round, communeCode: COMMUNE, plannedAt: at }, results, at, []);
     }
     console.log(`seeded ${WORK} worklist records for ${COMMUNE} in ${ms(t0)} ms\n`);
     const health = await oidc.tokenFor('health-09619');

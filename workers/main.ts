@@ -26,13 +26,15 @@ async function main() {
   const unknown = wanted.filter((q) => !processorOf(q));
   if (unknown.length) throw new Error(`WORKER_QUEUES: no processor for ${unknown.join(', ')} (known: ${[...Object.keys(processors), ...groupQueues.slice(1)].join(', ')})`);
 
-  const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
+  // The pool caps the worker's concurrent store operations (WORKER_STORE_OPS): batch work queues
+  // in the driver instead of crowding the store people's requests share.
+  const db = await connectDb(config.MONGO_URL, { poolSize: config.WORKER_STORE_OPS, statsFile: config.STORE_STATS_FILE });
   const connection = createRedis(config.REDIS_URL, 'worker', redisOptionsFromConfig(config));
   const queues = allQueues(connection, config.QUEUE_PREFIX);
   const flows = createFlowProducer(connection, config.QUEUE_PREFIX);
   const deps = { config, db, queues, flows, log };
 
-  const metrics = createWorkerMetrics();
+  const metrics = createWorkerMetrics({ pool: db.pool });
   const workers: Worker[] = [];
   for (const name of wanted) {
     const worker = new Worker(name, await processorOf(name)!(deps), {
@@ -58,7 +60,7 @@ async function main() {
     log.info({ port: server.port }, 'worker metrics listening');
     shutdown.add('metrics', () => server.close());
   }
-  log.info({ queues: wanted, concurrency: config.WORKER_CONCURRENCY, pid: process.pid }, 'worker started');
+  log.info({ queues: wanted, concurrency: config.WORKER_CONCURRENCY, storeOps: db.pool.limit, pid: process.pid }, 'worker started');
 
   // worker.close() waits for active jobs to finish; jobs cut off by the time limit stall
   // and are taken over by another worker after WORKER_LOCK_MS.

@@ -108,7 +108,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps) {
       await job.updateProgress(Math.round((results.length / records.length) * 100));
     }
     // The records' current state: one bulk per chunk; the round's plan time orders rounds.
-    await recordResults(deps.store, { roundId: data.roundId, communeCode: data.localityCode, plannedAt: chunk.createdAt }, results, new Date());
+    await recordResults(deps.store, { roundId: data.roundId, communeCode: data.localityCode, plannedAt: chunk.createdAt }, results, new Date(), records);
     await finishChunk(deps.store, data.roundId, data.chunk, results);
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };

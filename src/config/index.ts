@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_SERIES_RULE, type SeriesRule } from '../domain/eligibility/primary-series.js';
 
 /**
  * The only reader of process.env. Entry points call parseEnv() once and pass the
@@ -159,6 +160,28 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
   /** Eligibility look-ups per identity per minute. */
   ELIGIBILITY_RATE_PER_MIN: z.coerce.number().int().min(1).default(60),
+  /**
+   * The ministry's primary-series table as JSON, replacing the built-in one
+   * (src/domain/eligibility/primary-series.ts): {"mixed":true,"products":[{"label","aliases":[..],"doses","minIntervalDays"}]}.
+   */
+  PRIMARY_SERIES: z.string().optional().transform((s, ctx) => parseSeriesRule(s, ctx)),
+  /**
+   * Load shedding (src/http/shed.ts): API requests served at once by one process; more wait in
+   * its queue. 32: a store round trip is ~1–5 ms and a request makes 2–4, so 32 in flight keep
+   * the store busy without piling work on one event loop.
+   */
+  SHED_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
+  /** Requests that may wait for a slot; one more is answered 503 at once. */
+  SHED_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
+  /** A request that waited this long for a slot is answered 503 instead of served late (queue time, never a timeout of work started). */
+  SHED_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  /**
+   * Workers: store operations one worker process runs at once (the size of its driver pool; more
+   * wait for a connection). Bounds the batch side's pressure on the store people's requests
+   * share. 4 = WORKER_CONCURRENCY's default: one operation per running job at a time (a chunk's
+   * reads and bulk writes are sequential), so a worker never floods the store with more.
+   */
+  WORKER_STORE_OPS: z.coerce.number().int().min(1).max(200).default(4),
   /** Rows and bytes of one uploaded correction worksheet. */
   WORKSHEET_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   WORKSHEET_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
@@ -170,6 +193,26 @@ export const envSchema = z.object({
    */
   STORE_STATS_FILE: z.string().min(1).optional(),
 });
+
+const seriesRuleSchema = z.object({
+  mixed: z.boolean(),
+  products: z.array(z.object({
+    label: z.string().min(1).max(60),
+    aliases: z.array(z.string().min(2).max(60).transform((a) => a.toLowerCase())).min(1).max(20),
+    doses: z.number().int().min(1).max(5),
+    minIntervalDays: z.number().int().min(0).max(365),
+  })).min(1).max(50),
+});
+
+/** `PRIMARY_SERIES` (JSON) → the rule; unset → the built-in table. */
+function parseSeriesRule(spec: string | undefined, ctx: z.RefinementCtx): SeriesRule {
+  if (!spec) return DEFAULT_SERIES_RULE;
+  let raw: unknown;
+  try { raw = JSON.parse(spec); } catch { ctx.addIssue({ code: 'custom', message: 'not JSON' }); return DEFAULT_SERIES_RULE; }
+  const r = seriesRuleSchema.safeParse(raw);
+  if (!r.success) { ctx.addIssue({ code: 'custom', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }); return DEFAULT_SERIES_RULE; }
+  return r.data;
+}
 
 /** `PROVINCE_GROUPS` → [{ name, provinces }]; names kebab-case, a province in one group at most. */
 function parseProvinceGroups(spec: string, ctx: z.RefinementCtx): { name: string; provinces: string[] }[] {

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { registerModels, type Models } from './models/index.js';
 import { recordStoreStats } from './command-stats.js';
 import { storeOf } from './open-store.js';
+import { poolStats, type PoolStats } from './pool-stats.js';
 import type { Store } from './store.js';
 
 export interface Db {
@@ -10,6 +11,8 @@ export interface Db {
   models: Models;
   /** The handle everything else passes to repositories. */
   store: Store;
+  /** Operations holding a pooled connection and waiting for one (the pool caps them). */
+  pool: PoolStats;
   /** One round trip to the server (readiness). */
   ping(): Promise<unknown>;
   close(): Promise<void>;
@@ -39,6 +42,7 @@ export async function connectDb(url: string, opts: { autoIndex?: boolean; poolSi
     connection,
     models,
     store: storeOf(models),
+    pool: poolStats(connection, opts.poolSize ?? 10),
     ping: () => connection.db!.admin().ping(),
     close: async () => { stats?.stop(); await connection.close(); },
   };

@@ -37,6 +37,7 @@ import { authorize } from './access/authorize.js';
 import { ROUTE_TABLE } from './access/route-table.js';
 import { cors } from './cors.js';
 import { rateLimit } from './rate-limit.js';
+import { createShedder } from './shed.js';
 
 export interface AppDeps {
   config: Config;
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps): Express {
   // Timing first, so that HTTP latency includes authentication and authorization.
   const metrics = deps.metrics ?? createApiMetrics({ queues, store });
   app.use(metrics.middleware);
+  // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
+  app.use(['/api', '/auth'], createShedder({ concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, maxWaitMs: config.SHED_MAX_WAIT_MS, registry: metrics.registry }));
   // Hardening and identity first: every route below is behind the route table (src/http/access).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(cors(config.CORS_ORIGINS));
@@ -118,7 +121,7 @@ export function createApp(deps: AppDeps): Express {
   };
   const eligibilityLimit = rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'eligibility', limit: config.ELIGIBILITY_RATE_PER_MIN });
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
-  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store }), backlogRouter(corrections));
+  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
   app.use(dashboardApiRouter({ store }));
   app.use(accessLogRouter({ store }));

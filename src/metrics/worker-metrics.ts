@@ -1,5 +1,6 @@
 import type { Job, Worker } from 'bullmq';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolStats } from '../db/pool-stats.js';
 
 /** Job durations from sub-second matcher batches to multi-minute imports. */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
@@ -11,9 +12,21 @@ const WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 36
  * workers/main.ts): durations and wait times per queue and job name, failures, and records
  * matched (from a job's `processed` return value: the verification chunks').
  */
-export function createWorkerMetrics(opts: { defaults?: boolean } = {}) {
+export function createWorkerMetrics(opts: { defaults?: boolean; pool?: PoolStats } = {}) {
   const registry = new Registry();
   if (opts.defaults ?? true) collectDefaultMetrics({ register: registry });
+  const { pool } = opts;
+  if (pool) {
+    new Gauge({
+      name: 'vaxverify_store_ops_in_flight', help: 'Store operations of this worker: running (holding a pooled connection, at most WORKER_STORE_OPS) and waiting for one',
+      labelNames: ['state'], registers: [registry],
+      collect() { this.set({ state: 'running' }, pool.inFlight()); this.set({ state: 'waiting' }, pool.waiting()); },
+    });
+    new Gauge({
+      name: 'vaxverify_store_ops_limit', help: 'WORKER_STORE_OPS: store operations one worker runs at once', registers: [registry],
+      collect() { this.set(pool.limit); },
+    });
+  }
   const duration = new Histogram({
     name: 'vaxverify_job_duration_seconds', help: 'Time a job ran (processedOn to finishedOn), by queue, job name and result',
     labelNames: ['queue', 'name', 'result'], buckets: DURATION_BUCKETS, registers: [registry],

@@ -110,7 +110,11 @@ describe.each(['dev', 'national'] as const)('chart rendered with values-%s.yaml'
     if (values[env].api.hpa.enabled) {
       expect(hpa.map((h) => h.spec.scaleTargetRef.name)).toEqual([api(env).metadata.name]);
       expect(hpa[0]!.spec.metrics[0].resource.name).toBe('cpu');
-      const latency = hpa[0]!.spec.metrics.find((m: { type: string }) => m.type === 'Pods');
+      const pods = hpa[0]!.spec.metrics.filter((m: { type: string }) => m.type === 'Pods');
+      const latency = pods.find((m: { pods: { metric: { name: string } } }) => m.pods.metric.name === 'vaxverify_http_request_p95_seconds');
+      // The shedder's signals, where the cluster's adapter serves them.
+      const shedSignals = pods.map((m: { pods: { metric: { name: string } } }) => m.pods.metric.name).filter((n: string) => n !== 'vaxverify_http_request_p95_seconds');
+      expect(shedSignals).toEqual(values[env].api.hpa.saturation?.enabled ? ['vaxverify_http_saturation', 'vaxverify_http_shed_per_second'] : []);
       if (values[env].api.hpa.latency?.enabled) {
         expect(latency.pods.metric.name).toBe('vaxverify_http_request_p95_seconds');
         expect(latency.pods.target).toEqual({ type: 'AverageValue', averageValue: '300m' });

@@ -117,7 +117,7 @@ describe('/metrics', () => {
   });
 
   it('a worker records job durations, waits, failures and records processed, served on its own port', async () => {
-    const metrics = createWorkerMetrics({ defaults: false });
+    const metrics = createWorkerMetrics({ defaults: false, pool: ctx.db.pool });
     const name = 'metrics-probe';
     const queue = new Queue(name, { connection: ctx.redis, prefix: ctx.prefix });
     const worker = new Worker(name, async (job) => {

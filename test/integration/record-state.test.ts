@@ -19,10 +19,10 @@ describe('record states', () => {
     const m = ctx.db.store;
     const v = { roundId: 'verification-00001-1', communeCode: C, plannedAt: t(1) };
     const c = { roundId: 'correction-00001-1', communeCode: C, plannedAt: t(5) };
-    await recordResults(m, v, [{ recordId: 'R1', outcome: 'review' }, { recordId: 'R2', outcome: 'verified', personalId: '001090000001' }] as never, t(2));
-    await recordResults(m, c, [{ recordId: 'R1', outcome: 'verified', personalId: '001090000002' }] as never, t(6));
+    await recordResults(m, v, [{ recordId: 'R1', outcome: 'review' }, { recordId: 'R2', outcome: 'verified', personalId: '001090000001' }] as never, t(2), []);
+    await recordResults(m, c, [{ recordId: 'R1', outcome: 'verified', personalId: '001090000002' }] as never, t(6), []);
     // The verification chunk runs again (a stalled job): R1 keeps the correction round's result.
-    await recordResults(m, v, [{ recordId: 'R1', outcome: 'review' }, { recordId: 'R2', outcome: 'verified', personalId: '001090000001' }] as never, t(7));
+    await recordResults(m, v, [{ recordId: 'R1', outcome: 'review' }, { recordId: 'R2', outcome: 'verified', personalId: '001090000001' }] as never, t(7), []);
     const states = await recordStates(m, ['R1', 'R2', 'R3']);
     expect(states.get('R1')).toMatchObject({ roundId: c.roundId, outcome: 'verified', personalId: '001090000002' });
     expect(states.get('R2')).toMatchObject({ roundId: v.roundId, outcome: 'verified', resultAt: t(7) });

@@ -18,6 +18,17 @@ export const recordStateSchema = new Schema(
     outcome: { type: String, enum: OUTCOMES, default: null },
     personalId: { type: String, default: null },
     resultAt: { type: Date, default: null },
+    /**
+     * Whose dose it is for eligibility: the linked person, else the citizen ID it was entered
+     * with (null for a passport number or an unreadable ID). With `dose`, the per-citizen
+     * projection eligibility answers from in one indexed read (written with the result).
+     */
+    citizen: { type: String, default: null },
+    /** The dose as the verified record states it (no name, no birth date). */
+    dose: {
+      type: new Schema({ vaccine: String, doseNumber: Number, vaccinatedAt: String }, { _id: false }),
+      default: null,
+    },
     /** The record's newest correction. */
     correction: {
       type: new Schema({ id: String, status: { type: String, enum: CORRECTION_STATUSES }, at: Date }, { _id: false }),
@@ -27,6 +38,8 @@ export const recordStateSchema = new Schema(
   { collection: 'recordStates', timestamps: false },
 );
 recordStateSchema.index({ personalId: 1 });
+// Eligibility: a citizen's doses, one indexed read.
+recordStateSchema.index({ citizen: 1 });
 recordStateSchema.index({ communeCode: 1, outcome: 1 });
 
 export const recordStateModel = (c: Connection) => c.model('RecordState', recordStateSchema);

@@ -1,4 +1,5 @@
-import type { MatchResult, Outcome } from '../../domain/records.js';
+import type { DoseRecordInput, MatchResult, Outcome } from '../../domain/records.js';
+import { normalizeId } from '../../domain/matching/index.js';
 import type { CorrectionStatus } from '../../domain/corrections/types.js';
 import { modelsOf } from '../open-store.js';
 import type { Store } from '../store.js';
@@ -20,27 +21,49 @@ export interface RecordState {
   personalId: string | null;
   resultAt: Date | null;
   correction: { id: string; status: CorrectionStatus; at: Date } | null;
+  citizen: string | null;
+  dose: DoseFacts | null;
 }
+
+export interface DoseFacts { vaccine: string | null; doseNumber: number | null; vaccinatedAt: string | null }
+
+/** Whose dose a record is for eligibility: the person it links to, else the citizen ID it was entered with. */
+function citizenOf(r: MatchResult, rec: Pick<DoseRecordInput, 'idNumber'> | undefined): string | null {
+  if (r.personalId) return r.personalId;
+  const entered = normalizeId(rec?.idNumber);
+  return entered.kind === 'citizen' ? entered.value : null;
+}
+
+type ChunkRecord = Pick<DoseRecordInput, 'recordId' | 'idNumber' | 'vaccine' | 'doseNumber' | 'vaccinatedAt'>;
 
 /**
  * A chunk's results into the records' states: one unordered bulk of upserts, each conditional
  * on no later-planned round's result being stored (such a record's upsert collides with its
- * `_id` and is skipped: the newer state stays).
+ * `_id` and is skipped: the newer state stays). With each result go the facts eligibility needs
+ * of the record the chunk verified (`records`: whose dose, which vaccine, when): the
+ * per-citizen projection has this one writer.
  */
 export async function recordResults(
   store: Store, meta: { roundId: string; communeCode: string; plannedAt: Date }, results: MatchResult[], at: Date,
+  records: readonly ChunkRecord[],
 ): Promise<void> {
   const models = modelsOf(store);
   if (results.length === 0) return;
-  const ops = results.map((r) => ({
-    updateOne: {
+  const byId = new Map(records.map((r) => [r.recordId, r]));
+  const ops = results.map((r) => {
+    const rec = byId.get(r.recordId);
+    const dose: DoseFacts | null = rec ? { vaccine: rec.vaccine ?? null, doseNumber: rec.doseNumber ?? null, vaccinatedAt: rec.vaccinatedAt ?? null } : null;
+    return { updateOne: {
       filter: { _id: r.recordId, $or: [{ plannedAt: null }, { plannedAt: { $lte: meta.plannedAt } }] },
       update: {
-        $set: { communeCode: meta.communeCode, roundId: meta.roundId, plannedAt: meta.plannedAt, outcome: r.outcome, personalId: r.personalId ?? null, resultAt: at },
+        $set: {
+          communeCode: meta.communeCode, roundId: meta.roundId, plannedAt: meta.plannedAt, outcome: r.outcome, personalId: r.personalId ?? null, resultAt: at,
+          citizen: citizenOf(r, rec), dose,
+        },
       },
       upsert: true,
-    },
-  }));
+    } };
+  });
   await models.RecordState.bulkWrite(ops as never, { ordered: false }).catch((err: unknown) => { if (!onlyDuplicateKeys(err)) throw err; });
 }
 
@@ -71,10 +94,11 @@ export async function recordStates(store: Store, recordIds: string[]): Promise<M
   return new Map(rows.map((r) => [r._id, r]));
 }
 
-/** Records linked to a person by their latest result (index { personalId }). */
-export async function linkedRecords(store: Store, personalId: string): Promise<string[]> {
-  const models = modelsOf(store);
-  return (await models.RecordState.find({ personalId }, { _id: 1 }).lean()).map((r) => r._id);
+export type CitizenDose = Pick<RecordState, '_id' | 'outcome' | 'resultAt' | 'correction' | 'dose'>;
+
+/** A citizen's doses as their latest results left them, with their corrections: one read (index { citizen }). */
+export function citizenDoses(store: Store, citizen: string): Promise<CitizenDose[]> {
+  return modelsOf(store).RecordState.find({ citizen }, { _id: 1, outcome: 1, resultAt: 1, correction: 1, dose: 1 }).lean<CitizenDose[]>();
 }
 
 /**

@@ -332,6 +332,7 @@ const ANSWERS = {
   'err.forbidden': { vi: 'Bạn không có quyền thực hiện việc này', en: 'You may not do this' },
   'err.unauthenticated': { vi: 'Bạn chưa đăng nhập', en: 'You are not signed in' },
   'err.rate_limited': { vi: 'Quá nhiều yêu cầu: vui lòng chờ một lát', en: 'Too many requests: please wait a moment' },
+  'err.overloaded': { vi: 'Hệ thống đang quá tải: vui lòng thử lại sau {s} giây', en: 'The system is overloaded: please try again in {s} s' },
   'err.internal': { vi: 'Lỗi hệ thống', en: 'System error' },
   'err.malformed_json': { vi: 'Dữ liệu gửi lên không đọc được', en: 'The request body is unreadable' },
   'err.body_too_large': { vi: 'Tệp hoặc dữ liệu quá lớn', en: 'The upload is too large' },
@@ -350,6 +351,8 @@ const ANSWERS = {
   'elig.no_doses': { vi: 'Không có mũi tiêm nào được ghi nhận với số này', en: 'No dose is recorded with this number' },
   'elig.pending_corrections': { vi: 'Có mũi tiêm đang chờ đính chính; hãy quay lại sau khi xã/phường đính chính xong', en: 'A dose is waiting for a correction; come back when the commune has corrected it' },
   'elig.unverified_doses': { vi: 'Có mũi tiêm chưa được xác minh với CSDL dân cư', en: 'A dose is not yet verified against the registry' },
+  'elig.incomplete_series': { vi: 'Chưa hoàn thành liều cơ bản', en: 'The primary series is not complete' },
+  'elig.series_count': { vi: '{counted} trên {needed} liều cơ bản', en: '{counted} of {needed} primary doses' },
   'elig.bad_citizen_id': { vi: 'Số định danh không hợp lệ: kiểm tra lại 12 chữ số (mã tỉnh, chữ số thứ 4, năm sinh)', en: 'Not a valid ID number: check the 12 digits (province code, 4th digit, birth year)' },
   'elig.bad_passport': { vi: 'Không phải số hộ chiếu (6–12 chữ cái và chữ số) hay số định danh 12 chữ số', en: 'Neither a passport number (6–12 letters and digits) nor a 12-digit ID' },
 } as const satisfies Record<string, Entry>;

@@ -1,0 +1,227 @@
+/**
+ * `npm run bench:load -- --communes N --people P --workers W --connections C --duration S [--seed S] [--json] [--keep]`
+ *
+ * People's requests while the campaign runs (issue 30): the slice of bench:campaign (10 communes
+ * of Ba Vì by default), the API and W workers as real processes, tokens from the local provider,
+ * and autocannon driving five people at once, C connections each: a passport checker asking the
+ * eligibility of random citizens, the health officer of the first commune paging its worklist,
+ * its police opening the corrections to sign off, the district coordinator listing the
+ * district's rounds, the ministry opening the district's progress. Three runs on one database:
+ *   1. verification without load (the baseline time);
+ *   2. the same verification again (rounds and their results removed, fresh processes) with the
+ *      load started as the rounds are posted, for S seconds;
+ *   3. the campaign idle (every round settled), the same load for S seconds.
+ * Per endpoint and phase: requests/s, p50, p99 and max of the 2xx answers, non-2xx apart from
+ * the shedder's 503s (counted on their own). Ends with one JSON line (--json).
+ * autocannon runs in this process: on a small machine it takes a share of the CPU it measures.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { connectDb, type Db } from '../src/db/connect.js';
+import { loadAdminUnits } from '../src/imports/admin-units.loader.js';
+import { spawnApi, spawnWorker, type Proc } from '../test/helpers/processes.js';
+import { authEnv } from '../test/helpers/app-with-auth.js';
+import { startOidcProvider, type LocalUser } from '../stand-ins/oidc/provider.js';
+
+const { values: a } = parseArgs({
+  options: {
+    communes: { type: 'string', default: '10' },
+    people: { type: 'string', default: '40000' },
+    workers: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '30' },
+    seed: { type: 'string', default: '5' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    'timeout-min': { type: 'string', default: '30' },
+  },
+});
+const N = Number(a.communes);
+const W = Number(a.workers);
+const CONNECTIONS = Number(a.connections);
+const DURATION = Number(a.duration);
+const log = (...m: unknown[]) => (a.json ? console.error : console.log)(...m);
+
+const baseUrl = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/vaxverify').replace(/\/[^/?]*(\?.*)?$/, '');
+const query = /\?.*$/.exec(process.env.MONGO_URL ?? '')?.[0] ?? '';
+const runId = randomUUID().slice(0, 8);
+const MONGO_URL = `${baseUrl}/benchload_${runId}${query}`;
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** First N communes of district 271 (Ba Vì) in code order (the slice bench:campaign uses). */
+async function pickCommunes(n: number): Promise<string[]> {
+  const { units } = await loadAdminUnits();
+  const communes = [...units.values()].filter((u) => u.level === 'commune' && u.provinceCode === '01');
+  const key = (u: { code: string; districtCode?: string | null }) => `${u.districtCode! >= '271' ? '0' : '1'}${u.districtCode}${u.code}`;
+  return communes.sort((x, y) => key(x).localeCompare(key(y))).slice(0, n).map((u) => u.code);
+}
+
+function cli(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, MONGO_URL, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vaxverify ${args.join(' ')} exited ${code}:\n${err.slice(-2000)}`))));
+  });
+}
+
+/** The people of the load, each a user of the local provider with the role they hold in the campaign. */
+const people = (commune: string): Record<string, LocalUser> => ({
+  'bench-checker': { name: 'Cán bộ kiểm tra', roles: ['passport_checker'], localities: [] },
+  'bench-health': { name: 'Trạm y tế', roles: ['commune_health'], localities: [commune] },
+  'bench-police': { name: 'Công an xã', roles: ['commune_police'], localities: [commune] },
+  'bench-district': { name: 'Điều phối huyện', roles: ['district_coordinator'], localities: ['271'] },
+  'bench-ministry': { name: 'Bộ Y tế', roles: ['ministry'], localities: [] },
+});
+
+interface Endpoint { name: string; login: string; path: () => string }
+
+interface Figures { requests: number; rps: number; p50: number; p99: number; max: number; non2xx: number; shed503: number; errors: number }
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+
+/** One autocannon instance per endpoint, all at once; latencies of 2xx answers kept apart from the rest. */
+async function drive(url: string, endpoints: Endpoint[], tokens: Record<string, string>, seconds: number): Promise<Record<string, Figures>> {
+  const runs = endpoints.map((e) => {
+    const ok: number[] = [];
+    let non2xx = 0;
+    let shed503 = 0;
+    return new Promise<[string, Figures]>((resolve, reject) => {
+      const inst = autocannon({
+        url, connections: CONNECTIONS, duration: seconds,
+        headers: { authorization: `Bearer ${tokens[e.login]}` },
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: e.path() }) }],
+      }, (err, r) => {
+        if (err) { reject(err); return; }
+        ok.sort((x, y) => x - y);
+        resolve([e.name, {
+          requests: ok.length, rps: +(ok.length / seconds).toFixed(1), p50: Math.round(pct(ok, 50)), p99: Math.round(pct(ok, 99)), max: Math.round(ok[ok.length - 1] ?? 0),
+          non2xx, shed503, errors: r.errors + r.timeouts,
+        }]);
+      });
+      inst.on('response', (_client, status, _bytes, ms) => {
+        if (status >= 200 && status < 300) ok.push(ms);
+        else if (status === 503) shed503++;
+        else non2xx++;
+      });
+    });
+  });
+  return Object.fromEntries(await Promise.all(runs));
+}
+
+/** Post one round per commune; resolves with the seconds until none is scheduled or verifying. */
+async function verify(db: Db, apiUrl: string, token: string, communes: string[]): Promise<number> {
+  const t0 = performance.now();
+  for (const c of communes) {
+    const res = await fetch(`${apiUrl}/api/rounds`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ localities: [c] }) });
+    if (res.status >= 300) throw new Error(`POST /api/rounds ${c}: ${res.status} ${await res.text()}`);
+  }
+  const deadline = Date.now() + Number(a['timeout-min']) * 60_000;
+  for (;;) {
+    const rounds = await db.models.Round.find({}, { status: 1 }).lean();
+    const open = rounds.filter((r) => ['scheduled', 'verifying'].includes(r.status)).length;
+    if ((rounds.length >= communes.length && open === 0) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/** What a round leaves behind: removed between the two verifications, the imported data kept. */
+async function forgetRounds(db: Db) {
+  const m = db.models;
+  for (const model of [m.Round, m.VerificationChunk, m.VerificationResult, m.RecordState, m.RoundDeadline, m.Escalation, m.Notification, m.LocalityProgress, m.Correction, m.AccessLog, m.AuditEntry]) {
+    await (model as unknown as { deleteMany(f: object): Promise<unknown> }).deleteMany({});
+  }
+}
+
+async function main() {
+  const communes = await pickCommunes(N);
+  const loadBefore = loadavg().map((l) => +l.toFixed(2));
+  const dataDir = join(tmpdir(), 'vaxverify-bench-data', `${N}-${a.people}-${a.seed}`);
+  if (!existsSync(join(dataDir, 'summary.json'))) await cli(['generate', '--people', a.people!, '--communes', communes.join(','), '--seed', a.seed!, '--out', dataDir]);
+  await cli(['localities', 'import']);
+  await cli(['import', 'citizens', join(dataDir, 'population.ndjson'), '--rejects', join(tmpdir(), `bl-${runId}-c.csv`)]);
+  await cli(['import', 'doses', join(dataDir, 'doses.ndjson'), '--rejects', join(tmpdir(), `bl-${runId}-d.csv`)]);
+  // The checker asks about people of the slice (every one has a 12-digit ID; most have doses).
+  const ids = readFileSync(join(dataDir, 'population.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { personalId: string }).personalId);
+  log(`imported ${ids.length} people of ${communes.length} communes (${MONGO_URL})`);
+
+  const commune = communes[0]!;
+  const oidc = await startOidcProvider({
+    users: people(commune), accessTokenTtl: 3_600,
+    services: { 'bench-admin': { secret: 'bench-admin-secret-local-only', roles: ['campaign_admin'], localities: [] } },
+  });
+  const db = await connectDb(MONGO_URL, { poolSize: 4, autoIndex: false });
+  const procs: Proc[] = [];
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
+  // Rate limits per identity are for real people: five identities stand for thousands here.
+  const env = (prefix: string) => ({ MONGO_URL, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', RATE_LIMIT_PER_MIN: '100000000', ELIGIBILITY_RATE_PER_MIN: '100000000', ...authEnv(oidc) });
+  const start = async (prefix: string) => {
+    const api = await spawnApi({ ...env(prefix), LOG_LEVEL: 'info' });
+    procs.push(api);
+    for (let i = 0; i < W; i++) procs.push(await spawnWorker({ ...env(prefix), LOG_LEVEL: 'info' }));
+    return api;
+  };
+  const stop = async () => { await Promise.all(procs.splice(0).map((p) => p.kill('SIGTERM'))); };
+  try {
+    const tokens: Record<string, string> = {};
+    for (const login of Object.keys(people(commune))) tokens[login] = await oidc.tokenFor(login);
+    const admin = await oidc.serviceToken('bench-admin');
+    const endpoints: Endpoint[] = [
+      { name: 'GET /api/citizens/:id/passport-eligibility', login: 'bench-checker', path: () => `/api/citizens/${ids[Math.floor(Math.random() * ids.length)]}/passport-eligibility` },
+      { name: `GET /api/localities/${commune}/worklist?limit=50`, login: 'bench-health', path: () => `/api/localities/${commune}/worklist?limit=50` },
+      { name: `GET /api/localities/${commune}/corrections`, login: 'bench-police', path: () => `/api/localities/${commune}/corrections?status=awaiting_signoff&limit=50` },
+      { name: 'GET /api/rounds?locality=271', login: 'bench-district', path: () => '/api/rounds?locality=271&limit=50' },
+      { name: 'GET /api/dashboard/progress/271', login: 'bench-ministry', path: () => '/api/dashboard/progress/271' },
+    ];
+
+    // 1. The baseline: verification with nobody asking.
+    let api = await start(`benchload-${runId}-calm`);
+    const calmSeconds = await verify(db, api.url, admin, communes);
+    log(`verification without load: ${calmSeconds.toFixed(1)} s`);
+    await stop();
+    await forgetRounds(db);
+
+    // 2. The same verification with the load started as the rounds are posted.
+    api = await start(`benchload-${runId}-load`);
+    const [busy, loadedSeconds] = await Promise.all([drive(api.url, endpoints, tokens, DURATION), verify(db, api.url, admin, communes)]);
+    log(`verification with ${DURATION} s of load: ${loadedSeconds.toFixed(1)} s`);
+    // 3. Idle: every round settled.
+    const idle = await drive(api.url, endpoints, tokens, DURATION);
+    const metrics = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => (r.ok ? r.text() : ''));
+    const shedTotal = [...metrics.matchAll(/^vaxverify_http_shed_total\{reason="(\w+)"\} (\d+)/gm)].reduce<Record<string, number>>((m, x) => ({ ...m, [x[1]!]: Number(x[2]) }), {});
+
+    const out = {
+      communes: communes.length, people: Number(a.people), workers: W, connections: CONNECTIONS, durationSeconds: DURATION, store: baseUrl,
+      verification: { withoutLoadSeconds: +calmSeconds.toFixed(1), withLoadSeconds: +loadedSeconds.toFixed(1), ratio: +(loadedSeconds / calmSeconds).toFixed(2) },
+      whileVerifying: busy, idle, shedTotal,
+      loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
+    };
+    printTable(out);
+    if (a.json) console.log(JSON.stringify(out));
+  } finally {
+    await stop();
+    await oidc.close();
+    if (!a.keep) await db.connection.dropDatabase().catch(() => {});
+    await db.close();
+  }
+}
+
+function printTable(o: { whileVerifying: Record<string, Figures>; idle: Record<string, Figures>; verification: Record<string, number>; communes: number; workers: number; connections: number; durationSeconds: number; loadAverage: { before: number[]; after: number[] } }) {
+  const print = a.json ? console.error : console.log;
+  print(`\nbench:load  ${o.communes} communes, ${o.workers} workers, ${o.connections} connections per endpoint, ${o.durationSeconds} s per phase`);
+  print('| endpoint | phase | 2xx req/s | p50 ms | p99 ms | max ms | non-2xx (not 503) | 503 shed | errors |');
+  print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [phase, figs] of [['verifying', o.whileVerifying], ['idle', o.idle]] as const) {
+    for (const [name, f] of Object.entries(figs)) print(`| \`${name}\` | ${phase} | ${f.rps} | ${f.p50} | ${f.p99} | ${f.max} | ${f.non2xx} | ${f.shed503} | ${f.errors} |`);
+  }
+  print(`verification: ${o.verification.withoutLoadSeconds} s without load, ${o.verification.withLoadSeconds} s with load (× ${o.verification.ratio})`);
+  print(`load average before → after: ${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

@@ -1,0 +1,82 @@
+import type { RequestHandler, Response } from 'express';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { text } from '../domain/i18n/index.js';
+
+export interface ShedOptions {
+  /** Requests served at once by this process. */
+  concurrency: number;
+  /** Requests that may wait for a slot; the next one is answered 503 at once. */
+  queue: number;
+  /** Longest wait for a slot: a request that waited longer is answered 503, never served late. */
+  maxWaitMs: number;
+  /** Where the counters and gauges go (the API's /metrics registry). */
+  registry: Registry;
+}
+
+export type ShedReason = 'queue_full' | 'waited_too_long';
+
+interface Waiter { admit(): void; shed(): void; timer: NodeJS.Timeout }
+
+/**
+ * Load shedding by concurrency and queue time: at most `concurrency` requests run; the next
+ * `queue` wait in arrival order; a request that finds the queue full, or waits `maxWaitMs`
+ * without a slot, is answered 503 with Retry-After before any work is done for it. Work a
+ * request started is never cut short: latency stays bounded by the wait limit plus one
+ * request's own time, instead of running away as a backlog builds (the overload the campaign
+ * saw). Per process: each replica protects its own event loop and store pool.
+ */
+export function createShedder(opts: ShedOptions): RequestHandler {
+  const metric = <T>(name: string, make: () => T): T => (opts.registry.getSingleMetric(name) as T | undefined) ?? make();
+  const shedTotal = metric('vaxverify_http_shed_total', () => new Counter({
+    name: 'vaxverify_http_shed_total', help: 'API requests answered 503 by load shedding, by reason (queue_full, waited_too_long)',
+    labelNames: ['reason'], registers: [opts.registry],
+  }));
+  let active = 0;
+  const waiting: Waiter[] = [];
+  metric('vaxverify_http_in_flight', () => new Gauge({
+    name: 'vaxverify_http_in_flight', help: 'API requests being served (at most SHED_CONCURRENCY) and waiting for a slot',
+    labelNames: ['state'], registers: [opts.registry],
+    collect() { this.set({ state: 'active' }, active); this.set({ state: 'queued' }, waiting.length); },
+  }));
+  metric('vaxverify_http_concurrency_limit', () => new Gauge({
+    name: 'vaxverify_http_concurrency_limit', help: 'SHED_CONCURRENCY of this API process (in-flight / limit = saturation, the HPA\'s signal)',
+    registers: [opts.registry], collect() { this.set(opts.concurrency); },
+  }));
+  // Seconds a shed client should wait: the queue's wait limit, at least one second.
+  const retryAfter = String(Math.max(1, Math.ceil(opts.maxWaitMs / 1000)));
+
+  const refuse = (res: Response, reason: ShedReason) => {
+    shedTotal.inc({ reason });
+    res.setHeader('retry-after', retryAfter);
+    res.setHeader('cache-control', 'no-store');
+    res.status(503).json({ error: { code: 'overloaded', message: text('err.overloaded', 'vi', { s: retryAfter }) } });
+  };
+  const release = () => {
+    active--;
+    while (active < opts.concurrency && waiting.length > 0) waiting.shift()!.admit();
+  };
+
+  return (_req, res, next) => {
+    let state: 'waiting' | 'running' | 'done' = 'waiting';
+    // 'close' fires once the response is sent or the client went away: the slot is free, or the place in the queue given up.
+    res.once('close', () => {
+      if (state === 'running') release();
+      else if (state === 'waiting') { const i = waiting.indexOf(w); if (i >= 0) { clearTimeout(w.timer); waiting.splice(i, 1); } }
+      state = 'done';
+    });
+    const run = () => { state = 'running'; active++; next(); };
+    const w: Waiter = {
+      admit: () => { clearTimeout(w.timer); run(); },
+      shed: () => {
+        const i = waiting.indexOf(w);
+        if (i >= 0) waiting.splice(i, 1);
+        refuse(res, 'waited_too_long');
+      },
+      timer: undefined as unknown as NodeJS.Timeout,
+    };
+    if (active < opts.concurrency && waiting.length === 0) { run(); return; }
+    if (waiting.length >= opts.queue) { refuse(res, 'queue_full'); return; }
+    w.timer = setTimeout(() => w.shed(), opts.maxWaitMs);
+    waiting.push(w);
+  };
+}

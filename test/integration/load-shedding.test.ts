@@ -1,0 +1,76 @@
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
+import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
+
+/**
+ * The API sheds load by concurrency and queue time (src/http/shed.ts), on the real app with its
+ * real Redis and store: one slot and one place in the queue (SHED_CONCURRENCY=1, SHED_QUEUE=1).
+ * The slot is held by a signed-in POST whose body is not sent yet (express.json waits for it):
+ * saturation forced, not timed. The next request waits; one more finds the queue full and is
+ * answered 503 + Retry-After at once; the waiting one is answered 503 once it has waited
+ * SHED_MAX_WAIT_MS; when the slot frees, requests are served again.
+ */
+let ctx: TestContext;
+let app: AppWithAuth;
+
+beforeAll(async () => {
+  ctx = await createTestContext('shed');
+  // 300 ms of queue time: long enough that the queue-full request arrives while the first one waits.
+  app = await startAppWithAuth(ctx, { env: { SHED_CONCURRENCY: '1', SHED_QUEUE: '1', SHED_MAX_WAIT_MS: '300' } });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await ctx?.close();
+});
+
+/** A POST to /api/rounds with its headers sent and its body held back: the request holds its slot. */
+async function holdSlot(token: string): Promise<{ req: ClientRequest; done: Promise<number> }> {
+  const url = new URL(`${app.base}/api/rounds`);
+  let req!: ClientRequest;
+  const done = new Promise<number>((resolve, reject) => {
+    req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '2' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+  req.flushHeaders();
+  return { req, done };
+}
+
+const metrics = async () => (await app.as('operator').fetch('/metrics')).text();
+
+describe('load shedding', () => {
+  it('answers 503 with Retry-After when the queue is full and when a request waited too long, then serves again', async () => {
+    const admin = app.as('admin');
+    const checker = app.as('checker');
+    await checker.token();
+    const held = await holdSlot(await admin.token());
+    // /metrics is outside /api (never shed): it shows the slot taken, then the request waiting.
+    await waitFor(async () => /^vaxverify_http_in_flight\{state="active"\} 1$/m.test(await metrics()), 10_000, 'the held request admitted');
+    const waiting = checker.get('/api/me');
+    await waitFor(async () => /^vaxverify_http_in_flight\{state="queued"\} 1$/m.test(await metrics()), 10_000, 'a request waiting');
+    const full = await checker.get('/api/me');
+    expect(full.status).toBe(503);
+    expect(full.headers.get('retry-after')).toBe('1');
+    expect(full.body.error.code).toBe('overloaded');
+    expect(full.body.error.message).toMatch(/quá tải/);
+    // The waiting request is shed once it has waited SHED_MAX_WAIT_MS: never served late, never timed out.
+    const waited = await waiting;
+    expect(waited.status).toBe(503);
+    expect(waited.headers.get('retry-after')).toBe('1');
+    // Free the slot: the held request runs (and is refused by validation), then requests are served.
+    held.req.end('{}');
+    expect(await held.done).toBe(400);
+    expect((await checker.get('/api/me')).status).toBe(200);
+  });
+
+  it('counts what it shed on /metrics, by reason', async () => {
+    const text = await metrics();
+    expect(text).toMatch(/^vaxverify_http_shed_total\{reason="queue_full"\} [1-9]/m);
+    expect(text).toMatch(/^vaxverify_http_shed_total\{reason="waited_too_long"\} [1-9]/m);
+    expect(text).toMatch(/^vaxverify_http_concurrency_limit 1$/m);
+  });
+});
