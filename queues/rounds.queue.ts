@@ -21,6 +21,9 @@ export const RoundsJob = {
   reconcileAll: 'reconcile-rounds',
 } as const;
 
+/** Job scheduler ID of the stalled-round reconciler: one per queue prefix, however many workers upsert it. */
+export const ROUNDS_RECONCILER_ID = 'rounds-reconciler';
+
 const roundId = z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/, 'round id without ":"');
 export const roundJobSchema = z.object({ roundId });
 export const reconcileAllSchema = z.object({}).passthrough();
@@ -43,4 +46,13 @@ export function roundJobOptions(name: typeof RoundsJob.settle | typeof RoundsJob
 
 export function createRoundsQueue(connection: ConnectionOptions, prefix: string) {
   return new Queue<RoundsJobData>(ROUNDS_QUEUE, { connection, prefix, defaultJobOptions: roundsJobOptions });
+}
+
+/** Register (idempotently) the periodic reconcile-rounds job. */
+export async function ensureRoundsReconciler(queue: Queue, everyMs: number): Promise<void> {
+  await queue.upsertJobScheduler(ROUNDS_RECONCILER_ID, { every: everyMs }, {
+    name: RoundsJob.reconcileAll,
+    data: {},
+    opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+  });
 }

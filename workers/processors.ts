@@ -1,4 +1,5 @@
-import type { FlowProducer, Job } from 'bullmq';
+import type { FlowProducer, Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Config } from '../src/config/index.js';
 import type { Db } from '../src/db/connect.js';
 import type { Logger } from '../src/lib/logger.js';
@@ -11,7 +12,7 @@ import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
 import { adoptRounds } from '../src/deadlines/hooks.js';
 import { queuedRoundEvents } from '../src/rounds/round-events.js';
-import { ROUNDS_QUEUE } from '../queues/rounds.queue.js';
+import { ROUNDS_QUEUE, ensureRoundsReconciler } from '../queues/rounds.queue.js';
 import { roundsProcessor } from './rounds.processor.js';
 import { policyFromConfig } from '../src/domain/rounds/policy.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
@@ -22,7 +23,7 @@ import { IMPORT_QUEUE } from '../queues/import.queue.js';
 import { processImport } from './import.processor.js';
 import { DASHBOARD_QUEUE, ensureRollupScheduler } from '../queues/dashboard.queue.js';
 import { dashboardProcessor } from './dashboard.processor.js';
-import { verificationQueueFor } from '../queues/province-groups.queue.js';
+import { createGroupQueues, verificationQueueFor } from '../queues/province-groups.queue.js';
 import { provinceOf } from '../src/db/repositories/registry-snapshot.repository.js';
 
 /** What every processor factory may use; built once per worker process. */
@@ -53,6 +54,19 @@ function groupQueueResolver(d: WorkerDeps): (communeCode: string) => Promise<str
   };
 }
 
+/**
+ * Job schedulers live in Redis: register one at start and again whenever the connection comes
+ * back (a Redis restarted without persistence, or a failover that lost the last writes, forgot
+ * it). The upsert is idempotent, so every worker doing it is one scheduler.
+ */
+function keepScheduled(queue: Queue, log: Logger, what: string, register: () => Promise<void>): void {
+  const run = () => { register().catch((err: unknown) => log.error({ err }, `could not register ${what}`)); };
+  run();
+  // The workers' queues share one ioredis instance (workers/main.ts): its 'ready' is every reconnect.
+  const connection = queue.opts.connection;
+  if (connection instanceof Redis) connection.on('ready', run);
+}
+
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
@@ -74,21 +88,30 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   },
   [DEADLINES_QUEUE]: (d) => {
     const deps = deadlineDeps(d);
-    // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start.
-    ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs)
-      .catch((err: unknown) => d.log.error({ err }, 'could not register the deadline sweeper'));
+    // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start and after a reconnect.
+    keepScheduled(deps.deadlinesQueue, d.log, 'the deadline sweeper', () => ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs));
     // Rounds from before the deadline state existed are watched from now on (idempotent).
     adoptRounds(deps).then((n) => { if (n) d.log.info({ rounds: n }, 'deadline state created for existing rounds'); })
       .catch((err: unknown) => d.log.error({ err }, 'could not create the deadline state of existing rounds'));
     return deadlinesProcessor(deps);
   },
-  [ROUNDS_QUEUE]: (d) => roundsProcessor({
-    store: d.db.store,
-    completion: policyFromConfig(d.config).completion,
-    deadlines: deadlineDeps(d),
-    events: queuedRoundEvents(d.queues[ROUNDS_QUEUE]),
-    log: d.log.child({ queue: ROUNDS_QUEUE }),
-  }),
+  [ROUNDS_QUEUE]: (d) => {
+    const log = d.log.child({ queue: ROUNDS_QUEUE });
+    const verification = d.queues[VERIFICATION_QUEUE];
+    keepScheduled(d.queues[ROUNDS_QUEUE], log, 'the rounds reconciler', () => ensureRoundsReconciler(d.queues[ROUNDS_QUEUE], d.config.ROUNDS_RECONCILE_MS));
+    return roundsProcessor({
+      store: d.db.store,
+      completion: policyFromConfig(d.config).completion,
+      deadlines: deadlineDeps(d),
+      events: queuedRoundEvents(d.queues[ROUNDS_QUEUE]),
+      replan: {
+        store: d.db.store, verificationQueue: verification, stalledAfterMs: d.config.ROUND_STALLED_MS,
+        // Group queues on the same connection (no new one): where a round's settle parent may wait.
+        flowQueues: [verification, ...createGroupQueues(verification.opts.connection, d.config.QUEUE_PREFIX, d.config.PROVINCE_GROUPS)],
+      },
+      log,
+    });
+  },
   [NOTIFICATIONS_QUEUE]: (d) => notificationsProcessor({
     store: d.db.store,
     log: d.log.child({ queue: NOTIFICATIONS_QUEUE }),
@@ -101,9 +124,8 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   }),
   [IMPORT_QUEUE]: (d) => (job) => processImport(job, { store: d.db.store, log: d.log.child({ queue: IMPORT_QUEUE }), uploadDir: d.config.UPLOAD_DIR }),
   [DASHBOARD_QUEUE]: (d) => {
-    // Idempotent upsert: every dashboard worker (re)registers the one periodic rollup at start.
-    ensureRollupScheduler(d.queues[DASHBOARD_QUEUE], d.config.DASHBOARD_ROLLUP_MS)
-      .catch((err: unknown) => d.log.error({ err }, 'could not register the dashboard rollup'));
+    // Idempotent upsert: every dashboard worker (re)registers the one periodic rollup at start and after a reconnect.
+    keepScheduled(d.queues[DASHBOARD_QUEUE], d.log, 'the dashboard rollup', () => ensureRollupScheduler(d.queues[DASHBOARD_QUEUE], d.config.DASHBOARD_ROLLUP_MS));
     return dashboardProcessor({ store: d.db.store, policy: policyFromConfig(d.config), log: d.log.child({ queue: DASHBOARD_QUEUE }) });
   },
 };

@@ -7,6 +7,7 @@ import type { Logger } from '../src/lib/logger.js';
 import { settleRound } from '../src/rounds/settle.service.js';
 import { verificationRoundOf } from '../src/rounds/correction-round.service.js';
 import type { RoundEvents } from '../src/rounds/round-events.js';
+import { replanStalledRounds, type ReplanDeps } from '../src/rounds/replan.service.js';
 import { RoundsJob, roundJobSchema } from '../queues/rounds.queue.js';
 
 export interface RoundsProcessorDeps {
@@ -15,6 +16,8 @@ export interface RoundsProcessorDeps {
   completion?: CompletionRule;
   deadlines: DeadlineDeps;
   events: RoundEvents;
+  /** The reconcile-rounds job: stalled rounds planned again (replan.service). */
+  replan: ReplanDeps;
   log: Logger;
 }
 
@@ -25,9 +28,10 @@ function roundOf(job: Job): string {
 }
 
 /**
- * `rounds` queue: the one writer of a round's status and counters after an act (settle-round)
- * and the effects of a round that changed (reconcile-round). Both are idempotent: a re-run
- * recomputes the same settlement from the store and reconciles the same deadline state.
+ * `rounds` queue: the one writer of a round's status and counters after an act (settle-round),
+ * the effects of a round that changed (reconcile-round), and the periodic re-plan of rounds whose
+ * jobs Redis forgot (reconcile-rounds). All are idempotent: a re-run recomputes the same
+ * settlement from the store, reconciles the same deadline state, re-plans nothing twice.
  */
 export function roundsProcessor(deps: RoundsProcessorDeps) {
   return async (job: Job): Promise<unknown> => {
@@ -43,6 +47,11 @@ export function roundsProcessor(deps: RoundsProcessorDeps) {
         const roundId = roundOf(job);
         await roundEffects(deps, roundId);
         return { roundId };
+      }
+      case RoundsJob.reconcileAll: {
+        const r = await replanStalledRounds(deps.replan);
+        if (r.replanned.length) deps.log.warn({ stalled: r.stalled, replanned: r.replanned }, 'rounds without a job in Redis planned again');
+        return r;
       }
       default:
         throw new UnrecoverableError(`unknown rounds job "${job.name}"`);

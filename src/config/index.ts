@@ -104,6 +104,15 @@ export const envSchema = z.object({
   COMPLETION_COUNTS_BACKLOG: bool.default(false),
   /** How often the sweeper recomputes due reminders and escalations from MongoDB. */
   DEADLINE_SWEEP_MS: z.coerce.number().int().min(50).default(60_000),
+  /**
+   * A round `scheduled` or `verifying` that made no progress (no chunk planned or finished, no
+   * status change) for this long is stalled: counted on /metrics and the dashboard, re-planned by
+   * the rounds reconciler when no job stands behind it, retryable by an operator. Longer than the
+   * slowest chunk (CHUNK_SIZE records at the matcher's slowest rate: 1,000 at 10/s is ~2 min).
+   */
+  ROUND_STALLED_MS: durationMs.default(15 * 60_000),
+  /** How often the rounds reconciler (a job scheduler on the `rounds` queue) looks for stalled rounds. */
+  ROUNDS_RECONCILE_MS: z.coerce.number().int().min(100).default(60_000),
   /** HMAC-SHA256 key for webhook signatures; without it webhooks are not sent (log channel only). */
   WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   WEBHOOK_TIMEOUT_MS: durationMs.default(10_000),

@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   const store = deps.db.store;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
-  const metrics = deps.metrics ?? createApiMetrics({ queues, store });
+  const metrics = deps.metrics ?? createApiMetrics({ queues, store, stalledAfterMs: config.ROUND_STALLED_MS });
   app.use(metrics.middleware);
   // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
   app.use(['/api', '/auth'], createShedder({ concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, maxWaitMs: config.SHED_MAX_WAIT_MS, registry: metrics.registry }));
@@ -107,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   const rounds = {
     store, verificationQueue: deps.queues[VERIFICATION_QUEUE], deadlines,
     events: queuedRoundEvents(deps.queues[ROUNDS_QUEUE]), defaultDeadlineMs: deps.config.DEFAULT_DEADLINE_MS,
+    flowQueues: [deps.queues[VERIFICATION_QUEUE], ...(deps.groupQueues ?? [])], stalledAfterMs: config.ROUND_STALLED_MS,
   };
   app.use('/api/rounds', roundsRouter(rounds));
   app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
@@ -123,7 +124,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
-  app.use(dashboardApiRouter({ store }));
+  app.use(dashboardApiRouter({ store, stalledAfterMs: config.ROUND_STALLED_MS }));
   app.use(accessLogRouter({ store }));
 
   app.use(notFound);

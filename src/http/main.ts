@@ -22,7 +22,7 @@ async function main() {
   // Province groups' queues: their depth is what KEDA scales each group's workers on.
   const groupQueues = createGroupQueues(redis, config.QUEUE_PREFIX, config.PROVINCE_GROUPS);
   // One metrics registry for the public app and the internal listener.
-  const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], store: db.store });
+  const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], store: db.store, stalledAfterMs: config.ROUND_STALLED_MS });
   const app = createApp({ config, db, queues, redis, log, metrics, groupQueues });
 
   const server = app.listen(config.PORT, config.HOST, () => {
@@ -31,7 +31,7 @@ async function main() {
   });
   shutdown.add('http', () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }));
   if (config.INTERNAL_PORT !== undefined) {
-    const internal = createInternalApp({ queues, redis, db, metrics }).listen(config.INTERNAL_PORT, config.HOST, () => {
+    const internal = createInternalApp({ queues, redis, db, metrics, stalledAfterMs: config.ROUND_STALLED_MS }).listen(config.INTERNAL_PORT, config.HOST, () => {
       const addr = internal.address();
       log.info({ port: typeof addr === 'object' && addr ? addr.port : config.INTERNAL_PORT }, 'internal metrics and readiness listening');
     });

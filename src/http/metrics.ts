@@ -3,6 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../db/store.js';
 import { readMetricsFigures } from '../db/repositories/dashboard.repository.js';
+import { findStalledRounds } from '../rounds/replan.service.js';
 
 /** HTTP latencies from a cached rollup read (~ms) to a large worksheet export (~tens of s). */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -14,7 +15,7 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
  * Job durations, wait times, failures and records/s come from the workers (src/metrics).
  * Every scrape costs a few Redis calls per queue and a few indexed reads, never a scan.
  */
-export function createApiMetrics(deps: { queues: Queue[]; store: Store; now?: () => Date }) {
+export function createApiMetrics(deps: { queues: Queue[]; store: Store; stalledAfterMs: number; now?: () => Date }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { queues, store } = deps;
@@ -68,6 +69,14 @@ export function createApiMetrics(deps: { queues: Queue[]; store: Store; now?: ()
     name: 'vaxverify_escalations_open', help: 'Open escalations by level', labelNames: ['level'], registers: [registry],
     async collect() {
       for (const [level, n] of Object.entries((await figures()).openEscalations)) this.set({ level }, n);
+    },
+  });
+  new Gauge({
+    name: 'vaxverify_rounds_stalled',
+    help: 'Rounds scheduled or verifying without progress for longer than ROUND_STALLED_MS (jobs Redis may have lost: the rounds reconciler re-plans them, an operator may retry them)',
+    registers: [registry],
+    async collect() {
+      this.set((await findStalledRounds(deps)).length);
     },
   });
   const http = new Histogram({

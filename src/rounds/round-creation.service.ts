@@ -35,14 +35,15 @@ export async function createRoundDocs(deps: RoundCreationDeps, rounds: NewRound[
   const now = deps.now?.() ?? new Date();
   await initRoundDeadlines(deps.deadlines, rounds.map((r) => ({ id: r._id, deadline: r.deadline })));
   const created = await insertRounds(deps.store, rounds, now, cause);
-  const byId = new Map((await readRounds(deps.store, rounds.map((r) => r._id), ['localityCode', 'status', 'deadline'])).map((r) => [r._id, r]));
+  const byId = new Map((await readRounds(deps.store, rounds.map((r) => r._id), ['localityCode', 'status', 'deadline', 'generation'])).map((r) => [r._id, r]));
   const stored = rounds.flatMap((r) => byId.get(r._id) ?? []);
   const toPlan = stored.filter((r) => r.status === 'scheduled');
   if (toPlan.length > 0) {
+    // The round's current run (a retried or re-planned round is past 0): never a second planner of another run.
     await deps.verificationQueue.addBulk(toPlan.map((r) => ({
       name: VerificationJob.plan,
-      data: { roundId: r._id, localityCode: r.localityCode } satisfies PlanRoundData,
-      opts: { jobId: verificationJobId.plan(r._id) },
+      data: { roundId: r._id, localityCode: r.localityCode, generation: r.generation ?? 0 } satisfies PlanRoundData,
+      opts: { jobId: verificationJobId.plan(r._id, r.generation ?? 0) },
     })));
   }
   if (created.size > 0) await scheduleNewRounds(deps.deadlines, [...created]);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { createRounds, getRound, listRounds, retryRound, type RoundsDeps } from './rounds.service.js';
 import { input, resourceOf } from '../http/access/input.js';
+import { auditAct } from '../audit/audit.service.js';
 import { createRoundsBody, listRoundsQuery } from '../http/access/request-schemas.js';
 
 export function roundsRouter(deps: RoundsDeps): Router {
@@ -14,7 +15,11 @@ export function roundsRouter(deps: RoundsDeps): Router {
     res.json(await listRounds(deps.store, input(req, 'query', listRoundsQuery)));
   });
   r.post('/:id/retry', async (req, res) => {
-    res.status(202).json(await retryRound(deps, resourceOf(req, 'round').id));
+    const round = resourceOf(req, 'round');
+    const by = req.principal!;
+    const out = await retryRound(deps, round.id, by.sub);
+    await auditAct(deps.store, by, { action: 'round.retry', localityCode: round.locality, after: out });
+    res.status(202).json(out);
   });
   r.get('/:id', async (req, res) => {
     res.json(await getRound(deps.store, resourceOf(req, 'round').id));

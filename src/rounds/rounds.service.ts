@@ -9,8 +9,10 @@ import { roundsProgress } from '../db/repositories/round-progress.repository.js'
 import { deadlineProblem, resolveRoundDeadline } from '../domain/rounds/deadlines.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 import { createRoundDocs, roundId, type RoundCreationDeps } from './round-creation.service.js';
+import { STALLABLE, findStalledRounds, hasLiveJob, replanRound, type ReplanDeps } from './replan.service.js';
 
-export type RoundsDeps = RoundCreationDeps;
+/** Creating rounds, and re-driving failed or stalled ones. */
+export type RoundsDeps = RoundCreationDeps & ReplanDeps;
 
 /**
  * Expand locality codes (commune, district or province) into commune codes.
@@ -80,17 +82,29 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
 }
 
 /**
- * Re-drive a failed round: `failed → scheduled`, then a planner under a new generation of job
- * IDs. The chunk documents are kept, so chunks already done are skipped and results already
- * stored are never inserted twice. 409 unless the round is `failed`.
+ * Re-drive a round (POST /api/rounds/:id/retry; the router audits it). A failed round:
+ * `failed → scheduled`, then a planner under the next generation of job IDs. A stalled one
+ * (`scheduled`/`verifying` without progress for ROUND_STALLED_MS and no job of its run left in
+ * Redis): planned again the same way, its status kept (replan.service.ts). Either way the chunk
+ * documents are kept, so chunks already done are skipped and stored results never inserted
+ * twice. 409 for any other round.
  */
-export async function retryRound(deps: Pick<RoundsDeps, 'store' | 'verificationQueue' | 'now'>, id: string) {
-  const round = await readRound(deps.store, id, ['status', 'localityCode', 'transitions']);
+export async function retryRound(deps: Pick<RoundsDeps, 'store' | 'verificationQueue' | 'now'> & ReplanDeps, id: string, by: string | null = null) {
+  const round = await readRound(deps.store, id, ['status', 'localityCode', 'transitions', 'generation']);
   if (!round) throw new NotFoundError(`round ${id} not found`);
-  if (round.status !== 'failed') throw new ConflictError(`round ${id} is ${round.status}; only a failed round can be retried`);
-  const generation = (round.transitions ?? []).filter((t) => t.from === 'failed' && t.to === 'scheduled').length + 1;
+  if ((STALLABLE as readonly string[]).includes(round.status)) {
+    const [stalled] = await findStalledRounds(deps, [id]);
+    if (!stalled) throw new ConflictError(`round ${id} is ${round.status} and moved within the last ${Math.round(deps.stalledAfterMs / 60_000)} min; only a failed round, or a stalled one, can be retried`);
+    if (await hasLiveJob(deps, stalled)) throw new ConflictError(`round ${id} still has a job waiting in the queue; it is slow, not lost`);
+    const generation = await replanRound(deps, stalled, 'retried by an operator', by);
+    if (generation === null) throw new ConflictError(`round ${id} changed while retrying it; look again`);
+    return { id, status: round.status, generation };
+  }
+  if (round.status !== 'failed') throw new ConflictError(`round ${id} is ${round.status}; only a failed round, or a stalled one, can be retried`);
+  const retries = (round.transitions ?? []).filter((t) => t.from === 'failed' && t.to === 'scheduled').length;
+  const generation = (round.generation ?? retries) + 1;
   const moved = await applyRoundTransition(deps.store, id, 'retry', {
-    now: deps.now?.(), cause: `retry ${generation}`, ifAllowed: true, where: { status: 'failed' }, set: { error: null },
+    now: deps.now?.(), cause: `retry ${generation}`, ifAllowed: true, where: { status: 'failed' }, set: { error: null, generation },
   });
   if (!moved) throw new ConflictError(`round ${id} changed while retrying it; look again`);
   await deps.verificationQueue.add(VerificationJob.plan, { roundId: id, localityCode: round.localityCode, generation } satisfies PlanRoundData, {

@@ -2,19 +2,19 @@ import { parseEnv, type Config } from '../../src/config/index.js';
 import type { Store } from '../../src/db/store.js';
 import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
 import { createLogger } from '../../src/lib/logger.js';
-import type { RoundCreationDeps } from '../../src/rounds/round-creation.service.js';
+import type { RoundsDeps } from '../../src/rounds/rounds.service.js';
 import { queuedRoundEvents } from '../../src/rounds/round-events.js';
 import type { Queues } from '../../queues/registry.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
-import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
+import { ROUNDS_QUEUE, RoundsJob } from '../../queues/rounds.queue.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 
 /**
- * What createRounds / createCorrectionRound need, built as src/http/app.ts builds it: the
+ * What createRounds / retryRound / createCorrectionRound need, built as src/http/app.ts builds it: the
  * deadline side on the file's queues, round events on its `rounds` queue.
  */
-export function roundCreationDeps(store: Store, queues: Queues, config: Config = parseEnv({ LOG_LEVEL: 'silent' })): RoundCreationDeps {
+export function roundCreationDeps(store: Store, queues: Queues, config: Config = parseEnv({ LOG_LEVEL: 'silent' })): RoundsDeps {
   return {
     store,
     verificationQueue: queues[VERIFICATION_QUEUE],
@@ -23,5 +23,13 @@ export function roundCreationDeps(store: Store, queues: Queues, config: Config =
     }),
     events: queuedRoundEvents(queues[ROUNDS_QUEUE]),
     defaultDeadlineMs: config.DEFAULT_DEADLINE_MS,
+    flowQueues: [queues[VERIFICATION_QUEUE]],
+    stalledAfterMs: config.ROUND_STALLED_MS,
   };
+}
+
+/** Settle and reconcile jobs not finished yet on the `rounds` queue (the periodic reconcile-rounds not counted). */
+export async function pendingRoundJobs(queues: Queues): Promise<number> {
+  const jobs = await queues[ROUNDS_QUEUE].getJobs(['waiting', 'active', 'delayed', 'prioritized']);
+  return jobs.filter((j) => j.name !== RoundsJob.reconcileAll).length;
 }

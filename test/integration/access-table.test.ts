@@ -226,7 +226,7 @@ describe('scope, beyond the walk', () => {
   });
 
   it('the internal listener serves /readyz and /metrics with details and nothing else', async () => {
-    const server = createInternalApp({ queues: app.queues, redis: ctx.redis, db: ctx.db }).listen(0, '127.0.0.1');
+    const server = createInternalApp({ queues: app.queues, redis: ctx.redis, db: ctx.db, stalledAfterMs: 60_000 }).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/index.js';
 import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { roundCreationDeps } from '../helpers/rounds.js';
+import { pendingRoundJobs, roundCreationDeps } from '../helpers/rounds.js';
 import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 import { createRounds } from '../../src/rounds/rounds.service.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
@@ -86,7 +86,7 @@ describe('hot-path queries on the real store', () => {
     }, 60_000, 'both rounds to settle');
     // Each settled round's effects (reconcile-round) have run on the rounds queue.
     await waitFor(async () => (await queues[ROUNDS_QUEUE].getJobCounts('completed')).completed >= ids.length
-      && (await queues[ROUNDS_QUEUE].count()) === 0, 60_000, "the rounds' effects to run");
+      && (await pendingRoundJobs(queues)) === 0, 60_000, "the rounds' effects to run");
     await worker.close();
     await roundsWorker.close();
     recording.stop();

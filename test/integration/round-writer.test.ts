@@ -5,7 +5,7 @@ import { queuedRoundEvents } from '../../src/rounds/round-events.js';
 import { createCorrectionRound } from '../../src/rounds/correction-round.service.js';
 import { waitFor } from '../helpers/context.js';
 import { makeCitizens, makeDoses } from '../helpers/seed.js';
-import { roundCreationDeps } from '../helpers/rounds.js';
+import { pendingRoundJobs, roundCreationDeps } from '../helpers/rounds.js';
 import { startStack, type Stack } from './corrections-setup.js';
 
 /**
@@ -30,7 +30,7 @@ beforeAll(async () => {
   s = await startStack('writer', {}, COMMUNE);
   await s.verifyCommune(citizens, doses, ['awaiting_corrections']);
   // Every job of the verification is done (its effects too): then the workers stop.
-  await waitFor(async () => (await s.queues[ROUNDS_QUEUE].count()) === 0, 30_000, 'the verification round\'s effects');
+  await waitFor(async () => (await pendingRoundJobs(s.queues)) === 0, 30_000, 'the verification round\'s effects');
   await s.stopWorkers();
 }, 180_000);
 
@@ -67,7 +67,7 @@ describe('one writer per round, through the queue', () => {
     await s.waitRound(correctionRound, ['completed']);
     const after = await waitFor(async () => {
       const r = await roundState();
-      return (await s.queues[ROUNDS_QUEUE].count()) === 0 && r.status !== 'correction_round' && r.transitions > before.transitions ? r : null;
+      return (await pendingRoundJobs(s.queues)) === 0 && r.status !== 'correction_round' && r.transitions > before.transitions ? r : null;
     }, 60_000, 'the verification round to be settled after its correction round');
     // The explanation counted once; the correction round started and ended once.
     expect(after.explainedRecords).toBe(before.explainedRecords + 1);
@@ -92,14 +92,14 @@ describe('one writer per round, through the queue', () => {
 
     // Nothing to correct: refused in Vietnamese, no round, no job, no count moved.
     const before = await roundState();
-    const jobs = await s.queues[ROUNDS_QUEUE].count();
+    const jobs = await pendingRoundJobs(s.queues);
     const deps = roundCreationDeps(s.ctx.db.store, s.queues, s.config);
     await expect(createCorrectionRound(deps, COMMUNE, [])).rejects.toMatchObject({ status: 409, code: 'nothing_to_verify', message: expect.stringMatching(/^Không có bản ghi nào/) });
     const empty = await s.post('/api/localities/00004/correction-rounds', { reason: 'không có gì' }, 'admin');
     expect(empty.status).toBe(409);
     expect(empty.body.error.code).toBe('nothing_to_verify');
     expect(await s.ctx.db.models.Round.countDocuments({ kind: 'correction' })).toBe(2);
-    expect(await s.queues[ROUNDS_QUEUE].count()).toBe(jobs);
+    expect(await pendingRoundJobs(s.queues)).toBe(jobs);
     expect(await roundState()).toEqual(before);
   }, 60_000);
 });

@@ -44,6 +44,13 @@ export const roundSchema = new Schema(
     transitions: [
       new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
     ],
+    /**
+     * The run of the round's jobs (0 first; one more per operator retry or re-plan after Redis
+     * lost them): part of their deterministic job IDs. Absent on older rounds: their retries count.
+     */
+    generation: { type: Number, default: undefined },
+    /** Re-plans of a round whose jobs Redis lost or that stopped moving (reconciler or operator), oldest first. */
+    replans: [new Schema({ at: Date, generation: Number, cause: String, by: { type: String, default: null } }, { _id: false })],
     startedAt: Date,
     finishedAt: Date,
     error: String,

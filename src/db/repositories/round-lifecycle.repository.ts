@@ -13,6 +13,8 @@ export interface LifecycleFields {
   totalRecords?: number;
   chunks?: number;
   error?: string | null;
+  /** The run of the round's jobs (a retry starts the next one). */
+  generation?: number;
 }
 
 export interface ApplyTransitionOptions {
@@ -134,6 +136,25 @@ export async function moveRoundDeadline(
       $set: { deadline: to, ...(extended ? { status: extended.status } : {}) },
       $push: { deadlineChanges: { from: from.deadline, to, at: now, reason, by }, ...(extended ? { transitions: extended.record } : {}) },
     },
+    { projection: { _id: 1 } },
+  ).lean();
+  return res !== null;
+}
+
+/**
+ * Move a stalled round's jobs to their next run: `generation` set and the re-plan recorded, in one
+ * findOneAndUpdate conditional on the round still being in `statuses` at the run it was read at
+ * (a round without the field is at its retries' count). False when it changed meanwhile: someone
+ * else re-planned it, or it moved on.
+ */
+export async function markReplanned(
+  store: Store, roundId: string, from: { statuses: readonly RoundStatus[]; generation: number }, replan: { at: Date; cause: string; by: string | null },
+): Promise<boolean> {
+  const models = modelsOf(store);
+  const generation = from.generation + 1;
+  const res = await models.Round.findOneAndUpdate(
+    { _id: roundId, status: { $in: from.statuses }, generation: { $in: [from.generation, null] } },
+    { $set: { generation }, $push: { replans: { ...replan, generation } } },
     { projection: { _id: 1 } },
   ).lean();
   return res !== null;

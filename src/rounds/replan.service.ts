@@ -1,0 +1,72 @@
+import type { Queue } from 'bullmq';
+import type { Store } from '../db/store.js';
+import { markReplanned } from '../db/repositories/round-lifecycle.repository.js';
+import { stalledRounds, type StalledRound } from '../db/repositories/round-progress.repository.js';
+import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
+
+/**
+ * The store is the truth of a round's progress (issue 27, part 4): a round the store says is
+ * `scheduled` or `verifying` but whose jobs Redis forgot (a restart without persistence, a
+ * failover that lost the last writes) is planned again, idempotently: the planner keeps the
+ * round's chunk documents (done chunks are skipped, stored results never inserted twice) and
+ * its jobs get the round's next generation of deterministic IDs.
+ */
+export interface ReplanDeps {
+  store: Store;
+  /** The planner's queue. */
+  verificationQueue: Queue;
+  /** Where a round's settle parent may be: the verification queue and the province groups' queues. */
+  flowQueues: Queue[];
+  /** No progress for this long makes a round stalled (ROUND_STALLED_MS). */
+  stalledAfterMs: number;
+  now?: () => Date;
+}
+
+export const STALLABLE = ['scheduled', 'verifying'] as const;
+const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/** Rounds without progress since the bound (the dashboard and /metrics count them). */
+export function findStalledRounds(deps: Pick<ReplanDeps, 'store' | 'stalledAfterMs' | 'now'>, ids?: string[]) {
+  const now = deps.now?.() ?? new Date();
+  return stalledRounds(deps.store, STALLABLE, new Date(now.getTime() - deps.stalledAfterMs), ids);
+}
+
+/** Whether this run's planner or settle parent is still in Redis, unfinished: then the round is only slow. */
+export async function hasLiveJob(deps: ReplanDeps, r: Pick<StalledRound, '_id' | 'generation'>): Promise<boolean> {
+  const probes: [Queue, string][] = [
+    [deps.verificationQueue, verificationJobId.plan(r._id, r.generation)],
+    ...deps.flowQueues.map((q): [Queue, string] => [q, verificationJobId.settle(r._id, r.generation)]),
+  ];
+  for (const [queue, id] of probes) {
+    const job = await queue.getJob(id);
+    if (job && LIVE.has(await job.getState())) return true;
+  }
+  return false;
+}
+
+/**
+ * Plan a stalled round again under its next generation: the conditional mark first (one of two
+ * racing re-plans wins), then the planner. A crash between the two leaves a round marked but
+ * unplanned: still stalled, so the next reconcile plans it. Returns the new generation, or null.
+ */
+export async function replanRound(deps: ReplanDeps, r: StalledRound, cause: string, by: string | null = null): Promise<number | null> {
+  const at = deps.now?.() ?? new Date();
+  if (!(await markReplanned(deps.store, r._id, { statuses: STALLABLE, generation: r.generation }, { at, cause, by }))) return null;
+  const generation = r.generation + 1;
+  await deps.verificationQueue.add(VerificationJob.plan, { roundId: r._id, localityCode: r.localityCode, generation } satisfies PlanRoundData, {
+    jobId: verificationJobId.plan(r._id, generation),
+  });
+  return generation;
+}
+
+/** The `reconcile-rounds` job: every stalled round with no live job behind it is planned again. */
+export async function replanStalledRounds(deps: ReplanDeps): Promise<{ stalled: number; replanned: string[] }> {
+  const stalled = await findStalledRounds(deps);
+  const replanned: string[] = [];
+  for (const r of stalled) {
+    if (await hasLiveJob(deps, r)) continue;
+    const cause = `no job in Redis and no progress since ${r.lastProgressAt.toISOString()}`;
+    if ((await replanRound(deps, r, cause)) !== null) replanned.push(r._id);
+  }
+  return { stalled: stalled.length, replanned };
+}
