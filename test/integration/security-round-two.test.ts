@@ -325,3 +325,48 @@ describe('finding 5: a facility belongs to the commune whose records carry it; t
     expect((await ctx.db.models.DoseReport.findOne({ facilityId: 'TYT-UP-1' }).lean())?.reportedBy).toBe('admin');
   });
 });
+
+describe('finding 6: same answer for missing and foreign, overview scoped, no values in import errors', () => {
+  it("the worksheet upload answers another commune's record exactly as a missing one", async () => {
+    const csv = `recordId,baseVersion,decision,explanation\n${FOREIGN},0,explain,x\nR9-999999,0,explain,x\n`;
+    const before = await snapshot();
+    const res = await app.as('health-00001').request('/api/localities/00001/corrections/upload', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect(res.status).toBe(200);
+    const [foreign, missing] = res.body.rejected as { recordId: string }[];
+    const strip = (x: unknown, id: string) => JSON.stringify(x).replaceAll(id, 'ID').replace(/"row":\d+/, '');
+    expect(strip(foreign, FOREIGN)).toBe(strip(missing, 'R9-999999'));
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("a district coordinator's campaign overview holds its district only", async () => {
+    const m = ctx.db.models;
+    const at = new Date();
+    const unit = (_id: string, level: string, parentCode: string | null, n: number) => ({ _id, name: `Đơn vị ${_id}`, level, parentCode, communes: 1, health: { on_time: n, overdue: 1 }, hash: _id, computedAt: at });
+    await m.LocalityProgress.insertMany([
+      unit('VN', 'national', null, 30), unit('01', 'province', 'VN', 20), unit('02', 'province', 'VN', 10),
+      unit('001', 'district', '01', 12), unit('002', 'district', '01', 8), unit('024', 'district', '02', 10),
+    ]);
+    const res = await app.as('coord-001').get('/api/campaign/overview');
+    expect(res.status).toBe(200);
+    expect(res.body.provinces.map((p: any) => [p.code, p.districts.map((d: any) => d.code)])).toEqual([['01', ['001']]]);
+    expect(res.body.totals).toMatchObject({ on_time: 12, overdue: 1 });
+    expect(res.body.provinces[0]).toMatchObject({ on_time: 12 });
+    const ministry = await app.as('ministry').get('/api/campaign/overview');
+    expect(ministry.body.provinces.map((p: any) => p.code)).toEqual(['01', '02']);
+    expect(ministry.body.totals).toMatchObject({ on_time: 30 });
+  });
+
+  it("a header-less CSV import never puts a person's name in the job's error, failedReason or reject file", async () => {
+    const csv = 'Nguyễn Văn Bí Mật,Nguyễn Văn Bí Mật,1970-01-01\nX,Y,Z\n';
+    const out = await importDoses('operator', csv);
+    expect(out.state).toBe('failed');
+    expect(JSON.stringify(out)).not.toMatch(/Bí Mật/);
+    const ndjson = await app.as('operator').request('/api/imports/doses?format=ndjson', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: '{"recordId":"N1","communeCode":"00001"}\nNguyễn Văn Bí Mật\n' });
+    const done = await waitFor(async () => {
+      const r = await app.as('operator').get(`/api/imports/${ndjson.body.importId}`);
+      return r.body.state === 'completed' || r.body.state === 'failed' ? r.body : null;
+    }, 30_000, 'the NDJSON import');
+    expect(done.rejects.sample).toEqual([{ line: 2, reason: expect.stringMatching(/^invalid JSON/) }]);
+    expect(JSON.stringify(done)).not.toMatch(/Bí Mật|Nguy/);
+  }, 60_000); // two import jobs on 2 shared cores
+});
