@@ -138,7 +138,8 @@ export const envSchema = z.object({
   BULL_BOARD_READ_ONLY: bool.default(false),
   // Access control (issue 10): OpenID Connect sign-in, sessions, hardening.
   /** The OpenID Connect issuer whose JWKS signs access tokens; unset = every route but /healthz answers 401. */
-  OIDC_ISSUER: z.url().optional(),
+  /** fetch() refuses the WHATWG "bad ports" (4190, 6000, 10080…): an issuer there fails every sign-in and token check. */
+  OIDC_ISSUER: z.url().refine((u) => !FETCH_BAD_PORTS.has(Number(new URL(u).port)), 'its port is one fetch() refuses to connect to (WHATWG bad ports): the issuer cannot be reached').optional(),
   /** The `aud` access tokens must carry (the provider's resource indicator / audience mapper for the API). */
   OIDC_AUDIENCE: z.string().min(1).default('urn:vaxverify:api'),
   /** The dashboard's confidential client (authorization code + PKCE). */
@@ -252,6 +253,9 @@ export class ConfigError extends Error {
 }
 
 /** Parse the environment into a frozen, typed config; throws ConfigError naming each bad variable. */
+/** https://fetch.spec.whatwg.org/#port-blocking */
+const FETCH_BAD_PORTS = new Set([1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+
 export function parseEnv(raw: Record<string, string | undefined> = process.env): Config {
   // Treat empty strings as unset so `FOO=` in a compose file falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));

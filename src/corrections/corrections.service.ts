@@ -54,9 +54,9 @@ export async function submitCorrection(deps: CorrectionsDeps, input: CorrectionI
   const now = deps.now?.() ?? new Date();
   const key = correctionKey(input);
   const record = await readWholeDoseRecord(store, input.recordId);
-  if (!record) throw new NotFoundError(`record ${input.recordId} not found`, { recordId: input.recordId, field: 'recordId' });
-  if (opts.communes && !opts.communes.has(record.communeCode)) {
-    throw new ValidationError(`record ${input.recordId} belongs to another locality`, { recordId: input.recordId, problems: [{ field: 'recordId', reason: 'not in this locality', code: 'v.other_locality' }] });
+  // Another locality's record answers exactly as a missing one: the upload is no existence oracle.
+  if (!record || (opts.communes && !opts.communes.has(record.communeCode))) {
+    throw new NotFoundError(`record ${input.recordId} not found`, { recordId: input.recordId, field: 'recordId' });
   }
   const hasVersion = typeof record.version === 'number';
   const version = record.version ?? 0;

@@ -17,7 +17,7 @@ import { MATCHER_REASONS, dictionary } from '../domain/i18n/index.js';
 export const DASHBOARD_ASSETS = join(PROJECT_ROOT, 'src', 'http', 'dashboard-public');
 const CHART_JS = join(PROJECT_ROOT, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js');
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 export function dashboardRouter(): Router {
   const r = Router();

@@ -49,8 +49,8 @@ export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: reado
     res.json(doc);
   });
 
-  r.get('/campaign/overview', async (_req, res) => {
-    res.json(await campaignOverview(store, deps.policy, deps.now?.() ?? new Date()));
+  r.get('/campaign/overview', async (req, res) => {
+    res.json(await campaignOverview(store, deps.policy, req.principal!, deps.now?.() ?? new Date()));
   });
   r.get('/campaign', async (_req, res) => { res.json(await getCampaign(store)); });
   r.put('/campaign', async (req, res) => {

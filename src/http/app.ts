@@ -7,7 +7,7 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
 import { queueList, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
-import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
+import { BULL_BOARD_CSP, BULL_BOARD_PATH, bullBoardRouter, selfHostedPage } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
 import { dashboardRouter } from '../dashboard/dashboard-page.router.js';
 import { createApiMetrics, metricsRouter, type ApiMetrics } from './metrics.js';
@@ -95,7 +95,8 @@ export function createApp(deps: AppDeps): Express {
   // Bull Board: operators only (the route table); BULL_BOARD_READ_ONLY takes its buttons away.
   const board = bullBoardRouter(queues, { readOnly: config.BULL_BOARD_READ_ONLY });
   app.use(BULL_BOARD_PATH, (req, res, next) => {
-    res.removeHeader('content-security-policy'); // Bull Board's page bootstraps with inline script
+    res.setHeader('content-security-policy', BULL_BOARD_CSP);
+    selfHostedPage(res, next);
     board(req, res, next);
   });
 

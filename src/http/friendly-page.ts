@@ -27,7 +27,7 @@ export function sendFriendlyPage(req: Request, res: Response, status: 401 | 403,
 <p>${t('askWhom')}</p>
 <p><a class="button" href="/dashboard">${t('goHome')}</a> <button type="button" id="sign-out" class="link">${t('logout')}</button></p>`;
   res.status(status).set('cache-control', 'no-store')
-    .set('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'")
+    .set('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'")
     .type('html').send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('brand')}</title><link rel="stylesheet" href="/dashboard/assets/style.css">

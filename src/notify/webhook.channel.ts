@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NotificationChannel } from './channel.js';
 import { PermanentDeliveryError } from './permanent-delivery.error.js';
-import { webhookHostAllowed } from './webhook-hosts.js';
+import { webhookTargetRefusal } from './webhook-hosts.js';
 
 /**
  * Webhook channel: HTTP POST of the JSON payload with
@@ -48,7 +48,8 @@ export function createWebhookChannel(opts: WebhookOptions): NotificationChannel 
     name: 'webhook',
     async send(n) {
       if (!n.target || !/^https?:\/\//.test(n.target)) throw new PermanentDeliveryError('webhook target is not an http(s) URL');
-      if (opts.allowedHosts && !webhookHostAllowed(n.target, opts.allowedHosts)) throw new PermanentDeliveryError('webhook host is not in WEBHOOK_ALLOWED_HOSTS');
+      const refusal = opts.allowedHosts ? await webhookTargetRefusal(n.target, opts.allowedHosts) : null;
+      if (refusal) throw new PermanentDeliveryError(refusal);
       const body = JSON.stringify({ key: n.key, kind: n.kind, ...n.payload });
       const res = await doFetch(n.target, {
         method: 'POST',

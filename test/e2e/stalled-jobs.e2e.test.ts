@@ -55,7 +55,8 @@ async function run(maxStalled: number, key: string) {
     REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, WORKER_QUEUES: 'notifications',
     // A killed worker's lock expires after 2 s; the stalled check runs as often.
     WORKER_LOCK_MS: '2000', WORKER_MAX_STALLED_COUNT: String(maxStalled),
-    WEBHOOK_SECRET, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '120000',
+    // Any port of the loopback receiver (issue 29: an entry without a port allows 80/443 only).
+    WEBHOOK_SECRET, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1:*', WEBHOOK_TIMEOUT_MS: '120000',
   };
   const before = hook.arrivals();
   // The webhook hangs on the two requests the killed workers make; the third is answered.

@@ -34,7 +34,7 @@ const env = () => ({
   DEADLINE_SWEEP_MS: '300',
   WEBHOOK_SECRET,
   // The receiver listens on 127.0.0.1: the only host webhooks may go to here.
-  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1:*', // any port of the loopback receiver (issue 29: an entry without a port allows 80/443 only)
   NOTIFY_BACKOFF_MS: '100',
   // A killed worker's active job is taken over after ~1 s instead of 30 s.
   WORKER_LOCK_MS: '1000',

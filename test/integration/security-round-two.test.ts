@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,6 +6,10 @@ import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_QUEUE } from '../../queues/import.queue.js';
+import { createWebhookChannel } from '../../src/notify/webhook.channel.js';
+import { webhookTargetRefusal } from '../../src/notify/webhook-hosts.js';
+import { PermanentDeliveryError } from '../../src/notify/permanent-delivery.error.js';
+import { neutraliseCell } from '../../src/lib/csv-safe.js';
 import { processImport } from '../../workers/import.processor.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
@@ -324,4 +329,93 @@ describe('finding 5: a facility belongs to the commune whose records carry it; t
     expect(res.status).toBe(200);
     expect((await ctx.db.models.DoseReport.findOne({ facilityId: 'TYT-UP-1' }).lean())?.reportedBy).toBe('admin');
   });
+});
+
+describe('finding 6: same answer for missing and foreign, overview scoped, no values in import errors', () => {
+  it("the worksheet upload answers another commune's record exactly as a missing one", async () => {
+    const csv = `recordId,baseVersion,decision,explanation\n${FOREIGN},0,explain,x\nR9-999999,0,explain,x\n`;
+    const before = await snapshot();
+    const res = await app.as('health-00001').request('/api/localities/00001/corrections/upload', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect(res.status).toBe(200);
+    const [foreign, missing] = res.body.rejected as { recordId: string }[];
+    const strip = (x: unknown, id: string) => JSON.stringify(x).replaceAll(id, 'ID').replace(/"row":\d+/, '');
+    expect(strip(foreign, FOREIGN)).toBe(strip(missing, 'R9-999999'));
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("a district coordinator's campaign overview holds its district only", async () => {
+    const m = ctx.db.models;
+    const at = new Date();
+    const unit = (_id: string, level: string, parentCode: string | null, n: number) => ({ _id, name: `Đơn vị ${_id}`, level, parentCode, communes: 1, health: { on_time: n, overdue: 1 }, hash: _id, computedAt: at });
+    await m.LocalityProgress.insertMany([
+      unit('VN', 'national', null, 30), unit('01', 'province', 'VN', 20), unit('02', 'province', 'VN', 10),
+      unit('001', 'district', '01', 12), unit('002', 'district', '01', 8), unit('024', 'district', '02', 10),
+    ]);
+    const res = await app.as('coord-001').get('/api/campaign/overview');
+    expect(res.status).toBe(200);
+    expect(res.body.provinces.map((p: any) => [p.code, p.districts.map((d: any) => d.code)])).toEqual([['01', ['001']]]);
+    expect(res.body.totals).toMatchObject({ on_time: 12, overdue: 1 });
+    expect(res.body.provinces[0]).toMatchObject({ on_time: 12 });
+    const ministry = await app.as('ministry').get('/api/campaign/overview');
+    expect(ministry.body.provinces.map((p: any) => p.code)).toEqual(['01', '02']);
+    expect(ministry.body.totals).toMatchObject({ on_time: 30 });
+  });
+
+  it("a header-less CSV import never puts a person's name in the job's error, failedReason or reject file", async () => {
+    const csv = 'Nguyễn Văn Bí Mật,Nguyễn Văn Bí Mật,1970-01-01\nX,Y,Z\n';
+    const out = await importDoses('operator', csv);
+    expect(out.state).toBe('failed');
+    expect(JSON.stringify(out)).not.toMatch(/Bí Mật/);
+    const ndjson = await app.as('operator').request('/api/imports/doses?format=ndjson', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: '{"recordId":"N1","communeCode":"00001"}\nNguyễn Văn Bí Mật\n' });
+    const done = await waitFor(async () => {
+      const r = await app.as('operator').get(`/api/imports/${ndjson.body.importId}`);
+      return r.body.state === 'completed' || r.body.state === 'failed' ? r.body : null;
+    }, 30_000, 'the NDJSON import');
+    expect(done.rejects.sample).toEqual([{ line: 2, reason: expect.stringMatching(/^invalid JSON/) }]);
+    expect(JSON.stringify(done)).not.toMatch(/Bí Mật|Nguy/);
+  }, 60_000); // two import jobs on 2 shared cores
+});
+
+describe('finding 7: webhooks, the CSV neutraliser, Bull Board, frames, the issuer', () => {
+  const hook = (allowed: string[]) => createWebhookChannel({ secret: 'x'.repeat(32), timeoutMs: 2000, allowedHosts: allowed });
+  const send = (allowed: string[], target: string) => hook(allowed).send({ key: 'k', kind: 'escalation', target, payload: {} } as never);
+
+  it('a webhook to an allowed host on another port, or a wildcard name resolving to loopback, is refused before any connection', async () => {
+    await expect(send(['127.0.0.1'], 'http://127.0.0.1:6379/')).rejects.toBeInstanceOf(PermanentDeliveryError);
+    // A wildcard name that resolves to a private or loopback address (no such name resolves here: the resolver is given).
+    expect(await webhookTargetRefusal('https://hook.gov.vn/', ['*.gov.vn'], async () => ['10.0.0.5'])).toMatch(/internal address/);
+    expect(await webhookTargetRefusal('https://hook.gov.vn/', ['*.gov.vn'], async () => ['::ffff:127.0.0.1'])).toMatch(/internal address/);
+    expect(await webhookTargetRefusal('https://hook.gov.vn/', ['*.gov.vn'], async () => ['203.162.4.190'])).toBeNull();
+    await expect(send(['127.0.0.1:80'], 'ftp://127.0.0.1/')).rejects.toBeInstanceOf(PermanentDeliveryError);
+    // Allowed by its exact name and port: sent (the refused connection is a retryable error, not a refusal).
+    await expect(send(['127.0.0.1:9'], 'http://127.0.0.1:9/')).rejects.not.toBeInstanceOf(PermanentDeliveryError);
+  });
+
+  it('cells starting with invisible format characters before = are neutralised', () => {
+    for (const lead of ['\u2060', '\u00ad', '\u200e', '\u061c', '\u2060 \u00ad']) expect(neutraliseCell(`${lead}=HYPERLINK("http://x")`)).toBe(`'${lead}=HYPERLINK("http://x")`);
+    expect(neutraliseCell('Nguyễn Văn An')).toBe('Nguyễn Văn An');
+  });
+
+  it('Bull Board names no third-party origin and is served with a CSP that forbids framing', async () => {
+    const res = await app.as('operator').get('/admin/queues');
+    expect(res.status).toBe(200);
+    expect(res.text).not.toMatch(/fonts\.googleapis|fonts\.gstatic|https?:\/\/(?!127\.0\.0\.1)[a-z]/i);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it("the dashboard's CSP forbids framing", async () => {
+    const res = await app.as('coord-001').request('/dashboard');
+    expect(res.headers.get('content-security-policy') ?? '').toContain("frame-ancestors 'none'");
+  });
+
+  it('the API refuses to start, naming OIDC_ISSUER, when the issuer is on a port fetch refuses', () => {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/main.ts'], {
+      env: { ...process.env, OIDC_ISSUER: 'http://127.0.0.1:4190', OIDC_ALLOW_HTTP: 'true', REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, PORT: '0', LOG_LEVEL: 'info' },
+      encoding: 'utf8', timeout: 60_000,
+    });
+    expect(out.status).toBe(1);
+    expect(out.stdout + out.stderr).toMatch(/OIDC_ISSUER: its port is one fetch\(\) refuses/);
+  }, 90_000); // a tsx start-up on 2 shared cores
 });

@@ -41,16 +41,21 @@ export async function upsertById(store: Store, target: UpsertTarget, fields: rea
   if (docs.length === 0) return out;
   const collection = modelsOf(store)[target].collection;
   const now = new Date();
-  const rows = docs.map((d) => ({ ...present(d), ...(guarded ? { version: 0, importVersion: 0 } : {}), createdAt: now, updatedAt: now }));
-  const duplicates = await insertNew(collection, rows);
-  out.inserted = docs.length - duplicates.length;
-  if (duplicates.length === 0) return out;
-  const existing = await collection.find({ _id: { $in: duplicates.map((i) => docs[i]!._id) } } as never).toArray();
-  const byId = new Map(existing.map((d) => [String(d._id), d as Document]));
+  const read = async (ids: unknown[]) => (await collection.find({ _id: { $in: ids } } as never).toArray()) as Document[];
+  // Read first: on a re-import every row exists, and refused inserts cost the store one error each.
+  const byId = new Map((await read(docs.map((d) => d._id))).map((d) => [String(d._id), d]));
+  const fresh = docs.filter((d) => !byId.has(String(d._id)));
+  const rows = fresh.map((d) => ({ ...present(d), ...(guarded ? { version: 0, importVersion: 0 } : {}), createdAt: now, updatedAt: now }));
+  const raced = rows.length ? await insertNew(collection, rows) : [];
+  out.inserted = fresh.length - raced.length;
+  // Inserted by someone else between the read and the insert: compared like the others.
+  if (raced.length) for (const d of await read(raced.map((i) => fresh[i]!._id))) byId.set(String(d._id), d);
+  const racedIds = new Set(raced.map((i) => String(fresh[i]!._id)));
+  const inserted = new Set(fresh.map((d) => String(d._id)).filter((id) => !racedIds.has(id)));
   const ops: unknown[] = [];
-  for (const i of duplicates) {
-    const doc = docs[i]!;
+  for (const doc of docs) {
     const id = String(doc._id);
+    if (inserted.has(id)) continue;
     const cur = byId.get(id);
     if (!cur) { out.unchanged++; continue; } // removed between the insert and the read: the next run inserts it
     if (sameFields(fields, doc, cur)) { out.unchanged++; continue; }

@@ -66,7 +66,9 @@ async function* ndjsonRecords(lines: AsyncIterable<PhysicalLine>, max: number): 
     try {
       value = JSON.parse(text);
     } catch (err) {
-      yield { line, error: { reason: `invalid JSON: ${(err as Error).message}` } };
+      // V8's message quotes the text it failed on (a person's data): only the position is kept.
+      const at = /position (\d+)/.exec((err as Error).message)?.[1];
+      yield { line, error: { reason: at ? `invalid JSON at column ${Number(at) + 1}` : 'invalid JSON' } };
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -179,10 +181,12 @@ function checkHeader(fields: string[], line: number): string[] {
   const names = fields.map((f) => f.trim());
   const empty = names.findIndex((n) => n === '');
   if (empty !== -1) throw new RecordFormatError(`line ${line}: header column ${empty + 1} has no name`);
-  const seen = new Set<string>();
-  for (const n of names) {
-    if (seen.has(n)) throw new RecordFormatError(`line ${line}: header names column "${n}" twice`);
-    seen.add(n);
+  // Columns by number, never by their text: a file without a header has a person's data in line 1.
+  const seen = new Map<string, number>();
+  for (const [i, n] of names.entries()) {
+    const first = seen.get(n);
+    if (first !== undefined) throw new RecordFormatError(`line ${line}: header columns ${first + 1} and ${i + 1} have the same name`);
+    seen.set(n, i);
   }
   if (names.some((n) => n.includes('\uFFFD'))) throw new RecordFormatError(`line ${line}: ${INVALID_ENCODING}`);
   return names;
