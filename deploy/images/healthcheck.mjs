@@ -6,7 +6,7 @@
 //  - anything else (the one-shot CLI): healthy while it runs.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-const TIMEOUT_MS = 4000; // under the compose files' 5 s health check timeout
+const TIMEOUT_MS = 4000; // under the health check's timeout (5 s in docker-compose.yml, 10 s in the Dockerfile)
 
 function listeningPortOfPid1() {
   const inodes = new Set();
