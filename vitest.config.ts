@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The containers test needs a Docker engine and its images: `npm run test:containers` runs it.
+    exclude: [...configDefaults.exclude, 'test/containers/**'],
     globalSetup: ['test/setup/global-setup.ts'],
     // Integration and e2e tests talk to real servers and spawn processes: give them room.
     testTimeout: 60_000,
