@@ -1,14 +1,14 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects with their own limits. Unit tests keep vitest's defaults (5 s per test and
+ * hook: pure logic that takes longer is a bug). Integration and e2e tests talk to real servers
+ * and spawn processes on a shared 2-core machine: their budgets are below, and a single test
+ * that needs more says why next to its own number. test/containers is in no project: it needs a
+ * Docker engine and its images (`npm run test:containers`, its own config).
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The containers test needs a Docker engine and its images: `npm run test:containers` runs it.
-    exclude: [...configDefaults.exclude, 'test/containers/**'],
-    globalSetup: ['test/setup/global-setup.ts'],
-    // Integration and e2e tests talk to real servers and spawn processes: give them room.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     // Files are isolated (own queue prefix, own database), so they may run in parallel;
     // two at a time fits this 2-core machine without starving the spawned workers.
     maxWorkers: 2,
@@ -17,5 +17,33 @@ export default defineConfig({
     // In CI also write a JSON report; .ci/run prints its plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: process.env.CI ? { json: '.cache/vitest-report.json' } : undefined,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/deploy/**/*.test.ts'],
+          globalSetup: ['test/setup/global-setup.ts'],
+          setupFiles: ['test/setup/leak-guard.ts'],
+          // A round through real Redis, the store and in-process workers: seconds, up to a minute
+          // when the machine is shared (connections, index builds, the first snapshot load).
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/setup/global-setup.ts'],
+          setupFiles: ['test/setup/leak-guard.ts'],
+          // Whole processes (API, workers, a browser) started cold with tsx: ~10-30 s each before a test can begin.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb, type Db } from '../../src/db/connect.js';
 import { waitFor } from '../helpers/context.js';
-import { ownServersAvailable, startOwnStore, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
+import { FERRETDB_BIN, ownServersAvailable, startOwnStore, startOwnRedis, type OwnServer } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { postAsService, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
@@ -23,6 +23,12 @@ let env: Record<string, string>;
 let oidc: OidcProvider;
 
 const available = ownServersAvailable();
+/** What a run without the store binary says: in CI it fails the file, locally it skips the faults and says why. */
+const MISSING = `the store binary ${FERRETDB_BIN} is missing: build it with \`bash scripts/store.sh build\` (scripts/services.sh does)`;
+if (!available) {
+  if (process.env.CI) throw new Error(`faults.e2e: ${MISSING}`);
+  console.warn(`faults.e2e skipped: ${MISSING}`);
+}
 
 beforeAll(async () => {
   if (!available) return;

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { createRound, msPolicy, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
+import { clockPolicy, createRound, manualClock, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
 import { deadlinesRouter } from '../../src/deadlines/deadlines.router.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { behindRouteTable } from '../helpers/route-table-app.js';
@@ -17,13 +17,16 @@ let server: Server;
 let base: string;
 let deps: DeadlineDeps;
 const H = 3_600_000;
+/** The deadline side's clock: moved by the test, never waited for (no worker runs the timers here). */
+const clock = manualClock();
 
 beforeAll(async () => {
   ctx = await createTestContext('deadlines-http');
   await seedPlaceAndContacts(ctx.db.models, 'http://127.0.0.1:9');
   deps = {
     store: ctx.db.store, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
-    policy: msPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
+    policy: clockPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
+    now: clock.now,
   };
   const app = express().use(express.json()).use(behindRouteTable(ctx.db.models)).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));
   server = app.listen(0, '127.0.0.1');
@@ -44,7 +47,7 @@ const call = async (method: string, path: string, body?: unknown) => {
 
 describe('deadlines HTTP API', () => {
   it('PATCH /rounds/:id/deadline validates the body and names the problem', async () => {
-    await createRound(ctx.db.models, 'verification-00001-1', new Date(Date.now() + 48 * H));
+    await createRound(ctx.db.models, 'verification-00001-1', new Date(clock.now().getTime() + 48 * H));
     const none = await call('PATCH', '/rounds/verification-00001-1/deadline', { reason: 'x' });
     expect(none.body.error.details.problems.map((p: { key: string }) => p.key)).toEqual(['err.deadline.reason', 'err.deadline.oneOf']);
     const past = await call('PATCH', '/rounds/verification-00001-1/deadline', { deadline: '2020-01-01T00:00:00Z', reason: 'typo' });
@@ -55,7 +58,7 @@ describe('deadlines HTTP API', () => {
 
   it('an extension is whole days ≥ 1; a shortening is its own named act, never in the past; errors carry Vietnamese keys (issue 28)', async () => {
     const id = 'verification-00001-0'; // seq 0: never the commune's current round, which the overview test below reads
-    const at = new Date(Date.now() + 48 * H);
+    const at = new Date(clock.now().getTime() + 48 * H);
     await createRound(ctx.db.models, id, at);
     const deadlineOf = async () => (await ctx.db.models.Round.findById(id, { deadline: 1 }).lean())!.deadline.getTime();
     // Today's page sent -1 × 24 h and moved the deadline a day earlier; 0 answered "Lỗi: undefined:"; 0.01 day escalated.
@@ -72,12 +75,12 @@ describe('deadlines HTTP API', () => {
     expect(ok.body).toMatchObject({ act: 'extend', deadline: new Date(at.getTime() + 48 * H).toISOString() });
 
     // Earlier than the current deadline: refused unless named as a shortening, and then audited as one.
-    const earlier = new Date(Date.now() + 24 * H).toISOString();
+    const earlier = new Date(clock.now().getTime() + 24 * H).toISOString();
     const unnamed = await call('PATCH', `/rounds/${id}/deadline`, { deadline: earlier, reason: 'tỉnh yêu cầu' });
     expect(unnamed.body.error.details.problems[0]).toMatchObject({ key: 'err.deadline.shortenUnconfirmed', params: { d: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/) } });
-    const later = new Date(Date.now() + 200 * H).toISOString();
+    const later = new Date(clock.now().getTime() + 200 * H).toISOString();
     expect((await call('PATCH', `/rounds/${id}/deadline`, { deadline: later, shorten: true, reason: 'tỉnh yêu cầu' })).body.error.details.problems[0].key).toBe('err.deadline.notShorter');
-    const pastShorten = await call('PATCH', `/rounds/${id}/deadline`, { deadline: new Date(Date.now() - H).toISOString(), shorten: true, reason: 'tỉnh yêu cầu' });
+    const pastShorten = await call('PATCH', `/rounds/${id}/deadline`, { deadline: new Date(clock.now().getTime() - H).toISOString(), shorten: true, reason: 'tỉnh yêu cầu' });
     expect(pastShorten.body.error.details.problems.map((p: { key: string }) => p.key)).toEqual(['err.deadline.past']);
     const shortened = await call('PATCH', `/rounds/${id}/deadline`, { deadline: earlier, shorten: true, reason: 'tỉnh yêu cầu' });
     expect(shortened.status, JSON.stringify(shortened.body)).toBe(200);
@@ -100,7 +103,7 @@ describe('deadlines HTTP API', () => {
 
   it('lists, filters and acknowledges escalations', async () => {
     const id = 'verification-00001-2';
-    await createRound(ctx.db.models, id, new Date(Date.now() - 1000));
+    await createRound(ctx.db.models, id, new Date(clock.now().getTime() - 1000));
     await reconcileRound(deps, id);
     const list = await call('GET', `/escalations?roundId=${id}&open=true`);
     expect(list.body.items.map((e: { level: string }) => e.level)).toEqual(['commune']);
@@ -140,18 +143,18 @@ describe('deadlines HTTP API', () => {
   });
 
   it('gives the campaign overview per province and district with the national deadline', async () => {
-    await call('PUT', '/campaign', { nationalDeadline: new Date(Date.now() + 10 * 24 * H - 1000).toISOString() });
-    await createRound(ctx.db.models, 'verification-00001-3', new Date(Date.now() + 2 * H)); // 88 % done: on time
+    await call('PUT', '/campaign', { nationalDeadline: new Date(clock.now().getTime() + 10 * 24 * H - 1000).toISOString() });
+    await createRound(ctx.db.models, 'verification-00001-3', new Date(clock.now().getTime() + 2 * H)); // 88 % done: on time
     const r = await call('PUT', '/contacts', { contacts: [] });
     expect(r.status).toBe(400);
     await ctx.db.models.Round.create({
       _id: 'verification-00001-4', localityCode: '00001', kind: 'verification', seq: 4, status: 'awaiting_corrections',
-      deadline: new Date(Date.now() + 2 * H), totalRecords: 10, processedRecords: 10, counters: { verified: 2, review: 8 },
+      deadline: new Date(clock.now().getTime() + 2 * H), totalRecords: 10, processedRecords: 10, counters: { verified: 2, review: 8 },
     });
     // The overview reads the dashboard's rollup (no scan of the rounds): per commune, its current round.
     const empty = (await call('GET', '/campaign/overview')).body;
     expect(empty.totals).toEqual({ on_time: 0, at_risk: 0, overdue: 0, completed: 0 });
-    await runRollup(ctx.db.store, deps.policy, new Date());
+    await runRollup(ctx.db.store, deps.policy, clock.now());
     const o = (await call('GET', '/campaign/overview')).body;
     expect(o.national.daysLeft).toBe(10);
     // Commune 00001's current round is seq 4: 2 of 10 verified, 2 h left → at risk.

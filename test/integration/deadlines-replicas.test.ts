@@ -18,7 +18,9 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const procs: Proc[] = [];
 const ROUNDS = 6;
 // Level deadlines long enough that a restart (≈2 s to boot tsx) lands in the middle of the chain,
-// and that "between levels" stays between levels on a loaded machine.
+// and that "between levels" stays between levels on a loaded machine. Real milliseconds, not the
+// manual clock: the deadlines run in worker processes (the point of this test is killing one),
+// and a process reads the system clock; the in-process deadline tests use the manual clock.
 const LEVEL_MS = 3000;
 
 const env = () => ({

@@ -70,7 +70,7 @@ beforeAll(async () => {
     WORKER_LOCK_MS: '5000',
   };
   api = await spawnApi({ ...env, ...authEnv(oidc) });
-}, 120_000);
+}, 120_000); // seeding 800 citizens and doses, then the API process started cold with tsx
 
 afterAll(async () => {
   await Promise.all([...workers, ...(api ? [api] : [])].map((p) => p.kill('SIGKILL')));
@@ -103,7 +103,7 @@ describe('when Redis forgets, the store is the truth', () => {
     expect(audit).toMatchObject({ sub: expect.any(String), localityCode: TEST_COMMUNES[0], after: { id: ids[0], generation: 1 } });
     const round = await ctx.db.models.Round.findById(ids[0], { generation: 1, replans: 1 }).lean();
     expect(round).toMatchObject({ generation: 1, replans: [{ generation: 1, cause: 'retried by an operator' }] });
-  }, 90_000);
+  }, 90_000); // a Redis restart and the 3 s stalled bound, polled through /metrics
 
   it('Redis killed mid-round and started empty: every round completes, each record verified exactly once', async () => {
     workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
@@ -140,5 +140,5 @@ describe('when Redis forgets, the store is the truth', () => {
     // The rounds under way at the kill were planned again by the reconciler, not by a person.
     const replanned = await ctx.db.models.Round.find({ _id: { $in: ids }, 'replans.cause': /^no job in Redis/ }, { _id: 1 }).lean();
     expect(replanned.length).toBeGreaterThan(0);
-  }, 240_000);
+  }, 240_000); // two worker processes started cold, a round to mid-way, the outage, then the 120 s settle wait above
 });

@@ -32,7 +32,7 @@ beforeAll(async () => {
   // Every job of the verification is done (its effects too): then the workers stop.
   await waitFor(async () => (await pendingRoundJobs(s.queues)) === 0, 30_000, 'the verification round\'s effects');
   await s.stopWorkers();
-}, 180_000);
+}, 180_000); // the stack (OIDC provider, API, workers) and a whole verification round, cold, on a shared 2-core machine
 
 afterAll(async () => { await s?.close(); });
 
@@ -77,7 +77,7 @@ describe('one writer per round, through the queue', () => {
     const results = await s.ctx.db.models.VerificationResult.find({ roundId: correctionRound }, { recordId: 1 }).lean();
     expect(results.map((r) => r.recordId)).toEqual([doses[4]!.recordId]);
     await s.stopWorkers();
-  }, 120_000);
+  }, 120_000); // workers start cold (first registry snapshot), then a correction round and two settles of its verification round
 
   it('a double click on "re-verify" makes one correction round; nothing to re-verify is refused and changes no count', async () => {
     const path = `/api/localities/${COMMUNE}/correction-rounds`;
@@ -101,7 +101,7 @@ describe('one writer per round, through the queue', () => {
     expect(await s.ctx.db.models.Round.countDocuments({ kind: 'correction' })).toBe(2);
     expect(await pendingRoundJobs(s.queues)).toBe(jobs);
     expect(await roundState()).toEqual(before);
-  }, 60_000);
+  }, 60_000); // four API calls that read the worklist (one concurrent pair): seconds, more on a loaded machine
 });
 
 describe('settle-round deduplication (BullMQ keepLastIfActive)', () => {
@@ -133,5 +133,5 @@ describe('settle-round deduplication (BullMQ keepLastIfActive)', () => {
       await queue.obliterate({ force: true });
       await queue.close();
     }
-  }, 30_000);
+  }, 30_000); // three short jobs through real Redis; the waits inside are bounded at 10 s each
 });
