@@ -5,7 +5,7 @@ import { localitiesRepository } from '../db/repositories/localities.repository.j
 import { communeCycle } from '../db/repositories/worklist.repository.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
-import { readRecords } from '../lib/io/index.js';
+import { RecordFormatError, readRecords } from '../lib/io/index.js';
 import { ConflictError, ValidationError } from '../lib/errors/index.js';
 import { resolveCommunes } from '../rounds/rounds.service.js';
 import type { RoundEvents } from '../rounds/round-events.js';
@@ -69,7 +69,7 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer, reporte
   const rejected: { row: number; field: string; reason: string }[] = [];
   const communes = new Set<string>();
   let saved = 0;
-  for await (const r of readRecords(Readable.from([file]), { format: 'csv' })) {
+  for await (const r of readUpload(file)) {
     if (!r.record) { rejected.push({ row: r.line, field: r.error?.field ?? '(row)', reason: r.error?.reason ?? 'unreadable' }); continue; }
     const rec = Object.fromEntries(Object.entries(r.record).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as Record<string, unknown>;
     const problems = checkDoseReport(rec, now);
@@ -88,6 +88,16 @@ export async function uploadDoseReports(deps: BacklogDeps, file: Buffer, reporte
   }
   for (const c of communes) await feedExpected(deps, c);
   return { saved, rejected };
+}
+
+/** The upload's rows; a file that is not a CSV with a header (an XLSX, garbage) is a 400, not a 500. */
+async function* readUpload(file: Buffer) {
+  try {
+    yield* readRecords(Readable.from([file]), { format: 'csv' });
+  } catch (err) {
+    if (err instanceof RecordFormatError) throw new ValidationError(`the upload is not a readable CSV: ${err.message}`, { field: '(file)' });
+    throw err;
+  }
 }
 
 export type { BacklogRow };

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { Worker } from 'bullmq';
 import fc from 'fast-check';
 import { mongo } from 'mongoose';
 import type { ZodType } from 'zod';
@@ -11,6 +13,9 @@ import { createLogger } from '../../src/lib/logger.js';
 import { startAppWithAuth, type AppWithAuth, type Caller } from './app-with-auth.js';
 import { createTestContext, type TestContext } from './context.js';
 import { insertCitizens } from './seed.js';
+import { headerRow, xlsx } from './zip.js';
+import { IMPORT_QUEUE, importJobId } from '../../queues/import.queue.js';
+import { processImport } from '../../workers/import.processor.js';
 import type { Citizen } from '../../src/domain/records.js';
 import { grantsClaim, SEEDED_USERS, TEST_TREE_USERS } from '../../stand-ins/oidc/provider.js';
 
@@ -207,6 +212,16 @@ const FIELD_VALUES: Record<string, unknown[]> = {
   contacts: [[{ localityCode: '00004', level: 'commune', role: 'focal', name: 'X' }]],
 };
 
+/**
+ * A small XLSX whose key cells hold 1 MiB each (11 rows, ~12 KB deflated): before issue 29 each
+ * rejected row echoed its ID up to three times (a 92 KB file answered 276 MB).
+ */
+const BIG_CELLS: Buffer = (() => {
+  const big = 'A'.repeat(1024 * 1024);
+  const rows = Array.from({ length: 11 }, (_, i) => `<row r="${i + 2}">${['A', 'B', 'C', 'D'].map((c) => `<c r="${c}${i + 2}" t="inlineStr"><is><t>${c === 'C' ? 'explain' : big}</t></is></c>`).join('')}</row>`).join('');
+  return xlsx(headerRow(['recordId', 'correctionId', 'decision', 'signOff']) + rows);
+})();
+
 export interface FuzzRequest { login: string | null; method: string; path: string; headers: Record<string, string>; body?: string | Buffer; rule: RouteRule }
 
 const enc = (v: string, how: number) => (how === 0 ? encodeURIComponent(v) : how === 1 ? encodeURIComponent(encodeURIComponent(v)) : encodeURIComponent(v).replace(/%20/g, '+'));
@@ -269,12 +284,19 @@ function requestFor(rule: RouteRule, p: Pools): fc.Arbitrary<Omit<FuzzRequest, '
   });
   const csvBody = fc.array(fc.tuple(fc.constantFrom(...p.records, ...p.corrections), fc.constantFrom('0', '1', '-1', 'x'), fc.constantFrom('confirm', 'explain', 'approve', 'refuse', ' =2+2', '')), { maxLength: 4 })
     .map((rows) => `recordId,baseVersion,decision,correctionId,signOff,explanation,facilityId,communeCode,day,administered\n${rows.map(([a, b, c]) => `${a},${b},${c},${a},${c},fuzz,TYT-00004,00004,2021-09-02,${b}`).join('\n')}\n`);
-  const body = raw ? fc.oneof(csvBody, fc.constant(''), fc.constant('PK\u0003\u0004garbage')) : rule.request?.body ? shaped : fc.constantFrom(undefined, '{}');
+  const body = raw ? fc.oneof(csvBody, fc.constant(''), fc.constant('PK\u0003\u0004garbage'), fc.constant(BIG_CELLS)) : rule.request?.body ? shaped : fc.constantFrom(undefined, '{}');
   return fc.tuple(method, path, query, body).map(([m, pth, q, b]) => ({
     method: m, path: pth + q, rule,
     headers: (b === undefined ? {} : { 'content-type': raw ? 'text/csv' : 'application/json' }) as Record<string, string>,
     body: m === 'GET' ? undefined : b,
   }));
+}
+
+/** The table's row of a method and path pattern (flows send to rows by name). */
+function ruleOf(method: string, path: string): RouteRule {
+  const rule = ROUTE_TABLE.find((r) => r.method === method && (r.path === path || new RegExp(`^${r.path.replace(/:\w+/g, '[^/]+')}$`).test(path)));
+  if (!rule) throw new Error(`no route table row for ${method} ${path}`);
+  return rule;
 }
 
 // ---------------------------------------------------------------- invariants
@@ -285,6 +307,22 @@ const PERSONAL_READS = new Set([
   'GET /api/localities/:code/corrections', 'GET /api/localities/:code/corrections/sign-off.csv', 'GET /api/records/:recordId/history',
   'GET /api/citizens/:personalId/passport-eligibility', 'GET /api/passport-eligibility', 'POST /api/corrections',
 ]);
+
+/** Exports: logged `started`, then `completed` or `aborted` (issue 29); the fuzzer also leaves some mid-stream. */
+const EXPORTS = new Set(['GET /api/localities/:code/worklist.csv', 'GET /api/localities/:code/worklist.xlsx', 'GET /api/localities/:code/corrections/sign-off.csv']);
+
+/** GET `path` with a bearer token and destroy the socket at the first body bytes; the status, or 599. */
+function abortedDownload(url: string, token: string | null): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      const done = () => { req.destroy(); resolve(res.statusCode ?? 0); };
+      res.once('data', done);
+      res.once('end', done);
+    });
+    req.on('error', () => resolve(599));
+    req.end();
+  });
+}
 
 /** Collections whose documents belong to a locality, and the field that says which. */
 const LOCALITY_FIELDS = ['communeCode', 'localityCode'];
@@ -326,6 +364,12 @@ export interface FuzzStats {
   outOfScopeWrites: number;
   foreignDataResponses: number;
   missingAccessLogs: number;
+  /** Exports (completed or left mid-stream) with no settled access-log row. */
+  unloggedExports: number;
+  /** The largest answer per byte sent (request line, bearer token, body), over answers that respond to what was sent: every 4xx/5xx, every 2xx to a write. */
+  maxResponseBytesPerRequestByte: number;
+  /** Multi-step flows run (acknowledge twice, import then read, report a facility by two communes). */
+  flows: number;
   prototypePolluted: boolean;
   rowsCovered: number;
   rows: number;
@@ -340,14 +384,18 @@ export async function runRouteFuzz(opts: FuzzOptions): Promise<FuzzStats> {
   const ctx = await createTestContext('fuzz');
   const uploadDir = await mkdtemp(join(tmpdir(), 'vv-fuzz-'));
   let app: AppWithAuth | undefined;
+  let importWorker: Worker | undefined;
   try {
     const seeded = await seed(ctx);
     app = await startAppWithAuth(ctx, {
       env: { RATE_LIMIT_PER_MIN: '1000000', ELIGIBILITY_RATE_PER_MIN: '1000000', SIGN_IN_RATE_PER_MIN: '1000000', UPLOAD_DIR: uploadDir, WORKSHEET_MAX_BYTES: '1048576' },
       log: createLogger({ level: process.env.FUZZ_LOG ?? 'silent' }),
     });
+    // Imports run (the import flow waits for its job), so their writes are checked like any other.
+    importWorker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { store: ctx.db.store, log: createLogger({ level: 'silent' }), uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
     return await fuzz(ctx, app, seeded, opts);
   } finally {
+    await importWorker?.close();
     await app?.close();
     await ctx.close();
     await rm(uploadDir, { recursive: true, force: true });
@@ -365,7 +413,7 @@ async function fuzz(ctx: TestContext, app: AppWithAuth, seeded: Seeded, opts: Fu
   const arbitraries = ROUTE_TABLE.map((rule) => requestFor(rule, p));
   const seed = opts.seed ?? Date.now() % 2 ** 31;
   const batch = opts.batch ?? 12;
-  const stats: FuzzStats = { requests: 0, runs: 0, seed, serverErrors: 0, outOfScopeWrites: 0, foreignDataResponses: 0, missingAccessLogs: 0, prototypePolluted: false, rowsCovered: 0, rows: ROUTE_TABLE.length, byStatus: {}, violations: [] };
+  const stats: FuzzStats = { requests: 0, runs: 0, seed, serverErrors: 0, outOfScopeWrites: 0, foreignDataResponses: 0, missingAccessLogs: 0, unloggedExports: 0, maxResponseBytesPerRequestByte: 0, flows: 0, prototypePolluted: false, rowsCovered: 0, rows: ROUTE_TABLE.length, byStatus: {}, violations: [] };
   const covered = new Set<string>();
   const violation = (kind: keyof FuzzStats, what: string) => {
     (stats[kind] as number)++;
@@ -385,6 +433,121 @@ async function fuzz(ctx: TestContext, app: AppWithAuth, seeded: Seeded, opts: Fu
   const allPersonal = Object.values(seeded.communes).flatMap((c) => c.personal);
   let snapshot = await localitySnapshot(ctx);
 
+  /** One request and every invariant after it; `leave`: an export is left mid-stream. `settle` runs before the write check. */
+  const send = async (login: string | null, r: Omit<FuzzRequest, 'login'>, leave = false, settle?: (status: number, text: string) => Promise<void>) => {
+    const principal = login ? principals.get(login)! : null;
+    // National roles act everywhere; anyone else's area is what their grants see; anonymous: nowhere.
+    const sees = (code: string) => (principal ? canSeeLocality(principal, code, hierarchy) : false);
+    const national = principal ? isNational(principal) : false;
+    const foreignValues = national ? [] : FUZZ_COMMUNES.filter((c) => !sees(c)).flatMap((c) => seeded.communes[c]!.personal);
+    const key = `${r.rule.method} ${r.rule.path}`;
+    covered.add(key);
+    const logsBefore = login ? await ctx.db.models.AccessLog.countDocuments({ sub: login }) : 0;
+    const isExport = EXPORTS.has(key) && r.method === 'GET';
+    const settledExport = { sub: login ?? '', route: key, status: { $in: ['completed', 'aborted'] as ('completed' | 'aborted')[] } };
+    const exportsBefore = isExport && login ? await ctx.db.models.AccessLog.countDocuments(settledExport) : 0;
+    let status: number;
+    let text: string;
+    let left = false;
+    if (isExport && leave) {
+      // Left mid-stream: the answer's body is not read; the access log must still say so.
+      status = await abortedDownload(app.base + r.path, login ? await callers.get(login)!.token() : null);
+      text = '';
+      left = true;
+    } else {
+      try {
+        const res = await callers.get(login)!.fetch(r.path, { method: r.method, headers: r.headers, body: r.body });
+        status = res.status;
+        text = Buffer.from(await res.arrayBuffer()).toString('utf8');
+      } catch (err) {
+        status = 599;
+        text = String(err);
+      }
+    }
+    await settle?.(status, text);
+    // An answer to what was sent (an error, or a write's answer) is bounded by what was sent: the
+    // request line, the bearer token and the body (redirects are fixed pages that echo nothing).
+    if (status >= 400 || (status < 300 && r.method !== 'GET')) {
+      const token = login ? Buffer.byteLength(await callers.get(login)!.token()) + 'authorization: Bearer '.length : 0;
+      const sent = r.method.length + 1 + Buffer.byteLength(r.path) + token + (r.body === undefined ? 0 : Buffer.byteLength(r.body));
+      const ratio = Buffer.byteLength(text) / sent;
+      if (ratio > stats.maxResponseBytesPerRequestByte) stats.maxResponseBytesPerRequestByte = Math.round(ratio * 100) / 100;
+      if (ratio > 20) opts.log?.(`LARGE ANSWER ${login ?? 'anonymous'} ${r.method} ${r.path.slice(0, 120)} → ${status}: ${Buffer.byteLength(text)} bytes for ${sent}`);
+    }
+    stats.requests++;
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    const where = `${login ?? 'anonymous'} ${r.method} ${r.path.slice(0, 160)} → ${status}`;
+    if (process.env.FUZZ_TRACE && new RegExp(process.env.FUZZ_TRACE).test(key)) opts.log?.(`${where} ${typeof r.body === 'string' ? r.body.slice(0, 200) : ''} ${text.slice(0, 200)}`);
+    if (status >= 500) violation('serverErrors', `${where}: ${text.slice(0, 200)}`);
+    const leaked = foreignValues.find((v) => text.includes(v));
+    if (leaked) violation('foreignDataResponses', `${where}: carries another area's ${leaked}`);
+    const personal = status < 300 && (PERSONAL_READS.has(key) || allPersonal.some((v) => text.includes(v)));
+    if (personal && login) {
+      // Exports log once the last row is written: give the row a moment to land.
+      let logged = false;
+      for (let i = 0; i < 40 && !logged; i++) {
+        logged = (await ctx.db.models.AccessLog.countDocuments({ sub: login })) > logsBefore;
+        if (!logged) await new Promise((res) => setTimeout(res, 25));
+      }
+      if (!logged) violation('missingAccessLogs', `${where}: personal data answered without an access-log row`);
+    }
+    if (isExport && login && status === 200) {
+      // Settled (completed, or aborted for a client that left) within a moment of the socket closing.
+      let settledRow = false;
+      for (let i = 0; i < 80 && !settledRow; i++) {
+        settledRow = (await ctx.db.models.AccessLog.countDocuments(settledExport)) > exportsBefore;
+        if (!settledRow) await new Promise((res) => setTimeout(res, 25));
+      }
+      if (!settledRow) violation('unloggedExports', `${where}${left ? ' (left mid-stream)' : ''}: export without a completed or aborted access-log row`);
+    }
+    const after = await localitySnapshot(ctx);
+    const foreign = national ? [] : diff(snapshot, after).filter((d) => !sees(d.loc));
+    if (foreign.length) violation('outOfScopeWrites', `${where} ${typeof r.body === 'string' ? r.body.slice(0, 160) : ''}: wrote outside its area: ${foreign.slice(0, 5).map((d) => `${d.key} (${d.loc}) ${d.how}`).join(', ')}`);
+    snapshot = after;
+  };
+
+  // Multi-step flows with identities of every level: acknowledge twice, import then read, report a facility by two communes.
+  const LEVEL_CALLERS = FUZZ_CALLERS.filter((c) => c !== null);
+  const pick = <T,>(xs: readonly T[], n: number) => xs[n % xs.length]!;
+  const json = (method: string, path: string, body: unknown): Omit<FuzzRequest, 'login'> => ({ method, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), rule: ruleOf(method, path) });
+  const flow = async (n: number) => {
+    stats.flows++;
+    const c = pick(FUZZ_COMMUNES, n);
+    const other = pick(FUZZ_COMMUNES, n + 1);
+    switch (n % 3) {
+      case 0: { // acknowledge: two identities of different levels, the second refused or a retry
+        const id = seeded.communes[c]!.escalation;
+        await send(pick(LEVEL_CALLERS, n), json('POST', `/api/escalations/${id}/ack`, { note: 'flow' }));
+        await send(pick(LEVEL_CALLERS, n * 7 + 3), json('POST', `/api/escalations/${id}/ack`, { note: 'flow' }));
+        break;
+      }
+      case 1: { // import: rows moving another commune's records, then the import read back
+        const who = pick(LEVEL_CALLERS, n * 5);
+        const rec = seeded.communes[other]!.records[0]!;
+        const csv = `recordId,fullName,dateOfBirth,gender,idNumber,nationality,communeCode\n${rec},Kẻ Tấn Công,1950-01-01,male,001090000000,VN,${c}\nFLOW-${n},Nguyễn Văn Mới,1950-01-01,male,001090000001,VN,${c}\n`;
+        let importId = '';
+        await send(who, { method: 'POST', path: '/api/imports/doses', headers: { 'content-type': 'text/csv' }, body: csv, rule: ruleOf('POST', '/api/imports/doses') }, false, async (status, text) => {
+          if (status !== 202) return;
+          importId = (JSON.parse(text) as { importId: string }).importId;
+          const q = app.queues[IMPORT_QUEUE];
+          for (let i = 0; i < 400; i++) { // 400 × 25 ms: the import job of two rows, on a busy machine
+            const state = await q.getJobState(importJobId(importId));
+            if (state === 'completed' || state === 'failed') return;
+            await new Promise((res) => setTimeout(res, 25));
+          }
+        });
+        if (importId) await send(who, { method: 'GET', path: `/api/imports/${importId}`, headers: {}, rule: ruleOf('GET', '/api/imports/:id') });
+        break;
+      }
+      default: { // a facility: another commune tries it first, then its own commune reports it
+        const [c, other] = n % 2 ? ['00001', '00004'] : ['00004', '00001']; // the communes with health officers among the callers
+        const day = `2021-10-${String(1 + (n % 28)).padStart(2, '0')}`;
+        await send(`health-${other}`, json('POST', '/api/dose-reports', { facilityId: `TYT-${c}`, communeCode: other, day, administered: 1 }));
+        await send(`health-${c}`, json('POST', '/api/dose-reports', { facilityId: `TYT-${c}`, communeCode: c, day, administered: 2 }));
+      }
+    }
+  };
+
   // One run: a row of the table in turn (every row every ROUTE_TABLE.length runs), `batch` requests to it.
   const property = fc.asyncProperty(
     // Generated just before the run executes, so `turn` is the number of runs done.
@@ -395,47 +558,8 @@ async function fuzz(ctx: TestContext, app: AppWithAuth, seeded: Seeded, opts: Fu
     async (reqs) => {
       turn++;
       stats.runs++;
-      for (const [login, r] of reqs) {
-        const principal = login ? principals.get(login)! : null;
-        // National roles act everywhere; anyone else's area is what their grants see; anonymous: nowhere.
-        const sees = (code: string) => (principal ? canSeeLocality(principal, code, hierarchy) : false);
-        const national = principal ? isNational(principal) : false;
-        const foreignValues = national ? [] : FUZZ_COMMUNES.filter((c) => !sees(c)).flatMap((c) => seeded.communes[c]!.personal);
-        const key = `${r.rule.method} ${r.rule.path}`;
-        covered.add(key);
-        const logsBefore = login ? await ctx.db.models.AccessLog.countDocuments({ sub: login }) : 0;
-        let status: number;
-        let text: string;
-        try {
-          const res = await callers.get(login)!.fetch(r.path, { method: r.method, headers: r.headers, body: r.body });
-          status = res.status;
-          text = Buffer.from(await res.arrayBuffer()).toString('utf8');
-        } catch (err) {
-          status = 599;
-          text = String(err);
-        }
-        stats.requests++;
-        stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-        const where = `${login ?? 'anonymous'} ${r.method} ${r.path.slice(0, 160)} → ${status}`;
-        if (process.env.FUZZ_TRACE && new RegExp(process.env.FUZZ_TRACE).test(key)) opts.log?.(`${where} ${typeof r.body === 'string' ? r.body.slice(0, 200) : ''} ${text.slice(0, 200)}`);
-        if (status >= 500) violation('serverErrors', `${where}: ${text.slice(0, 200)}`);
-        const leaked = foreignValues.find((v) => text.includes(v));
-        if (leaked) violation('foreignDataResponses', `${where}: carries another area's ${leaked}`);
-        const personal = status < 300 && (PERSONAL_READS.has(key) || allPersonal.some((v) => text.includes(v)));
-        if (personal && login) {
-          // Exports log once the last row is written: give the row a moment to land.
-          let logged = false;
-          for (let i = 0; i < 40 && !logged; i++) {
-            logged = (await ctx.db.models.AccessLog.countDocuments({ sub: login })) > logsBefore;
-            if (!logged) await new Promise((res) => setTimeout(res, 25));
-          }
-          if (!logged) violation('missingAccessLogs', `${where}: personal data answered without an access-log row`);
-        }
-        const after = await localitySnapshot(ctx);
-        const foreign = national ? [] : diff(snapshot, after).filter((d) => !sees(d.loc));
-        if (foreign.length) violation('outOfScopeWrites', `${where} ${typeof r.body === 'string' ? r.body.slice(0, 160) : ''}: wrote outside its area: ${foreign.slice(0, 5).map((d) => `${d.key} (${d.loc}) ${d.how}`).join(', ')}`);
-        snapshot = after;
-      }
+      for (const [login, r] of reqs) await send(login, r, stats.runs % 4 === 0);
+      await flow(stats.runs);
       if (({} as Record<string, unknown>).polluted !== undefined) stats.prototypePolluted = true;
       if (stats.runs % 10 === 0) opts.log?.(`run ${stats.runs}: ${stats.requests} requests, ${stats.serverErrors} 5xx, ${stats.outOfScopeWrites} foreign writes, ${stats.foreignDataResponses} foreign data`);
       return true;

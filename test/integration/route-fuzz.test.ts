@@ -12,11 +12,15 @@ const SEED = Number(process.env.FUZZ_SEED ?? 16016);
 
 describe('route table fuzz', () => {
   it(`${RUNS} runs × 12 requests, every row, every role: no 5xx, no foreign write or data, every personal read logged`, async () => {
-    // Not a speed assertion: the budget only stops a hung run (≈ 50 s here for the 576 requests).
+    // Not a speed assertion: the budget only stops a hung run (≈ 110 s here for the ~670 requests and
+    // 49 flows, whose import jobs and snapshots after every request dominate; raised from 240 s for them).
     const stats = await runRouteFuzz({ runs: RUNS, seed: SEED });
     expect(stats.violations).toEqual([]);
-    expect(stats).toMatchObject({ serverErrors: 0, outOfScopeWrites: 0, foreignDataResponses: 0, missingAccessLogs: 0, prototypePolluted: false });
-    expect(stats.requests).toBe(RUNS * 12);
+    expect(stats).toMatchObject({ serverErrors: 0, outOfScopeWrites: 0, foreignDataResponses: 0, missingAccessLogs: 0, unloggedExports: 0, prototypePolluted: false });
+    expect(stats.maxResponseBytesPerRequestByte).toBeLessThanOrEqual(20);
+    // 12 per run, plus one multi-step flow per run (2 or 3 requests).
+    expect(stats.requests).toBeGreaterThanOrEqual(RUNS * 14);
+    expect(stats.flows).toBe(RUNS);
     if (RUNS >= ROUTE_TABLE.length) expect(stats.rowsCovered).toBe(stats.rows);
-  }, 240_000);
+  }, 400_000);
 });

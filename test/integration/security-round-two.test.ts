@@ -323,6 +323,11 @@ describe('finding 5: a facility belongs to the commune whose records carry it; t
     expect(await m.DoseReport.countDocuments({ facilityId: 'F00004-2', communeCode: '00001' })).toBe(0);
   });
 
+  it('an XLSX or garbage sent to the dose-report upload is a 400, not a 500 (found by the fuzzer)', async () => {
+    const res = await app.as('admin').request('/api/dose-reports/upload', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: hugeCellSheet('recordId', 2, 1024) });
+    expect(res.status).toBe(400);
+  });
+
   it('an uploaded report is reported by the uploader, whatever its reportedBy column says', async () => {
     const csv = 'facilityId,communeCode,day,administered,reportedBy\r\nTYT-UP-1,00006,2021-09-01,7,forged\r\n';
     const res = await app.as('admin').request('/api/dose-reports/upload', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });

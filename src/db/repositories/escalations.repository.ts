@@ -61,7 +61,7 @@ export async function markEscalationAcknowledged(
   const doc = await models.Escalation.findOneAndUpdate(
     { _id: id, acknowledgedAt: null },
     { $set: { acknowledgedAt: now, acknowledgedBy: ack.by, acknowledgedByName: ack.name, ackNote: ack.note } },
-    { new: true, projection: { __v: 0 } },
+    { returnDocument: 'after', projection: { __v: 0 } },
   ).lean<EscalationRow>();
   if (doc) return { acknowledged: true, doc };
   const current = await models.Escalation.findById(id, { __v: 0 }).lean<EscalationRow>();
