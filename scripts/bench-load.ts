@@ -81,7 +81,7 @@ const people = (commune: string): Record<string, LocalUser> => ({
 
 interface Endpoint { name: string; login: string; path: () => string }
 
-interface Figures { requests: number; rps: number; p50: number; p99: number; max: number; non2xx: number; shed503: number; errors: number }
+interface Figures { requests: number; rps: number; p50: number; p99: number; max: number; non2xx: number; shed503: number; errors: number; statuses: Record<string, number> }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 
@@ -91,6 +91,7 @@ async function drive(url: string, endpoints: Endpoint[], tokens: Record<string, 
     const ok: number[] = [];
     let non2xx = 0;
     let shed503 = 0;
+    const statuses: Record<string, number> = {};
     return new Promise<[string, Figures]>((resolve, reject) => {
       const inst = autocannon({
         url, connections: CONNECTIONS, duration: seconds,
@@ -101,13 +102,14 @@ async function drive(url: string, endpoints: Endpoint[], tokens: Record<string, 
         ok.sort((x, y) => x - y);
         resolve([e.name, {
           requests: ok.length, rps: +(ok.length / seconds).toFixed(1), p50: Math.round(pct(ok, 50)), p99: Math.round(pct(ok, 99)), max: Math.round(ok[ok.length - 1] ?? 0),
-          non2xx, shed503, errors: r.errors + r.timeouts,
+          non2xx, shed503, errors: r.errors + r.timeouts, statuses,
         }]);
       });
       inst.on('response', (_client, status, _bytes, ms) => {
         if (status >= 200 && status < 300) ok.push(ms);
         else if (status === 503) shed503++;
         else non2xx++;
+        statuses[status] = (statuses[status] ?? 0) + 1;
       });
     });
   });
@@ -118,8 +120,13 @@ async function drive(url: string, endpoints: Endpoint[], tokens: Record<string, 
 async function verify(db: Db, apiUrl: string, token: string, communes: string[]): Promise<number> {
   const t0 = performance.now();
   for (const c of communes) {
-    const res = await fetch(`${apiUrl}/api/rounds`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ localities: [c] }) });
-    if (res.status >= 300) throw new Error(`POST /api/rounds ${c}: ${res.status} ${await res.text()}`);
+    for (;;) {
+      const res = await fetch(`${apiUrl}/api/rounds`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ localities: [c] }) });
+      // Shed under the load: the coordinator's script does what Retry-After says.
+      if (res.status === 503) { await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000)); continue; }
+      if (res.status >= 300) throw new Error(`POST /api/rounds ${c}: ${res.status} ${await res.text()}`);
+      break;
+    }
   }
   const deadline = Date.now() + Number(a['timeout-min']) * 60_000;
   for (;;) {
@@ -131,10 +138,13 @@ async function verify(db: Db, apiUrl: string, token: string, communes: string[])
   return (performance.now() - t0) / 1000;
 }
 
-/** What a round leaves behind: removed between the two verifications, the imported data kept. */
+/**
+ * What a round leaves behind: removed between the two verifications, the imported data kept
+ * (and the dashboard rollup: the ministry's progress page shows the last figures meanwhile).
+ */
 async function forgetRounds(db: Db) {
   const m = db.models;
-  for (const model of [m.Round, m.VerificationChunk, m.VerificationResult, m.RecordState, m.RoundDeadline, m.Escalation, m.Notification, m.LocalityProgress, m.Correction, m.AccessLog, m.AuditEntry]) {
+  for (const model of [m.Round, m.VerificationChunk, m.VerificationResult, m.RecordState, m.RoundDeadline, m.Escalation, m.Notification, m.Correction, m.AccessLog, m.AuditEntry]) {
     await (model as unknown as { deleteMany(f: object): Promise<unknown> }).deleteMany({});
   }
 }
@@ -154,7 +164,7 @@ async function main() {
   const commune = communes[0]!;
   const oidc = await startOidcProvider({
     users: people(commune), accessTokenTtl: 3_600,
-    services: { 'bench-admin': { secret: 'bench-admin-secret-local-only', roles: ['campaign_admin'], localities: [] } },
+    services: { 'bench-admin': { secret: 'bench-admin-secret-local-only', roles: ['campaign_admin', 'operator'], localities: [] } },
   });
   const db = await connectDb(MONGO_URL, { poolSize: 4, autoIndex: false });
   const procs: Proc[] = [];

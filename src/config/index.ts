@@ -181,6 +181,8 @@ export const envSchema = z.object({
    * the store busy without piling work on one event loop.
    */
   SHED_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
+  /** Service time the shedder keeps requests under by lowering its limit (src/http/shed.ts); 250 ms: a page that feels immediate. */
+  SHED_TARGET_MS: z.coerce.number().int().min(1).max(60_000).default(250),
   /** Requests that may wait for a slot; one more is answered 503 at once. */
   SHED_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
   /** A request that waited this long for a slot is answered 503 instead of served late (queue time, never a timeout of work started). */

@@ -9,6 +9,12 @@ export interface ShedOptions {
   queue: number;
   /** Longest wait for a slot: a request that waited longer is answered 503, never served late. */
   maxWaitMs: number;
+  /**
+   * Service time to keep requests under: while the recent average runs above it the limit
+   * shrinks (×0.8, at most every 100 ms, down to a quarter of `concurrency`); while it runs under
+   * half of it and the slots are full, it grows back by one.
+   */
+  targetMs: number;
   /** Where the counters and gauges go (the API's /metrics registry). */
   registry: Registry;
 }
@@ -23,7 +29,10 @@ interface Waiter { admit(): void; shed(): void; timer: NodeJS.Timeout }
  * without a slot, is answered 503 with Retry-After before any work is done for it. Work a
  * request started is never cut short: latency stays bounded by the wait limit plus one
  * request's own time, instead of running away as a backlog builds (the overload the campaign
- * saw). Per process: each replica protects its own event loop and store pool.
+ * saw). The limit adapts (AIMD on the requests' own service time, `targetMs`): a process whose
+ * CPU or store is slowed by batch work runs fewer requests at once, so those it serves stay
+ * fast and the rest are told to come back. Per process: each replica protects its own event
+ * loop and store pool.
  */
 export function createShedder(opts: ShedOptions): RequestHandler {
   const metric = <T>(name: string, make: () => T): T => (opts.registry.getSingleMetric(name) as T | undefined) ?? make();
@@ -33,14 +42,26 @@ export function createShedder(opts: ShedOptions): RequestHandler {
   }));
   let active = 0;
   const waiting: Waiter[] = [];
+  let limit = opts.concurrency;
+  const floor = Math.max(1, Math.ceil(opts.concurrency / 4));
+  let avgMs = 0;
+  let changedAt = 0;
+  /** One served request's time into the average; the limit moves at most every 100 ms. */
+  const adapt = (ms: number) => {
+    avgMs = avgMs === 0 ? ms : 0.8 * avgMs + 0.2 * ms;
+    const now = Date.now();
+    if (now - changedAt < 100) return;
+    if (avgMs > opts.targetMs && limit > floor) { limit = Math.max(floor, Math.floor(limit * 0.8)); changedAt = now; }
+    else if (avgMs < opts.targetMs / 2 && limit < opts.concurrency && active + waiting.length >= limit) { limit++; changedAt = now; }
+  };
   metric('vaxverify_http_in_flight', () => new Gauge({
     name: 'vaxverify_http_in_flight', help: 'API requests being served (at most SHED_CONCURRENCY) and waiting for a slot',
     labelNames: ['state'], registers: [opts.registry],
     collect() { this.set({ state: 'active' }, active); this.set({ state: 'queued' }, waiting.length); },
   }));
   metric('vaxverify_http_concurrency_limit', () => new Gauge({
-    name: 'vaxverify_http_concurrency_limit', help: 'SHED_CONCURRENCY of this API process (in-flight / limit = saturation, the HPA\'s signal)',
-    registers: [opts.registry], collect() { this.set(opts.concurrency); },
+    name: 'vaxverify_http_concurrency_limit', help: 'Requests this API process serves at once now (adaptive, at most SHED_CONCURRENCY); in-flight / limit = saturation, the HPA\'s signal',
+    registers: [opts.registry], collect() { this.set(limit); },
   }));
   // Seconds a shed client should wait: the queue's wait limit, at least one second.
   const retryAfter = String(Math.max(1, Math.ceil(opts.maxWaitMs / 1000)));
@@ -51,20 +72,22 @@ export function createShedder(opts: ShedOptions): RequestHandler {
     res.setHeader('cache-control', 'no-store');
     res.status(503).json({ error: { code: 'overloaded', message: text('err.overloaded', 'vi', { s: retryAfter }) } });
   };
-  const release = () => {
+  const release = (startedAt: number) => {
     active--;
-    while (active < opts.concurrency && waiting.length > 0) waiting.shift()!.admit();
+    adapt(Date.now() - startedAt);
+    while (active < limit && waiting.length > 0) waiting.shift()!.admit();
   };
 
   return (_req, res, next) => {
     let state: 'waiting' | 'running' | 'done' = 'waiting';
+    let startedAt = 0;
     // 'close' fires once the response is sent or the client went away: the slot is free, or the place in the queue given up.
     res.once('close', () => {
-      if (state === 'running') release();
+      if (state === 'running') release(startedAt);
       else if (state === 'waiting') { const i = waiting.indexOf(w); if (i >= 0) { clearTimeout(w.timer); waiting.splice(i, 1); } }
       state = 'done';
     });
-    const run = () => { state = 'running'; active++; next(); };
+    const run = () => { state = 'running'; startedAt = Date.now(); active++; next(); };
     const w: Waiter = {
       admit: () => { clearTimeout(w.timer); run(); },
       shed: () => {
@@ -74,7 +97,7 @@ export function createShedder(opts: ShedOptions): RequestHandler {
       },
       timer: undefined as unknown as NodeJS.Timeout,
     };
-    if (active < opts.concurrency && waiting.length === 0) { run(); return; }
+    if (active < limit && waiting.length === 0) { run(); return; }
     if (waiting.length >= opts.queue) { refuse(res, 'queue_full'); return; }
     w.timer = setTimeout(() => w.shed(), opts.maxWaitMs);
     waiting.push(w);
