@@ -130,6 +130,8 @@ async function main(): Promise<void> {
   /** Identifiable records not linked, by their sorted error combination. */
   const leftOver = new Map<string, number>();
   const confusion = new Map<string, number>();
+  /** Links by the evidence's rule: what each rule gains and what it risks (its wrong links). */
+  const byRule = new Map<string, { links: number; wrong: number; unregistered: number; namesakes: number }>();
   const shown: string[] = [];
   const inputs = new Map<string, DoseRecordInput>();
   let seconds = 0;
@@ -166,6 +168,13 @@ async function main(): Promise<void> {
     if (linked) {
       total.linked++;
       if (!right) total.wrongLinks++;
+      const rule = result.evidence?.rule ?? '(none)';
+      const r = byRule.get(rule) ?? { links: 0, wrong: 0, unregistered: 0, namesakes: 0 };
+      byRule.set(rule, r);
+      r.links++;
+      if (!right) r.wrong++;
+      if (t.errors.includes('not_in_registry')) r.unregistered++;
+      if (namesake) r.namesakes++;
     }
     if (right && result.outcome === 'corrected') {
       total.corrected++;
@@ -264,6 +273,10 @@ async function main(): Promise<void> {
   table('error kind', byKind);
   table('age band (31/12/2022)', byAge, ['0-17', '18-39', '40-59', '60-74', '75+', 'unknown', 'not registered']);
   table('sex (registry)', bySex, ['female', 'male', 'not registered']);
+  console.log(`\n${'links by rule'.padEnd(24)} ${'links'.padStart(8)} ${'wrong'.padStart(6)} ${'unregistered'.padStart(12)} ${'namesakes'.padStart(9)}`);
+  for (const [rule, r] of [...byRule.entries()].sort((a, b) => b[1].links - a[1].links)) {
+    console.log(`${rule.padEnd(24)} ${String(r.links).padStart(8)} ${String(r.wrong).padStart(6)} ${String(r.unregistered).padStart(12)} ${String(r.namesakes).padStart(9)}`);
+  }
   console.log('\nidentifiable records left to people or not found, by error combination (top 15)');
   for (const [combo, n] of [...leftOver.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${combo.padEnd(60)} ${n}`);
   console.log('\nexpected → actual');
@@ -279,7 +292,7 @@ async function main(): Promise<void> {
         recall: { ...recall, value: recall.n / recall.d, ci95: wilson(recall.n, recall.d) },
         checks: checks.map(([label, n, d, target, ok]) => ({ label, n, d, target, ok })),
         totals: total, byKind: obj(byKind), byAge: obj(byAge), bySex: obj(bySex),
-        leftOver: Object.fromEntries(leftOver),
+        leftOver: Object.fromEntries(leftOver), byRule: Object.fromEntries(byRule),
       }),
     );
   }

@@ -301,39 +301,27 @@ function linkRule(best: CandidateScore): string {
   return 'near_name';
 }
 
-export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult {
-  const idOwner = scored.find((s) => s.id === 'exact' || s.id === 'old');
-  const idBelongsToOther = idOwner !== undefined && idOwner.name === 'different';
-  if (idOwner && idBelongsToOther && idOwner.dob === 'different') discountExplainedId(scored, idOwner);
-  dropFartherNear2(scored);
-  scored.sort(byWeight);
-  if (idOwner && !idBelongsToOther && scored.length > 1) {
-    const own = ownPersonOfRelativeId(idOwner, scored);
-    if (own && aloneInHousehold(own, idOwner, scored) && !betterFitElsewhere(own, scored)) {
-      return linkTo(p, own, evidenceOf('relative_id', own, scored, idOwner));
-    }
+/**
+ * The record's own person when the entered ID is a relative's (see `ownPersonOfRelativeId`), or
+ * null. Kept out of `decide`, whose hot path stays small enough for the compiler to inline its rules.
+ */
+function relativeIdLink(p: PreparedRecord, scored: readonly CandidateScore[], idOwner: CandidateScore, idBelongsToOther: boolean): MatchResult | null {
+  if (idBelongsToOther) {
+    // The owner's name differs: the usual rules link a strict fit at home; this settles rivals elsewhere.
+    const best = scored.find((s) => s.name !== 'different');
+    if (!best || best === idOwner || !best.commune || best.citizen.communeCode !== idOwner.citizen.communeCode) return null;
   }
-  // A citizen whose name clearly differs is never linked: that would "correct" the name.
-  const best = scored.find((s) => s.name !== 'different');
-  if (idOwner && idBelongsToOther && best && best !== idOwner && best.commune && best.citizen.communeCode === idOwner.citizen.communeCode) {
-    const own = ownPersonOfRelativeId(idOwner, scored);
-    if (own === best && aloneInHousehold(own, idOwner, scored) && !betterFitElsewhere(own, scored)) {
-      return linkTo(p, own, evidenceOf('relative_id', own, scored, idOwner));
-    }
-  }
-  const rival = scored.find((s) => s !== best && s.weight >= POTENTIAL_MATCH_WEIGHT);
-  const strongEnough = best && (best.weight >= AUTO_MATCH_WEIGHT || !hasIdEvidence(best));
-  if (
-    best &&
-    strongEnough &&
-    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival) || homeBeatsEveryRival(best, scored)) &&
-    safeToLink(best, idBelongsToOther) &&
-    !maybeUnregistered(p, best, idOwner !== undefined, idBelongsToOther) &&
-    !namesakeRival(p, best, scored) &&
-    !betterFitElsewhere(best, scored)
-  ) {
-    return linkTo(p, best, evidenceOf(idBelongsToOther ? 'relative_id' : linkRule(best), best, scored, rival ?? (idBelongsToOther ? idOwner : undefined)));
-  }
+  const own = ownPersonOfRelativeId(idOwner, scored);
+  if (!own || !aloneInHousehold(own, idOwner, scored) || betterFitElsewhere(own, scored)) return null;
+  if (idBelongsToOther && own !== scored.find((s) => s.name !== 'different')) return null;
+  return linkTo(p, own, evidenceOf('relative_id', own, scored, idOwner));
+}
+
+/** Review (or not found) with the shortlist, the reason and the evidence. */
+function reviewOf(
+  p: PreparedRecord, scored: readonly CandidateScore[], best: CandidateScore | undefined, rival: CandidateScore | undefined,
+  idOwner: CandidateScore | undefined, idBelongsToOther: boolean,
+): MatchResult {
   const unknownId =
     !idOwner && p.id.kind === 'citizen' && p.decoded?.provinceKnown === true && !scored.some((s) => hasIdEvidence(s) || s.id === 'near2');
   const shortlist = scored
@@ -364,4 +352,32 @@ export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult
     reason,
     evidence: evidenceOf(rule, top, scored, next, tie),
   };
+}
+
+export function decide(p: PreparedRecord, scored: CandidateScore[]): MatchResult {
+  const idOwner = scored.find((s) => s.id === 'exact' || s.id === 'old');
+  const idBelongsToOther = idOwner !== undefined && idOwner.name === 'different';
+  if (idOwner && idBelongsToOther && idOwner.dob === 'different') discountExplainedId(scored, idOwner);
+  dropFartherNear2(scored);
+  scored.sort(byWeight);
+  if (idOwner && scored.length > 1) {
+    const linked = relativeIdLink(p, scored, idOwner, idBelongsToOther);
+    if (linked) return linked;
+  }
+  // A citizen whose name clearly differs is never linked: that would "correct" the name.
+  const best = scored.find((s) => s.name !== 'different');
+  const rival = scored.find((s) => s !== best && s.weight >= POTENTIAL_MATCH_WEIGHT);
+  const strongEnough = best && (best.weight >= AUTO_MATCH_WEIGHT || !hasIdEvidence(best));
+  if (
+    best &&
+    strongEnough &&
+    (!rival || best.weight - rival.weight >= MIN_MARGIN || idTellsApart(best, rival) || homeBeatsEveryRival(best, scored)) &&
+    safeToLink(best, idBelongsToOther) &&
+    !maybeUnregistered(p, best, idOwner !== undefined, idBelongsToOther) &&
+    !namesakeRival(p, best, scored) &&
+    !betterFitElsewhere(best, scored)
+  ) {
+    return linkTo(p, best, evidenceOf(idBelongsToOther ? 'relative_id' : linkRule(best), best, scored, rival ?? (idBelongsToOther ? idOwner : undefined)));
+  }
+  return reviewOf(p, scored, best, rival, idOwner, idBelongsToOther);
 }
