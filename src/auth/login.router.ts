@@ -6,6 +6,9 @@ import { LOGIN_COOKIE, SESSION_COOKIE, clearCookie, readCookie, setCookie } from
 import type { SessionStore } from './session.store.js';
 import type { TokenVerifier } from './token-verifier.js';
 
+/** A browser navigation (it prefers HTML to JSON), as src/http/friendly-page.ts tells them apart. */
+const isNavigation = (req: Request) => req.accepts(['json', 'html']) === 'html';
+
 export interface LoginDeps {
   verifier: TokenVerifier | null;
   sessions: SessionStore;
@@ -60,7 +63,11 @@ export function loginRouter(deps: LoginDeps): Router {
     const lid = readCookie(req, LOGIN_COOKIE);
     const pending = lid ? await deps.sessions.takeLogin(lid) : null;
     clearCookie(res, LOGIN_COOKIE, { secure: deps.secureCookies, path: '/auth' });
+    // A browser back on a finished sign-in step, or a replayed/expired one: a person starts the
+    // sign-in again (issue 28) instead of reading a JSON error; API clients keep the error.
+    const restart = () => res.redirect(303, `/auth/login?returnTo=${encodeURIComponent('/dashboard')}`);
     if (!pending) {
+      if (isNavigation(req)) return restart();
       res.status(400).json({ error: { code: 'no_login', message: 'no sign-in in progress in this browser (or it expired): start again at /auth/login' } });
       return;
     }
@@ -71,6 +78,7 @@ export function loginRouter(deps: LoginDeps): Router {
       tokens = await oidc.authorizationCodeGrant(cfg, current, { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state }, { resource: deps.audience });
     } catch (err) {
       deps.log.warn({ err: { message: (err as Error).message } }, 'sign-in refused');
+      if (isNavigation(req)) return restart();
       res.status(401).json({ error: { code: 'unauthenticated', message: 'the sign-in was refused or expired: start again at /auth/login' } });
       return;
     }

@@ -170,9 +170,10 @@ export async function startOidcProvider(opts: OidcOptions = {}): Promise<OidcPro
       const s = t.clientId ? services[t.clientId] : undefined;
       return s ? { name: t.clientId, roles: s.roles, localities: s.localities, grants: grantsClaim(s) } : undefined;
     },
+    // A person reads this page: Vietnamese, no stack or JSON; the error code stays in small print for support.
     renderError: (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = `<!doctype html><title>sign-in error</title><h1>sign-in error</h1><pre>${escapeHtml(JSON.stringify(out))}</pre>`;
+      ctx.body = expiredPage(String((out as { error?: string }).error ?? ''));
     },
   };
   const provider = new Provider(issuer, config);
@@ -180,18 +181,47 @@ export async function startOidcProvider(opts: OidcOptions = {}): Promise<OidcPro
 
   const app = express();
   app.disable('x-powered-by');
+  /*
+   * Where each sign-in step returns to, remembered when its page is served (bounded): the browser's
+   * back button after signing in lands on a step the provider has finished, which then sends the
+   * browser back to the app (signed in: its page; not: a fresh sign-in) instead of an error.
+   */
+  const returnsTo = new Map<string, string>();
+  const remember = (uid: string, redirectUri: unknown) => {
+    if (typeof redirectUri !== 'string') return;
+    if (returnsTo.size >= 1_000) returnsTo.delete(returnsTo.keys().next().value!);
+    returnsTo.set(uid, new URL('/dashboard', redirectUri).href);
+  };
+  const finished = (uid: string, res: express.Response) => {
+    const back = returnsTo.get(uid);
+    if (back) res.redirect(303, back);
+    else res.status(400).type('html').send(expiredPage('session_not_found'));
+  };
   app.get('/interaction/:uid', async (req, res, next) => {
+    let details;
     try {
-      const details = await provider.interactionDetails(req, res);
-      res.type('html').send(loginPage(String(details.uid), ''));
-    } catch (err) { next(err); }
+      details = await provider.interactionDetails(req, res);
+    } catch (err) {
+      if ((err as { name?: string }).name === 'SessionNotFound') return finished(req.params.uid, res);
+      return next(err);
+    }
+    remember(String(details.uid), details.params.redirect_uri);
+    // Never from the back-forward or HTTP cache: the back button must ask again (and be sent back to the app).
+    res.set('cache-control', 'no-store').type('html').send(loginPage(String(details.uid), req.query.e === '1' ? 'Tên đăng nhập hoặc mật khẩu không đúng.' : ''));
   });
   app.post('/interaction/:uid', express.urlencoded({ extended: false, limit: '10kb' }), async (req, res, next) => {
     try {
-      const details = await provider.interactionDetails(req, res);
+      let details;
+      try {
+        details = await provider.interactionDetails(req, res);
+      } catch (err) {
+        if ((err as { name?: string }).name === 'SessionNotFound') return finished(req.params.uid, res);
+        throw err;
+      }
       const login = String(req.body?.login ?? '');
       if (!users[login] || req.body?.password !== login) {
-        res.status(401).type('html').send(loginPage(String(details.uid), 'Unknown user or wrong password.'));
+        // Post/redirect/get: the page that says so is a GET, so the back button never meets a form resubmission.
+        res.redirect(303, `/interaction/${encodeURIComponent(String(details.uid))}?e=1`);
         return;
       }
       const clientId = String(details.params.client_id);
@@ -254,13 +284,36 @@ export async function startOidcProvider(opts: OidcOptions = {}): Promise<OidcPro
   };
 }
 
+/** The page's look: the dashboard's colours, one column, large targets (usable on a phone). */
+const PAGE_STYLE = `body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f8;color:#1d2733}
+header{background:#0b5394;color:#fff;padding:.8rem 1rem;font-weight:600}
+main{max-width:24rem;margin:1.5rem auto;padding:1.2rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002}
+h1{font-size:1.3rem;margin:0 0 .6rem}label{display:block;margin:.8rem 0 .2rem;font-weight:600}
+input{box-sizing:border-box;width:100%;font-size:1rem;padding:.6rem;border:1px solid #aab4bf;border-radius:6px}
+button,a.button{display:block;box-sizing:border-box;width:100%;margin-top:1.2rem;padding:.75rem;font-size:1rem;font-weight:600;color:#fff;background:#0b5394;border:0;border-radius:6px;text-align:center;text-decoration:none}
+.muted{color:#5b6773;font-size:.9rem}[role=alert]{color:#a61b1b;font-weight:600}`;
+
+function shell(title: string, body: string): string {
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><style>${PAGE_STYLE}</style></head>
+<body><header>Xác minh dữ liệu tiêm chủng Covid-19</header><main>${body}</main>
+<script>addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });</script></body></html>`;
+}
+
 function loginPage(uid: string, error: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vaxverify sign-in (local provider)</title></head>
-<body><h1>Sign in</h1><p>Local provider: the password is the login name.</p>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+  return shell('Đăng nhập — vaxverify', `<h1>Đăng nhập</h1>
+<p class="muted">Máy chủ đăng nhập thử nghiệm: mật khẩu là tên đăng nhập.</p>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/interaction/${encodeURIComponent(uid)}">
-<label>Login <input name="login" autocomplete="username" autofocus></label>
-<label>Password <input name="password" type="password" autocomplete="current-password"></label>
-<button type="submit">Sign in</button></form></body></html>`;
+<label for="login">Tên đăng nhập</label><input id="login" name="login" autocomplete="username" autocapitalize="none" autofocus required>
+<label for="password">Mật khẩu</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Đăng nhập</button></form>`);
+}
+
+/** A finished or expired sign-in step, or any error of the provider: what happened and the way back, in Vietnamese. */
+function expiredPage(code: string): string {
+  return shell('Phiên đăng nhập đã kết thúc — vaxverify', `<h1>Phiên đăng nhập đã kết thúc</h1>
+<p>Bước đăng nhập này đã hết hạn hoặc đã được dùng. Hãy quay lại ứng dụng và đăng nhập lại.</p>
+<p class="muted">Mã lỗi: ${escapeHtml(code.slice(0, 60))}</p>`);
 }
 
 function escapeHtml(s: string): string {

@@ -296,6 +296,10 @@ describe('commune police officer', () => {
     await screenshot(page, '09-police-sign-off');
     await row.locator('button.approve').focus();
     await page.keyboard.press('Enter');
+    // Issue 28: one tap asks first, naming the record; the answer is focused, so Enter again approves.
+    await eventually(() => row.locator('.confirm').textContent()).toContain(`Bạn chắc chắn muốn: phê duyệt thay đổi của bản ghi ${doses[1]!.recordId}?`);
+    await screenshot(page, '09b-police-confirm');
+    await page.keyboard.press('Enter');
     await eventually(() => row.locator('td.state').textContent()).toBe('Đã phê duyệt');
     await screenshot(page, '10-police-signed-off');
     const list = await app.as('admin').get(`/api/localities/${COMMUNE}/corrections`);
@@ -419,21 +423,67 @@ describe('coordinators act from the page', () => {
     await page.goto(`${app.base}/dashboard/l/${COMMUNE}`);
     await page.locator('#actions').waitFor();
     expect(await page.locator('nav.crumbs a').allTextContents()).toEqual(['Huyện Ba Vì']);
-    const before = (await ctx.db.models.Round.findById(ROUND, { deadline: 1 }).lean())!.deadline;
+    const deadlineOf = async () => (await ctx.db.models.Round.findById(ROUND, { deadline: 1 }).lean())!.deadline;
+    const before = await deadlineOf();
+    // Issue 28: one control that says what it does. Not whole days ≥ 1: refused on the page, in Vietnamese, nothing sent.
+    for (const bad of ['-1', '0', '1.5']) {
+      await page.locator('#extend-days').fill(bad);
+      await page.locator('#act-extend').click();
+      await eventually(() => page.locator('#act-result').textContent()).toBe('Lỗi: Số ngày gia hạn phải là số nguyên từ 1 đến 30');
+    }
+    expect((await deadlineOf()).getTime()).toBe(before.getTime());
+    // The same by the API: a named problem, not 'Lỗi: undefined:'.
+    const zero = await page.evaluate(async (round) => {
+      const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const res = await fetch(`/api/rounds/${round}/deadline`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ extendByDays: 0, reason: 'thử' }) });
+      return { status: res.status, body: (await res.json()) as { error: { details: { problems: { key: string }[] } } } };
+    }, ROUND);
+    expect(zero.status).toBe(400);
+    expect(zero.body.error.details.problems[0].key).toBe('err.deadline.days');
     await page.locator('#act-reason').fill('Xã xin thêm thời gian');
     await page.locator('#extend-days').fill('2');
+    expect(await page.locator('#act-extend').textContent()).toBe('Gia hạn thêm 2 ngày');
     await page.locator('#act-extend').click();
+    expect(await page.locator('#actions .confirm').textContent()).toMatch(/^Bạn chắc chắn muốn: gia hạn thêm 2 ngày, từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} đến \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\?/);
     await page.locator('#act-extend-yes').click();
-    await eventually(() => page.locator('#act-result').textContent()).toMatch(/^Đã đổi hạn chót thành \d{2}\/\d{2}\/\d{4}$/);
-    const after = (await ctx.db.models.Round.findById(ROUND, { deadline: 1 }).lean())!.deadline;
+    await eventually(() => page.locator('#act-result').textContent()).toMatch(/^Đã đổi hạn chót thành \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    const after = await deadlineOf();
     expect(after.getTime() - before.getTime()).toBe(2 * 86_400_000);
     expect(await ctx.db.models.AuditEntry.findOne({ action: 'round.deadline', sub: 'bavi', localityCode: COMMUNE }).lean()).toBeTruthy();
+    // Shortening is its own act: the set-deadline control with an earlier moment says so before it is done.
+    const vn = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString();
+    const dmy = (d: Date) => { const s = vn(d); return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}`; };
+    expect(await page.locator('#deadline-date').inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await page.locator('#deadline-time').fill('25:00');
+    await page.locator('#act-set').click();
+    await eventually(() => page.locator('#act-result').textContent()).toBe('Lỗi: Ghi ngày theo dạng dd/mm/yyyy và giờ theo dạng hh:mm (24 giờ)');
+    await page.locator('#deadline-time').fill('10:00');
+    await page.locator('#deadline-date').fill(dmy(new Date(Date.now() - 86_400_000)));
+    await page.locator('#act-set').click();
+    await eventually(() => page.locator('#act-result').textContent()).toBe('Lỗi: Hạn chót mới đã qua: hãy chọn thời điểm trong tương lai');
+    const shorter = new Date(after.getTime() - 86_400_000);
+    await page.locator('#deadline-date').fill(dmy(shorter));
+    await page.locator('#deadline-time').fill(vn(shorter).slice(11, 16));
+    await page.locator('#act-set').click();
+    expect(await page.locator('#actions .confirm').textContent()).toContain('RÚT NGẮN hạn chót');
+    await screenshot(page, '15-district-coordinator-shorten-confirm');
+    await page.locator('#act-set-yes').click();
+    await eventually(() => page.locator('#act-result').textContent()).toMatch(/^Đã đổi hạn chót thành/);
+    expect((await deadlineOf()).getTime()).toBe(new Date(`${vn(shorter).slice(0, 16)}:00+07:00`).getTime());
+    // The change log names each act, from → to (it read 'Đang yêu cầu công an xã phê duyệt' for every row).
+    await page.locator('#actions details summary').click();
+    await eventually(() => page.locator('#signoff-audit').textContent()).toMatch(/Rút ngắn hạn chót: từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} xuống/);
+    expect(await page.locator('#signoff-audit').textContent()).toMatch(/Gia hạn: hạn chót từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} thành/);
+    expect(await page.locator('#deadline-rule').textContent()).toContain('không được muộn hơn hạn chót của cấp trên');
     // Police approval: currently required (set in beforeAll); turn it off, audited, shown in the trail.
     await eventually(() => page.locator('#signoff-state').textContent()).toBe('Đang yêu cầu công an xã phê duyệt');
+    // The button names the act it does; the log says it was turned off.
+    await eventually(() => page.locator('#act-signoff').textContent()).toBe('Tắt yêu cầu công an xã phê duyệt');
     await page.locator('#act-signoff').click();
     await page.locator('#act-signoff-yes').click();
     await eventually(() => page.locator('#signoff-state').textContent()).toBe('Không yêu cầu công an xã phê duyệt');
     expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'correction-settings.signOffRequired', sub: 'bavi', localityCode: COMMUNE, after: false })).toBe(1);
+    await eventually(() => page.locator('#signoff-audit').textContent()).toContain('Tắt yêu cầu công an xã phê duyệt');
     await screenshot(page, '14-district-coordinator-actions');
     // A correction round over the open worklist, with its round named inline.
     await page.locator('#act-correction').click();
@@ -446,12 +496,17 @@ describe('coordinators act from the page', () => {
   it('the campaign admin acknowledges an escalation from the district page, with their identity', async () => {
     const { c, page } = await session('admin');
     await page.goto(`${app.base}/dashboard/l/271`);
-    const row = page.locator('#escalations tbody tr[data-id]').first();
+    // Owed to the district (in bold, first): the late commune by name, a link to it, whom it went to.
+    const row = page.locator('#escalations tbody tr.owed[data-id]').first();
     await row.waitFor();
     const id = await row.getAttribute('data-id');
+    expect(await row.locator('td').nth(2).textContent()).toContain('Chủ tịch UBND huyện Ba Vì');
+    expect(await row.locator('td a').first().getAttribute('href')).toMatch(/^\/dashboard\/l\/\d{5}$/);
     await row.locator('button.primary').click();
     await row.locator('button.primary', { hasText: 'Có' }).click();
-    await eventually(() => row.locator('td.state').textContent()).toMatch(/^Đã ghi nhận .*\d{2}\/\d{2}\/\d{4}/);
+    await eventually(() => row.locator('td.state').textContent()).toMatch(/^Đã ghi nhận · Campaign Admin · .*\d{2}\/\d{2}\/\d{4}/);
+    // Acknowledged: no longer actionable.
+    expect(await row.locator('button').count()).toBe(0);
     const esc = await ctx.db.models.Escalation.findById(id).lean();
     // The identity is the token's subject (issue 16); the office the caller named is in the audit row.
     expect(esc!.acknowledgedBy).toBe('admin');
@@ -462,6 +517,153 @@ describe('coordinators act from the page', () => {
     await page.locator('#act-extend').click();
     await page.locator('#act-extend-yes').click();
     await eventually(() => page.locator('#act-result').getAttribute('class')).toContain('result-bad');
+    expect(await page.locator('#act-result').textContent()).toMatch(/^Lỗi: Hạn chót: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} muộn hơn hạn chót toàn quốc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    await c.close();
+  });
+});
+
+describe('issue 28: a name behind every level, escalations where they are owed, health that can be trusted', () => {
+  it('the district coordinator acknowledges an escalation owed to their district on its own page; it stays acknowledged and is no longer actionable', async () => {
+    const { c, page } = await session('bavi', { width: 1366, height: 768 });
+    await page.goto(`${app.base}/dashboard/l/271`);
+    const open = page.locator('#escalations tbody tr.owed[data-id]:has(button)').first();
+    await open.waitFor();
+    // The row by its id: ':has(button)' would move on to the next row once this one is acknowledged.
+    const id = await open.getAttribute('data-id');
+    const row = page.locator(`#escalations tbody tr[data-id="${id}"]`);
+    expect(await row.getAttribute('data-level')).toBe('district');
+    await row.locator('button.primary').click();
+    await row.locator('button.primary', { hasText: 'Có' }).click();
+    await eventually(() => row.locator('td.state').textContent()).toMatch(/^Đã ghi nhận · Ba Vì Coordinator · /);
+    expect((await ctx.db.models.Escalation.findById(id).lean())!.acknowledgedBy).toBe('bavi');
+    await screenshot(page, '16-district-escalations-acknowledged');
+    // After a refresh: still acknowledged, by whom, and no button.
+    await page.reload();
+    const again = page.locator(`#escalations tbody tr[data-id="${id}"]`);
+    await again.waitFor();
+    expect(await again.locator('td.state').textContent()).toMatch(/^Đã ghi nhận · Ba Vì Coordinator · .*\d{2}\/\d{2}\/\d{4}/);
+    expect(await again.locator('button').count()).toBe(0);
+    // A coordinator is not shown Bull Board, which refuses them.
+    expect(await page.locator('#nav-queues').count()).toBe(0);
+    await c.close();
+  });
+
+  it('the province coordinator sees the escalations owed to the province at the province, each with the locality named and linked', async () => {
+    const { c, page } = await session('hanoi', { width: 1366, height: 768 });
+    await page.goto(`${app.base}/dashboard/l/01`);
+    const owed = page.locator('#escalations tbody tr.owed[data-id]');
+    await owed.first().waitFor();
+    expect(new Set(await owed.evaluateAll((rows) => rows.map((r: any) => r.dataset.level)))).toEqual(new Set(['province']));
+    const link = owed.first().locator('td a').first();
+    expect(await link.textContent()).not.toMatch(/^\d+$/);
+    expect(await owed.first().locator('td').nth(2).textContent()).toContain('Chủ tịch UBND tỉnh 01');
+    await c.close();
+  });
+
+  it('the district coordinator names who answers for the district, from the page and from a file, audited', async () => {
+    const { c, page } = await session('bavi', { width: 1366, height: 768 });
+    await page.goto(`${app.base}/dashboard/l/271`);
+    await page.locator('#contacts details summary').click();
+    await page.locator('#contact-role').selectOption('working-group-head');
+    await page.locator('#contact-name').fill('Nguyễn Văn Hùng');
+    await page.locator('#contact-title').fill('Trưởng Công an huyện Ba Vì, Tổ trưởng Tổ công tác Đề án 06');
+    await page.locator('#contact-phone').fill('0900 000 271');
+    await page.locator('#contact-save').click();
+    await eventually(() => page.locator('#contact-result').textContent()).toBe('Đã lưu: Nguyễn Văn Hùng');
+    await eventually(() => page.locator('#contacts-list').textContent()).toContain('Nguyễn Văn Hùng — Trưởng Công an huyện Ba Vì, Tổ trưởng Tổ công tác Đề án 06 · 0900 000 271');
+    const csv = 'Mã địa phương,Cấp,Vai trò,Họ và tên,Chức vụ,Số điện thoại\n271,huyện,Phó Chủ tịch UBND,Lê Thị Mai,Phó Chủ tịch UBND huyện Ba Vì,0900 000 272\n01,tỉnh,Chủ tịch UBND,Không thuộc huyện,,\n';
+    await page.locator('#contacts-file').setInputFiles({ name: 'nguoi-phu-trach.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('#contacts-import').click();
+    await eventually(() => page.locator('#contact-result').textContent()).toBe('Đã nhập 1 người phụ trách; 1 dòng bị từ chối');
+    await eventually(() => page.locator('#contacts-list').textContent()).toContain('Lê Thị Mai');
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'contacts.put', sub: 'bavi', localityCode: '271' })).toBe(2);
+    await screenshot(page, '17-district-contacts');
+    await c.close();
+  });
+
+  it('a commune that cannot finish at its pace is at risk before its deadline; a miss of hours reads in hours; the rule shows on hover', async () => {
+    const { Round } = ctx.db.models;
+    const rounds = await Round.find({ localityCode: { $regex: '^09' }, kind: 'verification' }, { _id: 1, localityCode: 1 }).lean();
+    const inBaVi = new Set((await ctx.db.models.Locality.find({ districtCode: '271', level: 'commune' }, { code: 1 }).lean()).map((l) => l.code));
+    const [slow, late] = rounds.filter((r) => inBaVi.has(r.localityCode) && ![COMMUNE, '09625'].includes(r.localityCode));
+    const now = Date.now();
+    // 80 % done (the 24 h window rule alone said 'on time'), 630 left, 2,520 done in 48 h: 12 h needed, 30 minutes left.
+    await Round.updateOne({ _id: slow!._id }, { $set: { status: 'awaiting_corrections', deadline: new Date(now + 30 * 60_000), startedAt: new Date(now - 48 * 3_600_000), totalRecords: 3150, processedRecords: 3150, counters: { verified: 2520, review: 630 }, explainedRecords: 0, expectedRecords: 3150, updatedAt: new Date() } });
+    await Round.updateOne({ _id: late!._id }, { $set: { status: 'overdue', deadline: new Date(now - 3 * 3_600_000 - 60_000), updatedAt: new Date() } });
+    await runRollup(ctx.db.store, policyFromConfig(app.config));
+    const { c, page } = await session('bavi', { width: 1366, height: 768 });
+    await page.goto(`${app.base}/dashboard/l/${slow!.localityCode}`);
+    const badge = page.locator('.card.deadline .badge');
+    await eventually(() => badge.textContent()).toBe('Có nguy cơ trễ');
+    expect(await badge.getAttribute('title')).toMatch(/^Quá hạn: đã qua hạn chót mà chưa hoàn thành\. Có nguy cơ trễ: với tốc độ xử lý từ đầu đợt/);
+    await screenshot(page, '18-commune-at-risk-by-pace');
+    await page.goto(`${app.base}/dashboard/l/${late!.localityCode}`);
+    await eventually(() => page.locator('.card.deadline').textContent()).toContain('quá hạn 3 giờ');
+    await c.close();
+    // A sign-in, a rollup of three provinces and two pages on a shared 2-core machine: the default minute was not enough under load.
+  }, 180_000);
+
+  const ROLE_HOMES: [string, string[]][] = [
+    ['ministry', ['/dashboard', '/dashboard/l/271']],
+    ['admin', ['/dashboard', `/dashboard/l/${COMMUNE}`]],
+    ['hanoi', ['/dashboard/l/01', '/dashboard/l/271']],
+    ['bavi', ['/dashboard/l/271', `/dashboard/l/${COMMUNE}`]],
+    ['health-09619', [`/dashboard/w/${COMMUNE}`]],
+    ['police-09619', [`/dashboard/w/${COMMUNE}`]],
+    ['operator', ['/dashboard', `/dashboard/l/${COMMUNE}`]],
+    ['checker', ['/dashboard/check']],
+  ];
+  for (const [label, viewport] of [['laptop', { width: 1366, height: 768 }], ['phone', PHONE]] as const) {
+    for (const [login, paths] of ROLE_HOMES) {
+      it(`${login}'s screens at ${viewport.width}×${viewport.height}: in Vietnamese, nothing offered that the role would be refused`, async () => {
+        const { c, page } = await session(login, viewport);
+        for (const path of paths) {
+          await page.goto(`${app.base}${path}`);
+          // Loaded: every panel has answered (no 'Đang tải…' left in the page).
+          await eventually(async () => { const t = await page.locator('main').innerText(); return t.length > 40 && !t.includes('Đang tải'); }).toBe(true);
+          const text = await page.locator('main').innerText();
+          expect(englishIn(text), `${login} ${path}`).toEqual([]);
+          expect(text, `${login} ${path}`).not.toMatch(/không có quyền/);
+          if (label === 'phone') expect(await overflowOf(page), `${login} ${path}`).toBeLessThanOrEqual(0);
+          // No link to Bull Board but for the operator; no worklist link for the operator.
+          expect(await page.locator('#nav-queues').count(), login).toBe(login === 'operator' ? 1 : 0);
+          if (login === 'operator') expect(await page.locator('a[href^="/dashboard/w/"]').count()).toBe(0);
+          await screenshot(page, `role-${login}-${path.replace(/^\/dashboard\/?/, '').replace(/\//g, '-') || 'home'}-${viewport.width}`);
+        }
+        await c.close();
+        // A sign-in and two full pages (the nation's 63 provinces) on a shared 2-core machine under load: up to two minutes.
+      }, 120_000);
+    }
+  }
+});
+
+describe('issue 28: sign-in in Vietnamese, and the back button', () => {
+  it('the local sign-in page is Vietnamese and fits a phone; back after signing in returns to the app, a replayed callback restarts the sign-in', async () => {
+    const c = await browser.newContext({ viewport: PHONE, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    const page = await c.newPage();
+    await page.goto(`${app.base}/dashboard/w/${COMMUNE}`);
+    await page.locator('input[name="login"]').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+    expect(await page.locator('h1').textContent()).toBe('Đăng nhập');
+    expect(await overflowOf(page)).toBeLessThanOrEqual(0);
+    expect(englishIn(await page.locator('body').innerText())).toEqual([]);
+    await screenshot(page, 'signin-390');
+    await page.locator('input[name="login"]').fill('health-09619');
+    await page.locator('input[name="password"]').fill('sai');
+    await page.locator('button[type="submit"]').click();
+    await eventually(() => page.locator('[role="alert"]').textContent()).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
+    await page.locator('input[name="login"]').fill('health-09619');
+    await page.locator('input[name="password"]').fill('health-09619');
+    await Promise.all([page.waitForURL(/\/dashboard\/w\/09619/), page.locator('button[type="submit"]').click()]);
+    await page.locator('table.worklist tbody tr[tabindex]').first().waitFor();
+    // Back lands on the finished sign-in step: the provider sends the browser back to the app, no stack trace.
+    await page.goBack();
+    await page.waitForURL((u) => u.href.startsWith(app.base) && u.pathname.startsWith('/dashboard'));
+    await page.locator('table.worklist tbody tr[tabindex]').first().waitFor();
+    // A replayed or expired callback starts the sign-in again rather than answering JSON.
+    await page.goto(`${app.base}/auth/callback?code=abc&state=def`);
+    await page.waitForURL((u) => !u.pathname.startsWith('/auth/callback'));
+    expect(await page.locator('body').innerText()).not.toMatch(/"error"|no_login|SessionNotFound|at .*\.js:\d+/);
     await c.close();
   });
 });

@@ -16,6 +16,9 @@ export function confirmed(label, id, what, act, out, check = () => null) {
       out.className = 'act-result result-bad';
       return;
     }
+    // A result of an earlier attempt would read as this one's: cleared while the question is asked.
+    out.textContent = '';
+    out.className = 'act-result';
     if (typeof label === 'function') btn.textContent = label();
     const yes = h('button', { type: 'button', class: 'primary', id: `${id}-yes` }, t('yes'));
     const no = h('button', { type: 'button', class: 'link', id: `${id}-no` }, t('cancel'));

@@ -1,5 +1,5 @@
 import { errorText, t } from './i18n.js';
-import { api, h } from './dom.js';
+import { api, filePicker, h } from './dom.js';
 import { isCoordinator } from './nav.js';
 
 /**
@@ -59,7 +59,7 @@ export function contactsSection(u, me) {
 
   return h('section', { class: 'contacts', id: 'contacts' }, h('h2', {}, t('contacts')), list,
     h('details', { class: 'panel' }, h('summary', {}, t('contactEdit')), form,
-      h('div', { class: 'form-row' }, h('label', {}, t('contactsFile'), file), importBtn),
+      h('div', { class: 'form-row' }, h('span', {}, `${t('contactsFile')} `, filePicker(file, t('pickFile'), t('noFilePicked'))), importBtn),
       h('p', { class: 'muted small' }, t('contactsFileHint'))),
     out);
 }

@@ -12,12 +12,24 @@ import { confirmed } from './confirm.js';
 const json = (method, body) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const DAY = 86_400_000;
 
-/** `yyyy-mm-dd` and `hh:mm` typed in Vietnam's time → a Date (UTC+7, no daylight saving). */
-const vnMoment = (day, time) => (day && time ? new Date(`${day}T${time}:00+07:00`) : null);
-/** The date and time inputs' values for a Date, in Vietnam's time. */
+/**
+ * `dd/mm/yyyy` and `hh:mm` (24 h) typed in Vietnam's time → a Date (UTC+7, no daylight saving), or
+ * null. Text fields, not the browser's date and time pickers: those follow the browser's locale
+ * (mm/dd/yyyy, AM/PM on an English-language browser).
+ */
+function vnMoment(day, time) {
+  const d = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(day.trim());
+  const t2 = /^(\d{1,2}):(\d{2})$/.exec(time.trim());
+  if (!d || !t2 || Number(t2[1]) > 23 || Number(t2[2]) > 59) return null;
+  const p = (n) => String(n).padStart(2, '0');
+  const at = new Date(`${d[3]}-${p(d[2])}-${p(d[1])}T${p(t2[1])}:${t2[2]}:00+07:00`);
+  // 31/02 is not a day: the date must read back the same.
+  return Number.isNaN(at.getTime()) || vnInputs(at).day !== `${p(d[1])}/${p(d[2])}/${d[3]}` ? null : at;
+}
+/** The date and time fields' values for a Date, in Vietnam's time. */
 function vnInputs(d) {
   const iso = new Date(d.getTime() + 7 * 3_600_000).toISOString();
-  return { day: iso.slice(0, 10), time: iso.slice(11, 16) };
+  return { day: `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`, time: iso.slice(11, 16) };
 }
 
 /**
@@ -45,8 +57,8 @@ export function deadlineControls(u, why, out, changed) {
   days.addEventListener('input', () => { extend.querySelector('button').textContent = extendLabel(); });
 
   const start = vnInputs(current ?? new Date(now() + 3 * DAY));
-  const day = h('input', { type: 'date', id: 'deadline-date', value: start.day, 'aria-label': t('deadlineDate') });
-  const time = h('input', { type: 'time', id: 'deadline-time', value: start.time, 'aria-label': t('deadlineTime') });
+  const day = h('input', { type: 'text', id: 'deadline-date', value: start.day, inputmode: 'numeric', placeholder: 'dd/mm/yyyy', pattern: '\\d{1,2}/\\d{1,2}/\\d{4}', size: '10', 'aria-label': t('deadlineDate') });
+  const time = h('input', { type: 'text', id: 'deadline-time', value: start.time, inputmode: 'numeric', placeholder: 'hh:mm', pattern: '\\d{1,2}:\\d{2}', size: '5', 'aria-label': t('deadlineTime') });
   const target = () => vnMoment(day.value, time.value);
   const shortening = () => !!(target() && current && target().getTime() < current.getTime());
   const set = confirmed(t('setDeadlineBtn'), 'act-set',
@@ -61,7 +73,7 @@ export function deadlineControls(u, why, out, changed) {
       return t('deadlineChanged', { d: fmtMinute(current) });
     }, out, () => {
       const at = target();
-      if (!at || Number.isNaN(at.getTime())) return t('pageDateProblem');
+      if (!at) return t('pageDateProblem');
       if (at.getTime() <= now()) return t('pagePastProblem');
       return null;
     });

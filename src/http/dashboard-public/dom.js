@@ -40,3 +40,16 @@ export async function api(path, opts = {}) {
   if (!res.ok) throw new HttpError(res.status, body);
   return body;
 }
+
+/**
+ * A file input the page labels itself: the browser's own button and 'No file chosen' follow the
+ * browser's language, not the page's. The input stays in the page (focusable, labelled), drawn
+ * under a button-looking label with the chosen file's name beside it.
+ */
+export function filePicker(input, pick, none) {
+  if (!input.id) throw new Error('filePicker: the input needs an id');
+  input.classList.add('visually-hidden');
+  const name = h('span', { class: 'muted file-name' }, none);
+  input.addEventListener('change', () => { name.textContent = input.files?.[0]?.name ?? none; });
+  return h('span', { class: 'file-picker' }, input, h('label', { for: input.id, class: 'button' }, pick), ' ', name);
+}

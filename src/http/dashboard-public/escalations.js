@@ -42,7 +42,7 @@ export function escalationsPanel(u, me) {
     const state = h('td', { class: 'state', 'data-label': t('state') }, e.acknowledgedAt ? ackedText(e, me) : '');
     const act = h('td', { class: 'actions', 'data-label': t('actions') });
     if (mine && canAck && !e.acknowledgedAt) {
-      act.append(confirmed(t('acknowledge'), `ack-${e._id}`, t('acknowledge'), async () => {
+      act.append(confirmed(t('acknowledgeShort'), `ack-${e._id}`, t('acknowledge').toLowerCase(), async () => {
         const r = await api(`/api/escalations/${e._id}/ack`, json('POST', {}));
         state.textContent = ackedText(r, me);
         act.replaceChildren();

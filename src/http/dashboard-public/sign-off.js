@@ -39,26 +39,36 @@ export function signOffPanel(box, code, me) {
       note.textContent = items.length ? t('signOffHint') : t('nothingToSign');
       body.replaceChildren(...items.map((c) => {
         const state = h('td', { class: 'state', 'data-label': t('status') }, t('awaiting_signoff'));
-        const act = (decision) => async (e) => {
-          const buttons = [...e.target.closest('tr').querySelectorAll('button')];
-          buttons.forEach((b) => { b.disabled = true; });
+        const cell = h('td', { class: 'actions', 'data-label': t('actions') });
+        const send = async (decision) => {
+          cell.querySelectorAll('button').forEach((b) => { b.disabled = true; });
           state.textContent = t('loading');
           try {
             const r = await api(`/api/corrections/${c.id}/sign-off`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision }) });
             state.textContent = r.applied ? t('approved') : t(r.correction.status);
             state.className = `state ${r.applied ? 'result-ok' : ''}`;
+            cell.replaceChildren();
           } catch (err) {
             state.textContent = `${t('error')}: ${errorText(err)}`;
             state.className = 'state result-bad';
-            buttons.forEach((b) => { b.disabled = false; });
+            showButtons();
           }
         };
+        // One tap asks first: 'Bạn chắc chắn muốn: phê duyệt thay đổi của bản ghi …? [Có] [Huỷ]'.
+        const ask = (decision) => () => {
+          const yes = h('button', { type: 'button', class: `primary confirm-yes ${decision}-yes`, onclick: () => send(decision) }, t('yes'));
+          const no = h('button', { type: 'button', class: 'link confirm-no', onclick: () => showButtons() }, t('cancel'));
+          cell.replaceChildren(h('span', { class: 'confirm', role: 'alertdialog' }, t('confirmAction', { what: t(decision === 'approve' ? 'confirmApprove' : 'confirmRefuse', { id: c.recordId }) }), ' ', yes, ' ', no));
+          yes.focus();
+        };
+        const showButtons = () => cell.replaceChildren(h('button', { type: 'button', class: 'primary approve', onclick: ask('approve') }, t('approve')), ' ',
+          h('button', { type: 'button', class: 'danger refuse', onclick: ask('refuse') }, t('refuse')));
+        showButtons();
         return h('tr', { dataset: { id: c.id } },
           police ? h('td', { 'data-label': t('theRecord') }, recordCell(c)) : h('td', { 'data-label': t('recordId') }, c.recordId),
           h('td', { 'data-label': t('theChange'), class: 'wrap' }, (c.changes ?? []).map((x) => h('div', {}, changeText(x))), c.explanation ? h('div', { class: 'muted' }, c.explanation) : null,
             h('small', { class: 'muted' }, `${t('submittedBy')}: ${c.officer?.name ?? ''} · ${fmtTime(c.createdAt)}`)),
-          police ? h('td', { class: 'actions', 'data-label': t('actions') }, h('button', { type: 'button', class: 'primary approve', onclick: act('approve') }, t('approve')), ' ',
-            h('button', { type: 'button', class: 'danger refuse', onclick: act('refuse') }, t('refuse'))) : null,
+          police ? cell : null,
           state);
       }));
     } catch (err) {

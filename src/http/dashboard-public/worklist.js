@@ -1,5 +1,5 @@
 import { errorText, fmtBirth, fmtGender, fmtNum, fmtPct, problemText, reasonText, t } from './i18n.js';
-import { api, h, whoAmI } from './dom.js';
+import { api, h, whoAmI, filePicker } from './dom.js';
 import { signOffPanel } from './sign-off.js';
 import { crumbs } from './nav.js';
 
@@ -168,7 +168,7 @@ export function worklistView(root, code) {
     } finally { submit.disabled = false; submit.textContent = t('uploadBtn'); }
   } },
   h('h2', {}, t('upload')),
-  h('div', { class: 'form-row' }, h('label', {}, t('file'), fileInput), submit));
+  h('div', { class: 'form-row' }, h('span', {}, `${t('file')} `, filePicker(fileInput, t('pickFile'), t('noFilePicked'))), submit));
 
   const signOff = h('div', {});
   let signedIn = null;
