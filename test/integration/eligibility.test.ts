@@ -106,6 +106,8 @@ describe('passport eligibility', () => {
     const r = await eligibility(SOME!.personalId);
     expect(r.body).toMatchObject({ eligible: true });
     expect(r.body.doses.map((d: any) => d.outcome)).toEqual(['verified', 'verified']);
+    // The workers this test started end with it (the leak guard checks each test).
+    await s.stopWorkers();
   });
 
   it('a foreign national by passport number: eligible without the population check', async () => {
