@@ -163,7 +163,8 @@ describe('ministry user', () => {
     await page.locator('#lang').click();
     await eventually(() => page.locator('.cards').textContent()).toContain('Đã xác minh');
     await c.close();
-  });
+    // Four levels, three charts and five full-page screenshots: 49–60 s on the shared machine, so two minutes.
+  }, 120_000);
 
   it('fits a phone screen', async () => {
     const { c, page } = await session('ministry', { width: 390, height: 844 });

@@ -29,6 +29,7 @@ export function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // A full national page is ~11,000 px tall (63 provinces, charts): on a loaded shared machine its capture took over the default 30 s.
+  await page.screenshot({ path, fullPage: true, timeout: 90_000 });
   return path;
 }

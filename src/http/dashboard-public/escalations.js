@@ -15,7 +15,7 @@ export const seesEscalations = (me) => !!me?.roles?.some((r) => LISTS.includes(r
 
 /** The escalation level owed to a unit's page. */
 const OWED = { national: 'ministry', province: 'province', district: 'district' };
-/** Who acknowledges at a level, besides the campaign admin. */
+/** Who acknowledges at a level, besides the ministry and the campaign admin. */
 const ACKS = { district: 'district_coordinator', province: 'province_coordinator', ministry: null };
 const levelName = (l) => t(l === 'ministry' ? 'ministry' : l);
 const json = (method, body) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -32,7 +32,8 @@ function sentTo(e) {
 
 export function escalationsPanel(u, me) {
   const owed = OWED[u.level];
-  const canAck = me.roles.includes('campaign_admin') || (ACKS[owed] && me.roles.includes(ACKS[owed]));
+  // As the API rules it (escalations.service mayAcknowledge): the level's coordinator, or the ministry or the campaign admin.
+  const canAck = me.roles.includes('campaign_admin') || me.roles.includes('ministry') || (ACKS[owed] && me.roles.includes(ACKS[owed]));
   const body = h('tbody', {}, h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('loading'))));
   const out = h('p', { class: 'act-result', 'aria-live': 'polite' });
   const q = new URLSearchParams({ open: 'true', limit: '200' });
