@@ -51,7 +51,9 @@ describe('rollup job', () => {
   it('runs from its job scheduler and writes the unit documents the API reads, then only what changed', async () => {
     const d = { config: app.config, db: ctx.db, queues: app.queues, flows: null as never, log: createLogger({ level: 'silent' }) };
     const worker = new Worker(DASHBOARD_QUEUE, await processors[DASHBOARD_QUEUE]!(d), { connection: ctx.redis, prefix: ctx.prefix });
-    const events = new QueueEvents(DASHBOARD_QUEUE, { connection: ctx.redis.duplicate(), prefix: ctx.prefix });
+    // QueueEvents blocks its connection: its own, closed below (BullMQ leaves a given connection open).
+    const eventsConnection = ctx.redis.duplicate();
+    const events = new QueueEvents(DASHBOARD_QUEUE, { connection: eventsConnection, prefix: ctx.prefix });
     const results: { written: number }[] = [];
     events.on('completed', ({ returnvalue }) => { results.push(returnvalue as unknown as { written: number }); });
     try {
@@ -68,6 +70,7 @@ describe('rollup job', () => {
     } finally {
       await worker.close();
       await events.close();
+      await eventsConnection.quit();
     }
 
     const nation = await app.as('ministry').get('/api/dashboard/progress/VN');

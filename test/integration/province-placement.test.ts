@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv, type Config } from '../../src/config/index.js';
 import { connectDb, type Db } from '../../src/db/connect.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -74,8 +74,12 @@ beforeAll(async () => {
   queues = allQueues(ctx.redis, ctx.prefix);
 }, 120_000);
 
+// Workers and queues a test started are closed with it (the leak guard checks each test).
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close().catch(() => {});
+});
+
 afterAll(async () => {
-  for (const close of closers.reverse()) await close().catch(() => {});
   if (queues) await closeQueues(queues);
   await ctx?.close();
   rmSync(statsDir, { recursive: true, force: true });

@@ -122,5 +122,6 @@ describe('settle-round', () => {
     expect(done.transitions.map((t) => t.to)).toEqual(['scheduled', 'verifying', 'failed', 'scheduled', 'verifying', done.status]);
     expect(calls).toContain(`${id}:failed`);
     expect(calls).toContain(`${id}:${done.status}`);
-  }, 90_000);
+    await worker!.close();
+  }, 90_000); // two rounds through a worker started cold, one of them failed and retried
 });

@@ -53,7 +53,8 @@ describe('the officers’ catalogue', () => {
     expect(literals.filter((r) => !MATCHER_REASONS[r])).toEqual([]);
   });
 
-  it('maps every reason the matcher gives on a synthetic campaign with every entry-error kind', () => {
+  // A synthetic campaign generated and matched: a few seconds alone, up to ~15 s on a shared 2-core machine.
+  it('maps every reason the matcher gives on a synthetic campaign with every entry-error kind', { timeout: 60_000 }, () => {
     const names = {
       male: parseNameList(src('data/vn-given-names-male.txt')),
       female: parseNameList(src('data/vn-given-names-female.txt')),

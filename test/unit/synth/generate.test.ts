@@ -28,7 +28,9 @@ function run(opts: Partial<SynthOptions> = {}) {
 
 const campaign = run();
 
-describe('createSynth', () => {
+// Each test generates whole synthetic campaigns (thousands of people, every entry-error kind):
+// CPU-bound, a few seconds alone and up to ~45 s on a shared 2-core machine, past the unit default.
+describe('createSynth', { timeout: 120_000 }, () => {
   it('is deterministic for a seed and differs between seeds', () => {
     const again = run();
     expect(again.citizens).toEqual(campaign.citizens);
