@@ -233,6 +233,7 @@ const REASONS = {
   'reason.namesakes': { vi: 'Nhiều công dân phù hợp như nhau (trùng họ tên, ngày sinh)', en: 'Several citizens fit equally well (same name and birth date)' },
   'reason.better_elsewhere': { vi: 'Một công dân khác khớp họ tên hoặc ngày sinh tốt hơn', en: 'Another citizen fits the name or birth date better' },
   'reason.corrected': { vi: 'Sai {fields} so với CSDL dân cư', en: '{fields} differ from the registry' },
+  'reason.police_check': { vi: 'Công an xã kiểm tra: {fields} khác CSDL dân cư', en: 'Commune police to check: {fields} differ from the register' },
   'reason.unknown': { vi: 'Lý do khác (xem lịch sử bản ghi)', en: 'Other reason (see the record history)' },
 } as const satisfies Record<string, Entry>;
 

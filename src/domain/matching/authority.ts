@@ -75,7 +75,7 @@ export function decideWithAgreement(record: DoseRecordInput, answer: AuthAnswer 
   if (answer?.status === 'agrees') return { ...base, outcome: 'verified', score: 1, ...(personalId ? { personalId } : {}) };
   if (answer?.status === 'disagrees') {
     const fields = FIELD_ORDER.filter((f) => answer.fields?.includes(f));
-    return { ...base, outcome: 'review', score: 0.5, ...(personalId ? { personalId } : {}), reason: `police to check ${fields.join(', ')}` };
+    return { ...base, outcome: 'review', score: 0.5, ...(personalId ? { personalId } : {}), reason: `police to check ${fields.map((f) => (f === 'sex' ? 'gender' : f)).join(', ')}` };
   }
   const full = (search ?? []).filter((c) => FIELD_ORDER.slice(0, 2).every((f) => c.agrees?.includes(f)));
   if (full.length === 1) {

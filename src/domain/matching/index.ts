@@ -16,5 +16,5 @@ export {
 export { isVietnamese, parseGender } from './fields.js';
 export {
   decideWithAgreement, decideWithValues, needsSearch, searchCandidates, subjectOf,
-  type AuthAnswer, type AuthStatus, type DeclaredField, type SearchCandidate, type Subject,
+  type AuthAnswer, type SearchCandidate, type Subject,
 } from './authority.js';
