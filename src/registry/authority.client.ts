@@ -57,9 +57,16 @@ export interface SearchQuery { fullName: string; dateOfBirth: string; communeCod
 export function createAuthorityClient(opts: AuthorityClientOptions) {
   const doFetch = opts.fetch ?? fetch;
   let token: { value: string; expires: number } | null = null;
+  let fetching: Promise<string> | null = null;
 
-  async function getToken(): Promise<string> {
-    if (token && token.expires > Date.now()) return token.value;
+  /** One token request at a time per process: concurrent calls wait for the same one. */
+  function getToken(): Promise<string> {
+    if (token && token.expires > Date.now()) return Promise.resolve(token.value);
+    fetching ??= requestToken().finally(() => { fetching = null; });
+    return fetching;
+  }
+
+  async function requestToken(): Promise<string> {
     const res = await doFetch(`${opts.url}/oauth/token`, {
       method: 'POST',
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: opts.clientId, client_secret: opts.clientSecret }),

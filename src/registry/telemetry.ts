@@ -40,7 +40,7 @@ export function createTelemetry(redis: Redis, prefix: string) {
     },
     /** A chunk steps aside for the register: counted as waiting, its round as held (deadline policy). */
     async hold(jobId: string, records: number, roundId: string, circuitOpen: boolean): Promise<void> {
-      const p = redis.pipeline().hset(keys.waiting, jobId, records);
+      const p = redis.pipeline().hset(keys.waiting, { [jobId]: String(records) });
       // Only an outage holds a round's deadline; waiting on the quota is the campaign's own pace.
       if (circuitOpen) p.hsetnx(keys.heldRounds, roundId, Date.now());
       await p.exec();

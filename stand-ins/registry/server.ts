@@ -50,11 +50,13 @@ const TOKEN_TTL_S = 3600;
 class Bucket {
   private tokens: number;
   private at = performance.now();
-  constructor(private readonly rate: number) { this.tokens = rate; }
+  /** Holds one second of rate, and at least one full call (a small search quota still serves a 20-query call). */
+  private readonly size: number;
+  constructor(private readonly rate: number, largestCall: number) { this.size = Math.max(rate, largestCall); this.tokens = this.size; }
   /** 0 when `n` tokens were taken, else the seconds until they would be there. */
   take(n: number): number {
     const now = performance.now();
-    this.tokens = Math.min(this.rate, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.tokens = Math.min(this.size, this.tokens + ((now - this.at) / 1000) * this.rate);
     this.at = now;
     if (this.tokens >= n) { this.tokens -= n; return 0; }
     return (n - this.tokens) / this.rate;
@@ -66,6 +68,8 @@ export interface RegistryStats {
   rejected429: number; maintenance503: number; overloaded503: number; errors500: number; unauthorized: number;
   /** Calls that arrived while an outage was on (every one answered 503). */
   callsDuringOutage: number;
+  /** When each of them came (epoch ms): probes are read from their spacing. */
+  callsDuringOutageAt: number[];
   outages: { from: number; to: number; firstAcceptedAfter: number | null }[];
   /** Accepted subjects per wall-clock second (epoch seconds). */
   subjectsPerSecond: Record<number, number>;
@@ -104,7 +108,7 @@ export async function startRegistryStandIn(opts: RegistryStandInOptions = {}) {
   const buckets = new Map<string, { auth: Bucket; search: Bucket }>();
   const stats: RegistryStats = {
     calls: 0, accepted: 0, subjects: 0, queries: 0, rejected429: 0, maintenance503: 0, overloaded503: 0, errors500: 0, unauthorized: 0,
-    callsDuringOutage: 0, outages, subjectsPerSecond: {}, firstCallAt: null, lastAcceptedAt: null, maxInFlight: 0,
+    callsDuringOutage: 0, callsDuringOutageAt: [], outages, subjectsPerSecond: {}, firstCallAt: null, lastAcceptedAt: null, maxInFlight: 0,
   };
   let inFlight = 0;
 
@@ -140,6 +144,7 @@ export async function startRegistryStandIn(opts: RegistryStandInOptions = {}) {
       const outage = outageNow(t);
       if (outage) {
         stats.callsDuringOutage++;
+        if (stats.callsDuringOutageAt.length < 10_000) stats.callsDuringOutageAt.push(t);
         stats.maintenance503++;
         res.status(503).json({ error: 'maintenance' });
         return;
@@ -148,7 +153,7 @@ export async function startRegistryStandIn(opts: RegistryStandInOptions = {}) {
       const n = count(req.body);
       if (n === null) { res.status(400).json({ error: 'invalid_request' }); return; }
       let bucket = buckets.get(session.client);
-      if (!bucket) buckets.set(session.client, (bucket = { auth: new Bucket(quota), search: new Bucket(searchQuota) }));
+      if (!bucket) buckets.set(session.client, (bucket = { auth: new Bucket(quota, MAX_SUBJECTS), search: new Bucket(searchQuota, MAX_QUERIES) }));
       const wait = bucket[kind].take(n);
       if (wait > 0) {
         stats.rejected429++;
