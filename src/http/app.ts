@@ -11,6 +11,8 @@ import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, notFound } from './errors.js';
 import { dashboardRouter } from '../dashboard/dashboard-page.router.js';
 import { createApiMetrics, metricsRouter, type ApiMetrics } from './metrics.js';
+import { registerStateReader } from '../registry/index.js';
+import { registerRouter } from '../registry/register.router.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from '../rounds/rounds.router.js';
 import { deadlinesRouter } from '../deadlines/deadlines.router.js';
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   const store = deps.db.store;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
-  const metrics = deps.metrics ?? createApiMetrics({ queues, store });
+  const metrics = deps.metrics ?? createApiMetrics({ queues, store, register: registerStateReader(deps.redis, config) });
   app.use(metrics.middleware);
   // Hardening and identity first: every route below is behind the route table (src/http/access).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -125,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
   app.use(dashboardApiRouter({ store }));
+  app.use(registerRouter({ state: registerStateReader(deps.redis, config) }));
   app.use(accessLogRouter({ store }));
 
   app.use(notFound);

@@ -62,3 +62,8 @@ export async function readRegisterState(redis: Redis, o: { prefix: string; mode:
     lastOutage: outage ? { from: new Date(outage.from).toISOString(), to: new Date(outage.to).toISOString(), rounds: outage.rounds } : null,
   };
 }
+
+/** The reader the API's metrics and dashboard use, from the config. */
+export function registerStateReader(redis: Redis, config: { QUEUE_PREFIX: string; REGISTRY_MODE: 'mirror' | 'authority'; REGISTRY_QUOTA: number }) {
+  return () => readRegisterState(redis, { prefix: config.QUEUE_PREFIX, mode: config.REGISTRY_MODE, quota: config.REGISTRY_QUOTA });
+}

@@ -3,6 +3,7 @@ import { api, h, HttpError, whoAmI } from './dom.js';
 import { drawCharts } from './charts.js';
 import { crumbs } from './nav.js';
 import { actionPanels } from './actions.js';
+import { registerPanel } from './register.js';
 
 /** Poll every 15 s: one request = the rollup of a unit and its children (two indexed reads). */
 const REFRESH_MS = 15_000;
@@ -126,6 +127,7 @@ export function progressView(root, code) {
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartMix')), h('div', { class: 'box' }, h('canvas', { id: 'chart-mix', role: 'img', 'aria-label': t('chartMix') }))),
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartRank')), h('div', { class: 'box' }, h('canvas', { id: 'chart-rank', role: 'img', 'aria-label': t('chartRank') }))),
       ) : null,
+      u.level === 'national' ? registerPanel() : null,
       actionPanels(u, children, me),
       roundsLine(u),
       contactsBlock(u),
