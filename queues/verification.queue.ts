@@ -18,7 +18,11 @@ const generation = z.number().int().nonnegative().default(0);
 /** The planner's and the settle parent's data: which round, where, which run. */
 export const planRoundSchema = z.object({ roundId, localityCode: z.string().regex(/^\d{2,5}$/), generation });
 /** A chunk job names its chunk only: membership lives in the chunk document the planner wrote. */
-export const verifyChunkSchema = planRoundSchema.extend({ chunk: z.number().int().nonnegative() });
+export const verifyChunkSchema = planRoundSchema.extend({
+  chunk: z.number().int().nonnegative(),
+  /** Set while the chunk waits on the population register (shown on Bull Board): why, until when, how many records. */
+  waitingOn: z.object({ reason: z.string().max(40), until: z.string().max(40), records: z.number().int().nonnegative() }).optional(),
+});
 
 export type PlanRoundData = z.input<typeof planRoundSchema>;
 export type VerifyChunkData = z.input<typeof verifyChunkSchema>;
@@ -31,6 +35,19 @@ export const verificationJobId = {
   chunk: (roundId: string, chunk: number, g?: number) => `chunk__${roundId}__${chunk}${gen(g)}`,
   settle: (roundId: string, g?: number) => `settle__${roundId}${gen(g)}`,
 };
+
+/** BullMQ's highest priority number (lowest priority): 2^21. */
+const MAX_PRIORITY = 2_097_152;
+const PRIORITY_EPOCH = Date.UTC(2020, 0, 1);
+/**
+ * A chunk's priority from its round's deadline (lower runs first): 10-minute steps since 2020, so
+ * the register's quota serves rounds nearest their deadline first, and rounds of equal deadline in
+ * the order they came (BullMQ keeps FIFO within a priority). 2^21 steps of 10 minutes reach 2059.
+ */
+export function deadlinePriority(deadline: Date | null | undefined): number {
+  if (!deadline) return MAX_PRIORITY;
+  return Math.min(MAX_PRIORITY, Math.max(1, Math.floor((deadline.getTime() - PRIORITY_EPOCH) / 600_000)));
+}
 
 export const verificationJobOptions: DefaultJobOptions = {
   // Transient failures (Mongo failover, Redis blip) retry with backoff; bad data is Unrecoverable.

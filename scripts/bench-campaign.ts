@@ -7,6 +7,11 @@
  * Workers count the store commands they send (driver command monitoring, STORE_STATS_FILE);
  * the same run measures the store's raw bulk-insert and `_id` point-read rates.
  * Each run uses a fresh database and queue prefix, dropped at the end (--keep keeps them).
+ *
+ * `--registry authority --quota 1500 [--outage-at 20 --outage-seconds 120]`: the workers ask the
+ * register's stand-in (started here, over the generated population, latency --latency ms, errors
+ * --error-rate) instead of the imported citizens; the outage starts --outage-at seconds after the
+ * rounds are posted. The JSON line gains the register's figures (scripts/bench-registry-report.ts).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +26,8 @@ import { spawnApi, spawnWorker, type Proc } from '../test/helpers/processes.js';
 import { authEnv } from '../test/helpers/app-with-auth.js';
 import { startOidcProvider } from '../stand-ins/oidc/provider.js';
 import { benchStoreRates } from './bench-store-rates.js';
+import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandIn } from '../stand-ins/registry/server.js';
+import { registryReport } from './bench-registry-report.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -31,6 +38,14 @@ const { values: a } = parseArgs({
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'timeout-min': { type: 'string', default: '60' },
+    // Authority mode (issue 26): the register's stand-in, its quota, latency, errors and an outage.
+    registry: { type: 'string', default: 'mirror' },
+    quota: { type: 'string', default: '1500' },
+    'search-quota': { type: 'string', default: '500' },
+    latency: { type: 'string', default: '50-400' },
+    'error-rate': { type: 'string', default: '0.01' },
+    'outage-at': { type: 'string' },
+    'outage-seconds': { type: 'string', default: '120' },
   },
 });
 const N = Number(a.communes);
@@ -98,7 +113,21 @@ async function main() {
   const importerRowsPerSecond = { citizens: importRate(citizensOut), doses: importRate(dosesOut) };
   log(`imported in ${(stages.localities + stages.citizens + stages.doses).toFixed(1)} s (${MONGO_URL})`);
 
-  const env = { MONGO_URL, REDIS_URL, QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8' };
+  const authority = a.registry === 'authority';
+  const [latMin, latMax] = a.latency!.split('-').map(Number);
+  let registry: RegistryStandIn | null = null;
+  if (authority) {
+    registry = await startRegistryStandIn({
+      populationFile: join(dataDir, 'population.ndjson'), quota: Number(a.quota), searchQuota: Number(a['search-quota']),
+      latencyMs: [latMin ?? 50, latMax ?? 400], errorRate: Number(a['error-rate']),
+    });
+    log(`register stand-in at ${registry.url}: ${registry.population} citizens, quota ${a.quota}/s`);
+  }
+  const registryEnv: Record<string, string> = registry ? {
+    REGISTRY_MODE: 'authority', REGISTRY_URL: registry.url, REGISTRY_CLIENT_ID: DEFAULT_REGISTRY_CLIENT.id,
+    REGISTRY_CLIENT_SECRET: DEFAULT_REGISTRY_CLIENT.secret, REGISTRY_QUOTA: a.quota!, REGISTRY_SEARCH_QUOTA: a['search-quota']!,
+  } : {};
+  const env = { MONGO_URL, REDIS_URL, QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', ...registryEnv };
   const procs: Proc[] = [];
   // Interrupted (Ctrl-C, timeout): take the API and the workers down with the bench.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -121,6 +150,8 @@ async function main() {
 
     const authorization = `Bearer ${await oidc.serviceToken('bench-admin')}`;
     const t0 = performance.now();
+    const verifyStartedAt = Date.now();
+    if (registry && a['outage-at']) registry.outage(Number(a['outage-seconds']) * 1000, Number(a['outage-at']) * 1000);
     for (const c of communes) {
       const res = await fetch(`${api.url}/api/rounds`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ localities: [c] }),
@@ -167,12 +198,14 @@ async function main() {
       verifyVsIdReads: +(recordsPerSecond / rates.idReadsPerSecond).toFixed(3),
       completedRounds: done.length, rounds: communes.length, statuses,
       imported, importRowsPerSecond: importerRowsPerSecond, loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
+      ...(registry ? await registryReport({ db, stats: registry.stats(), quota: Number(a.quota), verifyStartedAt, dataDir, batchSize: 2500 }) : {}),
     };
     printTable(out);
     if (a.json) console.log(JSON.stringify(out));
   } finally {
     await Promise.all(procs.map((p) => p.kill('SIGTERM')));
     await oidc.close();
+    await registry?.close();
     if (!a.keep) await db.connection.dropDatabase().catch(() => {});
     await db.close();
     rmSync(statsDir, { recursive: true, force: true });
@@ -191,6 +224,8 @@ function printTable(o: Record<string, unknown> & { stages: Record<string, number
     ['store bulk insert docs/s', o.storeBulkInsertPerSecond], ['store _id point reads/s', o.storeIdReadsPerSecond],
     ['verify rate / bulk insert rate', o.verifyVsBulkInsert], ['verify rate / _id read rate', o.verifyVsIdReads],
     ['rounds done', `${o.completedRounds}/${o.rounds} ${JSON.stringify(o.statuses)}`],
+    ...(['utilizationPct', 'calls', 'overQuotaCalls', 'probesWhileDown', 'probesPer5sWhileDown', 'resumeSeconds', 'failedChunks', 'failedRounds', 'escalationsCausedByOutage', 'recordsWithoutResult', 'sameAsMirrorPct', 'differencesByKind', 'deadlinesMoved']
+      .filter((k) => k in o).map((k) => [k, typeof o[k] === 'object' ? JSON.stringify(o[k]) : o[k]] as [string, unknown])),
     ['load average before → after (1, 5, 15 min)', `${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

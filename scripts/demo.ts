@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: vaxverify on one machine with one command (after `npm ci`). Starts what is
  * missing (Redis and the development store through scripts/services.sh, the local OpenID
- * provider), imports the administrative units, generates a realistic district (default Ba Vì,
+ * provider, the population register's stand-in: workers run in REGISTRY_MODE=authority against it),
+ * imports the administrative units, generates a realistic district (default Ba Vì,
  * district 271, ~100k dose records with every entry-error kind), imports it, starts the API and
  * two workers, enqueues the district's verification rounds, waits until the dashboard is
  * filled and prints its URL with the sign-in names for each role. Ctrl-C stops everything it
@@ -20,6 +21,7 @@ import { loadAdminUnits } from '../src/imports/admin-units.loader.js';
 import { PROJECT_ROOT } from '../src/lib/paths.js';
 import { demoContactsCsv } from './demo-contacts.js';
 import { DASHBOARD_CLIENT_SECRET, SEEDED_SERVICES, SEEDED_USERS, startOidcProvider, type OidcProvider } from '../stand-ins/oidc/provider.js';
+import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandIn } from '../stand-ins/registry/server.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
@@ -39,6 +41,9 @@ const ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
 const started = Date.now();
 const children: ChildProcess[] = [];
 let oidc: OidcProvider | null = null;
+/** The population register's stand-in: the demo runs in REGISTRY_MODE=authority against it (issue 26). */
+let registry: RegistryStandIn | null = null;
+const REGISTRY_PORT = Number(process.env.REGISTRY_PORT ?? 4100);
 const startedServices = { redis: false, store: false };
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 const step = (s: string) => console.log(`\n▶ ${s}  (${elapsed()})`);
@@ -84,6 +89,7 @@ async function stopAll(code = 0): Promise<void> {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => { c.once('exit', r); setTimeout(() => { c.kill('SIGKILL'); r(null); }, 35_000); }))));
   await oidc?.close().catch(() => {});
+  await registry?.close().catch(() => {});
   if (startedServices.store) await run('bash', ['scripts/services.sh', '--stop'], { quiet: true }).catch(() => {});
   if (startedServices.redis) await run('redis-cli', ['-u', REDIS_URL, 'shutdown', 'nosave'], { quiet: true }).catch(() => {});
   await mongoose.disconnect().catch(() => {});
@@ -154,8 +160,14 @@ async function main() {
   if ((await db.collection('doseRecords').countDocuments(inDistrict)) >= summary.dosesEntered) console.log('  dose records already imported');
   else await cli(['import', 'doses', join(DATA_DIR, 'doses.ndjson')]);
 
+  step('population register (local stand-in of its authentication service)');
+  registry = await startRegistryStandIn({ port: REGISTRY_PORT, populationFile: join(DATA_DIR, 'population.ndjson'), quota: 1500, latencyMs: [50, 400], errorRate: 0.01 });
+  console.log(`  ${registry.population} citizens at ${registry.url}: quota 1,500 subjects/s, 50–400 ms, 1 % errors`);
+
   step('API and two workers');
   const env = {
+    REGISTRY_MODE: 'authority', REGISTRY_URL: registry.url, REGISTRY_CLIENT_ID: DEFAULT_REGISTRY_CLIENT.id, REGISTRY_CLIENT_SECRET: DEFAULT_REGISTRY_CLIENT.secret,
+    REGISTRY_QUOTA: '1500',
     MONGO_URL, REDIS_URL, QUEUE_PREFIX, PORT: String(PORT), HOST: '127.0.0.1', OIDC_ISSUER: ISSUER, OIDC_ALLOW_HTTP: 'true',
     OIDC_CLIENT_SECRET: DASHBOARD_CLIENT_SECRET, COOKIE_SECURE: 'false', PUBLIC_URL: API, LOG_LEVEL: 'warn',
     // The demo's dashboard refreshes its figures every 5 s (production: 60 s).
@@ -211,7 +223,7 @@ async function main() {
   console.log(`\n✔ dashboard filled in ${elapsed()}: ${API}/dashboard/l/${DISTRICT}
   Sign in (password = login name):
 ${roles.filter(([, l]) => SEEDED_USERS[l]).map(([who, login]) => `    ${login.padEnd(14)} ${who}`).join('\n')}
-  Bull Board: ${API}/admin/queues    Ctrl-C stops the demo.`);
+  Bull Board: ${API}/admin/queues    Population register (stand-in): ${registry.url}/_stats    Ctrl-C stops the demo.`);
   await new Promise(() => {});
 }
 

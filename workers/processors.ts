@@ -6,7 +6,7 @@ import type { Logger } from '../src/lib/logger.js';
 import type { Queues, QueueName } from '../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../queues/verification.queue.js';
 import { verificationProcessor } from './verification.processor.js';
-import { createMatcher } from '../src/registry/mirror.matcher.js';
+import { createRegisterPort } from '../src/registry/index.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
@@ -35,7 +35,7 @@ export interface WorkerDeps {
   log: Logger;
 }
 
-export type Processor = (job: Job) => Promise<unknown>;
+export type Processor = (job: Job, token?: string) => Promise<unknown>;
 type ProcessorFactory = (deps: WorkerDeps) => Processor | Promise<Processor>;
 
 /** The deadline side's dependencies, shared by the verification and deadlines processors. */
@@ -71,13 +71,18 @@ function keepScheduled(queue: Queue, log: Logger, what: string, register: () => 
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
     const log = d.log.child({ queue: VERIFICATION_QUEUE });
-    const matcher = createMatcher(d.db.store, log, { maxProvinces: d.config.SNAPSHOT_MAX_PROVINCES });
+    // REGISTRY_MODE: the snapshot matcher (mirror) or the register's service (authority).
+    // The register's quota, breaker and telemetry live in Redis, on the queues' own connection.
+    // BullMQ 6 types its raw client as IRedisClient; it is the ioredis connection the queues were built with.
+    const redis = (await d.queues[VERIFICATION_QUEUE].getBackend().client) as unknown as Redis;
+    const register = createRegisterPort(d.config, { store: d.db.store, redis, log, deadlines: deadlineDeps(d) });
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       store: d.db.store,
       flows: d.flows,
-      match: matcher.match,
-      matcherVersion: matcher.version,
+      match: register.port.verify,
+      matcherVersion: register.port.version,
+      registerWaits: register.telemetry,
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log,

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
 import type { Store } from '../src/db/store.js';
 import { applyRoundTransition } from '../src/db/repositories/round-lifecycle.repository.js';
 import { readRound } from '../src/db/repositories/rounds.repository.js';
@@ -7,8 +7,9 @@ import { settleRound } from '../src/rounds/settle.service.js';
 import type { RoundEvents } from '../src/rounds/round-events.js';
 import { recordResults } from '../src/db/repositories/record-state.repository.js';
 import {
-  failChunk, finishChunk, planChunks, readChunk, readChunkRecords, saveResults,
+  failChunk, finishChunk, planChunks, readChunk, readChunkRecords, readSavedResults, saveResults,
 } from '../src/db/repositories/verification.repository.js';
+import { RegisterUnavailableError } from '../src/registry/index.js';
 import type { DoseRecordInput, MatchResult } from '../src/domain/records.js';
 import type { Logger } from '../src/lib/logger.js';
 import {
@@ -18,10 +19,18 @@ import {
   verificationJobId,
   verificationJobOptions,
   verifyChunkSchema,
+  deadlinePriority,
   type VerifyChunkData,
 } from '../queues/verification.queue.js';
 
+/** The register port's `verify` (src/registry): mirror or authority. */
 export type MatchBatch = (records: DoseRecordInput[], communeCode: string) => Promise<MatchResult[]>;
+
+/** Chunks waiting on the register, seen by operators and by the outage deadline policy (src/registry telemetry). */
+export interface RegisterWaits {
+  hold(jobId: string, records: number, roundId: string, circuitOpen: boolean): Promise<void>;
+  release(jobId: string): Promise<void>;
+}
 
 export interface VerificationDeps {
   store: Store;
@@ -38,6 +47,8 @@ export interface VerificationDeps {
   events: Pick<RoundEvents, 'settled'>;
   /** The queue a commune's chunk and settle jobs go to (province placement); default `verification`. */
   queueFor?: (communeCode: string) => Promise<string>;
+  /** Where chunks waiting on the register are counted; absent in tests of a register that never waits. */
+  registerWaits?: RegisterWaits;
 }
 
 /** Bad job data never gets better on retry: fail it at once, visibly, on Bull Board. */
@@ -48,10 +59,10 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 export function verificationProcessor(deps: VerificationDeps) {
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     switch (job.name) {
       case VerificationJob.plan: return planRound(job, deps);
-      case VerificationJob.chunk: return verifyChunk(job, deps);
+      case VerificationJob.chunk: return verifyChunk(job, deps, token);
       case VerificationJob.settle: return settleRoundJob(job, deps);
       default: throw new UnrecoverableError(`unknown job name ${job.name}`);
     }
@@ -61,7 +72,7 @@ export function verificationProcessor(deps: VerificationDeps) {
 /** Fix the round's chunks (once), start it, and add the flow: chunk children under settle. */
 async function planRound(job: Job, deps: VerificationDeps) {
   const { roundId, localityCode, generation } = parse(planRoundSchema, job.data);
-  const round = await readRound(deps.store, roundId, ['status', 'localityCode', 'recordIds']);
+  const round = await readRound(deps.store, roundId, ['status', 'localityCode', 'recordIds', 'deadline']);
   if (!round) throw new UnrecoverableError(`round ${roundId} does not exist`);
   if (round.status === 'cancelled' || round.status === 'completed') return { skipped: round.status };
   const plan = await planChunks(deps.store, round, deps.chunkSize);
@@ -83,41 +94,71 @@ async function planRound(job: Job, deps: VerificationDeps) {
       queueName,
       data: { roundId, localityCode, generation, chunk } satisfies VerifyChunkData,
       // A chunk that exhausts its attempts does not block settle, which marks the round failed.
-      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true },
+      // With less register quota than demand, rounds nearest their deadline go first (earliest deadline first).
+      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true, priority: deadlinePriority(round.deadline) },
     })),
   });
   return { chunks: plan.length, records: total, queue: queueName };
 }
 
-/** Verify one chunk: one read of its records, then per batch the matcher and one insert, then one chunk write. */
-async function verifyChunk(job: Job, deps: VerificationDeps) {
+/**
+ * Verify one chunk: one read of its records, then per batch the register and one insert, then one
+ * chunk write. When the register cannot be used now, the chunk steps aside as a delayed job (no
+ * attempt burnt) and, when it runs again, reads what it saved already instead of asking again.
+ */
+async function verifyChunk(job: Job, deps: VerificationDeps, token: string | undefined) {
   const data = parse(verifyChunkSchema, job.data);
   const log = deps.log.child({ jobId: job.id, roundId: data.roundId, chunk: data.chunk, attempt: job.attemptsMade });
+  let pending = 0;
   try {
     const chunk = await readChunk(deps.store, data.roundId, data.chunk);
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
     if (chunk.status === 'done') return { skipped: 'done' };
-    const records = await readChunkRecords(deps.store, chunk.recordIds);
+    let records = await readChunkRecords(deps.store, chunk.recordIds);
     const results: MatchResult[] = [];
+    // A run after a wait (or a crash) keeps what earlier runs saved: one read, and the register is not asked twice.
+    if (job.attemptsStarted > 1) {
+      results.push(...await readSavedResults(deps.store, data.roundId, chunk.recordIds));
+      const saved = new Set(results.map((r) => r.recordId));
+      records = records.filter((r) => !saved.has(r.recordId));
+    }
+    pending = records.length;
+    const total = results.length + records.length;
     const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
     // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
     for (let i = 0; i < records.length; i += deps.batchSize) {
       const batch = await deps.match(records.slice(i, i + deps.batchSize), data.localityCode);
       await saveResults(deps.store, meta, batch);
       results.push(...batch);
-      await job.updateProgress(Math.round((results.length / records.length) * 100));
+      pending -= batch.length;
+      await job.updateProgress(Math.round((results.length / total) * 100));
     }
     // The records' current state: one bulk per chunk; the round's plan time orders rounds.
     await recordResults(deps.store, { roundId: data.roundId, communeCode: data.localityCode, plannedAt: chunk.createdAt }, results, new Date(), records);
     await finishChunk(deps.store, data.roundId, data.chunk, results);
+    if (data.waitingOn) await deps.registerWaits?.release(job.id!);
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };
   } catch (err) {
+    if (err instanceof RegisterUnavailableError && token) return waitForRegister(job, deps, token, err, pending);
     const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // Best effort: if the store is what failed, settle still sees the chunk unfinished.
     if (last) await failChunk(deps.store, data.roundId, data.chunk, String((err as Error).message ?? err).slice(0, 500), job.attemptsMade + 1).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * The register cannot be used now: the chunk goes back to delayed until it may be (BullMQ's
+ * DelayedError: the attempt is not counted), with the reason in its data for Bull Board.
+ */
+async function waitForRegister(job: Job, deps: VerificationDeps, token: string, err: RegisterUnavailableError, pending: number): Promise<never> {
+  const data = job.data as VerifyChunkData;
+  const until = Date.now() + err.retryAfterMs;
+  await deps.registerWaits?.hold(job.id!, pending, data.roundId, err.reason === 'circuit_open' || err.reason === 'maintenance');
+  await job.updateData({ ...data, waitingOn: { reason: err.reason, until: new Date(until).toISOString(), records: pending } });
+  await job.moveToDelayed(until, token);
+  throw new DelayedError(err.message);
 }
 
 /**

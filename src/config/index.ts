@@ -199,11 +199,48 @@ export const envSchema = z.object({
   WORKSHEET_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   /** A second listener for /metrics and /readyz with details (not published outside the cluster); unset = none. */
   INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // The population register (issue 26, docs/registry-api.md).
+  /**
+   * `mirror`: match against the deployment's own copy of the register (imported citizens, in-memory
+   * snapshots). `authority`: send the subjects to the register's authentication service
+   * (REGISTRY_URL) and keep only its answers' decisions.
+   */
+  REGISTRY_MODE: z.enum(['mirror', 'authority']).default('mirror'),
+  /** The authentication service's base URL (authority mode). */
+  REGISTRY_URL: z.url().optional(),
+  /** Client credentials the register's owners issued to vaxverify (authority mode). */
+  REGISTRY_CLIENT_ID: z.string().min(1).default('vaxverify'),
+  REGISTRY_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Subjects per second the register grants the whole deployment (shared by every worker through Redis). */
+  REGISTRY_QUOTA: z.coerce.number().positive().default(1500),
+  /** Search queries per second granted (its own, smaller quota). */
+  REGISTRY_SEARCH_QUOTA: z.coerce.number().positive().default(150),
+  /** Subjects per authentication call: the contract's maximum is 100. */
+  REGISTRY_BATCH: z.coerce.number().int().min(1).max(100).default(100),
+  /** Calls in flight per chunk job: 4 x ~0.2 s answers keeps a job near 2,000 subjects/s, so the quota, not the latency, paces a few workers. */
+  REGISTRY_PARALLEL: z.coerce.number().int().min(1).max(32).default(4),
+  /** A call not answered in this time is abandoned and counted as a failure. */
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Failures in a row (deployment-wide) that open the circuit; one maintenance 503 opens it at once. */
+  REGISTRY_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** While the circuit is open, one probe per this interval for the whole deployment. */
+  REGISTRY_PROBE_MS: z.coerce.number().int().min(200).default(5_000),
+  /**
+   * `extend`: rounds whose chunks waited on the register while it was down get their deadline moved
+   * by the time they waited (recorded on the round, audited); `off`: deadlines stay.
+   */
+  REGISTRY_OUTAGE_POLICY: z.enum(['extend', 'off']).default('extend'),
+  /** Shorter outages move no deadline: a minute of a three-day deadline is nobody's problem. */
+  REGISTRY_OUTAGE_MIN_MS: durationMs.default(60_000),
   /**
    * Benchmarks only: count the store commands this process sends (driver command monitoring)
    * and write the counts, documents read and peak RSS to this JSON file about once a second.
    */
   STORE_STATS_FILE: z.string().min(1).optional(),
+}).superRefine((c, ctx) => {
+  if (c.REGISTRY_MODE !== 'authority') return;
+  if (!c.REGISTRY_URL) ctx.addIssue({ code: 'custom', path: ['REGISTRY_URL'], message: 'required when REGISTRY_MODE=authority' });
+  if (!c.REGISTRY_CLIENT_SECRET) ctx.addIssue({ code: 'custom', path: ['REGISTRY_CLIENT_SECRET'], message: 'required when REGISTRY_MODE=authority' });
 });
 
 const seriesRuleSchema = z.object({

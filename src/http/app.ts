@@ -11,6 +11,8 @@ import { BULL_BOARD_CSP, BULL_BOARD_PATH, bullBoardRouter, selfHostedPage } from
 import { errorHandler, notFound } from './errors.js';
 import { dashboardRouter } from '../dashboard/dashboard-page.router.js';
 import { createApiMetrics, metricsRouter, type ApiMetrics } from './metrics.js';
+import { registerStateReader } from '../registry/index.js';
+import { registerRouter } from '../registry/register.router.js';
 import { healthRouter } from './routers/health.router.js';
 import { roundsRouter } from '../rounds/rounds.router.js';
 import { deadlinesRouter } from '../deadlines/deadlines.router.js';
@@ -64,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
   const store = deps.db.store;
 
   // Timing first, so that HTTP latency includes authentication and authorization.
-  const metrics = deps.metrics ?? createApiMetrics({ queues, store, stalledAfterMs: config.ROUND_STALLED_MS });
+  const metrics = deps.metrics ?? createApiMetrics({ queues, store, stalledAfterMs: config.ROUND_STALLED_MS, register: registerStateReader(deps.redis, config) });
   app.use(metrics.middleware);
   // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
   app.use(['/api', '/auth'], createShedder({ concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry }));
@@ -126,6 +128,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
   app.use(dashboardApiRouter({ store, stalledAfterMs: config.ROUND_STALLED_MS }));
+  app.use(registerRouter({ state: registerStateReader(deps.redis, config) }));
   app.use(accessLogRouter({ store }));
 
   app.use(notFound);

@@ -8,6 +8,7 @@ import { allQueues, closeQueues, queueList } from '../../queues/registry.js';
 import { createApp } from './app.js';
 import { createInternalApp } from './internal-app.js';
 import { createApiMetrics } from './metrics.js';
+import { registerStateReader } from '../registry/index.js';
 
 /** `npm run api`: the HTTP API, Bull Board and metrics. */
 async function main() {
@@ -22,7 +23,7 @@ async function main() {
   // Province groups' queues: their depth is what KEDA scales each group's workers on.
   const groupQueues = createGroupQueues(redis, config.QUEUE_PREFIX, config.PROVINCE_GROUPS);
   // One metrics registry for the public app and the internal listener.
-  const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], store: db.store, stalledAfterMs: config.ROUND_STALLED_MS });
+  const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], store: db.store, stalledAfterMs: config.ROUND_STALLED_MS, register: registerStateReader(redis, config) });
   const app = createApp({ config, db, queues, redis, log, metrics, groupQueues });
 
   const server = app.listen(config.PORT, config.HOST, () => {

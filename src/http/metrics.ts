@@ -4,6 +4,7 @@ import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../db/store.js';
 import { readMetricsFigures } from '../db/repositories/dashboard.repository.js';
 import { findStalledRounds } from '../rounds/replan.service.js';
+import type { RegisterState } from '../registry/register-state.js';
 
 /** HTTP latencies from a cached rollup read (~ms) to a large worksheet export (~tens of s). */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -15,7 +16,7 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
  * Job durations, wait times, failures and records/s come from the workers (src/metrics).
  * Every scrape costs a few Redis calls per queue and a few indexed reads, never a scan.
  */
-export function createApiMetrics(deps: { queues: Queue[]; store: Store; stalledAfterMs: number; now?: () => Date }) {
+export function createApiMetrics(deps: { queues: Queue[]; store: Store; stalledAfterMs: number; now?: () => Date; register?: () => Promise<RegisterState> }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { queues, store } = deps;
@@ -79,6 +80,7 @@ export function createApiMetrics(deps: { queues: Queue[]; store: Store; stalledA
       this.set((await findStalledRounds(deps)).length);
     },
   });
+  if (deps.register) registerGauges(registry, deps.register);
   const http = new Histogram({
     name: 'vaxverify_http_request_duration_seconds', help: 'HTTP request latency by method, route pattern and status class',
     labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers: [registry],
@@ -106,4 +108,39 @@ export function metricsRouter(registry: Registry): Router {
     res.type(registry.contentType).send(await registry.metrics());
   });
   return r;
+}
+
+/**
+ * The population register as the deployment uses it (src/registry, state shared in Redis by every
+ * worker): its state, the quota granted, allowed now and used, calls per second, totals by outcome
+ * (429s among them), latency p95, records and chunks waiting on it. One read per scrape.
+ */
+function registerGauges(registry: Registry, read: () => Promise<RegisterState>) {
+  let cached: { at: number; p: Promise<RegisterState> } | null = null;
+  const state = () => {
+    if (!cached || Date.now() - cached.at > 1_000) cached = { at: Date.now(), p: read() };
+    return cached.p;
+  };
+  const gauge = (name: string, help: string, set: (g: Gauge, s: RegisterState) => void, labelNames: string[] = []) => new Gauge({
+    name, help, labelNames, registers: [registry],
+    async collect() { set(this, await state()); },
+  });
+  gauge('vaxverify_register_state', 'Population register state: 1 for the current one of up, degraded, down', (g, s) => {
+    for (const st of ['up', 'degraded', 'down']) g.set({ state: st }, s.state === st ? 1 : 0);
+  }, ['state']);
+  gauge('vaxverify_register_down_since_seconds', 'Seconds since the circuit opened (0 when up)', (g, s) => g.set(s.downSince ? (Date.now() - Date.parse(s.downSince)) / 1000 : 0));
+  gauge('vaxverify_register_quota_per_second', 'Subjects per second: granted by the register, allowed now (after 429 cuts), used (last 10 s)', (g, s) => {
+    g.set({ kind: 'granted' }, s.quotaPerSecond);
+    g.set({ kind: 'allowed' }, s.allowedPerSecond);
+    g.set({ kind: 'used' }, s.usedPerSecond);
+  }, ['kind']);
+  gauge('vaxverify_register_calls_per_second', 'Calls to the register per second (last 10 s)', (g, s) => g.set(s.callsPerSecond));
+  gauge('vaxverify_register_calls', 'Calls to the register since the deployment began, by outcome', (g, s) => {
+    g.set({ outcome: 'all' }, s.calls);
+    g.set({ outcome: '429' }, s.rejected429);
+    g.set({ outcome: 'failure' }, s.failures);
+    g.set({ outcome: 'probe' }, s.probes);
+  }, ['outcome']);
+  gauge('vaxverify_register_latency_p95_seconds', 'p95 latency of the last 500 answered calls', (g, s) => g.set((s.latencyP95Ms ?? 0) / 1000));
+  gauge('vaxverify_register_records_waiting', 'Records of chunks waiting on the register (delayed)', (g, s) => g.set(s.recordsWaiting));
 }

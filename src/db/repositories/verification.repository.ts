@@ -92,6 +92,15 @@ export async function saveResults(
     .catch((err: unknown) => { if (!onlyDuplicateKeys(err)) throw err; });
 }
 
+/** What earlier runs of a chunk saved (a run after a wait or a crash asks the register only for the rest). */
+export async function readSavedResults(store: Store, roundId: string, recordIds: string[]): Promise<MatchResult[]> {
+  const docs = await modelsOf(store).VerificationResult.find(
+    { _id: { $in: recordIds.map((r) => resultId(roundId, r)) } },
+    { _id: 0, recordId: 1, outcome: 1, personalId: 1, score: 1, corrections: 1, candidates: 1, reason: 1 },
+  ).lean();
+  return docs.map((d) => clean(d as Record<string, unknown>) as unknown as MatchResult);
+}
+
 const clean = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
 
 /** The chunk job records its own outcome (its document's only writer after the planner). */

@@ -289,6 +289,16 @@ const REASONS = {
   'reason.namesakes': { vi: 'Nhiều công dân phù hợp như nhau (trùng họ tên, ngày sinh)', en: 'Several citizens fit equally well (same name and birth date)' },
   'reason.better_elsewhere': { vi: 'Một công dân khác khớp họ tên hoặc ngày sinh tốt hơn', en: 'Another citizen fits the name or birth date better' },
   'reason.corrected': { vi: 'Sai {fields} so với CSDL dân cư', en: '{fields} differ from the registry' },
+  'register.title': { vi: 'CSDL quốc gia về dân cư', en: 'Population register' },
+  'register.up': { vi: 'Hoạt động bình thường', en: 'Up' },
+  'register.degraded': { vi: 'Chậm / bị giới hạn', en: 'Degraded' },
+  'register.down': { vi: 'Gián đoạn từ {since}', en: 'Down since {since}' },
+  'register.mirror': { vi: 'Đối chiếu với bản sao CSDL dân cư của hệ thống', en: "Matched against the deployment's copy of the register" },
+  'register.quota': { vi: 'Hạn mức: dùng {used}/giây, cho phép {allowed}/giây, được cấp {granted}/giây', en: 'Quota: using {used}/s, allowed {allowed}/s, granted {granted}/s' },
+  'register.calls': { vi: '{calls} lượt gọi/giây · {rejected} lượt vượt hạn mức (429) · độ trễ p95 {p95} ms', en: '{calls} calls/s · {rejected} over quota (429) · p95 latency {p95} ms' },
+  'register.waiting': { vi: '{records} bản ghi ({chunks} lô) đang chờ CSDL dân cư', en: '{records} records ({chunks} chunks) waiting on the register' },
+  'register.lastOutage': { vi: 'Lần gián đoạn gần nhất: {from} – {to}, gia hạn cho {rounds} đợt', en: 'Last outage: {from} – {to}, {rounds} rounds given more time' },
+  'reason.police_check': { vi: 'Công an xã kiểm tra: {fields} khác CSDL dân cư', en: 'Commune police to check: {fields} differ from the register' },
   'reason.unknown': { vi: 'Lý do khác (xem lịch sử bản ghi)', en: 'Other reason (see the record history)' },
 } as const satisfies Record<string, Entry>;
 

@@ -23,6 +23,9 @@ export const MATCHER_REASONS: Readonly<Record<string, TextKey>> = {
 /** A `corrected …` reason lists the fields the matcher corrected (its CORRECTED_FIELDS). */
 const CORRECTED = /^corrected ((?:idNumber|fullName|dateOfBirth|gender)(?:, (?:idNumber|fullName|dateOfBirth|gender))*)$/;
 
+/** Agreement only (authority mode): the register said which fields disagree; the commune police check them. */
+const POLICE = /^police to check ((?:fullName|dateOfBirth|gender)(?:, (?:fullName|dateOfBirth|gender))*)$/;
+
 /** A reason's key and parameters; `fields` is a list of field keys for `reason.corrected`. */
 export function reasonKey(reason: string | null | undefined): { key: TextKey; params?: Params; fields?: string[] } | null {
   if (!reason) return null;
@@ -30,6 +33,8 @@ export function reasonKey(reason: string | null | undefined): { key: TextKey; pa
   if (known) return { key: known };
   const m = CORRECTED.exec(reason);
   if (m) return { key: 'reason.corrected', fields: m[1]!.split(', ') };
+  const police = POLICE.exec(reason);
+  if (police) return { key: 'reason.police_check', fields: police[1]!.split(', ') };
   return { key: 'reason.unknown' };
 }
 
@@ -42,7 +47,7 @@ export function reasonText(reason: string | null | undefined, lang: Lang = 'vi')
       const s = text(f as TextKey, lang);
       return lang === 'vi' || i > 0 ? s.toLowerCase() : s;
     });
-    return text('reason.corrected', lang, { fields: names.join(', ') });
+    return text(r.key, lang, { fields: names.join(', ') });
   }
   return text(r.key, lang, r.params);
 }

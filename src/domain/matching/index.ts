@@ -14,3 +14,7 @@ export {
   normalizeId,
 } from './ids.js';
 export { isVietnamese, parseGender } from './fields.js';
+export {
+  decideWithAgreement, decideWithValues, needsSearch, searchCandidates, subjectOf,
+  type AuthAnswer, type SearchCandidate, type Subject,
+} from './authority.js';

@@ -100,6 +100,14 @@ function gather(
   return out;
 }
 
+/** Candidates by name and birth date only (first-round name blocks and masked-name keys): the register's search. */
+export function gatherByName(p: PreparedRecord, source: CandidateSource): RegistryCitizen[] {
+  const out: RegistryCitizen[] = [];
+  for (const key of p.blockNames) for (const year of p.blockYears) for (const c of source.byNameYear(key, year)) pushUnique(out, c);
+  if (source.byMaskedKey) for (const key of maskedKeysOf(p)) for (const c of source.byMaskedKey(key)) pushUnique(out, c);
+  return out;
+}
+
 /** A decision (with the scores it came from), or none yet with the first round's candidates (for the second round to extend). */
 type Attempt = { result: MatchResult; scored: CandidateScore[] } | { result: null; candidates: readonly RegistryCitizen[] };
 

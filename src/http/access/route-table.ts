@@ -74,6 +74,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/dashboard/*', roles: DASHBOARD_PAGES, scope: NONE },
   // Dashboard figures: a unit's progress rollup and its children's (VN = the nation: national roles only).
   { method: 'GET', path: '/api/dashboard/progress/:code', roles: DASHBOARD_USERS, scope: CODE, request: { params: S.dashboardParams, query: S.dashboardQuery } },
+  // The population register's state (issue 26): who follows the campaign sees whether it is up.
+  { method: 'GET', path: '/api/register', roles: DASHBOARD_USERS, scope: NONE },
   // Bull Board: operators only. Its queues hold every province's jobs and its page shows Redis
   // internals; it cannot be narrowed to one province, so coordinators use the dashboard instead.
   { method: 'GET', path: '/admin/queues', roles: ['operator'], scope: NATIONAL },

@@ -22,7 +22,10 @@ export function reasonText(reason) {
   const key = REASONS[reason];
   if (key) return t(key);
   const m = /^corrected ((?:\w+)(?:, \w+)*)$/.exec(reason);
-  if (m) return t('reason.corrected', { fields: m[1].split(', ').map((f, i) => (lang === 'vi' || i > 0 ? t(f).toLowerCase() : t(f))).join(', ') });
+  const fields = (list) => list.split(', ').map((f, i) => (lang === 'vi' || i > 0 ? t(f).toLowerCase() : t(f))).join(', ');
+  if (m) return t('reason.corrected', { fields: fields(m[1]) });
+  const police = /^police to check ((?:\w+)(?:, \w+)*)$/.exec(reason);
+  if (police) return t('reason.police_check', { fields: fields(police[1]) });
   return t('reason.unknown');
 }
 

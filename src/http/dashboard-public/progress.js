@@ -4,6 +4,7 @@ import { drawCharts } from './charts.js';
 import { crumbs, readsWorklist } from './nav.js';
 import { actionPanels } from './actions.js';
 import { contactsSection } from './contacts.js';
+import { registerPanel } from './register.js';
 
 /** Poll every 15 s: one request = the rollup of a unit and its children (two indexed reads). */
 const REFRESH_MS = 15_000;
@@ -120,6 +121,7 @@ export function progressView(root, code) {
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartMix')), h('div', { class: 'box' }, h('canvas', { id: 'chart-mix', role: 'img', 'aria-label': t('chartMix') }))),
         h('figure', { class: 'chart' }, h('figcaption', {}, t('chartRank')), h('div', { class: 'box' }, h('canvas', { id: 'chart-rank', role: 'img', 'aria-label': t('chartRank') }))),
       ) : null,
+      u.level === 'national' ? registerPanel() : null,
       actionPanels(u, children, me),
       roundsLine(u),
       contactsSection(u, me),

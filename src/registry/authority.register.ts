@@ -1,0 +1,135 @@
+import {
+  MATCHER_VERSION, decideWithAgreement, decideWithValues, needsSearch, subjectOf,
+  type AuthAnswer, type SearchCandidate, type Subject,
+} from '../domain/matching/index.js';
+import type { DoseRecordInput, MatchResult } from '../domain/records.js';
+import type { Logger } from '../lib/logger.js';
+import { RegisterCallError, type AuthorityClient, type SearchQuery } from './authority.client.js';
+import { RegisterUnavailableError } from './register-unavailable.error.js';
+import type { RegisterPort } from './register.port.js';
+import type { SharedBreaker } from './shared-breaker.js';
+import type { SharedQuota } from './shared-quota.js';
+import type { Telemetry } from './telemetry.js';
+
+/**
+ * `REGISTRY_MODE=authority`: records are sent to the register's authentication service in
+ * batches (at most 100 subjects a call), records it cannot single out go through its search, and
+ * the decisions are src/domain/matching's (authority.ts). Every call passes the deployment's
+ * breaker and quota (Redis); 429s cut the quota, failures retry with back-off and jitter, and
+ * when the register cannot be used now the call throws RegisterUnavailableError: the chunk waits.
+ * Nothing of an answer outlives the batch.
+ */
+export interface AuthorityRegisterOptions {
+  client: AuthorityClient;
+  quota: SharedQuota;
+  searchQuota: SharedQuota;
+  breaker: SharedBreaker;
+  telemetry: Telemetry;
+  /** Subjects per authentication call (the contract's maximum is 100). */
+  batch: number;
+  /** Calls in flight per verify call (per chunk job). */
+  parallel: number;
+  /** Failures retried in place before the chunk steps aside. */
+  retries?: number;
+  /** A wait up to this long (Retry-After, back-off) is slept in the job; longer, the chunk is delayed. */
+  maxInlineWaitMs?: number;
+  /** The breaker closed after an outage (called once, by the caller that closed it). */
+  onOutageEnded: (outage: { from: number; to: number }) => Promise<void>;
+  log: Logger;
+  random?: () => number;
+}
+
+const SEARCH_BATCH = 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPort {
+  const random = o.random ?? Math.random;
+  const retries = o.retries ?? 3;
+  const maxInline = o.maxInlineWaitMs ?? 2_000;
+  /** Full jitter on an exponential back-off from 250 ms (AWS's "full jitter"), capped at 4 s. */
+  const backoff = (attempt: number) => Math.round(random() * Math.min(4_000, 250 * 2 ** attempt));
+  /** Waiters spread over a second, so that delayed chunks do not all wake at once. */
+  const spread = (ms: number) => Math.round(ms + random() * 1_000);
+
+  async function guarded<T>(kind: 'authenticate' | 'search', units: number, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const gate = await o.breaker.gate();
+      if (!gate.go) throw new RegisterUnavailableError(spread(gate.waitMs), 'circuit_open');
+      const q = await (kind === 'authenticate' ? o.quota : o.searchQuota).take(units);
+      // The probe goes whatever the quota says: one call per probe interval for the deployment.
+      if (!q.granted && !gate.probe) throw new RegisterUnavailableError(spread(q.waitMs), 'quota');
+      if (q.granted && q.waitMs > 0) await sleep(q.waitMs);
+      const t = performance.now();
+      try {
+        const answer = await call();
+        await o.telemetry.call({ kind, units, outcome: 'ok', ms: performance.now() - t, probe: gate.probe });
+        const ended = await o.breaker.success();
+        if (ended) {
+          o.log.info({ downSeconds: Math.round((ended.to - ended.from) / 1000) }, 'population register back: circuit closed');
+          await o.onOutageEnded(ended);
+        }
+        return answer;
+      } catch (err) {
+        if (!(err instanceof RegisterCallError)) throw err;
+        await o.telemetry.call({ kind, units, outcome: err.kind, ms: performance.now() - t, probe: gate.probe });
+        if (err.kind === 'rejected') throw err;
+        if (err.kind === 'quota' || err.kind === 'overloaded') {
+          const after = err.retryAfterMs ?? 1_000;
+          await (kind === 'authenticate' ? o.quota : o.searchQuota).cut(after);
+          // A 429 is an answer: the register is up.
+          if (err.kind === 'quota' && gate.probe) await o.breaker.success();
+          if (after + 250 <= maxInline && attempt < retries) { await sleep(after + backoff(0)); continue; }
+          throw new RegisterUnavailableError(spread(after), err.kind);
+        }
+        const opened = await o.breaker.failure(err.kind, err.kind === 'maintenance');
+        if (opened) o.log.warn({ reason: err.kind }, 'population register unavailable: circuit open');
+        if (err.kind === 'maintenance' || gate.probe || opened) throw new RegisterUnavailableError(spread(o.breaker.probeMs), 'circuit_open');
+        if (attempt < retries) { await sleep(backoff(attempt)); continue; }
+        throw new RegisterUnavailableError(spread(backoff(attempt + 2)), 'failing');
+      }
+    }
+  }
+
+  /** `call` over `items` in slices of `size`, `parallel` in flight; the first error stops new calls. */
+  async function sliced<T, R>(items: T[], size: number, call: (slice: T[]) => Promise<R[]>): Promise<R[]> {
+    const slices: T[][] = [];
+    for (let i = 0; i < items.length; i += size) slices.push(items.slice(i, i + size));
+    const out: R[][] = new Array(slices.length);
+    let next = 0;
+    let failed = false;
+    await Promise.all(Array.from({ length: Math.min(o.parallel, slices.length) }, async () => {
+      while (next < slices.length && !failed) {
+        const i = next++;
+        try { out[i] = await call(slices[i]!); } catch (err) { failed = true; throw err; }
+      }
+    }));
+    return out.flat();
+  }
+
+  return {
+    version: `${MATCHER_VERSION}+authority`,
+    async verify(records: DoseRecordInput[], communeCode: string): Promise<MatchResult[]> {
+      const subjects = records.map((r, i) => ({ i, s: subjectOf(r) })).filter((x): x is { i: number; s: Subject } => x.s !== null);
+      const answers: (AuthAnswer | undefined)[] = new Array(records.length);
+      const got = await sliced(subjects, o.batch, async (slice) => {
+        const res = await guarded('authenticate', slice.length, () => o.client.authenticate(slice.map((x) => x.s)));
+        return res.map((a, k) => ({ i: slice[k]!.i, a }));
+      });
+      for (const { i, a } of got) answers[i] = a;
+
+      const searches: (SearchCandidate[] | undefined)[] = new Array(records.length);
+      const asked = records.map((r, i) => ({ i, r })).filter(({ r, i }) => needsSearch(r, answers[i]) && r.fullName.trim() !== '' && r.dateOfBirth.trim() !== '');
+      const found = await sliced(asked, SEARCH_BATCH, async (slice) => {
+        const queries: SearchQuery[] = slice.map(({ r }) => ({ fullName: r.fullName.slice(0, 200), dateOfBirth: r.dateOfBirth.slice(0, 40), communeCode }));
+        const res = await guarded('search', slice.length, () => o.client.search(queries));
+        return res.map((c, k) => ({ i: slice[k]!.i, c }));
+      });
+      for (const { i, c } of found) searches[i] = c;
+
+      const withValues = answers.some((a) => a?.register) || searches.some((s) => s?.some((c) => c.register));
+      return withValues
+        ? decideWithValues(records, answers, searches)
+        : records.map((r, i) => decideWithAgreement(r, answers[i], searches[i]));
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { RegisterUnavailableError } from './register-unavailable.error.js';
+export { createRegisterPort } from './create-register.js';
+export { readRegisterState, registerStateReader } from './register-state.js';

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * A circuit breaker whose state every worker shares through Redis. Closed: calls go. After
+ * `failures` failures in a row across the deployment (or one maintenance answer) it opens: then
+ * the whole deployment sends at most one probe per `probeMs` (a `SET NX PX` lease), and the first
+ * answer from the register closes it for everyone. Closing returns the outage (opened → closed)
+ * to the caller that closed it: the one place the deadline policy hears about it.
+ */
+export interface BreakerOptions { prefix: string; failures: number; probeMs: number }
+
+export type Gate = { go: true; probe: boolean } | { go: false; waitMs: number };
+
+const FAIL = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local n = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'open' and (ARGV[1] == '1' or n >= tonumber(ARGV[2])) then
+  redis.call('HSET', KEYS[1], 'state', 'open', 'openedAt', now, 'reason', ARGV[3])
+  return 1
+end
+return 0
+`;
+
+const SUCCEED = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local s = redis.call('HMGET', KEYS[1], 'state', 'openedAt', 'failures')
+if s[1] == 'open' then
+  redis.call('HSET', KEYS[1], 'state', 'closed', 'failures', 0, 'closedAt', now)
+  redis.call('DEL', KEYS[2])
+  return {tostring(s[2]), tostring(now)}
+end
+if s[3] and s[3] ~= '0' then redis.call('HSET', KEYS[1], 'failures', 0) end
+return {}
+`;
+
+const GATE = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'open' then return {'go', '0'} end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return {'probe', '0'} end
+return {'wait', tostring(redis.call('PTTL', KEYS[2]))}
+`;
+
+export function createSharedBreaker(redis: Redis, opts: BreakerOptions) {
+  const key = `${opts.prefix}:register:breaker`;
+  const probeKey = `${opts.prefix}:register:probe`;
+  return {
+    /** May this caller call now, and is the call the deployment's probe? */
+    async gate(): Promise<Gate> {
+      const [what, ttl] = (await redis.eval(GATE, 2, key, probeKey, opts.probeMs)) as string[];
+      if (what === 'go') return { go: true, probe: false };
+      if (what === 'probe') return { go: true, probe: true };
+      return { go: false, waitMs: Math.max(0, Number(ttl)) };
+    },
+    /** A failure; `opens` at once for maintenance. True when this call opened the circuit. */
+    async failure(reason: string, opensAtOnce: boolean): Promise<boolean> {
+      return (await redis.eval(FAIL, 1, key, opensAtOnce ? 1 : 0, opts.failures, reason)) === 1;
+    },
+    /** An answer: closes an open circuit; returns the outage it ended, if this call ended one. */
+    async success(): Promise<{ from: number; to: number } | null> {
+      const r = (await redis.eval(SUCCEED, 2, key, probeKey)) as string[];
+      return r.length === 2 ? { from: Number(r[0]), to: Number(r[1]) } : null;
+    },
+    async state(): Promise<{ state: 'open' | 'closed'; openedAt: number | null; failures: number; reason: string | null }> {
+      const h = await redis.hgetall(key);
+      return { state: h.state === 'open' ? 'open' : 'closed', openedAt: h.openedAt ? Number(h.openedAt) : null, failures: Number(h.failures ?? 0), reason: h.reason ?? null };
+    },
+    probeMs: opts.probeMs,
+  };
+}
+
+export type SharedBreaker = ReturnType<typeof createSharedBreaker>;

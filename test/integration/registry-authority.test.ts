@@ -1,0 +1,222 @@
+import { Worker } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv, type Config } from '../../src/config/index.js';
+import { InMemoryRegistry, matchRecordsSync } from '../../src/domain/matching/index.js';
+import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createRounds } from '../../src/rounds/rounds.service.js';
+import { readRegisterState } from '../../src/registry/index.js';
+import { createApiMetrics } from '../../src/http/metrics.js';
+import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
+import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
+import { processors } from '../../workers/processors.js';
+import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandInOptions } from '../../stand-ins/registry/server.js';
+import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
+import { roundCreationDeps } from '../helpers/rounds.js';
+import { TEST_COMMUNES, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+
+/**
+ * REGISTRY_MODE=authority end to end: the real stand-in over HTTP, workers built by
+ * workers/processors.ts against real Redis and the real store, rounds created as the API does.
+ * Each test has its own queue prefix (Redis: quota, breaker, telemetry) and its own rounds.
+ */
+const PER_COMMUNE = 40;
+let ctx: TestContext;
+let queues: Queues;
+const citizens: Citizen[] = TEST_COMMUNES.flatMap((c) => makeCitizens(c, PER_COMMUNE));
+const log = createLogger({ level: 'silent' });
+const open: (() => Promise<unknown>)[] = [];
+
+/** Dose records as entered: every 5th name misspelt (a given name of another), every 7th ID without its check digit, every 11th without an ID. */
+function enteredDoses(commune: string, seq: number): DoseRecordInput[] {
+  return makeDoses(citizens.filter((c) => c.communeCode === commune), `R${seq}-${commune}`).map((d, i) => ({
+    ...d,
+    ...(i % 5 === 0 ? { fullName: d.fullName.replace(/\S+$/, 'Khánh') } : {}),
+    ...(i % 7 === 0 ? { idNumber: d.idNumber.slice(0, 11) + String((Number(d.idNumber[11]) + 1) % 10) } : {}),
+    ...(i % 11 === 0 ? { idNumber: '' } : {}),
+  }));
+}
+
+let seq = 0;
+/** A fresh prefix per scenario: its own quota, breaker, rounds' queues. */
+async function scenario(standIn: RegistryStandInOptions, env: Record<string, string> = {}, workers = 1, concurrency = 4) {
+  const prefix = `${ctx.prefix}-${++seq}`;
+  const registry = await startRegistryStandIn({ citizens, latencyMs: [5, 30], ...standIn });
+  open.push(() => registry.close());
+  const config = parseEnv({
+    REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: prefix, CHUNK_SIZE: '20', BATCH_SIZE: '20',
+    REGISTRY_MODE: 'authority', REGISTRY_URL: registry.url, REGISTRY_CLIENT_ID: DEFAULT_REGISTRY_CLIENT.id,
+    REGISTRY_CLIENT_SECRET: DEFAULT_REGISTRY_CLIENT.secret, REGISTRY_BATCH: '10', REGISTRY_PROBE_MS: '1000', ...env,
+  });
+  const q = allQueues(ctx.redis, prefix);
+  open.push(() => closeQueues(q));
+  const start = async () => { for (let w = 0; w < workers; w++) await startWorker(config, prefix, concurrency); };
+  return { registry, config, prefix, queues: q, start };
+}
+
+async function startWorker(config: Config, prefix: string, concurrency: number) {
+  const flows = createFlowProducer(ctx.redis, prefix);
+  const q = allQueues(ctx.redis, prefix);
+  const processor = await processors[VERIFICATION_QUEUE]!({ config, db: ctx.db, queues: q, flows, log });
+  const worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix, concurrency });
+  open.push(() => worker.close(), () => flows.close(), () => closeQueues(q));
+}
+
+async function roundsFor(s: { queues: Queues }, communes: readonly string[], deadline?: Date) {
+  const n = ++seq;
+  for (const c of communes) await insertDoses(ctx.db.models, enteredDoses(c, n));
+  // Rounds select their commune's records not yet in a round of this kind: a fresh seq per call.
+  const out = await createRounds({ ...roundCreationDeps(ctx.db.store, s.queues), defaultDeadlineMs: 3 * 86_400_000 }, { localities: [...communes], kind: 'verification', seq: n, ...(deadline ? { deadline } : {}) });
+  return (out as { rounds?: { id: string }[] }).rounds?.map((r) => r.id) ?? communes.map((c) => `verification-${c}-${n}`);
+}
+
+const finished = async (ids: string[]) => (await ctx.db.models.Round.find({ _id: { $in: ids } }, { status: 1 }).lean())
+  .filter((r) => !['scheduled', 'verifying'].includes(r.status)).length === ids.length;
+
+async function results(roundIds: string[]) {
+  return ctx.db.models.VerificationResult.find({ roundId: { $in: roundIds } }, { roundId: 1, recordId: 1, outcome: 1, personalId: 1, reason: 1, corrections: 1 }).lean();
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext('registry');
+  await seedLocalities(ctx.db.models);
+  queues = allQueues(ctx.redis, ctx.prefix);
+}, 60_000);
+
+afterEach(async () => {
+  for (const close of open.splice(0).reverse()) await close().catch(() => {});
+});
+
+afterAll(async () => {
+  if (queues) await closeQueues(queues);
+  await ctx?.close();
+});
+
+describe('REGISTRY_MODE=authority', () => {
+  it('decides as mirror mode does where the register returns its values', async () => {
+    const s = await scenario({});
+    await s.start();
+    const ids = await roundsFor(s, ['00001', '00004']);
+    await waitFor(() => finished(ids), 60_000, 'rounds to settle');
+    const got = await results(ids);
+    const records = await ctx.db.models.DoseRecord.find({ recordId: { $in: got.map((r) => r.recordId) } }).lean();
+    const mirror = new Map(matchRecordsSync(records as unknown as DoseRecordInput[], InMemoryRegistry.fromCitizens(citizens)).map((r) => [r.recordId, r]));
+    expect(got.length).toBe(2 * PER_COMMUNE);
+    const differ = got.filter((r) => r.outcome !== mirror.get(r.recordId)?.outcome || (r.personalId ?? null) !== (mirror.get(r.recordId)?.personalId ?? null));
+    expect(differ).toEqual([]);
+    // The entry errors make the decisions differ between records, not between the modes.
+    expect(got.some((r) => r.outcome === 'verified') && got.some((r) => r.outcome === 'corrected')).toBe(true);
+  }, 90_000);
+
+  it('without values: disagreeing records go to the commune police with the fields that disagree', async () => {
+    const s = await scenario({ clients: { [DEFAULT_REGISTRY_CLIENT.id]: { secret: DEFAULT_REGISTRY_CLIENT.secret, values: false } } });
+    await s.start();
+    const ids = await roundsFor(s, ['00006']);
+    await waitFor(() => finished(ids), 60_000, 'round to settle');
+    const got = await results(ids);
+    expect(got.length).toBe(PER_COMMUNE);
+    const police = got.filter((r) => r.reason?.startsWith('police to check'));
+    expect(police.length).toBeGreaterThan(0);
+    expect(police.every((r) => r.outcome === 'review')).toBe(true);
+    expect(police.map((r) => r.reason)).toContain('police to check fullName');
+  }, 90_000);
+});
+
+/** Chunk jobs of a scenario's queue, finished or not. */
+async function chunkJobs(q: Queues) {
+  return (await q[VERIFICATION_QUEUE].getJobs(['completed', 'failed', 'delayed', 'active', 'wait', 'prioritized'], 0, -1)).filter((j) => j.name === 'verify-chunk');
+}
+
+describe('the register down, over quota, scarce', () => {
+  it('an outage: chunks wait as delayed jobs (no attempt burnt), one probe per interval for the deployment, rounds finish, deadlines move by the wait and are audited', async () => {
+    // Probe every second (the default is 5 s): the test's outage is 4 s.
+    const s = await scenario({}, { REGISTRY_OUTAGE_MIN_MS: '0', REGISTRY_PROBE_MS: '1000' }, 2);
+    s.registry.outage(4_000);
+    await s.start();
+    const ids = await roundsFor(s, ['00001', '00004']);
+    const before = new Map((await ctx.db.models.Round.find({ _id: { $in: ids } }, { deadline: 1 }).lean()).map((r) => [r._id as string, r.deadline]));
+    const waiting = await waitFor(async () => {
+      const st = await readRegisterState(ctx.redis, { prefix: s.prefix, mode: 'authority', quota: 1500 });
+      return st.state === 'down' && st.chunksWaiting > 0 ? st : null;
+    }, 20_000, 'the circuit to open with chunks waiting');
+    expect(waiting.downSince).not.toBeNull();
+    await waitFor(() => finished(ids), 60_000, 'rounds to settle after the outage');
+
+    // Once open, the deployment sent probes only: at most one per probe interval (a Redis lease), 4 s of outage.
+    const totals = await ctx.redis.hgetall(`${s.prefix}:register:totals`);
+    // (A call let through just before it opened may be the one that finds the register back: then no probe was needed.)
+    expect(Number(totals.probes ?? 0)).toBeLessThanOrEqual(4 + 1);
+
+    const jobs = await chunkJobs(s.queues);
+    expect(jobs.filter((j) => j.finishedOn && j.failedReason)).toEqual([]);
+    // Every chunk completed on its first counted attempt; those that waited started more than once.
+    expect(jobs.every((j) => j.attemptsMade === 1)).toBe(true);
+    expect(jobs.some((j) => j.attemptsStarted > 1)).toBe(true);
+    const rounds = await ctx.db.models.Round.find({ _id: { $in: ids } }).lean();
+    expect(rounds.map((r) => r.status).filter((x) => x === 'failed')).toEqual([]);
+    // Every record of the rounds: exactly one result each.
+    const got = await results(ids);
+    const total = rounds.reduce((n, r) => n + (r.totalRecords ?? 0), 0);
+    expect(got.length).toBe(total);
+    expect(new Set(got.map((r) => `${r.roundId}/${r.recordId}`)).size).toBe(total);
+
+    // Deadlines fair to communes: moved by the time a round waited, on the round and in the audit. (A round whose
+    // chunk stepped aside just as the register came back waited no time: its deadline may stay.)
+    const moved = rounds.filter((r) => (r.deadlineChanges ?? []).some((c) => /register outage/.test(c.reason ?? '')));
+    expect(moved.length).toBeGreaterThan(0);
+    for (const r of moved) expect(r.deadline.getTime()).toBeGreaterThan(before.get(r._id as string)!.getTime());
+    const audits = await ctx.db.models.AuditEntry.find({ action: 'round.deadline', sub: 'system:registry' }).lean();
+    expect(audits.length).toBeGreaterThanOrEqual(moved.length);
+    const state = await readRegisterState(ctx.redis, { prefix: s.prefix, mode: 'authority', quota: 1500 });
+    expect(state.state).not.toBe('down');
+    expect(state, JSON.stringify(await ctx.redis.hgetall(`${s.prefix}:register:waiting`))).toMatchObject({ chunksWaiting: 0 });
+    expect(state.lastOutage?.rounds).toBeGreaterThanOrEqual(moved.length);
+    // Operators see it in /metrics too.
+    const metrics = createApiMetrics({ queues: [], store: ctx.db.store, stalledAfterMs: 15 * 60_000, register: () => readRegisterState(ctx.redis, { prefix: s.prefix, mode: 'authority', quota: 1500 }) });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/vaxverify_register_state\{state="up"\} 1|vaxverify_register_state\{state="degraded"\} 1/);
+    expect(text).toMatch(/vaxverify_register_calls\{outcome="all"\} [1-9]/);
+    expect(text).toContain('vaxverify_register_records_waiting 0');
+  }, 120_000);
+
+  it('429s from a register that grants less than configured lower the shared quota; chunks wait instead of failing', async () => {
+    // The register grants 20 subjects/s; vaxverify was told 600.
+    const s = await scenario({ quota: 20, searchQuota: 10 }, { REGISTRY_QUOTA: '600', REGISTRY_SEARCH_QUOTA: '10' }, 2);
+    await s.start();
+    // ~145 subjects with an ID: more than the register's bucket holds (100, one full call).
+    const ids = await roundsFor(s, TEST_COMMUNES);
+    await waitFor(() => finished(ids), 90_000, 'rounds to settle under a small quota');
+    const stats = s.registry.stats();
+    expect(stats.rejected429).toBeGreaterThan(0);
+    const rate = Number(await ctx.redis.hget(`${s.prefix}:register:quota`, 'rate'));
+    expect(rate).toBeLessThan(600 * 0.97);
+    expect((await chunkJobs(s.queues)).filter((j) => j.failedReason)).toEqual([]);
+    const total = (await ctx.db.models.Round.find({ _id: { $in: ids } }, { totalRecords: 1 }).lean()).reduce((n, r) => n + (r.totalRecords ?? 0), 0);
+    expect((await results(ids)).length).toBe(total);
+  }, 120_000);
+
+  it('two workers share one quota: the register sees almost no call over it', async () => {
+    const s = await scenario({ quota: 200, searchQuota: 50 }, { REGISTRY_QUOTA: '200', REGISTRY_SEARCH_QUOTA: '50' }, 2);
+    await s.start();
+    const ids = await roundsFor(s, ['00001', '00004', '00006', '00007']);
+    await waitFor(() => finished(ids), 90_000, 'rounds to settle');
+    const stats = s.registry.stats();
+    expect(stats.rejected429).toBeLessThanOrEqual(Math.ceil(stats.calls * 0.01));
+    // Each second the register saw at most its quota (its bucket holds one second of it).
+    expect(Math.max(...Object.values(stats.subjectsPerSecond))).toBeLessThanOrEqual(2 * 200);
+  }, 120_000);
+
+  it("with one worker and scarce quota, the round nearest its deadline is served first", async () => {
+    const s = await scenario({ quota: 100, searchQuota: 50 }, { REGISTRY_QUOTA: '100', REGISTRY_SEARCH_QUOTA: '50' }, 1, 1);
+    const far = await roundsFor(s, ['00001'], new Date(Date.now() + 5 * 86_400_000));
+    const near = await roundsFor(s, ['00004'], new Date(Date.now() + 86_400_000));
+    await s.start();
+    await waitFor(() => finished([...far, ...near]), 90_000, 'rounds to settle');
+    const jobs = await chunkJobs(s.queues);
+    const of = (id: string) => jobs.filter((j) => (j.data as { roundId: string }).roundId === id);
+    const nearDone = Math.max(...of(near[0]!).map((j) => j.finishedOn!));
+    const farStarted = Math.min(...of(far[0]!).map((j) => j.processedOn!));
+    expect(nearDone).toBeLessThanOrEqual(farStarted);
+    expect(of(near[0]!)[0]!.opts.priority).toBeLessThan(of(far[0]!)[0]!.opts.priority!);
+  }, 120_000);
+});
