@@ -55,6 +55,10 @@ doses[1]!.idNumber = doses[1]!.idNumber.slice(0, 8) + String((Number(doses[1]!.i
 doses[2]!.dateOfBirth = doses[2]!.dateOfBirth.slice(0, 4);
 doses[3]!.fullName = 'Đinh Công Tráng';
 doses[3]!.idNumber = '';
+// A passport certifies a completed primary series (issue 28 item 10): citizen 4 also had the second
+// Comirnaty dose, 44 days after the first (the minimum interval is 21), so the checker's yes is theirs.
+const COMPLETE_SERIES = 4;
+doses.push({ ...doses[COMPLETE_SERIES]!, recordId: `R${COMMUNE}-000100`, doseNumber: 2, vaccinatedAt: '2021-10-15' });
 
 beforeAll(async () => {
   ctx = await createTestContext('dashb');
@@ -356,8 +360,8 @@ describe('passport checker', () => {
       const { c, page } = await session('checker', viewport);
       await page.goto(`${app.base}/dashboard`);
       await page.waitForURL(/\/dashboard\/check$/);
-      // A verified citizen.
-      const verified = doses.findIndex((d, i) => i > 3 && d.idNumber === citizens[i]?.personalId);
+      // A verified citizen with both doses of the primary series.
+      const verified = COMPLETE_SERIES;
       await page.locator('#check-number').fill(citizens[verified]!.personalId);
       await page.locator('#check-btn').click();
       await eventually(() => page.locator('#answer').getAttribute('data-eligible')).toBe('true');

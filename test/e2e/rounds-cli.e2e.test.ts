@@ -87,7 +87,7 @@ describe('vaxverify rounds (CLI through the API)', () => {
     const id = `verification-${TEST_COMMUNES[0]}-1`;
     const refused = await cli(['rounds', 'retry', id], clientEnv);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/409 conflict: round verification-\d+-1 is (awaiting_corrections|completed); only a failed round can be retried/);
+    expect(refused.err).toMatch(/409 conflict: round verification-\d+-1 is (awaiting_corrections|completed); only a failed round, or a stalled one, can be retried/);
 
     // Arrange a failed round (as a chunk that exhausted its attempts leaves it), then retry it.
     await ctx.db.models.Round.updateOne({ _id: id }, { $set: { status: 'failed', error: 'chunk 0: arranged by the test' } });

@@ -56,6 +56,8 @@ function sample(rule: RouteRule): Sample {
     'GET /dashboard/*': () => ({ path: '/dashboard/l/01', success: [200] }),
     // Issue 11: the progress rollup of the commune; 404 until the rollup job has written it (no job runs here).
     'GET /api/dashboard/progress/:code': () => ({ path: `/api/dashboard/progress/${C}`, success: [200, 404] }),
+    // Issue 26: the population register's state as the deployment sees it (mirror mode here: no register called).
+    'GET /api/register': () => ({ path: '/api/register', success: [200] }),
     'GET /admin/queues': () => ({ path: '/admin/queues', success: [200] }),
     'GET /admin/queues/*': () => ({ path: '/admin/queues/api/queues', success: [200] }),
     '* /admin/queues/*': () => ({ method: 'PUT', path: '/admin/queues/api/queues/import/pause', success: [200, 204] }),

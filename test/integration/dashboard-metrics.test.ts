@@ -144,7 +144,7 @@ describe('/metrics', () => {
       // Every series the Grafana dashboard queries exists in the API's or a worker's metrics.
       const api = (await app.as('operator').get('/metrics')).text;
       const grafana = readFileSync(fileURLToPath(new URL('../../docs/grafana/vaxverify-dashboard.json', import.meta.url)), 'utf8');
-      const used = new Set([...grafana.matchAll(/vaxverify_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
+      const used = new Set([...grafana.matchAll(/vaxverify_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
       expect(used.size).toBeGreaterThan(8);
       for (const metric of used) expect(`${api}\n${text}`, metric).toContain(`# TYPE ${metric} `);
     } finally {

@@ -97,7 +97,11 @@ describe('province placement', () => {
     const [groupB] = createGroupQueues(ctx.redis, ctx.prefix, [{ name: 'b', provinces: ['02'] }]);
     closers.push(() => groupB!.close());
     const chunksB = Math.ceil(PER_COMMUNE / CHUNK) * COMMUNES['02'].length;
-    await waitFor(async () => (await groupB!.getJobCounts('waiting')).waiting === chunksB, 30_000, "group b's chunks to be waiting");
+    // Chunks carry their round's deadline as a BullMQ priority (issue 26: nearest deadline first), so they wait as 'prioritized'.
+    await waitFor(async () => {
+      const c = await groupB!.getJobCounts('waiting', 'prioritized');
+      return (c.waiting ?? 0) + (c.prioritized ?? 0) === chunksB;
+    }, 30_000, "group b's chunks to be waiting");
     const b02 = await ctx.db.models.Round.find({ _id: { $in: roundsOf('02') } }, { status: 1 }).lean();
     expect(b02.map((r) => r.status)).toEqual(['verifying', 'verifying']);
     expect(await ctx.db.models.VerificationResult.countDocuments({ localityCode: { $in: [...COMMUNES['02']] } })).toBe(0);

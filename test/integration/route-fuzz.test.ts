@@ -18,8 +18,9 @@ describe('route table fuzz', () => {
     expect(stats.violations).toEqual([]);
     expect(stats).toMatchObject({ serverErrors: 0, outOfScopeWrites: 0, foreignDataResponses: 0, missingAccessLogs: 0, unloggedExports: 0, prototypePolluted: false });
     expect(stats.maxResponseBytesPerRequestByte).toBeLessThanOrEqual(20);
-    // 12 per run, plus one multi-step flow per run (2 or 3 requests).
-    expect(stats.requests).toBeGreaterThanOrEqual(RUNS * 14);
+    // 12 per run, plus one multi-step flow per run: 2 requests (acknowledge twice, a facility by two
+    // communes), or 1 or 2 for an import (the read-back only follows an accepted import).
+    expect(stats.requests).toBeGreaterThanOrEqual(RUNS * 13);
     expect(stats.flows).toBe(RUNS);
     if (RUNS >= ROUTE_TABLE.length) expect(stats.rowsCovered).toBe(stats.rows);
   }, 400_000);

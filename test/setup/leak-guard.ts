@@ -20,7 +20,10 @@ Redis.prototype.connect = function (this: Redis, ...args: Parameters<Redis['conn
     // Where it was opened, for the failure message (the frames of the test files).
     const stack = (new Error().stack ?? '').split('\n').filter((l) => l.includes('/test/') && !l.includes('leak-guard')).slice(0, 3).join('\n');
     const t = { client: this, stack };
-    (inTest ?? fileWide).add(t);
+    // A connection no test line opened (ioredis's own, e.g. the sentinel connections a file-wide
+    // client opens again after a failover) belongs to whoever owns that client: checked at the
+    // file's end, not charged to the test that happened to be running.
+    (stack && inTest ? inTest : fileWide).add(t);
     this.once('end', () => { fileWide.delete(t); inTest?.delete(t); });
   }
   return connect.apply(this, args);
