@@ -1,7 +1,6 @@
 import express, { Router } from 'express';
 import { localityBacklog, reportDoses, uploadDoseReports, type BacklogDeps } from './backlog.service.js';
-import { ValidationError } from '../lib/errors/index.js';
-import { input } from '../http/access/input.js';
+import { input, rawUpload } from '../http/access/input.js';
 import { codeParams, doseReportBody } from '../http/access/request-schemas.js';
 
 /**
@@ -15,8 +14,7 @@ export function backlogRouter(deps: BacklogDeps): Router {
     res.json(await reportDoses(deps, input(req, 'body', doseReportBody), req.principal!.sub));
   });
   r.post('/api/dose-reports/upload', express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new ValidationError('body: upload a CSV as the raw request body');
-    res.json(await uploadDoseReports(deps, req.body, req.principal!.sub));
+    res.json(await uploadDoseReports(deps, rawUpload(req, 'a CSV'), req.principal!.sub));
   });
   r.get('/api/localities/:code/backlog', async (req, res) => {
     const { code } = input(req, 'params', codeParams);

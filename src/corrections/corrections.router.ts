@@ -6,8 +6,7 @@ import {
   SIGN_OFF_COLUMNS, localityCorrections, signOffCorrection, signOffSheet, uploadSignOffSheet,
 } from './sign-off.service.js';
 import { writeCsv } from './worksheet-files.js';
-import { ValidationError } from '../lib/errors/index.js';
-import { input, resourceOf } from '../http/access/input.js';
+import { input, rawUpload, resourceOf } from '../http/access/input.js';
 import { codeParams, correctionBody, correctionListQuery, signOffBody } from '../http/access/request-schemas.js';
 
 /**
@@ -70,8 +69,7 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
   });
   r.post('/api/localities/:code/corrections/sign-off/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
     const { code } = input(req, 'params', codeParams);
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (body.length === 0) throw new ValidationError('body: upload the filled sign-off sheet (CSV or XLSX) as the raw request body');
+    const body = rawUpload(req, 'the filled sign-off sheet (CSV or XLSX)');
     const p = req.principal!;
     res.json(await uploadSignOffSheet(deps, code, body, { sub: p.sub, name: p.name }, { maxRows: deps.maxUploadRows }));
   });

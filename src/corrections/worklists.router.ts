@@ -4,8 +4,8 @@ import { recordAccess, streamExport } from '../audit/access-log.service.js';
 import { changeSignOffSetting, signOffSetting } from './correction-settings.service.js';
 import { countWorklist, iterateWorklist, listWorklist, uploadWorksheet } from './worklists.service.js';
 import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from './worksheet-files.js';
-import { NotFoundError, ValidationError } from '../lib/errors/index.js';
-import { input } from '../http/access/input.js';
+import { NotFoundError } from '../lib/errors/index.js';
+import { input, rawUpload } from '../http/access/input.js';
 import { codeParams, settingsBody, worklistExportQuery, worklistQuery } from '../http/access/request-schemas.js';
 import { localityExists } from '../db/repositories/localities.repository.js';
 
@@ -50,8 +50,7 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   // The submitting officer is the signed-in commune_health identity; the sheet's officer columns are ignored.
   r.post('/api/localities/:code/corrections/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
     const { code } = input(req, 'params', codeParams);
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (body.length === 0) throw new ValidationError('body: upload the filled worksheet (CSV or XLSX) as the raw request body');
+    const body = rawUpload(req, 'the filled worksheet (CSV or XLSX)');
     const p = req.principal!;
     res.json(await uploadWorksheet(deps, code, body, { name: p.name, sub: p.sub }, { maxRows: deps.maxUploadRows }));
   });

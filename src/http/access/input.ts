@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { z, ZodType } from 'zod';
+import { ValidationError } from '../../lib/errors/index.js';
 
 /** What authorize resolved a request's scope to: the localities it touches and the thing it names. */
 export interface ResolvedScope {
@@ -40,4 +41,10 @@ export function resourceOf(req: Request, kind: NonNullable<ResolvedScope['resour
   const r = scopeOf(req).resource;
   if (!r || r.kind !== kind) throw new Error(`${req.method} ${req.path}: no ${kind} resolved by authorize`);
   return r;
+}
+
+/** An upload's raw body (behind `express.raw`); an empty one is a 400 saying what to upload. */
+export function rawUpload(req: Request, what: string): Buffer {
+  if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new ValidationError(`body: upload ${what} as the raw request body`);
+  return req.body;
 }
