@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load -- --communes N --people P --workers W --connections C --duration S [--seed S] [--json] [--keep]`
+ * `npm run bench:load -- --communes N --people P --workers W --connections C --duration S [--seed S] [--alone] [--json] [--keep]`
  *
  * People's requests while the campaign runs (issue 30): the slice of bench:campaign (10 communes
  * of Ba Vì by default), the API and W workers as real processes, tokens from the local provider,
@@ -12,12 +12,14 @@
  *      load started as the rounds are posted, for S seconds;
  *   3. the campaign idle (every round settled), the same load for S seconds.
  * Per endpoint and phase: requests/s, p50, p99 and max of the 2xx answers, non-2xx apart from
- * the shedder's 503s (counted on their own). Ends with one JSON line (--json).
+ * the shedder's 503s (counted on their own), and the API's store commands per answered request
+ * while idle. `--alone` adds a fourth phase: each endpoint driven by itself, idle (its capacity
+ * without the other four on the same two cores). Ends with one JSON line (--json).
  * autocannon runs in this process: on a small machine it takes a share of the CPU it measures.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +41,8 @@ const { values: a } = parseArgs({
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'timeout-min': { type: 'string', default: '30' },
+    /** Also drive each endpoint alone while idle (its capacity without the other four). */
+    alone: { type: 'boolean', default: false },
   },
 });
 const N = Number(a.communes);
@@ -171,8 +175,20 @@ async function main() {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
   // Rate limits per identity are for real people: five identities stand for thousands here.
   const env = (prefix: string) => ({ MONGO_URL, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', RATE_LIMIT_PER_MIN: '100000000', ELIGIBILITY_RATE_PER_MIN: '100000000', ...authEnv(oidc) });
+  // The API's store commands, read between phases: how many each answered request cost.
+  const apiStats = join(tmpdir(), `bl-${runId}-api-stats.json`);
+  const storeCommands = (): Record<string, number> => {
+    try { return (JSON.parse(readFileSync(apiStats, 'utf8')) as { byCollection: Record<string, number> }).byCollection; } catch { return {}; }
+  };
+  const settleStats = () => new Promise((r) => setTimeout(r, 1_200)); // the API writes its stats file every second
+  const perRequest = (before: Record<string, number>, after: Record<string, number>, figs: Record<string, Figures>) => {
+    const answered = Object.values(figs).reduce((n, f) => n + f.requests + f.non2xx, 0);
+    const diff = Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v > 0);
+    const total = diff.reduce((n, [, v]) => n + v, 0);
+    return { answered, storeCommands: total, perAnswered: answered ? +(total / answered).toFixed(2) : 0, byCollection: Object.fromEntries(diff.sort((x, y) => y[1] - x[1]).slice(0, 8)) };
+  };
   const start = async (prefix: string) => {
-    const api = await spawnApi({ ...env(prefix), LOG_LEVEL: 'info' });
+    const api = await spawnApi({ ...env(prefix), LOG_LEVEL: 'info', STORE_STATS_FILE: apiStats });
     procs.push(api);
     for (let i = 0; i < W; i++) procs.push(await spawnWorker({ ...env(prefix), LOG_LEVEL: 'info' }));
     return api;
@@ -202,34 +218,44 @@ async function main() {
     const [busy, loadedSeconds] = await Promise.all([drive(api.url, endpoints, tokens, DURATION), verify(db, api.url, admin, communes)]);
     log(`verification with ${DURATION} s of load: ${loadedSeconds.toFixed(1)} s`);
     // 3. Idle: every round settled.
+    await settleStats();
+    const beforeIdle = storeCommands();
     const idle = await drive(api.url, endpoints, tokens, DURATION);
+    await settleStats();
+    const idleStore = perRequest(beforeIdle, storeCommands(), idle);
+    // 4. (--alone) Idle, each endpoint by itself: its capacity when the other four are quiet.
+    const alone: Record<string, Figures> = {};
+    if (a.alone) for (const e of endpoints) Object.assign(alone, await drive(api.url, [e], tokens, DURATION));
     const metrics = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => (r.ok ? r.text() : ''));
     const shedTotal = [...metrics.matchAll(/^vaxverify_http_shed_total\{reason="(\w+)"\} (\d+)/gm)].reduce<Record<string, number>>((m, x) => ({ ...m, [x[1]!]: Number(x[2]) }), {});
 
     const out = {
       communes: communes.length, people: Number(a.people), workers: W, connections: CONNECTIONS, durationSeconds: DURATION, store: baseUrl,
       verification: { withoutLoadSeconds: +calmSeconds.toFixed(1), withLoadSeconds: +loadedSeconds.toFixed(1), ratio: +(loadedSeconds / calmSeconds).toFixed(2) },
-      whileVerifying: busy, idle, shedTotal,
+      whileVerifying: busy, idle, ...(a.alone ? { alone } : {}), shedTotal,
+      apiStoreCommandsIdle: idleStore,
       loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
     };
     printTable(out);
     if (a.json) console.log(JSON.stringify(out));
   } finally {
     await stop();
+    rmSync(apiStats, { force: true });
     await oidc.close();
     if (!a.keep) await db.connection.dropDatabase().catch(() => {});
     await db.close();
   }
 }
 
-function printTable(o: { whileVerifying: Record<string, Figures>; idle: Record<string, Figures>; verification: Record<string, number>; communes: number; workers: number; connections: number; durationSeconds: number; loadAverage: { before: number[]; after: number[] } }) {
+function printTable(o: { whileVerifying: Record<string, Figures>; idle: Record<string, Figures>; alone?: Record<string, Figures>; apiStoreCommandsIdle: { perAnswered: number; byCollection: Record<string, number> }; verification: Record<string, number>; communes: number; workers: number; connections: number; durationSeconds: number; loadAverage: { before: number[]; after: number[] } }) {
   const print = a.json ? console.error : console.log;
   print(`\nbench:load  ${o.communes} communes, ${o.workers} workers, ${o.connections} connections per endpoint, ${o.durationSeconds} s per phase`);
   print('| endpoint | phase | 2xx req/s | p50 ms | p99 ms | max ms | non-2xx (not 503) | 503 shed | errors |');
   print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const [phase, figs] of [['verifying', o.whileVerifying], ['idle', o.idle]] as const) {
+  for (const [phase, figs] of [['verifying', o.whileVerifying], ['idle', o.idle], ['idle, alone', o.alone ?? {}]] as const) {
     for (const [name, f] of Object.entries(figs)) print(`| \`${name}\` | ${phase} | ${f.rps} | ${f.p50} | ${f.p99} | ${f.max} | ${f.non2xx} | ${f.shed503} | ${f.errors} |`);
   }
+  print(`API store commands per answered request, idle: ${o.apiStoreCommandsIdle.perAnswered} (${Object.entries(o.apiStoreCommandsIdle.byCollection).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   print(`verification: ${o.verification.withoutLoadSeconds} s without load, ${o.verification.withLoadSeconds} s with load (× ${o.verification.ratio})`);
   print(`load average before → after: ${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`);
 }

@@ -22,8 +22,32 @@ export async function resolveCommunes(store: Store, codes: string[]): Promise<st
   return [...(await resolveCommuneProvinces(store, codes)).keys()].sort();
 }
 
+/**
+ * Expansions of one code, cached a short while per store: people's pages (a worklist, a district's
+ * rounds, its corrections) resolve the same locality on every request, and administrative units
+ * change only by an import of the units. Only codes that were found are cached, so a unit imported
+ * later is seen at once; a commune added under a known district shows after at most EXPANSION_TTL_MS.
+ */
+const EXPANSION_TTL_MS = 60_000;
+const EXPANSION_MAX = 5_000;
+const expansions = new WeakMap<Store, Map<string, { at: number; communes: Map<string, string> }>>();
+
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
 export async function resolveCommuneProvinces(store: Store, codes: string[]): Promise<Map<string, string>> {
+  if (codes.length === 1) {
+    let cache = expansions.get(store);
+    if (!cache) expansions.set(store, (cache = new Map()));
+    const hit = cache.get(codes[0]!);
+    if (hit && Date.now() - hit.at < EXPANSION_TTL_MS) return new Map(hit.communes);
+    const communes = await expand(store, codes);
+    if (cache.size >= EXPANSION_MAX) cache.clear();
+    cache.set(codes[0]!, { at: Date.now(), communes });
+    return new Map(communes);
+  }
+  return expand(store, codes);
+}
+
+async function expand(store: Store, codes: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(codes)];
   const found = await localitiesRepository(store).byCodes(unique);
   const known = new Map(found.map((l) => [l.code, l.level]));

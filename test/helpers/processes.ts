@@ -13,7 +13,9 @@ export interface Proc {
 
 /** Run a TypeScript entry point (`src/http/main.ts`, `workers/main.ts`) as a real child process. */
 export function spawnEntry(entry: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // BENCH_CPU_PROF_DIR: each process writes a V8 CPU profile there when it exits (benchmarks' --profile).
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', entry], {
     cwd: ROOT,
     // A small Mongo pool per process keeps all test clients together under FerretDB's
     // PostgreSQL pool (see scripts/services.sh): 2 files × 4 processes × 4 connections.
