@@ -9,6 +9,7 @@ import { allQueues, closeQueues, QUEUE_NAMES, type QueueName } from '../queues/r
 import { VERIFICATION_QUEUE, createFlowProducer } from '../queues/verification.queue.js';
 import { verificationQueueNames } from '../queues/province-groups.queue.js';
 import { processors } from './processors.js';
+import { yieldToPeople } from './yield-to-people.js';
 import { createWorkerMetrics } from '../src/metrics/worker-metrics.js';
 import { serveMetrics } from '../src/metrics/serve.js';
 
@@ -54,6 +55,16 @@ async function main() {
     worker.on('error', (err) => log.error({ queue: name, err }, 'worker error'));
     metrics.observe(worker);
     workers.push(worker);
+  }
+  // Verification yields to people's requests while an API says they wait (issue 30).
+  const verifying = workers.filter((_, i) => groupQueues.includes(wanted[i]!));
+  if (verifying.length) {
+    const stopYield = yieldToPeople({
+      redis: connection, prefix: config.QUEUE_PREFIX, workers: verifying, concurrency: config.WORKER_CONCURRENCY,
+      underPressure: Math.min(config.WORKER_CONCURRENCY, config.WORKER_CONCURRENCY_UNDER_PRESSURE), everyMs: config.PRESSURE_SIGNAL_MS,
+      registry: metrics.registry, log,
+    });
+    shutdown.add('yield', stopYield);
   }
   if (config.WORKER_METRICS_PORT !== undefined) {
     const server = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT, config.HOST);

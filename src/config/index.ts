@@ -194,6 +194,14 @@ export const envSchema = z.object({
    * reads and bulk writes are sequential), so a worker never floods the store with more.
    */
   WORKER_STORE_OPS: z.coerce.number().int().min(1).max(200).default(4),
+  /**
+   * Workers: verification jobs one worker runs at once while an API process says its people are
+   * waiting (their requests queue, are shed, or take over half SHED_TARGET_MS: src/http/pressure.ts);
+   * WORKER_CONCURRENCY again once none says so. 1: batch work keeps moving, people come first.
+   */
+  WORKER_CONCURRENCY_UNDER_PRESSURE: z.coerce.number().int().min(1).max(64).default(1),
+  /** How often the API publishes, and the workers read, the people-pressure signal (ms). */
+  PRESSURE_SIGNAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /** Rows and bytes of one uploaded correction worksheet. */
   WORKSHEET_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   WORKSHEET_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),

@@ -39,7 +39,7 @@ import { authorize } from './access/authorize.js';
 import { ROUTE_TABLE } from './access/route-table.js';
 import { cors } from './cors.js';
 import { rateLimit } from './rate-limit.js';
-import { createShedder } from './shed.js';
+import { createShedder, type Shedder } from './shed.js';
 
 export interface AppDeps {
   config: Config;
@@ -55,6 +55,9 @@ export interface AppDeps {
   groupQueues?: Queue[];
 }
 
+/** The app's load shedder (what its people's requests went through), for the entry point's pressure signal. */
+export const shedderOf = (app: Express): Shedder => app.locals.shedder as Shedder;
+
 /** Build the Express app; no listening, no globals, so tests can build as many as they like. */
 export function createApp(deps: AppDeps): Express {
   const { config } = deps;
@@ -69,7 +72,10 @@ export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics({ queues, store, stalledAfterMs: config.ROUND_STALLED_MS, register: registerStateReader(deps.redis, config) });
   app.use(metrics.middleware);
   // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
-  app.use(['/api', '/auth'], createShedder({ concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry }));
+  const shedder = createShedder({ concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry });
+  app.use(['/api', '/auth'], shedder);
+  // The process's entry point samples it for the workers' yield signal (src/http/pressure.ts).
+  app.locals.shedder = shedder;
   // Hardening and identity first: every route below is behind the route table (src/http/access).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(cors(config.CORS_ORIGINS));

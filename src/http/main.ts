@@ -5,7 +5,9 @@ import { createShutdown } from '../lib/shutdown.js';
 import { createRedis, redisOptionsFromConfig } from '../../queues/connection.js';
 import { createGroupQueues } from '../../queues/province-groups.queue.js';
 import { allQueues, closeQueues, queueList } from '../../queues/registry.js';
-import { createApp } from './app.js';
+import { hostname } from 'node:os';
+import { createApp, shedderOf } from './app.js';
+import { publishPressure } from './pressure.js';
 import { createInternalApp } from './internal-app.js';
 import { createApiMetrics } from './metrics.js';
 import { registerStateReader } from '../registry/index.js';
@@ -31,6 +33,12 @@ async function main() {
     log.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT }, 'api listening');
   });
   shutdown.add('http', () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }));
+  // Workers yield while this process's people wait (issue 30).
+  const stopPressure = publishPressure({
+    redis, prefix: config.QUEUE_PREFIX, instance: `${hostname()}-${process.pid}`, everyMs: config.PRESSURE_SIGNAL_MS,
+    slowMs: config.SHED_TARGET_MS / 2, sample: () => shedderOf(app).sample(), log,
+  });
+  shutdown.add('pressure', stopPressure);
   if (config.INTERNAL_PORT !== undefined) {
     const internal = createInternalApp({ queues, redis, db, metrics, stalledAfterMs: config.ROUND_STALLED_MS }).listen(config.INTERNAL_PORT, config.HOST, () => {
       const addr = internal.address();

@@ -21,6 +21,18 @@ export interface ShedOptions {
 
 export type ShedReason = 'queue_full' | 'waited_too_long';
 
+/** What people's requests went through since the last sample (the workers' yield signal reads it). */
+export interface ShedSample {
+  /** Requests served and their average service time (ms) since the last sample. */
+  served: number;
+  avgMs: number;
+  /** Requests shed since the last sample, and waiting for a slot now. */
+  shed: number;
+  queued: number;
+}
+
+export type Shedder = RequestHandler & { sample(): ShedSample };
+
 interface Waiter { admit(): void; shed(): void; timer: NodeJS.Timeout }
 
 /**
@@ -34,7 +46,7 @@ interface Waiter { admit(): void; shed(): void; timer: NodeJS.Timeout }
  * fast and the rest are told to come back. Per process: each replica protects its own event
  * loop and store pool.
  */
-export function createShedder(opts: ShedOptions): RequestHandler {
+export function createShedder(opts: ShedOptions): Shedder {
   const metric = <T>(name: string, make: () => T): T => (opts.registry.getSingleMetric(name) as T | undefined) ?? make();
   const shedTotal = metric('vaxverify_http_shed_total', () => new Counter({
     name: 'vaxverify_http_shed_total', help: 'API requests answered 503 by load shedding, by reason (queue_full, waited_too_long)',
@@ -46,8 +58,11 @@ export function createShedder(opts: ShedOptions): RequestHandler {
   const floor = Math.max(1, Math.ceil(opts.concurrency / 4));
   let avgMs = 0;
   let changedAt = 0;
+  const window = { served: 0, ms: 0, shed: 0 };
   /** One served request's time into the average; the limit moves at most every 100 ms. */
   const adapt = (ms: number) => {
+    window.served++;
+    window.ms += ms;
     avgMs = avgMs === 0 ? ms : 0.8 * avgMs + 0.2 * ms;
     const now = Date.now();
     if (now - changedAt < 100) return;
@@ -68,6 +83,7 @@ export function createShedder(opts: ShedOptions): RequestHandler {
 
   const refuse = (res: Response, reason: ShedReason) => {
     shedTotal.inc({ reason });
+    window.shed++;
     res.setHeader('retry-after', retryAfter);
     res.setHeader('cache-control', 'no-store');
     res.status(503).json({ error: { code: 'overloaded', message: text('err.overloaded', 'vi', { s: retryAfter }) } });
@@ -78,7 +94,7 @@ export function createShedder(opts: ShedOptions): RequestHandler {
     while (active < limit && waiting.length > 0) waiting.shift()!.admit();
   };
 
-  return (_req, res, next) => {
+  const handler: RequestHandler = (_req, res, next) => {
     let state: 'waiting' | 'running' | 'done' = 'waiting';
     let startedAt = 0;
     // 'close' fires once the response is sent or the client went away: the slot is free, or the place in the queue given up.
@@ -102,4 +118,10 @@ export function createShedder(opts: ShedOptions): RequestHandler {
     w.timer = setTimeout(() => w.shed(), opts.maxWaitMs);
     waiting.push(w);
   };
+  const sample = (): ShedSample => {
+    const out = { served: window.served, avgMs: window.served ? window.ms / window.served : 0, shed: window.shed, queued: waiting.length };
+    Object.assign(window, { served: 0, ms: 0, shed: 0 });
+    return out;
+  };
+  return Object.assign(handler, { sample });
 }
