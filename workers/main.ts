@@ -62,7 +62,7 @@ async function main() {
     const stopYield = yieldToPeople({
       redis: connection, prefix: config.QUEUE_PREFIX, workers: verifying, concurrency: config.WORKER_CONCURRENCY,
       underPressure: Math.min(config.WORKER_CONCURRENCY, config.WORKER_CONCURRENCY_UNDER_PRESSURE), everyMs: config.PRESSURE_SIGNAL_MS,
-      registry: metrics.registry, log,
+      onChange: metrics.setYielding, log,
     });
     shutdown.add('yield', stopYield);
   }

@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Gauge, type Registry } from 'prom-client';
 import { pressingApis } from '../src/lib/people-pressure.js';
 import type { Logger } from '../src/lib/logger.js';
 
@@ -13,7 +12,8 @@ export interface YieldOptions {
   concurrency: number;
   underPressure: number;
   everyMs: number;
-  registry?: Registry;
+  /** Told each time the worker starts or stops yielding (the worker's metrics). */
+  onChange?: (yielding: boolean) => void;
   log: Logger;
 }
 
@@ -26,18 +26,13 @@ export interface YieldOptions {
  */
 export function yieldToPeople(opts: YieldOptions): () => void {
   let yielding = false;
-  const gauge = opts.registry ? new Gauge({
-    name: 'vaxverify_worker_yielding', help: '1 while this worker runs fewer verification jobs because people\'s requests are waiting (WORKER_CONCURRENCY_UNDER_PRESSURE)',
-    registers: [opts.registry],
-  }) : null;
-  gauge?.set(0);
   const tick = async () => {
     let now: boolean;
     try { now = (await pressingApis(opts.redis, opts.prefix)) > 0; } catch { return; } // Redis away: keep the current setting
     if (now === yielding) return;
     yielding = now;
     for (const w of opts.workers) w.concurrency = now ? opts.underPressure : opts.concurrency;
-    gauge?.set(now ? 1 : 0);
+    opts.onChange?.(now);
     opts.log.info({ concurrency: now ? opts.underPressure : opts.concurrency }, now ? 'yielding to people\'s requests' : 'full speed again');
   };
   const timer = setInterval(() => void tick(), opts.everyMs);

@@ -27,6 +27,11 @@ export function createWorkerMetrics(opts: { defaults?: boolean; pool?: PoolStats
       collect() { this.set(pool.limit); },
     });
   }
+  const yielding = new Gauge({
+    name: 'vaxverify_worker_yielding', help: '1 while this worker runs fewer verification jobs because people\'s requests are waiting (WORKER_CONCURRENCY_UNDER_PRESSURE)',
+    registers: [registry],
+  });
+  yielding.set(0);
   const duration = new Histogram({
     name: 'vaxverify_job_duration_seconds', help: 'Time a job ran (processedOn to finishedOn), by queue, job name and result',
     labelNames: ['queue', 'name', 'result'], buckets: DURATION_BUCKETS, registers: [registry],
@@ -47,6 +52,8 @@ export function createWorkerMetrics(opts: { defaults?: boolean; pool?: PoolStats
   const ran = (job: Job) => (job.processedOn && job.finishedOn ? (job.finishedOn - job.processedOn) / 1000 : null);
   return {
     registry,
+    /** Whether the verification workers yield to people now (workers/yield-to-people.ts). */
+    setYielding: (on: boolean) => yielding.set(on ? 1 : 0),
     /** Attach to a worker's events; nothing in the processors changes. */
     observe(worker: Worker) {
       const queue = worker.name;
