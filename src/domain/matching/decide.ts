@@ -9,13 +9,18 @@ import { NO_CANDIDATE } from './no-candidate.js';
 import type { PreparedRecord } from './prepare.js';
 import {
   AUTO_MATCH_WEIGHT,
+  DATE_RANK,
   ID_WEIGHT,
+  hasIdEvidence,
+  isCompatibleDate,
+  isStrictName,
   MIN_MARGIN,
   NAME_RANK,
   POTENTIAL_MATCH_WEIGHT,
   weightToScore,
   type CandidateScore,
 } from './score.js';
+import type { NameLevel } from './name-compare.js';
 
 /** Candidates listed for a reviewer. */
 const MAX_REVIEW_CANDIDATES = 3;
@@ -24,13 +29,11 @@ function byWeight(a: CandidateScore, b: CandidateScore): number {
   return b.weight - a.weight || (a.citizen.personalId < b.citizen.personalId ? -1 : 1);
 }
 
-/** An ID number that singles this citizen out: theirs, their old card, or one keystroke away. */
-export function hasIdEvidence(s: CandidateScore): boolean {
-  return s.id === 'exact' || s.id === 'old' || s.id === 'near';
-}
 
-const STRICT_NAMES = new Set(['exact', 'folded']);
-const NEAR_NAMES = new Set(['partial', 'middle', 'typo', 'misspelled']);
+/** A middle name missing, extra or different, a typo, the given name misspelt. */
+function isNearName(l: NameLevel): boolean {
+  return l === 'partial' || l === 'middle' || l === 'typo' || l === 'misspelled';
+}
 
 /**
  * Two ID digits wrong count for a citizen only where the rest is strong: the name reads the
@@ -38,8 +41,8 @@ const NEAR_NAMES = new Set(['partial', 'middle', 'typo', 'misspelled']);
  */
 function strongNear2(s: CandidateScore): boolean {
   if (s.id !== 'near2' || s.gender === 'disagree') return false;
-  if (STRICT_NAMES.has(s.name) || s.name === 'reordered') return s.dob === 'exact' || s.dob === 'coarser' || s.dob === 'within' || s.dob === 'swapped';
-  return NEAR_NAMES.has(s.name) && s.dob === 'exact' && s.commune;
+  if (isStrictName(s.name) || s.name === 'reordered') return s.dob === 'exact' || s.dob === 'coarser' || s.dob === 'within' || s.dob === 'swapped';
+  return isNearName(s.name) && s.dob === 'exact' && s.commune;
 }
 
 /**
@@ -54,13 +57,13 @@ function strongNear2(s: CandidateScore): boolean {
  */
 function safeToLink(best: CandidateScore, idBelongsToOther: boolean): boolean {
   if ((hasIdEvidence(best) || strongNear2(best)) && !idBelongsToOther) return true;
-  const strictName = STRICT_NAMES.has(best.name) || (!idBelongsToOther && best.name === 'reordered');
+  const strictName = isStrictName(best.name) || (!idBelongsToOther && best.name === 'reordered');
   const tie = best.commune || best.id === 'consistent';
   const sexOk = best.gender !== 'disagree';
   const wrongNumber = best.id === 'conflict' && !idBelongsToOther;
   if (strictName && best.dob === 'exact') return !wrongNumber || tie;
   if (strictName && (best.dob === 'coarser' || best.dob === 'within' || best.dob === 'swapped')) return tie && sexOk;
-  return NEAR_NAMES.has(best.name) && best.dob === 'exact' && tie && sexOk;
+  return isNearName(best.name) && best.dob === 'exact' && tie && sexOk;
 }
 
 /**
@@ -85,7 +88,7 @@ function maybeUnregistered(p: PreparedRecord, best: CandidateScore, idHeld: bool
   if (idBelongsToOther) return !best.commune;
   if (hasIdEvidence(best) || strongNear2(best)) return false;
   if (p.id.kind === 'citizen' && !idHeld && (best.id === 'consistent' || best.id === 'conflict')) {
-    if (!(STRICT_NAMES.has(best.name) && best.dob === 'exact' && best.commune)) return true;
+    if (!(isStrictName(best.name) && best.dob === 'exact' && best.commune)) return true;
   }
   // Away from home a name and birth date alone also fit whoever the registry lacks.
   return !best.commune;
@@ -120,7 +123,7 @@ function homeBeatsAway(best: CandidateScore, other: CandidateScore): boolean {
   return (
     best.commune &&
     !other.commune &&
-    STRICT_NAMES.has(best.name) &&
+    isStrictName(best.name) &&
     best.gender === 'agree' &&
     NAME_RANK[other.name] <= NAME_RANK[best.name] &&
     best.citizen.dateOfBirth !== other.citizen.dateOfBirth
@@ -131,9 +134,6 @@ function homeBeatsAway(best: CandidateScore, other: CandidateScore): boolean {
 function homeBeatsEveryRival(best: CandidateScore, scored: readonly CandidateScore[]): boolean {
   return scored.every((s) => s === best || best.weight - s.weight >= MIN_MARGIN || homeBeatsAway(best, s));
 }
-
-/** Birth dates that do not tell two citizens apart. */
-const COMPATIBLE_DATES = new Set(['exact', 'within', 'coarser']);
 
 /**
  * Never guess between namesakes: without an ID that singles the best out, another citizen
@@ -147,7 +147,7 @@ function namesakeRival(p: PreparedRecord, best: CandidateScore, scored: readonly
       s !== best &&
       s.name !== 'different' &&
       ((NAME_RANK[s.name] >= NAME_RANK[best.name] - 1 &&
-        (COMPATIBLE_DATES.has(s.dob) ? COMPATIBLE_DATES.has(best.dob) || best.dob === s.dob : s.dob === best.dob) &&
+        (isCompatibleDate(s.dob) ? isCompatibleDate(best.dob) || best.dob === s.dob : s.dob === best.dob) &&
         !(p.dob?.precision === 'day' && exactDayBeatsYearOnly(best, s)) &&
         !homeBeatsAway(best, s)) ||
         // Away from home, anyone in the record's commune with a near name and the date wins the doubt.
@@ -155,7 +155,6 @@ function namesakeRival(p: PreparedRecord, best: CandidateScore, scored: readonly
   );
 }
 
-const DATE_RANK = { exact: 6, within: 5, swapped: 4, coarser: 3, close: 2, missing: 1, different: 0 } as const;
 
 /**
  * Another plausible citizen fits the record better on name or birth date: the ID owner
@@ -261,11 +260,11 @@ function dropFartherNear2(scored: CandidateScore[]): void {
  * fits no better than on a slip in each field; twins (the owner's date agrees) stay for review.
  */
 function ownPersonOfRelativeId(idOwner: CandidateScore, scored: readonly CandidateScore[]): CandidateScore | undefined {
-  if (STRICT_NAMES.has(idOwner.name) || COMPATIBLE_DATES.has(idOwner.dob)) return undefined;
+  if (isStrictName(idOwner.name) || isCompatibleDate(idOwner.dob)) return undefined;
   let own: CandidateScore | undefined;
   for (const s of scored) {
     if (s === idOwner || !s.commune || s.citizen.communeCode !== idOwner.citizen.communeCode) continue;
-    if (!STRICT_NAMES.has(s.name) || !COMPATIBLE_DATES.has(s.dob) || s.gender === 'disagree') continue;
+    if (!isStrictName(s.name) || !isCompatibleDate(s.dob) || s.gender === 'disagree') continue;
     // An owner whose name is near the entry (a son named like his father) leaves only the full date to tell them apart.
     if (idOwner.name !== 'different' && s.dob !== 'exact') continue;
     if (own) return undefined; // two of the household fit: not ours to choose
@@ -288,8 +287,8 @@ function aloneInHousehold(own: CandidateScore, idOwner: CandidateScore, scored: 
       NAME_RANK[s.name] >= NAME_RANK[own.name] - 1 &&
       // A registry namesake elsewhere (the same name and date) is told apart by an ID only.
       (s.commune
-        ? COMPATIBLE_DATES.has(s.dob)
-        : STRICT_NAMES.has(s.name) && COMPATIBLE_DATES.has(s.dob) && !(own.dob === 'exact' && s.dob !== 'exact')),
+        ? isCompatibleDate(s.dob)
+        : isStrictName(s.name) && isCompatibleDate(s.dob) && !(own.dob === 'exact' && s.dob !== 'exact')),
   );
 }
 
@@ -297,7 +296,7 @@ function aloneInHousehold(own: CandidateScore, idOwner: CandidateScore, scored: 
 function linkRule(best: CandidateScore): string {
   if (hasIdEvidence(best)) return 'id';
   if (best.id === 'near2') return 'id_near2';
-  if (STRICT_NAMES.has(best.name) || best.name === 'reordered') return best.dob === 'exact' ? 'name_dob' : 'name_coarse_date';
+  if (isStrictName(best.name) || best.name === 'reordered') return best.dob === 'exact' ? 'name_dob' : 'name_coarse_date';
   return 'near_name';
 }
 

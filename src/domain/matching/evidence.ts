@@ -11,11 +11,10 @@ import { maskId } from '../../lib/mask.js';
 import type { DateLevel } from './date-compare.js';
 import type { NameLevel } from './name-compare.js';
 import {
-  COMMUNE_WEIGHT, DATE_WEIGHT, GENDER_WEIGHT, ID_WEIGHT, NAME_RANK, NAME_WEIGHT, type AgreeLevel, type CandidateScore, type IdLevel,
+  COMMUNE_WEIGHT, DATE_RANK, DATE_WEIGHT, GENDER_WEIGHT, hasIdEvidence, isStrictName, ID_WEIGHT, NAME_RANK, NAME_WEIGHT, type AgreeLevel, type CandidateScore, type IdLevel,
 } from './score.js';
 
 const AGREE_IDS = new Set<IdLevel>(['exact', 'old']);
-const AGREE_NAMES = new Set<NameLevel>(['exact', 'folded']);
 const AGREE_DATES = new Set<DateLevel>(['exact', 'within']);
 
 function table<L extends string>(weights: Record<L, number>, agree: (l: L) => boolean, missing: NoInfer<L> | null): Record<L, FieldEvidence> {
@@ -27,7 +26,7 @@ function table<L extends string>(weights: Record<L, number>, agree: (l: L) => bo
 }
 
 const ID_FIELD = table<IdLevel>(ID_WEIGHT, (l) => AGREE_IDS.has(l), 'missing');
-const NAME_FIELD = table<NameLevel>(NAME_WEIGHT, (l) => AGREE_NAMES.has(l), null);
+const NAME_FIELD = table<NameLevel>(NAME_WEIGHT, isStrictName, null);
 const DATE_FIELD = table<DateLevel>(DATE_WEIGHT, (l) => AGREE_DATES.has(l), 'missing');
 const SEX_FIELD = table<AgreeLevel>(GENDER_WEIGHT, (l) => l === 'agree', 'missing');
 const COMMUNE_FIELD = {
@@ -35,14 +34,12 @@ const COMMUNE_FIELD = {
   differ: Object.freeze<FieldEvidence>({ s: 'differ', l: 'other', w: 0 }),
 };
 
-const DATE_RANK: Record<DateLevel, number> = { exact: 6, within: 5, swapped: 4, coarser: 3, close: 2, missing: 1, different: 0 };
 const SEX_RANK: Record<AgreeLevel, number> = { agree: 2, missing: 1, disagree: 0 };
-const STRONG_IDS = new Set<IdLevel>(['exact', 'old', 'near']);
 
 /** Why `other` came second to `best`: the first field, strongest evidence first, where it fits worse. */
 function whyLost(best: CandidateScore, other: CandidateScore, tie: boolean): string {
   if (tie) return 'tie';
-  if (STRONG_IDS.has(best.id) && !STRONG_IDS.has(other.id)) return 'id';
+  if (hasIdEvidence(best) && !hasIdEvidence(other)) return 'id';
   if (NAME_RANK[other.name] < NAME_RANK[best.name]) return 'name';
   if (DATE_RANK[other.dob] < DATE_RANK[best.dob]) return 'dob';
   if (best.commune && !other.commune) return 'commune';
@@ -95,7 +92,7 @@ function sameNameAndDate(best: CandidateScore, scored: readonly CandidateScore[]
   let home = 0;
   let away = 0;
   for (const s of scored) {
-    if (s === best || !AGREE_NAMES.has(s.name) || s.dob !== 'exact') continue;
+    if (s === best || !isStrictName(s.name) || s.dob !== 'exact') continue;
     if (s.commune) home++;
     else away++;
   }
@@ -114,7 +111,7 @@ export function evidenceOf(
   tie = false,
 ): MatchEvidence {
   if (!best) return { rule };
-  const withSame = best.id !== 'exact' && best.id !== 'old' && AGREE_NAMES.has(best.name) && best.dob === 'exact';
+  const withSame = best.id !== 'exact' && best.id !== 'old' && isStrictName(best.name) && best.dob === 'exact';
   if (!withSame && !runnerUp) return shared(rule, best);
   const e: MatchEvidence = {
     rule,

@@ -17,10 +17,21 @@ const GENDERS = new Map<string, Gender>([
   ['woman', 'female'],
 ]);
 
+/**
+ * Sexes as typed (`Nam`, `Nữ`, `M`, `F`...): a handful of spellings, looked up here instead of
+ * folding each record's value through the large name cache (twice per record in five, issue 31's
+ * bench profile). The bound only guards against free text.
+ */
+const genderCache = new Map<string, Gender | undefined>();
+
 /** `Nam`/`Nữ`/`nu`/`male`/`female`/`M`/`F`; `undefined` when empty or unreadable (not a disagreement). */
 export function parseGender(raw: string | null | undefined): Gender | undefined {
   if (!raw) return undefined;
-  return GENDERS.get(raw) ?? GENDERS.get(foldName(raw));
+  const cached = genderCache.get(raw);
+  if (cached !== undefined || genderCache.has(raw)) return cached;
+  const result = GENDERS.get(raw) ?? GENDERS.get(foldName(raw));
+  if (genderCache.size < 10_000) genderCache.set(raw, result);
+  return result;
 }
 
 /** Spellings of Viet Nam after folding and removing spaces. */

@@ -7,6 +7,7 @@
 import type { Citizen } from '../records.js';
 import { RowChains, StringTable, U32Column, mix } from './columns.js';
 import { citizenKeys, maskedNameParts } from './keys.js';
+import { parseRegistryDate, type BirthDate } from './dates.js';
 import { nameFormsOnce } from './names.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
 
@@ -39,7 +40,8 @@ function nineDigits(id: string): number {
   return n;
 }
 
-const pad6 = (n: number) => String(n).padStart(6, '0');
+/** The 12 digits of an ID stored as two 6-digit halves: one number to string (exact below 2^53), not two and a join. */
+const idOf = (hi: number, lo: number) => String(hi * 1_000_000 + lo).padStart(12, '0');
 
 const RECENT_SIZE = 65_536;
 
@@ -72,6 +74,9 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   /** Birth year (0 when unknown) and the female bit. */
   private readonly yearAndSex = new U32Column();
   private readonly strings = new StringTable();
+  /** Birth dates apart from the other strings, each parsed once (`birthDates`, same numbers) and shared by every rebuilt citizen. */
+  private readonly dates = new StringTable();
+  private readonly birthDates: (BirthDate | null)[] = [];
   /** Folded names apart from the other strings: a smaller table for the per-record lookup. */
   private readonly nameKeys = new StringTable();
   private readonly byId = new RowChains((row) => mix(this.idHigh.get(row), this.idLow.get(row)));
@@ -117,7 +122,9 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
     this.name.set(row, this.strings.intern(c.fullName));
     this.nameKey.set(row, this.nameKeys.intern(keys.nameKey));
     this.normalizedName.set(row, this.strings.intern(forms.normalized));
-    this.dob.set(row, this.strings.intern(c.dateOfBirth));
+    const dob = this.dates.intern(c.dateOfBirth);
+    this.dob.set(row, dob);
+    if (dob === this.birthDates.length) this.birthDates.push(parseRegistryDate(c.dateOfBirth));
     this.commune.set(row, this.strings.intern(c.communeCode));
     this.yearAndSex.set(row, (keys.birthYear ?? 0) | (c.gender === 'female' ? FEMALE_BIT : 0));
     this.byId.add(row);
@@ -156,15 +163,17 @@ export class InMemoryRegistry implements CandidateSource, RegistryLookup {
   private rebuild(row: number): RegistryCitizen {
     const yearAndSex = this.yearAndSex.get(row);
     const year = yearAndSex & 0x7fff;
+    const dob = this.dob.get(row);
     const c: RegistryCitizen = {
-      personalId: pad6(this.idHigh.get(row)) + pad6(this.idLow.get(row)),
+      personalId: idOf(this.idHigh.get(row), this.idLow.get(row)),
       fullName: this.strings.at(this.name.get(row)),
-      dateOfBirth: this.strings.at(this.dob.get(row)),
+      dateOfBirth: this.dates.at(dob),
       gender: yearAndSex & FEMALE_BIT ? 'female' : 'male',
       communeCode: this.strings.at(this.commune.get(row)),
       nameKey: this.nameKeys.at(this.nameKey.get(row)),
       birthYear: year === 0 ? null : year,
       normalizedName: this.strings.at(this.normalizedName.get(row)),
+      birthDate: this.birthDates[dob]!,
     };
     const old = this.oldId.get(row);
     if (old !== NO_OLD_ID) c.oldIdNumber = String(old).padStart(9, '0');

@@ -6,13 +6,13 @@
 import type { DoseRecordInput, MatchResult } from '../records.js';
 import { CitizenIndex } from './citizen-index.js';
 import { InMemoryRegistry } from './in-memory-registry.js';
-import { decide, hasIdEvidence } from './decide.js';
+import { decide } from './decide.js';
 import { formatBirthDate } from './dates.js';
 import { idVariants } from './ids.js';
 import { maskedNameParts } from './keys.js';
 import { prepareRecord, type PreparedRecord } from './prepare.js';
 import type { BlockingKeys, CandidateSource, RegistryCitizen, RegistryLookup } from './registry.port.js';
-import { scoreCandidate, type CandidateScore } from './score.js';
+import { hasIdEvidence, scoreCandidate, type CandidateScore } from './score.js';
 import { DoseBatch } from './siblings.js';
 
 /** Bump when a change can alter a decision: results record which matcher made them. */

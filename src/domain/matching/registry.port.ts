@@ -24,14 +24,16 @@
  * in the second.
  */
 import type { Citizen } from '../records.js';
+import type { BirthDate } from './dates.js';
 import type { CitizenKeys } from './keys.js';
 
 /**
  * A registry citizen with its indexed keys (see `citizenKeys`). `normalizedName`
- * (`normalizeName(fullName)`) is optional: sources that precompute it save the matcher
- * from normalizing every candidate's name.
+ * (`normalizeName(fullName)`) and `birthDate` (`parseRegistryDate(dateOfBirth)`) are
+ * optional: sources that precompute them save the matcher from normalizing every
+ * candidate's name and looking up every candidate's date.
  */
-export type RegistryCitizen = Citizen & CitizenKeys & { normalizedName?: string };
+export type RegistryCitizen = Citizen & CitizenKeys & { normalizedName?: string; birthDate?: BirthDate | null };
 
 export interface NameYearKey {
   nameKey: string;

@@ -126,6 +126,24 @@ export const NAME_RANK: Record<NameLevel, number> = {
   exact: 7, folded: 6, reordered: 5, partial: 4, middle: 3, typo: 3, misspelled: 2, given_typo: 1, different: 0,
 };
 
+/** An ID number that singles this citizen out: theirs, their old card, or one keystroke away. */
+export function hasIdEvidence(s: Pick<CandidateScore, 'id'>): boolean {
+  return s.id === 'exact' || s.id === 'old' || s.id === 'near';
+}
+
+/** The name reads the same: letters equal, marks aside (string compares: the decision's hot path). */
+export function isStrictName(l: NameLevel): boolean {
+  return l === 'exact' || l === 'folded';
+}
+
+/** Birth dates that do not tell two citizens apart. */
+export function isCompatibleDate(l: DateLevel): boolean {
+  return l === 'exact' || l === 'within' || l === 'coarser';
+}
+
+/** Birth-date agreement, strongest first. */
+export const DATE_RANK: Record<DateLevel, number> = { exact: 6, within: 5, swapped: 4, coarser: 3, close: 2, missing: 1, different: 0 };
+
 /** Name agreement, without normalizing the registry name when the folded forms settle it. */
 function levelOf(entered: NameForms, asTyped: boolean, p: PreparedRecord, c: RegistryCitizen): NameLevel {
   if (c.nameKey !== entered.folded) return compareNames(entered, nameFormsOnce(c.fullName));
@@ -147,7 +165,7 @@ export function scoreCandidate(p: PreparedRecord, c: RegistryCitizen): Candidate
       nameFixed = p.nameAsEntered.repaired;
     }
   }
-  const dob = compareDates(p.dob, parseRegistryDate(c.dateOfBirth));
+  const dob = compareDates(p.dob, c.birthDate !== undefined ? c.birthDate : parseRegistryDate(c.dateOfBirth));
   const gender: AgreeLevel = p.gender === undefined ? 'missing' : p.gender === c.gender ? 'agree' : 'disagree';
   const commune = p.record.communeCode !== '' && p.record.communeCode === c.communeCode;
   const weight =

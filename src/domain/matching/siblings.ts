@@ -13,11 +13,11 @@
  * - the record's own ID does not single out someone else.
  */
 import type { MatchResult } from '../records.js';
-import { hasIdEvidence, linkTo } from './decide.js';
+import { linkTo } from './decide.js';
 import { evidenceOf } from './evidence.js';
 import type { PreparedRecord } from './prepare.js';
 import type { CandidateSource, RegistryCitizen } from './registry.port.js';
-import { NAME_RANK, scoreCandidate, type CandidateScore } from './score.js';
+import { hasIdEvidence, NAME_RANK, scoreCandidate, type CandidateScore } from './score.js';
 
 const FIT_NAMES = new Set(['exact', 'folded', 'reordered', 'partial', 'middle', 'typo', 'misspelled', 'given_typo']);
 const STRONG_NAMES = new Set(['exact', 'folded']);

@@ -17,9 +17,21 @@ function many(n: number): Citizen[] {
 describe('InMemoryRegistry (column-wise)', () => {
   it('gives back the citizen it was given, with its keys', () => {
     const registry = InMemoryRegistry.fromCitizens([lan]);
-    expect(registry.byPersonalId('001155012346')).toEqual({ ...lan, nameKey: 'tran thi lan', birthYear: 1955, normalizedName: 'trần thị lan' });
+    expect(registry.byPersonalId('001155012346')).toEqual({
+      ...lan, nameKey: 'tran thi lan', birthYear: 1955, normalizedName: 'trần thị lan', birthDate: { year: 1955, month: 3, day: 2, precision: 'day' },
+    });
     expect(registry.byOldId('012345678')?.personalId).toBe('001155012346');
     expect(registry.byNameYear('tran thi lan', 1955).map((c) => c.personalId)).toEqual(['001155012346']);
+  });
+
+  it('parses each registry birth date once and hands it with the citizen (the scorer does not look it up per candidate)', () => {
+    const yearOnly = { ...lan, personalId: '001160000001', oldIdNumber: undefined, dateOfBirth: '1960' };
+    const sameYear = { ...yearOnly, personalId: '001160000002', fullName: 'Lê Văn Nam' };
+    const registry = InMemoryRegistry.fromCitizens([yearOnly, sameYear, { ...lan, personalId: '001160000003', oldIdNumber: undefined, dateOfBirth: 'not a date' }]);
+    const a = registry.byPersonalId('001160000001')!;
+    expect(a.birthDate).toEqual({ year: 1960, precision: 'year' });
+    expect(registry.byPersonalId('001160000002')!.birthDate).toBe(a.birthDate);
+    expect(registry.byPersonalId('001160000003')!.birthDate).toBeNull();
   });
 
   it.each([
