@@ -6,7 +6,7 @@
  * that a shared machine does not blur. `--without-index` drops one index of doseRecords before
  * the import (to measure what that index costs apart). Uses its own database and drops it afterwards.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -76,14 +76,36 @@ async function main() {
     const cursor = (e.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } } | undefined)?.cursor;
     if (cursor) counts.documentsRead += (cursor.firstBatch ?? cursor.nextBatch ?? []).length;
   });
-  /** Commands sent, documents read and this process's CPU-seconds during `f`. */
+  /**
+   * CPU ticks of the store's processes on this machine (FerretDB and its PostgreSQL, by process
+   * name from /proc; none elsewhere), per pid: a pass counts the processes alive at its start and
+   * end (backends of other clients come and go). The whole server's: other clients of a shared
+   * store count too, so compare interleaved runs.
+   */
+  const storeTicks = async () => {
+    const out = new Map<string, number>();
+    for (const pid of (await readdir('/proc').catch(() => [])).filter((d) => /^\d+$/.test(d))) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      const m = /^\d+ \((ferretdb[^)]*|postgres)\) (.*)$/.exec(stat.trim());
+      if (m) { const f = m[2]!.split(' '); out.set(pid, Number(f[11]) + Number(f[12])); }
+    }
+    return out;
+  };
+  const storeCpuSince = async (before: Map<string, number>) => {
+    let ticks = 0;
+    for (const [pid, t] of await storeTicks()) if (before.has(pid)) ticks += t - before.get(pid)!;
+    return ticks / 100; // USER_HZ
+  };
+  /** Commands sent, documents read and this process's and the store's CPU-seconds during `f`. */
   const measured = async <T>(f: () => Promise<T>) => {
     const before = structuredClone(counts);
     const cpu = process.cpuUsage();
+    const store0 = await storeTicks();
     const value = await f();
     const used = process.cpuUsage(cpu);
+    const storeSec = await storeCpuSince(store0);
     const commands = Object.fromEntries(Object.entries(counts.byCollection).map(([k, n]) => [k, n - (before.byCollection[k] ?? 0)] as const).filter(([, n]) => n > 0));
-    return { value, commands, documentsRead: counts.documentsRead - before.documentsRead, cpuSec: (used.user + used.system) / 1e6 };
+    return { value, commands, documentsRead: counts.documentsRead - before.documentsRead, cpuSec: (used.user + used.system) / 1e6, storeSec };
   };
   const costs: Record<string, unknown> = {};
   try {
@@ -102,7 +124,7 @@ async function main() {
       },
     }));
     const summary = first.value;
-    costs['import doses'] = { commands: first.commands, documentsRead: first.documentsRead, 'node CPU-s': +first.cpuSec.toFixed(2) };
+    costs['import doses'] = { commands: first.commands, documentsRead: first.documentsRead, 'node CPU-s': +first.cpuSec.toFixed(2), 'store CPU-s': +first.storeSec.toFixed(2) };
     const importSec = (performance.now() - t0) / 1000;
     const importPeak = rss.stop();
 
@@ -111,7 +133,7 @@ async function main() {
     const t1 = performance.now();
     const second = await measured(() => runImport({ kind: 'doses', source: file, store: db.store, rejectsPath: join(dir, 'rejects-again.csv') }));
     const again = second.value;
-    costs['re-import (same file)'] = { commands: second.commands, documentsRead: second.documentsRead, 'node CPU-s': +second.cpuSec.toFixed(2) };
+    costs['re-import (same file)'] = { commands: second.commands, documentsRead: second.documentsRead, 'node CPU-s': +second.cpuSec.toFixed(2), 'store CPU-s': +second.storeSec.toFixed(2) };
     const againSec = (performance.now() - t1) / 1000;
 
     // 2. Raw insertMany of the same documents: read and validated in between, only the
@@ -129,6 +151,7 @@ async function main() {
       rawRows += docs.length;
       docs = [];
     };
+    const rawStore0 = await storeTicks();
     for await (const r of readRecords(file)) {
       const parsed = r.record ? parseDoseRow(r.record) : undefined;
       // The same stored documents as the importer writes, timestamps included.
@@ -137,6 +160,7 @@ async function main() {
     }
     if (docs.length) await insert();
     const rawSec = rawMs / 1000;
+    costs['raw insertMany'] = { 'store CPU-s': +(await storeCpuSince(rawStore0)).toFixed(2) };
 
     const importRate = summary.rows / importSec;
     const rawRate = rawRows / rawSec;
