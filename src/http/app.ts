@@ -28,6 +28,7 @@ import { backlogRouter } from '../corrections/backlog.router.js';
 import { dashboardApiRouter } from '../dashboard/dashboard.router.js';
 import { accessLogRouter } from '../audit/access-log.router.js';
 import { correctionRoundsRouter } from '../rounds/correction-rounds.router.js';
+import { recordsRouter } from '../records/records.router.js';
 import { deadlineDepsFromConfig } from '../deadlines/index.js';
 import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
+  app.use(recordsRouter({ store, events: rounds.events, log: deps.log.child({ component: 'records' }) }));
   app.use(dashboardApiRouter({ store, stalledAfterMs: config.ROUND_STALLED_MS }));
   app.use(registerRouter({ state: registerStateReader(deps.redis, config) }));
   app.use(accessLogRouter({ store }));

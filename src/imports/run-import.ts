@@ -104,8 +104,12 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   // batches in memory. The first failed write stops the import at the next flush.
   const inFlight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
+  // Read a batch's keys first while rows mostly exist (a re-import), insert first while they
+  // mostly do not (a first import): the last finished batch decides; either order applies every rule.
+  let readFirst = true;
   const write = async (docs: Record<string, unknown>[], at: number[]) => {
-    const c = await upsertById(opts.store, spec.target, spec.fields, docs, spec.target === 'DoseRecord');
+    const c = await upsertById(opts.store, spec.target, spec.fields, docs, spec.target === 'DoseRecord', { readFirst });
+    readFirst = c.inserted < docs.length / 2;
     p.inserted += c.inserted;
     p.updated += c.updated;
     p.unchanged += c.unchanged;

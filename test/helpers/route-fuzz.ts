@@ -67,13 +67,15 @@ const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm'];
 interface Seeded {
   /** Per commune: record ids, round id, correction id, escalation id, and the personal values of its residents. */
   communes: Record<string, { records: string[]; round: string; correction: string; escalation: string; personal: string[] }>;
+  /** Each record's personal values (name, ID number, a correction's new name): they follow a transfer. */
+  personalOf: Record<string, string[]>;
 }
 
 async function seed(ctx: TestContext): Promise<Seeded> {
   const m = ctx.db.models;
   await m.Locality.bulkWrite(UNITS.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: { ...u, name: `Đơn vị ${u.code}`, type: u.level } }, upsert: true } })));
   const now = new Date();
-  const out: Seeded = { communes: {} };
+  const out: Seeded = { communes: {}, personalOf: {} };
   for (const [ci, c] of FUZZ_COMMUNES.entries()) {
     const records: string[] = [];
     const personal: string[] = [];
@@ -105,6 +107,7 @@ async function seed(ctx: TestContext): Promise<Seeded> {
     });
     await m.DoseReport.create({ communeCode: c, facilityId: `TYT-${c}`, day: '2021-09-01', administered: 10 + ci });
     out.communes[c] = { records, round, correction: String(corr._id), escalation: String(esc._id), personal: [...personal, `${personal[2]} Mới`] };
+    for (const [i, recordId] of records.entries()) out.personalOf[recordId] = [personal[2 * i]!, personal[2 * i + 1]!, ...(i === 1 ? [`${personal[2]} Mới`] : [])];
   }
   return out;
 }
@@ -193,6 +196,7 @@ function poolFor(name: string, p: Pools, rule: RouteRule): string[] {
 const FIELD_VALUES: Record<string, unknown[]> = {
   decision: ['confirm', 'explain', 'reject', 'approve', 'refuse'],
   baseVersion: [0, 1, -1],
+  version: [0, 1, -1],
   explanation: ['fuzz: entered twice', ''],
   facilityId: ['TYT-00001', 'TYT-00004', 'TYT-00037', 'TYT-26734', 'TYT-NEW'],
   day: ['2021-09-01', '2021-09-02', '2099-01-01'],
@@ -439,7 +443,9 @@ async function fuzz(ctx: TestContext, app: AppWithAuth, seeded: Seeded, opts: Fu
     // National roles act everywhere; anyone else's area is what their grants see; anonymous: nowhere.
     const sees = (code: string) => (principal ? canSeeLocality(principal, code, hierarchy) : false);
     const national = principal ? isNational(principal) : false;
-    const foreignValues = national ? [] : FUZZ_COMMUNES.filter((c) => !sees(c)).flatMap((c) => seeded.communes[c]!.personal);
+    // A value is foreign when no commune that holds it is in the caller's area (a transferred
+    // record's values are held by both: the old commune entered them and keeps its corrections' history).
+    const foreignValues = national ? [] : allPersonal.filter((v) => !FUZZ_COMMUNES.some((c) => sees(c) && seeded.communes[c]!.personal.includes(v)));
     const key = `${r.rule.method} ${r.rule.path}`;
     covered.add(key);
     const logsBefore = login ? await ctx.db.models.AccessLog.countDocuments({ sub: login }) : 0;
@@ -465,6 +471,10 @@ async function fuzz(ctx: TestContext, app: AppWithAuth, seeded: Seeded, opts: Fu
       }
     }
     await settle?.(status, text);
+    if (key === 'POST /api/records/:recordId/transfer' && status === 200) {
+      const moved = JSON.parse(text) as { recordId: string; to: string };
+      seeded.communes[moved.to]?.personal.push(...(seeded.personalOf[moved.recordId] ?? []));
+    }
     // An answer to what was sent (an error, or a write's answer) is bounded by what was sent: the
     // request line, the bearer token and the body (redirects are fixed pages that echo nothing).
     if (status >= 400 || (status < 300 && r.method !== 'GET')) {

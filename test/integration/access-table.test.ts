@@ -27,6 +27,8 @@ const WRONG_SCOPE: Partial<Record<Role, string>> = {
 const C = '00001';
 const ROUND = `verification-${C}-1`;
 const RECORD = 'WALK-00001-000001';
+/** The transfer row's own record: moving RECORD would change what the other rows see. */
+const MOVED = 'WALK-00001-000002';
 const CSV = { 'content-type': 'text/csv' };
 const JSON_H = { 'content-type': 'application/json' };
 
@@ -99,6 +101,9 @@ function sample(rule: RouteRule): Sample {
     'POST /api/corrections': () => json('POST', '/api/corrections', { recordId: RECORD, baseVersion: 0, decision: 'explain', explanation: 'walk: record entered twice' }, [200, 201]),
     'POST /api/corrections/:id/sign-off': () => json('POST', `/api/corrections/${correctionId}/sign-off`, { decision: 'refuse' }),
     'GET /api/records/:recordId/history': () => ({ path: `/api/records/${RECORD}/history`, success: [200] }),
+    // The first caller the table lets through moves it to 00004 (version 0 → 1); later ones send the
+    // stale version 0 and get 409. security-round-two.test.ts pins each answer.
+    'POST /api/records/:recordId/transfer': () => json('POST', `/api/records/${MOVED}/transfer`, { communeCode: '00004', version: 0, reason: 'route table walk' }, [200, 409]),
     'GET /api/citizens/:personalId/passport-eligibility': () => ({ path: '/api/citizens/001090123456/passport-eligibility', success: [200] }),
     'GET /api/passport-eligibility': () => ({ path: '/api/passport-eligibility?passport=B1234567', success: [200] }),
     'POST /api/dose-reports': () => json('POST', '/api/dose-reports', { facilityId: 'TYT-00001', communeCode: C, day: '2021-09-01', administered: 3 }),
@@ -127,6 +132,7 @@ beforeAll(async () => {
     _id: ROUND, localityCode: C, kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),
     totalRecords: 1, processedRecords: 1, counters: { verified: 0, review: 1 }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test' }],
   });
+  await ctx.db.models.DoseRecord.create({ recordId: MOVED, communeCode: C, fullName: 'Trần Thị Bình', dateOfBirth: '1991-02-03', gender: 'female', idNumber: '001191123457', nationality: 'VN', version: 0 });
   await ctx.db.models.DoseRecord.create({ recordId: RECORD, communeCode: C, fullName: 'Nguyễn Văn An', dateOfBirth: '1990-01-02', gender: 'male', idNumber: '001090123456', nationality: 'VN', version: 0 });
   const esc = await ctx.db.models.Escalation.create({
     roundId: ROUND, level: 'district', localityCode: C, escalatedAt: now, deadline: now, overdueSince: now, notifiedAt: now,

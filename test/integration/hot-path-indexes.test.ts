@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { createTestContext, waitFor, type TestContext } from '../helpers/context
 import { explainableQueries, recordCommands, scansOf, type SentCommand } from '../helpers/explain-plan.js';
 import { OTHER_PROVINCE_COMMUNE, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
 import { openQueues } from '../helpers/queues.js';
+import { runImport } from '../../src/imports/run-import.js';
+import { transferRecord } from '../../src/db/repositories/dose-records.repository.js';
 
 /**
  * The verification hot path (POST /api/rounds' service with its deadline hook, the planner,
@@ -153,4 +155,56 @@ describe('hot-path queries on the real store', () => {
       expect(hot.models[name].schema.path('_id').instance, name).toBe('String');
     }
   });
+});
+
+/**
+ * The import path (issue 29): the citizens and dose imports, first and again over changed files,
+ * on the monitored connection: the re-import's `_id $in` reads, the guarded conditional updates
+ * (open correction, corrected since, another commune: held), the registry version, and a
+ * transfer's conditional update. Every query they send is explained: no collection scan.
+ */
+describe('import-path queries on the real store', () => {
+  const C = '00006';
+  const csv = <T extends object>(rows: T[]) => [Object.keys(rows[0]!).join(','), ...rows.map((r) => Object.values(r).map((v) => v ?? '').join(','))].join('\n') + '\n';
+  let dir = '';
+  afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+
+  it('imports citizens and doses twice, holding what the rules hold, and every query it sent uses an index', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vv-import-explain-'));
+    const citizens = makeCitizens(C, 40);
+    const doses = makeDoses(citizens, `I${C}`).map((d, i) => ({ ...d, facilityId: `TYT-${C}-${i % 3}` }));
+    const files = { citizens: join(dir, 'citizens.csv'), doses: join(dir, 'doses.csv'), citizens2: join(dir, 'citizens2.csv'), doses2: join(dir, 'doses2.csv') };
+    await writeFile(files.citizens, csv(citizens));
+    await writeFile(files.doses, csv(doses));
+    // The second files: one changed name each; three dose rows the import must hold, one it must write.
+    await writeFile(files.citizens2, csv(citizens.map((c, i) => (i === 0 ? { ...c, fullName: `${c.fullName} Mới` } : c))));
+    await writeFile(files.doses2, csv(doses.map((d, i) => (i < 4 ? { ...d, fullName: `${d.fullName} Sửa`, ...(i === 2 ? { communeCode: '00007' } : {}) } : d))));
+    const recording = recordCommands(hot.connection.getClient());
+    const run = (kind: 'citizens' | 'doses', source: string) => runImport({ kind, source, store: hot.store, rejectsPath: join(dir, `${kind}-rejects-${randomUUID()}.csv`) });
+    const first = [await run('citizens', files.citizens), await run('doses', files.doses)];
+    // Between the imports (not recorded: the test's own connection): a correction awaiting the police, one applied.
+    await ctx.db.models.DoseRecord.updateOne({ _id: doses[0]!.recordId }, { $set: { openCorrection: 'c-open' } });
+    await ctx.db.models.DoseRecord.updateOne({ _id: doses[1]!.recordId }, { $set: { version: 1 } });
+    const again = [await run('citizens', files.citizens2), await run('doses', files.doses2)];
+    const moved = await transferRecord(hot.store, doses[5]!.recordId, 0, { from: C, to: '00007', sub: 'coord-001', reason: 'explain test', at: new Date() });
+    recording.stop();
+    expect(first.map((s) => s.inserted)).toEqual([40, 40]);
+    expect(again.map((s) => [s.updated, s.held, s.unchanged])).toEqual([[1, 0, 39], [1, 3, 36]]);
+    expect(moved).toEqual({ version: 1 });
+
+    const queries = explainableQueries(recording.sent);
+    const shapes = queries.map((q) => q.shape);
+    // The path really ran: the re-imports' `_id` reads and the guarded update were sent.
+    expect(shapes).toContain('citizens find {"_id":{"$in":"[string]"}}');
+    expect(shapes).toContain('doseRecords find {"_id":{"$in":"[string]"}}');
+    expect(shapes.some((q) => q.startsWith('doseRecords update {"_id":"string","communeCode":"string","openCorrection":"null","version"'))).toBe(true);
+    expect(shapes.some((q) => q.startsWith('doseRecords findAndModify {"_id":"string","communeCode":"string"'))).toBe(true);
+    const problems: string[] = [];
+    for (const q of queries) {
+      const scans = scansOf(await hot.connection.db!.command({ explain: q.explain, verbosity: 'queryPlanner' }));
+      if (scans.length === 0) problems.push(`${q.shape}: no scan in the plan`);
+      for (const x of scans.filter((y) => y.collectionScan)) problems.push(`${q.shape}: collection scan (${x.node})\n  sent: ${q.sent}`);
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

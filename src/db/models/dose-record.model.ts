@@ -26,6 +26,11 @@ export const doseRecordSchema = new Schema(
      * per record version goes through; cleared when it is applied, refused or superseded.
      */
     openCorrection: { type: String },
+    /** Each move to another commune (POST /api/records/:id/transfer), pushed by the same update that moves it. */
+    transfers: {
+      type: [new Schema({ from: String, to: String, sub: String, reason: String, at: Date, version: Number }, { _id: false })],
+      default: undefined,
+    },
   },
   { collection: 'doseRecords', timestamps: true },
 );

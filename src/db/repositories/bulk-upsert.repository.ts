@@ -27,31 +27,51 @@ export interface IdUpsertResult extends UpsertCounts {
   held: { id: string; reason: HeldReason; current?: string | number }[];
 }
 
+/** What a dose record's hold checks read besides the imported fields. */
+const GUARD_FIELDS = ['communeCode', 'openCorrection', 'version', 'importVersion'] as const;
+
 /**
- * Upsert rows by `_id` (the natural key), in three round trips per batch at most: an unordered
- * insert (the first import), one `_id $in` read of the rows that exist, and one bulk of updates
- * of the rows that differ, nothing written for the rest (a re-import reads and compares only).
- * Dose records (`guarded`) follow the rules of every other write: a record with a correction
- * awaiting sign-off, one corrected since the last import (`version` above `importVersion`) or one
- * in another commune is held and reported, never overwritten; a written change bumps `version`
- * (a worksheet exported before it is stale: 409), each update conditional on what was read.
+ * Upsert rows by `_id` (the natural key). Two orders, both correct for any batch, chosen for
+ * cost only (`readFirst`, the caller's guess from the previous batch):
+ *  - read first (a re-import: every row exists): one `_id $in` read, then an insert of the rows
+ *    not found; refused inserts would cost the store one error each;
+ *  - insert first (a first import: no row exists): one unordered insert; the rows the unique
+ *    `_id` refused (they exist) are read with one `_id $in` and go through the same checks.
+ * Either way a stored row is never overwritten unread: only a row the store itself refused as a
+ * duplicate, or one the read returned, reaches the comparison and the rules below, so a wrong
+ * guess costs a round trip, never a rule. The read projects only the imported fields and the
+ * hold checks' fields. Then one bulk of updates of the rows that differ, nothing written for the
+ * rest (a re-import reads and compares only). Dose records (`guarded`) follow the rules of every
+ * other write: a record with a correction awaiting sign-off, one corrected since the last import
+ * (`version` above `importVersion`) or one in another commune is held and reported, never
+ * overwritten; a written change bumps `version` (a worksheet exported before is stale: 409),
+ * each update conditional on what was read.
  */
-export async function upsertById(store: Store, target: UpsertTarget, fields: readonly string[], docs: Document[], guarded: boolean): Promise<IdUpsertResult> {
+export async function upsertById(
+  store: Store, target: UpsertTarget, fields: readonly string[], docs: Document[], guarded: boolean, opts: { readFirst?: boolean } = {},
+): Promise<IdUpsertResult> {
   const out: IdUpsertResult = { inserted: 0, updated: 0, unchanged: 0, held: [] };
   if (docs.length === 0) return out;
   const collection = modelsOf(store)[target].collection;
   const now = new Date();
-  const read = async (ids: unknown[]) => (await collection.find({ _id: { $in: ids } } as never).toArray()) as Document[];
-  // Read first: on a re-import every row exists, and refused inserts cost the store one error each.
-  const byId = new Map((await read(docs.map((d) => d._id))).map((d) => [String(d._id), d]));
-  const fresh = docs.filter((d) => !byId.has(String(d._id)));
-  const rows = fresh.map((d) => ({ ...present(d), ...(guarded ? { version: 0, importVersion: 0 } : {}), createdAt: now, updatedAt: now }));
-  const raced = rows.length ? await insertNew(collection, rows) : [];
-  out.inserted = fresh.length - raced.length;
-  // Inserted by someone else between the read and the insert: compared like the others.
-  if (raced.length) for (const d of await read(raced.map((i) => fresh[i]!._id))) byId.set(String(d._id), d);
-  const racedIds = new Set(raced.map((i) => String(fresh[i]!._id)));
-  const inserted = new Set(fresh.map((d) => String(d._id)).filter((id) => !racedIds.has(id)));
+  const projection = Object.fromEntries([...fields, ...(guarded ? GUARD_FIELDS : [])].map((f) => [f, 1]));
+  // One reply for the whole batch (the default first batch is 101 documents, then a getMore).
+  const read = async (ids: unknown[]) => (await collection.find({ _id: { $in: ids } } as never, { projection, batchSize: ids.length }).toArray()) as Document[];
+  const row = (d: Document) => ({ ...present(d), ...(guarded ? { version: 0, importVersion: 0 } : {}), createdAt: now, updatedAt: now });
+  const byId = new Map<string, Document>();
+  let fresh: Document[];
+  if (opts.readFirst ?? true) {
+    for (const d of await read(docs.map((x) => x._id))) byId.set(String(d._id), d);
+    fresh = docs.filter((d) => !byId.has(String(d._id)));
+  } else {
+    fresh = docs;
+  }
+  const refused = fresh.length ? await insertNew(collection, fresh.map(row)) : [];
+  out.inserted = fresh.length - refused.length;
+  // Refused by the unique `_id`: stored already (or inserted by someone else since the read), compared like the others.
+  if (refused.length) for (const d of await read(refused.map((i) => fresh[i]!._id))) byId.set(String(d._id), d);
+  const refusedIds = new Set(refused.map((i) => String(fresh[i]!._id)));
+  const inserted = new Set(fresh.map((d) => String(d._id)).filter((id) => !refusedIds.has(id)));
   const ops: unknown[] = [];
   for (const doc of docs) {
     const id = String(doc._id);

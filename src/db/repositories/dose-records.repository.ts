@@ -5,7 +5,8 @@ import { projectionOf } from './query.js';
 
 /*
  * Reads of dose records by their natural key (`_id` = recordId) and by the ID number they were
- * entered with (index { idNumber }). Their writes are the importer's and the corrections' only.
+ * entered with (index { idNumber }). Their writes are the importer's, the corrections' and a
+ * transfer's (transferRecord) only.
  */
 
 export type DoseRecordRow = DoseRecordDoc & { _id: string };
@@ -27,4 +28,23 @@ export async function readWholeDoseRecord(store: Store, recordId: string): Promi
 export async function recordsEnteredWith<K extends DoseRecordField>(store: Store, idNumbers: readonly string[], fields: readonly K[]): Promise<Picked<K>[]> {
   if (idNumbers.length === 0) return [];
   return modelsOf(store).DoseRecord.find({ idNumber: { $in: [...new Set(idNumbers)] } }, projectionOf(fields, RECORD_KEY)).lean<Picked<K>[]>();
+}
+
+export interface Transfer { from: string; to: string; sub: string; reason: string; at: Date }
+
+/**
+ * Move a record to another commune in one conditional update: only while it is still in `from`,
+ * at `version` (a record without the field counts as 0) and held by no correction awaiting the
+ * sign-off. The version goes up (a worksheet exported before is stale) and so does `importVersion`,
+ * so a record the import wrote last stays one the import may update; the move is pushed to the
+ * record's own `transfers` by the same write. The moved record's commune and version, or null
+ * when a condition failed (transferRefusal says which).
+ */
+export async function transferRecord(store: Store, recordId: string, version: number, t: Transfer): Promise<{ version: number } | null> {
+  const res = await modelsOf(store).DoseRecord.findOneAndUpdate(
+    { _id: recordId, communeCode: t.from, version: version === 0 ? { $in: [0, null] } : version, openCorrection: null },
+    { $set: { communeCode: t.to, updatedAt: t.at }, $inc: { version: 1, importVersion: 1 }, $push: { transfers: { ...t, version: version + 1 } } },
+    { projection: { _id: 0, version: 1 }, returnDocument: 'after', timestamps: false },
+  ).lean<{ version: number } | null>();
+  return res ? { version: res.version } : null;
 }

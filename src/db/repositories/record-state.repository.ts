@@ -86,6 +86,14 @@ export async function recordCorrection(
   }
 }
 
+/**
+ * A transferred record's state follows it to its new commune (conditional on it still naming the
+ * old one): the old commune's worklist no longer lists it, the new one's round plans it.
+ */
+export async function moveRecordState(store: Store, recordId: string, from: string, to: string): Promise<void> {
+  await modelsOf(store).RecordState.updateOne({ _id: recordId, communeCode: from }, { $set: { communeCode: to } });
+}
+
 /** The states of some records, one `_id $in` read. */
 export async function recordStates(store: Store, recordIds: string[]): Promise<Map<string, RecordState>> {
   const models = modelsOf(store);

@@ -71,6 +71,9 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
     const r = resultOf.get(s._id);
     if (!r) return [];
     const rec = records.get(s._id);
+    // A record transferred away whose state has not followed yet (or a late result of the old
+    // round): the record's own commune decides, so the old commune never sees it again.
+    if (rec && rec.communeCode !== communeCode) return [];
     const c = s.correction;
     return [{
       recordId: s._id,

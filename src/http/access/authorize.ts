@@ -73,6 +73,12 @@ export function authorize(deps: { store: Store; table: readonly RouteRule[] }): 
       const parsed = parseRequest(rule, req, params);
       const scope = await resolveScope(deps.store, rule.scope, parsed, p, allowed, ancestry);
       if ('status' in scope) return void res.status(scope.status).json(scope.body);
+      if (rule.alsoBody) {
+        // The second locality (a transfer's destination) is checked as a body scope is.
+        const also = await resolveScope(deps.store, { from: 'body', field: rule.alsoBody }, parsed, p, allowed, ancestry);
+        if ('status' in also) return void res.status(also.status).json(also.body);
+        scope.localities = [...new Set([...scope.localities, ...also.localities])];
+      }
       req.parsed = parsed;
       req.scope = scope;
       next();

@@ -114,6 +114,12 @@ export const correctionBody = z.object({
 export const correctionParams = z.object({ id: objectId('a correction') }).strict();
 export const signOffBody = z.object({ decision: z.enum(SIGN_OFF_DECISIONS) }).strict();
 export const recordParams = z.object({ recordId }).strict();
+/** A record moved to another commune: the version the caller saw (409 when stale) and why (audited). */
+export const transferBody = z.object({
+  communeCode: z.string().regex(/^\d{5}$/, 'mã xã/phường 5 chữ số — a 5-digit commune code'),
+  version: z.number().int().min(0).max(1_000_000),
+  reason: z.string().trim().min(3, 'nêu lý do (ít nhất 3 ký tự) — say why (at least 3 characters)').max(500),
+}).strict();
 
 // Eligibility.
 export const citizenParams = z.object({ personalId: z.string().trim().min(1).max(40) }).strict();

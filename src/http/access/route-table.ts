@@ -39,6 +39,11 @@ export interface RouteRule {
    * (src/http/access/request-schemas.ts). A part without a schema is not handed to the handler.
    */
   request?: RequestSchemas;
+  /**
+   * A second locality the caller's area must hold as well, in a body field (a transfer's
+   * destination): checked like a body scope (403 outside the area, unknown codes included).
+   */
+  alsoBody?: string;
   /** What success looks like (the access-table test checks it). */
   success?: number;
 }
@@ -119,6 +124,10 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'POST', path: '/api/localities/:code/correction-rounds', roles: COORDINATORS, scope: CODE, success: 201, request: { params: S.communeParams, body: S.correctionRoundBody } },
   { method: 'POST', path: '/api/corrections', roles: ['commune_health'], scope: { from: 'record', field: 'recordId' }, success: 201, request: { body: S.correctionBody } },
   { method: 'POST', path: '/api/corrections/:id/sign-off', roles: ['commune_police'], scope: { from: 'correction', param: 'id' }, request: { params: S.correctionParams, body: S.signOffBody } },
+  // A record moved to another commune (imports never move one): by a coordinator whose area holds
+  // both communes, or the campaign admin. Not the operator: who runs imports does not decide
+  // where a person's record belongs. The record scopes the source, `communeCode` the destination.
+  { method: 'POST', path: '/api/records/:recordId/transfer', roles: COORDINATORS, scope: { from: 'record', param: 'recordId' }, alsoBody: 'communeCode', request: { params: S.recordParams, body: S.transferBody } },
   { method: 'GET', path: '/api/records/:recordId/history', roles: [...RECORD_READERS, 'commune_police'], scope: { from: 'record', param: 'recordId' }, request: { params: S.recordParams } },
   // Passport eligibility: the checkers' answers (rate-limited per identity, access-logged).
   { method: 'GET', path: '/api/citizens/:personalId/passport-eligibility', roles: ELIGIBILITY, scope: NONE, request: { params: S.citizenParams } },
