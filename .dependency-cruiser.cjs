@@ -15,14 +15,14 @@ module.exports = {
       comment: 'queues/ declares what can be enqueued; it never imports src/ internals beyond domain types and config.',
       severity: 'error',
       from: { path: '^queues/' },
-      to: { path: '^src/(http|db|cli|rounds|corrections|deadlines|dashboard|imports|eligibility|registry|audit|localities)/' },
+      to: { path: '^src/(http|db|cli|rounds|corrections|deadlines|dashboard|imports|eligibility|registry|audit|localities|records)/' },
     },
     {
       name: 'domain-is-pure',
       comment: 'src/domain has no I/O: no db, http, queues, workers, lib/io.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { path: ['^src/(db|http|cli|rounds|corrections|deadlines|dashboard|imports|eligibility|registry|audit|localities)/', '^queues/', '^workers/', '^src/lib/io/', 'node_modules/(mongoose|bullmq|ioredis|express)'] },
+      to: { path: ['^src/(db|http|cli|rounds|corrections|deadlines|dashboard|imports|eligibility|registry|audit|localities|records)/', '^queues/', '^workers/', '^src/lib/io/', 'node_modules/(mongoose|bullmq|ioredis|express)'] },
     },
     {
       name: 'models-behind-repositories',
@@ -50,7 +50,7 @@ module.exports = {
       comment: 'The shared layers (domain, db, lib, config, auth, notify, metrics) never reach up into a feature room; only the composition roots (src/http/app.ts, workers/) wire rooms together.',
       severity: 'error',
       from: { path: '^src/(domain|db|lib|config|auth|notify|metrics)/' },
-      to: { path: '^src/(rounds|corrections|deadlines|dashboard|imports|eligibility|registry|audit|localities)/' },
+      to: { path: '^src/(rounds|corrections|deadlines|dashboard|imports|eligibility|registry|audit|localities|records)/' },
     },
     {
       name: 'rooms-keep-their-routers',
