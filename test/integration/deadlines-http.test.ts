@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { clockPolicy, createRound, manualClock, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
@@ -11,11 +12,17 @@ import { scheduleNewRounds, reconcileRound, type DeadlineDeps } from '../../src/
 import { createDeadlinesQueue, deadlineJobId } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
 import { runRollup } from '../../src/dashboard/dashboard.service.js';
+import { queuedRoundEvents } from '../../src/rounds/round-events.js';
+import { ROUNDS_QUEUE, RoundsJob, createRoundsQueue } from '../../queues/rounds.queue.js';
+import { createVerificationQueue } from '../../queues/verification.queue.js';
+import { roundsProcessor } from '../../workers/rounds.processor.js';
+import { waitFor } from '../helpers/context.js';
 
 let ctx: TestContext;
 let server: Server;
 let base: string;
 let deps: DeadlineDeps;
+let roundsQueue: ReturnType<typeof createRoundsQueue>;
 const H = 3_600_000;
 /** The deadline side's clock: moved by the test, never waited for (no worker runs the timers here). */
 const clock = manualClock();
@@ -28,7 +35,10 @@ beforeAll(async () => {
     policy: clockPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
     now: clock.now,
   };
-  const app = express().use(express.json()).use(behindRouteTable(ctx.db.models)).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));
+  roundsQueue = createRoundsQueue(ctx.redis, ctx.prefix);
+  // As src/http/app.ts: a moved deadline tells the round's writer (the `rounds` queue), nothing inline.
+  const app = express().use(express.json()).use(behindRouteTable(ctx.db.models))
+    .use('/api', deadlinesRouter({ ...deps, events: queuedRoundEvents(roundsQueue) })).use(errorHandler(silentLog));
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
@@ -37,6 +47,7 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await deps?.deadlinesQueue.close();
   await deps?.notificationsQueue.close();
+  await roundsQueue?.close();
   await ctx?.close();
 });
 
@@ -89,16 +100,43 @@ describe('deadlines HTTP API', () => {
     expect(audit.map((a) => (a.after as { act: string }).act)).toEqual(['extend', 'shorten']);
   });
 
-  it('PATCH extends the deadline and re-times the round timers', async () => {
+  it('PATCH with no worker running re-times no timer; a rounds worker then reconciles the round exactly once', async () => {
     const id = 'verification-00001-1';
     await scheduleNewRounds(deps, [id]);
     const before = (await ctx.db.models.Round.findById(id).lean())!.deadline;
-    const res = await call('PATCH', `/rounds/${id}/deadline`, { extendByHours: 24, reason: 'province request 12/2026' });
-    expect(res.status).toBe(200);
-    const after = new Date(before.getTime() + 24 * H);
-    expect(res.body.deadline).toBe(after.toISOString());
-    expect((await deps.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune')))!.data.dueAt).toBe(after.toISOString());
-    expect((await deps.deadlinesQueue.getJob(deadlineJobId.remind(id, 24 * H)))!.data.deadline).toBe(after.toISOString());
+    const timers = async () => ({
+      dueAt: (await deps.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune')))!.data.dueAt,
+      remindFor: (await deps.deadlinesQueue.getJob(deadlineJobId.remind(id, 24 * H)))!.data.deadline,
+    });
+    const untouched = await timers();
+    expect(untouched).toEqual({ dueAt: before.toISOString(), remindFor: before.toISOString() });
+    // Two moves (a double click, then one more day): each is the act, none touches the timers.
+    for (const extendByHours of [24, 24]) {
+      const res = await call('PATCH', `/rounds/${id}/deadline`, { extendByHours, reason: 'province request 12/2026' });
+      expect(res.status).toBe(200);
+    }
+    const after = new Date(before.getTime() + 48 * H);
+    expect((await ctx.db.models.Round.findById(id).lean())!.deadline.toISOString()).toBe(after.toISOString());
+    expect(await timers()).toEqual(untouched);
+    const reconcilesOf = async (states: ('waiting' | 'completed')[]) =>
+      (await roundsQueue.getJobs(states)).filter((j) => j.name === RoundsJob.reconcile && j.data.roundId === id);
+    // Deduplicated by round: one reconcile-round waits for the writer.
+    expect(await reconcilesOf(['waiting'])).toHaveLength(1);
+
+    // The rounds worker as workers/processors.ts builds it (its verification queue only for reconcile-rounds, not run here).
+    const verificationQueue = createVerificationQueue(ctx.redis, ctx.prefix);
+    const worker = new Worker(ROUNDS_QUEUE, roundsProcessor({
+      store: ctx.db.store, deadlines: deps, events: queuedRoundEvents(roundsQueue), log: silentLog,
+      replan: { store: ctx.db.store, verificationQueue, flowQueues: [verificationQueue], stalledAfterMs: H },
+    }), { connection: ctx.redis, prefix: ctx.prefix });
+    try {
+      await waitFor(async () => (await roundsQueue.count()) === 0 && (await reconcilesOf(['completed'])).length > 0, 20_000, 'the reconcile-round of the moved deadline');
+    } finally {
+      await worker.close();
+      await verificationQueue.close();
+    }
+    expect(await reconcilesOf(['completed'])).toHaveLength(1);
+    expect(await timers()).toEqual({ dueAt: after.toISOString(), remindFor: after.toISOString() });
   });
 
   it('lists, filters and acknowledges escalations', async () => {

@@ -4,7 +4,7 @@ import {
   clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
 } from '../helpers/deadlines-harness.js';
 import { applyRoundTransition } from '../../src/db/repositories/round-lifecycle.repository.js';
-import { changeRoundDeadline, reconcileRound, scheduleNewRounds, sweepDeadlines } from '../../src/deadlines/index.js';
+import { changeRoundDeadline, reconcileRound, scheduleNewRounds, sweepDeadlines, type DeadlineChange } from '../../src/deadlines/index.js';
 import { deadlineJobId } from '../../queues/deadlines.queue.js';
 
 let ctx: TestContext;
@@ -31,6 +31,16 @@ afterAll(async () => {
 const deliveriesOf = (roundId: string) => receiver.deliveries.filter((d) => d.body.roundId === roundId);
 const inHours = (h: number) => new Date(clock.now().getTime() + h * HOUR);
 /** Every notification queued so far was delivered (or gave up). */
+/**
+ * A deadline move, then the reconcile-round it enqueues, run as the `rounds` worker runs it (the
+ * queue path itself is tested in deadlines-http.test.ts).
+ */
+async function moveDeadline(id: string, change: DeadlineChange) {
+  const told: string[] = [];
+  await changeRoundDeadline({ ...workers.deps, events: { deadlineChanged: async (r) => { told.push(r); } } }, id, change);
+  expect(told).toEqual([id]);
+  await reconcileRound(workers.deps, id);
+}
 const settled = () => waitFor(async () => (await ctx.db.models.Notification.countDocuments({ status: 'pending' })) === 0, 10_000, 'no pending notification');
 
 describe('deadline chain on a manual clock', () => {
@@ -104,7 +114,7 @@ describe('deadline chain on a manual clock', () => {
     expect((await check())!.data).toMatchObject({ dueAt: first.toISOString() });
 
     const later = new Date(first.getTime() + HOUR);
-    await changeRoundDeadline(workers.deps, id, { deadline: later, reason: 'coordinator: flood' });
+    await moveDeadline(id, { deadline: later, reason: 'coordinator: flood' });
     const job = (await check())!;
     expect(job.data).toMatchObject({ dueAt: later.toISOString() });
     expect(job.delay).toBe(later.getTime() - clock.now().getTime());
@@ -112,7 +122,7 @@ describe('deadline chain on a manual clock', () => {
 
     // Shorten to half an hour from now: the escalation is then due in 30 minutes, not in a day.
     const soon = inHours(0.5);
-    await changeRoundDeadline(workers.deps, id, { deadline: soon, shorten: true, reason: 'coordinator: national date' });
+    await moveDeadline(id, { deadline: soon, shorten: true, reason: 'coordinator: national date' });
     const moved = (await check())!;
     expect(moved.data).toMatchObject({ dueAt: soon.toISOString() });
     expect(moved.delay).toBe(HOUR / 2);
@@ -137,7 +147,7 @@ describe('deadline chain on a manual clock', () => {
       deadline: inHours(0.5), overdueSince: inHours(-0.1), notifiedAt: clock.now(),
     });
     const extended = inHours(3);
-    await changeRoundDeadline(workers.deps, id, { deadline: extended, reason: 'extension' });
+    await moveDeadline(id, { deadline: extended, reason: 'extension' });
     expect((await Round.findById(id).lean())!.status).toBe('awaiting_corrections');
     // The chain resumes at the district, at the new deadline rather than the commune level's.
     expect((await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'district')))!.data).toMatchObject({ dueAt: extended.toISOString() });
