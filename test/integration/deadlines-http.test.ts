@@ -4,7 +4,7 @@ import express from 'express';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { clockPolicy, createRound, manualClock, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
+import { clockPolicy, manualClock, silentLog } from '../helpers/deadlines-harness.js';
 import { deadlinesRouter } from '../../src/deadlines/deadlines.router.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { behindRouteTable } from '../helpers/route-table-app.js';
@@ -17,6 +17,7 @@ import { ROUNDS_QUEUE, RoundsJob, createRoundsQueue } from '../../queues/rounds.
 import { createVerificationQueue } from '../../queues/verification.queue.js';
 import { roundsProcessor } from '../../workers/rounds.processor.js';
 import { waitFor } from '../helpers/context.js';
+import { createRound, seedDocuments, seedPlaceAndContacts } from '../helpers/fixtures.js';
 
 let ctx: TestContext;
 let server: Server;
@@ -29,7 +30,7 @@ const clock = manualClock();
 
 beforeAll(async () => {
   ctx = await createTestContext('deadlines-http');
-  await seedPlaceAndContacts(ctx.db.models, 'http://127.0.0.1:9');
+  await seedPlaceAndContacts(ctx.db.store, 'http://127.0.0.1:9');
   deps = {
     store: ctx.db.store, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
     policy: clockPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
@@ -58,7 +59,7 @@ const call = async (method: string, path: string, body?: unknown) => {
 
 describe('deadlines HTTP API', () => {
   it('PATCH /rounds/:id/deadline validates the body and names the problem', async () => {
-    await createRound(ctx.db.models, 'verification-00001-1', new Date(clock.now().getTime() + 48 * H));
+    await createRound(ctx.db.store, 'verification-00001-1', new Date(clock.now().getTime() + 48 * H));
     const none = await call('PATCH', '/rounds/verification-00001-1/deadline', { reason: 'x' });
     expect(none.body.error.details.problems.map((p: { key: string }) => p.key)).toEqual(['err.deadline.reason', 'err.deadline.oneOf']);
     const past = await call('PATCH', '/rounds/verification-00001-1/deadline', { deadline: '2020-01-01T00:00:00Z', reason: 'typo' });
@@ -70,7 +71,7 @@ describe('deadlines HTTP API', () => {
   it('an extension is whole days ≥ 1; a shortening is its own named act, never in the past; errors carry Vietnamese keys (issue 28)', async () => {
     const id = 'verification-00001-0'; // seq 0: never the commune's current round, which the overview test below reads
     const at = new Date(clock.now().getTime() + 48 * H);
-    await createRound(ctx.db.models, id, at);
+    await createRound(ctx.db.store, id, at);
     const deadlineOf = async () => (await ctx.db.models.Round.findById(id, { deadline: 1 }).lean())!.deadline.getTime();
     // Today's page sent -1 × 24 h and moved the deadline a day earlier; 0 answered "Lỗi: undefined:"; 0.01 day escalated.
     for (const extendByDays of [-1, 0, 0.01, 1.5, 31]) {
@@ -141,7 +142,7 @@ describe('deadlines HTTP API', () => {
 
   it('lists, filters and acknowledges escalations', async () => {
     const id = 'verification-00001-2';
-    await createRound(ctx.db.models, id, new Date(clock.now().getTime() - 1000));
+    await createRound(ctx.db.store, id, new Date(clock.now().getTime() - 1000));
     await reconcileRound(deps, id);
     const list = await call('GET', `/escalations?roundId=${id}&open=true`);
     expect(list.body.items.map((e: { level: string }) => e.level)).toEqual(['commune']);
@@ -182,13 +183,13 @@ describe('deadlines HTTP API', () => {
 
   it('gives the campaign overview per province and district with the national deadline', async () => {
     await call('PUT', '/campaign', { nationalDeadline: new Date(clock.now().getTime() + 10 * 24 * H - 1000).toISOString() });
-    await createRound(ctx.db.models, 'verification-00001-3', new Date(clock.now().getTime() + 2 * H)); // 88 % done: on time
+    await createRound(ctx.db.store, 'verification-00001-3', new Date(clock.now().getTime() + 2 * H)); // 88 % done: on time
     const r = await call('PUT', '/contacts', { contacts: [] });
     expect(r.status).toBe(400);
-    await ctx.db.models.Round.create({
+    await seedDocuments(ctx.db.store, 'Round', [{
       _id: 'verification-00001-4', localityCode: '00001', kind: 'verification', seq: 4, status: 'awaiting_corrections',
       deadline: new Date(clock.now().getTime() + 2 * H), totalRecords: 10, processedRecords: 10, counters: { verified: 2, review: 8 },
-    });
+    }]);
     // The overview reads the dashboard's rollup (no scan of the rounds): per commune, its current round.
     const empty = (await call('GET', '/campaign/overview')).body;
     expect(empty.totals).toEqual({ on_time: 0, at_risk: 0, overdue: 0, completed: 0 });

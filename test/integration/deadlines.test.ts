@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import {
-  clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
-} from '../helpers/deadlines-harness.js';
+import { clockPolicy, manualClock, startDeadlineWorkers, startReceiver } from '../helpers/deadlines-harness.js';
 import { applyRoundTransition } from '../../src/db/repositories/round-lifecycle.repository.js';
 import { changeRoundDeadline, reconcileRound, scheduleNewRounds, sweepDeadlines, type DeadlineChange } from '../../src/deadlines/index.js';
 import { deadlineJobId } from '../../queues/deadlines.queue.js';
+import { alterDocuments, createRound, seedDocuments, seedPlaceAndContacts } from '../helpers/fixtures.js';
 
 let ctx: TestContext;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -18,7 +17,7 @@ const clock = manualClock();
 beforeAll(async () => {
   ctx = await createTestContext('deadlines');
   receiver = await startReceiver();
-  await seedPlaceAndContacts(ctx.db.models, receiver.url);
+  await seedPlaceAndContacts(ctx.db.store, receiver.url);
   // No sweeper here: these tests prove the delayed jobs alone drive the chain.
   workers = await startDeadlineWorkers(ctx, policy, clock);
 });
@@ -46,7 +45,7 @@ const settled = () => waitFor(async () => (await ctx.db.models.Notification.coun
 describe('deadline chain on a manual clock', () => {
   it('reminds, then escalates commune → district → province → ministry, each exactly once', async () => {
     const id = 'verification-00001-1';
-    await createRound(ctx.db.models, id, inHours(3));
+    await createRound(ctx.db.store, id, inHours(3));
     await scheduleNewRounds(workers.deps, [id]);
 
     // Each timer fires on its own due time; the one it schedules next is the next step of the chain.
@@ -85,7 +84,7 @@ describe('deadline chain on a manual clock', () => {
 
   it('stops escalating and closes escalations when the round completes', async () => {
     const id = 'verification-00001-2';
-    await createRound(ctx.db.models, id, inHours(3));
+    await createRound(ctx.db.store, id, inHours(3));
     await scheduleNewRounds(workers.deps, [id]);
     await workers.fireTimer(deadlineJobId.deadline(id, 'commune'));
     expect(await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'district'))).toBeTruthy();
@@ -108,7 +107,7 @@ describe('deadline chain on a manual clock', () => {
   it('extending the deadline re-times the pending timers; shortening brings them forward', async () => {
     const id = 'verification-00001-3';
     const first = inHours(24);
-    await createRound(ctx.db.models, id, first);
+    await createRound(ctx.db.store, id, first);
     await scheduleNewRounds(workers.deps, [id]);
     const check = () => workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune'));
     expect((await check())!.data).toMatchObject({ dueAt: first.toISOString() });
@@ -140,12 +139,12 @@ describe('deadline chain on a manual clock', () => {
     const id = 'verification-00001-4';
     const { Round, Escalation } = ctx.db.models;
     // An overdue round whose commune level runs half an hour more, set up directly.
-    await createRound(ctx.db.models, id, inHours(-0.1));
-    await Round.updateOne({ _id: id }, { $set: { status: 'overdue' } });
-    await Escalation.create({
+    await createRound(ctx.db.store, id, inHours(-0.1));
+    await alterDocuments(ctx.db.store, 'Round', { _id: id }, { status: 'overdue' });
+    await seedDocuments(ctx.db.store, 'Escalation', [{
       roundId: id, level: 'commune', localityCode: '00001', targetCode: '00001', escalatedAt: clock.now(),
       deadline: inHours(0.5), overdueSince: inHours(-0.1), notifiedAt: clock.now(),
-    });
+    }]);
     const extended = inHours(3);
     await moveDeadline(id, { deadline: extended, reason: 'extension' });
     expect((await Round.findById(id).lean())!.status).toBe('awaiting_corrections');
@@ -161,7 +160,7 @@ describe('deadline chain on a manual clock', () => {
 
   it('retries a failing webhook with backoff without touching the escalation record', async () => {
     const id = 'verification-00001-5';
-    await createRound(ctx.db.models, id, inHours(3));
+    await createRound(ctx.db.store, id, inHours(3));
     await scheduleNewRounds(workers.deps, [id]);
     // Earlier tests' deliveries must not take the two failures.
     await settled();

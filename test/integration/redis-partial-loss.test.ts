@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { VERIFICATION_QUEUE, VerificationJob, verificationJobId } from '../../queues/verification.queue.js';
 import { waitFor } from '../helpers/context.js';
-import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
 import { startStack, type Stack } from './corrections-setup.js';
+import { insertCitizens, insertDoses } from '../helpers/fixtures.js';
 
 /**
  * Issue 27, part 4, a partial loss: Redis keeps some keys of a run and loses others (an
@@ -24,8 +25,8 @@ beforeAll(async () => {
   s = await startStack('partial', { CHUNK_SIZE: '20', BATCH_SIZE: '20', ROUND_STALLED_MS: '3000', ROUNDS_RECONCILE_MS: '1000' });
   for (const code of COMMUNES) {
     const citizens = makeCitizens(code, PER_COMMUNE);
-    await insertCitizens(s.ctx.db.models, citizens);
-    await insertDoses(s.ctx.db.models, makeDoses(citizens, `P${code}`));
+    await insertCitizens(s.ctx.db.store, citizens);
+    await insertDoses(s.ctx.db.store, makeDoses(citizens, `P${code}`));
   }
 }, 120_000); // the stack (OIDC provider, API) and 600 citizens and doses, cold, on a shared 2-core machine
 
