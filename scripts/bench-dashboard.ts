@@ -17,7 +17,7 @@ import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/lib/logger.js';
 import { DEFAULT_POLICY } from '../src/domain/rounds/policy.js';
 import { newRollupState, runRollup } from '../src/dashboard/dashboard.service.js';
-import { insertDoses, makeCitizens, makeDoses } from '../test/helpers/seed.js';
+import { makeCitizens, makeDoses } from '../test/helpers/seed.js';
 import { createRedis } from '../queues/connection.js';
 import { allQueues, closeQueues } from '../queues/registry.js';
 import { seedCampaignRounds, seedContacts, seedRealLocalities } from '../test/helpers/dashboard-seed.js';
@@ -28,6 +28,7 @@ import { signIn } from '../test/helpers/browser-sign-in.js';
 import type { HashCache } from '../src/db/repositories/dashboard.repository.js';
 import { recordResults } from '../src/db/repositories/record-state.repository.js';
 import ExcelJS from 'exceljs';
+import { insertDoses } from '../test/helpers/fixtures.js';
 
 const args = process.argv.slice(2);
 const browser = !args.includes('--no-browser');
@@ -65,9 +66,9 @@ async function timeGet(path: string): Promise<{ ms: number; bytes: number }> {
 try {
   const now = new Date();
   let t0 = performance.now();
-  const { provinces } = await seedRealLocalities(db.models);
-  const seeded = await seedCampaignRounds(db.models, { now });
-  await seedContacts(db.models, provinces);
+  const { provinces } = await seedRealLocalities(db.store);
+  const seeded = await seedCampaignRounds(db.store, { now });
+  await seedContacts(db.store, provinces);
   console.log(`seeded ${seeded.rounds} rounds and ${seeded.escalations} open escalations in ${ms(t0)} ms\n`);
 
   t0 = performance.now();
@@ -121,7 +122,7 @@ try {
     const round = `verification-${COMMUNE}-1`;
     const doses = makeDoses(makeCitizens(COMMUNE, WORK), `B${COMMUNE}`);
     t0 = performance.now();
-    await insertDoses(db.models, doses);
+    await insertDoses(db.store, doses);
     const at = new Date();
     const OUT = ['review', 'not_found', 'corrected', 'invalid'] as const;
     const REASON = { review: 'not enough evidence to link safely', not_found: 'no citizen with this ID number or name and birth year', corrected: 'corrected dateOfBirth', invalid: 'no name' };

@@ -75,7 +75,9 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     // The register's quota, breaker and telemetry live in Redis, on the queues' own connection.
     // BullMQ 6 types its raw client as IRedisClient; it is the ioredis connection the queues were built with.
     const redis = (await d.queues[VERIFICATION_QUEUE].getBackend().client) as unknown as Redis;
-    const register = createRegisterPort(d.config, { store: d.db.store, redis, log, deadlines: deadlineDeps(d) });
+    const events = queuedRoundEvents(d.queues[ROUNDS_QUEUE]);
+    // A deadline moved for a register outage is reconciled by the `rounds` worker (reconcile-round), as every round act.
+    const register = createRegisterPort(d.config, { store: d.db.store, redis, log, deadlines: { store: d.db.store, events } });
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       store: d.db.store,
@@ -87,7 +89,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       batchSize: d.config.BATCH_SIZE,
       log,
       completion,
-      events: queuedRoundEvents(d.queues[ROUNDS_QUEUE]),
+      events,
       ...(d.config.PROVINCE_GROUPS.length > 0 ? { queueFor: groupQueueResolver(d) } : {}),
     });
   },

@@ -5,8 +5,8 @@ import { readNationalDeadline } from '../db/repositories/campaign.repository.js'
 import { planDeadlineChange, type DeadlineAct, type DeadlineRequest } from '../domain/rounds/deadline-request.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
+import type { RoundEvents } from '../rounds/round-events.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
-import { reconcileRound } from './reconcile.js';
 
 /** A deadline request (src/domain/rounds/deadline-request.ts) and who makes it. */
 export type DeadlineChange = Omit<DeadlineRequest, 'deadline'> & {
@@ -16,13 +16,17 @@ export type DeadlineChange = Omit<DeadlineRequest, 'deadline'> & {
   by?: string;
 };
 
+/** What moving a deadline needs: the store, the clock, and the round's writer to tell. */
+export type DeadlineChangeDeps = Pick<DeadlineDeps, 'store' | 'now'> & { events: Pick<RoundEvents, 'deadlineChanged'> };
+
 /**
  * Extend, set or (explicitly) shorten a round's deadline. The write is conditional on the deadline it was computed
  * from (two coordinators at once: one wins, the other gets 409). An overdue round given a future
- * deadline returns to awaiting_corrections in the same write. Its timers are then re-timed by
- * reconcileRound.
+ * deadline returns to awaiting_corrections in the same write. Its deadline side (timers,
+ * reminders, escalations) is not touched here: a deduplicated reconcile-round job is enqueued and
+ * the `rounds` worker reconciles it (issue 27: the API never reconciles a round inline).
  */
-export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, change: DeadlineChange) {
+export async function changeRoundDeadline(deps: DeadlineChangeDeps, roundId: string, change: DeadlineChange) {
   const now = nowOf(deps);
   const round = await readRound(deps.store, roundId, ['status', 'deadline', 'localityCode']);
   if (!round) throw new NotFoundError(`round ${roundId} not found`);
@@ -35,6 +39,6 @@ export async function changeRoundDeadline(deps: DeadlineDeps, roundId: string, c
   if (!(await moveRoundDeadline(deps.store, roundId, { deadline: round.deadline, status: round.status as RoundStatus }, to, change.reason, now, change.by ?? null))) {
     throw new ConflictError(`round ${roundId} changed while its deadline was being set; try again`);
   }
-  await reconcileRound(deps, roundId);
+  await deps.events.deadlineChanged(roundId);
   return { id: roundId, localityCode: round.localityCode, previousDeadline: round.deadline, deadline: to, act: act satisfies DeadlineAct };
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { DeadlineDeps } from './deps.js';
-import { changeRoundDeadline } from './deadline-change.service.js';
+import { changeRoundDeadline, type DeadlineChangeDeps } from './deadline-change.service.js';
 import { acknowledgeEscalation, listEscalations } from './escalations.service.js';
 import { listContacts, upsertContacts } from './contacts.service.js';
 import { campaignOverview } from '../dashboard/overview.service.js';
@@ -14,7 +14,7 @@ import { localityContactsRouter } from './locality-contacts.router.js';
 
 /**
  * Deadlines API, mounted at `/api`:
- *   PATCH /rounds/:id/deadline      { extendByDays | extendByHours | deadline [+ shorten: true], reason } → re-times the timers
+ *   PATCH /rounds/:id/deadline      { extendByDays | extendByHours | deadline [+ shorten: true], reason } → reconcile-round enqueued
  *   GET   /escalations?roundId=&level=&open=&locality=&limit=   (locality: a province or a district; each with its name and whom it went to)
  *   POST  /escalations/:id/ack      { by?, note? }  (who acknowledges is the token's identity)
  *   GET   /campaign/overview        per province and district: on time, at risk, overdue
@@ -22,7 +22,7 @@ import { localityContactsRouter } from './locality-contacts.router.js';
  *   GET   /contacts?localityCode=&level=, PUT /contacts { contacts: [...] }
  */
 /** `webhookHosts`: hosts contacts' webhook URLs may use (WEBHOOK_ALLOWED_HOSTS); undefined = no check. */
-export function deadlinesRouter(deps: DeadlineDeps, opts: { webhookHosts?: readonly string[] } = {}): Router {
+export function deadlinesRouter(deps: DeadlineDeps & DeadlineChangeDeps, opts: { webhookHosts?: readonly string[] } = {}): Router {
   const r = Router();
   const { store } = deps;
 

@@ -1,6 +1,5 @@
 import { escalationChain, type LocalityLevelName } from '../domain/rounds/escalation.js';
 import { delayUntil, nowOf, type DeadlineDeps } from './deps.js';
-import { reconcileRound } from './reconcile.js';
 import { earliest, planRoundTimers } from './schedule.js';
 import { initNextChecks, roundsWithoutDeadlineState } from '../db/repositories/deadline-state.repository.js';
 import { readRounds } from '../db/repositories/rounds.repository.js';
@@ -12,16 +11,19 @@ import { WATCHED_STATUSES } from '../domain/rounds/lifecycle.js';
  * round comes to exist):
  *   initRoundDeadlines(rounds) → before rounds are created: their deadline state (next check).
  *   scheduleNewRounds(ids)     → after they were created: their timers in bulk (one Redis round
- *                                trip per 1000 rounds).
+ *                                trip per 1000 rounds). Returns the rounds with something due
+ *                                already (a very short deadline): the caller enqueues their
+ *                                reconcile-round, never reconciles inline (an HTTP request).
  * A round that changed later is reconciled by the `rounds` queue (reconcileRound). All are
  * idempotent; if a call is lost (crash), the sweeper does the same work later.
  */
 // Rounds per addBulk: ~3 timers each keeps one call around 3k jobs.
 const BULK = 1000;
 
-export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Promise<void> {
+export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Promise<{ due: string[] }> {
   const now = nowOf(deps);
   const earliestReminder = Math.max(0, ...deps.policy.reminderOffsetsMs);
+  const due: string[] = [];
   for (let i = 0; i < ids.length; i += BULK) {
     const rounds = await readRounds(deps.store, ids.slice(i, i + BULK), ['deadline', 'localityCode']);
     const levels = new Map((await localitiesRepository(deps.store).byCodes([...new Set(rounds.map((r) => r.localityCode))]))
@@ -29,9 +31,9 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
     const timers = [];
     const nextCheck: { id: string; at: Date }[] = [];
     for (const r of rounds) {
-      // Something is due already (a very short deadline): take the full path for this round.
+      // Something is due already (a very short deadline): the full path (reconcile-round) for this round.
       if (r.deadline.getTime() - earliestReminder <= now.getTime()) {
-        await reconcileRound(deps, r._id);
+        due.push(r._id);
         continue;
       }
       const first = escalationChain(levels.get(r.localityCode) ?? 'commune')[0]!;
@@ -45,6 +47,7 @@ export async function scheduleNewRounds(deps: DeadlineDeps, ids: string[]): Prom
     })));
     await initNextChecks(deps.store, nextCheck);
   }
+  return { due };
 }
 
 /**

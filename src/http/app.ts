@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps): Express {
     flowQueues: [deps.queues[VERIFICATION_QUEUE], ...(deps.groupQueues ?? [])], stalledAfterMs: config.ROUND_STALLED_MS,
   };
   app.use('/api/rounds', roundsRouter(rounds));
-  app.use('/api', deadlinesRouter(deadlines, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
+  app.use('/api', deadlinesRouter({ ...deadlines, events: rounds.events }, { webhookHosts: config.WEBHOOK_ALLOWED_HOSTS }));
   app.use(localitiesRouter({ localities: localitiesRepository(store) }));
   app.use(importsRouter({ queues: deps.queues, store, uploadDir: deps.config.UPLOAD_DIR }));
   // Corrections, worklists, eligibility, backlog (issue 6): explanations and dose reports tell the round's writer.

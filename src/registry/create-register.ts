@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
-import type { DeadlineDeps } from '../deadlines/index.js';
+import type { DeadlineChangeDeps } from '../deadlines/index.js';
 import type { Store } from '../db/store.js';
 import type { Logger } from '../lib/logger.js';
 import { createAuthorityClient } from './authority.client.js';
@@ -23,7 +23,7 @@ type RegisterConfig = Pick<Config, 'REGISTRY_MODE' | 'REGISTRY_URL' | 'REGISTRY_
  */
 export function createRegisterPort(
   config: RegisterConfig,
-  deps: { store: Store; redis: Redis; log: Logger; deadlines: DeadlineDeps },
+  deps: { store: Store; redis: Redis; log: Logger; deadlines: DeadlineChangeDeps },
 ): { port: RegisterPort; telemetry: ReturnType<typeof createTelemetry> } {
   const telemetry = createTelemetry(deps.redis, config.QUEUE_PREFIX);
   if (config.REGISTRY_MODE === 'mirror') {

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { auditAct } from '../audit/audit.service.js';
-import { changeRoundDeadline, type DeadlineDeps } from '../deadlines/index.js';
+import { changeRoundDeadline, type DeadlineChangeDeps } from '../deadlines/index.js';
 import type { Logger } from '../lib/logger.js';
 import { readRound } from '../db/repositories/rounds.repository.js';
 import type { Telemetry } from './telemetry.js';
@@ -14,10 +14,11 @@ const hhmm = (t: number) => new Date(t).toLocaleString('vi-VN', { timeZone: 'Asi
  * Deadlines fair to communes (REGISTRY_OUTAGE_POLICY=extend): when the register comes back, every
  * round whose chunks waited on it while it was down gets its deadline moved by the time it waited
  * (from the outage's start, or from when the round first waited if later). The move goes through
- * the deadline module (recorded on the round's deadlineChanges, its timers re-planned) and is
+ * the deadline module (recorded on the round's deadlineChanges, its timers re-planned by the
+ * reconcile-round job it enqueues) and is
  * audited as a `round.deadline` act of the system. Outages shorter than `minMs` move nothing.
  */
-export function outageDeadlinePolicy(o: { deadlines: DeadlineDeps; telemetry: Telemetry; policy: 'extend' | 'off'; minMs: number; log: Logger }) {
+export function outageDeadlinePolicy(o: { deadlines: DeadlineChangeDeps; telemetry: Telemetry; policy: 'extend' | 'off'; minMs: number; log: Logger }) {
   return async (outage: { from: number; to: number }): Promise<void> => {
     const held = await o.telemetry.takeHeldRounds();
     await o.telemetry.outage({ ...outage, rounds: held.size });

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Store } from '../db/store.js';
 import { markReplanned } from '../db/repositories/round-lifecycle.repository.js';
 import { stalledRounds, type StalledRound } from '../db/repositories/round-progress.repository.js';
+import { roundChunks } from '../db/repositories/verification.repository.js';
 import { VerificationJob, verificationJobId, type PlanRoundData } from '../../queues/verification.queue.js';
 
 /**
@@ -23,7 +24,11 @@ export interface ReplanDeps {
 }
 
 export const STALLABLE = ['scheduled', 'verifying'] as const;
-const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+/**
+ * States in which a job will still run. Not `waiting-children`: a settle parent whose chunk jobs
+ * Redis lost (a partial loss: the parent's key survived, its children's did not) waits forever.
+ */
+const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized']);
 
 /** Rounds without progress since the bound (the dashboard and /metrics count them). */
 export function findStalledRounds(deps: Pick<ReplanDeps, 'store' | 'stalledAfterMs' | 'now'>, ids?: string[]) {
@@ -31,15 +36,22 @@ export function findStalledRounds(deps: Pick<ReplanDeps, 'store' | 'stalledAfter
   return stalledRounds(deps.store, STALLABLE, new Date(now.getTime() - deps.stalledAfterMs), ids);
 }
 
-/** Whether this run's planner or settle parent is still in Redis, unfinished: then the round is only slow. */
+async function isLive(queue: Queue, id: string): Promise<boolean> {
+  const job = await queue.getJob(id);
+  return job !== undefined && LIVE.has(await job.getState());
+}
+
+/**
+ * Whether something in Redis will still move this run of the round: its planner, its settle
+ * parent ready to run, or a job for one of its unfinished chunks; then the round is only slow.
+ * Only stalled rounds are probed (a few reads per pending chunk, stopping at the first live one).
+ */
 export async function hasLiveJob(deps: ReplanDeps, r: Pick<StalledRound, '_id' | 'generation'>): Promise<boolean> {
-  const probes: [Queue, string][] = [
-    [deps.verificationQueue, verificationJobId.plan(r._id, r.generation)],
-    ...deps.flowQueues.map((q): [Queue, string] => [q, verificationJobId.settle(r._id, r.generation)]),
-  ];
-  for (const [queue, id] of probes) {
-    const job = await queue.getJob(id);
-    if (job && LIVE.has(await job.getState())) return true;
+  if (await isLive(deps.verificationQueue, verificationJobId.plan(r._id, r.generation))) return true;
+  for (const q of deps.flowQueues) if (await isLive(q, verificationJobId.settle(r._id, r.generation))) return true;
+  const pending = (await roundChunks(deps.store, r._id)).filter((c) => c.status === 'pending');
+  for (const c of pending) {
+    for (const q of deps.flowQueues) if (await isLive(q, verificationJobId.chunk(r._id, c.chunk, r.generation))) return true;
   }
   return false;
 }

@@ -28,7 +28,8 @@ export const roundId = (kind: RoundKind, communeCode: string, seq: number) => `$
  *   2. the round documents ($setOnInsert, one bulk write);
  *   3. the planner of every round still `scheduled` (deterministic job ID: a repeat adds nothing),
  *      new ones and any whose enqueue was interrupted before;
- *   4. the deadline timers of the rounds this call created (one addBulk per 1,000 rounds).
+ *   4. the deadline timers of the rounds this call created (one addBulk per 1,000 rounds); a round
+ *      with something due already gets a reconcile-round job instead (its writer, never inline).
  * Returns the rounds as stored (in the order given) and the IDs this call created.
  */
 export async function createRoundDocs(deps: RoundCreationDeps, rounds: NewRound[], cause?: string) {
@@ -46,6 +47,9 @@ export async function createRoundDocs(deps: RoundCreationDeps, rounds: NewRound[
       opts: { jobId: verificationJobId.plan(r._id, r.generation ?? 0) },
     })));
   }
-  if (created.size > 0) await scheduleNewRounds(deps.deadlines, [...created]);
+  if (created.size > 0) {
+    const { due } = await scheduleNewRounds(deps.deadlines, [...created]);
+    for (const id of due) await deps.events.deadlineChanged(id);
+  }
   return { stored, created };
 }

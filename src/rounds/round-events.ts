@@ -14,16 +14,23 @@ export interface RoundEvents {
   changed(roundId: string): Promise<void>;
   /** The round was just settled by the verification flow: run its effects (cascade, deadline side). */
   settled(roundId: string): Promise<void>;
+  /**
+   * The round's deadline moved (a coordinator, a register outage), or was due already when the
+   * round was created: its deadline side (reminders, overdue, escalations, timers) is reconciled.
+   */
+  deadlineChanged(roundId: string): Promise<void>;
 }
 
 /** RoundEvents on the `rounds` queue. */
 export function queuedRoundEvents(queue: Queue<RoundsJobData>): RoundEvents {
+  const reconcile = async (roundId: string) => {
+    await queue.add(RoundsJob.reconcile, { roundId }, roundJobOptions(RoundsJob.reconcile, roundId));
+  };
   return {
     async changed(roundId) {
       await queue.add(RoundsJob.settle, { roundId }, roundJobOptions(RoundsJob.settle, roundId));
     },
-    async settled(roundId) {
-      await queue.add(RoundsJob.reconcile, { roundId }, roundJobOptions(RoundsJob.reconcile, roundId));
-    },
+    settled: reconcile,
+    deadlineChanged: reconcile,
   };
 }

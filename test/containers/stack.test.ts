@@ -183,7 +183,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   await compose(['down', '-v', '--remove-orphans', '--timeout', '30'], 180_000);
   console.log(`\n| containers (${PROJECT}) | figure |\n| --- | --- |\n${figures.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
-}, 240_000);
+}, 240_000); // compose down -v of the whole project (API, workers, store, Redis) with its volumes
 
 describe('workers scaling in containers', () => {
   it('the API is ready and says so: /readyz 200 and the container healthy; 3 healthy workers', async () => {
@@ -193,7 +193,7 @@ describe('workers scaling in containers', () => {
     const [api] = await containers('api');
     expect(await healthOf(api!)).toBe('healthy');
     await untilHealthyWorkers(3);
-  }, 400_000);
+  }, 400_000); // images built and the stack started from nothing, then 3 workers to report healthy
 
   it('verifies the district with 3 worker containers', () => verifyUntouched(1, 3), 700_000);
 
@@ -227,14 +227,14 @@ describe('workers scaling in containers', () => {
     // The four others run, none ran out of memory, and their health checks pass.
     await untilHealthyWorkers(4);
     for (const id of await containers('worker')) expect(await state(id)).toMatchObject({ Status: 'running', OOMKilled: false });
-  }, 900_000);
+  }, 900_000); // a district verified while scaling 3 → 6, a SIGKILL and a SIGTERM drain, all in containers on a shared machine
 
   it('verifies the district with 6 worker containers', async () => {
     // The killed and the stopped worker start again: 6 healthy.
     await scale(6);
     await untilHealthyWorkers(6);
     await verifyUntouched(3, 6);
-  }, 700_000);
+  }, 700_000); // a whole district verified by 6 worker containers, twice (3 then 6) for the comparison
 
   it('/readyz and the health check report the store gone, then back', async () => {
     const [mongo] = await containers('mongo');
@@ -255,7 +255,7 @@ describe('workers scaling in containers', () => {
     }
     await waitFor('the API container healthy again', 240_000, async () => (await healthOf(api!)) === 'healthy');
     expect((await fetch(`http://127.0.0.1:${PORTS.API_INTERNAL_PORT}/readyz`)).status).toBe(200);
-  }, 600_000);
+  }, 600_000); // the store container stopped, /readyz and the health check polled until they say so, then started and polled again
 
   it('down -v leaves no container, network or volume of the project', async () => {
     await store.close();
@@ -266,5 +266,5 @@ describe('workers scaling in containers', () => {
       docker(['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`]),
     ]);
     expect(left.map((s) => s.trim())).toEqual(['', '', '']);
-  }, 240_000);
+  }, 240_000); // compose down -v, then the engine asked for every leftover container, network and volume
 });

@@ -15,9 +15,10 @@ import { signIn } from '../helpers/browser-sign-in.js';
 import { SEEDED_USERS } from '../../stand-ins/oidc/provider.js';
 import { launchChromium, screenshot } from '../helpers/browser.js';
 import { seedCampaignRounds, seedContacts, seedRealLocalities } from '../helpers/dashboard-seed.js';
-import { insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { headerKey } from '../../src/domain/corrections/worksheet.js';
 import { CATALOGUE, MATCHER_REASONS } from '../../src/domain/i18n/index.js';
+import { insertCitizens, insertDoses } from '../helpers/fixtures.js';
 
 /** No ISO date (yyyy-mm-dd or yyyy-mm) may show in the officers' pages and sheets. */
 const ISO_DATE = /\b\d{4}-\d{2}(-\d{2})?\b/;
@@ -64,12 +65,12 @@ beforeAll(async () => {
   ctx = await createTestContext('dashb');
   const { models } = ctx.db;
   const now = new Date();
-  const { provinces } = await seedRealLocalities(models);
+  const { provinces } = await seedRealLocalities(ctx.db.store);
   // Three provinces' communes get synthetic settled rounds; 09619 and 09625 are left to the worker.
-  await seedCampaignRounds(models, { now, provinces: ['01', '48', '79'], skip: [COMMUNE, '09625'] });
-  await seedContacts(models, provinces);
-  await insertCitizens(models, citizens);
-  await insertDoses(models, doses);
+  await seedCampaignRounds(ctx.db.store, { now, provinces: ['01', '48', '79'], skip: [COMMUNE, '09625'] });
+  await seedContacts(ctx.db.store, provinces);
+  await insertCitizens(ctx.db.store, citizens);
+  await insertDoses(ctx.db.store, doses);
 
   app = await startAppWithAuth(ctx, { log: createLogger({ level: 'error' }) });
   // The national deadline 20 days ahead, set as a campaign admin would.
@@ -86,7 +87,7 @@ beforeAll(async () => {
   expect(setting.status, setting.text).toBe(200);
   await runRollup(ctx.db.store, policyFromConfig(app.config));
   browser = await launchChromium();
-}, 300_000);
+}, 300_000); // 10,599 real localities and three provinces of rounds seeded, Chromium launched and the API with sign-in started
 
 afterAll(async () => {
   await browser?.close();

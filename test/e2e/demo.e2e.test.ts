@@ -80,7 +80,7 @@ describe('npm run demo', () => {
     const rounds = await ctx.db.models.Round.find({ kind: 'verification' }, { status: 1 }).lean();
     expect(rounds).toHaveLength(31);
     expect(rounds.every((r) => r.status === 'awaiting_corrections' || r.status === 'completed')).toBe(true);
-  }, 400_000);
+  }, 400_000); // npm run demo from nothing: files generated, imports, the API, workers and provider started, rounds verified
 
   it('a second run reuses the files, skips the imports and changes no round', async () => {
     const before = await ctx.db.models.Round.find({}, { status: 1, updatedAt: 1 }).sort({ _id: 1 }).lean();
@@ -94,5 +94,5 @@ describe('npm run demo', () => {
     expect(code).toBe('SIGINT');
     const after = await ctx.db.models.Round.find({}, { status: 1, updatedAt: 1 }).sort({ _id: 1 }).lean();
     expect(after).toEqual(before);
-  }, 400_000);
+  }, 400_000); // npm run demo a second time: everything started again, the imports skipped and compared
 });

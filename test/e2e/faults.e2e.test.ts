@@ -5,7 +5,8 @@ import { FERRETDB_BIN, ownServersAvailable, startOwnStore, startOwnRedis, type O
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { postAsService, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
-import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * Faults on servers this file owns (the development store in a cluster of its own and a redis-server with an AOF, on
@@ -36,11 +37,11 @@ beforeAll(async () => {
   redis = await startOwnRedis();
   const mongoUrl = `${store.url}/vv_faults`;
   db = await connectDb(mongoUrl, { poolSize: 4 });
-  await seedLocalities(db.models);
+  await seedLocalities(db.store);
   for (const code of TEST_COMMUNES) {
     const citizens = makeCitizens(code, PER_COMMUNE);
-    await insertCitizens(db.models, citizens);
-    await insertDoses(db.models, makeDoses(citizens, `F${code}`));
+    await insertCitizens(db.store, citizens);
+    await insertDoses(db.store, makeDoses(citizens, `F${code}`));
   }
   env = {
     REDIS_URL: redis.url, MONGO_URL: mongoUrl, QUEUE_PREFIX: 'faults',
@@ -50,7 +51,7 @@ beforeAll(async () => {
   oidc = await startOidcProvider();
   api = await spawnApi({ ...env, ...authEnv(oidc) });
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
-}, 180_000);
+}, 180_000); // the store and Redis of our own, the API and two worker processes started cold with tsx
 
 afterAll(async () => {
   await Promise.all([api, ...workers].filter(Boolean).map((p) => p.kill('SIGKILL')));
@@ -135,7 +136,7 @@ describe.skipIf(!available)('faults on servers this test owns', () => {
     }
     await settle(ids, 240_000);
     await expectOneResultPerRecord(1);
-  }, 420_000);
+  }, 420_000); // 10 SIGKILLs at random moments, each followed by a restart of the worker process and its lock expiry
 
   it('the store stopped for 30 s mid-round, then back: rounds finish (or fail visibly and retry) without a duplicate', async () => {
     const ids = await startRun(2);
@@ -145,7 +146,7 @@ describe.skipIf(!available)('faults on servers this test owns', () => {
     await store.start();
     await settle(ids, 240_000);
     await expectOneResultPerRecord(2);
-  }, 360_000);
+  }, 360_000); // a deliberate 30 s store outage mid-round, the retries after it, then the rest of the rounds
 
   it('Redis restarted mid-round: rounds finish without a duplicate', async () => {
     const ids = await startRun(3);
@@ -154,5 +155,5 @@ describe.skipIf(!available)('faults on servers this test owns', () => {
     await redis.start();
     await settle(ids, 240_000);
     await expectOneResultPerRecord(3);
-  }, 300_000);
+  }, 300_000); // Redis restarted mid-round, the stalled bound and re-plan, then the rest of the rounds
 });

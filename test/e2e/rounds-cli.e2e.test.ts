@@ -5,7 +5,8 @@ import { createTestContext, type TestContext } from '../helpers/context.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { SEEDED_SERVICES, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
-import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * The coordinator's CLI against a real API (sign-in on, the local OpenID provider), a real
@@ -36,11 +37,11 @@ function cli(args: string[], env: Record<string, string>, timeoutMs = 120_000): 
 
 beforeAll(async () => {
   ctx = await createTestContext('cli');
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   for (const code of TEST_COMMUNES) {
     const citizens = makeCitizens(code, PER_COMMUNE);
-    await insertCitizens(ctx.db.models, citizens);
-    await insertDoses(ctx.db.models, makeDoses(citizens, `C${code}`));
+    await insertCitizens(ctx.db.store, citizens);
+    await insertDoses(ctx.db.store, makeDoses(citizens, `C${code}`));
   }
   oidc = await startOidcProvider();
   const env = { REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, CHUNK_SIZE: '50', BATCH_SIZE: '25', WORKER_CONCURRENCY: '2' };
@@ -49,7 +50,7 @@ beforeAll(async () => {
     VAXVERIFY_API_URL: api.url, VAXVERIFY_ISSUER: oidc.issuer, VAXVERIFY_AUDIENCE: oidc.audience,
     VAXVERIFY_CLIENT_ID: 'coord-001-script', VAXVERIFY_CLIENT_SECRET: SEEDED_SERVICES['coord-001-script']!.secret,
   };
-}, 180_000);
+}, 180_000); // the API, OIDC provider and two worker processes started cold with tsx, and the seed
 
 afterAll(async () => {
   await Promise.all([api, worker].filter(Boolean).map((p) => p.kill('SIGKILL')));
@@ -81,7 +82,7 @@ describe('vaxverify rounds (CLI through the API)', () => {
     // Enqueuing again creates nothing.
     const again = await cli(['rounds', 'enqueue', '--district', '001'], clientEnv);
     expect(again.out).toContain(`0 new, ${TEST_COMMUNES.length} already there`);
-  }, 300_000);
+  }, 300_000); // a whole district verified by two worker processes while the CLI watches it
 
   it('retries a failed round and watches it settle; a round that is not failed gets the API\'s 409', async () => {
     const id = `verification-${TEST_COMMUNES[0]}-1`;
@@ -100,7 +101,7 @@ describe('vaxverify rounds (CLI through the API)', () => {
     expect(watch.code).toBe(0);
     expect(watch.out.trim().split('\n\n\n').at(-1)).toMatch(new RegExp(`${id}\\s+(awaiting_corrections|completed)\\s+█{20} 100%`));
     expect(await ctx.db.models.VerificationResult.countDocuments({ roundId: id })).toBe(PER_COMMUNE);
-  }, 300_000);
+  }, 300_000); // a round failed on purpose, retried through the CLI and verified again by the worker processes
 
   it('says what is wrong with bad arguments and missing credentials, before calling the API', async () => {
     const two = await cli(['rounds', 'enqueue', '--district', '001', '--province', '01'], clientEnv);

@@ -4,7 +4,8 @@ import { createTestContext, waitFor, type TestContext } from '../helpers/context
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
-import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * The whole path in real processes: the API and two workers as child processes, real Redis,
@@ -26,11 +27,11 @@ let auth: { authorization: string };
 
 beforeAll(async () => {
   ctx = await createTestContext('e2e');
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   for (const code of TEST_COMMUNES) {
     const citizens = makeCitizens(code, code === '00007' ? KILL_COMMUNE_SIZE : PER_COMMUNE);
-    await insertCitizens(ctx.db.models, citizens);
-    await insertDoses(ctx.db.models, makeDoses(citizens, `R${code}`));
+    await insertCitizens(ctx.db.store, citizens);
+    await insertDoses(ctx.db.store, makeDoses(citizens, `R${code}`));
   }
   env = {
     REDIS_URL: ctx.redisUrl,
@@ -99,7 +100,7 @@ describe('a verification round end to end', () => {
     const chunks = jobs.filter((j) => j.name === 'verify-chunk');
     expect(chunks).toHaveLength(12);
     expect(new Set(chunks.map((j) => j.processedBy)).size).toBe(2);
-  }, 180_000);
+  }, 180_000); // three localities verified by two worker processes started cold with tsx
 
   it('the same POST again creates no round, no job and no result', async () => {
     const before = await ctx.db.models.VerificationResult.countDocuments();

@@ -5,7 +5,8 @@ import { openQueues } from '../helpers/queues.js';
 import { roundCreationDeps } from '../helpers/rounds.js';
 import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { spawnWorker, type Proc } from '../helpers/processes.js';
-import { insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /** SIGTERM while a chunk is running: the worker finishes the chunk, then exits 0. */
 const RECORDS = 600;
@@ -16,10 +17,10 @@ let worker: Proc | undefined;
 
 beforeAll(async () => {
   ctx = await createTestContext('shutdown');
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   const citizens = makeCitizens('00001', RECORDS);
-  await insertCitizens(ctx.db.models, citizens);
-  await insertDoses(ctx.db.models, makeDoses(citizens, 'S'));
+  await insertCitizens(ctx.db.store, citizens);
+  await insertDoses(ctx.db.store, makeDoses(citizens, 'S'));
   open = openQueues(ctx);
 }, 120_000);
 
@@ -51,5 +52,5 @@ describe('graceful shutdown', () => {
     const chunk = await open.queues[VERIFICATION_QUEUE].getJob(`chunk__${round!.id}__0`);
     expect(await chunk!.getState()).toBe('completed');
     expect(worker.output()).toContain('"msg":"shutdown complete"');
-  }, 240_000);
+  }, 240_000); // a worker process started cold, a long job begun, then a SIGTERM that waits for it to finish
 });

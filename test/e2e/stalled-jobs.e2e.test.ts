@@ -86,7 +86,7 @@ describe('WORKER_MAX_STALLED_COUNT', () => {
     expect(r.state).toBe('completed');
     expect(r.requests).toBe(3);
     expect(r.notification).toMatchObject({ status: 'sent', attempts: 1 });
-  }, 240_000);
+  }, 240_000); // three worker processes in turn, two killed mid-delivery, each stall found after the lock duration
 
   it('at 1, the second stall fails the job: the third worker never calls the webhook', async () => {
     const r = await run(1, 'k1');
@@ -94,5 +94,5 @@ describe('WORKER_MAX_STALLED_COUNT', () => {
     expect(r.job.failedReason).toMatch(/stalled more than allowable limit/);
     expect(r.requests).toBe(2);
     expect(r.notification).toMatchObject({ status: 'pending', attempts: 0 });
-  }, 240_000);
+  }, 240_000); // three worker processes in turn, two killed mid-delivery, each stall found after the lock duration
 });

@@ -1,8 +1,10 @@
-import type { Models } from '../../src/db/models/index.js';
-import { storeOf } from '../../src/db/open-store.js';
+import { modelsOf } from '../../src/db/open-store.js';
+import type { Store } from '../../src/db/store.js';
+import { saveContacts, type ContactFields } from '../../src/db/repositories/contacts.repository.js';
 import { loadAdminUnits } from '../../src/imports/admin-units.loader.js';
 import { upsertLocalities } from '../../src/imports/localities.import.js';
 import { ESCALATION_LEVELS } from '../../src/domain/rounds/policy.js';
+import { seedDocuments } from './fixtures.js';
 
 /**
  * A whole campaign's worth of rounds for the dashboard's tests and benchmark: the real
@@ -12,7 +14,6 @@ import { ESCALATION_LEVELS } from '../../src/domain/rounds/policy.js';
  * contacts). Rounds are data here: the tests read them back through the rollup.
  */
 const DAY = 86_400_000;
-const INSERT_BATCH = 1_000;
 
 /** Deterministic PRNG (mulberry32): the same campaign for every run. */
 function rng(seed: number) {
@@ -26,9 +27,9 @@ function rng(seed: number) {
   };
 }
 
-export async function seedRealLocalities(models: Models): Promise<{ communes: string[]; provinces: string[] }> {
+export async function seedRealLocalities(store: Store): Promise<{ communes: string[]; provinces: string[] }> {
   const { units } = await loadAdminUnits();
-  await upsertLocalities(storeOf(models), units.values());
+  await upsertLocalities(store, units.values());
   const all = [...units.values()];
   return { communes: all.filter((u) => u.level === 'commune').map((u) => u.code), provinces: all.filter((u) => u.level === 'province').map((u) => u.code) };
 }
@@ -45,11 +46,11 @@ export interface SeedOptions {
 }
 
 /** One settled verification round per commune, escalations for some overdue ones, and contacts. */
-export async function seedCampaignRounds(models: Models, opts: SeedOptions): Promise<{ rounds: number; escalations: number }> {
+export async function seedCampaignRounds(store: Store, opts: SeedOptions): Promise<{ rounds: number; escalations: number }> {
   const rand = rng(opts.seed ?? 7);
   const skip = new Set(opts.skip ?? []);
   const filter = opts.provinces ? { level: 'commune' as const, provinceCode: { $in: opts.provinces } } : { level: 'commune' as const };
-  const communes = (await models.Locality.find(filter, { _id: 0, code: 1, provinceCode: 1, districtCode: 1 }).sort({ code: 1 }).lean())
+  const communes = (await modelsOf(store).Locality.find(filter, { _id: 0, code: 1, provinceCode: 1, districtCode: 1 }).sort({ code: 1 }).lean())
     .filter((c) => !skip.has(c.code)).slice(0, opts.limit ?? Infinity);
   const now = opts.now.getTime();
   const rounds: Record<string, unknown>[] = [];
@@ -93,13 +94,13 @@ export async function seedCampaignRounds(models: Models, opts: SeedOptions): Pro
       }
     }
   }
-  for (let i = 0; i < rounds.length; i += INSERT_BATCH) await models.Round.collection.insertMany(rounds.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
-  for (let i = 0; i < escalations.length; i += INSERT_BATCH) await models.Escalation.collection.insertMany(escalations.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
+  await seedDocuments(store, 'Round', rounds, { asStored: true });
+  await seedDocuments(store, 'Escalation', escalations, { asStored: true });
   return { rounds: rounds.length, escalations: escalations.length };
 }
 
 /** Who answers: the ministry, every province's chairperson, one district and two communes. */
-export async function seedContacts(models: Models, provinces: string[]): Promise<void> {
+export async function seedContacts(store: Store, provinces: string[]): Promise<void> {
   const contacts = [
     { localityCode: 'VN', level: 'ministry', role: 'focal-point', name: 'Cục Y tế dự phòng', email: 'ytdp@example.vn' },
     ...provinces.map((p) => ({ localityCode: p, level: 'province', role: 'chairperson', name: `Chủ tịch UBND tỉnh ${p}`, email: `ubnd-${p}@example.vn` })),
@@ -107,5 +108,5 @@ export async function seedContacts(models: Models, provinces: string[]): Promise
     { localityCode: '09619', level: 'commune', role: 'health-station-head', name: 'Trưởng trạm y tế Tây Đằng', email: 'tyt-taydang@example.vn' },
     { localityCode: '09625', level: 'commune', role: 'health-station-head', name: 'Trưởng trạm y tế Phú Cường', email: null },
   ];
-  await models.Contact.collection.bulkWrite(contacts.map((c) => ({ updateOne: { filter: { localityCode: c.localityCode, level: c.level, role: c.role }, update: { $set: c }, upsert: true } })));
+  await saveContacts(store, contacts as ContactFields[]);
 }

@@ -2,9 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker, type Job } from 'bullmq';
 import { pino } from 'pino';
-import type { Models } from '../../src/db/models/index.js';
 import type { DeadlineDeps } from '../../src/deadlines/deps.js';
-import { DEFAULT_POLICY, type DeadlinePolicy, type EscalationLevel } from '../../src/domain/rounds/policy.js';
+import { DEFAULT_POLICY, type DeadlinePolicy } from '../../src/domain/rounds/policy.js';
 import { createLogChannel, createWebhookChannel, verifyWebhookSignature, DELIVERY_HEADER, SIGNATURE_HEADER } from '../../src/notify/index.js';
 import { DEADLINES_QUEUE, createDeadlinesQueue } from '../../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE, createNotificationsQueue } from '../../queues/notifications.queue.js';
@@ -115,33 +114,6 @@ export async function startReceiver(): Promise<Receiver> {
     holdNext: (n) => { holds = n; },
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
-}
-
-/** Province 01 › district 001 › commune 00001, with one webhook contact per level. */
-export async function seedPlaceAndContacts(models: Models, receiverUrl: string): Promise<void> {
-  const units = [
-    { code: '01', name: 'Thành phố Hà Nội', level: 'province', parentCode: null, provinceCode: '01', districtCode: null },
-    { code: '001', name: 'Quận Ba Đình', level: 'district', parentCode: '01', provinceCode: '01', districtCode: '001' },
-    { code: '00001', name: 'Phường Phúc Xá', level: 'commune', parentCode: '001', provinceCode: '01', districtCode: '001' },
-  ];
-  await models.Locality.bulkWrite(units.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: u }, upsert: true } })));
-  const contacts: [string, EscalationLevel][] = [['00001', 'commune'], ['001', 'district'], ['01', 'province'], ['VN', 'ministry']];
-  await models.Contact.bulkWrite(contacts.map(([localityCode, level]) => ({
-    updateOne: {
-      filter: { localityCode, level, role: 'chairperson' },
-      update: { $set: { localityCode, level, role: 'chairperson', name: `Chair ${level}`, webhookUrl: `${receiverUrl}/hook/${level}` } },
-      upsert: true,
-    },
-  })));
-}
-
-/** A round of commune 00001 waiting on the locality: 100 records, 12 unresolved. */
-export async function createRound(models: Models, id: string, deadline: Date) {
-  await models.Round.create({
-    _id: id, localityCode: '00001', kind: 'verification', seq: Number(id.split('-').pop()), status: 'awaiting_corrections', deadline,
-    totalRecords: 100, processedRecords: 100, counters: { verified: 88, review: 7, not_found: 5 },
-    transitions: [{ from: null, to: 'awaiting_corrections', at: new Date(), cause: 'test' }],
-  });
 }
 
 /**

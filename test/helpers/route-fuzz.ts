@@ -12,12 +12,13 @@ import { ROUTE_TABLE, type RouteRule } from '../../src/http/access/route-table.j
 import { createLogger } from '../../src/lib/logger.js';
 import { startAppWithAuth, type AppWithAuth, type Caller } from './app-with-auth.js';
 import { createTestContext, type TestContext } from './context.js';
-import { insertCitizens } from './seed.js';
+
 import { headerRow, xlsx } from './zip.js';
 import { IMPORT_QUEUE, importJobId } from '../../queues/import.queue.js';
 import { processImport } from '../../workers/import.processor.js';
 import type { Citizen } from '../../src/domain/records.js';
 import { grantsClaim, SEEDED_USERS, TEST_TREE_USERS } from '../../stand-ins/oidc/provider.js';
+import { insertCitizens } from './fixtures.js';
 
 /**
  * Property-based fuzzing of the route table (issue 16). Every run sends a batch of requests by
@@ -90,7 +91,7 @@ async function seed(ctx: TestContext): Promise<Seeded> {
       await m.DoseRecord.create({ recordId, communeCode: c, fullName, dateOfBirth: `19${50 + i}-0${i + 1}-1${ci}`, gender: i % 2 ? 'female' : 'male', idNumber, nationality: 'VN', version: 0, facilityId: `TYT-${c}`, vaccinatedAt: '2021-09-01', vaccine: 'Comirnaty', doseNumber: 1 });
       citizens.push({ personalId: idNumber, fullName, dateOfBirth: `19${50 + i}-0${i + 1}-1${ci}`, gender: i % 2 ? 'female' : 'male', communeCode: c });
     }
-    await insertCitizens(m, citizens);
+    await insertCitizens(ctx.db.store, citizens);
     const round = `verification-${c}-1`;
     await m.Round.create({
       _id: round, localityCode: c, kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),

@@ -1,31 +1,7 @@
-import type { Models } from '../../src/db/models/index.js';
-import { storeOf } from '../../src/db/open-store.js';
-import { markRegistryChanged } from '../../src/db/repositories/registry-snapshot.repository.js';
-import { citizenKeys } from '../../src/domain/matching/index.js';
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 
-/** A tiny administrative tree: province 01 › district 001 › communes 00001, 00004, 00006, 00007. */
+/** The communes of the tiny administrative tree (fixtures.ts seedLocalities): province 01 › district 001 › these. Pure data makers only here; writes are in fixtures.ts. */
 export const TEST_COMMUNES = ['00001', '00004', '00006', '00007'] as const;
-
-export async function seedLocalities(models: Models): Promise<void> {
-  const units = [
-    { code: '01', name: 'Thành phố Hà Nội', type: 'Thành phố Trung ương', level: 'province', parentCode: null, provinceCode: '01', districtCode: null },
-    { code: '001', name: 'Quận Ba Đình', type: 'Quận', level: 'district', parentCode: '01', provinceCode: '01', districtCode: '001' },
-    ...TEST_COMMUNES.map((code) => ({ code, name: `Phường ${code}`, type: 'Phường', level: 'commune', parentCode: '001', provinceCode: '01', districtCode: '001' })),
-  ] as const;
-  await models.Locality.bulkWrite(units.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: u }, upsert: true } })));
-}
-
-/** Province 02 › district 024 › commune 00100: somewhere else than the test communes' province. */
-export const OTHER_PROVINCE_COMMUNE = '00100';
-
-export async function seedOtherProvince(models: Models): Promise<void> {
-  await models.Locality.insertMany([
-    { code: '02', name: 'Tỉnh Hà Giang', type: 'Tỉnh', level: 'province', parentCode: null, provinceCode: '02', districtCode: null },
-    { code: '024', name: 'Thành phố Hà Giang', type: 'Thành phố', level: 'district', parentCode: '02', provinceCode: '02', districtCode: '024' },
-    { code: OTHER_PROVINCE_COMMUNE, name: 'Phường Quang Trung', type: 'Phường', level: 'commune', parentCode: '024', provinceCode: '02', districtCode: '024' },
-  ]);
-}
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ'];
 const MIDDLE = ['Văn', 'Thị', 'Đức', 'Minh', 'Ngọc'];
@@ -64,19 +40,4 @@ export function makeDoses(citizens: Citizen[], prefix: string): DoseRecordInput[
     doseNumber: 1,
     vaccinatedAt: '2021-09-01',
   }));
-}
-
-export async function insertCitizens(models: Models, citizens: Citizen[]): Promise<void> {
-  await models.Citizen.insertMany(
-    citizens.map((c) => ({ ...c, ...citizenKeys(c) })),
-    { ordered: false },
-  );
-  // Like the citizens importer: workers holding a registry snapshot reload it.
-  await markRegistryChanged(storeOf(models));
-}
-
-export async function insertDoses(models: Models, doses: DoseRecordInput[]): Promise<void> {
-  for (let i = 0; i < doses.length; i += 2000) {
-    await models.DoseRecord.insertMany(doses.slice(i, i + 2000), { ordered: false });
-  }
 }

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/lib/logger.js';
 import { ROUTE_TABLE, type RouteRule } from '../../src/http/access/route-table.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth, type Reply } from '../helpers/app-with-auth.js';
-import { seedLocalities } from '../helpers/seed.js';
+import { seedDocuments, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * Walks the route table: every row, as anonymous, as one in-scope user per role (the target is
@@ -122,34 +122,36 @@ async function call(login: string | null, s: Sample): Promise<Reply> {
 
 beforeAll(async () => {
   ctx = await createTestContext('access');
-  await seedLocalities(ctx.db.models);
-  await ctx.db.models.Locality.bulkWrite([
+  await seedLocalities(ctx.db.store);
+  await seedDocuments(ctx.db.store, 'Locality', [
     { code: '002', name: 'Quận Hoàn Kiếm', level: 'district', parentCode: '01', provinceCode: '01', districtCode: '002' },
     { code: '00037', name: 'Phường Phúc Tân', level: 'commune', parentCode: '002', provinceCode: '01', districtCode: '002' },
-  ].map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: u }, upsert: true } })));
+  ]);
   const now = new Date();
-  await ctx.db.models.Round.create({
+  await seedDocuments(ctx.db.store, 'Round', [{
     _id: ROUND, localityCode: C, kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),
     totalRecords: 1, processedRecords: 1, counters: { verified: 0, review: 1 }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test' }],
-  });
-  await ctx.db.models.DoseRecord.create({ recordId: MOVED, communeCode: C, fullName: 'Trần Thị Bình', dateOfBirth: '1991-02-03', gender: 'female', idNumber: '001191123457', nationality: 'VN', version: 0 });
-  await ctx.db.models.DoseRecord.create({ recordId: RECORD, communeCode: C, fullName: 'Nguyễn Văn An', dateOfBirth: '1990-01-02', gender: 'male', idNumber: '001090123456', nationality: 'VN', version: 0 });
-  const esc = await ctx.db.models.Escalation.create({
+  }]);
+  await seedDocuments(ctx.db.store, 'DoseRecord', [
+    { recordId: MOVED, communeCode: C, fullName: 'Trần Thị Bình', dateOfBirth: '1991-02-03', gender: 'female', idNumber: '001191123457', nationality: 'VN', version: 0 },
+    { recordId: RECORD, communeCode: C, fullName: 'Nguyễn Văn An', dateOfBirth: '1990-01-02', gender: 'male', idNumber: '001090123456', nationality: 'VN', version: 0 },
+  ]);
+  const [esc] = await seedDocuments(ctx.db.store, 'Escalation', [{
     roundId: ROUND, level: 'district', localityCode: C, escalatedAt: now, deadline: now, overdueSince: now, notifiedAt: now,
     unresolved: { unprocessed: 0, byOutcome: { review: 1 }, backlog: 0, total: 1 },
-  });
-  escalationId = String(esc._id);
+  }]);
+  escalationId = esc!;
   app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000', ELIGIBILITY_RATE_PER_MIN: '100000' }, log: createLogger({ level: process.env.WALK_LOG ?? 'silent' }) });
   // A correction of another health officer awaiting the police (the sign-off row).
-  const c = await ctx.db.models.Correction.create({
+  const [c] = await seedDocuments(ctx.db.store, 'Correction', [{
     key: 'walk-key', recordId: RECORD, communeCode: C, decision: 'confirm', status: 'awaiting_signoff',
     changes: [{ field: 'fullName', oldValue: 'Nguyễn Văn An', newValue: 'Nguyễn Văn Ân' }], baseVersion: 0, newVersion: 1,
     officer: { name: 'Other officer', role: 'health_station', sub: 'health-00001-b' }, source: 'api',
-  });
-  correctionId = String(c._id);
+  }]);
+  correctionId = c!;
   const upload = await app.as('admin').request('/api/imports/doses', { method: 'POST', headers: CSV, body: 'recordId,fullName,dateOfBirth,gender,idNumber,nationality,communeCode\n' });
   importId = upload.body.importId;
-}, 120_000);
+}, 120_000); // the API with sign-in started cold, the seed, and a doses import posted through it
 
 afterAll(async () => {
   await app?.close();

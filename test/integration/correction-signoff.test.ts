@@ -22,7 +22,7 @@ beforeAll(async () => {
   doses = makeDoses(citizens, `S${COMMUNE}`).map((d) => ({ ...d, fullName: d.fullName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D') }));
   // Every record is `corrected` (a suggestion), which the default completion rule accepts.
   await s.verifyCommune(citizens, doses, ['awaiting_corrections', 'completed']);
-}, 180_000);
+}, 180_000); // the stack (OIDC provider, API, workers) and a whole verification round, cold, on a shared 2-core machine
 
 afterAll(async () => { await s?.close(); });
 

@@ -21,7 +21,7 @@ Object.assign(doses[5]!, { fullName: 'Đinh Công Tráng', idNumber: '' });
 beforeAll(async () => {
   s = await startStack('backlog', { COMPLETION_COUNTS_BACKLOG: 'true' }, COMMUNE);
   await s.verifyCommune(citizens, doses, ['awaiting_corrections']);
-}, 180_000);
+}, 180_000); // the stack (OIDC provider, API, workers) and a whole verification round, cold, on a shared 2-core machine
 
 afterAll(async () => { await s?.close(); });
 

@@ -34,7 +34,7 @@ doses[FOR_BAD_ID]!.dateOfBirth = doses[FOR_BAD_ID]!.dateOfBirth.slice(0, 4);
 beforeAll(async () => {
   s = await startStack('corr');
   await s.verifyCommune(citizens, doses, ['awaiting_corrections']);
-}, 180_000);
+}, 180_000); // the stack (OIDC provider, API, workers) and a whole verification round, cold, on a shared 2-core machine
 
 afterAll(async () => { await s?.close(); });
 

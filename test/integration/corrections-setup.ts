@@ -9,10 +9,11 @@ import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verificatio
 import { processors } from '../../workers/processors.js';
 import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import { insertCitizens, insertDoses, seedLocalities } from '../helpers/seed.js';
+
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 import { authEnv, callers, type Caller } from '../helpers/app-with-auth.js';
 import { startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * Who a stack request is made as when the test names nobody: the identity the route is for in
@@ -56,7 +57,7 @@ export interface Stack {
 /** `commune`: the test's own commune, whose health station submits its corrections and dose reports. */
 export async function startStack(label: string, env: Record<string, string> = {}, commune = '00001', logger?: Logger): Promise<Stack> {
   const ctx = await createTestContext(label);
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   // Small chunks: a round splits into several child jobs even with test-sized communes.
   const oidc = await startOidcProvider();
   const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent', CHUNK_SIZE: '40', BATCH_SIZE: '20', ...authEnv(oidc), ...env });
@@ -97,8 +98,8 @@ export async function startStack(label: string, env: Record<string, string> = {}
         throw new Error(`${(err as Error).message} (now ${JSON.stringify(r)})`);
       }),
     async verifyCommune(citizens, doses, statuses) {
-      await insertCitizens(ctx.db.models, citizens);
-      await insertDoses(ctx.db.models, doses);
+      await insertCitizens(ctx.db.store, citizens);
+      await insertDoses(ctx.db.store, doses);
       // A worker is up before the round is posted, as in a deployment: the planner may run while
       // the API's deadline hook is still writing (each document has one writer, so neither loses).
       await stack.startWorker();

@@ -10,7 +10,8 @@ import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
 import { seedContacts } from '../helpers/dashboard-seed.js';
-import { seedLocalities, TEST_COMMUNES } from '../helpers/seed.js';
+import { TEST_COMMUNES } from '../helpers/seed.js';
+import { seedDocuments, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * The dashboard's data path on the real servers: the rollup job, run by a Worker from its job
@@ -24,23 +25,22 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   ctx = await createTestContext('dashm');
-  const { models } = ctx.db;
-  await seedLocalities(models);
-  await seedContacts(models, ['01']);
+  await seedLocalities(ctx.db.store);
+  await seedContacts(ctx.db.store, ['01']);
   const now = Date.now();
   // Two settled rounds: one completed, one overdue and escalated twice.
-  await models.Round.collection.insertMany([
+  await seedDocuments(ctx.db.store, 'Round', [
     { _id: 'verification-00001-1', localityCode: '00001', kind: 'verification', seq: 1, status: 'completed', deadline: new Date(now + DAY), totalRecords: 10, processedRecords: 10,
       counters: { verified: 8, corrected: 1, exempt: 1 }, finishedAt: new Date(now - DAY) },
     { _id: 'verification-00004-1', localityCode: '00004', kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now - DAY), totalRecords: 20, processedRecords: 20,
       counters: { verified: 10, review: 4, not_found: 3, invalid: 3 }, finishedAt: new Date(now - 2 * DAY) },
-  ] as never[]);
-  await models.Escalation.collection.insertMany(['commune', 'district'].map((level) => ({
+  ], { asStored: true });
+  await seedDocuments(ctx.db.store, 'Escalation', ['commune', 'district'].map((level) => ({
     roundId: 'verification-00004-1', level, localityCode: '00004', provinceCode: '01', districtCode: '001', escalatedAt: new Date(now - DAY),
     deadline: new Date(now + DAY), overdueSince: new Date(now - DAY), closedAt: null,
-  })) as never[]);
+  })), { asStored: true });
   app = await startAppWithAuth(ctx, { env: { DASHBOARD_ROLLUP_MS: '300' } });
-}, 120_000);
+}, 120_000); // the API with sign-in (OIDC provider) started cold with the rollup, after the seed, on a shared 2-core machine
 
 afterAll(async () => {
   await app?.close();

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { clockPolicy, createRound, manualClock, seedPlaceAndContacts, silentLog } from '../helpers/deadlines-harness.js';
+import { clockPolicy, manualClock, silentLog } from '../helpers/deadlines-harness.js';
 import { deadlinesRouter } from '../../src/deadlines/deadlines.router.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { behindRouteTable } from '../helpers/route-table-app.js';
@@ -11,24 +12,34 @@ import { scheduleNewRounds, reconcileRound, type DeadlineDeps } from '../../src/
 import { createDeadlinesQueue, deadlineJobId } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
 import { runRollup } from '../../src/dashboard/dashboard.service.js';
+import { queuedRoundEvents } from '../../src/rounds/round-events.js';
+import { ROUNDS_QUEUE, RoundsJob, createRoundsQueue } from '../../queues/rounds.queue.js';
+import { createVerificationQueue } from '../../queues/verification.queue.js';
+import { roundsProcessor } from '../../workers/rounds.processor.js';
+import { waitFor } from '../helpers/context.js';
+import { createRound, seedDocuments, seedPlaceAndContacts } from '../helpers/fixtures.js';
 
 let ctx: TestContext;
 let server: Server;
 let base: string;
 let deps: DeadlineDeps;
+let roundsQueue: ReturnType<typeof createRoundsQueue>;
 const H = 3_600_000;
 /** The deadline side's clock: moved by the test, never waited for (no worker runs the timers here). */
 const clock = manualClock();
 
 beforeAll(async () => {
   ctx = await createTestContext('deadlines-http');
-  await seedPlaceAndContacts(ctx.db.models, 'http://127.0.0.1:9');
+  await seedPlaceAndContacts(ctx.db.store, 'http://127.0.0.1:9');
   deps = {
     store: ctx.db.store, deadlinesQueue: createDeadlinesQueue(ctx.redis, ctx.prefix), notificationsQueue: createNotificationsQueue(ctx.redis, ctx.prefix),
     policy: clockPolicy({ reminderOffsetsMs: [24 * H, 6 * H] }), log: silentLog, webhookEnabled: true, notify: { attempts: 3, backoffMs: 100 },
     now: clock.now,
   };
-  const app = express().use(express.json()).use(behindRouteTable(ctx.db.models)).use('/api', deadlinesRouter(deps)).use(errorHandler(silentLog));
+  roundsQueue = createRoundsQueue(ctx.redis, ctx.prefix);
+  // As src/http/app.ts: a moved deadline tells the round's writer (the `rounds` queue), nothing inline.
+  const app = express().use(express.json()).use(behindRouteTable(ctx.db.models))
+    .use('/api', deadlinesRouter({ ...deps, events: queuedRoundEvents(roundsQueue) })).use(errorHandler(silentLog));
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
@@ -37,6 +48,7 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await deps?.deadlinesQueue.close();
   await deps?.notificationsQueue.close();
+  await roundsQueue?.close();
   await ctx?.close();
 });
 
@@ -47,7 +59,7 @@ const call = async (method: string, path: string, body?: unknown) => {
 
 describe('deadlines HTTP API', () => {
   it('PATCH /rounds/:id/deadline validates the body and names the problem', async () => {
-    await createRound(ctx.db.models, 'verification-00001-1', new Date(clock.now().getTime() + 48 * H));
+    await createRound(ctx.db.store, 'verification-00001-1', new Date(clock.now().getTime() + 48 * H));
     const none = await call('PATCH', '/rounds/verification-00001-1/deadline', { reason: 'x' });
     expect(none.body.error.details.problems.map((p: { key: string }) => p.key)).toEqual(['err.deadline.reason', 'err.deadline.oneOf']);
     const past = await call('PATCH', '/rounds/verification-00001-1/deadline', { deadline: '2020-01-01T00:00:00Z', reason: 'typo' });
@@ -59,7 +71,7 @@ describe('deadlines HTTP API', () => {
   it('an extension is whole days ≥ 1; a shortening is its own named act, never in the past; errors carry Vietnamese keys (issue 28)', async () => {
     const id = 'verification-00001-0'; // seq 0: never the commune's current round, which the overview test below reads
     const at = new Date(clock.now().getTime() + 48 * H);
-    await createRound(ctx.db.models, id, at);
+    await createRound(ctx.db.store, id, at);
     const deadlineOf = async () => (await ctx.db.models.Round.findById(id, { deadline: 1 }).lean())!.deadline.getTime();
     // Today's page sent -1 × 24 h and moved the deadline a day earlier; 0 answered "Lỗi: undefined:"; 0.01 day escalated.
     for (const extendByDays of [-1, 0, 0.01, 1.5, 31]) {
@@ -89,21 +101,48 @@ describe('deadlines HTTP API', () => {
     expect(audit.map((a) => (a.after as { act: string }).act)).toEqual(['extend', 'shorten']);
   });
 
-  it('PATCH extends the deadline and re-times the round timers', async () => {
+  it('PATCH with no worker running re-times no timer; a rounds worker then reconciles the round exactly once', async () => {
     const id = 'verification-00001-1';
     await scheduleNewRounds(deps, [id]);
     const before = (await ctx.db.models.Round.findById(id).lean())!.deadline;
-    const res = await call('PATCH', `/rounds/${id}/deadline`, { extendByHours: 24, reason: 'province request 12/2026' });
-    expect(res.status).toBe(200);
-    const after = new Date(before.getTime() + 24 * H);
-    expect(res.body.deadline).toBe(after.toISOString());
-    expect((await deps.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune')))!.data.dueAt).toBe(after.toISOString());
-    expect((await deps.deadlinesQueue.getJob(deadlineJobId.remind(id, 24 * H)))!.data.deadline).toBe(after.toISOString());
+    const timers = async () => ({
+      dueAt: (await deps.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune')))!.data.dueAt,
+      remindFor: (await deps.deadlinesQueue.getJob(deadlineJobId.remind(id, 24 * H)))!.data.deadline,
+    });
+    const untouched = await timers();
+    expect(untouched).toEqual({ dueAt: before.toISOString(), remindFor: before.toISOString() });
+    // Two moves (a double click, then one more day): each is the act, none touches the timers.
+    for (const extendByHours of [24, 24]) {
+      const res = await call('PATCH', `/rounds/${id}/deadline`, { extendByHours, reason: 'province request 12/2026' });
+      expect(res.status).toBe(200);
+    }
+    const after = new Date(before.getTime() + 48 * H);
+    expect((await ctx.db.models.Round.findById(id).lean())!.deadline.toISOString()).toBe(after.toISOString());
+    expect(await timers()).toEqual(untouched);
+    const reconcilesOf = async (states: ('waiting' | 'completed')[]) =>
+      (await roundsQueue.getJobs(states)).filter((j) => j.name === RoundsJob.reconcile && j.data.roundId === id);
+    // Deduplicated by round: one reconcile-round waits for the writer.
+    expect(await reconcilesOf(['waiting'])).toHaveLength(1);
+
+    // The rounds worker as workers/processors.ts builds it (its verification queue only for reconcile-rounds, not run here).
+    const verificationQueue = createVerificationQueue(ctx.redis, ctx.prefix);
+    const worker = new Worker(ROUNDS_QUEUE, roundsProcessor({
+      store: ctx.db.store, deadlines: deps, events: queuedRoundEvents(roundsQueue), log: silentLog,
+      replan: { store: ctx.db.store, verificationQueue, flowQueues: [verificationQueue], stalledAfterMs: H },
+    }), { connection: ctx.redis, prefix: ctx.prefix });
+    try {
+      await waitFor(async () => (await roundsQueue.count()) === 0 && (await reconcilesOf(['completed'])).length > 0, 20_000, 'the reconcile-round of the moved deadline');
+    } finally {
+      await worker.close();
+      await verificationQueue.close();
+    }
+    expect(await reconcilesOf(['completed'])).toHaveLength(1);
+    expect(await timers()).toEqual({ dueAt: after.toISOString(), remindFor: after.toISOString() });
   });
 
   it('lists, filters and acknowledges escalations', async () => {
     const id = 'verification-00001-2';
-    await createRound(ctx.db.models, id, new Date(clock.now().getTime() - 1000));
+    await createRound(ctx.db.store, id, new Date(clock.now().getTime() - 1000));
     await reconcileRound(deps, id);
     const list = await call('GET', `/escalations?roundId=${id}&open=true`);
     expect(list.body.items.map((e: { level: string }) => e.level)).toEqual(['commune']);
@@ -144,13 +183,13 @@ describe('deadlines HTTP API', () => {
 
   it('gives the campaign overview per province and district with the national deadline', async () => {
     await call('PUT', '/campaign', { nationalDeadline: new Date(clock.now().getTime() + 10 * 24 * H - 1000).toISOString() });
-    await createRound(ctx.db.models, 'verification-00001-3', new Date(clock.now().getTime() + 2 * H)); // 88 % done: on time
+    await createRound(ctx.db.store, 'verification-00001-3', new Date(clock.now().getTime() + 2 * H)); // 88 % done: on time
     const r = await call('PUT', '/contacts', { contacts: [] });
     expect(r.status).toBe(400);
-    await ctx.db.models.Round.create({
+    await seedDocuments(ctx.db.store, 'Round', [{
       _id: 'verification-00001-4', localityCode: '00001', kind: 'verification', seq: 4, status: 'awaiting_corrections',
       deadline: new Date(clock.now().getTime() + 2 * H), totalRecords: 10, processedRecords: 10, counters: { verified: 2, review: 8 },
-    });
+    }]);
     // The overview reads the dashboard's rollup (no scan of the rounds): per commune, its current round.
     const empty = (await call('GET', '/campaign/overview')).body;
     expect(empty.totals).toEqual({ on_time: 0, at_risk: 0, overdue: 0, completed: 0 });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { spawnWorker, type Proc } from '../helpers/processes.js';
-import {
-  WEBHOOK_SECRET, createRound, msPolicy, seedPlaceAndContacts, silentLog, startReceiver,
-} from '../helpers/deadlines-harness.js';
-import { scheduleNewRounds } from '../../src/deadlines/index.js';
+import { WEBHOOK_SECRET, msPolicy, silentLog, startReceiver } from '../helpers/deadlines-harness.js';
+import { reconcileRound, scheduleNewRounds } from '../../src/deadlines/index.js';
 import { createDeadlinesQueue, DEADLINE_SWEEPER_ID } from '../../queues/deadlines.queue.js';
 import { createNotificationsQueue } from '../../queues/notifications.queue.js';
+import { createRound, seedPlaceAndContacts } from '../helpers/fixtures.js';
 
 /**
  * Two real worker processes (workers/main.ts) serve the deadlines and notifications queues;
@@ -46,7 +45,7 @@ const env = () => ({
 beforeAll(async () => {
   ctx = await createTestContext('deadlines-replicas');
   receiver = await startReceiver();
-  await seedPlaceAndContacts(ctx.db.models, receiver.url);
+  await seedPlaceAndContacts(ctx.db.store, receiver.url);
 });
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.kill('SIGTERM')));
@@ -68,8 +67,10 @@ async function runChain(firstSeq: number, killWhen: (ids: string[]) => Promise<b
       webhookEnabled: true, notify: { attempts: 10, backoffMs: 100 },
     };
     const ids = Array.from({ length: ROUNDS }, (_, i) => `verification-00001-${firstSeq + i}`);
-    for (const id of ids) await createRound(ctx.db.models, id, new Date(Date.now() + 2000));
-    await scheduleNewRounds(deadlineDeps, ids);
+    for (const id of ids) await createRound(ctx.db.store, id, new Date(Date.now() + 2000));
+    const { due } = await scheduleNewRounds(deadlineDeps, ids);
+    // A round already due when its timers were made (slow seeding on a loaded machine): the reconcile-round a rounds worker runs.
+    for (const id of due) await reconcileRound(deadlineDeps, id);
 
     await waitFor(() => killWhen(ids), 60_000, 'the moment to kill'); // cold worker processes on a busy 2-core machine
     const victim = procs.find((p) => p.child.exitCode === null && p.child.signalCode === null)!;
@@ -112,7 +113,7 @@ describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
       receiver.deliveries.filter((d) => ids.includes(String(d.body.roundId)) && d.body.level === 'commune').length === ROUNDS
       && (await ctx.db.models.Notification.countDocuments({ roundId: { $in: ids }, status: 'pending' })) === 0);
     expect(redelivered).toBe(0);
-  }, 240_000);
+  }, 240_000); // two worker processes started cold with tsx, 100 rounds' escalation chain, one SIGKILLed and replaced between levels
 
   it('killed during a burst of deliveries: once in MongoDB, one delivery key per escalation at the receiver', async () => {
     // Kill as soon as the commune escalations exist, while their webhooks are in flight. A delivery
@@ -120,5 +121,5 @@ describe('two worker processes, one SIGKILLed and replaced mid-chain', () => {
     // X-Vaxverify-Delivery key (at-least-once transport; receivers drop the repeat by key).
     await runChain(200, async (ids) =>
       ctx.db.models.Escalation.countDocuments({ roundId: { $in: ids }, level: 'commune' }).then((n) => n === ROUNDS));
-  }, 240_000);
+  }, 240_000); // worker processes started cold with tsx, 200 rounds' escalation chain, one SIGKILLed and replaced mid-burst
 });

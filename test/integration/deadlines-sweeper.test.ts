@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import {
-  clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
-} from '../helpers/deadlines-harness.js';
+import { clockPolicy, manualClock, startDeadlineWorkers, startReceiver } from '../helpers/deadlines-harness.js';
 import { scheduleNewRounds, ensureDeadlineSweeper, sweepDeadlines } from '../../src/deadlines/index.js';
 import { adoptRounds } from '../../src/deadlines/hooks.js';
 import { DEADLINE_SWEEPER_ID } from '../../queues/deadlines.queue.js';
+import { alterDocuments, createRound, seedPlaceAndContacts } from '../helpers/fixtures.js';
 
 let ctx: TestContext;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -18,7 +17,7 @@ const clock = manualClock();
 beforeAll(async () => {
   ctx = await createTestContext('deadlines-sweep');
   receiver = await startReceiver();
-  await seedPlaceAndContacts(ctx.db.models, receiver.url);
+  await seedPlaceAndContacts(ctx.db.store, receiver.url);
   workers = await startDeadlineWorkers(ctx, policy, clock);
 });
 afterAll(async () => {
@@ -52,7 +51,7 @@ describe('the sweeper recomputes from MongoDB what Redis lost', () => {
   it('still reminds and escalates every level once after the delayed jobs are deleted, twice', async () => {
     const ids = ['verification-00001-11', 'verification-00001-12'];
     const deadline = new Date(clock.now().getTime() + 3 * HOUR);
-    for (const id of ids) await createRound(ctx.db.models, id, deadline);
+    for (const id of ids) await createRound(ctx.db.store, id, deadline);
     await scheduleNewRounds(workers.deps, ids);
     expect(await deleteTimers()).toBe(ids.length * 3);
 
@@ -86,7 +85,7 @@ describe('the sweeper recomputes from MongoDB what Redis lost', () => {
   it('a round created without its deadline state (a lost hook, an older round) is watched once adopted', async () => {
     const id = 'verification-00001-21';
     const deadline = new Date(clock.now().getTime() + 30 * HOUR);
-    await createRound(ctx.db.models, id, deadline);
+    await createRound(ctx.db.store, id, deadline);
     const delivered = receiver.deliveries.length;
     // No state, no timers: the sweeper cannot see it when its first reminder is due.
     expect(await sweepAt(new Date(deadline.getTime() - 2 * HOUR), delivered)).toMatchObject({ rounds: 0 });
@@ -95,7 +94,7 @@ describe('the sweeper recomputes from MongoDB what Redis lost', () => {
     expect(await ctx.db.models.RoundDeadline.findById(id).lean()).toMatchObject({ nextCheckAt: new Date(deadline.getTime() - 2 * HOUR) });
     expect(await sweepAt(new Date(deadline.getTime() - 2 * HOUR), delivered + 1)).toMatchObject({ rounds: 1 });
     expect(receiver.deliveries.at(-1)!.body).toMatchObject({ roundId: id, type: 'reminder', offsetMs: 2 * HOUR });
-    await ctx.db.models.Round.updateOne({ _id: id }, { $set: { status: 'cancelled' } });
+    await alterDocuments(ctx.db.store, 'Round', { _id: id }, { status: 'cancelled' });
     await sweepAt(new Date(deadline.getTime() - HOUR), delivered + 1);
   });
 

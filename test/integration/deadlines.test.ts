@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import {
-  clockPolicy, createRound, manualClock, seedPlaceAndContacts, startDeadlineWorkers, startReceiver,
-} from '../helpers/deadlines-harness.js';
+import { clockPolicy, manualClock, startDeadlineWorkers, startReceiver } from '../helpers/deadlines-harness.js';
 import { applyRoundTransition } from '../../src/db/repositories/round-lifecycle.repository.js';
-import { changeRoundDeadline, reconcileRound, scheduleNewRounds, sweepDeadlines } from '../../src/deadlines/index.js';
+import { changeRoundDeadline, reconcileRound, scheduleNewRounds, sweepDeadlines, type DeadlineChange } from '../../src/deadlines/index.js';
 import { deadlineJobId } from '../../queues/deadlines.queue.js';
+import { alterDocuments, createRound, seedDocuments, seedPlaceAndContacts } from '../helpers/fixtures.js';
 
 let ctx: TestContext;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -18,7 +17,7 @@ const clock = manualClock();
 beforeAll(async () => {
   ctx = await createTestContext('deadlines');
   receiver = await startReceiver();
-  await seedPlaceAndContacts(ctx.db.models, receiver.url);
+  await seedPlaceAndContacts(ctx.db.store, receiver.url);
   // No sweeper here: these tests prove the delayed jobs alone drive the chain.
   workers = await startDeadlineWorkers(ctx, policy, clock);
 });
@@ -31,12 +30,22 @@ afterAll(async () => {
 const deliveriesOf = (roundId: string) => receiver.deliveries.filter((d) => d.body.roundId === roundId);
 const inHours = (h: number) => new Date(clock.now().getTime() + h * HOUR);
 /** Every notification queued so far was delivered (or gave up). */
+/**
+ * A deadline move, then the reconcile-round it enqueues, run as the `rounds` worker runs it (the
+ * queue path itself is tested in deadlines-http.test.ts).
+ */
+async function moveDeadline(id: string, change: DeadlineChange) {
+  const told: string[] = [];
+  await changeRoundDeadline({ ...workers.deps, events: { deadlineChanged: async (r) => { told.push(r); } } }, id, change);
+  expect(told).toEqual([id]);
+  await reconcileRound(workers.deps, id);
+}
 const settled = () => waitFor(async () => (await ctx.db.models.Notification.countDocuments({ status: 'pending' })) === 0, 10_000, 'no pending notification');
 
 describe('deadline chain on a manual clock', () => {
   it('reminds, then escalates commune → district → province → ministry, each exactly once', async () => {
     const id = 'verification-00001-1';
-    await createRound(ctx.db.models, id, inHours(3));
+    await createRound(ctx.db.store, id, inHours(3));
     await scheduleNewRounds(workers.deps, [id]);
 
     // Each timer fires on its own due time; the one it schedules next is the next step of the chain.
@@ -75,7 +84,7 @@ describe('deadline chain on a manual clock', () => {
 
   it('stops escalating and closes escalations when the round completes', async () => {
     const id = 'verification-00001-2';
-    await createRound(ctx.db.models, id, inHours(3));
+    await createRound(ctx.db.store, id, inHours(3));
     await scheduleNewRounds(workers.deps, [id]);
     await workers.fireTimer(deadlineJobId.deadline(id, 'commune'));
     expect(await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'district'))).toBeTruthy();
@@ -98,13 +107,13 @@ describe('deadline chain on a manual clock', () => {
   it('extending the deadline re-times the pending timers; shortening brings them forward', async () => {
     const id = 'verification-00001-3';
     const first = inHours(24);
-    await createRound(ctx.db.models, id, first);
+    await createRound(ctx.db.store, id, first);
     await scheduleNewRounds(workers.deps, [id]);
     const check = () => workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'commune'));
     expect((await check())!.data).toMatchObject({ dueAt: first.toISOString() });
 
     const later = new Date(first.getTime() + HOUR);
-    await changeRoundDeadline(workers.deps, id, { deadline: later, reason: 'coordinator: flood' });
+    await moveDeadline(id, { deadline: later, reason: 'coordinator: flood' });
     const job = (await check())!;
     expect(job.data).toMatchObject({ dueAt: later.toISOString() });
     expect(job.delay).toBe(later.getTime() - clock.now().getTime());
@@ -112,7 +121,7 @@ describe('deadline chain on a manual clock', () => {
 
     // Shorten to half an hour from now: the escalation is then due in 30 minutes, not in a day.
     const soon = inHours(0.5);
-    await changeRoundDeadline(workers.deps, id, { deadline: soon, shorten: true, reason: 'coordinator: national date' });
+    await moveDeadline(id, { deadline: soon, shorten: true, reason: 'coordinator: national date' });
     const moved = (await check())!;
     expect(moved.data).toMatchObject({ dueAt: soon.toISOString() });
     expect(moved.delay).toBe(HOUR / 2);
@@ -130,14 +139,14 @@ describe('deadline chain on a manual clock', () => {
     const id = 'verification-00001-4';
     const { Round, Escalation } = ctx.db.models;
     // An overdue round whose commune level runs half an hour more, set up directly.
-    await createRound(ctx.db.models, id, inHours(-0.1));
-    await Round.updateOne({ _id: id }, { $set: { status: 'overdue' } });
-    await Escalation.create({
+    await createRound(ctx.db.store, id, inHours(-0.1));
+    await alterDocuments(ctx.db.store, 'Round', { _id: id }, { status: 'overdue' });
+    await seedDocuments(ctx.db.store, 'Escalation', [{
       roundId: id, level: 'commune', localityCode: '00001', targetCode: '00001', escalatedAt: clock.now(),
       deadline: inHours(0.5), overdueSince: inHours(-0.1), notifiedAt: clock.now(),
-    });
+    }]);
     const extended = inHours(3);
-    await changeRoundDeadline(workers.deps, id, { deadline: extended, reason: 'extension' });
+    await moveDeadline(id, { deadline: extended, reason: 'extension' });
     expect((await Round.findById(id).lean())!.status).toBe('awaiting_corrections');
     // The chain resumes at the district, at the new deadline rather than the commune level's.
     expect((await workers.deadlinesQueue.getJob(deadlineJobId.deadline(id, 'district')))!.data).toMatchObject({ dueAt: extended.toISOString() });
@@ -151,7 +160,7 @@ describe('deadline chain on a manual clock', () => {
 
   it('retries a failing webhook with backoff without touching the escalation record', async () => {
     const id = 'verification-00001-5';
-    await createRound(ctx.db.models, id, inHours(3));
+    await createRound(ctx.db.store, id, inHours(3));
     await scheduleNewRounds(workers.deps, [id]);
     // Earlier tests' deliveries must not take the two failures.
     await settled();

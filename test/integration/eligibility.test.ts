@@ -42,7 +42,7 @@ beforeAll(async () => {
   s = await startStack('elig', {}, COMMUNE);
   // `corrected` may count as resolved (COMPLETION_ACCEPTS): the round may complete at once.
   await s.verifyCommune(citizens, doses, ['awaiting_corrections', 'completed']);
-}, 180_000);
+}, 180_000); // the stack (OIDC provider, API, workers) and a whole verification round, cold, on a shared 2-core machine
 
 afterAll(async () => { await s?.close(); });
 

@@ -14,10 +14,11 @@ import { VERIFICATION_QUEUE } from '../../queues/verification.queue.js';
 import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { explainableQueries, recordCommands, scansOf, type SentCommand } from '../helpers/explain-plan.js';
-import { OTHER_PROVINCE_COMMUNE, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { openQueues } from '../helpers/queues.js';
 import { runImport } from '../../src/imports/run-import.js';
 import { transferRecord } from '../../src/db/repositories/dose-records.repository.js';
+import { OTHER_PROVINCE_COMMUNE, alterDocuments, insertCitizens, insertDoses, seedLocalities, seedOtherProvince } from '../helpers/fixtures.js';
 
 /**
  * The verification hot path (POST /api/rounds' service with its deadline hook, the planner,
@@ -39,21 +40,21 @@ let sent: SentCommand[] = [];
 
 beforeAll(async () => {
   ctx = await createTestContext('hotpath');
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   // A province of its own for someone registered elsewhere: the matcher's `_id` read outside the snapshot.
-  await seedOtherProvince(ctx.db.models);
+  await seedOtherProvince(ctx.db.store);
   const [elsewhere] = makeCitizens(OTHER_PROVINCE_COMMUNE, 1).map((c) => ({ ...c, fullName: 'Đỗ Văn Hùng', dateOfBirth: '1977-03-14', personalId: `${c.personalId.slice(0, 3)}077${c.personalId.slice(6)}` }));
   for (const code of COMMUNES) {
     const citizens = makeCitizens(code, PER_COMMUNE);
-    await insertCitizens(ctx.db.models, citizens);
+    await insertCitizens(ctx.db.store, citizens);
     // Exact records, one with a typo'd ID (the matcher falls back to the name blocks) and one of
     // the person registered in province 02.
     const doses = makeDoses(citizens, `H${code}`);
     doses[1] = { ...doses[1]!, idNumber: `${doses[1]!.idNumber.slice(0, -1)}9` };
     doses.push(...makeDoses([elsewhere!], `E${code}`).map((d) => ({ ...d, communeCode: code })));
-    await insertDoses(ctx.db.models, doses);
+    await insertDoses(ctx.db.store, doses);
   }
-  await insertCitizens(ctx.db.models, [elsewhere!]);
+  await insertCitizens(ctx.db.store, [elsewhere!]);
   // The hot path's own connection, monitored (statsFile turns the driver's command monitoring on).
   hot = await connectDb(ctx.mongoUrl, { poolSize: 4, autoIndex: false, statsFile });
   open = openQueues(ctx);
@@ -97,7 +98,7 @@ describe('hot-path queries on the real store', () => {
       expect(['awaiting_corrections', 'completed'], r._id).toContain(r.status);
       expect(r.processedRecords, r._id).toBe(PER_COMMUNE + 1);
     }
-  }, 90_000);
+  }, 90_000); // two rounds through the verification processor with command monitoring on every store call (two 60 s waits above)
 
   it('every query it sent is served by an index: explain shows no collection scan', async () => {
     const queries = explainableQueries(sent);
@@ -183,8 +184,8 @@ describe('import-path queries on the real store', () => {
     const run = (kind: 'citizens' | 'doses', source: string) => runImport({ kind, source, store: hot.store, rejectsPath: join(dir, `${kind}-rejects-${randomUUID()}.csv`) });
     const first = [await run('citizens', files.citizens), await run('doses', files.doses)];
     // Between the imports (not recorded: the test's own connection): a correction awaiting the police, one applied.
-    await ctx.db.models.DoseRecord.updateOne({ _id: doses[0]!.recordId }, { $set: { openCorrection: 'c-open' } });
-    await ctx.db.models.DoseRecord.updateOne({ _id: doses[1]!.recordId }, { $set: { version: 1 } });
+    await alterDocuments(ctx.db.store, 'DoseRecord', { _id: doses[0]!.recordId }, { openCorrection: 'c-open' });
+    await alterDocuments(ctx.db.store, 'DoseRecord', { _id: doses[1]!.recordId }, { version: 1 });
     const again = [await run('citizens', files.citizens2), await run('doses', files.doses2)];
     const moved = await transferRecord(hot.store, doses[5]!.recordId, 0, { from: C, to: '00007', sub: 'coord-001', reason: 'explain test', at: new Date() });
     recording.stop();

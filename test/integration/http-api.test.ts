@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queues } from '../../queues/registry.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
-import { seedLocalities } from '../helpers/seed.js';
+import { seedLocalities } from '../helpers/fixtures.js';
 
 /** The API in-process against real Redis and the Mongo-wire server (no workers: jobs wait), signed in through the local provider. */
 let ctx: TestContext;
@@ -12,7 +12,7 @@ let base: string;
 
 beforeAll(async () => {
   ctx = await createTestContext('http');
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   app = await startAppWithAuth(ctx);
   ({ queues, base } = app);
 });

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
-import { insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { startStack, type Stack } from './corrections-setup.js';
+import { insertCitizens, insertDoses } from '../helpers/fixtures.js';
 
 /**
  * Personal data out of the logs for real: a round and corrections run with every component
@@ -22,9 +23,9 @@ const doses = makeDoses(citizens, `L${COMMUNE}`).map((d, i) => ({
 
 beforeAll(async () => {
   s = await startStack('logs', {}, COMMUNE, createLogger({ level: 'debug', destination: sink }));
-  await insertCitizens(s.ctx.db.models, citizens);
-  await insertDoses(s.ctx.db.models, doses);
-}, 120_000);
+  await insertCitizens(s.ctx.db.store, citizens);
+  await insertDoses(s.ctx.db.store, doses);
+}, 120_000); // the stack (OIDC provider, API, workers) and a whole verification round, cold, on a shared 2-core machine
 
 afterAll(async () => { await s?.close(); });
 

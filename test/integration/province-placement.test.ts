@@ -13,7 +13,8 @@ import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verificatio
 import { createGroupQueues, groupQueueName } from '../../queues/province-groups.queue.js';
 import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import { insertCitizens, insertDoses, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, insertDoses } from '../helpers/fixtures.js';
 
 /**
  * Province placement (PROVINCE_GROUPS=a=01;b=02): the planner puts each round's chunks on its
@@ -68,11 +69,11 @@ beforeAll(async () => {
   await ctx.db.models.Locality.bulkWrite(units.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: { ...u, name: `Unit ${u.code}`, type: u.level } }, upsert: true } })));
   for (const code of [...COMMUNES['01'], ...COMMUNES['02']]) {
     const citizens = makeCitizens(code, PER_COMMUNE);
-    await insertCitizens(ctx.db.models, citizens);
-    await insertDoses(ctx.db.models, makeDoses(citizens, `P${code}`));
+    await insertCitizens(ctx.db.store, citizens);
+    await insertDoses(ctx.db.store, makeDoses(citizens, `P${code}`));
   }
   queues = allQueues(ctx.redis, ctx.prefix);
-}, 120_000);
+}, 120_000); // two provinces' communes seeded with PER_COMMUNE citizens and doses each, on a shared 2-core machine
 
 // Workers and queues a test started are closed with it (the leak guard checks each test).
 afterEach(async () => {
@@ -130,5 +131,5 @@ describe('province placement', () => {
     // No chunk ran on the country-wide queue.
     const done = await queues[VERIFICATION_QUEUE].getJobs(['completed'], 0, -1);
     expect(done.map((j) => j.name).filter((n) => n !== 'plan-round')).toEqual([]);
-  }, 240_000);
+  }, 240_000); // rounds in two provinces verified by two group workers each loading its own registry snapshot, cold
 });

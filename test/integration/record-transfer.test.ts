@@ -3,7 +3,7 @@ import { ROUNDS_QUEUE, RoundsJob } from '../../queues/rounds.queue.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
-import { OTHER_PROVINCE_COMMUNE, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
+import { OTHER_PROVINCE_COMMUNE, seedDocuments, seedLocalities, seedOtherProvince } from '../helpers/fixtures.js';
 
 /**
  * POST /api/records/:recordId/transfer (issue 29: a record changes commune only by an explicit,
@@ -21,24 +21,24 @@ const ROUND_4 = 'verification-00004-1';
 
 beforeAll(async () => {
   ctx = await createTestContext('transfer');
-  const m = ctx.db.models;
-  await seedLocalities(m);
-  await seedOtherProvince(m);
+  const store = ctx.db.store;
+  await seedLocalities(store);
+  await seedOtherProvince(store);
   const now = new Date();
   for (const [round, commune] of [[ROUND_1, '00001'], [ROUND_4, '00004']]) {
-    await m.Round.create({
+    await seedDocuments(store, 'Round', [{
       _id: round, localityCode: commune, kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),
       totalRecords: 1, processedRecords: 1, counters: { review: 1 }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test seed' }],
-    });
+    }]);
   }
-  await m.DoseRecord.create([
+  await seedDocuments(store, 'DoseRecord', [
     { recordId: MOVE, communeCode: '00001', fullName: 'Phạm Văn Chuyển', dateOfBirth: '1970-05-06', gender: 'male', idNumber: '001070000101', nationality: 'VN', version: 0, importVersion: 0 },
     { recordId: HELD, communeCode: '00001', fullName: 'Lê Thị Giữ', dateOfBirth: '1971-05-06', gender: 'female', idNumber: '001171000102', nationality: 'VN', version: 0, openCorrection: 'c-awaiting' },
     { recordId: AWAY, communeCode: '00001', fullName: 'Vũ Văn Xa', dateOfBirth: '1972-05-06', gender: 'male', idNumber: '001072000103', nationality: 'VN', version: 0 },
   ]);
   // MOVE is on 00001's worklist (its state and result from 00001's round).
-  await m.VerificationResult.create({ _id: `${ROUND_1}/${MOVE}`, roundId: ROUND_1, recordId: MOVE, localityCode: '00001', outcome: 'review', score: 0.5, candidates: [], corrections: {} });
-  await m.RecordState.create({ _id: MOVE, communeCode: '00001', roundId: ROUND_1, plannedAt: now, outcome: 'review', resultAt: now });
+  await seedDocuments(store, 'VerificationResult', [{ _id: `${ROUND_1}/${MOVE}`, roundId: ROUND_1, recordId: MOVE, localityCode: '00001', outcome: 'review', score: 0.5, candidates: [], corrections: {} }]);
+  await seedDocuments(store, 'RecordState', [{ _id: MOVE, communeCode: '00001', roundId: ROUND_1, plannedAt: now, outcome: 'review', resultAt: now }]);
   app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000' }, log: createLogger({ level: 'silent' }) });
 }, 120_000);
 

@@ -6,7 +6,8 @@ import { freePort } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { postAsService, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
-import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * Issue 27, part 4: the store is the truth of a round's progress. A Redis of our own without
@@ -52,11 +53,11 @@ beforeAll(async () => {
   ctx = await createTestContext('redisloss');
   port = await freePort();
   await startRedis();
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   for (const code of TEST_COMMUNES) {
     const citizens = makeCitizens(code, PER_COMMUNE);
-    await insertCitizens(ctx.db.models, citizens);
-    await insertDoses(ctx.db.models, makeDoses(citizens, `L${code}`));
+    await insertCitizens(ctx.db.store, citizens);
+    await insertDoses(ctx.db.store, makeDoses(citizens, `L${code}`));
   }
   oidc = await startOidcProvider();
   env = {

@@ -13,7 +13,8 @@ import { processors } from '../../workers/processors.js';
 import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandInOptions } from '../../stand-ins/registry/server.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { roundCreationDeps } from '../helpers/rounds.js';
-import { TEST_COMMUNES, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * REGISTRY_MODE=authority end to end: the real stand-in over HTTP, workers built by
@@ -64,7 +65,7 @@ async function startWorker(config: Config, prefix: string, concurrency: number) 
 
 async function roundsFor(s: { queues: Queues }, communes: readonly string[], deadline?: Date) {
   const n = ++seq;
-  for (const c of communes) await insertDoses(ctx.db.models, enteredDoses(c, n));
+  for (const c of communes) await insertDoses(ctx.db.store, enteredDoses(c, n));
   // Rounds select their commune's records not yet in a round of this kind: a fresh seq per call.
   const out = await createRounds({ ...roundCreationDeps(ctx.db.store, s.queues), defaultDeadlineMs: 3 * 86_400_000 }, { localities: [...communes], kind: 'verification', seq: n, ...(deadline ? { deadline } : {}) });
   return (out as { rounds?: { id: string }[] }).rounds?.map((r) => r.id) ?? communes.map((c) => `verification-${c}-${n}`);
@@ -79,7 +80,7 @@ async function results(roundIds: string[]) {
 
 beforeAll(async () => {
   ctx = await createTestContext('registry');
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   queues = allQueues(ctx.redis, ctx.prefix);
 }, 60_000);
 
@@ -106,7 +107,7 @@ describe('REGISTRY_MODE=authority', () => {
     expect(differ).toEqual([]);
     // The entry errors make the decisions differ between records, not between the modes.
     expect(got.some((r) => r.outcome === 'verified') && got.some((r) => r.outcome === 'corrected')).toBe(true);
-  }, 90_000);
+  }, 90_000); // workers started cold against the register stand-in, then two communes' rounds verified through it (60 s wait above)
 
   it('without values: disagreeing records go to the commune police with the fields that disagree', async () => {
     const s = await scenario({ clients: { [DEFAULT_REGISTRY_CLIENT.id]: { secret: DEFAULT_REGISTRY_CLIENT.secret, values: false } } });
@@ -119,7 +120,7 @@ describe('REGISTRY_MODE=authority', () => {
     expect(police.length).toBeGreaterThan(0);
     expect(police.every((r) => r.outcome === 'review')).toBe(true);
     expect(police.map((r) => r.reason)).toContain('police to check fullName');
-  }, 90_000);
+  }, 90_000); // workers started cold against the register stand-in, then two communes' rounds verified through it (60 s wait above)
 });
 
 /** Chunk jobs of a scenario's queue, finished or not. */
@@ -177,7 +178,7 @@ describe('the register down, over quota, scarce', () => {
     expect(text).toMatch(/vaxverify_register_state\{state="up"\} 1|vaxverify_register_state\{state="degraded"\} 1/);
     expect(text).toMatch(/vaxverify_register_calls\{outcome="all"\} [1-9]/);
     expect(text).toContain('vaxverify_register_records_waiting 0');
-  }, 120_000);
+  }, 120_000); // a register outage of several probe intervals: chunks wait as delayed jobs, then the rounds finish
 
   it('429s from a register that grants less than configured lower the shared quota; chunks wait instead of failing', async () => {
     // The register grants 20 subjects/s; vaxverify was told 600.
@@ -193,7 +194,7 @@ describe('the register down, over quota, scarce', () => {
     expect((await chunkJobs(s.queues)).filter((j) => j.failedReason)).toEqual([]);
     const total = (await ctx.db.models.Round.find({ _id: { $in: ids } }, { totalRecords: 1 }).lean()).reduce((n, r) => n + (r.totalRecords ?? 0), 0);
     expect((await results(ids)).length).toBe(total);
-  }, 120_000);
+  }, 120_000); // a register granting 20 calls/s against 600 configured: chunks wait for the lowered quota (90 s wait above)
 
   it('two workers share one quota: the register sees almost no call over it', async () => {
     const s = await scenario({ quota: 200, searchQuota: 50 }, { REGISTRY_QUOTA: '200', REGISTRY_SEARCH_QUOTA: '50' }, 2);
@@ -204,7 +205,7 @@ describe('the register down, over quota, scarce', () => {
     expect(stats.rejected429).toBeLessThanOrEqual(Math.ceil(stats.calls * 0.01));
     // Each second the register saw at most its quota (its bucket holds one second of it).
     expect(Math.max(...Object.values(stats.subjectsPerSecond))).toBeLessThanOrEqual(2 * 200);
-  }, 120_000);
+  }, 120_000); // two workers draining rounds through one shared quota, paced by it on purpose
 
   it("with one worker and scarce quota, the round nearest its deadline is served first", async () => {
     const s = await scenario({ quota: 100, searchQuota: 50 }, { REGISTRY_QUOTA: '100', REGISTRY_SEARCH_QUOTA: '50' }, 1, 1);
@@ -218,5 +219,5 @@ describe('the register down, over quota, scarce', () => {
     const farStarted = Math.min(...of(far[0]!).map((j) => j.processedOn!));
     expect(nearDone).toBeLessThanOrEqual(farStarted);
     expect(of(near[0]!)[0]!.opts.priority).toBeLessThan(of(far[0]!)[0]!.opts.priority!);
-  }, 120_000);
+  }, 120_000); // one worker on a scarce quota serving two rounds one after the other
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
 import { createMatcher } from '../../src/registry/mirror.matcher.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { insertCitizens, makeCitizens, makeDoses, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
+import { makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, seedLocalities, seedOtherProvince } from '../helpers/fixtures.js';
 
 /**
  * The worker's registry: a snapshot of the province plus `_id` reads for people registered in
@@ -16,9 +17,9 @@ const [elsewhere] = makeCitizens('00100', 1).map((c) => ({ ...c, fullName: 'Äá»
 
 beforeAll(async () => {
   ctx = await createTestContext('snapshot');
-  await seedLocalities(ctx.db.models);
-  await seedOtherProvince(ctx.db.models);
-  await insertCitizens(ctx.db.models, [...home, elsewhere!]);
+  await seedLocalities(ctx.db.store);
+  await seedOtherProvince(ctx.db.store);
+  await insertCitizens(ctx.db.store, [...home, elsewhere!]);
 });
 
 afterAll(async () => {
@@ -44,7 +45,7 @@ describe('registry snapshot', () => {
     const byName = makeDoses([late!], 'N').map((r) => ({ ...r, idNumber: '', communeCode: '00001' }));
     expect((await matcher.match(records.slice(0, 1), '00001'))[0]!.outcome).toBe('verified'); // snapshot loaded
     expect((await matcher.match(byName, '00001'))[0]!.outcome).toBe('not_found');
-    await insertCitizens(ctx.db.models, [late!]); // bumps the registry version, as the importer does
+    await insertCitizens(ctx.db.store, [late!]); // bumps the registry version, as the importer does
     // Within the TTL the version is not read again: the snapshot in memory answers.
     clock += 4_999;
     expect((await matcher.match(byName, '00001'))[0]!.outcome).toBe('not_found');

@@ -4,6 +4,7 @@ import { policyFromConfig } from '../../src/domain/rounds/policy.js';
 import { parseEnv } from '../../src/config/index.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { seedCampaignRounds, seedRealLocalities } from '../helpers/dashboard-seed.js';
+import { alterDocuments } from '../helpers/fixtures.js';
 
 /**
  * The incremental rollup: after a full run, a run reads only the verification rounds changed
@@ -16,11 +17,11 @@ const HOUR = 3_600_000;
 
 beforeAll(async () => {
   ctx = await createTestContext('rollinc');
-  await seedRealLocalities(ctx.db.models);
-  await seedCampaignRounds(ctx.db.models, { now: new Date(), provinces: ['01'] });
+  await seedRealLocalities(ctx.db.store);
+  await seedCampaignRounds(ctx.db.store, { now: new Date(), provinces: ['01'] });
   // The seeded rounds were last changed an hour ago: an incremental run must not read them.
-  await ctx.db.models.Round.collection.updateMany({}, { $set: { updatedAt: new Date(Date.now() - HOUR) } });
-}, 120_000);
+  await alterDocuments(ctx.db.store, 'Round', {}, { updatedAt: new Date(Date.now() - HOUR) }, { asStored: true });
+}, 120_000); // the real administrative units (10,599) loaded and a province of synthetic rounds seeded
 
 afterAll(async () => { await ctx?.close(); });
 
@@ -39,7 +40,7 @@ describe('incremental rollup', () => {
 
     // Two communes' rounds move on (through the model, so updatedAt is stamped as every writer does).
     const two = await models.Round.find({ kind: 'verification' }, { _id: 1, localityCode: 1, totalRecords: 1 }).sort({ _id: 1 }).limit(2).lean();
-    for (const r of two) await models.Round.updateOne({ _id: r._id }, { $set: { status: 'completed', processedRecords: r.totalRecords, 'counters.verified': r.totalRecords, finishedAt: new Date() } });
+    for (const r of two) await alterDocuments(ctx.db.store, 'Round', { _id: r._id }, { status: 'completed', processedRecords: r.totalRecords, 'counters.verified': r.totalRecords, finishedAt: new Date() });
     const next = await runRollup(ctx.db.store, policy, new Date(), undefined, state);
     expect(next.mode).toBe('incremental');
     expect(next.roundsChanged).toBe(2);

@@ -23,5 +23,5 @@ describe('route table fuzz', () => {
     expect(stats.requests).toBeGreaterThanOrEqual(RUNS * 13);
     expect(stats.flows).toBe(RUNS);
     if (RUNS >= ROUTE_TABLE.length) expect(stats.rowsCovered).toBe(stats.rows);
-  }, 400_000);
+  }, 400_000); // RUNS × 12 requests over every route-table row and role, each checked against the store and the access log
 });

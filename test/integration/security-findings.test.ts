@@ -7,7 +7,7 @@ import { IMPORT_QUEUE, ImportJob, importJobId } from '../../queues/import.queue.
 import { createLogger } from '../../src/lib/logger.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
-import { seedLocalities } from '../helpers/seed.js';
+import { seedDocuments, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * The attacks of issue 16, each as an attacker with a valid commune token would send it. Every
@@ -21,13 +21,13 @@ const OWN = 'R1-000001'; // a record of commune 00001
 
 beforeAll(async () => {
   ctx = await createTestContext('security');
-  await seedLocalities(ctx.db.models);
-  await ctx.db.models.DoseRecord.create([
+  await seedLocalities(ctx.db.store);
+  await seedDocuments(ctx.db.store, 'DoseRecord', [
     { recordId: FOREIGN, communeCode: '00004', fullName: 'Trần Thị Bốn', dateOfBirth: '1940-03-04', gender: 'female', idNumber: '001140000004', nationality: 'VN', version: 0 },
     { recordId: OWN, communeCode: '00001', fullName: 'Lê Văn Một', dateOfBirth: '1950-01-01', gender: 'male', idNumber: '001050000001', nationality: 'VN', version: 0 },
   ]);
   app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000', SIGN_IN_RATE_PER_MIN: '5', UPLOAD_DIR: uploadDir }, log: createLogger({ level: 'silent' }) });
-}, 120_000);
+}, 120_000); // the API with sign-in (OIDC provider) started cold after the seed, on a shared 2-core machine
 
 afterAll(async () => {
   await app?.close();
@@ -125,10 +125,10 @@ describe('finding 3 and 4: uploads and cookies never answer 500', () => {
 describe('finding 4: the identity of a state-changing act comes from the token', () => {
   it('a deadline change stores the caller and writes an audit row', async () => {
     const now = new Date();
-    await ctx.db.models.Round.create({
+    await seedDocuments(ctx.db.store, 'Round', [{
       _id: 'verification-00001-1', localityCode: '00001', kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),
       totalRecords: 1, processedRecords: 1, counters: { review: 1 }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test' }],
-    });
+    }]);
     const res = await app.as('coord-001').patch('/api/rounds/verification-00001-1/deadline', { extendByHours: 2, reason: 'flooding in the commune' });
     expect(res.status).toBe(200);
     const round = await ctx.db.models.Round.findById('verification-00001-1').lean();

@@ -14,8 +14,9 @@ import { processImport } from '../../workers/import.processor.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
-import { seedLocalities, seedOtherProvince } from '../helpers/seed.js';
+
 import { headerRow, xlsx } from '../helpers/zip.js';
+import { seedDocuments, seedLocalities, seedOtherProvince } from '../helpers/fixtures.js';
 
 /**
  * The findings of issue 29, each sent as the issue describes, against the app with real auth,
@@ -31,9 +32,9 @@ const FOREIGN = 'R4-000001'; // a record of commune 00004
 
 beforeAll(async () => {
   ctx = await createTestContext('security2');
-  await seedLocalities(ctx.db.models);
-  await seedOtherProvince(ctx.db.models);
-  await ctx.db.models.DoseRecord.create([
+  await seedLocalities(ctx.db.store);
+  await seedOtherProvince(ctx.db.store);
+  await seedDocuments(ctx.db.store, 'DoseRecord', [
     { recordId: OWN, communeCode: '00001', fullName: 'Lê Văn Một', dateOfBirth: '1950-01-01', gender: 'male', idNumber: '001050000001', nationality: 'VN', version: 0 },
     { recordId: FOREIGN, communeCode: '00004', fullName: 'Trần Thị Bốn', dateOfBirth: '1940-03-04', gender: 'female', idNumber: '001140000004', nationality: 'VN', version: 0 },
   ]);
@@ -41,24 +42,23 @@ beforeAll(async () => {
   await seedEscalations();
   app = await startAppWithAuth(ctx, { env: { RATE_LIMIT_PER_MIN: '100000', UPLOAD_DIR: uploadDir }, log: createLogger({ level: 'silent' }) });
   importWorker = new Worker(IMPORT_QUEUE, (job) => processImport(job, { store: ctx.db.store, log: createLogger({ level: 'silent' }), uploadDir }), { connection: ctx.redis, prefix: ctx.prefix });
-}, 120_000);
+}, 120_000); // a worklist of EXPORT_ROWS records and escalations seeded, the API with sign-in and an import worker started cold
 
 /** Rows of 00006's worklist: ~10 pages of 500, far more than one socket write, so a client can leave mid-stream. */
 const EXPORT_ROWS = 5000;
 
 /** A verification round of `commune` with `n` records to review (the worklist's read path: states, results, records). */
 async function seedWorklist(commune: string, n: number) {
-  const m = ctx.db.models;
   const round = `verification-${commune}-1`;
   const now = new Date();
-  await m.Round.create({
+  await seedDocuments(ctx.db.store, 'Round', [{
     _id: round, localityCode: commune, kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),
     totalRecords: n, processedRecords: n, counters: { review: n }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test seed' }],
-  });
+  }]);
   const ids = Array.from({ length: n }, (_, i) => `W${commune}-${String(i).padStart(5, '0')}`);
-  await m.DoseRecord.insertMany(ids.map((recordId, i) => ({ _id: recordId, recordId, communeCode: commune, fullName: `Nguyễn Thị Xuất ${i}`, dateOfBirth: '1960-02-03', gender: 'female', idNumber: `0011600${String(i).padStart(5, '0')}`, nationality: 'VN', version: 0 })));
-  await m.VerificationResult.insertMany(ids.map((recordId) => ({ _id: `${round}/${recordId}`, roundId: round, recordId, localityCode: commune, outcome: 'review', score: 0.5, candidates: [], corrections: {} })));
-  await m.RecordState.insertMany(ids.map((recordId) => ({ _id: recordId, communeCode: commune, roundId: round, plannedAt: now, outcome: 'review', resultAt: now })));
+  await seedDocuments(ctx.db.store, 'DoseRecord', ids.map((recordId, i) => ({ _id: recordId, recordId, communeCode: commune, fullName: `Nguyễn Thị Xuất ${i}`, dateOfBirth: '1960-02-03', gender: 'female', idNumber: `0011600${String(i).padStart(5, '0')}`, nationality: 'VN', version: 0 })));
+  await seedDocuments(ctx.db.store, 'VerificationResult', ids.map((recordId) => ({ _id: `${round}/${recordId}`, roundId: round, recordId, localityCode: commune, outcome: 'review', score: 0.5, candidates: [], corrections: {} })));
+  await seedDocuments(ctx.db.store, 'RecordState', ids.map((recordId) => ({ _id: recordId, communeCode: commune, roundId: round, plannedAt: now, outcome: 'review', resultAt: now })));
 }
 
 const esc: Record<'ministry' | 'province' | 'district', string> = { ministry: '', province: '', district: '' };
@@ -67,16 +67,16 @@ const esc: Record<'ministry' | 'province' | 'district', string> = { ministry: ''
 async function seedEscalations() {
   const now = new Date();
   const round = 'verification-00001-1';
-  await ctx.db.models.Round.create({
+  await seedDocuments(ctx.db.store, 'Round', [{
     _id: round, localityCode: '00001', kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: now,
     totalRecords: 1, processedRecords: 1, counters: { review: 1 }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'test seed' }],
-  });
+  }]);
   for (const [level, targetCode] of [['district', '001'], ['province', '01'], ['ministry', 'VN']] as const) {
-    const e = await ctx.db.models.Escalation.create({
+    const [e] = await seedDocuments(ctx.db.store, 'Escalation', [{
       roundId: round, level, localityCode: '00001', targetCode, provinceCode: '01', districtCode: '001', escalatedAt: now, deadline: now, overdueSince: now, notifiedAt: now,
       unresolved: { unprocessed: 0, byOutcome: { review: 1 }, backlog: 0, total: 1 },
-    });
-    esc[level] = String(e._id);
+    }]);
+    esc[level] = e!;
   }
 }
 
@@ -252,8 +252,7 @@ async function importDoses(who: string, csv: string) {
 describe('finding 4: imports go through the rules of every other write', () => {
   const HEADER = 'recordId,fullName,dateOfBirth,gender,idNumber,nationality,communeCode';
   const seedHeld = async () => {
-    const m = ctx.db.models;
-    await m.DoseRecord.create([
+    await seedDocuments(ctx.db.store, 'DoseRecord', [
       // A correction awaiting the police holds the record's version.
       { recordId: 'IMP-OPEN', communeCode: '00001', fullName: 'Lê Thị Chờ', dateOfBirth: '1970-01-01', gender: 'female', idNumber: '001070000001', nationality: 'VN', version: 0, openCorrection: 'c-open' },
       // Corrected (version 1) since it was entered.
@@ -311,9 +310,9 @@ describe('finding 4: imports go through the rules of every other write', () => {
 describe('finding 5: a facility belongs to the commune whose records carry it; the reporter is the token', () => {
   it("00001 cannot squat 00004's facility, and 00004's own report goes through (releasing an earlier squat)", async () => {
     const m = ctx.db.models;
-    await m.DoseRecord.create({ recordId: 'FAC-1', communeCode: '00004', fullName: 'Trần Văn Cơ', dateOfBirth: '1980-01-01', gender: 'male', idNumber: '001080000001', nationality: 'VN', version: 0, facilityId: 'F00004-2', vaccinatedAt: '2021-09-01' });
+    await seedDocuments(ctx.db.store, 'DoseRecord', [{ recordId: 'FAC-1', communeCode: '00004', fullName: 'Trần Văn Cơ', dateOfBirth: '1980-01-01', gender: 'male', idNumber: '001080000001', nationality: 'VN', version: 0, facilityId: 'F00004-2', vaccinatedAt: '2021-09-01' }]);
     // A squat recorded before this fix (the first reporter took the facility).
-    await m.DoseReport.create({ communeCode: '00001', facilityId: 'F00004-2', day: '2021-09-01', administered: 1, reportedBy: 'health-00001' });
+    await seedDocuments(ctx.db.store, 'DoseReport', [{ communeCode: '00001', facilityId: 'F00004-2', day: '2021-09-01', administered: 1, reportedBy: 'health-00001' }]);
     const squat = await app.as('health-00001').post('/api/dose-reports', { facilityId: 'F00004-2', communeCode: '00001', day: '2021-09-02', administered: 0 });
     expect(squat.status).toBe(409);
     expect(await m.DoseReport.countDocuments({ facilityId: 'F00004-2', day: '2021-09-02' })).toBe(0);
@@ -349,10 +348,9 @@ describe('finding 6: same answer for missing and foreign, overview scoped, no va
   });
 
   it("a district coordinator's campaign overview holds its district only", async () => {
-    const m = ctx.db.models;
     const at = new Date();
     const unit = (_id: string, level: string, parentCode: string | null, n: number) => ({ _id, name: `Đơn vị ${_id}`, level, parentCode, communes: 1, health: { on_time: n, overdue: 1 }, hash: _id, computedAt: at });
-    await m.LocalityProgress.insertMany([
+    await seedDocuments(ctx.db.store, 'LocalityProgress', [
       unit('VN', 'national', null, 30), unit('01', 'province', 'VN', 20), unit('02', 'province', 'VN', 10),
       unit('001', 'district', '01', 12), unit('002', 'district', '01', 8), unit('024', 'district', '02', 10),
     ]);

@@ -12,7 +12,8 @@ import { freePort } from '../helpers/own-servers.js';
 import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { postAsService, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
-import { TEST_COMMUNES, insertCitizens, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
+import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * Redis high availability: a primary, a replica and three sentinels of our own (redis-server
@@ -101,11 +102,11 @@ beforeAll(async () => {
   }
   for (const port of ports.sentinels) await waitFor(async () => (await primaryPort(port)) === ports.primary, 20_000, `sentinel ${port}`);
 
-  await seedLocalities(ctx.db.models);
+  await seedLocalities(ctx.db.store);
   for (const code of TEST_COMMUNES) {
     const citizens = makeCitizens(code, PER_COMMUNE);
-    await insertCitizens(ctx.db.models, citizens);
-    await insertDoses(ctx.db.models, makeDoses(citizens, `H${code}`));
+    await insertCitizens(ctx.db.store, citizens);
+    await insertDoses(ctx.db.store, makeDoses(citizens, `H${code}`));
   }
   const env = {
     REDIS_URL: 'redis://127.0.0.1:1', // with sentinels only the password and db of the URL count
@@ -119,7 +120,7 @@ beforeAll(async () => {
   client = sentinelClient();
   oidc = await startOidcProvider();
   [api, ...workers] = await Promise.all([spawnApi({ ...env, ...authEnv(oidc) }), spawnWorker(env), spawnWorker(env)]);
-}, 180_000);
+}, 180_000); // three Redis servers and three sentinels of our own, then the API and two worker processes started cold with tsx
 
 /** As a district coordinator's script, as the campaign's tools do. */
 const post = (path: string, body: unknown) => postAsService(oidc, 'coord-001-script', `${api.url}${path}`, body);
@@ -228,5 +229,5 @@ describe('Redis Sentinel failover', () => {
     } finally {
       await queue.close();
     }
-  }, 300_000);
+  }, 300_000); // a round, the primary killed, the sentinels' failover (down-after + election), then the rest of the round
 });
