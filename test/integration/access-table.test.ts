@@ -32,6 +32,7 @@ const JSON_H = { 'content-type': 'application/json' };
 
 interface Sample { path: string; method?: string; headers?: Record<string, string>; body?: string; success: number[] }
 
+const DISTRICT_DEADLINE = new Date(Date.now() + 30 * 86_400_000).toISOString();
 let ctx: TestContext;
 let app: AppWithAuth;
 let correctionId = '';
@@ -64,6 +65,9 @@ function sample(rule: RouteRule): Sample {
     'POST /api/rounds': () => json('POST', '/api/rounds', { localities: [C] }, [200, 201]),
     'GET /api/rounds': () => ({ path: `/api/rounds?locality=${C}`, success: [200] }),
     'GET /api/rounds/:id': () => ({ path: `/api/rounds/${ROUND}`, success: [200] }),
+    'GET /api/deadlines/:code': () => ({ path: '/api/deadlines/001', success: [200] }),
+    // The district's own deadline (issue 28): a fixed moment a month ahead, after the round's, so every allowed role may set it again.
+    'PUT /api/deadlines/:code': () => json('PUT', '/api/deadlines/001', { deadline: DISTRICT_DEADLINE, reason: 'route table walk' }),
     'PATCH /api/rounds/:id/deadline': () => json('PATCH', `/api/rounds/${ROUND}/deadline`, { extendByHours: 1, reason: 'route table walk' }),
     // The sample round is not failed, so a caller the table lets through reaches the handler's 409.
     'POST /api/rounds/:id/retry': () => json('POST', `/api/rounds/${ROUND}/retry`, {}, [409]),

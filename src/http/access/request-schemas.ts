@@ -46,6 +46,8 @@ export const listRoundsQuery = z.object({
   /** `progress=true`: each round's live chunk progress (chunks done, records done). */
   progress: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
+/** A level whose deadline is its own (the nation, a province, a district); a commune's is its round's. */
+export const levelParams = z.object({ code: z.string().regex(/^VN$|^\d{2}$|^\d{3}$/, 'VN, or a 2-digit province or 3-digit district code') }).strict();
 /** Shapes only: the rules (whole days ≥ 1, one act, shortening named, never past) are src/domain/rounds/deadline-request.ts, answered in Vietnamese. */
 export const deadlineBody = z.object({
   extendByDays: z.number().finite().optional(),

@@ -85,6 +85,9 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/api/rounds', roles: [...RECORD_READERS, 'operator'], scope: { from: 'query', name: 'locality' }, request: { query: S.listRoundsQuery } },
   { method: 'GET', path: '/api/rounds/:id', roles: [...RECORD_READERS, 'operator'], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
   { method: 'PATCH', path: '/api/rounds/:id/deadline', roles: COORDINATORS, scope: { from: 'round', param: 'id' }, request: { params: S.roundParams, body: S.deadlineBody } },
+  // The nation's, a province's and a district's own deadline, from their pages (who may set which level: level-deadline.service).
+  { method: 'GET', path: '/api/deadlines/:code', roles: CAMPAIGN_VIEWERS, scope: CODE, request: { params: S.levelParams } },
+  { method: 'PUT', path: '/api/deadlines/:code', roles: COORDINATORS, scope: CODE, request: { params: S.levelParams, body: S.deadlineBody } },
   { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
   // A district's coordinator reads the escalations of their district (?locality=271), a province's of their province.
   { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator'], scope: { from: 'query', name: 'locality' }, request: { query: S.escalationQuery } },
