@@ -102,6 +102,8 @@ function sample(rule: RouteRule): Sample {
     'POST /api/localities/:code/correction-rounds': () => json('POST', `/api/localities/${C}/correction-rounds`, { reason: 'route table walk' }, [201, 409]),
     'POST /api/corrections': () => json('POST', '/api/corrections', { recordId: RECORD, baseVersion: 0, decision: 'explain', explanation: 'walk: record entered twice' }, [200, 201]),
     'POST /api/corrections/:id/sign-off': () => json('POST', `/api/corrections/${correctionId}/sign-off`, { decision: 'refuse' }),
+    // The walk's correction was refused by the row above: undone (200); run alone it still waits for the police (409 names why).
+    'POST /api/corrections/:id/sign-off/undo': () => ({ method: 'POST', path: `/api/corrections/${correctionId}/sign-off/undo`, success: [200, 409] }),
     'GET /api/records/:recordId/history': () => ({ path: `/api/records/${RECORD}/history`, success: [200] }),
     'GET /api/citizens/:personalId/passport-eligibility': () => ({ path: '/api/citizens/001090123456/passport-eligibility', success: [200] }),
     'GET /api/passport-eligibility': () => ({ path: '/api/passport-eligibility?passport=B1234567', success: [200] }),

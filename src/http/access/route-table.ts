@@ -122,6 +122,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'POST', path: '/api/localities/:code/correction-rounds', roles: COORDINATORS, scope: CODE, success: 201, request: { params: S.communeParams, body: S.correctionRoundBody } },
   { method: 'POST', path: '/api/corrections', roles: ['commune_health'], scope: { from: 'record', field: 'recordId' }, success: 201, request: { body: S.correctionBody } },
   { method: 'POST', path: '/api/corrections/:id/sign-off', roles: ['commune_police'], scope: { from: 'correction', param: 'id' }, request: { params: S.correctionParams, body: S.signOffBody } },
+  { method: 'POST', path: '/api/corrections/:id/sign-off/undo', roles: ['commune_police'], scope: { from: 'correction', param: 'id' }, request: { params: S.correctionParams } },
   { method: 'GET', path: '/api/records/:recordId/history', roles: [...RECORD_READERS, 'commune_police'], scope: { from: 'record', param: 'recordId' }, request: { params: S.recordParams } },
   // Passport eligibility: the checkers' answers (rate-limited per identity, access-logged).
   { method: 'GET', path: '/api/citizens/:personalId/passport-eligibility', roles: ELIGIBILITY, scope: NONE, request: { params: S.citizenParams } },
