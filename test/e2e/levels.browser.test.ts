@@ -185,3 +185,35 @@ describe('issue 28: a coordinator starts a verification round of their area from
     await c.close();
   }, 120_000);
 });
+
+describe('issue 28: a commune\'s escalations on its own pages, to its people', () => {
+  it('the health station sees what was escalated about its commune and acknowledges the commune-level one; the police see it, without a button', async () => {
+    const now = new Date();
+    const id = 'verification-09619-1';
+    await ctx.db.models.Escalation.collection.updateOne({ roundId: id, level: 'commune' }, {
+      $set: { roundId: id, level: 'commune', localityCode: '09619', targetCode: '09619', provinceCode: '01', districtCode: '271', escalatedAt: new Date(now.getTime() - 3_600_000), deadline: new Date(now.getTime() + 86_400_000), overdueSince: new Date(now.getTime() - 3_600_000), unresolved: {}, notifiedAt: now, closedAt: null, acknowledgedAt: null, acknowledgedBy: null },
+    }, { upsert: true });
+    const { c, page } = await session('health-09619', PHONE);
+    await page.goto(`${app.base}/dashboard/w/09619`);
+    const row = page.locator('#escalations tbody tr.owed[data-level="commune"]').first();
+    await row.waitFor();
+    expect(await row.locator('td a').first().textContent()).toBe('Thị trấn Tây Đằng');
+    await row.locator('button.primary').click();
+    await row.locator('button.primary', { hasText: 'Có' }).click();
+    await eventually(() => row.locator('td.state').textContent()).toMatch(/^Đã ghi nhận · .* · .*\d{2}\/\d{2}\/\d{4}/);
+    expect(await row.locator('button').count()).toBe(0);
+    expect(await overflowOf(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, 'L6-commune-health-escalations-390');
+    await c.close();
+    expect((await ctx.db.models.Escalation.findOne({ roundId: id, level: 'commune' }).lean())!.acknowledgedBy).toBe('health-09619');
+    const police = await session('police-09619');
+    await police.page.goto(`${app.base}/dashboard/w/09619`);
+    const seen = police.page.locator('#escalations tbody tr[data-level="commune"]').first();
+    await seen.waitFor();
+    expect(await seen.locator('button').count()).toBe(0);
+    await screenshot(police.page, 'L7-commune-police-escalations-1366');
+    await police.c.close();
+    // Another commune's people get none of them.
+    expect((await app.as('health-09619').get('/api/escalations?locality=09625')).status).toBe(403);
+  }, 120_000);
+});

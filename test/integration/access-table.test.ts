@@ -72,7 +72,7 @@ function sample(rule: RouteRule): Sample {
     // The sample round is not failed, so a caller the table lets through reaches the handler's 409.
     'POST /api/rounds/:id/retry': () => json('POST', `/api/rounds/${ROUND}/retry`, {}, [409]),
     // A district (inside the province coordinator's province too); ?province=01 still works for a province.
-    'GET /api/escalations': () => ({ path: '/api/escalations?locality=001', success: [200] }),
+    'GET /api/escalations': () => ({ path: `/api/escalations?locality=${C}`, success: [200] }),
     // One escalation for every caller: the first acknowledges it, later ones by others get 409, and
     // roles of another level get 403 (issue 29). security-round-two.test.ts pins each answer by level.
     'POST /api/escalations/:id/ack': () => json('POST', `/api/escalations/${escalationId}/ack`, { by: 'district-001-chair' }, [200, 403, 409]),

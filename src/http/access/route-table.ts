@@ -90,7 +90,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'PUT', path: '/api/deadlines/:code', roles: COORDINATORS, scope: CODE, request: { params: S.levelParams, body: S.deadlineBody } },
   { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
   // A district's coordinator reads the escalations of their district (?locality=271), a province's of their province.
-  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator'], scope: { from: 'query', name: 'locality' }, request: { query: S.escalationQuery } },
+  // A commune's people read their own commune's (?locality=09619): what was escalated about them and to whom.
+  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator', 'commune_health', 'commune_police'], scope: { from: 'query', name: 'locality' }, request: { query: S.escalationQuery } },
   // Who may acknowledge which level is the service's rule (escalations.service mayAcknowledge); the table lets every level's role in.
   { method: 'POST', path: '/api/escalations/:id/ack', roles: ['ministry', ...COORDINATORS, 'commune_health'], scope: { from: 'escalation', param: 'id' }, request: { params: S.escalationParams, body: S.ackBody } },
   { method: 'GET', path: '/api/campaign/overview', roles: CAMPAIGN_VIEWERS, scope: NONE },

@@ -100,6 +100,7 @@ export function actionPanels(u, children, me) {
   if (u.level === 'commune' && isCoordinator(me)) panels.push(communeActions(u, me));
   if (u.level !== 'commune' && maySetLevelDeadline(me, u.level)) panels.push(levelDeadlinePanel(u, me));
   if (u.level !== 'national' && isCoordinator(me)) panels.push(startRoundPanel(u));
-  if (u.level !== 'commune' && seesEscalations(me)) panels.push(escalationsPanel(u, me));
+  // Every level's page, the commune's too (its people see what was escalated about it, and to whom).
+  if (seesEscalations(me)) panels.push(escalationsPanel(u, me));
   return panels;
 }
