@@ -39,7 +39,9 @@ export function signOffRows(c: SignOffSheetItem, lang: Lang = 'vi'): Record<stri
 /** The row under the header: the marker (the reader skips it) and what to write where. */
 export function signOffInstructionsRow(lang: Lang = 'vi'): Record<string, string> {
   const row: Record<string, string> = Object.fromEntries(SIGN_OFF_COLUMNS.map((k) => [k, text('sheet.ro', lang)]));
-  row.correctionId = `${text('sheet.instructionsMarker', lang)}: ${text('sheet.signOffHowTo', lang)}`;
+  // The ID columns hold at most 80 characters (the reader's bound): the marker there, the how-to in the explanation's column.
+  row.correctionId = text('sheet.instructionsMarker', lang);
+  row.explanation = text('sheet.signOffHowTo', lang);
   row.signOff = text('sheet.signOffFill', lang);
   return row;
 }

@@ -2,6 +2,7 @@ import { errorText, fmtBirth, fmtGender, fmtNum, fmtPct, reasonText, t } from '.
 import { resultPanel, uploadForm } from './upload-result.js';
 import { api, h, whoAmI } from './dom.js';
 import { signOffPanel } from './sign-off.js';
+import { escalationsPanel } from './escalations.js';
 import { crumbs } from './nav.js';
 
 /** Records per page: a screenful to review; the keyset (`after`) pages through 15,000 quickly. */
@@ -197,7 +198,7 @@ export function worklistView(root, code) {
     const police = !!me?.roles?.includes('commune_police') && !me.roles.includes('commune_health');
     if (police) {
       title.textContent = `${t('signOff')} — ${code}`;
-      root.replaceChildren(h('div', { class: 'view worklist-view' }, crumbs(me, [], { code, name: code, link: `/dashboard/l/${code}` }), title, summary, signOff));
+      root.replaceChildren(h('div', { class: 'view worklist-view' }, crumbs(me, [], { code, name: code, link: `/dashboard/l/${code}` }), title, summary, signOff, escalationsPanel({ _id: code, level: 'commune' }, me)));
       signOffPanel(signOff, code, me);
       return;
     }
@@ -213,7 +214,8 @@ export function worklistView(root, code) {
       dlStatus,
       h('p', { class: 'keys muted' }, t('keys')),
       h('div', { class: 'table-wrap' }, tableEl),
-      pager, uploads && !top ? [form, resultBox] : null, signOff));
+      pager, uploads && !top ? [form, resultBox] : null, signOff,
+      me?.roles?.includes('commune_health') ? escalationsPanel({ _id: code, level: 'commune' }, me) : null));
     signOffPanel(signOff, code, me);
     void load();
   };
