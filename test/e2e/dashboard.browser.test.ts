@@ -451,9 +451,17 @@ describe('issue 28: the health officer corrects or explains one record from its 
       await page.locator('#fix-decision').selectOption('explain');
       await page.locator('#fix-explanation').fill('Người ở tỉnh khác đến tiêm, chưa có trong CSDL dân cư của xã');
       await page.locator('#fix-send').click();
+      const before = Number((await page.locator('#left-to-do').textContent())!.match(/\d+/)![0]);
       await eventually(() => page.locator('tr.fix-row .act-result').textContent()).toBe('Đã ghi nhận giải trình');
+      // The headline counts what the list holds: one fewer, at once and after a reload.
+      await eventually(() => page.locator('#left-to-do').textContent()).toBe(`Còn ${before - 1} bản ghi cần xử lý`);
+      await page.reload();
+      await page.locator('table.worklist tbody tr[tabindex]').first().waitFor();
+      await eventually(() => page.locator('#left-to-do').textContent()).toBe(`Còn ${before - 1} bản ghi cần xử lý`);
+      expect(await page.locator('table.worklist tbody tr[tabindex]').count()).toBe(before - 1);
       expect(englishIn(await page.locator('main').innerText())).toEqual([]);
       await screenshot(page, '24-health-fix-one-explained-1366');
+      expect(await page.locator(`table.worklist tbody tr[data-id="${doses[3]!.recordId}"]`).count()).toBe(0);
       const explained = await ctx.db.models.Correction.findOne({ recordId: doses[3]!.recordId, decision: 'explain' }).lean();
       expect(explained?.status).toBe('explained');
       await c.close();

@@ -105,6 +105,6 @@ export function signOffPanel(box, code, me) {
       h('thead', {}, h('tr', {}, [police ? t('theRecord') : t('recordId'), t('theChange'), police ? t('actions') : null, t('status')].filter((x) => x !== null).map((x) => h('th', { scope: 'col' }, x)))),
       body)),
     police ? h('p', {}, h('a', { href: `/api/localities/${code}/corrections/sign-off.csv`, download: `phe-duyet-${code}.csv`, id: 'download-signoff' }, t('downloadSignOff'))) : null),
-  upload, resultBox);
+  ...(upload ? [upload, resultBox] : []));
   void load();
 }

@@ -106,6 +106,8 @@ export function worklistView(root, code) {
     try {
       const page = await api(`/api/localities/${code}/worklist?${p}`);
       if (stopped) return;
+      // The headline counts what the list holds (the rollup's figures lag an explanation by a minute).
+      if (page.total !== undefined && !state.outcome) { expected = page.total; left.textContent = t('leftToDo', { n: fmtNum(page.total) }); }
       table.replaceChildren(...(page.items.length ? page.items.map((it) => h('tr', { tabindex: '-1', dataset: { id: it.recordId } },
         h('td', { 'data-label': t('recordId') }, h('a', { href: `/dashboard/r/${encodeURIComponent(it.recordId)}` }, it.recordId)),
         h('td', { 'data-label': t('outcome') }, h('span', { class: `badge ${it.outcome === 'review' ? 'at_risk' : it.outcome === 'corrected' ? '' : 'overdue'}` }, t(it.outcome)),
@@ -152,7 +154,7 @@ export function worklistView(root, code) {
         out.className = 'act-result result-ok';
         out.textContent = t(r.correction.status === 'awaiting_signoff' ? 'fixAwaiting' : r.correction.status === 'applied' ? 'fixApplied' : 'fixExplained');
         signOffPanel(signOff, code, signedIn);
-        refreshHeadline();
+        void recount();
       } catch (err) {
         out.className = 'act-result result-bad'; out.textContent = `${t('error')}: ${errorText(err)}`;
         send.disabled = false;
@@ -166,6 +168,9 @@ export function worklistView(root, code) {
     tr.after(fixRow);
     decision.focus();
   };
+  const recount = () => api(`/api/localities/${code}/worklist?limit=1`).then((r) => {
+    if (r.total !== undefined) { expected = r.total; left.textContent = t('leftToDo', { n: fmtNum(r.total) }); }
+  }).catch(() => {});
   const next = (after) => { if (!after) return; state.pages.push(state.after); state.after = after; sync(); void load(); };
 
   // Keyboard: j/k or arrows move between rows, Enter opens the history, n next page, / filter.
@@ -220,9 +225,8 @@ export function worklistView(root, code) {
     void load();
   };
 
-  // The commune's name and figures from the rollup (one read), then the first page; again after a
-  // correction from a row, so the headline follows what the list shows.
-  const refreshHeadline = () => api(`/api/dashboard/progress/${code}`).then((d) => {
+  // The commune's name and figures from the rollup (one read), then the first page.
+  api(`/api/dashboard/progress/${code}`).then((d) => {
     if (stopped || !d.unit) return;
     title.textContent = `${title.textContent.split(' — ')[0]} — ${d.unit.name}`;
     const link = document.getElementById('crumb-self');
@@ -230,10 +234,10 @@ export function worklistView(root, code) {
     document.title = `${t('worklist')} — ${d.unit.name}`;
     const r = d.unit.records;
     expected = r.corrected + r.review + r.not_found + r.invalid;
-    left.textContent = t('leftToDo', { n: fmtNum(expected) });
+    // The list's own count wins once it has answered (the rollup lags an explanation).
+    if (!left.textContent) left.textContent = t('leftToDo', { n: fmtNum(expected) });
     summary.textContent = `${t('total')} ${fmtNum(r.total)} · ${t('verified')} ${fmtPct(r.verified, r.total)} · ${t('corrected')} ${fmtNum(r.corrected)} · ${t('review')} ${fmtNum(r.review)} · ${t('not_found')} ${fmtNum(r.not_found)} · ${t('invalid')} ${fmtNum(r.invalid)}`;
   }).catch(() => {});
-  void refreshHeadline();
   whoAmI().catch(() => null).then((me) => { if (!stopped) render(me); });
   return () => { stopped = true; document.removeEventListener('keydown', onKey); };
 }
