@@ -3,8 +3,11 @@ import { correctionView, enqueueForApplied, submitCorrection, type CorrectionsDe
 import { recordHistory } from './record-history.service.js';
 import { recordAccess, streamExport } from '../audit/access-log.service.js';
 import {
-  SIGN_OFF_COLUMNS, localityCorrections, signOffCorrection, signOffSheet, uploadSignOffSheet,
+  localityCorrections, signOffCorrection, signOffSheet, undoRefusal, uploadSignOffSheet,
 } from './sign-off.service.js';
+import { signOffInstructionsRow, signOffLabels } from '../domain/corrections/sign-off-sheet.js';
+import { SIGN_OFF_COLUMNS } from '../domain/corrections/worksheet.js';
+import { auditAct } from '../audit/audit.service.js';
 import { writeCsv } from './worksheet-files.js';
 import { input, rawUpload, resourceOf } from '../http/access/input.js';
 import { codeParams, correctionBody, correctionListQuery, signOffBody } from '../http/access/request-schemas.js';
@@ -13,12 +16,21 @@ import { codeParams, correctionBody, correctionListQuery, signOffBody } from '..
  * POST /api/corrections                      one correction by the signed-in commune_health officer → 201
  *                                             (200 resubmitted; `awaiting_signoff` where the police must sign)
  * POST /api/corrections/:id/sign-off          { decision: approve | refuse } by a different commune_police identity
+ * POST /api/corrections/:id/sign-off/undo     a refusal taken back while nothing came of it (audited)
  * GET  /api/localities/:code/corrections      corrections of a locality (?status=awaiting_signoff for the police)
  * GET  /api/localities/:code/corrections/sign-off.csv          the police's sheet; POST …/sign-off/upload the filled one
  * GET  /api/records/:recordId/history         every result and correction, oldest first
  */
 async function* asyncOf<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
+}
+
+/** The sheet's rows under their Vietnamese headers, the instructions row first (not counted as a record). */
+async function* labelled(items: AsyncIterable<Record<string, string>>): AsyncGenerator<Record<string, string>> {
+  const labels = signOffLabels();
+  const relabel = (row: Record<string, string>) => Object.fromEntries(SIGN_OFF_COLUMNS.map((k, i) => [labels[i]!, row[k] ?? '']));
+  yield relabel(signOffInstructionsRow());
+  for await (const row of items) yield relabel(row);
 }
 
 export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: number; maxUploadRows: number }): Router {
@@ -48,7 +60,15 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     const out = await signOffCorrection(deps, correction.id, { sub: p.sub, name: p.name }, decision, new Set([correction.locality]));
     // The answer shows the correction's old and new values: a read of personal data.
     await recordAccess(deps.store, p, { kind: 'corrections', locality: correction.locality, records: 1, route: 'POST /api/corrections/:id/sign-off', subject: out.correction.recordId });
+    if (out.changed) await auditAct(deps.store, p, { action: 'correction.signOff', localityCode: correction.locality, after: { correctionId: correction.id, decision } });
     res.json({ correction: correctionView(out.correction), changed: out.changed, applied: out.applied, correctionRound: out.correctionRound });
+  });
+  r.post('/api/corrections/:id/sign-off/undo', async (req, res) => {
+    const correction = resourceOf(req, 'correction');
+    const p = req.principal!;
+    const out = await undoRefusal(deps, correction.id, { sub: p.sub, name: p.name });
+    await auditAct(deps.store, p, { action: 'correction.signOff.undo', localityCode: correction.locality, before: { decision: 'refuse' }, after: { correctionId: correction.id, status: out.status } });
+    res.json({ correction: correctionView(out) });
   });
   r.get('/api/localities/:code/corrections', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
@@ -65,7 +85,7 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     res.setHeader('cache-control', 'no-store');
     const rows = await signOffSheet(deps.store, code);
     await streamExport(deps, res, req.principal!, { kind: 'export', locality: code, route: 'GET /api/localities/:code/corrections/sign-off.csv' },
-      { promised: rows.length, items: asyncOf(rows) }, (items) => writeCsv(res, SIGN_OFF_COLUMNS, items));
+      { promised: rows.length, items: asyncOf(rows) }, (items) => writeCsv(res, signOffLabels(), labelled(items)));
   });
   r.post('/api/localities/:code/corrections/sign-off/upload', express.raw({ type: () => true, limit: deps.maxUploadBytes }), async (req, res) => {
     const { code } = input(req, 'params', codeParams);

@@ -1,16 +1,16 @@
 import type { Store } from '../db/store.js';
 import { readDoseRecord } from '../db/repositories/dose-records.repository.js';
 import {
-  applyToRecord, findCorrectionById, listCorrections, releaseRecord, transitionCorrection, type CorrectionRow,
+  applyToRecord, claimRecord, findCorrectionById, listCorrections, releaseRecord, transitionCorrection, type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
+import { isInstructionsCell, parseSignOff, signOffRows, SIGN_OFF_DECISIONS, type SignOffDecision } from '../domain/corrections/sign-off-sheet.js';
 import { SIGN_OFF_ROLE } from '../domain/corrections/index.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors/index.js';
 import { enqueueForApplied, correctionView, noteCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
 import { resolveCommunes } from '../rounds/rounds.service.js';
 import { readWorksheet } from './worksheet-files.js';
 
-export const SIGN_OFF_DECISIONS = ['approve', 'refuse'] as const;
-export type SignOffDecision = (typeof SIGN_OFF_DECISIONS)[number];
+export { SIGN_OFF_DECISIONS, type SignOffDecision };
 
 /** The signing police officer, from the access token. */
 export interface Signer { sub: string; name: string }
@@ -79,22 +79,36 @@ export async function localityCorrections(store: Store, code: string, status: Pa
   return (await listCorrections(store, communes, status, limit)).map((c) => ({ ...correctionView(c), id: String(c._id) }));
 }
 
-/** Columns of the police's sign-off sheet; they fill `signOff` with approve or refuse. */
-export const SIGN_OFF_COLUMNS = ['correctionId', 'recordId', 'field', 'oldValue', 'newValue', 'decision', 'submittedBy', 'submittedAt', 'signOff'] as const;
-
-/** One row per changed field of each correction awaiting the sign-off (≤ 10,000 corrections: read at once, counted before sending). */
+/** The police's sheet in Vietnamese: one row per changed field of each correction awaiting the sign-off (≤ 10,000 corrections: read at once, counted before sending). */
 export async function signOffSheet(store: Store, code: string): Promise<Record<string, string>[]> {
-  const rows: Record<string, string>[] = [];
-  for (const c of await localityCorrections(store, code, 'awaiting_signoff', 10_000)) {
-    for (const ch of c.changes ?? []) {
-      rows.push({
-        correctionId: c.id, recordId: c.recordId, field: ch.field, oldValue: ch.oldValue ?? '', newValue: ch.newValue, decision: c.decision,
-        submittedBy: c.officer?.name ?? '', submittedAt: new Date(c.createdAt).toISOString(), signOff: '',
-      });
-    }
-  }
-  return rows;
+  return (await localityCorrections(store, code, 'awaiting_signoff', 10_000)).flatMap((c) => signOffRows(c));
 }
+
+/**
+ * Undo a refusal while nothing came of it (issue 28): the correction waits for the police again,
+ * holding its record version as before — unless another correction of the record, or a change of
+ * the record, came meanwhile (409, said in Vietnamese on the page). An approval is applied and
+ * re-verified at once (a correction round): it is not undone here.
+ */
+export async function undoRefusal(deps: CorrectionsDeps, id: string, signer: Signer): Promise<CorrectionRow> {
+  const { store } = deps;
+  const c = await findCorrectionById(store, id);
+  if (!c) throw new NotFoundError(`no correction ${id}`);
+  if (c.status !== 'refused') throw new ConflictError(`correction ${id} is ${c.status}: only a refusal can be undone`, { correctionId: id, status: c.status, code: 'v.sign_off_decided' });
+  const record = await readDoseRecord(store, c.recordId, ['version']);
+  if (!record || !(await claimRecord(store, c.recordId, c.baseVersion, typeof record.version === 'number', String(c._id)))) {
+    throw new ConflictError(`record ${c.recordId} changed or has another correction since the refusal: it cannot be undone`, { correctionId: id, code: 'v.sign_off_changed' });
+  }
+  if (!(await transitionCorrection(store, c._id, 'refused', { status: 'awaiting_signoff', signOff: null }))) {
+    await releaseRecord(store, c.recordId, String(c._id));
+    throw raced(id);
+  }
+  deps.log.info({ correctionId: id, recordId: c.recordId, by: signer.sub }, 'sign-off refusal undone');
+  return { ...c, status: 'awaiting_signoff', signOff: null } as CorrectionRow;
+}
+
+/** Catalogue keys of the sign-off's refusals, for the page's row-level result panel. */
+const REJECTION_KEYS: Record<string, string> = { not_found: 'v.sign_off_not_found', conflict: 'v.sign_off_decided', forbidden: 'v.sign_off_self' };
 
 export interface SignOffUploadReport {
   rows: number;
@@ -102,7 +116,7 @@ export interface SignOffUploadReport {
   approved: number;
   refused: number;
   unchanged: number;
-  rejected: { row: number; correctionId?: string; field: string; reason: string; code: string }[];
+  rejected: { row: number; correctionId?: string; recordId?: string; field: string; reason: string; code: string; key?: string; params?: Record<string, string> }[];
   correctionRounds: string[];
 }
 
@@ -115,16 +129,19 @@ export async function uploadSignOffSheet(deps: CorrectionsDeps, code: string, fi
   for await (const row of readWorksheet(file, { maxRows: limits.maxRows, keyColumn: 'correctionId' })) rows.push(row);
   for (const row of rows) {
     report.rows++;
-    if (row.error) { report.rejected.push({ row: row.row, field: '(row)', reason: row.error, code: 'unreadable' }); continue; }
+    if (row.error) { report.rejected.push({ row: row.row, field: 'row', reason: row.error, code: 'unreadable', key: 'v.unreadable' }); continue; }
     const id = String(row.cells?.correctionId ?? '').trim();
-    const text = String(row.cells?.signOff ?? '').trim().toLowerCase();
+    // The instructions row under the header is not a decision.
+    if (isInstructionsCell(id)) { report.rows--; continue; }
+    const recordId = String(row.cells?.recordId ?? '').trim() || undefined;
+    const text = String(row.cells?.signOff ?? '').trim();
     if (!text) { report.skipped++; continue; }
-    const decision = SIGN_OFF_DECISIONS.find((d) => d === text);
-    if (!decision) { report.rejected.push({ row: row.row, correctionId: id, field: 'signOff', reason: `must be ${SIGN_OFF_DECISIONS.join(' or ')}`, code: 'validation_failed' }); continue; }
+    const decision = parseSignOff(text);
+    if (!decision) { report.rejected.push({ row: row.row, correctionId: id, recordId, field: 'signOff', reason: `must be Phê duyệt or Không phê duyệt (approve or refuse)`, code: 'validation_failed', key: 'v.sign_off_word', params: { v: text.slice(0, 40) } }); continue; }
     // A correction changing several fields has several rows: one decision per correction.
     const before = decided.get(id);
     if (before) {
-      if (before !== decision) report.rejected.push({ row: row.row, correctionId: id, field: 'signOff', reason: `the correction's other rows say ${before}`, code: 'validation_failed' });
+      if (before !== decision) report.rejected.push({ row: row.row, correctionId: id, recordId, field: 'signOff', reason: `the correction's other rows say ${before}`, code: 'validation_failed', key: 'v.sign_off_split', params: { other: before === 'approve' ? 'Phê duyệt' : 'Không phê duyệt' } });
       continue;
     }
     decided.set(id, decision);
@@ -136,7 +153,8 @@ export async function uploadSignOffSheet(deps: CorrectionsDeps, code: string, fi
       if (r.correctionRound && !report.correctionRounds.includes(r.correctionRound)) report.correctionRounds.push(r.correctionRound);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      report.rejected.push({ row: row.row, correctionId: id, field: 'correctionId', reason: err.message, code: err.code });
+      const key = (err.details as { code?: string } | undefined)?.code ?? (err.code === 'conflict' && /changed since/.test(err.message) ? 'v.sign_off_changed' : REJECTION_KEYS[err.code]);
+      report.rejected.push({ row: row.row, correctionId: id, recordId, field: 'correctionId', reason: err.message, code: err.code, ...(key ? { key } : {}) });
     }
   }
   return report;

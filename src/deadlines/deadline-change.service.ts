@@ -1,12 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors/index.js';
 import { moveRoundDeadline } from '../db/repositories/round-lifecycle.repository.js';
 import { readRound } from '../db/repositories/rounds.repository.js';
-import { readNationalDeadline } from '../db/repositories/campaign.repository.js';
 import { planDeadlineChange, type DeadlineAct, type DeadlineRequest } from '../domain/rounds/deadline-request.js';
 import { isFinal } from '../domain/rounds/lifecycle.js';
 import type { RoundStatus } from '../domain/rounds/values.js';
 import type { RoundEvents } from '../rounds/round-events.js';
 import { nowOf, type DeadlineDeps } from './deps.js';
+import { higherDeadlineOfCommune } from './level-deadline.service.js';
 
 /** A deadline request (src/domain/rounds/deadline-request.ts) and who makes it. */
 export type DeadlineChange = Omit<DeadlineRequest, 'deadline'> & {
@@ -32,7 +32,7 @@ export async function changeRoundDeadline(deps: DeadlineChangeDeps, roundId: str
   if (!round) throw new NotFoundError(`round ${roundId} not found`);
   if (isFinal(round.status as RoundStatus)) throw new ConflictError(`round ${roundId} is ${round.status}; its deadline can no longer change`);
   const deadline = change.deadline instanceof Date ? change.deadline.toISOString() : change.deadline;
-  const plan = planDeadlineChange({ ...change, deadline }, round.deadline, now, await readNationalDeadline(deps.store));
+  const plan = planDeadlineChange({ ...change, deadline }, round.deadline, now, await higherDeadlineOfCommune(deps.store, round.localityCode));
   if (!plan.ok) throw new ValidationError(plan.problems.map((p) => p.reason).join('; '), { problems: plan.problems });
   const { to, act } = plan;
 

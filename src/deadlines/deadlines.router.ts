@@ -6,15 +6,17 @@ import { listContacts, upsertContacts } from './contacts.service.js';
 import { campaignOverview } from '../dashboard/overview.service.js';
 import { getCampaign, putCampaign } from './campaign.service.js';
 import { input, resourceOf } from '../http/access/input.js';
-import { ackBody, campaignBody, contactQuery, contactsBody, deadlineBody, escalationQuery } from '../http/access/request-schemas.js';
+import { ackBody, campaignBody, contactQuery, contactsBody, deadlineBody, escalationQuery, levelParams } from '../http/access/request-schemas.js';
 import { ValidationError } from '../lib/errors/index.js';
 import { webhookHostAllowed } from '../notify/webhook-hosts.js';
 import { auditAct } from '../audit/audit.service.js';
 import { localityContactsRouter } from './locality-contacts.router.js';
+import { changeLevelDeadline, levelDeadlineView } from './level-deadline.service.js';
 
 /**
  * Deadlines API, mounted at `/api`:
  *   PATCH /rounds/:id/deadline      { extendByDays | extendByHours | deadline [+ shorten: true], reason } → reconcile-round enqueued
+ *   GET   /deadlines/:code, PUT /deadlines/:code  { extendByDays | deadline [+ shorten: true], reason }: the nation's (VN), a province's, a district's
  *   GET   /escalations?roundId=&level=&open=&locality=&limit=   (locality: a province or a district; each with its name and whom it went to)
  *   POST  /escalations/:id/ack      { by?, note? }  (who acknowledges is the token's identity)
  *   GET   /campaign/overview        per province and district: on time, at risk, overdue
@@ -33,6 +35,18 @@ export function deadlinesRouter(deps: DeadlineDeps & DeadlineChangeDeps, opts: {
     const out = await changeRoundDeadline(deps, round.id, { ...body, by: p.sub });
     // The act is named in the row (extend, set, shorten): the change log says what was done, from → to.
     await auditAct(store, p, { action: 'round.deadline', localityCode: round.locality, before: { roundId: round.id, deadline: out.previousDeadline }, after: { act: out.act, deadline: out.deadline, reason: body.reason } });
+    res.json(out);
+  });
+
+  r.get('/deadlines/:code', async (req, res) => {
+    res.json(await levelDeadlineView(store, input(req, 'params', levelParams).code));
+  });
+  r.put('/deadlines/:code', async (req, res) => {
+    const { code } = input(req, 'params', levelParams);
+    const body = input(req, 'body', deadlineBody);
+    const p = req.principal!;
+    const out = await changeLevelDeadline(deps, code, body, p);
+    await auditAct(store, p, { action: 'level.deadline', localityCode: code === 'VN' ? null : code, before: { deadline: out.previousDeadline }, after: { act: out.act, level: out.level, deadline: out.deadline, reason: body.reason } });
     res.json(out);
   });
 

@@ -22,7 +22,7 @@ export interface EscalationQuery {
  * shows 'Xã Tây Đằng → Chủ tịch UBND huyện Ba Vì', not a bare code. Three reads, whatever the count.
  */
 export async function listEscalations(store: Store, q: EscalationQuery) {
-  const area = q.locality?.length === 2 ? { provinceCode: q.locality } : q.locality?.length === 3 ? { districtCode: q.locality } : {};
+  const area = q.locality?.length === 2 ? { provinceCode: q.locality } : q.locality?.length === 3 ? { districtCode: q.locality } : q.locality?.length === 5 ? { localityCode: q.locality } : {};
   const items = await findEscalations(store, { ...q, ...area });
   const [units, contacts] = await Promise.all([
     localitiesRepository(store).byCodes([...new Set(items.flatMap((e) => [e.localityCode, e.targetCode ?? '']).filter((c) => c && c !== MINISTRY_CODE))]),

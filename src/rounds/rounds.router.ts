@@ -9,6 +9,9 @@ export function roundsRouter(deps: RoundsDeps): Router {
   r.post('/', async (req, res) => {
     const body = input(req, 'body', createRoundsBody);
     const rounds = await createRounds(deps, body);
+    const created = rounds.filter((x) => x.created).length;
+    // Started from a page (issue 28): who started which rounds; a repeat that created nothing is not an act.
+    if (created > 0) await auditAct(deps.store, req.principal!, { action: 'round.create', localityCode: body.localities.length === 1 ? body.localities[0] : null, after: { kind: body.kind, seq: body.seq, created } });
     res.status(rounds.some((x) => x.created) ? 201 : 200).json({ rounds });
   });
   r.get('/', async (req, res) => {

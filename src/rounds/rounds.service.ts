@@ -2,6 +2,7 @@ import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/ind
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
 import type { Store } from '../db/store.js';
 import { readCampaign } from '../db/repositories/campaign.repository.js';
+import { readLevelDeadlines } from '../db/repositories/level-deadlines.repository.js';
 import { communesUnder, localitiesRepository } from '../db/repositories/localities.repository.js';
 import { readRound, readRoundView, roundsPage } from '../db/repositories/rounds.repository.js';
 import type { RoundKind, RoundStatus } from '../domain/rounds/values.js';
@@ -65,6 +66,14 @@ async function expand(store: Store, codes: string[]): Promise<Map<string, string
   return communes;
 }
 
+/** Each commune's district deadline, when its district has one (one read of the campaign, one of the communes when any is set). */
+async function districtDeadlinesOf(store: Store, communes: readonly string[]): Promise<Map<string, Date>> {
+  const { districts } = await readLevelDeadlines(store);
+  if (districts.size === 0) return new Map();
+  const units = await localitiesRepository(store).byCodes([...communes]);
+  return new Map(units.flatMap((u) => (u.districtCode && districts.has(u.districtCode) ? [[u.code, districts.get(u.districtCode)!] as const] : [])));
+}
+
 export interface CreateRoundsInput {
   localities: string[];
   kind: RoundKind;
@@ -94,7 +103,13 @@ export async function createRounds(deps: RoundsDeps, input: CreateRoundsInput) {
     provinceCode: provinceOf.get(code) ?? null,
     override: input.deadline ?? null,
   }).deadline;
-  const rounds0 = communes.map((code) => ({ _id: roundId(input.kind, code, input.seq), localityCode: code, kind: input.kind, seq: input.seq, deadline: deadlineOf(code) }));
+  // A district's own deadline bounds its communes' rounds too (a lower level never exceeds a higher one).
+  const districtDeadline = await districtDeadlinesOf(deps.store, communes);
+  const boundedOf = (code: string) => {
+    const at = deadlineOf(code); const d = districtDeadline.get(code);
+    return !input.deadline && d && d < at ? d : at;
+  };
+  const rounds0 = communes.map((code) => ({ _id: roundId(input.kind, code, input.seq), localityCode: code, kind: input.kind, seq: input.seq, deadline: boundedOf(code) }));
   const { stored: rounds, created: createdIds } = await createRoundDocs(deps, rounds0);
   return rounds.map((r) => ({
     id: r._id,

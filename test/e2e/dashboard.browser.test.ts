@@ -289,7 +289,7 @@ describe('commune police officer', () => {
     // A correction's row (data-id), not the loading row the panel shows before its request answers.
     await page.locator('#sign-off tbody tr[data-id]').first().waitFor();
     // The police see no worklist (the API does not give it to them), only the sign-off step.
-    expect(await page.locator('table.worklist:not(.sign-off)').count()).toBe(0);
+    expect(await page.locator('table.worklist:not(.sign-off):not(.escalations)').count()).toBe(0);
     const row = page.locator('#sign-off tbody tr');
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain(doses[1]!.recordId);
@@ -353,6 +353,121 @@ describe('every role at phone width', () => {
     await screenshot(page, '12-phone-police-sign-off');
     await c.close();
   });
+});
+
+describe('issue 28: the police\'s sheet in Vietnamese, uploaded from their page; a refusal undone', () => {
+  it('downloads the approval sheet in Vietnamese, uploads it filled with a bad row, sees the row-level result, and undoes a refusal', async () => {
+    const { c, page } = await session('police-09619', { width: 1366, height: 768 });
+    await page.goto(`${app.base}/dashboard/w/${COMMUNE}`);
+    await page.locator('#sign-off tbody tr[data-id]').first().waitFor();
+    // The hint names the columns, not 'left / right' (a phone stacks them).
+    expect(await page.locator('#sign-off > p.muted').first().textContent()).not.toMatch(/bên trái|bên phải/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-signoff').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const header = csv.replace(/^\uFEFF/, '').split('\r\n')[0]!;
+    expect(header).toBe('Mã đính chính (không sửa),Mã bản ghi,Thông tin sửa,Giá trị cũ,Giá trị mới,Đề nghị của trạm y tế,Giải trình,Người gửi,Thời điểm gửi,Ý kiến công an xã');
+    expect(csv).not.toMatch(ISO_DATE);
+    expect(englishIn(csv.replace(/[0-9a-f]{24}/g, ''))).toEqual([]);
+    const [instructions, ...sheet] = parseCsv(csv, { columns: (hd: string[]) => hd.map(headerKey), bom: true }) as Record<string, string>[];
+    // The marker in the ID column (the reader skips the row), the how-to beside it: a sheet uploaded as downloaded reads.
+    expect(instructions!.correctionId).toBe('HƯỚNG DẪN');
+    expect(instructions!.explanation).toMatch(/Phê duyệt hoặc Không phê duyệt/);
+    const mine = sheet.find((r) => r.recordId === doses[2]!.recordId)!;
+    expect(mine).toMatchObject({ field: 'Ngày sinh', newValue: '10/03/1975', officerDecision: 'Xác nhận sửa' });
+    expect(mine.submittedAt).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    // Refused in words; a row with a word that is neither; a correction that is not theirs.
+    mine.signOff = 'Không phê duyệt';
+    const filled = [instructions!, { ...mine, signOff: 'có lẽ' }, mine, { ...mine, correctionId: '0123456789abcdef01234567', signOff: 'Phê duyệt' }];
+    const labels = parseCsv(csv, { bom: true, to: 1 })[0] as string[];
+    const body = Buffer.from(`\uFEFF${stringify(filled.map((r) => Object.values(r)), { header: true, columns: labels })}`);
+    await page.locator('#signoff-upload-file').setInputFiles({ name: 'phe-duyet-09619.csv', mimeType: 'text/csv', buffer: body });
+    await page.locator('#signoff-upload-btn').click();
+    await eventually(() => page.locator('#signoff-result').textContent()).toContain('Không phê duyệt: 1');
+    const rejected = await page.locator('#signoff-result table.rejected tbody tr').allTextContents();
+    expect(rejected).toHaveLength(2);
+    expect(rejected.join(' ')).toContain('Ghi "Phê duyệt" hoặc "Không phê duyệt" (đã ghi: có lẽ)');
+    expect(rejected.join(' ')).toContain('Không có đính chính này ở xã/phường');
+    expect(englishIn(await page.locator('#signoff-result').innerText())).toEqual([]);
+    await screenshot(page, '19-police-sheet-result-1366');
+    const id = mine.correctionId!;
+    expect((await ctx.db.models.Correction.findById(id).lean())!.status).toBe('refused');
+    // Undone while nothing came of it: waits for the police again, audited with who did it.
+    const undo = await app.as('police-09619').post(`/api/corrections/${id}/sign-off/undo`);
+    expect(undo.status, undo.text).toBe(200);
+    await page.reload();
+    const row = page.locator(`#sign-off tbody tr[data-id="${id}"]`);
+    await row.waitFor();
+    // From the page: refuse (asked first), then 'Hoàn tác'.
+    await row.locator('button.refuse').click();
+    await row.locator('button.refuse-yes').click();
+    await eventually(() => row.locator('td.state').textContent()).toBe('Công an không phê duyệt');
+    await screenshot(page, '20-police-refused-undo-1366');
+    await row.locator('button.undo').click();
+    await eventually(() => row.locator('td.state').textContent()).toBe('Đã hoàn tác: đính chính lại chờ phê duyệt');
+    expect(await row.locator('button.approve').count()).toBe(1);
+    expect((await ctx.db.models.Correction.findById(id).lean())!.status).toBe('awaiting_signoff');
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'correction.signOff.undo', sub: 'police-09619' })).toBe(2);
+    await c.close();
+    // On a phone: the upload form fits, the hint says which column.
+    const phone = await session('police-09619', PHONE);
+    await phone.page.goto(`${app.base}/dashboard/w/${COMMUNE}`);
+    await phone.page.locator('#signoff-upload').waitFor();
+    expect(await overflowOf(phone.page)).toBeLessThanOrEqual(0);
+    expect(englishIn(await phone.page.locator('main').innerText())).toEqual([]);
+    await screenshot(phone.page, '21-police-sheet-upload-390');
+    await phone.c.close();
+  }, 120_000);
+});
+
+describe('issue 28: the health officer corrects or explains one record from its row', () => {
+  for (const [label, viewport] of [['1366', { width: 1366, height: 768 }], ['390', PHONE]] as const) {
+    it(`marks records waiting for the police and explains one record from its row (${label})`, async () => {
+      const { c, page } = await session('health-09619', viewport);
+      await page.goto(`${app.base}/dashboard/w/${COMMUNE}`);
+      await page.locator('table.worklist tbody tr[tabindex]').first().waitFor();
+      // The correction the police hold (created on the phone test, refused and undone above) is marked, with no form.
+      const held = page.locator(`table.worklist tbody tr[data-id="${doses[2]!.recordId}"]`);
+      await eventually(() => held.locator('.badge.awaiting-police').textContent()).toBe('Đang chờ công an xã');
+      expect(await held.locator('button.fix-one').count()).toBe(0);
+      if (label === '390') {
+        // On a phone the upload comes before the list.
+        const [form, list] = await Promise.all(['#upload-form', 'table.worklist'].map((sel) => page.locator(sel).first().evaluate((el: any) => el.getBoundingClientRect().top)));
+        expect(form!).toBeLessThan(list!);
+        expect(await overflowOf(page)).toBeLessThanOrEqual(0);
+        await screenshot(page, '22-health-marked-390');
+        await c.close();
+        return;
+      }
+      const row = page.locator(`table.worklist tbody tr[data-id="${doses[3]!.recordId}"]`);
+      await row.locator('button.fix-one').click();
+      await page.locator('#fix-decision').waitFor();
+      // The form holds the record's values (no suggestion for a person not found), dates dd/mm/yyyy.
+      expect(await page.locator('#fix-fullName').inputValue()).toBe('Đinh Công Tráng');
+      expect(await page.locator('#fix-dateOfBirth').inputValue()).not.toMatch(ISO_DATE);
+      // The same rules as the sheet: an impossible ID is refused, naming the problem in Vietnamese.
+      await page.locator('#fix-idNumber').fill('003085012345');
+      await page.locator('#fix-send').click();
+      await eventually(() => page.locator('tr.fix-row .act-result').textContent()).toContain('Mã tỉnh 003');
+      await screenshot(page, '23-health-fix-one-refused-1366');
+      await page.locator('#fix-decision').selectOption('explain');
+      await page.locator('#fix-explanation').fill('Người ở tỉnh khác đến tiêm, chưa có trong CSDL dân cư của xã');
+      await page.locator('#fix-send').click();
+      const before = Number((await page.locator('#left-to-do').textContent())!.match(/\d+/)![0]);
+      await eventually(() => page.locator('tr.fix-row .act-result').textContent()).toBe('Đã ghi nhận giải trình');
+      // The headline counts what the list holds: one fewer, at once and after a reload.
+      await eventually(() => page.locator('#left-to-do').textContent()).toBe(`Còn ${before - 1} bản ghi cần xử lý`);
+      await page.reload();
+      await page.locator('table.worklist tbody tr[tabindex]').first().waitFor();
+      await eventually(() => page.locator('#left-to-do').textContent()).toBe(`Còn ${before - 1} bản ghi cần xử lý`);
+      expect(await page.locator('table.worklist tbody tr[tabindex]').count()).toBe(before - 1);
+      expect(englishIn(await page.locator('main').innerText())).toEqual([]);
+      await screenshot(page, '24-health-fix-one-explained-1366');
+      expect(await page.locator(`table.worklist tbody tr[data-id="${doses[3]!.recordId}"]`).count()).toBe(0);
+      const explained = await ctx.db.models.Correction.findOne({ recordId: doses[3]!.recordId, decision: 'explain' }).lean();
+      expect(explained?.status).toBe('explained');
+      await c.close();
+    }, 120_000);
+  }
 });
 
 describe('passport checker', () => {

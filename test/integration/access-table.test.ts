@@ -34,6 +34,7 @@ const JSON_H = { 'content-type': 'application/json' };
 
 interface Sample { path: string; method?: string; headers?: Record<string, string>; body?: string; success: number[] }
 
+const DISTRICT_DEADLINE = new Date(Date.now() + 30 * 86_400_000).toISOString();
 let ctx: TestContext;
 let app: AppWithAuth;
 let correctionId = '';
@@ -66,11 +67,14 @@ function sample(rule: RouteRule): Sample {
     'POST /api/rounds': () => json('POST', '/api/rounds', { localities: [C] }, [200, 201]),
     'GET /api/rounds': () => ({ path: `/api/rounds?locality=${C}`, success: [200] }),
     'GET /api/rounds/:id': () => ({ path: `/api/rounds/${ROUND}`, success: [200] }),
+    'GET /api/deadlines/:code': () => ({ path: '/api/deadlines/001', success: [200] }),
+    // The district's own deadline (issue 28): a fixed moment a month ahead, after the round's, so every allowed role may set it again.
+    'PUT /api/deadlines/:code': () => json('PUT', '/api/deadlines/001', { deadline: DISTRICT_DEADLINE, reason: 'route table walk' }),
     'PATCH /api/rounds/:id/deadline': () => json('PATCH', `/api/rounds/${ROUND}/deadline`, { extendByHours: 1, reason: 'route table walk' }),
     // The sample round is not failed, so a caller the table lets through reaches the handler's 409.
     'POST /api/rounds/:id/retry': () => json('POST', `/api/rounds/${ROUND}/retry`, {}, [409]),
     // A district (inside the province coordinator's province too); ?province=01 still works for a province.
-    'GET /api/escalations': () => ({ path: '/api/escalations?locality=001', success: [200] }),
+    'GET /api/escalations': () => ({ path: `/api/escalations?locality=${C}`, success: [200] }),
     // One escalation for every caller: the first acknowledges it, later ones by others get 409, and
     // roles of another level get 403 (issue 29). security-round-two.test.ts pins each answer by level.
     'POST /api/escalations/:id/ack': () => json('POST', `/api/escalations/${escalationId}/ack`, { by: 'district-001-chair' }, [200, 403, 409]),
@@ -100,6 +104,8 @@ function sample(rule: RouteRule): Sample {
     'POST /api/localities/:code/correction-rounds': () => json('POST', `/api/localities/${C}/correction-rounds`, { reason: 'route table walk' }, [201, 409]),
     'POST /api/corrections': () => json('POST', '/api/corrections', { recordId: RECORD, baseVersion: 0, decision: 'explain', explanation: 'walk: record entered twice' }, [200, 201]),
     'POST /api/corrections/:id/sign-off': () => json('POST', `/api/corrections/${correctionId}/sign-off`, { decision: 'refuse' }),
+    // The walk's correction was refused by the row above: undone (200); run alone it still waits for the police (409 names why).
+    'POST /api/corrections/:id/sign-off/undo': () => ({ method: 'POST', path: `/api/corrections/${correctionId}/sign-off/undo`, success: [200, 409] }),
     'GET /api/records/:recordId/history': () => ({ path: `/api/records/${RECORD}/history`, success: [200] }),
     // The first caller the table lets through moves it to 00004 (version 0 → 1); later ones send the
     // stale version 0 and get 409. security-round-two.test.ts pins each answer.

@@ -17,6 +17,10 @@ export const campaignSchema = new Schema(
         { _id: false },
       ),
     ],
+    /** A district's own deadline (issue 28): never later than its province's or the nation's. */
+    districts: [
+      new Schema({ districtCode: { type: String, required: true }, deadline: Date }, { _id: false }),
+    ],
   },
   { collection: 'campaigns', timestamps: true },
 );

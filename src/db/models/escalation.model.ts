@@ -38,6 +38,7 @@ escalationSchema.index({ roundId: 1, level: 1 }, { unique: true });
 escalationSchema.index({ closedAt: 1, level: 1, escalatedAt: -1 });
 escalationSchema.index({ provinceCode: 1, closedAt: 1 });
 escalationSchema.index({ districtCode: 1, closedAt: 1 });
+escalationSchema.index({ localityCode: 1, closedAt: 1 });
 
 export type EscalationDoc = InferSchemaType<typeof escalationSchema>;
 export const escalationModel = (c: Connection) => c.model('Escalation', escalationSchema);

@@ -23,12 +23,14 @@ export interface EscalationsFilter {
   open?: boolean;
   provinceCode?: string;
   districtCode?: string;
+  /** One commune's (the late locality itself). */
+  localityCode?: string;
   limit: number;
 }
 
 /**
  * Escalations newest first, by round, level, province and/or open state (indexes
- * { roundId, level }, { closedAt, level, escalatedAt }, { provinceCode, closedAt }, { districtCode, closedAt }).
+ * { roundId, level }, { closedAt, level, escalatedAt }, { provinceCode, closedAt }, { districtCode, closedAt }, { localityCode, closedAt }).
  */
 export async function findEscalations(store: Store, q: EscalationsFilter): Promise<EscalationRow[]> {
   const models = modelsOf(store);
@@ -37,6 +39,7 @@ export async function findEscalations(store: Store, q: EscalationsFilter): Promi
   if (q.level) filter.level = q.level;
   if (q.provinceCode) filter.provinceCode = q.provinceCode;
   if (q.districtCode) filter.districtCode = q.districtCode;
+  if (q.localityCode) filter.localityCode = q.localityCode;
   if (q.open !== undefined) filter.closedAt = q.open ? null : { $ne: null };
   return models.Escalation.find(filter, { __v: 0 }).sort({ escalatedAt: -1 }).limit(q.limit).lean<EscalationRow[]>();
 }

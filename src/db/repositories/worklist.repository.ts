@@ -91,6 +91,7 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
       ...(r.candidates?.length ? { candidates: r.candidates } : {}),
       ...(r.evidence ? { evidence: r.evidence } : {}),
       correctionPending: c?.status === 'applied' && c.at > r.updatedAt,
+      ...(rec?.openCorrection ? { awaitingSignOff: true } : {}),
     }];
   });
   return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null };

@@ -31,6 +31,8 @@ export interface WorklistItem {
   evidence?: MatchEvidence;
   /** A correction was applied and its re-verification has not reported yet. */
   correctionPending: boolean;
+  /** A correction of this record waits for the commune police's approval (issue 28: marked in the list). */
+  awaitingSignOff?: boolean;
 }
 
 const f = (prefix: string) => CORRECTABLE_FIELDS.map((x) => `${prefix}_${x}`);
@@ -57,11 +59,14 @@ export const CHECKED_COLUMNS = ['recordId', 'baseVersion', 'outcome', 'reason', 
 /** Columns a sheet may also carry (older exports): read, never written. */
 const LEGACY_COLUMNS = ['officerName', 'officerRole', 'signedOffBy'] as const;
 
+/** The police's sign-off sheet (sign-off-sheet.ts): read by the same header rule, labels in either language or the keys. */
+export const SIGN_OFF_COLUMNS = ['correctionId', 'recordId', 'field', 'oldValue', 'newValue', 'officerDecision', 'explanation', 'submittedBy', 'submittedAt', 'signOff'] as const;
+
 export const columnLabel = (key: string, lang: Lang = 'vi'): string => (isTextKey(`sheet.${key}`) ? text(`sheet.${key}` as TextKey, lang) : key);
 
 /** Header cell → column key: a label in either language, or the key itself. */
 const HEADER_KEYS = new Map<string, string>(
-  [...WORKSHEET_COLUMNS, ...LEGACY_COLUMNS].flatMap((k) => LANGS.map((l) => [foldHeader(columnLabel(k, l)), k] as [string, string]).concat([[foldHeader(k), k]])),
+  [...WORKSHEET_COLUMNS, ...LEGACY_COLUMNS, ...SIGN_OFF_COLUMNS].flatMap((k) => LANGS.map((l) => [foldHeader(columnLabel(k, l)), k] as [string, string]).concat([[foldHeader(k), k]])),
 );
 function foldHeader(h: string): string { return foldName(h).replace(/[^a-z0-9_]/g, ''); }
 export function headerKey(header: string): string { return HEADER_KEYS.get(foldHeader(header)) ?? header.trim(); }

@@ -46,6 +46,8 @@ export const listRoundsQuery = z.object({
   /** `progress=true`: each round's live chunk progress (chunks done, records done). */
   progress: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
+/** A level whose deadline is its own (the nation, a province, a district); a commune's is its round's. */
+export const levelParams = z.object({ code: z.string().regex(/^VN$|^\d{2}$|^\d{3}$/, 'VN, or a 2-digit province or 3-digit district code') }).strict();
 /** Shapes only: the rules (whole days ≥ 1, one act, shortening named, never past) are src/domain/rounds/deadline-request.ts, answered in Vietnamese. */
 export const deadlineBody = z.object({
   extendByDays: z.number().finite().optional(),
@@ -58,8 +60,8 @@ export const escalationQuery = z.object({
   roundId: z.string().max(80).optional(),
   level: z.enum(ESCALATION_LEVELS).optional(),
   open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  /** The area: a province (2 digits) or a district (3); `province` is the older name of a province's. */
-  locality: z.string().regex(/^(\d{2}|\d{3})$/, 'a 2-digit province or 3-digit district code').optional(),
+  /** The area: a province (2 digits), a district (3) or a commune (5); `province` is the older name of a province's. */
+  locality: z.string().regex(/^(\d{2}|\d{3}|\d{5})$/, 'a 2-digit province, 3-digit district or 5-digit commune code').optional(),
   province: z.string().regex(/^\d{2}$/, 'a 2-digit province code').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 }).transform(({ province, ...q }) => ({ ...q, locality: q.locality ?? province }));

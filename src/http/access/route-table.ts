@@ -90,9 +90,13 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/api/rounds', roles: [...RECORD_READERS, 'operator'], scope: { from: 'query', name: 'locality' }, request: { query: S.listRoundsQuery } },
   { method: 'GET', path: '/api/rounds/:id', roles: [...RECORD_READERS, 'operator'], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
   { method: 'PATCH', path: '/api/rounds/:id/deadline', roles: COORDINATORS, scope: { from: 'round', param: 'id' }, request: { params: S.roundParams, body: S.deadlineBody } },
+  // The nation's, a province's and a district's own deadline, from their pages (who may set which level: level-deadline.service).
+  { method: 'GET', path: '/api/deadlines/:code', roles: CAMPAIGN_VIEWERS, scope: CODE, request: { params: S.levelParams } },
+  { method: 'PUT', path: '/api/deadlines/:code', roles: COORDINATORS, scope: CODE, request: { params: S.levelParams, body: S.deadlineBody } },
   { method: 'POST', path: '/api/rounds/:id/retry', roles: ['operator', ...COORDINATORS], scope: { from: 'round', param: 'id' }, request: { params: S.roundParams } },
   // A district's coordinator reads the escalations of their district (?locality=271), a province's of their province.
-  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator'], scope: { from: 'query', name: 'locality' }, request: { query: S.escalationQuery } },
+  // A commune's people read their own commune's (?locality=09619): what was escalated about them and to whom.
+  { method: 'GET', path: '/api/escalations', roles: ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator', 'commune_health', 'commune_police'], scope: { from: 'query', name: 'locality' }, request: { query: S.escalationQuery } },
   // Who may acknowledge which level is the service's rule (escalations.service mayAcknowledge); the table lets every level's role in.
   { method: 'POST', path: '/api/escalations/:id/ack', roles: ['ministry', ...COORDINATORS, 'commune_health'], scope: { from: 'escalation', param: 'id' }, request: { params: S.escalationParams, body: S.ackBody } },
   { method: 'GET', path: '/api/campaign/overview', roles: CAMPAIGN_VIEWERS, scope: NONE },
@@ -124,6 +128,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'POST', path: '/api/localities/:code/correction-rounds', roles: COORDINATORS, scope: CODE, success: 201, request: { params: S.communeParams, body: S.correctionRoundBody } },
   { method: 'POST', path: '/api/corrections', roles: ['commune_health'], scope: { from: 'record', field: 'recordId' }, success: 201, request: { body: S.correctionBody } },
   { method: 'POST', path: '/api/corrections/:id/sign-off', roles: ['commune_police'], scope: { from: 'correction', param: 'id' }, request: { params: S.correctionParams, body: S.signOffBody } },
+  { method: 'POST', path: '/api/corrections/:id/sign-off/undo', roles: ['commune_police'], scope: { from: 'correction', param: 'id' }, request: { params: S.correctionParams } },
   // A record moved to another commune (imports never move one): by a coordinator whose area holds
   // both communes, or the campaign admin. Not the operator: who runs imports does not decide
   // where a person's record belongs. The record scopes the source, `communeCode` the destination.

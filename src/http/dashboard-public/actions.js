@@ -1,5 +1,5 @@
 import { errorText, fmtMinute, fmtTime, t } from './i18n.js';
-import { deadlineControls } from './deadline.js';
+import { deadlineControls, levelDeadlinePanel, maySetLevelDeadline } from './deadline.js';
 import { confirmed } from './confirm.js';
 import { escalationsPanel, seesEscalations } from './escalations.js';
 import { api, h } from './dom.js';
@@ -20,7 +20,7 @@ function communeActions(u, me) {
   const reason = h('input', { type: 'text', id: 'act-reason', value: '', placeholder: t('reason'), 'aria-label': t('reason'), maxlength: '200' });
   const why = () => reason.value.trim() || `${t('deadline')} — ${me.name ?? me.sub}`;
   // A deadline act reloads the change log below (it lists every act on the commune).
-  const deadline = u.roundId ? deadlineControls(u, why, out, () => void loadSetting()) : null;
+  const deadline = u.roundId ? deadlineControls({ current: u.deadline, send: (body) => api(`/api/rounds/${encodeURIComponent(u.roundId)}/deadline`, json('PATCH', body)) }, why, out, () => void loadSetting()) : null;
 
   const setting = h('span', { id: 'signoff-state', class: 'muted' }, t('loading'));
   const trail = h('ul', { class: 'audit', id: 'signoff-audit' });
@@ -66,10 +66,31 @@ function auditLabel(c) {
       const act = c.after?.act ?? (from && to && new Date(to) < new Date(from) ? 'shorten' : 'set');
       return t(`audit.${act}`, { from: fmtMinute(from), to: fmtMinute(to) });
     }
+    case 'level.deadline': return t(`audit.${c.after?.act ?? 'set'}`, { from: fmtMinute(c.before?.deadline), to: fmtMinute(c.after?.deadline) });
     case 'correction-round.enqueue': return t('enqueueCorrection');
     case 'escalation.ack': return t('acknowledged');
     default: return t('done');
   }
+}
+
+/**
+ * A coordinator starts a verification round of their area (a province, a district, a commune) from
+ * its page. The round number is read once when the panel is drawn (the next after the area's
+ * highest): a double click, a retry or a second tab sends the same number, and the API's natural
+ * round IDs make the repeat a no-op ("đã có"), never a second round.
+ */
+function startRoundPanel(u) {
+  const out = h('p', { class: 'act-result', id: 'start-round-result', 'aria-live': 'polite' });
+  const slot = h('div', { class: 'form-row' }, h('span', { class: 'muted' }, t('loading')));
+  api(`/api/rounds?locality=${u._id}&kind=verification&limit=1000`).then((list) => {
+    const seq = Math.max(0, ...(list.items ?? []).map((r) => r.seq ?? 0)) + 1;
+    slot.replaceChildren(h('span', {}, t('nextRound', { n: seq })), ' ', confirmed(t('startRound'), 'act-start-round', t('startRoundConfirm', { n: seq, name: u.name }), async () => {
+      const r = await api('/api/rounds', json('POST', { localities: [u._id], kind: 'verification', seq }));
+      const made = r.rounds.filter((x) => x.created).length;
+      return t('roundsStarted', { n: made, k: r.rounds.length - made });
+    }, out));
+  }).catch((err) => { slot.replaceChildren(h('span', { class: 'result-bad' }, `${t('error')}: ${errorText(err)}`)); });
+  return h('section', { class: 'panel actions', id: 'start-round' }, h('h2', {}, t('startRoundTitle')), slot, out);
 }
 
 /** The panels a unit's page offers its viewer: none for a read-only role. */
@@ -77,6 +98,9 @@ export function actionPanels(u, children, me) {
   if (!me) return null;
   const panels = [];
   if (u.level === 'commune' && isCoordinator(me)) panels.push(communeActions(u, me));
-  if (u.level !== 'commune' && seesEscalations(me)) panels.push(escalationsPanel(u, me));
+  if (u.level !== 'commune' && maySetLevelDeadline(me, u.level)) panels.push(levelDeadlinePanel(u, me));
+  if (u.level !== 'national' && isCoordinator(me)) panels.push(startRoundPanel(u));
+  // Every level's page, the commune's too (its people see what was escalated about it, and to whom).
+  if (seesEscalations(me)) panels.push(escalationsPanel(u, me));
   return panels;
 }

@@ -1,4 +1,4 @@
-import { fmtMinute, t } from './i18n.js';
+import { errorText, fmtMinute, t } from './i18n.js';
 import { api, h } from './dom.js';
 import { confirmed } from './confirm.js';
 
@@ -33,27 +33,31 @@ function vnInputs(d) {
 }
 
 /**
- * The deadline controls of a commune's round: `why()` is the reason typed on the panel, `out` where
- * results show, `changed()` runs after a change.
+ * One deadline's controls, a commune round's or a level's (the nation, a province, a district):
+ * `current` the deadline now (null: none set yet, only "Đặt hạn chót" works), `send(body)` the
+ * request (answers `{ deadline }`), `why()` the reason typed on the panel, `out` where results
+ * show, `changed()` runs after a change, `above` the line naming the deadline above (optional).
  */
-export function deadlineControls(u, why, out, changed) {
-  let current = u.deadline ? new Date(u.deadline) : null;
+export function deadlineControls({ current: start0, send, above }, why, out, changed) {
+  let current = start0 ? new Date(start0) : null;
   const now = () => Date.now();
   const shown = h('p', { id: 'current-deadline' }, t('currentDeadline', { d: fmtMinute(current) }));
-  const rule = h('p', { class: 'muted small', id: 'deadline-rule' }, t('deadlineRule'));
+  const rule = h('p', { class: 'muted small', id: 'deadline-rule' }, above ? [h('span', { id: 'deadline-above' }, above), h('br')] : null, t('deadlineRule'));
+  const done = async (body) => {
+    const r = await send(body);
+    current = new Date(r.deadline);
+    shown.textContent = t('currentDeadline', { d: fmtMinute(current) });
+    changed();
+    return t('deadlineChanged', { d: fmtMinute(current) });
+  };
 
   const days = h('input', { type: 'number', id: 'extend-days', min: '1', max: '30', step: '1', value: '3', inputmode: 'numeric', 'aria-label': t('extendDays') });
   const daysValid = () => /^\d+$/.test(days.value.trim()) && Number(days.value) >= 1 && Number(days.value) <= 30;
   const extendLabel = () => t('extendByDays', { n: daysValid() ? Number(days.value) : 'N' });
   const extend = confirmed(extendLabel(), 'act-extend',
     () => t('extendConfirm', { n: Number(days.value), from: fmtMinute(current), d: fmtMinute(new Date(current.getTime() + Number(days.value) * DAY)) }),
-    async () => {
-      const r = await api(`/api/rounds/${encodeURIComponent(u.roundId)}/deadline`, json('PATCH', { extendByDays: Number(days.value), reason: why() }));
-      current = new Date(r.deadline);
-      shown.textContent = t('currentDeadline', { d: fmtMinute(current) });
-      changed();
-      return t('deadlineChanged', { d: fmtMinute(current) });
-    }, out, () => (daysValid() ? null : t('pageDaysProblem')));
+    () => done({ extendByDays: Number(days.value), reason: why() }),
+    out, () => (!current ? t('err.deadline.noCurrent') : daysValid() ? null : t('pageDaysProblem')));
   days.addEventListener('input', () => { extend.querySelector('button').textContent = extendLabel(); });
 
   const start = vnInputs(current ?? new Date(now() + 3 * DAY));
@@ -63,15 +67,8 @@ export function deadlineControls(u, why, out, changed) {
   const shortening = () => !!(target() && current && target().getTime() < current.getTime());
   const set = confirmed(t('setDeadlineBtn'), 'act-set',
     () => t(shortening() ? 'shortenConfirm' : 'setConfirm', { from: fmtMinute(current), d: fmtMinute(target()) }),
-    async () => {
-      const body = { deadline: target().toISOString(), reason: why() };
-      if (shortening()) body.shorten = true;
-      const r = await api(`/api/rounds/${encodeURIComponent(u.roundId)}/deadline`, json('PATCH', body));
-      current = new Date(r.deadline);
-      shown.textContent = t('currentDeadline', { d: fmtMinute(current) });
-      changed();
-      return t('deadlineChanged', { d: fmtMinute(current) });
-    }, out, () => {
+    () => done({ deadline: target().toISOString(), reason: why(), ...(shortening() ? { shorten: true } : {}) }),
+    out, () => {
       const at = target();
       if (!at) return t('pageDateProblem');
       if (at.getTime() <= now()) return t('pagePastProblem');
@@ -82,4 +79,24 @@ export function deadlineControls(u, why, out, changed) {
     h('div', { class: 'form-row' }, h('label', {}, t('extendDays'), days), extend),
     h('div', { class: 'form-row' }, h('span', {}, t('setDeadline')), h('label', {}, t('deadlineDate'), day), h('label', {}, t('deadlineTime'), time), set),
     rule);
+}
+
+/** Who sets which level's own deadline (the API's rule, level-deadline.service.ts): shown only to them. */
+const MAY_SET = { national: ['campaign_admin'], province: ['campaign_admin', 'province_coordinator'], district: ['campaign_admin', 'province_coordinator', 'district_coordinator'] };
+export const maySetLevelDeadline = (me, level) => !!me?.roles?.some((r) => (MAY_SET[level] ?? []).includes(r));
+
+/** The nation's, a province's or a district's own deadline, on its page, with the deadline above it named. */
+export function levelDeadlinePanel(u, me) {
+  const code = u.level === 'national' ? 'VN' : u._id;
+  const out = h('p', { class: 'act-result', id: 'act-result', 'aria-live': 'polite' });
+  const reason = h('input', { type: 'text', id: 'act-reason', value: '', placeholder: t('reason'), 'aria-label': t('reason'), maxlength: '200' });
+  const why = () => reason.value.trim() || `${t('deadline')} — ${me.name ?? me.sub}`;
+  const slot = h('div', {}, h('p', { class: 'muted' }, t('loading')));
+  api(`/api/deadlines/${code}`).then((d) => {
+    const above = d.higher ? t(d.higher.level === 'national' ? 'aboveNational' : 'aboveLevel', { name: d.higher.name, d: fmtMinute(d.higher.at) }) : null;
+    slot.replaceChildren(deadlineControls({ current: d.deadline, above,
+      send: (body) => api(`/api/deadlines/${code}`, json('PUT', body)) }, why, out, () => {}));
+  }).catch((err) => { slot.replaceChildren(h('p', { class: 'result-bad' }, `${t('error')}: ${errorText(err)}`)); });
+  return h('section', { class: 'panel actions', id: 'level-deadline' }, h('h2', {}, t(`levelDeadline_${u.level}`)),
+    h('div', { class: 'form-row' }, h('label', {}, t('reason'), reason)), slot, out);
 }

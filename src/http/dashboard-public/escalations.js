@@ -10,13 +10,13 @@ import { confirmed } from './confirm.js';
  * decides who may; the page only offers the button where it would be accepted). An acknowledged
  * one shows who acknowledged it and when, and no button.
  */
-const LISTS = ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator'];
+const LISTS = ['ministry', 'campaign_admin', 'province_coordinator', 'district_coordinator', 'operator', 'commune_health', 'commune_police'];
 export const seesEscalations = (me) => !!me?.roles?.some((r) => LISTS.includes(r));
 
 /** The escalation level owed to a unit's page. */
-const OWED = { national: 'ministry', province: 'province', district: 'district' };
+const OWED = { national: 'ministry', province: 'province', district: 'district', commune: 'commune' };
 /** Who acknowledges at a level, besides the ministry and the campaign admin. */
-const ACKS = { district: 'district_coordinator', province: 'province_coordinator', ministry: null };
+const ACKS = { commune: 'commune_health', district: 'district_coordinator', province: 'province_coordinator', ministry: null };
 const levelName = (l) => t(l === 'ministry' ? 'ministry' : l);
 const json = (method, body) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -30,6 +30,7 @@ function sentTo(e) {
   return e.sentTo.map((c, i) => [i ? h('br') : null, h('b', {}, c.name), c.title ? ` — ${c.title}` : '', c.phone ? [' · ', h('a', { href: `tel:${c.phone.replace(/[^+\d]/g, '')}` }, c.phone)] : null]);
 }
 
+/** `u`: the unit (`_id`, `level`); on the worklist page a commune is `{ _id: code, level: 'commune' }`. */
 export function escalationsPanel(u, me) {
   const owed = OWED[u.level];
   // As the API rules it (escalations.service mayAcknowledge): the level's coordinator, or the ministry or the campaign admin.

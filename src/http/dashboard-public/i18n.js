@@ -32,6 +32,8 @@ export function reasonText(reason) {
 /** A validation problem or upload rejection: its catalogue key when it has one, else the API's text. */
 export function problemText(p) {
   if (p?.key && dict[p.key] !== undefined) return t(p.key, p.params ?? {});
+  // The correction API's problems carry their catalogue key as `code` (the sheet's rows as `key`).
+  if (p?.code && dict[p.code] !== undefined) return t(p.code, p.params ?? {});
   return p?.reason ?? '';
 }
 

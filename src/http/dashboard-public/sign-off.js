@@ -1,5 +1,11 @@
 import { errorText, fmtBirth, fmtDay, fmtGender, fmtTime, t } from './i18n.js';
 import { api, h } from './dom.js';
+import { resultPanel, uploadForm } from './upload-result.js';
+
+/** The police's filled sheet, answered row by row like the health station's worksheet. */
+const signOffResult = (r) => resultPanel('signoff-result', t('signOffResult'), [[t('rows'), r.rows], [t('signOffApproved'), r.approved, 'result-ok'],
+  [t('signOffRefused'), r.refused], [t('signOffUnchanged'), r.unchanged], [t('signOffSkipped'), r.skipped]], r.rejected,
+r.correctionRounds.length ? h('li', {}, `${t('correctionRounds')}: ${r.correctionRounds.join(', ')}`) : null);
 
 const shown = (field, v) => (field === 'dateOfBirth' ? fmtBirth(v) : field === 'gender' ? fmtGender(v) : v);
 const changeText = (x) => `${t(x.field)}: ${shown(x.field, x.oldValue) || '∅'} → ${shown(x.field, x.newValue)}`;
@@ -47,11 +53,26 @@ export function signOffPanel(box, code, me) {
             const r = await api(`/api/corrections/${c.id}/sign-off`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision }) });
             state.textContent = r.applied ? t('approved') : t(r.correction.status);
             state.className = `state ${r.applied ? 'result-ok' : ''}`;
-            cell.replaceChildren();
+            // A refusal can be taken back while nothing came of it (audited by the API).
+            cell.replaceChildren(r.correction.status === 'refused' ? h('button', { type: 'button', class: 'link undo', onclick: undo }, t('undo')) : '');
           } catch (err) {
             state.textContent = `${t('error')}: ${errorText(err)}`;
             state.className = 'state result-bad';
             showButtons();
+          }
+        };
+        const undo = async () => {
+          cell.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+          try {
+            await api(`/api/corrections/${c.id}/sign-off/undo`, { method: 'POST' });
+            state.textContent = t('undone');
+            state.className = 'state';
+            showButtons();
+          } catch (err) {
+            // Nothing undone (the record changed meanwhile): said why, the refusal stands.
+            state.textContent = `${t('error')}: ${errorText(err)}`;
+            state.className = 'state result-bad';
+            cell.querySelectorAll('button').forEach((b) => { b.disabled = false; });
           }
         };
         // One tap asks first: 'Bạn chắc chắn muốn: phê duyệt thay đổi của bản ghi …? [Có] [Huỷ]'.
@@ -76,11 +97,14 @@ export function signOffPanel(box, code, me) {
       body.replaceChildren();
     }
   };
+  const resultBox = h('div', {});
+  const upload = police ? uploadForm({ id: 'signoff-upload', title: t('signOffUpload'), path: `/api/localities/${code}/corrections/sign-off/upload`, box: resultBox, show: signOffResult, after: () => void load() }) : null;
   box.replaceChildren(h('section', { class: 'panel', id: 'sign-off' },
     h('h2', {}, t('signOff')), note,
     h('div', { class: 'table-wrap' }, h('table', { class: 'worklist sign-off stack' },
       h('thead', {}, h('tr', {}, [police ? t('theRecord') : t('recordId'), t('theChange'), police ? t('actions') : null, t('status')].filter((x) => x !== null).map((x) => h('th', { scope: 'col' }, x)))),
       body)),
-    police ? h('p', {}, h('a', { href: `/api/localities/${code}/corrections/sign-off.csv`, download: `sign-off-${code}.csv` }, t('downloadSignOff'))) : null));
+    police ? h('p', {}, h('a', { href: `/api/localities/${code}/corrections/sign-off.csv`, download: `phe-duyet-${code}.csv`, id: 'download-signoff' }, t('downloadSignOff'))) : null),
+  ...(upload ? [upload, resultBox] : []));
   void load();
 }

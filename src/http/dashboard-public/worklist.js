@@ -1,6 +1,8 @@
-import { errorText, fmtBirth, fmtGender, fmtNum, fmtPct, problemText, reasonText, t } from './i18n.js';
-import { api, h, whoAmI, filePicker } from './dom.js';
+import { errorText, fmtBirth, fmtGender, fmtNum, fmtPct, reasonText, t } from './i18n.js';
+import { resultPanel, uploadForm } from './upload-result.js';
+import { api, h, whoAmI } from './dom.js';
 import { signOffPanel } from './sign-off.js';
+import { escalationsPanel } from './escalations.js';
 import { crumbs } from './nav.js';
 
 /** Records per page: a screenful to review; the keyset (`after`) pages through 15,000 quickly. */
@@ -13,19 +15,9 @@ const shown = (field, v) => (field === 'dateOfBirth' ? fmtBirth(v) : field === '
 const suggestion = (s) => Object.entries(s ?? {}).map(([k, v]) => `${t(k)}: ${shown(k, v)}`).join(' · ');
 
 function uploadResult(r) {
-  const ok = (label, n, cls) => h('li', { class: cls }, `${label}: `, h('b', {}, fmtNum(n)));
-  return h('section', { class: 'panel', id: 'upload-result', 'aria-live': 'polite' },
-    h('h2', {}, t('uploadResult')),
-    h('ul', {}, ok(t('rows'), r.rows), ok(t('applied'), r.applied, 'result-ok'), ok(t('explained'), r.explained, 'result-ok'),
-      ok(t('awaitingSignOff'), r.awaitingSignOff ?? 0),
-      ok(t('rejectedDecisions'), r.rejectedDecisions), ok(t('duplicates'), r.duplicates), ok(t('skipped'), r.skipped),
-      ok(t('rejectedRows'), r.rejected.length, r.rejected.length ? 'result-bad' : ''),
-      r.correctionRounds.length ? h('li', {}, `${t('correctionRounds')}: ${r.correctionRounds.join(', ')}`) : null),
-    r.rejected.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'rejected stack' },
-      h('thead', {}, h('tr', {}, [t('row'), t('recordId'), t('field'), t('reason')].map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, r.rejected.map((x) => h('tr', {},
-        h('td', { 'data-label': t('row') }, x.params?.cell ?? x.row), h('td', { 'data-label': t('recordId') }, x.recordId ?? '—'),
-        h('td', { 'data-label': t('field') }, t(x.field.replace(/^(entered|suggested|corrected)_/, ''))), h('td', { 'data-label': t('reason') }, problemText(x))))))) : null);
+  return resultPanel('upload-result', t('uploadResult'), [[t('rows'), r.rows], [t('applied'), r.applied, 'result-ok'], [t('explained'), r.explained, 'result-ok'],
+    [t('awaitingSignOff'), r.awaitingSignOff ?? 0], [t('rejectedDecisions'), r.rejectedDecisions], [t('duplicates'), r.duplicates], [t('skipped'), r.skipped]],
+  r.rejected, r.correctionRounds.length ? h('li', {}, `${t('correctionRounds')}: ${r.correctionRounds.join(', ')}`) : null);
 }
 
 /**
@@ -114,11 +106,16 @@ export function worklistView(root, code) {
     try {
       const page = await api(`/api/localities/${code}/worklist?${p}`);
       if (stopped) return;
+      // The headline counts what the list holds (the rollup's figures lag an explanation by a minute).
+      if (page.total !== undefined && !state.outcome) { expected = page.total; left.textContent = t('leftToDo', { n: fmtNum(page.total) }); }
       table.replaceChildren(...(page.items.length ? page.items.map((it) => h('tr', { tabindex: '-1', dataset: { id: it.recordId } },
         h('td', { 'data-label': t('recordId') }, h('a', { href: `/dashboard/r/${encodeURIComponent(it.recordId)}` }, it.recordId)),
-        h('td', { 'data-label': t('outcome') }, h('span', { class: `badge ${it.outcome === 'review' ? 'at_risk' : it.outcome === 'corrected' ? '' : 'overdue'}` }, t(it.outcome)), it.correctionPending ? h('small', { class: 'muted' }, ` ${t('pending')}`) : null),
+        h('td', { 'data-label': t('outcome') }, h('span', { class: `badge ${it.outcome === 'review' ? 'at_risk' : it.outcome === 'corrected' ? '' : 'overdue'}` }, t(it.outcome)),
+          it.correctionPending ? h('small', { class: 'muted' }, ` ${t('pending')}`) : null,
+          it.awaitingSignOff ? [' ', h('span', { class: 'badge awaiting-police' }, t('awaitingPolice'))] : null),
         FIELDS.map((f) => h('td', { 'data-label': t(f) }, shown(f, it.entered?.[f]))),
-        h('td', { 'data-label': t('suggestion'), class: 'wrap' }, suggestion(it.suggested) || reasonText(it.reason) || '—')))
+        h('td', { 'data-label': t('suggestion'), class: 'wrap' }, suggestion(it.suggested) || reasonText(it.reason) || '—',
+          corrects && !it.awaitingSignOff && !it.correctionPending ? [h('br'), h('button', { type: 'button', class: 'link fix-one', onclick: (e) => openFix(e.target.closest('tr'), it) }, t('fixOne'))] : null)))
         : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('noRecords')))]));
       const first = table.querySelector('tr[tabindex]');
       if (first) first.tabIndex = 0;
@@ -132,6 +129,48 @@ export function worklistView(root, code) {
       tableEl.setAttribute('aria-busy', 'false');
     }
   };
+  // One record corrected or explained from its row: the matcher's suggestion filled in, the same
+  // rules as the sheet (POST /api/corrections validates), the answer in place.
+  let corrects = false;
+  const openFix = (tr, it) => {
+    tr.parentNode.querySelectorAll('tr.fix-row').forEach((x) => x.remove());
+    const out = h('p', { class: 'act-result', 'aria-live': 'polite' });
+    const inputs = Object.fromEntries(FIELDS.map((f) => [f, h('input', { type: 'text', name: f, id: `fix-${f}`, value: shown(f, it.suggested?.[f] ?? it.entered?.[f] ?? ''), 'aria-label': t(f) })]));
+    const decision = h('select', { id: 'fix-decision', 'aria-label': t('sheet.decision') }, ['confirm', 'explain', 'reject'].map((d) => h('option', { value: d }, t(d))));
+    const why = h('textarea', { id: 'fix-explanation', rows: '2', maxlength: '2000', 'aria-label': t('sheet.explanation') });
+    const send = h('button', { type: 'submit', class: 'primary', id: 'fix-send' }, t('fixSend'));
+    const form = h('form', { class: 'fix-form', onsubmit: async (e) => {
+      e.preventDefault();
+      send.disabled = true;
+      out.className = 'act-result muted'; out.textContent = t('loading');
+      const body = { recordId: it.recordId, baseVersion: it.version, decision: decision.value };
+      if (decision.value === 'confirm') {
+        body.values = {};
+        for (const f of FIELDS) { const v = inputs[f].value.trim(); if (v !== shown(f, it.entered?.[f] ?? '')) body.values[f] = v; }
+      }
+      if (why.value.trim()) body.explanation = why.value.trim();
+      try {
+        const r = await api('/api/corrections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        out.className = 'act-result result-ok';
+        out.textContent = t(r.correction.status === 'awaiting_signoff' ? 'fixAwaiting' : r.correction.status === 'applied' ? 'fixApplied' : 'fixExplained');
+        signOffPanel(signOff, code, signedIn);
+        void recount();
+      } catch (err) {
+        out.className = 'act-result result-bad'; out.textContent = `${t('error')}: ${errorText(err)}`;
+        send.disabled = false;
+      }
+    } },
+    h('div', { class: 'form-row' }, h('label', {}, t('sheet.decision'), decision)),
+    h('div', { class: 'form-row' }, FIELDS.map((f) => h('label', {}, t(f), inputs[f]))),
+    h('div', { class: 'form-row' }, h('label', {}, t('sheet.explanation'), why)),
+    h('div', { class: 'form-row' }, send, h('button', { type: 'button', class: 'link', onclick: () => fixRow.remove() }, t('cancel'))), out);
+    const fixRow = h('tr', { class: 'fix-row' }, h('td', { colspan: 7 }, h('p', { class: 'muted small' }, t('fixHint', { id: it.recordId })), form));
+    tr.after(fixRow);
+    decision.focus();
+  };
+  const recount = () => api(`/api/localities/${code}/worklist?limit=1`).then((r) => {
+    if (r.total !== undefined) { expected = r.total; left.textContent = t('leftToDo', { n: fmtNum(r.total) }); }
+  }).catch(() => {});
   const next = (after) => { if (!after) return; state.pages.push(state.after); state.after = after; sync(); void load(); };
 
   // Keyboard: j/k or arrows move between rows, Enter opens the history, n next page, / filter.
@@ -148,37 +187,23 @@ export function worklistView(root, code) {
   };
   document.addEventListener('keydown', onKey);
 
-  const fileInput = h('input', { type: 'file', id: 'worksheet-file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', required: true });
-  const submit = h('button', { type: 'submit', class: 'primary', id: 'upload-btn' }, t('uploadBtn'));
-  const form = h('form', { class: 'panel', id: 'upload-form', onsubmit: async (e) => {
-    e.preventDefault();
-    const file = fileInput.files?.[0];
-    if (!file) return;
-    submit.disabled = true;
-    submit.textContent = t('uploading');
-    resultBox.replaceChildren(h('p', { class: 'muted', 'aria-busy': 'true' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' ', t('uploading')));
-    try {
-      // The submitting officer is the signed-in identity (the server ignores the sheet's officer columns).
-      const r = await api(`/api/localities/${code}/corrections/upload`, { method: 'POST', body: await file.arrayBuffer(), headers: { 'content-type': 'application/octet-stream' } });
-      resultBox.replaceChildren(uploadResult(r));
-      signOffPanel(signOff, code, signedIn);
-      void load();
-    } catch (err) {
-      resultBox.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, `${t('error')}: ${errorText(err)}`));
-    } finally { submit.disabled = false; submit.textContent = t('uploadBtn'); }
-  } },
-  h('h2', {}, t('upload')),
-  h('div', { class: 'form-row' }, h('span', {}, `${t('file')} `, filePicker(fileInput, t('pickFile'), t('noFilePicked'))), submit));
+  // The health station's ids (worksheet-file, upload-btn) are the tests' and the keyboard's.
+  const form = uploadForm({ id: 'upload-form', title: t('upload'), path: `/api/localities/${code}/corrections/upload`, box: resultBox, show: uploadResult,
+    after: () => { signOffPanel(signOff, code, signedIn); void load(); } });
+  form.querySelector('#upload-form-file').id = 'worksheet-file';
+  form.querySelector('label[for="upload-form-file"]').htmlFor = 'worksheet-file';
+  form.querySelector('#upload-form-btn').id = 'upload-btn';
 
   const signOff = h('div', {});
   let signedIn = null;
   const render = (me) => {
     signedIn = me;
+    corrects = !!me?.roles?.includes('commune_health');
     // The commune police approve; they do not read the worklist (the API refuses them).
     const police = !!me?.roles?.includes('commune_police') && !me.roles.includes('commune_health');
     if (police) {
       title.textContent = `${t('signOff')} — ${code}`;
-      root.replaceChildren(h('div', { class: 'view worklist-view' }, crumbs(me, [], { code, name: code, link: `/dashboard/l/${code}` }), title, summary, signOff));
+      root.replaceChildren(h('div', { class: 'view worklist-view' }, crumbs(me, [], { code, name: code, link: `/dashboard/l/${code}` }), title, summary, signOff, escalationsPanel({ _id: code, level: 'commune' }, me)));
       signOffPanel(signOff, code, me);
       return;
     }
@@ -194,7 +219,8 @@ export function worklistView(root, code) {
       dlStatus,
       h('p', { class: 'keys muted' }, t('keys')),
       h('div', { class: 'table-wrap' }, tableEl),
-      pager, uploads && !top ? [form, resultBox] : null, signOff));
+      pager, uploads && !top ? [form, resultBox] : null, signOff,
+      me?.roles?.includes('commune_health') ? escalationsPanel({ _id: code, level: 'commune' }, me) : null));
     signOffPanel(signOff, code, me);
     void load();
   };
@@ -208,7 +234,8 @@ export function worklistView(root, code) {
     document.title = `${t('worklist')} — ${d.unit.name}`;
     const r = d.unit.records;
     expected = r.corrected + r.review + r.not_found + r.invalid;
-    left.textContent = t('leftToDo', { n: fmtNum(expected) });
+    // The list's own count wins once it has answered (the rollup lags an explanation).
+    if (!left.textContent) left.textContent = t('leftToDo', { n: fmtNum(expected) });
     summary.textContent = `${t('total')} ${fmtNum(r.total)} · ${t('verified')} ${fmtPct(r.verified, r.total)} · ${t('corrected')} ${fmtNum(r.corrected)} · ${t('review')} ${fmtNum(r.review)} · ${t('not_found')} ${fmtNum(r.not_found)} · ${t('invalid')} ${fmtNum(r.invalid)}`;
   }).catch(() => {});
   whoAmI().catch(() => null).then((me) => { if (!stopped) render(me); });
