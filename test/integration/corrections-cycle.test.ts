@@ -180,8 +180,10 @@ describe('worksheet round trip', () => {
     stale.decision = 'reject';
     stale.officerName = 'Trần Văn Bình';
     const cols = Object.keys(rows[0]!);
-    const csv = [cols.join(','), ...rows.map((r) => cols.map((c) => `"${(r[c] ?? '').replaceAll('"', '""')}"`).join(','))].join('\r\n');
+    // Uploaded as downloaded: the instructions row stays (its ID cell fits the 80-character bound).
+    const csv = [cols.join(','), ...[instructions!, ...rows].map((r) => cols.map((c) => `"${(r[c] ?? '').replaceAll('"', '""')}"`).join(','))].join('\r\n');
     const res = await upload(Buffer.from(csv), 'text/csv');
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ applied: 0, explained: 1, rejectedDecisions: 1, rejected: [], correctionRounds: [] });
     // The round's one writer (a rounds worker) counts the explanation.
     await waitFor(async () => (await s.round(ROUND)).explainedRecords === 1, 30_000, 'the explanation to be counted');

@@ -125,8 +125,10 @@ export function instructionLines(ctx: { commune: string; count: number; at: Date
 export function instructionsRow(lang: Lang = 'vi'): Record<string, string> {
   const row: Record<string, string> = {};
   for (const k of WORKSHEET_COLUMNS) row[k] = OFFICER_COLUMNS.has(k) ? text('sheet.fill', lang) : text('sheet.ro', lang);
-  // A CSV has no colours: its row names the columns to fill by the words on this row.
-  row.recordId = `${text('sheet.instructionsMarker', lang)}: ${text('sheet.i2csv', lang)}`;
+  // A CSV has no colours: its row names the columns to fill by the words on this row. The ID
+  // column holds at most 80 characters (the reader's bound): the marker there, the how-to beside it.
+  row.recordId = text('sheet.instructionsMarker', lang);
+  row.reason = text('sheet.i2csv', lang);
   row.decision = text('sheet.fillDecision', lang);
   row.explanation = text('sheet.fillExplanation', lang);
   return row;
