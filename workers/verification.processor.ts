@@ -110,6 +110,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
   const data = parse(verifyChunkSchema, job.data);
   const log = deps.log.child({ jobId: job.id, roundId: data.roundId, chunk: data.chunk, attempt: job.attemptsMade });
   let pending = 0;
+  const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
   try {
     const chunk = await readChunk(deps.store, data.roundId, data.chunk);
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
@@ -124,7 +125,6 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
     }
     pending = records.length;
     const total = results.length + records.length;
-    const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
     // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
     for (let i = 0; i < records.length; i += deps.batchSize) {
       const batch = await deps.match(records.slice(i, i + deps.batchSize), data.localityCode);
@@ -140,7 +140,12 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };
   } catch (err) {
-    if (err instanceof RegisterUnavailableError && token) return waitForRegister(job, deps, token, err, pending);
+    if (err instanceof RegisterUnavailableError && token) {
+      // What the register answered before it stepped aside is kept (insert-once by round and record): the resumed run reads it and asks only for the rest.
+      // (If the store cannot take them now, the chunk still waits: they are asked again, never lost.)
+      await saveResults(deps.store, meta, err.partial).catch(() => { err.partial = []; });
+      return waitForRegister(job, deps, token, err, pending - err.partial.length);
+    }
     const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // Best effort: if the store is what failed, settle still sees the chunk unfinished.
     if (last) await failChunk(deps.store, data.roundId, data.chunk, String((err as Error).message ?? err).slice(0, 500), job.attemptsMade + 1).catch(() => {});
