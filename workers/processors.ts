@@ -6,7 +6,8 @@ import type { Logger } from '../src/lib/logger.js';
 import type { Queues, QueueName } from '../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../queues/verification.queue.js';
 import { verificationProcessor } from './verification.processor.js';
-import { createRegisterPort } from '../src/registry/index.js';
+import { createRegisterPort, createTelemetry, outageDeadlinePolicy } from '../src/registry/index.js';
+import type { DeadlineDeps } from '../src/deadlines/deps.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
@@ -17,7 +18,7 @@ import { roundsProcessor } from './rounds.processor.js';
 import { policyFromConfig } from '../src/domain/rounds/policy.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
 import { createLogChannel, createWebhookChannel } from '../src/notify/index.js';
-import { deadlinesProcessor } from './deadlines.processor.js';
+import { deadlinesProcessor, type RegisterOutages } from './deadlines.processor.js';
 import { notificationsProcessor } from './notifications.processor.js';
 import { IMPORT_QUEUE } from '../queues/import.queue.js';
 import { processImport } from './import.processor.js';
@@ -67,6 +68,15 @@ function keepScheduled(queue: Queue, log: Logger, what: string, register: () => 
   if (connection instanceof Redis) connection.on('ready', run);
 }
 
+/** The register's outage policy as the deadlines queue runs it (authority mode; Redis: the queue's connection). */
+async function registerOutages(d: WorkerDeps, deps: DeadlineDeps): Promise<RegisterOutages | undefined> {
+  if (d.config.REGISTRY_MODE !== 'authority') return undefined;
+  const redis = (await d.queues[DEADLINES_QUEUE].getBackend().client) as unknown as Redis;
+  const telemetry = createTelemetry(redis, d.config.QUEUE_PREFIX);
+  const run = outageDeadlinePolicy({ deadlines: deps, telemetry, policy: d.config.REGISTRY_OUTAGE_POLICY, minMs: d.config.REGISTRY_OUTAGE_MIN_MS, log: deps.log });
+  return { run, pending: () => telemetry.pendingOutages() };
+}
+
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
@@ -91,14 +101,14 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       ...(d.config.PROVINCE_GROUPS.length > 0 ? { queueFor: groupQueueResolver(d) } : {}),
     });
   },
-  [DEADLINES_QUEUE]: (d) => {
+  [DEADLINES_QUEUE]: async (d) => {
     const deps = deadlineDeps(d);
     // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start and after a reconnect.
     keepScheduled(deps.deadlinesQueue, d.log, 'the deadline sweeper', () => ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs));
     // Rounds from before the deadline state existed are watched from now on (idempotent).
     adoptRounds(deps).then((n) => { if (n) d.log.info({ rounds: n }, 'deadline state created for existing rounds'); })
       .catch((err: unknown) => d.log.error({ err }, 'could not create the deadline state of existing rounds'));
-    return deadlinesProcessor(deps);
+    return deadlinesProcessor(deps, await registerOutages(d, deps));
   },
   [ROUNDS_QUEUE]: (d) => {
     const log = d.log.child({ queue: ROUNDS_QUEUE });

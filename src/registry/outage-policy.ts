@@ -16,29 +16,47 @@ const hhmm = (t: number) => new Date(t).toLocaleString('vi-VN', { timeZone: 'Asi
  * (from the outage's start, or from when the round first waited if later). The move goes through
  * the deadline module (recorded on the round's deadlineChanges, its timers re-planned) and is
  * audited as a `round.deadline` act of the system. Outages shorter than `minMs` move nothing.
+ *
+ * It runs as the deadlines queue's `register-outage` job, one per outage (keyed by its start), so
+ * a worker that dies between the register's return and the move does not lose it: the outage
+ * stays pending in Redis and the sweeper enqueues it again. Each round is done once: a round's
+ * move names the outage in its reason, and a re-run skips a round whose changes name it already.
  */
 export function outageDeadlinePolicy(o: { deadlines: DeadlineDeps; telemetry: Telemetry; policy: 'extend' | 'off'; minMs: number; log: Logger }) {
-  return async (outage: { from: number; to: number }): Promise<void> => {
-    const held = await o.telemetry.takeHeldRounds();
-    await o.telemetry.outage({ ...outage, rounds: held.size });
-    if (o.policy === 'off') return;
+  return async (outage: { from: number; to: number }): Promise<{ rounds: number; moved: number }> => {
+    // Done already (the job enqueued again after it finished): nothing left to do.
+    if (!(await o.telemetry.pendingOutages()).some((p) => p.from === outage.from)) return { rounds: 0, moved: 0 };
+    const held = await o.telemetry.heldRounds(outage.from);
+    let moved = 0;
     for (const [roundId, since] of held) {
-      const lost = outage.to - Math.max(outage.from, since);
-      if (lost < o.minMs) continue;
-      const reason = `CSDL dân cư gián đoạn ${hhmm(outage.from)} – ${hhmm(outage.to)}: gia hạn ${Math.ceil(lost / 60_000)} phút (register outage)`;
-      try {
-        const round = await readRound(o.deadlines.store, roundId, ['deadline']);
-        if (!round) continue;
-        // The deadline set to the current one plus the time lost (the deadline module's `set` act).
-        const out = await changeRoundDeadline(o.deadlines, roundId, { deadline: new Date(round.deadline.getTime() + lost), reason, by: SYSTEM.sub });
-        await auditAct(o.deadlines.store, SYSTEM, {
-          action: 'round.deadline', localityCode: out.localityCode,
-          before: { roundId, deadline: out.previousDeadline }, after: { deadline: out.deadline, reason, outage },
-        });
-      } catch (err) {
-        // A round that finished meanwhile, or past the national deadline: its deadline stays, said in the log.
-        o.log.warn({ err, roundId }, 'deadline not moved for the register outage');
-      }
+      if (o.policy !== 'off' && await extend(o, outage, roundId, since)) moved++;
+      await o.telemetry.roundHandled(outage.from, roundId);
     }
+    await o.telemetry.outageHandled({ ...outage, rounds: held.size });
+    return { rounds: held.size, moved };
   };
+}
+
+/** The mark in a deadline change's reason that names the outage (a re-run finds it and moves nothing). */
+const outageMark = (from: number) => `(register outage ${new Date(from).toISOString()})`;
+
+async function extend(o: { deadlines: DeadlineDeps; minMs: number; log: Logger }, outage: { from: number; to: number }, roundId: string, since: number): Promise<boolean> {
+  const lost = outage.to - Math.max(outage.from, since);
+  if (lost < o.minMs) return false;
+  const reason = `CSDL dân cư gián đoạn ${hhmm(outage.from)} – ${hhmm(outage.to)}: gia hạn ${Math.ceil(lost / 60_000)} phút ${outageMark(outage.from)}`;
+  try {
+    const round = await readRound(o.deadlines.store, roundId, ['deadline', 'deadlineChanges']);
+    if (!round || (round.deadlineChanges ?? []).some((c) => c.reason?.includes(outageMark(outage.from)))) return false;
+    // The deadline set to the current one plus the time lost (the deadline module's `set` act).
+    const out = await changeRoundDeadline(o.deadlines, roundId, { deadline: new Date(round.deadline.getTime() + lost), reason, by: SYSTEM.sub });
+    await auditAct(o.deadlines.store, SYSTEM, {
+      action: 'round.deadline', localityCode: out.localityCode,
+      before: { roundId, deadline: out.previousDeadline }, after: { deadline: out.deadline, reason, outage },
+    });
+    return true;
+  } catch (err) {
+    // A round that finished meanwhile, or past the national deadline: its deadline stays, said in the log.
+    o.log.warn({ err, roundId }, 'deadline not moved for the register outage');
+    return false;
+  }
 }

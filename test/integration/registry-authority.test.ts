@@ -5,10 +5,12 @@ import { InMemoryRegistry, matchRecordsSync } from '../../src/domain/matching/in
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRounds } from '../../src/rounds/rounds.service.js';
-import { readRegisterState } from '../../src/registry/index.js';
+import { createTelemetry, readRegisterState } from '../../src/registry/index.js';
+import { createSharedBreaker } from '../../src/registry/shared-breaker.js';
 import { createApiMetrics } from '../../src/http/metrics.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
+import { DEADLINES_QUEUE, DeadlineJob, deadlineJobId, enqueueRegisterOutage } from '../../queues/deadlines.queue.js';
 import { processors } from '../../workers/processors.js';
 import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandInOptions } from '../../stand-ins/registry/server.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
@@ -50,15 +52,19 @@ async function scenario(standIn: RegistryStandInOptions, env: Record<string, str
   });
   const q = allQueues(ctx.redis, prefix);
   open.push(() => closeQueues(q));
-  const start = async () => { for (let w = 0; w < workers; w++) await startWorker(config, prefix, concurrency); };
+  const start = async () => {
+    for (let w = 0; w < workers; w++) await startWorker(config, prefix, concurrency);
+    // The outage's deadline policy runs on the deadlines queue.
+    await startWorker(config, prefix, 1, DEADLINES_QUEUE);
+  };
   return { registry, config, prefix, queues: q, start };
 }
 
-async function startWorker(config: Config, prefix: string, concurrency: number) {
+async function startWorker(config: Config, prefix: string, concurrency: number, queue: typeof VERIFICATION_QUEUE | typeof DEADLINES_QUEUE = VERIFICATION_QUEUE) {
   const flows = createFlowProducer(ctx.redis, prefix);
   const q = allQueues(ctx.redis, prefix);
-  const processor = await processors[VERIFICATION_QUEUE]!({ config, db: ctx.db, queues: q, flows, log });
-  const worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix, concurrency });
+  const processor = await processors[queue]!({ config, db: ctx.db, queues: q, flows, log });
+  const worker = new Worker(queue, processor, { connection: ctx.redis, prefix, concurrency });
   open.push(() => worker.close(), () => flows.close(), () => closeQueues(q));
 }
 
@@ -226,6 +232,45 @@ describe('the register down, over quota, scarce', () => {
     // The register answered each subject exactly once: as many subjects as records, however often chunks waited.
     expect(s.registry.stats().subjects).toBe(2 * PER_COMMUNE);
   }, 120_000);
+
+  it("the outage's deadline move is a job: a worker that dies after the register's return loses nothing, and the job moves each deadline once however often it is enqueued", async () => {
+    const s = await scenario({}, { REGISTRY_OUTAGE_MIN_MS: '0' });
+    const ids = await roundsFor(s, ['00007']);
+    const roundId = ids[0]!;
+    const before = (await ctx.db.models.Round.findById(roundId, { deadline: 1 }).lean())!.deadline;
+    // The register went down 10 minutes ago (the breaker's start set back: no real wait), and the round's chunk waited on it.
+    const breaker = createSharedBreaker(ctx.redis, { prefix: s.prefix, failures: 5, probeMs: 1000 });
+    expect(await breaker.failure('maintenance', true)).toBe(true);
+    const from = Date.now() - 10 * 60_000;
+    await ctx.redis.hset(`${s.prefix}:register:breaker`, 'openedAt', from);
+    await ctx.redis.hset(`${s.prefix}:register:held-rounds`, roundId, from);
+    // It is back: the worker whose call closed the breaker dies before it enqueues anything.
+    const outage = (await breaker.success())!;
+    expect(outage.from).toBe(from);
+    // The deadlines side only: the round stays open (no verification worker finishes it meanwhile).
+    await startWorker(s.config, s.prefix, 1, DEADLINES_QUEUE);
+    // The sweeper finds the outage pending and enqueues its job; the job is enqueued twice more besides.
+    await s.queues[DEADLINES_QUEUE].add(DeadlineJob.sweep, {});
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    const job = await waitFor(async () => {
+      const j = await s.queues[DEADLINES_QUEUE].getJob(deadlineJobId.registerOutage(from));
+      return j?.finishedOn ? j : null;
+    }, 30_000, 'the outage job to finish');
+    expect(job.failedReason).toBeUndefined();
+    expect(job.returnvalue).toEqual({ rounds: 1, moved: 1 });
+    expect((await s.queues[DEADLINES_QUEUE].getJobs(['completed', 'failed', 'active', 'wait', 'delayed'])).filter((j) => j.name === DeadlineJob.registerOutage)).toHaveLength(1);
+    // Enqueued once more after it finished (a slow closing worker): it moves nothing.
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    await s.queues[DEADLINES_QUEUE].add(DeadlineJob.sweep, {});
+    const round = await ctx.db.models.Round.findById(roundId).lean();
+    const moves = (round!.deadlineChanges ?? []).filter((c) => /register outage/.test(c.reason ?? ''));
+    expect(moves).toHaveLength(1);
+    // Moved by the time the round waited (10 minutes, to the millisecond of the breaker's clock).
+    expect(round!.deadline.getTime() - before.getTime()).toBe(outage.to - outage.from);
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'round.deadline', sub: 'system:registry', 'before.roundId': roundId })).toBe(1);
+    expect(await createTelemetry(ctx.redis, s.prefix).pendingOutages()).toEqual([]);
+  }, 60_000);
 
   it("with one worker and scarce quota, the round nearest its deadline is served first", async () => {
     const s = await scenario({ quota: 100, searchQuota: 50 }, { REGISTRY_QUOTA: '100', REGISTRY_SEARCH_QUOTA: '50' }, 1, 1);
