@@ -6,7 +6,7 @@ import type { Logger } from '../src/lib/logger.js';
 import type { Queues, QueueName } from '../queues/registry.js';
 import { VERIFICATION_QUEUE } from '../queues/verification.queue.js';
 import { verificationProcessor } from './verification.processor.js';
-import { createRegisterPort, createTelemetry, outageDeadlinePolicy } from '../src/registry/index.js';
+import { createRegisterPort, createTelemetry, outageDeadlinePolicy, registerWaits } from '../src/registry/index.js';
 import type { DeadlineDeps } from '../src/deadlines/deps.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
@@ -92,7 +92,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       flows: d.flows,
       match: register.port.verify,
       matcherVersion: register.port.version,
-      registerWaits: register.telemetry,
+      registerWaits: registerWaits(register.telemetry, { store: d.db.store, policy: d.config.REGISTRY_OUTAGE_POLICY }),
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log,

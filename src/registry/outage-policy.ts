@@ -1,8 +1,10 @@
 import type { Principal } from '../auth/principal.js';
 import { auditAct } from '../audit/audit.service.js';
-import { changeRoundDeadline, type DeadlineDeps } from '../deadlines/index.js';
+import { changeRoundDeadline, reconcileRound, type DeadlineDeps } from '../deadlines/index.js';
 import type { Logger } from '../lib/logger.js';
 import { readRound } from '../db/repositories/rounds.repository.js';
+import { endRoundEscalationHold, holdRoundEscalations } from '../db/repositories/escalation-hold.repository.js';
+import type { Store } from '../db/store.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Who moved a deadline for a register outage, in the audit and on the round. */
@@ -11,7 +13,7 @@ const SYSTEM: Principal = { sub: 'system:registry', name: 'Hệ thống (CSDL qu
 const hhmm = (t: number) => new Date(t).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
 
 /**
- * Deadlines fair to communes (REGISTRY_OUTAGE_POLICY=extend): when the register comes back, every
+ * Deadlines fair to communes (REGISTRY_OUTAGE_POLICY=extend, or `hold`: see endHold): when the register comes back, every
  * round whose chunks waited on it while it was down gets its deadline moved by the time it waited
  * (from the outage's start, or from when the round first waited if later). The move goes through
  * the deadline module (recorded on the round's deadlineChanges, its timers re-planned) and is
@@ -22,19 +24,58 @@ const hhmm = (t: number) => new Date(t).toLocaleString('vi-VN', { timeZone: 'Asi
  * stays pending in Redis and the sweeper enqueues it again. Each round is done once: a round's
  * move names the outage in its reason, and a re-run skips a round whose changes name it already.
  */
-export function outageDeadlinePolicy(o: { deadlines: DeadlineDeps; telemetry: Telemetry; policy: 'extend' | 'off'; minMs: number; log: Logger }) {
+export function outageDeadlinePolicy(o: { deadlines: DeadlineDeps; telemetry: Telemetry; policy: OutagePolicy; minMs: number; log: Logger }) {
   return async (outage: { from: number; to: number }): Promise<{ rounds: number; moved: number }> => {
     // Done already (the job enqueued again after it finished): nothing left to do.
     if (!(await o.telemetry.pendingOutages()).some((p) => p.from === outage.from)) return { rounds: 0, moved: 0 };
     const held = await o.telemetry.heldRounds(outage.from);
     let moved = 0;
     for (const [roundId, since] of held) {
-      if (o.policy !== 'off' && await extend(o, outage, roundId, since)) moved++;
+      if (o.policy === 'extend' && await extend(o, outage, roundId, since)) moved++;
+      if (o.policy === 'hold' && await endHold(o, outage, roundId, since)) moved++;
       await o.telemetry.roundHandled(outage.from, roundId);
     }
     await o.telemetry.outageHandled({ ...outage, rounds: held.size });
     return { rounds: held.size, moved };
   };
+}
+
+/**
+ * `REGISTRY_OUTAGE_POLICY`: `extend` moves the deadlines of rounds that waited on an outage by the
+ * time they waited; `hold` leaves deadlines and holds their escalations while the register is down
+ * and, after its return, for the time they waited; `off` does neither.
+ */
+export type OutagePolicy = 'extend' | 'hold' | 'off';
+
+/**
+ * The chunks' waits on the register (telemetry) and, under `hold`, a round whose chunk steps aside
+ * for an outage gets its escalations held at once (round.escalationHold: the deadline reconcile
+ * creates none while it is open).
+ */
+export function registerWaits(telemetry: Telemetry, o: { store: Store; policy: OutagePolicy }) {
+  return {
+    async hold(jobId: string, records: number, roundId: string, circuitOpen: boolean): Promise<void> {
+      await telemetry.hold(jobId, records, roundId, circuitOpen);
+      if (circuitOpen && o.policy === 'hold') await holdRoundEscalations(o.store, roundId, new Date(), 'CSDL dân cư gián đoạn: tạm hoãn chuyển cấp (register outage: escalations held)');
+    },
+    release: (jobId: string) => telemetry.release(jobId),
+  };
+}
+
+/** `hold`: the register is back; the round's escalations stay held for the time it waited, then the reconcile escalates what is due. */
+async function endHold(o: { deadlines: DeadlineDeps; log: Logger }, outage: { from: number; to: number }, roundId: string, since: number): Promise<boolean> {
+  const lost = Math.max(0, outage.to - Math.max(outage.from, since));
+  const until = new Date(outage.to + lost);
+  const ended = await endRoundEscalationHold(o.deadlines.store, roundId, until, { from: new Date(outage.from), to: new Date(outage.to) });
+  if (!ended) return false;
+  const round = await readRound(o.deadlines.store, roundId, ['localityCode', 'escalationHold']);
+  await auditAct(o.deadlines.store, SYSTEM, {
+    action: 'round.escalation_hold', localityCode: round?.localityCode ?? null,
+    after: { roundId, until, held: round?.escalationHold?.held ?? [], outage, reason: `CSDL dân cư gián đoạn ${hhmm(outage.from)} – ${hhmm(outage.to)}: hoãn chuyển cấp đến ${hhmm(until.getTime())} (register outage: escalations held)` },
+  });
+  // Its timers re-timed to the hold's end.
+  await reconcileRound(o.deadlines, roundId);
+  return true;
 }
 
 /** The mark in a deadline change's reason that names the outage (a re-run finds it and moves nothing). */

@@ -5,7 +5,10 @@ import { InMemoryRegistry, matchRecordsSync } from '../../src/domain/matching/in
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRounds } from '../../src/rounds/rounds.service.js';
-import { createTelemetry, readRegisterState } from '../../src/registry/index.js';
+import { createTelemetry, readRegisterState, registerWaits } from '../../src/registry/index.js';
+import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
+import { reconcileRound } from '../../src/deadlines/index.js';
+import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
 import { createSharedBreaker } from '../../src/registry/shared-breaker.js';
 import { createApiMetrics } from '../../src/http/metrics.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
@@ -270,6 +273,58 @@ describe('the register down, over quota, scarce', () => {
     expect(round!.deadline.getTime() - before.getTime()).toBe(outage.to - outage.from);
     expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'round.deadline', sub: 'system:registry', 'before.roundId': roundId })).toBe(1);
     expect(await createTelemetry(ctx.redis, s.prefix).pendingOutages()).toEqual([]);
+  }, 60_000);
+
+  it('REGISTRY_OUTAGE_POLICY=hold: a round that waited on an outage keeps its deadline, its escalations are held while the register is down and then for as long as it waited, recorded on the round and audited', async () => {
+    const s = await scenario({}, { REGISTRY_OUTAGE_POLICY: 'hold', REGISTRY_OUTAGE_MIN_MS: '0' });
+    const t0 = Date.now();
+    const ids = await roundsFor(s, ['00006'], new Date(t0 + 5 * 60_000));
+    const roundId = ids[0]!;
+    const deadline = (await ctx.db.models.Round.findById(roundId, { deadline: 1 }).lean())!.deadline;
+    // The deadline side with a manual clock (real Redis and store): moved, never waited for.
+    let clock = new Date(t0);
+    const deps = { ...deadlineDepsFromConfig(s.config, { store: ctx.db.store, deadlinesQueue: s.queues[DEADLINES_QUEUE], notificationsQueue: s.queues[NOTIFICATIONS_QUEUE], log }), now: () => clock };
+    const escalations = () => ctx.db.models.Escalation.countDocuments({ roundId });
+
+    // The register went down 10 minutes ago; the round's chunk steps aside for it (as the verification worker's waits do).
+    const breaker = createSharedBreaker(ctx.redis, { prefix: s.prefix, failures: 5, probeMs: 1000 });
+    await breaker.failure('maintenance', true);
+    const from = t0 - 10 * 60_000;
+    await ctx.redis.hset(`${s.prefix}:register:breaker`, 'openedAt', from);
+    await registerWaits(createTelemetry(ctx.redis, s.prefix), { store: ctx.db.store, policy: 'hold' }).hold('chunk-job', 40, roundId, true);
+    await ctx.redis.hset(`${s.prefix}:register:held-rounds`, roundId, from);
+
+    // Past the deadline while the register is down: no escalation, the level that came due recorded on the round.
+    clock = new Date(t0 + 7 * 60_000);
+    expect((await reconcileRound(deps, roundId)).escalated).toEqual([]);
+    expect(await escalations()).toBe(0);
+    let round = (await ctx.db.models.Round.findById(roundId).lean())!;
+    expect(round.escalationHold?.until).toBeNull();
+    expect(round.escalationHold?.held?.length).toBeGreaterThan(0);
+
+    // It is back: the outage's job ends the hold at its return plus the 10 minutes the round waited.
+    const outage = (await breaker.success())!;
+    await startWorker(s.config, s.prefix, 1, DEADLINES_QUEUE);
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    const job = await waitFor(async () => {
+      const j = await s.queues[DEADLINES_QUEUE].getJob(deadlineJobId.registerOutage(from));
+      return j?.finishedOn ? j : null;
+    }, 30_000, 'the outage job to finish');
+    expect(job.returnvalue).toEqual({ rounds: 1, moved: 1 });
+    round = (await ctx.db.models.Round.findById(roundId).lean())!;
+    const until = outage.to + (outage.to - from);
+    expect(round.escalationHold?.until?.getTime()).toBe(until);
+    expect(round.deadline.getTime()).toBe(deadline.getTime());
+    expect(round.deadlineChanges ?? []).toEqual([]);
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'round.escalation_hold', 'after.roundId': roundId })).toBe(1);
+
+    // Still held before that time; escalated once it has passed.
+    clock = new Date(until - 60_000);
+    expect((await reconcileRound(deps, roundId)).escalated).toEqual([]);
+    expect(await escalations()).toBe(0);
+    clock = new Date(until + 1_000);
+    expect((await reconcileRound(deps, roundId)).escalated.length).toBeGreaterThan(0);
+    expect(await escalations()).toBeGreaterThan(0);
   }, 60_000);
 
   it("with one worker and scarce quota, the round nearest its deadline is served first", async () => {
