@@ -4,7 +4,7 @@ import type { Config } from '../src/config/index.js';
 import type { Db } from '../src/db/connect.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { Queues, QueueName } from '../queues/registry.js';
-import { VERIFICATION_QUEUE } from '../queues/verification.queue.js';
+import { VERIFICATION_QUEUE, deadlineStep } from '../queues/verification.queue.js';
 import { verificationProcessor } from './verification.processor.js';
 import { createRegisterPort, createTelemetry, outageDeadlinePolicy, registerWaits } from '../src/registry/index.js';
 import type { DeadlineDeps } from '../src/deadlines/deps.js';
@@ -77,6 +77,22 @@ async function registerOutages(d: WorkerDeps, deps: DeadlineDeps): Promise<Regis
   return { run, pending: () => telemetry.pendingOutages() };
 }
 
+/**
+ * A round's place among its province's chunks of one deadline step (a Redis counter per province and
+ * step, reserving a round's chunks at once; kept two days past the step). A re-run planner reserves
+ * again and adds nothing (its jobs exist): at worst later chunks of that province rank a little lower.
+ */
+function provinceRanker(d: WorkerDeps, redis: Redis): (communeCode: string, deadline: Date, n: number) => Promise<number> {
+  const provinces = new Map<string, string>();
+  return async (communeCode, deadline, n) => {
+    let province = provinces.get(communeCode);
+    if (!province) provinces.set(communeCode, (province = await provinceOf(d.db.store, communeCode)));
+    const key = `${d.config.QUEUE_PREFIX}:fair:${province}:${deadlineStep(deadline)}`;
+    const [[, end]] = (await redis.multi().incrby(key, n).pexpireat(key, deadline.getTime() + 2 * 86_400_000).exec()) as [[Error | null, number]];
+    return end - n;
+  };
+}
+
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
@@ -92,6 +108,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       flows: d.flows,
       match: register.port.verify,
       matcherVersion: register.port.version,
+      provinceRank: provinceRanker(d, redis),
       registerWaits: registerWaits(register.telemetry, { store: d.db.store, policy: d.config.REGISTRY_OUTAGE_POLICY }),
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,

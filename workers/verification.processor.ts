@@ -47,6 +47,11 @@ export interface VerificationDeps {
   events: Pick<RoundEvents, 'settled'>;
   /** The queue a commune's chunk and settle jobs go to (province placement); default `verification`. */
   queueFor?: (communeCode: string) => Promise<string>;
+  /**
+   * The rank of a round's first chunk among its province's chunks of the same deadline step
+   * (reserves `n`); absent: every chunk ranks 0 (deadline order, then first come, first served).
+   */
+  provinceRank?: (communeCode: string, deadline: Date, n: number) => Promise<number>;
   /** Where chunks waiting on the register are counted; absent in tests of a register that never waits. */
   registerWaits?: RegisterWaits;
 }
@@ -84,18 +89,20 @@ async function planRound(job: Job, deps: VerificationDeps) {
   });
   // Deterministic IDs: a re-run planner adds nothing once the flow exists.
   const queueName = (await deps.queueFor?.(localityCode)) ?? VERIFICATION_QUEUE;
+  // Provinces share the quota fairly at equal deadlines: the i-th chunk of a province ranks after every province's (i−1)-th.
+  const rank = round.deadline && deps.provinceRank ? await deps.provinceRank(localityCode, round.deadline, plan.length) : 0;
   await deps.flows.add({
     name: VerificationJob.settle,
     queueName,
     data: { roundId, localityCode, generation },
     opts: { ...verificationJobOptions, jobId: verificationJobId.settle(roundId, generation) },
-    children: plan.map(({ chunk }) => ({
+    children: plan.map(({ chunk }, i) => ({
       name: VerificationJob.chunk,
       queueName,
       data: { roundId, localityCode, generation, chunk } satisfies VerifyChunkData,
       // A chunk that exhausts its attempts does not block settle, which marks the round failed.
       // With less register quota than demand, rounds nearest their deadline go first (earliest deadline first).
-      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true, priority: deadlinePriority(round.deadline) },
+      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true, priority: deadlinePriority(round.deadline, rank + i) },
     })),
   });
   return { chunks: plan.length, records: total, queue: queueName };

@@ -18,7 +18,7 @@ import { processors } from '../../workers/processors.js';
 import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandInOptions } from '../../stand-ins/registry/server.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { roundCreationDeps } from '../helpers/rounds.js';
-import { TEST_COMMUNES, insertDoses, makeCitizens, makeDoses, seedLocalities } from '../helpers/seed.js';
+import { OTHER_PROVINCE_COMMUNE, TEST_COMMUNES, insertDoses, makeCitizens, makeDoses, seedLocalities, seedOtherProvince } from '../helpers/seed.js';
 
 /**
  * REGISTRY_MODE=authority end to end: the real stand-in over HTTP, workers built by
@@ -28,7 +28,7 @@ import { TEST_COMMUNES, insertDoses, makeCitizens, makeDoses, seedLocalities } f
 const PER_COMMUNE = 40;
 let ctx: TestContext;
 let queues: Queues;
-const citizens: Citizen[] = TEST_COMMUNES.flatMap((c) => makeCitizens(c, PER_COMMUNE));
+const citizens: Citizen[] = [...TEST_COMMUNES, OTHER_PROVINCE_COMMUNE].flatMap((c) => makeCitizens(c, PER_COMMUNE));
 const log = createLogger({ level: 'silent' });
 const open: (() => Promise<unknown>)[] = [];
 
@@ -92,6 +92,7 @@ async function results(roundIds: string[]) {
 beforeAll(async () => {
   ctx = await createTestContext('registry');
   await seedLocalities(ctx.db.models);
+  await seedOtherProvince(ctx.db.models);
   queues = allQueues(ctx.redis, ctx.prefix);
 }, 60_000);
 
@@ -326,6 +327,26 @@ describe('the register down, over quota, scarce', () => {
     expect((await reconcileRound(deps, roundId)).escalated.length).toBeGreaterThan(0);
     expect(await escalations()).toBeGreaterThan(0);
   }, 60_000);
+
+  it('with less quota than demand and one deadline for all, no province is starved: the one whose rounds came last still progresses early', async () => {
+    // 20 subjects/s for 200 records: about 10 s of demand. Province 01: four communes' rounds, created first;
+    // province 02: one commune's round, created last, with the same deadline.
+    const s = await scenario({ quota: 20 }, { REGISTRY_QUOTA: '20' }, 1, 2);
+    const deadline = new Date(Date.now() + 86_400_000);
+    const first = await roundsFor(s, TEST_COMMUNES, deadline, cleanDoses);
+    const last = await roundsFor(s, [OTHER_PROVINCE_COMMUNE], deadline, cleanDoses);
+    await s.start();
+    await waitFor(() => finished([...first, ...last]), 90_000, 'rounds to settle');
+    const saved = (await ctx.db.models.VerificationResult.find({ roundId: { $in: [...first, ...last] } }, { roundId: 1, createdAt: 1 }).lean())
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    expect(saved).toHaveLength(5 * PER_COMMUNE);
+    // The bound: province 02 has half its records verified before province 01 has more than one commune's worth
+    // (each province's first chunk before any province's second; first come, first served left it nothing until
+    // province 01 was done: 160 measured before the fix, 20 after).
+    const lastHalf = saved.filter((r) => last.includes(r.roundId))[PER_COMMUNE / 2 - 1]!;
+    const firstBefore = saved.filter((r) => first.includes(r.roundId) && r.createdAt < lastHalf.createdAt).length;
+    expect(firstBefore).toBeLessThanOrEqual(PER_COMMUNE);
+  }, 120_000);
 
   it("with one worker and scarce quota, the round nearest its deadline is served first", async () => {
     const s = await scenario({ quota: 100, searchQuota: 50 }, { REGISTRY_QUOTA: '100', REGISTRY_SEARCH_QUOTA: '50' }, 1, 1);
