@@ -109,7 +109,9 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       match: register.port.verify,
       matcherVersion: register.port.version,
       provinceRank: provinceRanker(d, redis),
-      registerWaits: registerWaits(register.telemetry, { store: d.db.store, policy: d.config.REGISTRY_OUTAGE_POLICY }),
+      // The job's hash only if it still exists (never a stray key for a job removed meanwhile).
+      forgiveStalls: async (jobKey) => { await redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stc', 0) end", 1, jobKey); },
+      registerWaits: registerWaits(register.telemetry, { store: d.db.store, policy: d.config.REGISTRY_OUTAGE_POLICY, log }),
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log,

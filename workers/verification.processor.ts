@@ -52,6 +52,11 @@ export interface VerificationDeps {
    * (reserves `n`); absent: every chunk ranks 0 (deadline order, then first come, first served).
    */
   provinceRank?: (communeCode: string, deadline: Date, n: number) => Promise<number>;
+  /**
+   * A chunk that stepped aside cleanly forgives its earlier stalls (BullMQ's per-job stall counter,
+   * `stc`, is never reset): see waitForRegister. Absent: the counter is left as BullMQ keeps it.
+   */
+  forgiveStalls?: (jobKey: string) => Promise<void>;
   /** Where chunks waiting on the register are counted; absent in tests of a register that never waits. */
   registerWaits?: RegisterWaits;
 }
@@ -170,6 +175,13 @@ async function waitForRegister(job: Job, deps: VerificationDeps, token: string, 
   await deps.registerWaits?.hold(job.id!, pending, data.roundId, err.reason === 'circuit_open' || err.reason === 'maintenance');
   await job.updateData({ ...data, waitingOn: { reason: err.reason, until: new Date(until).toISOString(), records: pending } });
   await job.moveToDelayed(until, token);
+  // BullMQ counts a job's stalls over its whole life and fails it past WORKER_MAX_STALLED_COUNT, without
+  // running this processor (no failed chunk document; settle then fails the round: "did not finish").
+  // A chunk that waits on the register is activated again and again (every quota or outage wait), so
+  // on a loaded machine its rare lost locks added up until a healthy chunk failed. This activation
+  // ended cleanly, with its lock: the stalls before it were not the chunk's fault. (A chunk that
+  // crashes its worker never gets here, so the limit still stops it.)
+  await deps.forgiveStalls?.(`${job.queueQualifiedName}:${job.id}`);
   throw new DelayedError(err.message);
 }
 

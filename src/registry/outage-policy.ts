@@ -52,11 +52,15 @@ export type OutagePolicy = 'extend' | 'hold' | 'off';
  * for an outage gets its escalations held at once (round.escalationHold: the deadline reconcile
  * creates none while it is open).
  */
-export function registerWaits(telemetry: Telemetry, o: { store: Store; policy: OutagePolicy }) {
+export function registerWaits(telemetry: Telemetry, o: { store: Store; policy: OutagePolicy; log: Logger }) {
   return {
     async hold(jobId: string, records: number, roundId: string, circuitOpen: boolean): Promise<void> {
       await telemetry.hold(jobId, records, roundId, circuitOpen);
-      if (circuitOpen && o.policy === 'hold') await holdRoundEscalations(o.store, roundId, new Date(), 'CSDL dân cư gián đoạn: tạm hoãn chuyển cấp (register outage: escalations held)');
+      // Best effort: a store too busy to take it now must not burn the chunk's attempt (its next wait holds it).
+      if (circuitOpen && o.policy === 'hold') {
+        await holdRoundEscalations(o.store, roundId, new Date(), 'CSDL dân cư gián đoạn: tạm hoãn chuyển cấp (register outage: escalations held)')
+          .catch((err: unknown) => o.log.warn({ err, roundId }, 'escalations not held for the register outage (store busy): held at the next wait'));
+      }
     },
     release: (jobId: string) => telemetry.release(jobId),
   };
