@@ -30,7 +30,9 @@ let ctx: TestContext;
 let queues: Queues;
 /** Communes of the resend test only: no other test's records in its rounds (rounds take a commune's records not yet in one). */
 const RESEND_COMMUNES = ['00002', '00003'] as const;
-const citizens: Citizen[] = [...TEST_COMMUNES, OTHER_PROVINCE_COMMUNE, ...RESEND_COMMUNES].flatMap((c) => makeCitizens(c, PER_COMMUNE));
+/** Province 01's communes of the fairness test only (same reason). */
+const FAIR_COMMUNES = ['00005', '00008', '00009', '00010'] as const;
+const citizens: Citizen[] = [...TEST_COMMUNES, OTHER_PROVINCE_COMMUNE, ...RESEND_COMMUNES, ...FAIR_COMMUNES].flatMap((c) => makeCitizens(c, PER_COMMUNE));
 const log = createLogger({ level: 'silent' });
 const open: (() => Promise<unknown>)[] = [];
 
@@ -95,7 +97,7 @@ beforeAll(async () => {
   ctx = await createTestContext('registry');
   await seedLocalities(ctx.db.models);
   await seedOtherProvince(ctx.db.models);
-  await ctx.db.models.Locality.insertMany(RESEND_COMMUNES.map((code) => ({ code, name: `Phường ${code}`, type: 'Phường', level: 'commune', parentCode: '001', provinceCode: '01', districtCode: '001' })));
+  await ctx.db.models.Locality.insertMany([...RESEND_COMMUNES, ...FAIR_COMMUNES].map((code) => ({ code, name: `Phường ${code}`, type: 'Phường', level: 'commune', parentCode: '001', provinceCode: '01', districtCode: '001' })));
   queues = allQueues(ctx.redis, ctx.prefix);
 }, 60_000);
 
@@ -340,7 +342,7 @@ describe('the register down, over quota, scarce', () => {
     // province 02: one commune's round, created last, with the same deadline.
     const s = await scenario({ quota: 20 }, { REGISTRY_QUOTA: '20' }, 1, 2);
     const deadline = new Date(Date.now() + 86_400_000);
-    const first = await roundsFor(s, TEST_COMMUNES, deadline, cleanDoses);
+    const first = await roundsFor(s, FAIR_COMMUNES, deadline, cleanDoses);
     const last = await roundsFor(s, [OTHER_PROVINCE_COMMUNE], deadline, cleanDoses);
     await s.start();
     await waitFor(() => finished([...first, ...last]), 90_000, 'rounds to settle');
