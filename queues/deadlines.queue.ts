@@ -14,6 +14,8 @@ export const DeadlineJob = {
   remind: 'remind',
   deadline: 'deadline',
   sweep: 'sweep',
+  /** The population register came back: its outage's deadline policy (src/registry/outage-policy.ts), once per outage. */
+  registerOutage: 'register-outage',
 } as const;
 
 /** Job scheduler ID of the sweeper: one per queue prefix, however many processes upsert it. */
@@ -24,18 +26,28 @@ const isoDate = z.iso.datetime({ offset: true });
 
 export const remindJobSchema = z.object({ roundId, offsetMs: z.number().int().positive(), deadline: isoDate });
 export const deadlineJobSchema = z.object({ roundId, level: z.enum(ESCALATION_LEVELS), dueAt: isoDate });
+/** An outage of the register, by its start and end (epoch ms, Redis's clock). */
+export const registerOutageJobSchema = z.object({ from: z.number().int().positive(), to: z.number().int().positive() });
 export const sweepJobSchema = z.object({}).passthrough();
 
 export type RemindJobData = z.infer<typeof remindJobSchema>;
 export type DeadlineJobData = z.infer<typeof deadlineJobSchema>;
 export type SweepJobData = z.infer<typeof sweepJobSchema>;
-export type DeadlinesJobData = RemindJobData | DeadlineJobData | SweepJobData;
+export type RegisterOutageJobData = z.infer<typeof registerOutageJobSchema>;
+export type DeadlinesJobData = RemindJobData | DeadlineJobData | SweepJobData | RegisterOutageJobData;
 
 /** Deterministic job IDs: scheduling the same timer twice is one job. */
 export const deadlineJobId = {
   remind: (id: string, offsetMs: number) => `remind__${id}__${offsetMs}`,
   deadline: (id: string, level: string) => `deadline__${id}__${level}`,
+  /** One job per outage, keyed by its start: the worker that closed the breaker and the sweeper may both enqueue it. */
+  registerOutage: (from: number) => `register-outage__${from}`,
 };
+
+/** Enqueue an ended outage's deadline job (idempotent: a second add of the same outage is the same job). */
+export async function enqueueRegisterOutage(queue: Queue, outage: RegisterOutageJobData): Promise<void> {
+  await queue.add(DeadlineJob.registerOutage, outage, { jobId: deadlineJobId.registerOutage(outage.from) });
+}
 
 export const deadlinesJobOptions: DefaultJobOptions = {
   // A reconciliation fails only on a transient Mongo/Redis error: retry soon.

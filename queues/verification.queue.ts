@@ -38,16 +38,26 @@ export const verificationJobId = {
 
 /** BullMQ's highest priority number (lowest priority): 2^21. */
 const MAX_PRIORITY = 2_097_152;
-const PRIORITY_EPOCH = Date.UTC(2020, 0, 1);
+const PRIORITY_EPOCH = Date.UTC(2026, 0, 1);
+const DEADLINE_STEP_MS = 3_600_000;
+/** Places per deadline step for the chunks' ranks within their province (round robin across provinces). */
+const FAIR_SLOTS = 32;
 /**
- * A chunk's priority from its round's deadline (lower runs first): 10-minute steps since 2020, so
- * the register's quota serves rounds nearest their deadline first, and rounds of equal deadline in
- * the order they came (BullMQ keeps FIFO within a priority). 2^21 steps of 10 minutes reach 2059.
+ * A chunk's priority (lower runs first) from its round's deadline, in one-hour steps since 2026, and
+ * its rank among its province's chunks of that step (`rank`: 0 for a province's first chunk). So
+ * the register's quota serves rounds nearest their deadline first, and among equal deadlines every
+ * province's first chunk before any province's second (up to FAIR_SLOTS − 1, then first come, first
+ * served): a province whose rounds came last is not starved by one that came with many. 2^21 / 32
+ * one-hour steps reach 2033; later deadlines share the lowest priority.
  */
-export function deadlinePriority(deadline: Date | null | undefined): number {
+export function deadlinePriority(deadline: Date | null | undefined, rank = 0): number {
   if (!deadline) return MAX_PRIORITY;
-  return Math.min(MAX_PRIORITY, Math.max(1, Math.floor((deadline.getTime() - PRIORITY_EPOCH) / 600_000)));
+  const step = Math.max(0, Math.floor((deadline.getTime() - PRIORITY_EPOCH) / DEADLINE_STEP_MS));
+  return Math.min(MAX_PRIORITY, 1 + step * FAIR_SLOTS + Math.min(FAIR_SLOTS - 1, Math.max(0, rank)));
 }
+
+/** The deadline step a priority counts in (the key of a province's chunk ranks). */
+export const deadlineStep = (deadline: Date) => Math.floor(deadline.getTime() / DEADLINE_STEP_MS);
 
 export const verificationJobOptions: DefaultJobOptions = {
   // Transient failures (Mongo failover, Redis blip) retry with backoff; bad data is Unrecoverable.

@@ -3,7 +3,14 @@ import type { z } from 'zod';
 import { delayUntil, nowOf, type DeadlineDeps } from '../src/deadlines/deps.js';
 import { reconcileRound } from '../src/deadlines/reconcile.js';
 import { sweepDeadlines } from '../src/deadlines/sweep.js';
-import { DeadlineJob, deadlineJobSchema, remindJobSchema } from '../queues/deadlines.queue.js';
+import { DeadlineJob, deadlineJobSchema, enqueueRegisterOutage, registerOutageJobSchema, remindJobSchema } from '../queues/deadlines.queue.js';
+
+/** The register's outages (src/registry/outage-policy.ts): absent where the register is not called (mirror mode). */
+export interface RegisterOutages {
+  run(outage: { from: number; to: number }): Promise<unknown>;
+  /** Ended outages whose job has not finished yet. */
+  pending(): Promise<{ from: number; to: number }[]>;
+}
 
 function parse<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
   const r = schema.safeParse(job.data);
@@ -15,11 +22,13 @@ function parse<S extends z.ZodType>(schema: S, job: Job): z.infer<S> {
  * `deadlines` queue: a timer (reminder or escalation check) or a sweep. A timer only triggers
  * reconcileRound, which decides from MongoDB what is due, so a stale or duplicate timer is harmless.
  */
-export function deadlinesProcessor(deps: DeadlineDeps) {
+export function deadlinesProcessor(deps: DeadlineDeps, outages?: RegisterOutages) {
   return async (job: Job, token?: string) => {
     const log = deps.log.child({ queue: job.queueName, jobId: job.id, attempt: job.attemptsMade + 1 });
     switch (job.name) {
       case DeadlineJob.sweep: {
+        // An outage whose closing worker died before enqueueing its job: enqueued here (the same job ID: once).
+        for (const o of (await outages?.pending()) ?? []) await enqueueRegisterOutage(deps.deadlinesQueue, o);
         const r = await sweepDeadlines({ ...deps, log });
         if (r.escalated || r.closed || r.errors) log.info(r, 'sweep');
         return r;
@@ -42,6 +51,10 @@ export function deadlinesProcessor(deps: DeadlineDeps) {
           throw new DelayedError();
         }
         return result;
+      }
+      case DeadlineJob.registerOutage: {
+        if (!outages) throw new UnrecoverableError('register outage job on a worker without the register (REGISTRY_MODE=mirror)');
+        return outages.run(parse(registerOutageJobSchema, job));
       }
       default:
         throw new UnrecoverableError(`unknown deadlines job "${job.name}"`);

@@ -4,9 +4,10 @@ import type { Config } from '../src/config/index.js';
 import type { Db } from '../src/db/connect.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { Queues, QueueName } from '../queues/registry.js';
-import { VERIFICATION_QUEUE } from '../queues/verification.queue.js';
+import { VERIFICATION_QUEUE, deadlineStep } from '../queues/verification.queue.js';
 import { verificationProcessor } from './verification.processor.js';
-import { createRegisterPort } from '../src/registry/index.js';
+import { createRegisterPort, createTelemetry, outageDeadlinePolicy, registerWaits } from '../src/registry/index.js';
+import type { DeadlineDeps } from '../src/deadlines/deps.js';
 import { DEADLINES_QUEUE } from '../queues/deadlines.queue.js';
 import { NOTIFICATIONS_QUEUE } from '../queues/notifications.queue.js';
 import { deadlineDepsFromConfig } from '../src/deadlines/deps.js';
@@ -17,7 +18,7 @@ import { roundsProcessor } from './rounds.processor.js';
 import { policyFromConfig } from '../src/domain/rounds/policy.js';
 import { ensureDeadlineSweeper } from '../src/deadlines/schedule.js';
 import { createLogChannel, createWebhookChannel } from '../src/notify/index.js';
-import { deadlinesProcessor } from './deadlines.processor.js';
+import { deadlinesProcessor, type RegisterOutages } from './deadlines.processor.js';
 import { notificationsProcessor } from './notifications.processor.js';
 import { IMPORT_QUEUE } from '../queues/import.queue.js';
 import { processImport } from './import.processor.js';
@@ -67,6 +68,32 @@ function keepScheduled(queue: Queue, log: Logger, what: string, register: () => 
   if (connection instanceof Redis) connection.on('ready', run);
 }
 
+/** The register's outage policy as the deadlines queue runs it (authority mode; Redis: the queue's connection). */
+async function registerOutages(d: WorkerDeps, deps: DeadlineDeps): Promise<RegisterOutages | undefined> {
+  if (d.config.REGISTRY_MODE !== 'authority') return undefined;
+  const redis = (await d.queues[DEADLINES_QUEUE].getBackend().client) as unknown as Redis;
+  const telemetry = createTelemetry(redis, d.config.QUEUE_PREFIX);
+  // A deadline moved for a register outage is reconciled by the `rounds` worker (reconcile-round), as every round act.
+  const run = outageDeadlinePolicy({ deadlines: { ...deps, events: queuedRoundEvents(d.queues[ROUNDS_QUEUE]) }, telemetry, policy: d.config.REGISTRY_OUTAGE_POLICY, minMs: d.config.REGISTRY_OUTAGE_MIN_MS, log: deps.log });
+  return { run, pending: () => telemetry.pendingOutages() };
+}
+
+/**
+ * A round's place among its province's chunks of one deadline step (a Redis counter per province and
+ * step, reserving a round's chunks at once; kept two days past the step). A re-run planner reserves
+ * again and adds nothing (its jobs exist): at worst later chunks of that province rank a little lower.
+ */
+function provinceRanker(d: WorkerDeps, redis: Redis): (communeCode: string, deadline: Date, n: number) => Promise<number> {
+  const provinces = new Map<string, string>();
+  return async (communeCode, deadline, n) => {
+    let province = provinces.get(communeCode);
+    if (!province) provinces.set(communeCode, (province = await provinceOf(d.db.store, communeCode)));
+    const key = `${d.config.QUEUE_PREFIX}:fair:${province}:${deadlineStep(deadline)}`;
+    const [[, end]] = (await redis.multi().incrby(key, n).pexpireat(key, deadline.getTime() + 2 * 86_400_000).exec()) as [[Error | null, number]];
+    return end - n;
+  };
+}
+
 /** Queue name → processor factory. A queue without an entry here has no worker yet. */
 export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
   [VERIFICATION_QUEUE]: async (d) => {
@@ -76,15 +103,18 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     // BullMQ 6 types its raw client as IRedisClient; it is the ioredis connection the queues were built with.
     const redis = (await d.queues[VERIFICATION_QUEUE].getBackend().client) as unknown as Redis;
     const events = queuedRoundEvents(d.queues[ROUNDS_QUEUE]);
-    // A deadline moved for a register outage is reconciled by the `rounds` worker (reconcile-round), as every round act.
-    const register = createRegisterPort(d.config, { store: d.db.store, redis, log, deadlines: { store: d.db.store, events } });
+    // The register's return enqueues the outage's job on the deadlines queue (its deadline policy runs there).
+    const register = createRegisterPort(d.config, { store: d.db.store, redis, log, deadlines: { deadlinesQueue: d.queues[DEADLINES_QUEUE] } });
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       store: d.db.store,
       flows: d.flows,
       match: register.port.verify,
       matcherVersion: register.port.version,
-      registerWaits: register.telemetry,
+      provinceRank: provinceRanker(d, redis),
+      // The job's hash only if it still exists (never a stray key for a job removed meanwhile).
+      forgiveStalls: async (jobKey) => { await redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stc', 0) end", 1, jobKey); },
+      registerWaits: registerWaits(register.telemetry, { store: d.db.store, policy: d.config.REGISTRY_OUTAGE_POLICY, log }),
       chunkSize: d.config.CHUNK_SIZE,
       batchSize: d.config.BATCH_SIZE,
       log,
@@ -93,14 +123,14 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       ...(d.config.PROVINCE_GROUPS.length > 0 ? { queueFor: groupQueueResolver(d) } : {}),
     });
   },
-  [DEADLINES_QUEUE]: (d) => {
+  [DEADLINES_QUEUE]: async (d) => {
     const deps = deadlineDeps(d);
     // Idempotent upsert: every deadlines worker (re)registers the one sweeper at start and after a reconnect.
     keepScheduled(deps.deadlinesQueue, d.log, 'the deadline sweeper', () => ensureDeadlineSweeper(deps.deadlinesQueue, deps.policy.sweepEveryMs));
     // Rounds from before the deadline state existed are watched from now on (idempotent).
     adoptRounds(deps).then((n) => { if (n) d.log.info({ rounds: n }, 'deadline state created for existing rounds'); })
       .catch((err: unknown) => d.log.error({ err }, 'could not create the deadline state of existing rounds'));
-    return deadlinesProcessor(deps);
+    return deadlinesProcessor(deps, await registerOutages(d, deps));
   },
   [ROUNDS_QUEUE]: (d) => {
     const log = d.log.child({ queue: ROUNDS_QUEUE });

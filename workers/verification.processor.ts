@@ -47,6 +47,16 @@ export interface VerificationDeps {
   events: Pick<RoundEvents, 'settled'>;
   /** The queue a commune's chunk and settle jobs go to (province placement); default `verification`. */
   queueFor?: (communeCode: string) => Promise<string>;
+  /**
+   * The rank of a round's first chunk among its province's chunks of the same deadline step
+   * (reserves `n`); absent: every chunk ranks 0 (deadline order, then first come, first served).
+   */
+  provinceRank?: (communeCode: string, deadline: Date, n: number) => Promise<number>;
+  /**
+   * A chunk that stepped aside cleanly forgives its earlier stalls (BullMQ's per-job stall counter,
+   * `stc`, is never reset): see waitForRegister. Absent: the counter is left as BullMQ keeps it.
+   */
+  forgiveStalls?: (jobKey: string) => Promise<void>;
   /** Where chunks waiting on the register are counted; absent in tests of a register that never waits. */
   registerWaits?: RegisterWaits;
 }
@@ -84,18 +94,20 @@ async function planRound(job: Job, deps: VerificationDeps) {
   });
   // Deterministic IDs: a re-run planner adds nothing once the flow exists.
   const queueName = (await deps.queueFor?.(localityCode)) ?? VERIFICATION_QUEUE;
+  // Provinces share the quota fairly at equal deadlines: the i-th chunk of a province ranks after every province's (i−1)-th.
+  const rank = round.deadline && deps.provinceRank ? await deps.provinceRank(localityCode, round.deadline, plan.length) : 0;
   await deps.flows.add({
     name: VerificationJob.settle,
     queueName,
     data: { roundId, localityCode, generation },
     opts: { ...verificationJobOptions, jobId: verificationJobId.settle(roundId, generation) },
-    children: plan.map(({ chunk }) => ({
+    children: plan.map(({ chunk }, i) => ({
       name: VerificationJob.chunk,
       queueName,
       data: { roundId, localityCode, generation, chunk } satisfies VerifyChunkData,
       // A chunk that exhausts its attempts does not block settle, which marks the round failed.
       // With less register quota than demand, rounds nearest their deadline go first (earliest deadline first).
-      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true, priority: deadlinePriority(round.deadline) },
+      opts: { ...verificationJobOptions, jobId: verificationJobId.chunk(roundId, chunk, generation), ignoreDependencyOnFailure: true, priority: deadlinePriority(round.deadline, rank + i) },
     })),
   });
   return { chunks: plan.length, records: total, queue: queueName };
@@ -110,6 +122,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
   const data = parse(verifyChunkSchema, job.data);
   const log = deps.log.child({ jobId: job.id, roundId: data.roundId, chunk: data.chunk, attempt: job.attemptsMade });
   let pending = 0;
+  const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
   try {
     const chunk = await readChunk(deps.store, data.roundId, data.chunk);
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);
@@ -124,7 +137,6 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
     }
     pending = records.length;
     const total = results.length + records.length;
-    const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
     // One insert per batch: a crash loses at most a batch of work, and the re-run inserts only what is missing.
     for (let i = 0; i < records.length; i += deps.batchSize) {
       const batch = await deps.match(records.slice(i, i + deps.batchSize), data.localityCode);
@@ -140,7 +152,12 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
     log.info({ processed: results.length }, 'chunk verified');
     return { processed: results.length };
   } catch (err) {
-    if (err instanceof RegisterUnavailableError && token) return waitForRegister(job, deps, token, err, pending);
+    if (err instanceof RegisterUnavailableError && token) {
+      // What the register answered before it stepped aside is kept (insert-once by round and record): the resumed run reads it and asks only for the rest.
+      // (If the store cannot take them now, the chunk still waits: they are asked again, never lost.)
+      await saveResults(deps.store, meta, err.partial).catch(() => { err.partial = []; });
+      return waitForRegister(job, deps, token, err, pending - err.partial.length);
+    }
     const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // Best effort: if the store is what failed, settle still sees the chunk unfinished.
     if (last) await failChunk(deps.store, data.roundId, data.chunk, String((err as Error).message ?? err).slice(0, 500), job.attemptsMade + 1).catch(() => {});
@@ -158,6 +175,13 @@ async function waitForRegister(job: Job, deps: VerificationDeps, token: string, 
   await deps.registerWaits?.hold(job.id!, pending, data.roundId, err.reason === 'circuit_open' || err.reason === 'maintenance');
   await job.updateData({ ...data, waitingOn: { reason: err.reason, until: new Date(until).toISOString(), records: pending } });
   await job.moveToDelayed(until, token);
+  // BullMQ counts a job's stalls over its whole life and fails it past WORKER_MAX_STALLED_COUNT, without
+  // running this processor (no failed chunk document; settle then fails the round: "did not finish").
+  // A chunk that waits on the register is activated again and again (every quota or outage wait), so
+  // on a loaded machine its rare lost locks added up until a healthy chunk failed. This activation
+  // ended cleanly, with its lock: the stalls before it were not the chunk's fault. (A chunk that
+  // crashes its worker never gets here, so the limit still stops it.)
+  await deps.forgiveStalls?.(`${job.queueQualifiedName}:${job.id}`);
   throw new DelayedError(err.message);
 }
 

@@ -235,9 +235,11 @@ export const envSchema = z.object({
   REGISTRY_PROBE_MS: z.coerce.number().int().min(200).default(5_000),
   /**
    * `extend`: rounds whose chunks waited on the register while it was down get their deadline moved
-   * by the time they waited (recorded on the round, audited); `off`: deadlines stay.
+   * by the time they waited (recorded on the round, audited); `hold`: deadlines stay, and their
+   * escalations are held while the register is down and then for the time they waited (recorded
+   * on the round as escalationHold, audited); `off`: neither.
    */
-  REGISTRY_OUTAGE_POLICY: z.enum(['extend', 'off']).default('extend'),
+  REGISTRY_OUTAGE_POLICY: z.enum(['extend', 'hold', 'off']).default('extend'),
   /** Shorter outages move no deadline: a minute of a three-day deadline is nobody's problem. */
   REGISTRY_OUTAGE_MIN_MS: durationMs.default(60_000),
   /**

@@ -13,6 +13,7 @@ import { eventKey, notifyEvent } from './notify-event.js';
 import { cancelRoundTimers, scheduleRoundTimers, type TimerSpec } from './schedule.js';
 import { dropDeadlineState, recordDeadlineState } from '../db/repositories/deadline-state.repository.js';
 import { readRoundSummary } from '../db/repositories/rounds.repository.js';
+import { recordHeldEscalations } from '../db/repositories/escalation-hold.repository.js';
 import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { recordedEvents } from '../db/repositories/notifications.repository.js';
 import {
@@ -82,10 +83,14 @@ export async function reconcileRound(deps: DeadlineDeps, roundId: string, retrie
   }
 
   const chain = escalationChain(place.level ?? 'commune');
-  result.escalated = await escalateDue(deps, roundId, deadline, chain, place, completion, now);
+  // REGISTRY_OUTAGE_POLICY=hold: while the round's escalations are held for a register outage, none is created.
+  const heldUntil = holdOf(round.escalationHold, now);
+  result.escalated = await escalateDue(deps, roundId, deadline, chain, place, completion, now, heldUntil !== undefined);
   const escalations = await notifyPendingEscalations(deps, roundId, place);
 
-  const next = nextEscalation(deadline, chain, escalations.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline })));
+  let next = nextEscalation(deadline, chain, escalations.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline })));
+  // Held: checked again when the hold ends (the outage job re-times it then), or each sweep while the register is down.
+  if (next && heldUntil !== undefined) next = { ...next, dueAt: new Date(Math.max(next.dueAt.getTime(), (heldUntil ?? new Date(now.getTime() + deps.policy.sweepEveryMs)).getTime())) };
   const timers = await scheduleRoundTimers(deps.deadlinesQueue, { _id: roundId, deadline }, deps.policy, { next, now, clock: () => nowOf(deps) });
   // Conditional on the deadline version read at the start: if a coordinator changed the deadline
   // meanwhile, its own reconcile stored the newer state and these timers are stale, so run once
@@ -117,24 +122,41 @@ async function remindIfDue(
   return due.offsetMs;
 }
 
+/**
+ * A round's escalation hold (round.escalationHold) in force at `now`: its end (null while the
+ * register is down), or undefined when its escalations are not held.
+ */
+function holdOf(hold: { until?: Date | null } | null | undefined, now: Date): Date | null | undefined {
+  if (!hold) return undefined;
+  if (!hold.until) return null;
+  return hold.until > now ? hold.until : undefined;
+}
+
 async function escalateDue(
   deps: DeadlineDeps, roundId: string, deadline: Date, chain: EscalationLevel[], place: Place,
-  completion: CompletionStatus, now: Date,
+  completion: CompletionStatus, now: Date, held: boolean,
 ): Promise<EscalationLevel[]> {
   const existing = await escalatedLevels(deps.store, roundId);
   const done = existing.map((e) => ({ level: e.level as EscalationLevel, deadline: e.deadline }));
   const created: EscalationLevel[] = [];
-  for (const due of dueEscalations(deadline, chain, done, now, deps.policy)) {
+  const due = dueEscalations(deadline, chain, done, now, deps.policy);
+  if (held) {
+    // Recorded on the round (the levels that came due while held), escalated once the hold ends.
+    await recordHeldEscalations(deps.store, roundId, due.map((d) => d.level));
+    if (due.length) deps.log.info({ roundId, levels: due.map((d) => d.level) }, 'escalation held: the round waited on a register outage');
+    return created;
+  }
+  for (const d of due) {
     const isNew = await createEscalation(deps.store, {
-      roundId, level: due.level, localityCode: place.code, targetCode: escalationTarget(due.level, place),
+      roundId, level: d.level, localityCode: place.code, targetCode: escalationTarget(d.level, place),
       provinceCode: place.provinceCode, districtCode: place.districtCode,
-      escalatedAt: now, deadline: escalationDeadline(due.level, now, deps.policy), overdueSince: deadline,
+      escalatedAt: now, deadline: escalationDeadline(d.level, now, deps.policy), overdueSince: deadline,
       unresolved: completion.unresolved,
     });
     // Another replica escalated this level first: once and only once, by the unique index.
     if (!isNew) break;
-    created.push(due.level);
-    deps.log.info({ roundId, level: due.level }, 'escalated');
+    created.push(d.level);
+    deps.log.info({ roundId, level: d.level }, 'escalated');
   }
   return created;
 }

@@ -17,7 +17,9 @@ const OUTCOME_LABEL: Record<string, string> = {
 };
 
 export function describeUnresolved(u: Unresolved): string {
-  const parts = Object.entries(u.byOutcome).map(([o, c]) => `${c} ${OUTCOME_LABEL[o] ?? o}`);
+  // An escalation stored with no open outcome yet (nothing verified: the register was down) has none:
+  // the store drops an empty object (mongoose's minimize), so it reads back absent.
+  const parts = Object.entries(u.byOutcome ?? {}).map(([o, c]) => `${c} ${OUTCOME_LABEL[o] ?? o}`);
   if (u.unprocessed) parts.push(`${u.unprocessed} not yet verified`);
   if (u.backlog) parts.push(`${u.backlog} never entered`);
   return `${u.total} unresolved record${u.total === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}`;

@@ -41,6 +41,38 @@ export interface AuthorityRegisterOptions {
 
 const SEARCH_BATCH = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const searchable = (r: DoseRecordInput) => r.fullName.trim() !== '' && r.dateOfBirth.trim() !== '';
+
+/**
+ * The engine's decisions (src/domain/matching) over what the register answered, for the records
+ * `only` marks (default all). With values, every citizen the answers returned is indexed
+ * (decideWithValues builds its index from all of `answers` and `searches`), whichever records are decided.
+ */
+function decide(records: DoseRecordInput[], answers: (AuthAnswer | undefined)[], searches: (SearchCandidate[] | undefined)[], only?: boolean[]): MatchResult[] {
+  const idx = records.map((_, i) => i).filter((i) => !only || only[i]);
+  const withValues = answers.some((a) => a?.register) || searches.some((s) => s?.some((c) => c.register));
+  return withValues
+    ? decideWithValues(idx.map((i) => records[i]!), answers, searches)
+    : idx.map((i) => decideWithAgreement(records[i]!, answers[i], searches[i]));
+}
+
+/**
+ * The register stepped aside mid-batch: the records it answered fully (authenticated, and
+ * searched when they needed it) are decided now and ride on the error, for the chunk to save
+ * before it waits, so no answered subject is sent again. A record authenticated but not yet
+ * searched is asked again later (its answer is not kept: nothing of an answer outlives the batch).
+ */
+function withPartial(
+  err: unknown, records: DoseRecordInput[], subjects: { i: number }[],
+  answers: (AuthAnswer | undefined)[], searches: (SearchCandidate[] | undefined)[],
+): unknown {
+  if (!(err instanceof RegisterUnavailableError)) return err;
+  const sent = new Set(subjects.map((x) => x.i));
+  const done = records.map((r, i) => (!sent.has(i) || answers[i] !== undefined)
+    && (!needsSearch(r, answers[i]) || !searchable(r) || searches[i] !== undefined));
+  if (done.some(Boolean)) err.partial = decide(records, answers, searches, done);
+  return err;
+}
 
 export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPort {
   const random = o.random ?? Math.random;
@@ -90,20 +122,23 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
     }
   }
 
-  /** `call` over `items` in slices of `size`, `parallel` in flight; the first error stops new calls. */
-  async function sliced<T, R>(items: T[], size: number, call: (slice: T[]) => Promise<R[]>): Promise<R[]> {
+  /**
+   * `call` over `items` in slices of `size`, `parallel` in flight. The first error stops new calls;
+   * the calls in flight are still awaited, so every answer the register gave is returned with it.
+   */
+  async function sliced<T, R>(items: T[], size: number, call: (slice: T[]) => Promise<R[]>): Promise<{ got: R[]; error?: unknown }> {
     const slices: T[][] = [];
     for (let i = 0; i < items.length; i += size) slices.push(items.slice(i, i + size));
-    const out: R[][] = new Array(slices.length);
+    const out: R[][] = [];
     let next = 0;
-    let failed = false;
+    let failed: { error: unknown } | undefined;
     await Promise.all(Array.from({ length: Math.min(o.parallel, slices.length) }, async () => {
       while (next < slices.length && !failed) {
         const i = next++;
-        try { out[i] = await call(slices[i]!); } catch (err) { failed = true; throw err; }
+        try { out.push(await call(slices[i]!)); } catch (error) { failed ??= { error }; }
       }
     }));
-    return out.flat();
+    return { got: out.flat(), ...(failed ? { error: failed.error } : {}) };
   }
 
   return {
@@ -111,25 +146,23 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
     async verify(records: DoseRecordInput[], communeCode: string): Promise<MatchResult[]> {
       const subjects = records.map((r, i) => ({ i, s: subjectOf(r) })).filter((x): x is { i: number; s: Subject } => x.s !== null);
       const answers: (AuthAnswer | undefined)[] = new Array(records.length);
-      const got = await sliced(subjects, o.batch, async (slice) => {
+      const auth = await sliced(subjects, o.batch, async (slice) => {
         const res = await guarded('authenticate', slice.length, () => o.client.authenticate(slice.map((x) => x.s)));
         return res.map((a, k) => ({ i: slice[k]!.i, a }));
       });
-      for (const { i, a } of got) answers[i] = a;
-
+      for (const { i, a } of auth.got) answers[i] = a;
       const searches: (SearchCandidate[] | undefined)[] = new Array(records.length);
-      const asked = records.map((r, i) => ({ i, r })).filter(({ r, i }) => needsSearch(r, answers[i]) && r.fullName.trim() !== '' && r.dateOfBirth.trim() !== '');
-      const found = await sliced(asked, SEARCH_BATCH, async (slice) => {
+      if (auth.error) throw withPartial(auth.error, records, subjects, answers, searches);
+
+      const asked = records.map((r, i) => ({ i, r })).filter(({ r, i }) => needsSearch(r, answers[i]) && searchable(r));
+      const search = await sliced(asked, SEARCH_BATCH, async (slice) => {
         const queries: SearchQuery[] = slice.map(({ r }) => ({ fullName: r.fullName.slice(0, 200), dateOfBirth: r.dateOfBirth.slice(0, 40), communeCode }));
         const res = await guarded('search', slice.length, () => o.client.search(queries));
         return res.map((c, k) => ({ i: slice[k]!.i, c }));
       });
-      for (const { i, c } of found) searches[i] = c;
-
-      const withValues = answers.some((a) => a?.register) || searches.some((s) => s?.some((c) => c.register));
-      return withValues
-        ? decideWithValues(records, answers, searches)
-        : records.map((r, i) => decideWithAgreement(r, answers[i], searches[i]));
+      for (const { i, c } of search.got) searches[i] = c;
+      if (search.error) throw withPartial(search.error, records, subjects, answers, searches);
+      return decide(records, answers, searches);
     },
   };
 }

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
-import type { DeadlineChangeDeps } from '../deadlines/index.js';
+import type { DeadlineDeps } from '../deadlines/index.js';
 import type { Store } from '../db/store.js';
 import type { Logger } from '../lib/logger.js';
 import { createAuthorityClient } from './authority.client.js';
 import { createAuthorityRegister } from './authority.register.js';
 import { createMatcher } from './mirror.matcher.js';
-import { outageDeadlinePolicy } from './outage-policy.js';
+import { enqueueRegisterOutage } from '../../queues/deadlines.queue.js';
 import type { RegisterPort } from './register.port.js';
 import { createSharedBreaker } from './shared-breaker.js';
 import { createSharedQuota } from './shared-quota.js';
@@ -14,7 +14,7 @@ import { createTelemetry } from './telemetry.js';
 
 type RegisterConfig = Pick<Config, 'REGISTRY_MODE' | 'REGISTRY_URL' | 'REGISTRY_CLIENT_ID' | 'REGISTRY_CLIENT_SECRET' | 'REGISTRY_QUOTA'
   | 'REGISTRY_SEARCH_QUOTA' | 'REGISTRY_BATCH' | 'REGISTRY_PARALLEL' | 'REGISTRY_TIMEOUT_MS' | 'REGISTRY_BREAKER_FAILURES'
-  | 'REGISTRY_PROBE_MS' | 'REGISTRY_OUTAGE_POLICY' | 'REGISTRY_OUTAGE_MIN_MS' | 'SNAPSHOT_MAX_PROVINCES' | 'QUEUE_PREFIX'>;
+  | 'REGISTRY_PROBE_MS' | 'SNAPSHOT_MAX_PROVINCES' | 'QUEUE_PREFIX'>;
 
 /**
  * The register port the verification worker uses, by REGISTRY_MODE: `mirror` (the snapshot
@@ -23,7 +23,7 @@ type RegisterConfig = Pick<Config, 'REGISTRY_MODE' | 'REGISTRY_URL' | 'REGISTRY_
  */
 export function createRegisterPort(
   config: RegisterConfig,
-  deps: { store: Store; redis: Redis; log: Logger; deadlines: DeadlineChangeDeps },
+  deps: { store: Store; redis: Redis; log: Logger; deadlines: Pick<DeadlineDeps, 'deadlinesQueue'> },
 ): { port: RegisterPort; telemetry: ReturnType<typeof createTelemetry> } {
   const telemetry = createTelemetry(deps.redis, config.QUEUE_PREFIX);
   if (config.REGISTRY_MODE === 'mirror') {
@@ -39,7 +39,8 @@ export function createRegisterPort(
     telemetry,
     batch: config.REGISTRY_BATCH,
     parallel: config.REGISTRY_PARALLEL,
-    onOutageEnded: outageDeadlinePolicy({ deadlines: deps.deadlines, telemetry, policy: config.REGISTRY_OUTAGE_POLICY, minMs: config.REGISTRY_OUTAGE_MIN_MS, log: deps.log }),
+    // The deadline policy runs as a job (deduplicated by the outage's start), not here: a crash after the close loses nothing.
+    onOutageEnded: (outage) => enqueueRegisterOutage(deps.deadlines.deadlinesQueue, outage),
     log: deps.log,
   });
   return { port, telemetry };

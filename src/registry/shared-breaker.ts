@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
+import { registerKeys } from './telemetry.js';
 
 /**
  * A circuit breaker whose state every worker shares through Redis. Closed: calls go. After
  * `failures` failures in a row across the deployment (or one maintenance answer) it opens: then
  * the whole deployment sends at most one probe per `probeMs` (a `SET NX PX` lease), and the first
  * answer from the register closes it for everyone. Closing returns the outage (opened → closed)
- * to the caller that closed it: the one place the deadline policy hears about it.
+ * to the caller that closed it, and records it in Redis in the same script (pending outages, and
+ * the rounds it held moved under the outage's start), so that the deadline policy's job
+ * (outage-policy.ts) can be enqueued again by the sweeper if that caller dies before enqueueing it.
  */
 export interface BreakerOptions { prefix: string; failures: number; probeMs: number }
 
@@ -30,6 +33,9 @@ local s = redis.call('HMGET', KEYS[1], 'state', 'openedAt', 'failures')
 if s[1] == 'open' then
   redis.call('HSET', KEYS[1], 'state', 'closed', 'failures', 0, 'closedAt', now)
   redis.call('DEL', KEYS[2])
+  -- In the same step: the rounds this outage held, under its start, and the outage as pending its job.
+  if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RENAME', KEYS[3], KEYS[3] .. ':' .. s[2]) end
+  redis.call('HSET', KEYS[4], s[2], now)
   return {tostring(s[2]), tostring(now)}
 end
 if s[3] and s[3] ~= '0' then redis.call('HSET', KEYS[1], 'failures', 0) end
@@ -46,6 +52,7 @@ return {'wait', tostring(redis.call('PTTL', KEYS[2]))}
 export function createSharedBreaker(redis: Redis, opts: BreakerOptions) {
   const key = `${opts.prefix}:register:breaker`;
   const probeKey = `${opts.prefix}:register:probe`;
+  const keys = registerKeys(opts.prefix);
   return {
     /** May this caller call now, and is the call the deployment's probe? */
     async gate(): Promise<Gate> {
@@ -60,7 +67,7 @@ export function createSharedBreaker(redis: Redis, opts: BreakerOptions) {
     },
     /** An answer: closes an open circuit; returns the outage it ended, if this call ended one. */
     async success(): Promise<{ from: number; to: number } | null> {
-      const r = (await redis.eval(SUCCEED, 2, key, probeKey)) as string[];
+      const r = (await redis.eval(SUCCEED, 4, key, probeKey, keys.heldRounds, keys.pendingOutages)) as string[];
       return r.length === 2 ? { from: Number(r[0]), to: Number(r[1]) } : null;
     },
     async state(): Promise<{ state: 'open' | 'closed'; openedAt: number | null; failures: number; reason: string | null }> {

@@ -17,6 +17,10 @@ export function registerKeys(prefix: string) {
   return {
     totals: `${k}:totals`, second: (s: number) => `${k}:sec:${s}`, latency: `${k}:latency`,
     waiting: `${k}:waiting`, heldRounds: `${k}:held-rounds`, outages: `${k}:outages`,
+    /** Outages ended whose deadline job has not finished: start → end (shared-breaker.ts writes it on close). */
+    pendingOutages: `${k}:outages-pending`,
+    /** The rounds an ended outage held (round → since), under its start: renamed from heldRounds on close. */
+    heldBy: (from: number) => `${k}:held-rounds:${from}`,
   };
 }
 
@@ -48,13 +52,22 @@ export function createTelemetry(redis: Redis, prefix: string) {
     async release(jobId: string): Promise<void> {
       await redis.hdel(keys.waiting, jobId);
     },
-    /** The rounds held by the outage that just ended, since when each: read and cleared at once. */
-    async takeHeldRounds(): Promise<Map<string, number>> {
-      const [[, all]] = (await redis.multi().hgetall(keys.heldRounds).del(keys.heldRounds).exec()) as [[Error | null, Record<string, string>]];
-      return new Map(Object.entries(all ?? {}).map(([r, t]) => [r, Number(t)]));
+    /** The rounds the ended outage that started at `from` held, since when each (kept until its job is done). */
+    async heldRounds(from: number): Promise<Map<string, number>> {
+      return new Map(Object.entries(await redis.hgetall(keys.heldBy(from))).map(([r, t]) => [r, Number(t)]));
     },
-    async outage(o: { from: number; to: number; rounds: number }): Promise<void> {
-      await redis.multi().lpush(keys.outages, JSON.stringify(o)).ltrim(keys.outages, 0, OUTAGES_KEPT - 1).exec();
+    /** A held round's deadline side is done for that outage: a re-run of the job skips it. */
+    async roundHandled(from: number, roundId: string): Promise<void> {
+      await redis.hdel(keys.heldBy(from), roundId);
+    },
+    /** Ended outages whose job has not finished (the sweeper enqueues them again: deduplicated by their start). */
+    async pendingOutages(): Promise<{ from: number; to: number }[]> {
+      return Object.entries(await redis.hgetall(keys.pendingOutages)).map(([f, t]) => ({ from: Number(f), to: Number(t) }));
+    },
+    /** The outage's job finished: into the history, out of pending. */
+    async outageHandled(o: { from: number; to: number; rounds: number }): Promise<void> {
+      await redis.multi().lpush(keys.outages, JSON.stringify(o)).ltrim(keys.outages, 0, OUTAGES_KEPT - 1)
+        .del(keys.heldBy(o.from)).hdel(keys.pendingOutages, String(o.from)).exec();
     },
   };
 }

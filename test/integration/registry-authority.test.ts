@@ -5,16 +5,21 @@ import { InMemoryRegistry, matchRecordsSync } from '../../src/domain/matching/in
 import type { Citizen, DoseRecordInput } from '../../src/domain/records.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRounds } from '../../src/rounds/rounds.service.js';
-import { readRegisterState } from '../../src/registry/index.js';
+import { createTelemetry, readRegisterState, registerWaits } from '../../src/registry/index.js';
+import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
+import { reconcileRound } from '../../src/deadlines/index.js';
+import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
+import { createSharedBreaker } from '../../src/registry/shared-breaker.js';
 import { createApiMetrics } from '../../src/http/metrics.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
+import { DEADLINES_QUEUE, DeadlineJob, deadlineJobId, enqueueRegisterOutage } from '../../queues/deadlines.queue.js';
 import { processors } from '../../workers/processors.js';
 import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandInOptions } from '../../stand-ins/registry/server.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { roundCreationDeps } from '../helpers/rounds.js';
 import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
-import { insertDoses, seedLocalities } from '../helpers/fixtures.js';
+import { OTHER_PROVINCE_COMMUNE, insertDoses, seedDocuments, seedLocalities, seedOtherProvince } from '../helpers/fixtures.js';
 
 /**
  * REGISTRY_MODE=authority end to end: the real stand-in over HTTP, workers built by
@@ -24,7 +29,11 @@ import { insertDoses, seedLocalities } from '../helpers/fixtures.js';
 const PER_COMMUNE = 40;
 let ctx: TestContext;
 let queues: Queues;
-const citizens: Citizen[] = TEST_COMMUNES.flatMap((c) => makeCitizens(c, PER_COMMUNE));
+/** Communes of the resend test only: no other test's records in its rounds (rounds take a commune's records not yet in one). */
+const RESEND_COMMUNES = ['00002', '00003'] as const;
+/** Province 01's communes of the fairness test only (same reason). */
+const FAIR_COMMUNES = ['00005', '00008', '00009', '00010'] as const;
+const citizens: Citizen[] = [...TEST_COMMUNES, OTHER_PROVINCE_COMMUNE, ...RESEND_COMMUNES, ...FAIR_COMMUNES].flatMap((c) => makeCitizens(c, PER_COMMUNE));
 const log = createLogger({ level: 'silent' });
 const open: (() => Promise<unknown>)[] = [];
 
@@ -51,21 +60,28 @@ async function scenario(standIn: RegistryStandInOptions, env: Record<string, str
   });
   const q = allQueues(ctx.redis, prefix);
   open.push(() => closeQueues(q));
-  const start = async () => { for (let w = 0; w < workers; w++) await startWorker(config, prefix, concurrency); };
+  const start = async () => {
+    for (let w = 0; w < workers; w++) await startWorker(config, prefix, concurrency);
+    // The outage's deadline policy runs on the deadlines queue.
+    await startWorker(config, prefix, 1, DEADLINES_QUEUE);
+  };
   return { registry, config, prefix, queues: q, start };
 }
 
-async function startWorker(config: Config, prefix: string, concurrency: number) {
+async function startWorker(config: Config, prefix: string, concurrency: number, queue: typeof VERIFICATION_QUEUE | typeof DEADLINES_QUEUE = VERIFICATION_QUEUE) {
   const flows = createFlowProducer(ctx.redis, prefix);
   const q = allQueues(ctx.redis, prefix);
-  const processor = await processors[VERIFICATION_QUEUE]!({ config, db: ctx.db, queues: q, flows, log });
-  const worker = new Worker(VERIFICATION_QUEUE, processor, { connection: ctx.redis, prefix, concurrency });
+  const processor = await processors[queue]!({ config, db: ctx.db, queues: q, flows, log });
+  const worker = new Worker(queue, processor, { connection: ctx.redis, prefix, concurrency });
   open.push(() => worker.close(), () => flows.close(), () => closeQueues(q));
 }
 
-async function roundsFor(s: { queues: Queues }, communes: readonly string[], deadline?: Date) {
+/** Dose records as entered without a mistake: each has an ID the register agrees with (no search). */
+const cleanDoses = (commune: string, n: number) => makeDoses(citizens.filter((c) => c.communeCode === commune), `R${n}-${commune}`);
+
+async function roundsFor(s: { queues: Queues }, communes: readonly string[], deadline?: Date, doses = enteredDoses) {
   const n = ++seq;
-  for (const c of communes) await insertDoses(ctx.db.store, enteredDoses(c, n));
+  for (const c of communes) await insertDoses(ctx.db.store, doses(c, n));
   // Rounds select their commune's records not yet in a round of this kind: a fresh seq per call.
   const out = await createRounds({ ...roundCreationDeps(ctx.db.store, s.queues), defaultDeadlineMs: 3 * 86_400_000 }, { localities: [...communes], kind: 'verification', seq: n, ...(deadline ? { deadline } : {}) });
   return (out as { rounds?: { id: string }[] }).rounds?.map((r) => r.id) ?? communes.map((c) => `verification-${c}-${n}`);
@@ -81,6 +97,8 @@ async function results(roundIds: string[]) {
 beforeAll(async () => {
   ctx = await createTestContext('registry');
   await seedLocalities(ctx.db.store);
+  await seedOtherProvince(ctx.db.store);
+  await seedDocuments(ctx.db.store, 'Locality', [...RESEND_COMMUNES, ...FAIR_COMMUNES].map((code) => ({ code, name: `Phường ${code}`, type: 'Phường', level: 'commune', parentCode: '001', provinceCode: '01', districtCode: '001' })));
   queues = allQueues(ctx.redis, ctx.prefix);
 }, 60_000);
 
@@ -206,6 +224,142 @@ describe('the register down, over quota, scarce', () => {
     // Each second the register saw at most its quota (its bucket holds one second of it).
     expect(Math.max(...Object.values(stats.subjectsPerSecond))).toBeLessThanOrEqual(2 * 200);
   }, 120_000); // two workers draining rounds through one shared quota, paced by it on purpose
+
+  it('a chunk that steps aside mid-batch (quota spent, then an outage) never sends an answered subject again', async () => {
+    // One batch of 8 calls of 5 per chunk; 10 subjects/s for the deployment: a chunk gets a few calls, then its
+    // next reservation would wait over 2 s and it steps aside mid-batch (deterministic); an outage from 3 s for 2 s too.
+    const s = await scenario({}, { REGISTRY_QUOTA: '10', REGISTRY_BATCH: '5', REGISTRY_PARALLEL: '2', CHUNK_SIZE: '40', BATCH_SIZE: '40' }, 1);
+    s.registry.outage(2_000, 3_000);
+    await s.start();
+    const ids = await roundsFor(s, RESEND_COMMUNES, undefined, cleanDoses);
+    await waitFor(() => finished(ids), 90_000, 'rounds to settle');
+    const jobs = await chunkJobs(s.queues);
+    expect(jobs.filter((j) => j.failedReason)).toEqual([]);
+    expect(jobs.some((j) => j.attemptsStarted > 1)).toBe(true);
+    const got = await results(ids);
+    expect(got.length).toBe(2 * PER_COMMUNE);
+    expect(got.every((r) => r.outcome === 'verified')).toBe(true);
+    // Each subject answered exactly once: as many as records, however often chunks waited (vaxverify's count of the
+    // answers it received; the old code: 640 for these 80). The stand-in's count is the same unless a call timed out
+    // on a loaded machine after the stand-in answered it (then it was sent again, rightly): at most a call's worth each.
+    const totals = await ctx.redis.hgetall(`${s.prefix}:register:totals`);
+    expect(Number(totals.subjects)).toBe(2 * PER_COMMUNE);
+    expect(s.registry.stats().subjects).toBeLessThanOrEqual(2 * PER_COMMUNE + 5 * Number(totals['outcome:failure'] ?? 0));
+  }, 120_000);
+
+  it("the outage's deadline move is a job: a worker that dies after the register's return loses nothing, and the job moves each deadline once however often it is enqueued", async () => {
+    const s = await scenario({}, { REGISTRY_OUTAGE_MIN_MS: '0' });
+    const ids = await roundsFor(s, ['00007']);
+    const roundId = ids[0]!;
+    const before = (await ctx.db.models.Round.findById(roundId, { deadline: 1 }).lean())!.deadline;
+    // The register went down 10 minutes ago (the breaker's start set back: no real wait), and the round's chunk waited on it.
+    const breaker = createSharedBreaker(ctx.redis, { prefix: s.prefix, failures: 5, probeMs: 1000 });
+    expect(await breaker.failure('maintenance', true)).toBe(true);
+    const from = Date.now() - 10 * 60_000;
+    await ctx.redis.hset(`${s.prefix}:register:breaker`, 'openedAt', from);
+    await ctx.redis.hset(`${s.prefix}:register:held-rounds`, roundId, from);
+    // It is back: the worker whose call closed the breaker dies before it enqueues anything.
+    const outage = (await breaker.success())!;
+    expect(outage.from).toBe(from);
+    // The deadlines side only: the round stays open (no verification worker finishes it meanwhile).
+    await startWorker(s.config, s.prefix, 1, DEADLINES_QUEUE);
+    // The sweeper finds the outage pending and enqueues its job; the job is enqueued twice more besides.
+    await s.queues[DEADLINES_QUEUE].add(DeadlineJob.sweep, {});
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    const job = await waitFor(async () => {
+      const j = await s.queues[DEADLINES_QUEUE].getJob(deadlineJobId.registerOutage(from));
+      return j?.finishedOn ? j : null;
+    }, 30_000, 'the outage job to finish');
+    expect(job.failedReason).toBeUndefined();
+    expect(job.returnvalue).toEqual({ rounds: 1, moved: 1 });
+    expect((await s.queues[DEADLINES_QUEUE].getJobs(['completed', 'failed', 'active', 'wait', 'delayed'])).filter((j) => j.name === DeadlineJob.registerOutage)).toHaveLength(1);
+    // Enqueued once more after it finished (a slow closing worker): it moves nothing.
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    await s.queues[DEADLINES_QUEUE].add(DeadlineJob.sweep, {});
+    const round = await ctx.db.models.Round.findById(roundId).lean();
+    const moves = (round!.deadlineChanges ?? []).filter((c) => /register outage/.test(c.reason ?? ''));
+    expect(moves).toHaveLength(1);
+    // Moved by the time the round waited (10 minutes, to the millisecond of the breaker's clock).
+    expect(round!.deadline.getTime() - before.getTime()).toBe(outage.to - outage.from);
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'round.deadline', sub: 'system:registry', 'before.roundId': roundId })).toBe(1);
+    expect(await createTelemetry(ctx.redis, s.prefix).pendingOutages()).toEqual([]);
+  }, 60_000);
+
+  it('REGISTRY_OUTAGE_POLICY=hold: a round that waited on an outage keeps its deadline, its escalations are held while the register is down and then for as long as it waited, recorded on the round and audited', async () => {
+    const s = await scenario({}, { REGISTRY_OUTAGE_POLICY: 'hold', REGISTRY_OUTAGE_MIN_MS: '0' });
+    const t0 = Date.now();
+    const ids = await roundsFor(s, ['00006'], new Date(t0 + 5 * 60_000));
+    const roundId = ids[0]!;
+    const deadline = (await ctx.db.models.Round.findById(roundId, { deadline: 1 }).lean())!.deadline;
+    // The deadline side with a manual clock (real Redis and store): moved, never waited for.
+    let clock = new Date(t0);
+    const deps = { ...deadlineDepsFromConfig(s.config, { store: ctx.db.store, deadlinesQueue: s.queues[DEADLINES_QUEUE], notificationsQueue: s.queues[NOTIFICATIONS_QUEUE], log }), now: () => clock };
+    const escalations = () => ctx.db.models.Escalation.countDocuments({ roundId });
+
+    // The register went down 10 minutes ago; the round's chunk steps aside for it (as the verification worker's waits do).
+    const breaker = createSharedBreaker(ctx.redis, { prefix: s.prefix, failures: 5, probeMs: 1000 });
+    await breaker.failure('maintenance', true);
+    const from = t0 - 10 * 60_000;
+    await ctx.redis.hset(`${s.prefix}:register:breaker`, 'openedAt', from);
+    await registerWaits(createTelemetry(ctx.redis, s.prefix), { store: ctx.db.store, policy: 'hold', log }).hold('chunk-job', 40, roundId, true);
+    await ctx.redis.hset(`${s.prefix}:register:held-rounds`, roundId, from);
+
+    // Past the deadline while the register is down: no escalation, the level that came due recorded on the round.
+    clock = new Date(t0 + 7 * 60_000);
+    expect((await reconcileRound(deps, roundId)).escalated).toEqual([]);
+    expect(await escalations()).toBe(0);
+    let round = (await ctx.db.models.Round.findById(roundId).lean())!;
+    expect(round.escalationHold?.until).toBeNull();
+    expect(round.escalationHold?.held?.length).toBeGreaterThan(0);
+
+    // It is back: the outage's job ends the hold at its return plus the 10 minutes the round waited.
+    const outage = (await breaker.success())!;
+    await startWorker(s.config, s.prefix, 1, DEADLINES_QUEUE);
+    await enqueueRegisterOutage(s.queues[DEADLINES_QUEUE], outage);
+    const job = await waitFor(async () => {
+      const j = await s.queues[DEADLINES_QUEUE].getJob(deadlineJobId.registerOutage(from));
+      return j?.finishedOn ? j : null;
+    }, 30_000, 'the outage job to finish');
+    expect(job.returnvalue).toEqual({ rounds: 1, moved: 1 });
+    round = (await ctx.db.models.Round.findById(roundId).lean())!;
+    const until = outage.to + (outage.to - from);
+    expect(round.escalationHold?.until?.getTime()).toBe(until);
+    expect(round.deadline.getTime()).toBe(deadline.getTime());
+    expect(round.deadlineChanges ?? []).toEqual([]);
+    expect(await ctx.db.models.AuditEntry.countDocuments({ action: 'round.escalation_hold', 'after.roundId': roundId })).toBe(1);
+
+    // Still held before that time; escalated once it has passed.
+    clock = new Date(until - 60_000);
+    expect((await reconcileRound(deps, roundId)).escalated).toEqual([]);
+    expect(await escalations()).toBe(0);
+    clock = new Date(until + 1_000);
+    expect((await reconcileRound(deps, roundId)).escalated.length).toBeGreaterThan(0);
+    expect(await escalations()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('with less quota than demand and one deadline for all, no province is starved: the one whose rounds came last still progresses early', async () => {
+    // 20 subjects/s for 200 records: about 10 s of demand. Province 01: four communes' rounds, created first;
+    // province 02: one commune's round, created last, with the same deadline.
+    const s = await scenario({ quota: 20 }, { REGISTRY_QUOTA: '20' }, 1, 2);
+    const deadline = new Date(Date.now() + 86_400_000);
+    const first = await roundsFor(s, FAIR_COMMUNES, deadline, cleanDoses);
+    const last = await roundsFor(s, [OTHER_PROVINCE_COMMUNE], deadline, cleanDoses);
+    await s.start();
+    await waitFor(() => finished([...first, ...last]), 90_000, 'rounds to settle');
+    const saved = (await ctx.db.models.VerificationResult.find({ roundId: { $in: [...first, ...last] } }, { roundId: 1, createdAt: 1 }).lean())
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    const total = (await ctx.db.models.Round.find({ _id: { $in: [...first, ...last] } }, { totalRecords: 1 }).lean()).reduce((n, r) => n + (r.totalRecords ?? 0), 0);
+    expect(saved).toHaveLength(total);
+    // The bound: province 02 has half its records verified before province 01 has a quarter of its own
+    // (each province's first chunk before any province's second; first come, first served left it nothing until
+    // province 01 was done: 160 of 160 measured before the fix, 20 after).
+    const ofLast = saved.filter((r) => last.includes(r.roundId));
+    const ofFirst = saved.filter((r) => first.includes(r.roundId));
+    const lastHalf = ofLast[Math.floor(ofLast.length / 2) - 1]!;
+    const firstBefore = ofFirst.filter((r) => r.createdAt < lastHalf.createdAt).length;
+    expect(firstBefore).toBeLessThanOrEqual(ofFirst.length / 4);
+  }, 120_000);
 
   it("with one worker and scarce quota, the round nearest its deadline is served first", async () => {
     const s = await scenario({ quota: 100, searchQuota: 50 }, { REGISTRY_QUOTA: '100', REGISTRY_SEARCH_QUOTA: '50' }, 1, 1);

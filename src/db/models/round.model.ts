@@ -41,6 +41,16 @@ export const roundSchema = new Schema(
      * escalations) is in roundDeadlines, written by src/deadlines only.
      */
     deadlineChanges: [new Schema({ from: Date, to: Date, at: Date, reason: String, by: { type: String, default: null } }, { _id: false })],
+    /**
+     * REGISTRY_OUTAGE_POLICY=hold: the round waited on a register outage, so its escalations are held
+     * from `since` until `until` (null while the register is down; after its return, the time the
+     * round waited given back), `held`: the levels that came due meanwhile. Written by the register's
+     * outage policy (src/registry) and the deadline reconcile (held levels) only.
+     */
+    escalationHold: {
+      type: new Schema({ since: Date, until: { type: Date, default: null }, reason: String, outage: { from: Date, to: Date }, held: [String] }, { _id: false }),
+      default: undefined,
+    },
     transitions: [
       new Schema({ from: String, to: String, at: Date, cause: String }, { _id: false }),
     ],
