@@ -6,7 +6,7 @@ import { spawnApi, spawnWorker, type Proc } from '../helpers/processes.js';
 import { authEnv } from '../helpers/app-with-auth.js';
 import { SEEDED_SERVICES, startOidcProvider, type OidcProvider } from '../../stand-ins/oidc/provider.js';
 import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
-import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
+import { alterDocuments, insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
 /**
  * The coordinator's CLI against a real API (sign-in on, the local OpenID provider), a real
@@ -91,7 +91,7 @@ describe('vaxverify rounds (CLI through the API)', () => {
     expect(refused.err).toMatch(/409 conflict: round verification-\d+-1 is (awaiting_corrections|completed); only a failed round, or a stalled one, can be retried/);
 
     // Arrange a failed round (as a chunk that exhausted its attempts leaves it), then retry it.
-    await ctx.db.models.Round.updateOne({ _id: id }, { $set: { status: 'failed', error: 'chunk 0: arranged by the test' } });
+    await alterDocuments(ctx.db.store, 'Round', { _id: id }, { status: 'failed', error: 'chunk 0: arranged by the test' });
     const listed = await cli(['rounds', 'status', '--locality', TEST_COMMUNES[0]!], clientEnv);
     expect(listed.out).toMatch(new RegExp(`${id}\\s+failed`));
     const retried = await cli(['rounds', 'retry', id], { ...clientEnv, VAXVERIFY_CLIENT_ID: '', VAXVERIFY_CLIENT_SECRET: '', VAXVERIFY_TOKEN: await oidc.serviceToken('coord-001-script') });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationJob, createNotificationsQueue, notificationJobId } from '../../queues/notifications.queue.js';
+import { seedDocuments } from '../helpers/fixtures.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { WEBHOOK_SECRET, startReceiver, type Receiver } from '../helpers/deadlines-harness.js';
 import { spawnWorker, type Proc } from '../helpers/processes.js';
@@ -29,10 +30,10 @@ afterAll(async () => {
 
 /** Record one webhook notification and queue its delivery (one attempt: only stalls can bring it back). */
 async function queueDelivery(key: string) {
-  await ctx.db.models.Notification.create({
+  await seedDocuments(ctx.db.store, 'Notification', [{
     key, event: `rem__stall__${key}`, kind: 'reminder', roundId: `verification-00001-${key}`, level: null,
     channel: 'webhook', contactId: 'c1', target: hook.url, payload: { roundId: `verification-00001-${key}` },
-  });
+  }]);
   const queue = createNotificationsQueue(ctx.redis, ctx.prefix);
   try {
     await queue.add(NotificationJob.deliver, { key }, { jobId: notificationJobId(key), attempts: 1 });

@@ -18,7 +18,8 @@ import { IMPORT_QUEUE, importJobId } from '../../queues/import.queue.js';
 import { processImport } from '../../workers/import.processor.js';
 import type { Citizen } from '../../src/domain/records.js';
 import { grantsClaim, SEEDED_USERS, TEST_TREE_USERS } from '../../stand-ins/oidc/provider.js';
-import { insertCitizens } from './fixtures.js';
+import { insertCitizens, seedDocuments } from './fixtures.js';
+import { upsertLocalities } from '../../src/imports/localities.import.js';
 
 /**
  * Property-based fuzzing of the route table (issue 16). Every run sends a batch of requests by
@@ -73,14 +74,15 @@ interface Seeded {
 }
 
 async function seed(ctx: TestContext): Promise<Seeded> {
-  const m = ctx.db.models;
-  await m.Locality.bulkWrite(UNITS.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: { ...u, name: `Đơn vị ${u.code}`, type: u.level } }, upsert: true } })));
+  const store = ctx.db.store;
+  await upsertLocalities(store, UNITS.map((u) => ({ ...u, name: `Đơn vị ${u.code}`, type: u.level })));
   const now = new Date();
   const out: Seeded = { communes: {}, personalOf: {} };
   for (const [ci, c] of FUZZ_COMMUNES.entries()) {
     const records: string[] = [];
     const personal: string[] = [];
     const citizens: Citizen[] = [];
+    const doses: Record<string, unknown>[] = [];
     for (let i = 0; i < RECORDS_PER_COMMUNE; i++) {
       const recordId = `FZ${c}-${i}`;
       // Names and ID numbers unique to the commune: finding one in another area's answer is a leak.
@@ -88,26 +90,25 @@ async function seed(ctx: TestContext): Promise<Seeded> {
       const idNumber = `0011${String(90 + i).slice(-2)}${c}${ci}`.padEnd(12, '7').slice(0, 12);
       records.push(recordId);
       personal.push(fullName, idNumber);
-      await m.DoseRecord.create({ recordId, communeCode: c, fullName, dateOfBirth: `19${50 + i}-0${i + 1}-1${ci}`, gender: i % 2 ? 'female' : 'male', idNumber, nationality: 'VN', version: 0, facilityId: `TYT-${c}`, vaccinatedAt: '2021-09-01', vaccine: 'Comirnaty', doseNumber: 1 });
+      doses.push({ recordId, communeCode: c, fullName, dateOfBirth: `19${50 + i}-0${i + 1}-1${ci}`, gender: i % 2 ? 'female' : 'male', idNumber, nationality: 'VN', version: 0, facilityId: `TYT-${c}`, vaccinatedAt: '2021-09-01', vaccine: 'Comirnaty', doseNumber: 1 });
       citizens.push({ personalId: idNumber, fullName, dateOfBirth: `19${50 + i}-0${i + 1}-1${ci}`, gender: i % 2 ? 'female' : 'male', communeCode: c });
     }
-    await insertCitizens(ctx.db.store, citizens);
+    await seedDocuments(store, 'DoseRecord', doses);
+    await insertCitizens(store, citizens);
     const round = `verification-${c}-1`;
-    await m.Round.create({
+    await seedDocuments(store, 'Round', [{
       _id: round, localityCode: c, kind: 'verification', seq: 1, status: 'awaiting_corrections', deadline: new Date(now.getTime() + 72 * 3_600_000),
       totalRecords: RECORDS_PER_COMMUNE, processedRecords: RECORDS_PER_COMMUNE, counters: { review: RECORDS_PER_COMMUNE }, transitions: [{ from: null, to: 'awaiting_corrections', at: now, cause: 'fuzz seed' }],
-    });
-    for (const [i, recordId] of records.entries()) {
-      await m.VerificationResult.create({ _id: `${round}/${recordId}`, roundId: round, recordId, localityCode: c, outcome: i === 0 ? 'review' : 'corrected', score: 0.5, candidates: [], corrections: {} }).catch(() => undefined);
-    }
-    const esc = await m.Escalation.create({ roundId: round, level: 'district', localityCode: c, escalatedAt: now, deadline: now, overdueSince: now, notifiedAt: now, unresolved: { unprocessed: 0, byOutcome: { review: 1 }, backlog: 0, total: 1 } });
-    const corr = await m.Correction.create({
+    }]);
+    await seedDocuments(store, 'VerificationResult', records.map((recordId, i) => ({ _id: `${round}/${recordId}`, roundId: round, recordId, localityCode: c, outcome: i === 0 ? 'review' : 'corrected', score: 0.5, candidates: [], corrections: {} })));
+    const [esc] = await seedDocuments(store, 'Escalation', [{ roundId: round, level: 'district', localityCode: c, escalatedAt: now, deadline: now, overdueSince: now, notifiedAt: now, unresolved: { unprocessed: 0, byOutcome: { review: 1 }, backlog: 0, total: 1 } }]);
+    const [corr] = await seedDocuments(store, 'Correction', [{
       key: `fuzz-${c}`, recordId: records[1], communeCode: c, decision: 'confirm', status: 'awaiting_signoff',
       changes: [{ field: 'fullName', oldValue: personal[2], newValue: `${personal[2]} Mới` }], baseVersion: 0, newVersion: 1,
       officer: { name: 'Fuzz officer', role: 'health_station', sub: `fuzz-officer-${c}` }, source: 'api',
-    });
-    await m.DoseReport.create({ communeCode: c, facilityId: `TYT-${c}`, day: '2021-09-01', administered: 10 + ci });
-    out.communes[c] = { records, round, correction: String(corr._id), escalation: String(esc._id), personal: [...personal, `${personal[2]} Mới`] };
+    }]);
+    await seedDocuments(store, 'DoseReport', [{ communeCode: c, facilityId: `TYT-${c}`, day: '2021-09-01', administered: 10 + ci }]);
+    out.communes[c] = { records, round, correction: corr!, escalation: esc!, personal: [...personal, `${personal[2]} Mới`] };
     for (const [i, recordId] of records.entries()) out.personalOf[recordId] = [personal[2 * i]!, personal[2 * i + 1]!, ...(i === 1 ? [`${personal[2]} Mới`] : [])];
   }
   return out;

@@ -1,3 +1,4 @@
+import { headerKey } from '../../src/domain/corrections/worksheet.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/context.js';
@@ -39,7 +40,8 @@ describe('the sign-off requirement', () => {
     const setting = await s.json(`/api/localities/${COMMUNE}/correction-settings`, undefined, 'police-00001');
     expect(setting.body).toMatchObject({ localityCode: COMMUNE, own: true, signOffRequired: true });
     expect(setting.body.changes[0]).toMatchObject({ action: 'correction-settings.signOffRequired', sub: 'coord-001', roles: ['district_coordinator'], before: null, after: true });
-    expect(await s.ctx.db.models.AuditEntry.countDocuments({ localityCode: COMMUNE })).toBe(1);
+    // Only this act's entry (posting the round is audited too).
+    expect(await s.ctx.db.models.AuditEntry.countDocuments({ localityCode: COMMUNE, action: 'correction-settings.signOffRequired' })).toBe(1);
   });
 });
 
@@ -102,14 +104,18 @@ describe('one identity alone cannot apply a correction in a sign-off locality', 
     await s.post('/api/corrections', { recordId: doses[3]!.recordId, baseVersion: 0, decision: 'confirm' }, 'health-00001');
     const res = await s.as('police-00001').fetch(`/api/localities/${COMMUNE}/corrections/sign-off.csv`);
     expect(res.status).toBe(200);
-    const rows = parseCsv(Buffer.from(await res.arrayBuffer()), { columns: true, bom: true }) as Record<string, string>[];
+    // Vietnamese headers (read back to their keys) and an instructions row first, kept in the upload as an officer would.
+    const buf = Buffer.from(await res.arrayBuffer());
+    const headers = (parseCsv(buf, { bom: true, to_line: 1 }) as string[][])[0]!;
+    const [instructions, ...rows] = parseCsv(buf, { columns: (h: string[]) => h.map(headerKey), bom: true }) as Record<string, string>[];
+    expect(instructions!.correctionId).toBe('HƯỚNG DẪN');
     const byRecord = new Map(rows.map((r) => [r.recordId, r]));
     expect([...byRecord.keys()].sort()).toEqual([doses[2]!.recordId, doses[3]!.recordId].sort());
-    expect(byRecord.get(doses[2]!.recordId)).toMatchObject({ field: 'fullName', newValue: citizens[2]!.fullName, submittedBy: 'Trạm Y tế Phúc Xá' });
-    byRecord.get(doses[2]!.recordId)!.signOff = 'approve';
-    byRecord.get(doses[3]!.recordId)!.signOff = 'refuse';
+    expect(byRecord.get(doses[2]!.recordId)).toMatchObject({ field: 'Họ và tên', newValue: citizens[2]!.fullName, submittedBy: 'Trạm Y tế Phúc Xá' });
+    byRecord.get(doses[2]!.recordId)!.signOff = 'Phê duyệt';
+    byRecord.get(doses[3]!.recordId)!.signOff = 'Không phê duyệt';
     const cols = Object.keys(rows[0]!);
-    const csv = [cols.join(','), ...rows.map((r) => cols.map((c) => `"${(r[c] ?? '').replaceAll('"', '""')}"`).join(','))].join('\r\n');
+    const csv = [headers.join(','), ...[instructions!, ...rows].map((r) => cols.map((c) => `"${(r[c] ?? '').replaceAll('"', '""')}"`).join(','))].join('\r\n');
     // The health station cannot upload the police's sheet.
     expect((await s.json(`/api/localities/${COMMUNE}/corrections/sign-off/upload`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv }, 'health-00001')).status).toBe(403);
     const up = await s.json(`/api/localities/${COMMUNE}/corrections/sign-off/upload`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv }, 'police-00001');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoRegistry } from '../../src/db/repositories/registry-lookup.repository.js';
 import { connectDb } from '../../src/db/connect.js';
 import { runImport } from '../../src/imports/run-import.js';
+import { seedDocuments } from '../helpers/fixtures.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { recordCommands } from '../helpers/explain-plan.js';
 
@@ -133,11 +134,10 @@ describe('import doses (real Mongo-wire server)', () => {
 
 describe('a batch inserted first (its keys guessed new) still reads and holds the rows that exist', () => {
   it('after a batch of new rows the next is inserted first; the rows the store refuses are compared and held like read ones', async () => {
-    const m = ctx.db.models;
     const seeded = (id: string, extra: Record<string, unknown>) => ({ _id: id, recordId: id, fullName: 'Ngô Văn Cũ', dateOfBirth: '1990-05-12', gender: 'Nam', idNumber: '001090123456', nationality: 'VN', communeCode: '00001', vaccine: 'AstraZeneca', doseNumber: 1, vaccinatedAt: '2021-08-01', facilityId: 'F00001-1', version: 0, importVersion: 0, ...extra });
-    await m.DoseRecord.collection.insertMany([
+    await seedDocuments(ctx.db.store, 'DoseRecord', [
       seeded('G-OPEN', { openCorrection: 'c-awaiting' }), seeded('G-AWAY', { communeCode: '00004' }), seeded('G-PLAIN', {}),
-    ] as never[]);
+    ], { asStored: true });
     const rows = [dose('G-NEW1'), dose('G-NEW2'), dose('G-NEW3'), dose('G-OPEN', 'Kẻ Ghi Đè'), dose('G-AWAY', 'Kẻ Ghi Đè'), dose('G-PLAIN', 'Ngô Văn Mới')];
     const path = join(dir, 'guess.csv');
     await writeFile(path, [DOSE_HEADER, ...rows].join('\r\n'));
@@ -155,7 +155,7 @@ describe('a batch inserted first (its keys guessed new) still reads and holds th
     expect(recording.sent.filter((c) => c.command.find === 'doseRecords' || c.command.insert === 'doseRecords' || c.command.update === 'doseRecords').map((c) => c.name))
       .toEqual(['find', 'insert', 'insert', 'find', 'update']);
     expect(summary).toMatchObject({ inserted: 3, updated: 1, held: 2 });
-    const held = await m.DoseRecord.find({ _id: { $in: ['G-OPEN', 'G-AWAY', 'G-PLAIN'] } }, { fullName: 1, communeCode: 1, version: 1 }).sort({ _id: 1 }).lean();
+    const held = await ctx.db.models.DoseRecord.find({ _id: { $in: ['G-OPEN', 'G-AWAY', 'G-PLAIN'] } }, { fullName: 1, communeCode: 1, version: 1 }).sort({ _id: 1 }).lean();
     expect(held.map((d) => [d._id, d.fullName, d.communeCode, d.version])).toEqual([
       ['G-AWAY', 'Ngô Văn Cũ', '00004', 0], ['G-OPEN', 'Ngô Văn Cũ', '00001', 0], ['G-PLAIN', 'Ngô Văn Mới', '00001', 1],
     ]);

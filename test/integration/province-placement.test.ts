@@ -1,3 +1,5 @@
+import { upsertLocalities } from '../../src/imports/localities.import.js';
+import type { AdminUnit } from '../../src/domain/admin-units/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +68,7 @@ beforeAll(async () => {
     { code: '024', level: 'district', parentCode: '02', provinceCode: '02', districtCode: '024' },
     ...COMMUNES['02'].map((code) => ({ code, level: 'commune', parentCode: '024', provinceCode: '02', districtCode: '024' })),
   ];
-  await ctx.db.models.Locality.bulkWrite(units.map((u) => ({ updateOne: { filter: { code: u.code }, update: { $set: { ...u, name: `Unit ${u.code}`, type: u.level } }, upsert: true } })));
+  await upsertLocalities(ctx.db.store, units.map((u) => ({ ...u, name: `Unit ${u.code}`, type: u.level }) as AdminUnit));
   for (const code of [...COMMUNES['01'], ...COMMUNES['02']]) {
     const citizens = makeCitizens(code, PER_COMMUNE);
     await insertCitizens(ctx.db.store, citizens);
