@@ -478,10 +478,12 @@ async function fuzz(ctx: TestContext, app: AppWithAuth, seeded: Seeded, opts: Fu
       seeded.communes[moved.to]?.personal.push(...(seeded.personalOf[moved.recordId] ?? []));
     }
     // An answer to what was sent (an error, or a write's answer) is bounded by what was sent: the
-    // request line, the bearer token and the body (redirects are fixed pages that echo nothing).
+    // request line, the Host header HTTP/1.1 requires, the bearer token and the body (redirects
+    // are fixed pages that echo nothing).
     if (status >= 400 || (status < 300 && r.method !== 'GET')) {
-      const token = login ? Buffer.byteLength(await callers.get(login)!.token()) + 'authorization: Bearer '.length : 0;
-      const sent = r.method.length + 1 + Buffer.byteLength(r.path) + token + (r.body === undefined ? 0 : Buffer.byteLength(r.body));
+      const token = login ? Buffer.byteLength(await callers.get(login)!.token()) + 'authorization: Bearer \r\n'.length : 0;
+      const line = `${r.method} ${r.path} HTTP/1.1\r\nhost: ${new URL(app.base).host}\r\n\r\n`;
+      const sent = Buffer.byteLength(line) + token + (r.body === undefined ? 0 : Buffer.byteLength(r.body));
       const ratio = Buffer.byteLength(text) / sent;
       if (ratio > stats.maxResponseBytesPerRequestByte) stats.maxResponseBytesPerRequestByte = Math.round(ratio * 100) / 100;
       if (ratio > 20) opts.log?.(`LARGE ANSWER ${login ?? 'anonymous'} ${r.method} ${r.path.slice(0, 120)} → ${status}: ${Buffer.byteLength(text)} bytes for ${sent}`);
