@@ -1,4 +1,5 @@
 import { ConflictError, ValidationError, NotFoundError } from '../lib/errors/index.js';
+import { foundCache } from '../lib/found-cache.js';
 import { applyRoundTransition } from '../db/repositories/round-lifecycle.repository.js';
 import type { Store } from '../db/store.js';
 import { readCampaign } from '../db/repositories/campaign.repository.js';
@@ -31,21 +32,15 @@ export async function resolveCommunes(store: Store, codes: string[]): Promise<st
  */
 const EXPANSION_TTL_MS = 60_000;
 const EXPANSION_MAX = 5_000;
-const expansions = new WeakMap<Store, Map<string, { at: number; communes: Map<string, string> }>>();
+const expansions = new WeakMap<Store, ReturnType<typeof foundCache<Map<string, string>>>>();
 
 /** Like resolveCommunes, with each commune's province code (for per-province deadlines). */
 export async function resolveCommuneProvinces(store: Store, codes: string[]): Promise<Map<string, string>> {
-  if (codes.length === 1) {
-    let cache = expansions.get(store);
-    if (!cache) expansions.set(store, (cache = new Map()));
-    const hit = cache.get(codes[0]!);
-    if (hit && Date.now() - hit.at < EXPANSION_TTL_MS) return new Map(hit.communes);
-    const communes = await expand(store, codes);
-    if (cache.size >= EXPANSION_MAX) cache.clear();
-    cache.set(codes[0]!, { at: Date.now(), communes });
-    return new Map(communes);
-  }
-  return expand(store, codes);
+  if (codes.length !== 1) return expand(store, codes);
+  let cached = expansions.get(store);
+  if (!cached) expansions.set(store, (cached = foundCache(EXPANSION_TTL_MS, EXPANSION_MAX)));
+  // An unknown code throws in expand (never cached); callers get a copy of the cached map.
+  return new Map(await cached(codes[0]!, () => expand(store, codes)));
 }
 
 async function expand(store: Store, codes: string[]): Promise<Map<string, string>> {

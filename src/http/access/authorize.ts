@@ -5,6 +5,7 @@ import {
   correctionCommune, escalationLocality, localityAncestors, recordCommune, roundLocality,
 } from '../../db/repositories/access-scope.repository.js';
 import { validate } from '../validate.js';
+import { foundCache } from '../../lib/found-cache.js';
 import type { ParsedRequest, ResolvedScope } from './input.js';
 import { matchRoute, type RouteRule, type ScopeSource } from './route-table.js';
 import { PAGE_PATHS, sendFriendlyPage, wantsPage } from '../friendly-page.js';
@@ -27,17 +28,13 @@ type Denial = ReturnType<typeof fail>;
  * `req.scope`). Anonymous browser navigations to the dashboard are sent to the sign-in instead.
  */
 export function authorize(deps: { store: Store; table: readonly RouteRule[] }): RequestHandler {
-  const cache = new Map<string, { at: number; chain: string[] }>();
+  const cached = foundCache<string[]>(ANCESTRY_TTL_MS, ANCESTRY_MAX);
   const ancestry: Ancestry = async (codes) => {
     const out = new Map<string, string[]>();
     for (const code of codes) {
-      const hit = cache.get(code);
-      if (hit && Date.now() - hit.at < ANCESTRY_TTL_MS) { out.set(code, hit.chain); continue; }
-      const chain = await localityAncestors(deps.store, code);
-      if (!chain) continue; // unknown: not cached, so a locality imported later is seen at once
-      if (cache.size >= ANCESTRY_MAX) cache.clear();
-      cache.set(code, { at: Date.now(), chain });
-      out.set(code, chain);
+      // Unknown: not cached, so a locality imported later is seen at once.
+      const chain = await cached(code, () => localityAncestors(deps.store, code));
+      if (chain) out.set(code, chain);
     }
     return { known: (code: string) => out.has(code), hierarchy: (code: string) => out.get(code) ?? [] };
   };
