@@ -82,6 +82,8 @@ export const campaignBody = campaignInputSchema;
 export const localityContactsBody = z.object({ contacts: z.array(contactInputSchema).min(1).max(200) }).strict();
 /** A contacts CSV read by the page (200 KB: thousands of rows, far more than one locality has). */
 export const localityContactsImportBody = z.object({ csv: z.string().min(1).max(200_000) }).strict();
+/** The facility register file read by the API (under the 1 MB JSON limit: ~9,000 sites, a province or several; the CLI takes a whole country). */
+export const facilitiesImportBody = z.object({ csv: z.string().min(1).max(900_000) }).strict();
 
 // Administrative units.
 export const localityPageQuery = z.object({
