@@ -17,7 +17,7 @@ import { codeParams, correctionBody, correctionListQuery, signOffBody } from '..
  *                                             (200 resubmitted; `awaiting_signoff` where the police must sign)
  * POST /api/corrections/:id/sign-off          { decision: approve | refuse } by a different commune_police identity
  * POST /api/corrections/:id/sign-off/undo     the police's refusal or approval taken back while nothing came of it (audited once)
- * GET  /api/localities/:code/corrections      corrections of a locality (?status=awaiting_signoff for the police)
+ * GET  /api/localities/:code/corrections      corrections of a locality (?status=awaiting_signoff for the police; ?status=applied&undoable=1 their approvals still undoable)
  * GET  /api/localities/:code/corrections/sign-off.csv          the police's sheet; POST …/sign-off/upload the filled one
  * GET  /api/records/:recordId/history         every result and correction, oldest first
  */
@@ -75,7 +75,7 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
   r.get('/api/localities/:code/corrections', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const q = input(req, 'query', correctionListQuery);
-    const items = await localityCorrections(deps.store, code, q.status, q.limit);
+    const items = await localityCorrections(deps.store, code, q.status, q.limit, { undoable: q.undoable === '1' });
     await recordAccess(deps.store, req.principal!, { kind: 'corrections', locality: code, records: items.length, route: 'GET /api/localities/:code/corrections' });
     res.setHeader('cache-control', 'no-store');
     res.json({ items });

@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import { readDoseRecord } from '../db/repositories/dose-records.repository.js';
 import {
-  applyToRecord, claimRecord, findCorrectionById, listCorrections, releaseRecord, revertRecord, reverifiedSince, transitionCorrection, type CorrectionRow,
+  applyToRecord, claimRecord, findCorrectionById, listCorrections, recordsReverified, releaseRecord, revertRecord, reverifiedSince, transitionCorrection, type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { isInstructionsCell, parseSignOff, signOffRows, SIGN_OFF_DECISIONS, type SignOffDecision } from '../domain/corrections/sign-off-sheet.js';
 import { SIGN_OFF_ROLE } from '../domain/corrections/index.js';
@@ -75,9 +75,16 @@ export async function signOffCorrection(
 
 const raced = (id: string) => new ConflictError(`correction ${id} was decided by someone else meanwhile`, { correctionId: id });
 
-export async function localityCorrections(store: Store, code: string, status: Parameters<typeof listCorrections>[2], limit: number) {
+export async function localityCorrections(store: Store, code: string, status: Parameters<typeof listCorrections>[2], limit: number, opts: { undoable?: boolean } = {}) {
   const communes = await resolveCommunes(store, [code]);
-  return (await listCorrections(store, communes, status, limit)).map((c) => ({ ...correctionView(c), id: String(c._id) }));
+  let rows = await listCorrections(store, communes, status, limit);
+  if (opts.undoable) {
+    // The police's approvals they may still take back: applied by an approval, the record not verified again since.
+    rows = rows.filter((c) => c.status === 'applied' && c.signOff?.decision === 'approve');
+    const gone = await recordsReverified(store, rows.map((c) => ({ recordId: c.recordId, since: c.signOff!.at! })));
+    rows = rows.filter((c) => !gone.has(c.recordId));
+  }
+  return rows.map((c) => ({ ...correctionView(c), id: String(c._id) }));
 }
 
 /** The police's sheet in Vietnamese: one row per changed field of each correction awaiting the sign-off (≤ 10,000 corrections: read at once, counted before sending). */

@@ -90,6 +90,14 @@ export async function revertRecord(store: Store, recordId: string, appliedVersio
   return res !== null;
 }
 
+/** Of these (record, since) pairs, the records with a verification result written after their `since`: one `recordId $in` read. */
+export async function recordsReverified(store: Store, pairs: readonly { recordId: string; since: Date }[]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const since = new Map(pairs.map((p) => [p.recordId, p.since.getTime()]));
+  const rows = await modelsOf(store).VerificationResult.find({ recordId: { $in: [...since.keys()] } }, { _id: 0, recordId: 1, createdAt: 1 }).lean<{ recordId: string; createdAt: Date }[]>();
+  return new Set(rows.filter((r) => r.createdAt.getTime() > since.get(r.recordId)!).map((r) => r.recordId));
+}
+
 /** Whether a verification result of the record was written after `since` (index { recordId, createdAt }). */
 export async function reverifiedSince(store: Store, recordId: string, since: Date): Promise<boolean> {
   return (await modelsOf(store).VerificationResult.exists({ recordId, createdAt: { $gt: since } })) !== null;

@@ -106,7 +106,8 @@ export const worklistQuery = z.object({
 });
 export const worklistExportQuery = worklistQuery.pick({ outcome: true });
 export const settingsBody = z.object({ signOffRequired: z.boolean() }).strict();
-export const correctionListQuery = z.object({ status: z.enum(CORRECTION_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
+/** `undoable=1` (with status=applied): only the police's approvals whose record has not been verified again (they can still be undone). */
+export const correctionListQuery = z.object({ status: z.enum(CORRECTION_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200), undoable: z.literal('1').optional() });
 /** No officer and no sign-off in the body: who submits is the token's identity, and the police sign off as their own step. */
 export const correctionBody = z.object({
   recordId,

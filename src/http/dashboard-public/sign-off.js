@@ -42,8 +42,11 @@ export function signOffPanel(box, code, me) {
   const note = h('p', { class: 'muted', 'aria-live': 'polite' });
   const load = async () => {
     try {
-      const { items } = await api(`/api/localities/${code}/corrections?status=awaiting_signoff`);
-      note.textContent = items.length ? t('signOffHint') : t('nothingToSign');
+      const [{ items: waiting }, { items: approved }] = await Promise.all([api(`/api/localities/${code}/corrections?status=awaiting_signoff`),
+        // The police's approvals not verified again yet: still theirs to undo after a reload.
+        police ? api(`/api/localities/${code}/corrections?status=applied&undoable=1&limit=1000`) : { items: [] }]);
+      note.textContent = waiting.length ? t('signOffHint') : t('nothingToSign');
+      const items = [...waiting, ...approved.slice(-50)];
       body.replaceChildren(...items.map((c) => {
         const state = h('td', { class: 'state', 'data-label': t('status') }, t('awaiting_signoff'));
         const cell = h('td', { class: 'actions', 'data-label': t('actions') });
@@ -57,7 +60,7 @@ export function signOffPanel(box, code, me) {
             // A refusal can be taken back while nothing came of it, an approval until the record
             // is verified again (audited by the API; an approval's undo is asked first).
             if (r.correction.status === 'refused') cell.replaceChildren(h('button', { type: 'button', class: 'link undo', onclick: undo }, t('undo')));
-            else if (r.applied) cell.replaceChildren(h('button', { type: 'button', class: 'link undo undo-approval', title: t('undoApprovalHint'), onclick: askUndo }, t('undo')), ' ', h('small', { class: 'muted' }, t('undoApprovalHint')));
+            else if (r.applied) showUndo();
             else cell.replaceChildren();
           } catch (err) {
             state.textContent = `${t('error')}: ${errorText(err)}`;
@@ -82,9 +85,10 @@ export function signOffPanel(box, code, me) {
           }
         };
         // Undoing an approval puts the record's old values back: asked first, naming the record.
+        const showUndo = () => cell.replaceChildren(h('button', { type: 'button', class: 'link undo undo-approval', title: t('undoApprovalHint'), onclick: askUndo }, t('undo')), ' ', h('small', { class: 'muted' }, t('undoApprovalHint')));
         const askUndo = () => {
           const yes = h('button', { type: 'button', class: 'primary confirm-yes undo-yes', onclick: undo }, t('yes'));
-          const no = h('button', { type: 'button', class: 'link confirm-no', onclick: () => cell.replaceChildren(h('button', { type: 'button', class: 'link undo undo-approval', title: t('undoApprovalHint'), onclick: askUndo }, t('undo'))) }, t('cancel'));
+          const no = h('button', { type: 'button', class: 'link confirm-no', onclick: showUndo }, t('cancel'));
           cell.replaceChildren(h('span', { class: 'confirm', role: 'alertdialog' }, t('confirmAction', { what: t('undoApprovalConfirm', { id: c.recordId }) }), ' ', yes, ' ', no));
           yes.focus();
         };
@@ -97,7 +101,7 @@ export function signOffPanel(box, code, me) {
         };
         const showButtons = () => cell.replaceChildren(h('button', { type: 'button', class: 'primary approve', onclick: ask('approve') }, t('approve')), ' ',
           h('button', { type: 'button', class: 'danger refuse', onclick: ask('refuse') }, t('refuse')));
-        showButtons();
+        if (c.status === 'applied') { state.textContent = t('approved'); state.className = 'state result-ok'; showUndo(); } else showButtons();
         return h('tr', { dataset: { id: c.id } },
           police ? h('td', { 'data-label': t('theRecord') }, recordCell(c)) : h('td', { 'data-label': t('recordId') }, c.recordId),
           h('td', { 'data-label': t('theChange'), class: 'wrap' }, (c.changes ?? []).map((x) => h('div', {}, changeText(x))), c.explanation ? h('div', { class: 'muted' }, c.explanation) : null,
