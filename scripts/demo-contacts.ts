@@ -1,3 +1,6 @@
+import { communeSites } from '../src/domain/synth/facilities.js';
+import { FACILITY_HEADERS } from '../src/facilities/facilities-csv.js';
+
 /**
  * The demo's people: who answers for the province, the district and each commune, with titles
  * and phone numbers, as the campaign named them (the province's People's Committee chairperson,
@@ -29,5 +32,22 @@ export function demoContactsCsv(province: Unit, district: Unit, communes: readon
       row(c, 'xã', 'Chủ tịch UBND', `Chủ tịch UBND ${c.name}`),
       row(c, 'xã', 'Trưởng trạm y tế', `Trưởng trạm y tế ${c.name}`),
     ]),
+  ].join('\n') + '\n';
+}
+
+/**
+ * The demo's facility register: every commune's sites (src/domain/synth/facilities.ts, the IDs its
+ * dose records carry) with a head each, as the register file in Vietnamese headers that
+ * `vaxverify facilities import` reads. Heads' numbers continue the contacts' range (0900 000 5xx).
+ */
+export function demoFacilitiesCsv(communes: readonly Unit[]): string {
+  const cell = (v: string) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  let i = 500;
+  return [
+    FACILITY_HEADERS.join(','),
+    ...communes.flatMap((c) => communeSites(c).map((s) => {
+      i += 1;
+      return [s.facilityId, s.name, s.communeCode, nameAt(i), s.headTitle, phoneAt(i)].map(cell).join(',');
+    })),
   ].join('\n') + '\n';
 }

@@ -19,7 +19,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import mongoose from 'mongoose';
 import { loadAdminUnits } from '../src/imports/admin-units.loader.js';
 import { PROJECT_ROOT } from '../src/lib/paths.js';
-import { demoContactsCsv } from './demo-contacts.js';
+import { demoContactsCsv, demoFacilitiesCsv } from './demo-contacts.js';
 import { DASHBOARD_CLIENT_SECRET, SEEDED_SERVICES, SEEDED_USERS, startOidcProvider, type OidcProvider } from '../stand-ins/oidc/provider.js';
 import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandIn } from '../stand-ins/registry/server.js';
 
@@ -152,6 +152,10 @@ async function main() {
   const contactsFile = join(DATA_DIR, 'contacts.csv');
   await writeFile(contactsFile, demoContactsCsv(unitOf(units.get(DISTRICT)!.provinceCode), unitOf(DISTRICT), communes.map(unitOf)));
   await cli(['contacts', 'import', contactsFile]);
+  // The facility register: the sites the dose records name, with their heads (contacts of their commune).
+  const facilitiesFile = join(DATA_DIR, 'facilities.csv');
+  await writeFile(facilitiesFile, demoFacilitiesCsv(communes.map(unitOf)));
+  await cli(['facilities', 'import', facilitiesFile]);
 
   step('imports (idempotent; skipped when the counts already match)');
   const inDistrict = { communeCode: { $in: communes } };

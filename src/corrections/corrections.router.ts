@@ -3,7 +3,7 @@ import { correctionView, enqueueForApplied, submitCorrection, type CorrectionsDe
 import { recordHistory } from './record-history.service.js';
 import { recordAccess, streamExport } from '../audit/access-log.service.js';
 import {
-  localityCorrections, signOffCorrection, signOffSheet, undoRefusal, uploadSignOffSheet,
+  localityCorrections, signOffCorrection, signOffSheet, undoSignOff, uploadSignOffSheet,
 } from './sign-off.service.js';
 import { signOffInstructionsRow, signOffLabels } from '../domain/corrections/sign-off-sheet.js';
 import { SIGN_OFF_COLUMNS } from '../domain/corrections/worksheet.js';
@@ -16,8 +16,8 @@ import { codeParams, correctionBody, correctionListQuery, signOffBody } from '..
  * POST /api/corrections                      one correction by the signed-in commune_health officer → 201
  *                                             (200 resubmitted; `awaiting_signoff` where the police must sign)
  * POST /api/corrections/:id/sign-off          { decision: approve | refuse } by a different commune_police identity
- * POST /api/corrections/:id/sign-off/undo     a refusal taken back while nothing came of it (audited)
- * GET  /api/localities/:code/corrections      corrections of a locality (?status=awaiting_signoff for the police)
+ * POST /api/corrections/:id/sign-off/undo     the police's refusal or approval taken back while nothing came of it (audited once)
+ * GET  /api/localities/:code/corrections      corrections of a locality (?status=awaiting_signoff for the police; ?status=applied&undoable=1 their approvals still undoable)
  * GET  /api/localities/:code/corrections/sign-off.csv          the police's sheet; POST …/sign-off/upload the filled one
  * GET  /api/records/:recordId/history         every result and correction, oldest first
  */
@@ -60,20 +60,22 @@ export function correctionsRouter(deps: CorrectionsDeps & { maxUploadBytes: numb
     const out = await signOffCorrection(deps, correction.id, { sub: p.sub, name: p.name }, decision, new Set([correction.locality]));
     // The answer shows the correction's old and new values: a read of personal data.
     await recordAccess(deps.store, p, { kind: 'corrections', locality: correction.locality, records: 1, route: 'POST /api/corrections/:id/sign-off', subject: out.correction.recordId });
-    if (out.changed) await auditAct(deps.store, p, { action: 'correction.signOff', localityCode: correction.locality, after: { correctionId: correction.id, decision } });
+    if (out.changed) await auditAct(deps.store, p, { action: 'correction.signOff', localityCode: correction.locality, after: { correctionId: correction.id, recordId: out.correction.recordId, decision } });
     res.json({ correction: correctionView(out.correction), changed: out.changed, applied: out.applied, correctionRound: out.correctionRound });
   });
   r.post('/api/corrections/:id/sign-off/undo', async (req, res) => {
     const correction = resourceOf(req, 'correction');
     const p = req.principal!;
-    const out = await undoRefusal(deps, correction.id, { sub: p.sub, name: p.name });
-    await auditAct(deps.store, p, { action: 'correction.signOff.undo', localityCode: correction.locality, before: { decision: 'refuse' }, after: { correctionId: correction.id, status: out.status } });
-    res.json({ correction: correctionView(out) });
+    const out = await undoSignOff(deps, correction.id, { sub: p.sub, name: p.name });
+    if (out.undone) {
+      await auditAct(deps.store, p, { action: 'correction.signOff.undo', localityCode: correction.locality, before: { decision: out.undone }, after: { correctionId: correction.id, recordId: out.correction.recordId, status: out.correction.status } });
+    }
+    res.json({ correction: correctionView(out.correction), undone: out.undone, changed: out.undone !== null });
   });
   r.get('/api/localities/:code/corrections', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const q = input(req, 'query', correctionListQuery);
-    const items = await localityCorrections(deps.store, code, q.status, q.limit);
+    const items = await localityCorrections(deps.store, code, q.status, q.limit, { undoable: q.undoable === '1' });
     await recordAccess(deps.store, req.principal!, { kind: 'corrections', locality: code, records: items.length, route: 'GET /api/localities/:code/corrections' });
     res.setHeader('cache-control', 'no-store');
     res.json({ items });

@@ -5,6 +5,7 @@ import { resultsOf } from '../db/repositories/worklist.repository.js';
 import { NotFoundError } from '../lib/errors/index.js';
 import { maskId } from '../lib/mask.js';
 import { evidenceText } from '../domain/i18n/evidence.js';
+import { facilityNames } from '../facilities/facilities.service.js';
 
 /** Every result (all rounds) and every correction of a record, oldest first. */
 export async function recordHistory(store: Store, recordId: string) {
@@ -12,7 +13,7 @@ export async function recordHistory(store: Store, recordId: string) {
     'communeCode', 'version', 'idNumber', 'dateOfBirth', 'gender', 'nationality', 'facilityId', 'vaccinatedAt', 'doseNumber', 'vaccine',
   ]);
   if (!record) throw new NotFoundError(`record ${recordId} not found`);
-  const [results, corrections] = await Promise.all([resultsOf(store, recordId), correctionsOf(store, recordId)]);
+  const [results, corrections, facilities] = await Promise.all([resultsOf(store, recordId), correctionsOf(store, recordId), facilityNames(store, [record.facilityId])]);
   const events = [
     // The evidence in words, both languages (the page shows its own): the same sentence as the worksheet's.
     ...results.map(({ createdAt, updatedAt: _u, ...r }) => ({
@@ -24,7 +25,7 @@ export async function recordHistory(store: Store, recordId: string) {
   // What the police compare a change against: the record as it stands, its ID masked (the change itself shows the values).
   const summary = {
     idNumber: maskId(record.idNumber), dateOfBirth: record.dateOfBirth ?? '', gender: record.gender ?? '', nationality: record.nationality ?? '',
-    facilityId: record.facilityId ?? '', vaccinatedAt: record.vaccinatedAt ?? '', doseNumber: record.doseNumber ?? null, vaccine: record.vaccine ?? '',
+    facilityId: record.facilityId ?? '', facilityName: (record.facilityId && facilities.get(record.facilityId)) || '', vaccinatedAt: record.vaccinatedAt ?? '', doseNumber: record.doseNumber ?? null, vaccine: record.vaccine ?? '',
   };
   return { recordId, communeCode: record.communeCode, version: record.version ?? 0, record: summary, events };
 }

@@ -1,10 +1,11 @@
 import type { Store } from '../db/store.js';
 import { readDoseRecord } from '../db/repositories/dose-records.repository.js';
 import {
-  applyToRecord, claimRecord, findCorrectionById, listCorrections, releaseRecord, transitionCorrection, type CorrectionRow,
+  applyToRecord, claimRecord, findCorrectionById, listCorrections, recordsReverified, releaseRecord, revertRecord, reverifiedSince, transitionCorrection, type CorrectionRow,
 } from '../db/repositories/corrections.repository.js';
 import { isInstructionsCell, parseSignOff, signOffRows, SIGN_OFF_DECISIONS, type SignOffDecision } from '../domain/corrections/sign-off-sheet.js';
 import { SIGN_OFF_ROLE } from '../domain/corrections/index.js';
+import type { FieldChange } from '../domain/corrections/types.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../lib/errors/index.js';
 import { enqueueForApplied, correctionView, noteCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
 import { resolveCommunes } from '../rounds/rounds.service.js';
@@ -74,9 +75,16 @@ export async function signOffCorrection(
 
 const raced = (id: string) => new ConflictError(`correction ${id} was decided by someone else meanwhile`, { correctionId: id });
 
-export async function localityCorrections(store: Store, code: string, status: Parameters<typeof listCorrections>[2], limit: number) {
+export async function localityCorrections(store: Store, code: string, status: Parameters<typeof listCorrections>[2], limit: number, opts: { undoable?: boolean } = {}) {
   const communes = await resolveCommunes(store, [code]);
-  return (await listCorrections(store, communes, status, limit)).map((c) => ({ ...correctionView(c), id: String(c._id) }));
+  let rows = await listCorrections(store, communes, status, limit);
+  if (opts.undoable) {
+    // The police's approvals they may still take back: applied by an approval, the record not verified again since.
+    rows = rows.filter((c) => c.status === 'applied' && c.signOff?.decision === 'approve');
+    const gone = await recordsReverified(store, rows.map((c) => ({ recordId: c.recordId, since: c.signOff!.at! })));
+    rows = rows.filter((c) => !gone.has(c.recordId));
+  }
+  return rows.map((c) => ({ ...correctionView(c), id: String(c._id) }));
 }
 
 /** The police's sheet in Vietnamese: one row per changed field of each correction awaiting the sign-off (≤ 10,000 corrections: read at once, counted before sending). */
@@ -84,27 +92,80 @@ export async function signOffSheet(store: Store, code: string): Promise<Record<s
   return (await localityCorrections(store, code, 'awaiting_signoff', 10_000)).flatMap((c) => signOffRows(c));
 }
 
+export interface UndoResult {
+  correction: CorrectionRow;
+  /** The decision taken back; null when nothing changed (already undone: a double click, a retry). */
+  undone: SignOffDecision | null;
+}
+
 /**
- * Undo a refusal while nothing came of it (issue 28): the correction waits for the police again,
- * holding its record version as before — unless another correction of the record, or a change of
- * the record, came meanwhile (409, said in Vietnamese on the page). An approval is applied and
- * re-verified at once (a correction round): it is not undone here.
+ * Take back the police's decision while nothing came of it (issue 28); the correction waits for
+ * the police again, holding its record. A refusal: unless another correction of the record, or a
+ * change of it, came meanwhile. An approval: only while the record has not been re-verified (no
+ * verification result newer than the approval) and is still as the approval left it; its values
+ * go back out of the record (revertRecord). A correction already waiting again after an undo is
+ * answered unchanged. Refusals say why (409, their catalogue key as the error code).
  */
-export async function undoRefusal(deps: CorrectionsDeps, id: string, signer: Signer): Promise<CorrectionRow> {
-  const { store } = deps;
-  const c = await findCorrectionById(store, id);
+export async function undoSignOff(deps: CorrectionsDeps, id: string, signer: Signer): Promise<UndoResult> {
+  const c = await findCorrectionById(deps.store, id);
   if (!c) throw new NotFoundError(`no correction ${id}`);
-  if (c.status !== 'refused') throw new ConflictError(`correction ${id} is ${c.status}: only a refusal can be undone`, { correctionId: id, status: c.status, code: 'v.sign_off_decided' });
+  if (c.status === 'awaiting_signoff' && c.undo) return { correction: c, undone: null };
+  const undo = { by: signer.name, sub: signer.sub, at: deps.now?.() ?? new Date() };
+  if (c.status === 'refused') return { correction: await undoRefusal(deps, c, undo), undone: 'refuse' };
+  if (c.status === 'applied' && c.signOff?.decision === 'approve') return { correction: await undoApproval(deps, c, undo), undone: 'approve' };
+  throw new AppError('undo_not_decided', `correction ${id} is ${c.status}: only a police decision can be undone`, 409, { correctionId: id, status: c.status });
+}
+
+type Undo = { by: string; sub: string; at: Date };
+
+async function undoRefusal(deps: CorrectionsDeps, c: CorrectionRow, undo: Undo): Promise<CorrectionRow> {
+  const { store } = deps;
+  const id = String(c._id);
   const record = await readDoseRecord(store, c.recordId, ['version']);
-  if (!record || !(await claimRecord(store, c.recordId, c.baseVersion, typeof record.version === 'number', String(c._id)))) {
+  if (!record || !(await claimRecord(store, c.recordId, c.baseVersion, typeof record.version === 'number', id))) {
     throw new ConflictError(`record ${c.recordId} changed or has another correction since the refusal: it cannot be undone`, { correctionId: id, code: 'v.sign_off_changed' });
   }
-  if (!(await transitionCorrection(store, c._id, 'refused', { status: 'awaiting_signoff', signOff: null }))) {
-    await releaseRecord(store, c.recordId, String(c._id));
+  const set = { status: 'awaiting_signoff', signOff: null, undo: { ...undo, decision: 'refuse' } };
+  if (!(await transitionCorrection(store, c._id, 'refused', set))) {
+    await releaseRecord(store, c.recordId, id);
     throw raced(id);
   }
-  deps.log.info({ correctionId: id, recordId: c.recordId, by: signer.sub }, 'sign-off refusal undone');
-  return { ...c, status: 'awaiting_signoff', signOff: null } as CorrectionRow;
+  await noteCorrection(store, c, 'awaiting_signoff');
+  deps.log.info({ correctionId: id, recordId: c.recordId }, 'sign-off refusal undone');
+  return { ...c, ...set } as CorrectionRow;
+}
+
+/**
+ * The approval's window: until the record is re-verified. The check is made before the record is
+ * touched and again after: a correction round's chunk that verified the approved values in
+ * between puts them back (the record at the next version, the correction applied as it was), and
+ * the undo is refused as if it had come later.
+ */
+async function undoApproval(deps: CorrectionsDeps, c: CorrectionRow, undo: Undo): Promise<CorrectionRow> {
+  const { store } = deps;
+  const id = String(c._id);
+  const approvedAt = c.signOff?.at ?? c.createdAt;
+  const reverified = () => new AppError('undo_reverified', `record ${c.recordId} was verified again after the approval: the approval stands`, 409, { correctionId: id });
+  if (await reverifiedSince(store, c.recordId, approvedAt)) throw reverified();
+  const applied = c.baseVersion + 1;
+  const changes = (c.changes ?? []) as FieldChange[];
+  if (!(await revertRecord(store, c.recordId, applied, changes, id))) {
+    throw new AppError('undo_changed', `record ${c.recordId} changed after the approval: it cannot be undone`, 409, { correctionId: id });
+  }
+  const set = { status: 'awaiting_signoff', signOff: null, baseVersion: applied + 1, newVersion: applied + 2, correctionRoundId: null, undo: { ...undo, decision: 'approve' } };
+  const putBack = () => applyToRecord(store, c.recordId, applied + 1, true, changes, id);
+  if (!(await transitionCorrection(store, c._id, 'applied', set))) {
+    await putBack();
+    throw raced(id);
+  }
+  if (await reverifiedSince(store, c.recordId, approvedAt)) {
+    await putBack();
+    await transitionCorrection(store, c._id, 'awaiting_signoff', { status: 'applied', signOff: c.signOff, baseVersion: c.baseVersion, newVersion: c.newVersion, correctionRoundId: c.correctionRoundId ?? null, undo: null });
+    throw reverified();
+  }
+  await noteCorrection(store, c, 'awaiting_signoff');
+  deps.log.info({ correctionId: id, recordId: c.recordId, fields: changes.map((x) => x.field) }, 'sign-off approval undone');
+  return { ...c, ...set } as CorrectionRow;
 }
 
 /** Catalogue keys of the sign-off's refusals, for the page's row-level result panel. */

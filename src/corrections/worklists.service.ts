@@ -1,11 +1,12 @@
 import type { Store } from '../db/store.js';
-import { worklistCount, worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
+import { worklistCount, worklistOutcomeCounts, worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
 import { readWorksheetRow, type WorklistItem } from '../domain/corrections/index.js';
 import { AppError } from '../lib/errors/index.js';
 import { mapLimit } from '../lib/concurrency.js';
 import { enqueueForApplied, submitCorrection, type CorrectionsDeps, type SubmitResult } from './corrections.service.js';
 import { resolveCommunes } from '../rounds/rounds.service.js';
 import { readWorksheet } from './worksheet-files.js';
+import { facilityNames } from '../facilities/facilities.service.js';
 
 /** Communes paged at once for a district or province worklist. */
 const COMMUNES_IN_FLIGHT = 4;
@@ -18,6 +19,9 @@ export async function listWorklist(store: Store, code: string, q: WorklistQuery)
   const communes = await resolveCommunes(store, [code]);
   const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(store, c, q));
   const items = pages.flatMap((p) => p.items).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
+  // The sites' names from the facility register: one `$in` read per page.
+  const names = await facilityNames(store, items.map((i) => i.facilityId));
+  for (const i of items) if (i.facilityId && names.has(i.facilityId)) i.facilityName = names.get(i.facilityId)!;
   return { items, next: items.length === q.limit ? items[items.length - 1]!.recordId : null };
 }
 
@@ -26,6 +30,15 @@ export async function countWorklist(store: Store, code: string, q: Omit<Worklist
   const communes = await resolveCommunes(store, [code]);
   const counts = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistCount(store, c, q));
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/** The locality's worklist items per outcome (the figures the health page shows beside the list, from the list's own filter). */
+export async function countWorklistByOutcome(store: Store, code: string): Promise<Record<string, number>> {
+  const communes = await resolveCommunes(store, [code]);
+  const per = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistOutcomeCounts(store, c));
+  const sum: Record<string, number> = {};
+  for (const counts of per) for (const [k, n] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + n;
+  return sum;
 }
 
 /** Every worklist item of a locality, page by page (for the CSV/XLSX export). */

@@ -7,7 +7,7 @@ export interface ContactCsvResult {
 }
 
 /** Folded for matching: lower case, no tone marks, đ → d, no spaces, _ or -. */
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase().replace(/[\s_-]/g, '');
+export const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase().replace(/[\s_-]/g, '');
 
 /** Header aliases: camelCase, snake_case or spaced, any case, or the Vietnamese headers (folded). */
 const FIELDS: Record<string, keyof ContactInput> = {

@@ -23,6 +23,7 @@ import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 import { localitiesRepository } from '../db/repositories/localities.repository.js';
 import { worklistsRouter } from '../corrections/worklists.router.js';
 import { correctionsRouter } from '../corrections/corrections.router.js';
+import { facilitiesRouter } from '../facilities/facilities.router.js';
 import { eligibilityRouter } from '../eligibility/eligibility.router.js';
 import { backlogRouter } from '../corrections/backlog.router.js';
 import { dashboardApiRouter } from '../dashboard/dashboard.router.js';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
   app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
+  app.use(facilitiesRouter({ store, ...(deadlines.now ? { now: deadlines.now } : {}) }));
   app.use(recordsRouter({ store, events: rounds.events, log: deps.log.child({ component: 'records' }) }));
   app.use(dashboardApiRouter({ store, stalledAfterMs: config.ROUND_STALLED_MS }));
   app.use(registerRouter({ state: registerStateReader(deps.redis, config) }));

@@ -86,6 +86,8 @@ function sample(rule: RouteRule): Sample {
     'GET /api/localities/:code/contacts': () => ({ path: `/api/localities/${C}/contacts`, success: [200] }),
     'PUT /api/localities/:code/contacts': () => json('PUT', `/api/localities/${C}/contacts`, { contacts: [{ localityCode: C, level: 'commune', role: 'chairperson', name: 'Nguyễn Văn An', title: 'Chủ tịch UBND xã', phone: '0912 345 678' }] }),
     'POST /api/localities/:code/contacts/import': () => json('POST', `/api/localities/${C}/contacts/import`, { csv: `localityCode,level,role,name,title\n${C},commune,focal-point,Trần Thị Bình,Tổ trưởng Tổ công tác Đề án 06` }),
+    'GET /api/localities/:code/facilities': () => ({ path: `/api/localities/${C}/facilities`, success: [200] }),
+    'POST /api/facilities/import': () => json('POST', '/api/facilities/import', { csv: `Mã cơ sở,Tên cơ sở,Mã xã\nF${C}-1,Trạm Y tế phường Phúc Xá,${C}` }),
     'GET /api/localities': () => ({ path: '/api/localities', success: [200] }),
     'GET /api/localities/:code': () => ({ path: `/api/localities/${C}`, success: [200] }),
     'GET /api/localities/:code/children': () => ({ path: '/api/localities/001/children', success: [200] }),

@@ -18,10 +18,14 @@ export const contactSchema = new Schema(
     phone: { type: String, default: null },
     webhookUrl: { type: String, default: null },
     email: { type: String, default: null },
+    /** A facility head's site (facility register): written by the facilities import with role `facility-head-<id>`. */
+    facilityId: { type: String, default: null },
   },
   { collection: 'contacts', timestamps: true },
 );
 contactSchema.index({ localityCode: 1, level: 1, role: 1 }, { unique: true });
+// The facilities import drops a moved facility's head at its old commune.
+contactSchema.index({ facilityId: 1 });
 
 export type ContactDoc = InferSchemaType<typeof contactSchema>;
 export const contactModel = (c: Connection) => c.model('Contact', contactSchema);

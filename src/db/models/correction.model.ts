@@ -39,6 +39,11 @@ export const correctionSchema = new Schema(
     officer: new Schema({ name: String, role: { type: String, enum: OFFICER_ROLES }, sub: String }, { _id: false }),
     /** The commune police's sign-off (`sub` of a different identity than the officer's). */
     signOff: { type: new Schema({ by: String, role: String, sub: String, at: Date, decision: String }, { _id: false }), default: null },
+    /**
+     * The police's last decision taken back (issue 28): which one, by whom, when. A correction
+     * waiting again with this set was undone: a second undo (a double click) changes nothing.
+     */
+    undo: { type: new Schema({ by: String, sub: String, at: Date, decision: String }, { _id: false }), default: null },
     source: { type: String, enum: ['api', 'upload'], required: true },
     /** Worksheet row number, for uploads. */
     row: { type: Number, default: null },

@@ -18,6 +18,7 @@ import { verificationChunkModel } from './verification-chunk.model.js';
 import { registryVersionModel } from './registry-version.model.js';
 import { roundDeadlineModel } from './round-deadline.model.js';
 import { recordStateModel } from './record-state.model.js';
+import { facilityModel } from './facility.model.js';
 
 /** Build every model on one connection. Add new models here. */
 export function registerModels(c: Connection) {
@@ -41,6 +42,7 @@ export function registerModels(c: Connection) {
     RegistryVersion: registryVersionModel(c),
     RoundDeadline: roundDeadlineModel(c),
     RecordState: recordStateModel(c),
+    Facility: facilityModel(c),
   };
 }
 
@@ -65,3 +67,4 @@ export * from './verification-chunk.model.js';
 export * from './registry-version.model.js';
 export * from './round-deadline.model.js';
 export * from './record-state.model.js';
+export * from './facility.model.js';

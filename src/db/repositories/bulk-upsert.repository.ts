@@ -19,6 +19,11 @@ export function upsertLocalities(store: Store, fields: readonly string[], docs: 
   return upsertByKey(modelsOf(store).Locality.collection, 'code', fields, docs);
 }
 
+/** Upsert facilities of the register by their facility ID (unique index { facilityId }; see upsertByKey). */
+export function upsertFacilityRows(store: Store, fields: readonly string[], docs: Document[]): Promise<UpsertCounts> {
+  return upsertByKey(modelsOf(store).Facility.collection, 'facilityId', fields, docs);
+}
+
 /** Why an imported row did not overwrite the stored record. */
 export type HeldReason = 'commune_change' | 'open_correction' | 'corrected';
 

@@ -10,7 +10,7 @@ import type { Store } from '../store.js';
 
 export type ContactRow = ContactDoc & { _id: Types.ObjectId };
 /** A contact as written: its natural key and what it says. */
-export type ContactFields = Pick<ContactDoc, 'localityCode' | 'level' | 'role' | 'name' | 'webhookUrl' | 'email'> & Partial<Pick<ContactDoc, 'title' | 'phone'>>;
+export type ContactFields = Pick<ContactDoc, 'localityCode' | 'level' | 'role' | 'name' | 'webhookUrl' | 'email'> & Partial<Pick<ContactDoc, 'title' | 'phone' | 'facilityId'>>;
 
 export interface ContactsFilter {
   localityCode?: string;
@@ -60,4 +60,14 @@ export async function contactsAt(store: Store, keys: readonly { localityCode: st
   const wanted = new Set(keys.map((k) => `${k.localityCode}|${k.level}`));
   const rows = await models.Contact.find({ localityCode: { $in: [...new Set(keys.map((k) => k.localityCode))] } }, { __v: 0 }).sort({ level: 1, role: 1 }).lean<ContactRow[]>();
   return rows.filter((c) => wanted.has(`${c.localityCode}|${c.level}`));
+}
+
+/**
+ * A facility's head answers for it in one commune: when the register moves a facility to another
+ * commune, its head's contact at the old one goes (one delete on { facilityId } not at its commune).
+ */
+export async function dropMovedFacilityHeads(store: Store, facilities: readonly { facilityId: string; communeCode: string }[]): Promise<number> {
+  if (facilities.length === 0) return 0;
+  const r = await modelsOf(store).Contact.deleteMany({ $or: facilities.map((f) => ({ facilityId: f.facilityId, localityCode: { $ne: f.communeCode } })) });
+  return r.deletedCount;
 }

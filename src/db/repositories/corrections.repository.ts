@@ -72,6 +72,37 @@ export async function claimRecord(store: Store, recordId: string, version: numbe
   return res !== null;
 }
 
+/**
+ * Take an applied correction's values back out of its record (the police undo an approval, issue
+ * 28): only if the record is still at the version the correction produced and nothing holds it.
+ * One conditional update writes the old values, moves the version on (a new version: a sheet
+ * exported in between is refused, as after any change) and holds the record for the correction,
+ * which waits for the police again.
+ */
+export async function revertRecord(store: Store, recordId: string, appliedVersion: number, changes: FieldChange[], correctionId: string): Promise<boolean> {
+  const set: Record<string, unknown> = { version: appliedVersion + 1, openCorrection: correctionId };
+  for (const c of changes) set[c.field] = c.oldValue ?? '';
+  const res = await modelsOf(store).DoseRecord.findOneAndUpdate(
+    { _id: recordId, version: appliedVersion, openCorrection: null },
+    { $set: set },
+    { projection: { _id: 1 } },
+  ).lean();
+  return res !== null;
+}
+
+/** Of these (record, since) pairs, the records with a verification result written after their `since`: one `recordId $in` read. */
+export async function recordsReverified(store: Store, pairs: readonly { recordId: string; since: Date }[]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const since = new Map(pairs.map((p) => [p.recordId, p.since.getTime()]));
+  const rows = await modelsOf(store).VerificationResult.find({ recordId: { $in: [...since.keys()] } }, { _id: 0, recordId: 1, createdAt: 1 }).lean<{ recordId: string; createdAt: Date }[]>();
+  return new Set(rows.filter((r) => r.createdAt.getTime() > since.get(r.recordId)!).map((r) => r.recordId));
+}
+
+/** Whether a verification result of the record was written after `since` (index { recordId, createdAt }). */
+export async function reverifiedSince(store: Store, recordId: string, since: Date): Promise<boolean> {
+  return (await modelsOf(store).VerificationResult.exists({ recordId, createdAt: { $gt: since } })) !== null;
+}
+
 /** Free a record a correction held (refused or superseded at the sign-off); conditional on it holding it. */
 export async function releaseRecord(store: Store, recordId: string, correctionId: string): Promise<void> {
   const models = modelsOf(store);

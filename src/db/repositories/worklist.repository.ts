@@ -92,12 +92,13 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
       ...(r.evidence ? { evidence: r.evidence } : {}),
       correctionPending: c?.status === 'applied' && c.at > r.updatedAt,
       ...(rec?.openCorrection ? { awaitingSignOff: true } : {}),
+      ...(rec?.facilityId ? { facilityId: rec.facilityId } : {}),
     }];
   });
   return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null };
 }
 
-function worklistFilter(communeCode: string, cycle: CommuneCycle, q: Pick<WorklistQuery, 'outcome'>): Record<string, unknown> {
+export function worklistFilter(communeCode: string, cycle: CommuneCycle, q: Pick<WorklistQuery, 'outcome'>): Record<string, unknown> {
   const outcomes = q.outcome ? [q.outcome] : ACTION_OUTCOMES;
   return {
     communeCode,
@@ -113,6 +114,22 @@ export async function worklistCount(store: Store, communeCode: string, q: Pick<W
   const cycle = await communeCycle(store, communeCode);
   if (!cycle.verification) return 0;
   return modelsOf(store).RecordState.countDocuments(worklistFilter(communeCode, cycle, q));
+}
+
+/**
+ * How many items the commune's worklist holds per outcome (the same filter and index as the pages,
+ * one grouped read): the health officer's headline and its sub-line count what the list holds.
+ */
+export async function worklistOutcomeCounts(store: Store, communeCode: string): Promise<Record<string, number>> {
+  const cycle = await communeCycle(store, communeCode);
+  const counts: Record<string, number> = Object.fromEntries(ACTION_OUTCOMES.map((o) => [o, 0]));
+  if (!cycle.verification) return counts;
+  const rows = await modelsOf(store).RecordState.aggregate<{ _id: string; n: number }>([
+    { $match: worklistFilter(communeCode, cycle, {}) },
+    { $group: { _id: '$outcome', n: { $sum: 1 } } },
+  ]);
+  for (const r of rows) counts[r._id] = r.n;
+  return counts;
 }
 
 /** The newest result of a record, any round. */

@@ -33,6 +33,9 @@ export interface WorklistItem {
   correctionPending: boolean;
   /** A correction of this record waits for the commune police's approval (issue 28: marked in the list). */
   awaitingSignOff?: boolean;
+  /** Where the dose was given: the facility ID the record carries, and its name from the facility register. */
+  facilityId?: string;
+  facilityName?: string;
 }
 
 const f = (prefix: string) => CORRECTABLE_FIELDS.map((x) => `${prefix}_${x}`);
@@ -43,7 +46,7 @@ const f = (prefix: string) => CORRECTABLE_FIELDS.map((x) => `${prefix}_${x}`);
  * Who corrected is the signed-in identity, so the sheet has no officer columns.
  */
 export const WORKSHEET_COLUMNS = [
-  'recordId', 'baseVersion', 'outcome', 'reason', 'candidates', 'evidence',
+  'recordId', 'baseVersion', 'outcome', 'reason', 'candidates', 'evidence', 'facility',
   ...f('entered'), 'entered_nationality',
   ...f('suggested'),
   ...f('corrected'),
@@ -90,6 +93,10 @@ export function checkCode(row: Record<string, string | number>): string {
   return CHECKED_COLUMNS.map((k) => cellHash(id, k, String(row[k] ?? ''))).join('');
 }
 
+/** 'Trạm Y tế xã Tản Lĩnh (F09697-1)'; the bare ID for a site the register lacks. */
+export const facilityText = (item: Pick<WorklistItem, 'facilityId' | 'facilityName'>): string =>
+  (item.facilityName ? `${item.facilityName} (${item.facilityId})` : item.facilityId ?? '');
+
 /** A worksheet row as officers read it: outcome and reason in words, dates dd/mm/yyyy, sex Nam/Nữ. */
 export function worksheetRow(item: WorklistItem, lang: Lang = 'vi'): Record<string, string | number> {
   const shown = (k: string, v: string | undefined) => (k === 'dateOfBirth' ? displayDate(v) : k === 'gender' ? displayGender(v, lang) : v ?? '');
@@ -101,6 +108,8 @@ export function worksheetRow(item: WorklistItem, lang: Lang = 'vi'): Record<stri
     candidates: (item.candidates ?? []).map((c) => `${c.personalId} (${c.score.toFixed(2)})`).join('; '),
     // Read-only and outside the check code: sheets exported before the column existed still read.
     evidence: evidenceText(item.evidence, lang),
+    // The site's name from the facility register (its ID beside it), read-only and outside the check code like the evidence.
+    facility: facilityText(item),
     entered_nationality: item.entered.nationality,
   };
   for (const x of CORRECTABLE_FIELDS) {

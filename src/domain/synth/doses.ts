@@ -1,6 +1,7 @@
 import type { DoseRecordInput, Gender } from '../records.js';
 import type { Person } from './population.js';
 import { weightedPicker, type Rng } from './prng.js';
+import { SITES_PER_COMMUNE, facilityIdOf } from './facilities.js';
 
 const pickDoseCount = weightedPicker([[1, 10], [2, 40], [3, 38], [4, 12]] as const);
 const pickPrimaryVaccine = weightedPicker([
@@ -32,7 +33,7 @@ export function planDoses(rng: Rng, p: Person): PlannedDose[] {
       doseNumber: i,
       vaccine: i <= 2 ? primary : pickBoosterVaccine(rng),
       vaccinatedAt: new Date(t).toISOString().slice(0, 10),
-      facilityId: `F${p.communeCode}-${rng.range(1, 3)}`,
+      facilityId: facilityIdOf(p.communeCode, rng.range(1, SITES_PER_COMMUNE)),
     });
     t += (i === 1 ? rng.range(28, 84) : rng.range(90, 180)) * DAY;
   }

@@ -6,3 +6,4 @@ export * from './population.js';
 export * from './doses.js';
 export * from './entry-errors.js';
 export * from './generate.js';
+export * from './facilities.js';

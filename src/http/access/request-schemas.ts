@@ -82,6 +82,8 @@ export const campaignBody = campaignInputSchema;
 export const localityContactsBody = z.object({ contacts: z.array(contactInputSchema).min(1).max(200) }).strict();
 /** A contacts CSV read by the page (200 KB: thousands of rows, far more than one locality has). */
 export const localityContactsImportBody = z.object({ csv: z.string().min(1).max(200_000) }).strict();
+/** The facility register file read by the API (under the 1 MB JSON limit: ~9,000 sites, a province or several; the CLI takes a whole country). */
+export const facilitiesImportBody = z.object({ csv: z.string().min(1).max(900_000) }).strict();
 
 // Administrative units.
 export const localityPageQuery = z.object({
@@ -104,7 +106,8 @@ export const worklistQuery = z.object({
 });
 export const worklistExportQuery = worklistQuery.pick({ outcome: true });
 export const settingsBody = z.object({ signOffRequired: z.boolean() }).strict();
-export const correctionListQuery = z.object({ status: z.enum(CORRECTION_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
+/** `undoable=1` (with status=applied): only the police's approvals whose record has not been verified again (they can still be undone). */
+export const correctionListQuery = z.object({ status: z.enum(CORRECTION_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200), undoable: z.literal('1').optional() });
 /** No officer and no sign-off in the body: who submits is the token's identity, and the police sign off as their own step. */
 export const correctionBody = z.object({
   recordId,

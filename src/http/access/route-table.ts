@@ -108,6 +108,9 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { method: 'GET', path: '/api/localities/:code/contacts', roles: CAMPAIGN_VIEWERS, scope: CODE, request: { params: S.codeParams } },
   { method: 'PUT', path: '/api/localities/:code/contacts', roles: COORDINATORS, scope: CODE, request: { params: S.codeParams, body: S.localityContactsBody } },
   { method: 'POST', path: '/api/localities/:code/contacts/import', roles: COORDINATORS, scope: CODE, request: { params: S.codeParams, body: S.localityContactsImportBody } },
+  // The facility register: a commune's sites with their counts (no personal data) for its viewers and officers; imported nationally.
+  { method: 'GET', path: '/api/localities/:code/facilities', roles: DASHBOARD_USERS, scope: CODE, request: { params: S.codeParams } },
+  { method: 'POST', path: '/api/facilities/import', roles: ['campaign_admin'], scope: NATIONAL, request: { body: S.facilitiesImportBody } },
   // Administrative units: public reference data, for every signed-in role.
   { method: 'GET', path: '/api/localities', roles: ALL, scope: NONE, request: { query: S.localityPageQuery } },
   { method: 'GET', path: '/api/localities/:code', roles: ALL, scope: NONE, request: { params: S.codeParams } },

@@ -69,6 +69,8 @@ function auditLabel(c) {
     case 'level.deadline': return t(`audit.${c.after?.act ?? 'set'}`, { from: fmtMinute(c.before?.deadline), to: fmtMinute(c.after?.deadline) });
     case 'correction-round.enqueue': return t('enqueueCorrection');
     case 'escalation.ack': return t('acknowledged');
+    case 'correction.signOff': return t(c.after?.decision === 'refuse' ? 'audit.signOffRefuse' : 'audit.signOffApprove', { id: c.after?.recordId ?? '' });
+    case 'correction.signOff.undo': return t(c.before?.decision === 'approve' ? 'audit.undoApprove' : 'audit.undoRefuse', { id: c.after?.recordId ?? '' });
     default: return t('done');
   }
 }

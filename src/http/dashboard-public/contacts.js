@@ -10,7 +10,8 @@ import { isCoordinator } from './nav.js';
  */
 const ROLES = ['chairperson', 'vice-chairperson', 'working-group-head', 'health-station-head', 'facility-head', 'focal-point'];
 const json = (method, body) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const roleName = (r) => (ROLES.includes(r) ? t(`crole.${r}`) : r);
+// A facility head's role names their site (`facility-head-<id>`, written by the facility register's import).
+const roleName = (r) => (ROLES.includes(r) ? t(`crole.${r}`) : r.startsWith('facility-head-') ? t('crole.facility-head') : r);
 
 function person(c) {
   return h('li', { dataset: { role: c.role } }, h('b', {}, c.name), c.title ? ` — ${c.title}` : ` — ${roleName(c.role)}`,

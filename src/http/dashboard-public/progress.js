@@ -5,6 +5,7 @@ import { crumbs, readsWorklist } from './nav.js';
 import { actionPanels } from './actions.js';
 import { contactsSection } from './contacts.js';
 import { registerPanel } from './register.js';
+import { facilitiesSection } from './facilities.js';
 
 /** Poll every 15 s: one request = the rollup of a unit and its children (two indexed reads). */
 const REFRESH_MS = 15_000;
@@ -125,6 +126,7 @@ export function progressView(root, code) {
       actionPanels(u, children, me),
       roundsLine(u),
       contactsSection(u, me),
+      u.level === 'commune' ? facilitiesSection(u._id) : null,
       u.level !== 'commune' ? [h('h2', {}, t(CHILD_LEVEL[u.level])), filterBar(state, rerender), childTable(u, children, state, rerender, me)] : null,
     );
     charts?.destroy();

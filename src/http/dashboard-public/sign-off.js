@@ -1,6 +1,7 @@
 import { errorText, fmtBirth, fmtDay, fmtGender, fmtTime, t } from './i18n.js';
 import { api, h } from './dom.js';
 import { resultPanel, uploadForm } from './upload-result.js';
+import { facilityText } from './history.js';
 
 /** The police's filled sheet, answered row by row like the health station's worksheet. */
 const signOffResult = (r) => resultPanel('signoff-result', t('signOffResult'), [[t('rows'), r.rows], [t('signOffApproved'), r.approved, 'result-ok'],
@@ -21,7 +22,7 @@ function recordCell(c) {
         h('dt', {}, t('idNumber')), h('dd', { class: 'masked-id' }, r.idNumber || '—'),
         h('dt', {}, t('dateOfBirth')), h('dd', {}, fmtBirth(r.dateOfBirth) || '—'),
         h('dt', {}, t('gender')), h('dd', {}, fmtGender(r.gender) || '—'),
-        h('dt', {}, t('source')), h('dd', {}, [r.facilityId, r.vaccinatedAt ? fmtDay(String(r.vaccinatedAt).slice(0, 10)) : null].filter(Boolean).join(' · ') || '—')));
+        h('dt', {}, t('source')), h('dd', { class: 'facility' }, [facilityText(r), r.vaccinatedAt ? fmtDay(String(r.vaccinatedAt).slice(0, 10)) : null].filter(Boolean).join(' · ') || '—')));
   }).catch((err) => { box.append(h('small', { class: 'result-bad' }, errorText(err))); });
   return box;
 }
@@ -41,8 +42,11 @@ export function signOffPanel(box, code, me) {
   const note = h('p', { class: 'muted', 'aria-live': 'polite' });
   const load = async () => {
     try {
-      const { items } = await api(`/api/localities/${code}/corrections?status=awaiting_signoff`);
-      note.textContent = items.length ? t('signOffHint') : t('nothingToSign');
+      const [{ items: waiting }, { items: approved }] = await Promise.all([api(`/api/localities/${code}/corrections?status=awaiting_signoff`),
+        // The police's approvals not verified again yet: still theirs to undo after a reload.
+        police ? api(`/api/localities/${code}/corrections?status=applied&undoable=1&limit=1000`) : { items: [] }]);
+      note.textContent = waiting.length ? t('signOffHint') : t('nothingToSign');
+      const items = [...waiting, ...approved.slice(-50)];
       body.replaceChildren(...items.map((c) => {
         const state = h('td', { class: 'state', 'data-label': t('status') }, t('awaiting_signoff'));
         const cell = h('td', { class: 'actions', 'data-label': t('actions') });
@@ -53,8 +57,11 @@ export function signOffPanel(box, code, me) {
             const r = await api(`/api/corrections/${c.id}/sign-off`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision }) });
             state.textContent = r.applied ? t('approved') : t(r.correction.status);
             state.className = `state ${r.applied ? 'result-ok' : ''}`;
-            // A refusal can be taken back while nothing came of it (audited by the API).
-            cell.replaceChildren(r.correction.status === 'refused' ? h('button', { type: 'button', class: 'link undo', onclick: undo }, t('undo')) : '');
+            // A refusal can be taken back while nothing came of it, an approval until the record
+            // is verified again (audited by the API; an approval's undo is asked first).
+            if (r.correction.status === 'refused') cell.replaceChildren(h('button', { type: 'button', class: 'link undo', onclick: undo }, t('undo')));
+            else if (r.applied) showUndo();
+            else cell.replaceChildren();
           } catch (err) {
             state.textContent = `${t('error')}: ${errorText(err)}`;
             state.className = 'state result-bad';
@@ -64,16 +71,26 @@ export function signOffPanel(box, code, me) {
         const undo = async () => {
           cell.querySelectorAll('button').forEach((b) => { b.disabled = true; });
           try {
-            await api(`/api/corrections/${c.id}/sign-off/undo`, { method: 'POST' });
-            state.textContent = t('undone');
+            const r = await api(`/api/corrections/${c.id}/sign-off/undo`, { method: 'POST' });
+            state.textContent = t(r.undone === 'approve' ? 'undoneApproval' : 'undone');
             state.className = 'state';
             showButtons();
           } catch (err) {
-            // Nothing undone (the record changed meanwhile): said why, the refusal stands.
+            // Nothing undone (the record changed, or was verified again, meanwhile): said why, the
+            // decision stands and is no longer offered to undo; another failure may be tried again.
             state.textContent = `${t('error')}: ${errorText(err)}`;
             state.className = 'state result-bad';
-            cell.querySelectorAll('button').forEach((b) => { b.disabled = false; });
+            if (err?.status === 409) cell.replaceChildren();
+            else cell.querySelectorAll('button').forEach((b) => { b.disabled = false; });
           }
+        };
+        // Undoing an approval puts the record's old values back: asked first, naming the record.
+        const showUndo = () => cell.replaceChildren(h('button', { type: 'button', class: 'link undo undo-approval', title: t('undoApprovalHint'), onclick: askUndo }, t('undo')), ' ', h('small', { class: 'muted' }, t('undoApprovalHint')));
+        const askUndo = () => {
+          const yes = h('button', { type: 'button', class: 'primary confirm-yes undo-yes', onclick: undo }, t('yes'));
+          const no = h('button', { type: 'button', class: 'link confirm-no', onclick: showUndo }, t('cancel'));
+          cell.replaceChildren(h('span', { class: 'confirm', role: 'alertdialog' }, t('confirmAction', { what: t('undoApprovalConfirm', { id: c.recordId }) }), ' ', yes, ' ', no));
+          yes.focus();
         };
         // One tap asks first: 'Bạn chắc chắn muốn: phê duyệt thay đổi của bản ghi …? [Có] [Huỷ]'.
         const ask = (decision) => () => {
@@ -84,7 +101,7 @@ export function signOffPanel(box, code, me) {
         };
         const showButtons = () => cell.replaceChildren(h('button', { type: 'button', class: 'primary approve', onclick: ask('approve') }, t('approve')), ' ',
           h('button', { type: 'button', class: 'danger refuse', onclick: ask('refuse') }, t('refuse')));
-        showButtons();
+        if (c.status === 'applied') { state.textContent = t('approved'); state.className = 'state result-ok'; showUndo(); } else showButtons();
         return h('tr', { dataset: { id: c.id } },
           police ? h('td', { 'data-label': t('theRecord') }, recordCell(c)) : h('td', { 'data-label': t('recordId') }, c.recordId),
           h('td', { 'data-label': t('theChange'), class: 'wrap' }, (c.changes ?? []).map((x) => h('div', {}, changeText(x))), c.explanation ? h('div', { class: 'muted' }, c.explanation) : null,

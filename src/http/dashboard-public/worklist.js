@@ -75,6 +75,22 @@ export function worklistView(root, code) {
   const resultBox = h('div', {});
   const dlStatus = h('p', { class: 'dl-status', id: 'download-status', 'aria-live': 'polite' });
   let expected = 0;
+  // The sub-line: the commune's records from the rollup (an explanation changes neither), then what
+  // the list holds per outcome, from the list's own counts once they have answered.
+  let records = null;
+  let listCounts = null;
+  const drawSummary = () => {
+    const parts = records ? [`${t('total')} ${fmtNum(records.total)}`, `${t('verified')} ${fmtPct(records.verified, records.total)}`] : [];
+    const counts = listCounts ?? records;
+    if (counts) parts.push(...OUTCOMES.map((o) => `${t(o)} ${fmtNum(counts[o] ?? 0)}`));
+    summary.textContent = parts.join(' · ');
+  };
+  const showCounts = (counts) => {
+    listCounts = counts;
+    expected = OUTCOMES.reduce((n, o) => n + (counts[o] ?? 0), 0);
+    left.textContent = t('leftToDo', { n: fmtNum(expected) });
+    drawSummary();
+  };
 
   const exportHref = (ext) => `/api/localities/${code}/worklist.${ext}${state.outcome ? `?outcome=${state.outcome}` : ''}`;
   const dlButton = (ext, label) => h('button', { type: 'button', class: 'button', id: `download-${ext}`,
@@ -106,8 +122,8 @@ export function worklistView(root, code) {
     try {
       const page = await api(`/api/localities/${code}/worklist?${p}`);
       if (stopped) return;
-      // The headline counts what the list holds (the rollup's figures lag an explanation by a minute).
-      if (page.total !== undefined && !state.outcome) { expected = page.total; left.textContent = t('leftToDo', { n: fmtNum(page.total) }); }
+      // The headline and the line under it count what the list holds (the rollup's figures lag an explanation by a minute).
+      if (page.counts) showCounts(page.counts);
       table.replaceChildren(...(page.items.length ? page.items.map((it) => h('tr', { tabindex: '-1', dataset: { id: it.recordId } },
         h('td', { 'data-label': t('recordId') }, h('a', { href: `/dashboard/r/${encodeURIComponent(it.recordId)}` }, it.recordId)),
         h('td', { 'data-label': t('outcome') }, h('span', { class: `badge ${it.outcome === 'review' ? 'at_risk' : it.outcome === 'corrected' ? '' : 'overdue'}` }, t(it.outcome)),
@@ -168,9 +184,7 @@ export function worklistView(root, code) {
     tr.after(fixRow);
     decision.focus();
   };
-  const recount = () => api(`/api/localities/${code}/worklist?limit=1`).then((r) => {
-    if (r.total !== undefined) { expected = r.total; left.textContent = t('leftToDo', { n: fmtNum(r.total) }); }
-  }).catch(() => {});
+  const recount = () => api(`/api/localities/${code}/worklist?limit=1`).then((r) => { if (r.counts) showCounts(r.counts); }).catch(() => {});
   const next = (after) => { if (!after) return; state.pages.push(state.after); state.after = after; sync(); void load(); };
 
   // Keyboard: j/k or arrows move between rows, Enter opens the history, n next page, / filter.
@@ -232,11 +246,13 @@ export function worklistView(root, code) {
     const link = document.getElementById('crumb-self');
     if (link) link.textContent = d.unit.name;
     document.title = `${t('worklist')} — ${d.unit.name}`;
-    const r = d.unit.records;
-    expected = r.corrected + r.review + r.not_found + r.invalid;
-    // The list's own count wins once it has answered (the rollup lags an explanation).
-    if (!left.textContent) left.textContent = t('leftToDo', { n: fmtNum(expected) });
-    summary.textContent = `${t('total')} ${fmtNum(r.total)} · ${t('verified')} ${fmtPct(r.verified, r.total)} · ${t('corrected')} ${fmtNum(r.corrected)} · ${t('review')} ${fmtNum(r.review)} · ${t('not_found')} ${fmtNum(r.not_found)} · ${t('invalid')} ${fmtNum(r.invalid)}`;
+    records = d.unit.records;
+    // The list's own counts win once they have answered (the rollup lags an explanation).
+    if (!listCounts) {
+      expected = OUTCOMES.reduce((n, o) => n + (records[o] ?? 0), 0);
+      left.textContent = t('leftToDo', { n: fmtNum(expected) });
+    }
+    drawSummary();
   }).catch(() => {});
   whoAmI().catch(() => null).then((me) => { if (!stopped) render(me); });
   return () => { stopped = true; document.removeEventListener('keydown', onKey); };
