@@ -56,6 +56,13 @@ export interface AppDeps {
   groupQueues?: Queue[];
 }
 
+/**
+ * The look-ups the shedder serves in a class of their own (SHED_LOOKUP_*): a passport checker's
+ * eligibility question, one indexed read of the per-citizen projection. Everything else under
+ * /api and /auth is a page.
+ */
+const LOOKUP_ROUTES = /^\/api\/(citizens\/[^/?]+\/passport-eligibility|passport-eligibility)\/?(\?|$)/;
+
 /** The app's load shedder (what its people's requests went through), for the entry point's pressure signal. */
 export const shedderOf = (app: Express): Shedder => app.locals.shedder as Shedder;
 
@@ -73,7 +80,12 @@ export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics({ queues, store, stalledAfterMs: config.ROUND_STALLED_MS, register: registerStateReader(deps.redis, config) });
   app.use(metrics.middleware);
   // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
-  const shedder = createShedder({ concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry });
+  // Two classes, each with its own slots and queue: look-ups never wait behind pages (issue 30).
+  const shedder = createShedder({
+    classes: { page: { concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE }, lookup: { concurrency: config.SHED_LOOKUP_CONCURRENCY, queue: config.SHED_LOOKUP_QUEUE } },
+    classify: (req) => (req.method === 'GET' && LOOKUP_ROUTES.test(req.originalUrl) ? 'lookup' : 'page'),
+    maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry,
+  });
   app.use(['/api', '/auth'], shedder);
   // The process's entry point samples it for the workers' yield signal (src/http/pressure.ts).
   app.locals.shedder = shedder;
