@@ -27,12 +27,11 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   r.get('/api/localities/:code/worklist', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const q = input(req, 'query', worklistQuery);
-    const page = await listWorklist(deps.store, code, q);
     // The first page says how many there are in all: the officer's headline counts what the list holds (issue 28).
-    const total = q.after ? undefined : await countWorklist(deps.store, code, { ...(q.outcome ? { outcome: q.outcome } : {}) });
+    const page = await listWorklist(deps.store, code, q, { withTotal: !q.after });
     await recordAccess(deps.store, req.principal!, { kind: 'worklist', locality: code, records: page.items.length, route: 'GET /api/localities/:code/worklist' });
     res.setHeader('cache-control', 'no-store');
-    res.json(total === undefined ? page : { ...page, total });
+    res.json(page);
   });
   r.get('/api/localities/:code/worklist.csv', async (req, res) => {
     const { code } = input(req, 'params', codeParams);

@@ -12,13 +12,15 @@ const COMMUNES_IN_FLIGHT = 4;
 
 /**
  * A locality's worklist page in recordId order. A district or province merges its communes'
- * pages (each commune's page is already in recordId order).
+ * pages (each commune's page is already in recordId order). `withTotal` (a first page): how many
+ * items the list holds in all, counted beside each commune's page, not after it.
  */
-export async function listWorklist(store: Store, code: string, q: WorklistQuery) {
+export async function listWorklist(store: Store, code: string, q: WorklistQuery, opts: { withTotal?: boolean } = {}) {
   const communes = await resolveCommunes(store, [code]);
-  const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(store, c, q));
+  const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(store, c, q, opts));
   const items = pages.flatMap((p) => p.items).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
-  return { items, next: items.length === q.limit ? items[items.length - 1]!.recordId : null };
+  const next = items.length === q.limit ? items[items.length - 1]!.recordId : null;
+  return opts.withTotal ? { items, next, total: pages.reduce((n, p) => n + (p.total ?? 0), 0) } : { items, next };
 }
 
 /** How many items an export of the locality's worklist will send (the access log's `promised`). */

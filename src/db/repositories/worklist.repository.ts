@@ -50,17 +50,23 @@ export interface WorklistQuery {
 /**
  * One page of a commune's worklist, in recordId order: the records whose current state (the
  * latest result of this cycle's rounds: the verification round's, or a correction round's over
- * it) needs an officer, minus records whose explanation was accepted. One query on the records'
- * states (index { communeCode, outcome }), one `_id $in` for their results and one for the records.
+ * it) needs an officer, minus records whose explanation was accepted. Three steps whatever the
+ * page size: the commune's rounds; one query on the records' states (index { communeCode,
+ * outcome }) with, for a first page (`withTotal`), the count of the same filter beside it; then
+ * one `_id $in` for their results and one for the records, in parallel.
  */
-export async function worklistPage(store: Store, communeCode: string, q: WorklistQuery): Promise<{ items: WorklistItem[]; next: string | null }> {
+export async function worklistPage(
+  store: Store, communeCode: string, q: WorklistQuery, opts: { withTotal?: boolean } = {},
+): Promise<{ items: WorklistItem[]; next: string | null; total?: number }> {
   const models = modelsOf(store);
   const cycle = await communeCycle(store, communeCode);
-  if (!cycle.verification) return { items: [], next: null };
+  if (!cycle.verification) return { items: [], next: null, ...(opts.withTotal ? { total: 0 } : {}) };
   const roundId = cycle.verification._id;
   const filter = worklistFilter(communeCode, cycle, q);
-  if (q.after) filter._id = { $gt: q.after };
-  const states = await models.RecordState.find(filter).sort({ _id: 1 }).limit(q.limit).lean<RecordState[]>();
+  const [states, total] = await Promise.all([
+    models.RecordState.find(q.after ? { ...filter, _id: { $gt: q.after } } : filter).sort({ _id: 1 }).limit(q.limit).lean<RecordState[]>(),
+    opts.withTotal ? models.RecordState.countDocuments(filter) : undefined,
+  ]);
   const ids = states.map((s) => s._id);
   const [results, records] = await Promise.all([
     models.VerificationResult.find({ _id: { $in: states.map((s) => resultId(s.roundId!, s._id)) } }, RESULT_FIELDS).lean<ResultRow[]>(),
@@ -94,7 +100,7 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
       ...(rec?.openCorrection ? { awaitingSignOff: true } : {}),
     }];
   });
-  return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null };
+  return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null, ...(total !== undefined ? { total } : {}) };
 }
 
 function worklistFilter(communeCode: string, cycle: CommuneCycle, q: Pick<WorklistQuery, 'outcome'>): Record<string, unknown> {
