@@ -5,8 +5,9 @@ import { registerLocalities } from './localities.command.js';
 import { registerMatch } from './match.command.js';
 import { registerContacts } from './contacts.command.js';
 import { registerRounds } from './rounds.command.js';
+import { registerEligibility } from './eligibility.command.js';
 
 export type { RegisterCommand } from './register-command.js';
 
 /** Every CLI command; add new ones here. */
-export const commands: RegisterCommand[] = [registerLocalities, registerGenerate, registerImport, registerMatch, registerContacts, registerRounds];
+export const commands: RegisterCommand[] = [registerLocalities, registerGenerate, registerImport, registerMatch, registerContacts, registerRounds, registerEligibility];
