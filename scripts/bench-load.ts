@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load -- --communes N --people P --workers W --connections C --duration S [--seed S] [--alone] [--json] [--keep]`
+ * `npm run bench:load -- --communes N --people P --workers W --connections C --duration S [--seed S] [--alone] [--json] [--keep] [--set K=V]…`
  *
  * People's requests while the campaign runs (issue 30): the slice of bench:campaign (10 communes
  * of Ba Vì by default), the API and W workers as real processes, tokens from the local provider,
@@ -14,7 +14,9 @@
  * Per endpoint and phase: requests/s, p50, p99 and max of the 2xx answers, non-2xx apart from
  * the shedder's 503s (counted on their own), and the API's store commands per answered request
  * while idle. `--alone` adds a fourth phase: each endpoint driven by itself, idle (its capacity
- * without the other four on the same two cores). Ends with one JSON line (--json).
+ * without the other four on the same two cores). `--set K=V` (repeatable) gives the API and the
+ * workers a setting (e.g. WORKER_CONCURRENCY_UNDER_PRESSURE=2): settings compared by measuring.
+ * Ends with one JSON line (--json).
  * autocannon runs in this process: on a small machine it takes a share of the CPU it measures.
  */
 import { spawn } from 'node:child_process';
@@ -43,12 +45,19 @@ const { values: a } = parseArgs({
     'timeout-min': { type: 'string', default: '30' },
     /** Also drive each endpoint alone while idle (its capacity without the other four). */
     alone: { type: 'boolean', default: false },
+    /** A setting for the API and the workers, K=V (repeatable). */
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const N = Number(a.communes);
 const W = Number(a.workers);
 const CONNECTIONS = Number(a.connections);
 const DURATION = Number(a.duration);
+const SETTINGS: Record<string, string> = Object.fromEntries(a.set!.map((kv) => {
+  const i = kv.indexOf('=');
+  if (i < 1) throw new Error(`--set ${kv}: expected KEY=VALUE`);
+  return [kv.slice(0, i), kv.slice(i + 1)];
+}));
 const log = (...m: unknown[]) => (a.json ? console.error : console.log)(...m);
 
 const baseUrl = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/vaxverify').replace(/\/[^/?]*(\?.*)?$/, '');
@@ -174,7 +183,7 @@ async function main() {
   const procs: Proc[] = [];
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
   // Rate limits per identity are for real people: five identities stand for thousands here.
-  const env = (prefix: string) => ({ MONGO_URL, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', RATE_LIMIT_PER_MIN: '100000000', ELIGIBILITY_RATE_PER_MIN: '100000000', ...authEnv(oidc) });
+  const env = (prefix: string) => ({ MONGO_URL, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', RATE_LIMIT_PER_MIN: '100000000', ELIGIBILITY_RATE_PER_MIN: '100000000', ...authEnv(oidc), ...SETTINGS });
   // The API's store commands, read between phases: how many each answered request cost.
   const apiStats = join(tmpdir(), `bl-${runId}-api-stats.json`);
   const storeCommands = (): Record<string, number> => {
@@ -227,10 +236,11 @@ async function main() {
     const alone: Record<string, Figures> = {};
     if (a.alone) for (const e of endpoints) Object.assign(alone, await drive(api.url, [e], tokens, DURATION));
     const metrics = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => (r.ok ? r.text() : ''));
-    const shedTotal = [...metrics.matchAll(/^vaxverify_http_shed_total\{reason="(\w+)"\} (\d+)/gm)].reduce<Record<string, number>>((m, x) => ({ ...m, [x[1]!]: Number(x[2]) }), {});
+    // Per class of request (lookup, page) and reason.
+    const shedTotal = [...metrics.matchAll(/^vaxverify_http_shed_total\{class="(\w+)",reason="(\w+)"\} (\d+)/gm)].reduce<Record<string, number>>((m, x) => ({ ...m, [`${x[1]}/${x[2]}`]: Number(x[3]) }), {});
 
     const out = {
-      communes: communes.length, people: Number(a.people), workers: W, connections: CONNECTIONS, durationSeconds: DURATION, store: baseUrl,
+      communes: communes.length, people: Number(a.people), workers: W, connections: CONNECTIONS, durationSeconds: DURATION, store: baseUrl, settings: SETTINGS,
       verification: { withoutLoadSeconds: +calmSeconds.toFixed(1), withLoadSeconds: +loadedSeconds.toFixed(1), ratio: +(loadedSeconds / calmSeconds).toFixed(2) },
       whileVerifying: busy, idle, ...(a.alone ? { alone } : {}), shedTotal,
       apiStoreCommandsIdle: idleStore,
