@@ -186,8 +186,15 @@ async function main() {
   const env = (prefix: string) => ({ MONGO_URL, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', RATE_LIMIT_PER_MIN: '100000000', ELIGIBILITY_RATE_PER_MIN: '100000000', ...authEnv(oidc), ...SETTINGS });
   // The API's store commands, read between phases: how many each answered request cost.
   const apiStats = join(tmpdir(), `bl-${runId}-api-stats.json`);
+  // The API's two connections: the pages' pool and the look-ups' (LOOKUP_POOL_SIZE), each its own file.
   const storeCommands = (): Record<string, number> => {
-    try { return (JSON.parse(readFileSync(apiStats, 'utf8')) as { byCollection: Record<string, number> }).byCollection; } catch { return {}; }
+    const out: Record<string, number> = {};
+    for (const file of [apiStats, `${apiStats}.lookups`]) {
+      try {
+        for (const [k, v] of Object.entries((JSON.parse(readFileSync(file, 'utf8')) as { byCollection: Record<string, number> }).byCollection)) out[k] = (out[k] ?? 0) + v;
+      } catch { /* not written (yet) */ }
+    }
+    return out;
   };
   const settleStats = () => new Promise((r) => setTimeout(r, 1_200)); // the API writes its stats file every second
   const perRequest = (before: Record<string, number>, after: Record<string, number>, figs: Record<string, Figures>) => {
@@ -251,6 +258,7 @@ async function main() {
   } finally {
     await stop();
     rmSync(apiStats, { force: true });
+    rmSync(`${apiStats}.lookups`, { force: true });
     await oidc.close();
     if (!a.keep) await db.connection.dropDatabase().catch(() => {});
     await db.close();

@@ -52,6 +52,11 @@ export interface AppDeps {
   verifier?: TokenVerifier | null;
   /** The API's metrics (one registry shared with the internal listener); default: a new one. */
   metrics?: ApiMetrics;
+  /**
+   * The look-ups' own store connections (LOOKUP_POOL_SIZE), so that pages holding every
+   * connection of `db` never queue a checker's read; default: `db`.
+   */
+  lookupDb?: Db;
   /** Province groups' verification queues (PROVINCE_GROUPS), shown on Bull Board and in metrics with the others. */
   groupQueues?: Queue[];
 }
@@ -144,7 +149,7 @@ export function createApp(deps: AppDeps): Express {
   };
   const eligibilityLimit = rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'eligibility', limit: config.ELIGIBILITY_RATE_PER_MIN });
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
-  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
+  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store: (deps.lookupDb ?? deps.db).store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
   app.use(recordsRouter({ store, events: rounds.events, log: deps.log.child({ component: 'records' }) }));
   app.use(dashboardApiRouter({ store, stalledAfterMs: config.ROUND_STALLED_MS }));

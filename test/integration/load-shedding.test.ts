@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
 import { makeCitizens } from '../helpers/seed.js';
+import { connectDb, type Db } from '../../src/db/connect.js';
+import { recordCommands } from '../helpers/explain-plan.js';
 
 /**
  * The API sheds load by concurrency and queue time (src/http/shed.ts), on the real app with its
@@ -12,20 +18,27 @@ import { makeCitizens } from '../helpers/seed.js';
  * answered 503 + Retry-After at once; the waiting one is answered 503 once it has waited
  * SHED_MAX_WAIT_MS; when the slot frees, requests are served again. Look-ups (eligibility) are a
  * class of their own, with one slot and one place too (SHED_LOOKUP_*): while the pages' slot and
- * queue are full, a checker's question is served at once, neither queued nor shed.
+ * queue are full, a checker's question is served at once, neither queued nor shed; and its store
+ * read goes over the look-ups' own connections (LOOKUP_POOL_SIZE), never the pages' pool.
  */
 let ctx: TestContext;
 let app: AppWithAuth;
+let lookupDb: Db;
+// Command monitoring is on when a stats file is given: the test records what each connection sent.
+const statsFile = join(tmpdir(), `vv-shed-lookups-${randomUUID()}.json`);
 
 beforeAll(async () => {
   ctx = await createTestContext('shed');
   // 300 ms of queue time: long enough that the queue-full request arrives while the first one waits.
-  app = await startAppWithAuth(ctx, { env: { SHED_CONCURRENCY: '1', SHED_QUEUE: '1', SHED_LOOKUP_CONCURRENCY: '1', SHED_LOOKUP_QUEUE: '1', SHED_MAX_WAIT_MS: '300' } });
+  lookupDb = await connectDb(ctx.mongoUrl, { poolSize: 2, autoIndex: false, statsFile });
+  app = await startAppWithAuth(ctx, { lookupDb, env: { SHED_CONCURRENCY: '1', SHED_QUEUE: '1', SHED_LOOKUP_CONCURRENCY: '1', SHED_LOOKUP_QUEUE: '1', SHED_MAX_WAIT_MS: '300' } });
 }, 60_000);
 
 afterAll(async () => {
   await app?.close();
+  await lookupDb?.close();
   await ctx?.close();
+  await rm(statsFile, { force: true });
 });
 
 /** A POST to /api/rounds with its headers sent and its body held back: the request holds its slot. */
@@ -86,6 +99,11 @@ describe('load shedding', () => {
       expect(look.status).toBe(200);
       expect(look.body).toMatchObject({ kind: 'citizen', eligible: false, reason: 'no_doses' });
     }
+    // Their reads went over the look-ups' own connections.
+    const recording = recordCommands(lookupDb.connection.getClient());
+    expect((await checker.get(`/api/citizens/${citizen!.personalId}/passport-eligibility`)).status).toBe(200);
+    recording.stop();
+    expect(recording.sent.map((c) => `${c.name} ${c.command[c.name]}`)).toContain('find recordStates');
     const passport = await checker.get('/api/passport-eligibility?passport=C1234567');
     expect(passport.status).toBe(200);
     const text = await metrics();
