@@ -222,6 +222,13 @@ async function main() {
       { name: 'GET /api/dashboard/progress/271', login: 'bench-ministry', path: () => '/api/dashboard/progress/271' },
     ];
 
+    // The API's CPU seconds (prom-client's process metrics): its own cost per answer, which the
+    // machine's other load changes far less than latency (it does not count the store's work).
+    const apiCpu = async (url: string) => {
+      const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => (r.ok ? r.text() : ''));
+      return Number(/^process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? NaN);
+    };
+    const answeredOf = (figs: Record<string, Figures>) => Object.values(figs).reduce((n, f) => n + f.requests + f.non2xx + f.shed503, 0);
     // 1. The baseline: verification with nobody asking.
     let api = await start(`benchload-${runId}-calm`);
     const calmSeconds = await verify(db, api.url, admin, communes);
@@ -236,7 +243,9 @@ async function main() {
     // 3. Idle: every round settled.
     await settleStats();
     const beforeIdle = storeCommands();
+    const cpuBefore = await apiCpu(api.url);
     const idle = await drive(api.url, endpoints, tokens, DURATION);
+    const apiCpuMsPerAnswerIdle = +(((await apiCpu(api.url)) - cpuBefore) * 1000 / Math.max(1, answeredOf(idle))).toFixed(2);
     await settleStats();
     const idleStore = perRequest(beforeIdle, storeCommands(), idle);
     // 4. (--alone) Idle, each endpoint by itself: its capacity when the other four are quiet.
@@ -250,7 +259,7 @@ async function main() {
       communes: communes.length, people: Number(a.people), workers: W, connections: CONNECTIONS, durationSeconds: DURATION, store: baseUrl, settings: SETTINGS,
       verification: { withoutLoadSeconds: +calmSeconds.toFixed(1), withLoadSeconds: +loadedSeconds.toFixed(1), ratio: +(loadedSeconds / calmSeconds).toFixed(2) },
       whileVerifying: busy, idle, ...(a.alone ? { alone } : {}), shedTotal,
-      apiStoreCommandsIdle: idleStore,
+      apiStoreCommandsIdle: idleStore, apiCpuMsPerAnswerIdle,
       loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
     };
     printTable(out);
@@ -265,7 +274,7 @@ async function main() {
   }
 }
 
-function printTable(o: { whileVerifying: Record<string, Figures>; idle: Record<string, Figures>; alone?: Record<string, Figures>; apiStoreCommandsIdle: { perAnswered: number; byCollection: Record<string, number> }; verification: Record<string, number>; communes: number; workers: number; connections: number; durationSeconds: number; loadAverage: { before: number[]; after: number[] } }) {
+function printTable(o: { apiCpuMsPerAnswerIdle: number; whileVerifying: Record<string, Figures>; idle: Record<string, Figures>; alone?: Record<string, Figures>; apiStoreCommandsIdle: { perAnswered: number; byCollection: Record<string, number> }; verification: Record<string, number>; communes: number; workers: number; connections: number; durationSeconds: number; loadAverage: { before: number[]; after: number[] } }) {
   const print = a.json ? console.error : console.log;
   print(`\nbench:load  ${o.communes} communes, ${o.workers} workers, ${o.connections} connections per endpoint, ${o.durationSeconds} s per phase`);
   print('| endpoint | phase | 2xx req/s | p50 ms | p99 ms | max ms | non-2xx (not 503) | 503 shed | errors |');
@@ -274,6 +283,7 @@ function printTable(o: { whileVerifying: Record<string, Figures>; idle: Record<s
     for (const [name, f] of Object.entries(figs)) print(`| \`${name}\` | ${phase} | ${f.rps} | ${f.p50} | ${f.p99} | ${f.max} | ${f.non2xx} | ${f.shed503} | ${f.errors} |`);
   }
   print(`API store commands per answered request, idle: ${o.apiStoreCommandsIdle.perAnswered} (${Object.entries(o.apiStoreCommandsIdle.byCollection).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  print(`API CPU per answer (2xx, 503 and other), idle: ${o.apiCpuMsPerAnswerIdle} ms`);
   print(`verification: ${o.verification.withoutLoadSeconds} s without load, ${o.verification.withLoadSeconds} s with load (× ${o.verification.ratio})`);
   print(`load average before → after: ${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`);
 }
