@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load -- --communes N --people P --workers W --connections C --duration S [--seed S] [--alone] [--json] [--keep]`
+ * `npm run bench:load -- --communes N --people P --workers W --connections C --duration S [--seed S] [--alone] [--json] [--keep] [--set K=V]…`
  *
  * People's requests while the campaign runs (issue 30): the slice of bench:campaign (10 communes
  * of Ba Vì by default), the API and W workers as real processes, tokens from the local provider,
@@ -14,7 +14,9 @@
  * Per endpoint and phase: requests/s, p50, p99 and max of the 2xx answers, non-2xx apart from
  * the shedder's 503s (counted on their own), and the API's store commands per answered request
  * while idle. `--alone` adds a fourth phase: each endpoint driven by itself, idle (its capacity
- * without the other four on the same two cores). Ends with one JSON line (--json).
+ * without the other four on the same two cores). `--set K=V` (repeatable) gives the API and the
+ * workers a setting (e.g. WORKER_CONCURRENCY_UNDER_PRESSURE=2): settings compared by measuring.
+ * Ends with one JSON line (--json).
  * autocannon runs in this process: on a small machine it takes a share of the CPU it measures.
  */
 import { spawn } from 'node:child_process';
@@ -43,12 +45,19 @@ const { values: a } = parseArgs({
     'timeout-min': { type: 'string', default: '30' },
     /** Also drive each endpoint alone while idle (its capacity without the other four). */
     alone: { type: 'boolean', default: false },
+    /** A setting for the API and the workers, K=V (repeatable). */
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const N = Number(a.communes);
 const W = Number(a.workers);
 const CONNECTIONS = Number(a.connections);
 const DURATION = Number(a.duration);
+const SETTINGS: Record<string, string> = Object.fromEntries(a.set!.map((kv) => {
+  const i = kv.indexOf('=');
+  if (i < 1) throw new Error(`--set ${kv}: expected KEY=VALUE`);
+  return [kv.slice(0, i), kv.slice(i + 1)];
+}));
 const log = (...m: unknown[]) => (a.json ? console.error : console.log)(...m);
 
 const baseUrl = (process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/vaxverify').replace(/\/[^/?]*(\?.*)?$/, '');
@@ -174,11 +183,18 @@ async function main() {
   const procs: Proc[] = [];
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { for (const p of procs) p.child.kill('SIGKILL'); process.exit(130); });
   // Rate limits per identity are for real people: five identities stand for thousands here.
-  const env = (prefix: string) => ({ MONGO_URL, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', RATE_LIMIT_PER_MIN: '100000000', ELIGIBILITY_RATE_PER_MIN: '100000000', ...authEnv(oidc) });
+  const env = (prefix: string) => ({ MONGO_URL, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', MONGO_POOL_SIZE: '8', RATE_LIMIT_PER_MIN: '100000000', ELIGIBILITY_RATE_PER_MIN: '100000000', ...authEnv(oidc), ...SETTINGS });
   // The API's store commands, read between phases: how many each answered request cost.
   const apiStats = join(tmpdir(), `bl-${runId}-api-stats.json`);
+  // The API's two connections: the pages' pool and the look-ups' (LOOKUP_POOL_SIZE), each its own file.
   const storeCommands = (): Record<string, number> => {
-    try { return (JSON.parse(readFileSync(apiStats, 'utf8')) as { byCollection: Record<string, number> }).byCollection; } catch { return {}; }
+    const out: Record<string, number> = {};
+    for (const file of [apiStats, `${apiStats}.lookups`]) {
+      try {
+        for (const [k, v] of Object.entries((JSON.parse(readFileSync(file, 'utf8')) as { byCollection: Record<string, number> }).byCollection)) out[k] = (out[k] ?? 0) + v;
+      } catch { /* not written (yet) */ }
+    }
+    return out;
   };
   const settleStats = () => new Promise((r) => setTimeout(r, 1_200)); // the API writes its stats file every second
   const perRequest = (before: Record<string, number>, after: Record<string, number>, figs: Record<string, Figures>) => {
@@ -206,6 +222,13 @@ async function main() {
       { name: 'GET /api/dashboard/progress/271', login: 'bench-ministry', path: () => '/api/dashboard/progress/271' },
     ];
 
+    // The API's CPU seconds (prom-client's process metrics): its own cost per answer, which the
+    // machine's other load changes far less than latency (it does not count the store's work).
+    const apiCpu = async (url: string) => {
+      const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => (r.ok ? r.text() : ''));
+      return Number(/^process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? NaN);
+    };
+    const answeredOf = (figs: Record<string, Figures>) => Object.values(figs).reduce((n, f) => n + f.requests + f.non2xx + f.shed503, 0);
     // 1. The baseline: verification with nobody asking.
     let api = await start(`benchload-${runId}-calm`);
     const calmSeconds = await verify(db, api.url, admin, communes);
@@ -220,20 +243,23 @@ async function main() {
     // 3. Idle: every round settled.
     await settleStats();
     const beforeIdle = storeCommands();
+    const cpuBefore = await apiCpu(api.url);
     const idle = await drive(api.url, endpoints, tokens, DURATION);
+    const apiCpuMsPerAnswerIdle = +(((await apiCpu(api.url)) - cpuBefore) * 1000 / Math.max(1, answeredOf(idle))).toFixed(2);
     await settleStats();
     const idleStore = perRequest(beforeIdle, storeCommands(), idle);
     // 4. (--alone) Idle, each endpoint by itself: its capacity when the other four are quiet.
     const alone: Record<string, Figures> = {};
     if (a.alone) for (const e of endpoints) Object.assign(alone, await drive(api.url, [e], tokens, DURATION));
     const metrics = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => (r.ok ? r.text() : ''));
-    const shedTotal = [...metrics.matchAll(/^vaxverify_http_shed_total\{reason="(\w+)"\} (\d+)/gm)].reduce<Record<string, number>>((m, x) => ({ ...m, [x[1]!]: Number(x[2]) }), {});
+    // Per class of request (lookup, page) and reason.
+    const shedTotal = [...metrics.matchAll(/^vaxverify_http_shed_total\{class="(\w+)",reason="(\w+)"\} (\d+)/gm)].reduce<Record<string, number>>((m, x) => ({ ...m, [`${x[1]}/${x[2]}`]: Number(x[3]) }), {});
 
     const out = {
-      communes: communes.length, people: Number(a.people), workers: W, connections: CONNECTIONS, durationSeconds: DURATION, store: baseUrl,
+      communes: communes.length, people: Number(a.people), workers: W, connections: CONNECTIONS, durationSeconds: DURATION, store: baseUrl, settings: SETTINGS,
       verification: { withoutLoadSeconds: +calmSeconds.toFixed(1), withLoadSeconds: +loadedSeconds.toFixed(1), ratio: +(loadedSeconds / calmSeconds).toFixed(2) },
       whileVerifying: busy, idle, ...(a.alone ? { alone } : {}), shedTotal,
-      apiStoreCommandsIdle: idleStore,
+      apiStoreCommandsIdle: idleStore, apiCpuMsPerAnswerIdle,
       loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
     };
     printTable(out);
@@ -241,13 +267,14 @@ async function main() {
   } finally {
     await stop();
     rmSync(apiStats, { force: true });
+    rmSync(`${apiStats}.lookups`, { force: true });
     await oidc.close();
     if (!a.keep) await db.connection.dropDatabase().catch(() => {});
     await db.close();
   }
 }
 
-function printTable(o: { whileVerifying: Record<string, Figures>; idle: Record<string, Figures>; alone?: Record<string, Figures>; apiStoreCommandsIdle: { perAnswered: number; byCollection: Record<string, number> }; verification: Record<string, number>; communes: number; workers: number; connections: number; durationSeconds: number; loadAverage: { before: number[]; after: number[] } }) {
+function printTable(o: { apiCpuMsPerAnswerIdle: number; whileVerifying: Record<string, Figures>; idle: Record<string, Figures>; alone?: Record<string, Figures>; apiStoreCommandsIdle: { perAnswered: number; byCollection: Record<string, number> }; verification: Record<string, number>; communes: number; workers: number; connections: number; durationSeconds: number; loadAverage: { before: number[]; after: number[] } }) {
   const print = a.json ? console.error : console.log;
   print(`\nbench:load  ${o.communes} communes, ${o.workers} workers, ${o.connections} connections per endpoint, ${o.durationSeconds} s per phase`);
   print('| endpoint | phase | 2xx req/s | p50 ms | p99 ms | max ms | non-2xx (not 503) | 503 shed | errors |');
@@ -256,6 +283,7 @@ function printTable(o: { whileVerifying: Record<string, Figures>; idle: Record<s
     for (const [name, f] of Object.entries(figs)) print(`| \`${name}\` | ${phase} | ${f.rps} | ${f.p50} | ${f.p99} | ${f.max} | ${f.non2xx} | ${f.shed503} | ${f.errors} |`);
   }
   print(`API store commands per answered request, idle: ${o.apiStoreCommandsIdle.perAnswered} (${Object.entries(o.apiStoreCommandsIdle.byCollection).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  print(`API CPU per answer (2xx, 503 and other), idle: ${o.apiCpuMsPerAnswerIdle} ms`);
   print(`verification: ${o.verification.withoutLoadSeconds} s without load, ${o.verification.withLoadSeconds} s with load (× ${o.verification.ratio})`);
   print(`load average before → after: ${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`);
 }

@@ -181,6 +181,20 @@ export const envSchema = z.object({
    * the store busy without piling work on one event loop.
    */
   SHED_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
+  /**
+   * Load shedding of the look-ups (eligibility: one indexed read each), in slots and a queue of
+   * their own (src/http/app.ts LOOKUP_ROUTES): SHED_CONCURRENCY and SHED_QUEUE are the pages'
+   * (worklists, lists, progress, uploads), so a slow page never makes a checker wait. 32 and 256:
+   * a look-up is one store round trip, as many in flight as the pool and event loop serve.
+   */
+  SHED_LOOKUP_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
+  SHED_LOOKUP_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
+  /**
+   * The API's store connections kept for the look-ups (eligibility), beside MONGO_POOL_SIZE's:
+   * a page's commands never make a checker's one read wait for a connection. 4: a look-up holds
+   * one for a few ms; 0 = the look-ups share the pages' pool.
+   */
+  LOOKUP_POOL_SIZE: z.coerce.number().int().min(0).max(200).default(4),
   /** Service time the shedder keeps requests under by lowering its limit (src/http/shed.ts); 250 ms: a page that feels immediate. */
   SHED_TARGET_MS: z.coerce.number().int().min(1).max(60_000).default(250),
   /** Requests that may wait for a slot; one more is answered 503 at once. */

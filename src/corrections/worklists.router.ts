@@ -2,7 +2,7 @@ import express, { Router, type Response } from 'express';
 import type { CorrectionsDeps } from './corrections.service.js';
 import { recordAccess, streamExport } from '../audit/access-log.service.js';
 import { changeSignOffSetting, signOffSetting } from './correction-settings.service.js';
-import { countWorklist, countWorklistByOutcome, iterateWorklist, listWorklist, uploadWorksheet } from './worklists.service.js';
+import { countWorklist, iterateWorklist, listWorklist, uploadWorksheet } from './worklists.service.js';
 import { XLSX_TYPE, writeWorksheetCsv, writeWorksheetXlsx } from './worksheet-files.js';
 import { NotFoundError } from '../lib/errors/index.js';
 import { input, rawUpload } from '../http/access/input.js';
@@ -27,14 +27,12 @@ export function worklistsRouter(deps: CorrectionsDeps & { maxUploadBytes: number
   r.get('/api/localities/:code/worklist', async (req, res) => {
     const { code } = input(req, 'params', codeParams);
     const q = input(req, 'query', worklistQuery);
-    const page = await listWorklist(deps.store, code, q);
     // The first page says how many there are in all and per outcome, by the list's own filter: the
     // officer's headline and the line under it count what the list holds (issue 28).
-    const counts = q.after ? undefined : await countWorklistByOutcome(deps.store, code);
-    const total = counts && (q.outcome ? counts[q.outcome] ?? 0 : Object.values(counts).reduce((a, b) => a + b, 0));
+    const page = await listWorklist(deps.store, code, q, { withCounts: !q.after });
     await recordAccess(deps.store, req.principal!, { kind: 'worklist', locality: code, records: page.items.length, route: 'GET /api/localities/:code/worklist' });
     res.setHeader('cache-control', 'no-store');
-    res.json(counts === undefined ? page : { ...page, total, counts });
+    res.json(page);
   });
   r.get('/api/localities/:code/worklist.csv', async (req, res) => {
     const { code } = input(req, 'params', codeParams);

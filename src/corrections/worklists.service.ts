@@ -1,5 +1,5 @@
 import type { Store } from '../db/store.js';
-import { worklistCount, worklistOutcomeCounts, worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
+import { worklistCount, worklistPage, type WorklistQuery } from '../db/repositories/worklist.repository.js';
 import { readWorksheetRow, type WorklistItem } from '../domain/corrections/index.js';
 import { AppError } from '../lib/errors/index.js';
 import { mapLimit } from '../lib/concurrency.js';
@@ -13,16 +13,23 @@ const COMMUNES_IN_FLIGHT = 4;
 
 /**
  * A locality's worklist page in recordId order. A district or province merges its communes'
- * pages (each commune's page is already in recordId order).
+ * pages (each commune's page is already in recordId order). `withCounts` (a first page): how many
+ * items the list holds per outcome and in all, counted beside each commune's page, not after it.
  */
-export async function listWorklist(store: Store, code: string, q: WorklistQuery) {
+export async function listWorklist(store: Store, code: string, q: WorklistQuery, opts: { withCounts?: boolean } = {}) {
   const communes = await resolveCommunes(store, [code]);
-  const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(store, c, q));
+  const pages = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistPage(store, c, q, opts));
   const items = pages.flatMap((p) => p.items).sort((a, b) => (a.recordId < b.recordId ? -1 : 1)).slice(0, q.limit);
   // The sites' names from the facility register: one `$in` read per page.
   const names = await facilityNames(store, items.map((i) => i.facilityId));
   for (const i of items) if (i.facilityId && names.has(i.facilityId)) i.facilityName = names.get(i.facilityId)!;
-  return { items, next: items.length === q.limit ? items[items.length - 1]!.recordId : null };
+  const next = items.length === q.limit ? items[items.length - 1]!.recordId : null;
+  if (!opts.withCounts) return { items, next };
+  const counts: Record<string, number> = {};
+  for (const p of pages) for (const [k, n] of Object.entries(p.counts ?? {})) counts[k] = (counts[k] ?? 0) + n;
+  // What the list holds in all by its own outcome filter: the officer's headline and its sub-line (issue 28).
+  const total = q.outcome ? counts[q.outcome] ?? 0 : Object.values(counts).reduce((a, b) => a + b, 0);
+  return { items, next, total, counts };
 }
 
 /** How many items an export of the locality's worklist will send (the access log's `promised`). */
@@ -30,15 +37,6 @@ export async function countWorklist(store: Store, code: string, q: Omit<Worklist
   const communes = await resolveCommunes(store, [code]);
   const counts = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistCount(store, c, q));
   return counts.reduce((a, b) => a + b, 0);
-}
-
-/** The locality's worklist items per outcome (the figures the health page shows beside the list, from the list's own filter). */
-export async function countWorklistByOutcome(store: Store, code: string): Promise<Record<string, number>> {
-  const communes = await resolveCommunes(store, [code]);
-  const per = await mapLimit(communes, COMMUNES_IN_FLIGHT, (c) => worklistOutcomeCounts(store, c));
-  const sum: Record<string, number> = {};
-  for (const counts of per) for (const [k, n] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + n;
-  return sum;
 }
 
 /** Every worklist item of a locality, page by page (for the CSV/XLSX export). */

@@ -53,9 +53,21 @@ export interface AppDeps {
   verifier?: TokenVerifier | null;
   /** The API's metrics (one registry shared with the internal listener); default: a new one. */
   metrics?: ApiMetrics;
+  /**
+   * The look-ups' own store connections (LOOKUP_POOL_SIZE), so that pages holding every
+   * connection of `db` never queue a checker's read; default: `db`.
+   */
+  lookupDb?: Db;
   /** Province groups' verification queues (PROVINCE_GROUPS), shown on Bull Board and in metrics with the others. */
   groupQueues?: Queue[];
 }
+
+/**
+ * The look-ups the shedder serves in a class of their own (SHED_LOOKUP_*): a passport checker's
+ * eligibility question, one indexed read of the per-citizen projection. Everything else under
+ * /api and /auth is a page.
+ */
+const LOOKUP_ROUTES = /^\/api\/(citizens\/[^/?]+\/passport-eligibility|passport-eligibility)\/?(\?|$)/;
 
 /** The app's load shedder (what its people's requests went through), for the entry point's pressure signal. */
 export const shedderOf = (app: Express): Shedder => app.locals.shedder as Shedder;
@@ -74,7 +86,12 @@ export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics({ queues, store, stalledAfterMs: config.ROUND_STALLED_MS, register: registerStateReader(deps.redis, config) });
   app.use(metrics.middleware);
   // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
-  const shedder = createShedder({ concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry });
+  // Two classes, each with its own slots and queue: look-ups never wait behind pages (issue 30).
+  const shedder = createShedder({
+    classes: { page: { concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE }, lookup: { concurrency: config.SHED_LOOKUP_CONCURRENCY, queue: config.SHED_LOOKUP_QUEUE } },
+    classify: (req) => (req.method === 'GET' && LOOKUP_ROUTES.test(req.originalUrl) ? 'lookup' : 'page'),
+    maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry,
+  });
   app.use(['/api', '/auth'], shedder);
   // The process's entry point samples it for the workers' yield signal (src/http/pressure.ts).
   app.locals.shedder = shedder;
@@ -133,7 +150,7 @@ export function createApp(deps: AppDeps): Express {
   };
   const eligibilityLimit = rateLimit({ redis: deps.redis, prefix: config.QUEUE_PREFIX, bucket: 'eligibility', limit: config.ELIGIBILITY_RATE_PER_MIN });
   app.use(['/api/citizens/:personalId/passport-eligibility', '/api/passport-eligibility'], eligibilityLimit);
-  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
+  app.use(worklistsRouter(corrections), correctionsRouter(corrections), eligibilityRouter({ store: (deps.lookupDb ?? deps.db).store, series: config.PRIMARY_SERIES }), backlogRouter(corrections));
   app.use(correctionRoundsRouter(corrections));
   app.use(facilitiesRouter({ store, ...(deadlines.now ? { now: deadlines.now } : {}) }));
   app.use(recordsRouter({ store, events: rounds.events, log: deps.log.child({ component: 'records' }) }));

@@ -20,13 +20,17 @@ async function main() {
   shutdown.install();
 
   const db = await connectDb(config.MONGO_URL, { poolSize: config.MONGO_POOL_SIZE, statsFile: config.STORE_STATS_FILE });
+  // The look-ups' own connections (issue 30): a checker's read never waits behind a page's commands.
+  const lookupDb = config.LOOKUP_POOL_SIZE > 0
+    ? await connectDb(config.MONGO_URL, { poolSize: config.LOOKUP_POOL_SIZE, autoIndex: false, statsFile: config.STORE_STATS_FILE && `${config.STORE_STATS_FILE}.lookups` })
+    : undefined;
   const redis = createRedis(config.REDIS_URL, 'producer', redisOptionsFromConfig(config));
   const queues = allQueues(redis, config.QUEUE_PREFIX);
   // Province groups' queues: their depth is what KEDA scales each group's workers on.
   const groupQueues = createGroupQueues(redis, config.QUEUE_PREFIX, config.PROVINCE_GROUPS);
   // One metrics registry for the public app and the internal listener.
   const metrics = createApiMetrics({ queues: [...queueList(queues), ...groupQueues], store: db.store, stalledAfterMs: config.ROUND_STALLED_MS, register: registerStateReader(redis, config) });
-  const app = createApp({ config, db, queues, redis, log, metrics, groupQueues });
+  const app = createApp({ config, db, lookupDb, queues, redis, log, metrics, groupQueues });
 
   const server = app.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
@@ -49,6 +53,7 @@ async function main() {
   shutdown.add('queues', async () => { await closeQueues(queues); await Promise.all(groupQueues.map((q) => q.close())); });
   shutdown.add('redis', () => redis.quit());
   shutdown.add('mongo', () => db.close());
+  if (lookupDb) shutdown.add('mongo-lookups', () => lookupDb.close());
 }
 
 main().catch((err) => {

@@ -5,6 +5,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import type { TestContext } from './context.js';
+import type { Db } from '../../src/db/connect.js';
 import { startOidcProvider, type LocalUser, type OidcProvider } from '../../stand-ins/oidc/provider.js';
 
 /** Environment that points an API (in-process or spawned) at the local provider. */
@@ -69,12 +70,12 @@ export interface AppWithAuth {
  * The local OIDC provider and the API app (in-process, real Redis and Mongo-wire server) wired
  * to it: any integration test can make authorised requests with `as(login)`.
  */
-export async function startAppWithAuth(ctx: TestContext, opts: { env?: Record<string, string>; users?: Record<string, LocalUser>; log?: Logger } = {}): Promise<AppWithAuth> {
+export async function startAppWithAuth(ctx: TestContext, opts: { env?: Record<string, string>; users?: Record<string, LocalUser>; log?: Logger; lookupDb?: Db } = {}): Promise<AppWithAuth> {
   const oidc = await startOidcProvider({ users: opts.users });
   const config = parseEnv({ REDIS_URL: ctx.redisUrl, MONGO_URL: ctx.mongoUrl, QUEUE_PREFIX: ctx.prefix, LOG_LEVEL: 'silent', ...authEnv(oidc), ...opts.env });
   const queues = allQueues(ctx.redis, ctx.prefix);
   const log = opts.log ?? createLogger({ level: 'silent' });
-  const server = createApp({ config, db: ctx.db, queues, redis: ctx.redis, log }).listen(0, '127.0.0.1');
+  const server = createApp({ config, db: ctx.db, lookupDb: opts.lookupDb, queues, redis: ctx.redis, log }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

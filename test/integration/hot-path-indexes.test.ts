@@ -18,6 +18,7 @@ import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { openQueues } from '../helpers/queues.js';
 import { runImport } from '../../src/imports/run-import.js';
 import { transferRecord } from '../../src/db/repositories/dose-records.repository.js';
+import { listWorklist } from '../../src/corrections/worklists.service.js';
 import { OTHER_PROVINCE_COMMUNE, alterDocuments, insertCitizens, insertDoses, seedLocalities, seedOtherProvince } from '../helpers/fixtures.js';
 
 /**
@@ -112,6 +113,31 @@ describe('hot-path queries on the real store', () => {
       const scans = scansOf(explained);
       if (scans.length === 0) problems.push(`${q.shape}: no scan in the plan: ${JSON.stringify(explained).slice(0, 800)}`);
       for (const s of scans.filter((x) => x.collectionScan)) problems.push(`${q.shape}: collection scan (${s.node})\n  sent: ${q.sent}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("a commune's first worklist page: five commands in three steps (the count beside the page), each served by an index", async () => {
+    const q = { limit: 50 };
+    // The locality's expansion is cached per store (a minute): read once before the recording.
+    const warm = await listWorklist(hot.store, COMMUNES[0]!, q, { withCounts: true });
+    const recording = recordCommands(hot.connection.getClient());
+    const page = await listWorklist(hot.store, COMMUNES[0]!, q, { withCounts: true });
+    recording.stop();
+    // The typo'd ID (corrected) and the person registered elsewhere at least: the page really has rows.
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page).toEqual(warm);
+    expect(page.total).toBe(page.items.length);
+    const sent = recording.sent.map((c) => `${c.name} ${c.command[c.name]}`);
+    expect([...sent].sort()).toEqual(['aggregate recordStates', 'find doseRecords', 'find recordStates', 'find rounds', 'find verificationResults']);
+    // Step 1 the rounds; step 2 the page and its count together; step 3 results and records together.
+    expect(sent[0]).toBe('find rounds');
+    expect(sent.slice(1, 3).sort()).toEqual(['aggregate recordStates', 'find recordStates']);
+    const problems: string[] = [];
+    for (const x of explainableQueries(recording.sent)) {
+      const scans = scansOf(await hot.connection.db!.command({ explain: x.explain, verbosity: 'queryPlanner' }));
+      if (scans.length === 0) problems.push(`${x.shape}: no scan in the plan`);
+      for (const y of scans.filter((z) => z.collectionScan)) problems.push(`${x.shape}: collection scan (${y.node})\n  sent: ${x.sent}`);
     }
     expect(problems).toEqual([]);
   });

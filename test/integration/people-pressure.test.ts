@@ -26,7 +26,7 @@ const log = createLogger({ level: 'silent', name: 'test' });
 beforeAll(async () => {
   ctx = await createTestContext('pressure');
   // One request at a time: a second one queues, which is the signal.
-  const shedder = createShedder({ concurrency: 1, queue: 10, maxWaitMs: 60_000, targetMs: 250, registry: new Registry() });
+  const shedder = createShedder({ classes: { page: { concurrency: 1, queue: 10 } }, maxWaitMs: 60_000, targetMs: 250, registry: new Registry() });
   const app = express();
   app.use('/api', shedder);
   app.get('/api/hold', (_req, res) => { held.push(() => res.json({ ok: true })); });

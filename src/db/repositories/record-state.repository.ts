@@ -28,11 +28,15 @@ export interface RecordState {
 export interface DoseFacts { vaccine: string | null; doseNumber: number | null; vaccinatedAt: string | null }
 
 /** Whose dose a record is for eligibility: the person it links to, else the citizen ID it was entered with. */
-function citizenOf(r: MatchResult, rec: Pick<DoseRecordInput, 'idNumber'> | undefined): string | null {
-  if (r.personalId) return r.personalId;
+function citizenOf(personalId: string | null | undefined, rec: Pick<DoseRecordInput, 'idNumber'> | undefined): string | null {
+  if (personalId) return personalId;
   const entered = normalizeId(rec?.idNumber);
   return entered.kind === 'citizen' ? entered.value : null;
 }
+
+/** The facts of a dose eligibility shows (no name, no birth date). */
+const doseFacts = (rec: Pick<DoseRecordInput, 'vaccine' | 'doseNumber' | 'vaccinatedAt'>): DoseFacts =>
+  ({ vaccine: rec.vaccine ?? null, doseNumber: rec.doseNumber ?? null, vaccinatedAt: rec.vaccinatedAt ?? null });
 
 type ChunkRecord = Pick<DoseRecordInput, 'recordId' | 'idNumber' | 'vaccine' | 'doseNumber' | 'vaccinatedAt'>;
 
@@ -52,19 +56,66 @@ export async function recordResults(
   const byId = new Map(records.map((r) => [r.recordId, r]));
   const ops = results.map((r) => {
     const rec = byId.get(r.recordId);
-    const dose: DoseFacts | null = rec ? { vaccine: rec.vaccine ?? null, doseNumber: rec.doseNumber ?? null, vaccinatedAt: rec.vaccinatedAt ?? null } : null;
+    const dose: DoseFacts | null = rec ? doseFacts(rec) : null;
     return { updateOne: {
       filter: { _id: r.recordId, $or: [{ plannedAt: null }, { plannedAt: { $lte: meta.plannedAt } }] },
       update: {
         $set: {
           communeCode: meta.communeCode, roundId: meta.roundId, plannedAt: meta.plannedAt, outcome: r.outcome, personalId: r.personalId ?? null, resultAt: at,
-          citizen: citizenOf(r, rec), dose,
+          citizen: citizenOf(r.personalId, rec), dose,
         },
       },
       upsert: true,
     } };
   });
   await models.RecordState.bulkWrite(ops as never, { ordered: false }).catch((err: unknown) => { if (!onlyDuplicateKeys(err)) throw err; });
+}
+
+export interface BackfillReport {
+  /** States with a result but no projection, looked at. */
+  scanned: number;
+  /** Projections written. */
+  written: number;
+  /** States whose dose record is gone (left without a projection: not a dose eligibility can show). */
+  noRecord: number;
+}
+
+/**
+ * The per-citizen projection (whose dose, which vaccine, when) for the states of records
+ * verified before the chunk job wrote it: eligibility answers from the projection alone, so
+ * without it their doses are not seen. Rebuilt from the store, the truth: the person the result
+ * linked (the state's `personalId`), else the citizen ID the record was entered with, and the
+ * record's vaccine, dose number and date. Pages of `batch` states in `_id` order, one `_id $in`
+ * read of their records and one unordered bulk per page. Each write is conditional on the state
+ * still having no projection and the same round: a chunk that writes meanwhile (the projection's
+ * one writer) wins. Idempotent: a second run finds nothing to do.
+ */
+export async function backfillEligibilityProjection(store: Store, opts: { batch?: number } = {}): Promise<BackfillReport> {
+  const models = modelsOf(store);
+  const batch = opts.batch ?? 1_000;
+  const report: BackfillReport = { scanned: 0, written: 0, noRecord: 0 };
+  let after: string | null = null;
+  for (;;) {
+    const filter: Record<string, unknown> = { roundId: { $ne: null }, dose: null, ...(after ? { _id: { $gt: after } } : {}) };
+    const states = await models.RecordState.find(filter, { _id: 1, roundId: 1, personalId: 1 }).sort({ _id: 1 }).limit(batch)
+      .lean<Pick<RecordState, '_id' | 'roundId' | 'personalId'>[]>();
+    if (states.length === 0) return report;
+    after = states[states.length - 1]!._id;
+    report.scanned += states.length;
+    const records = await models.DoseRecord.find({ _id: { $in: states.map((st) => st._id) } }, { _id: 1, idNumber: 1, vaccine: 1, doseNumber: 1, vaccinatedAt: 1 })
+      .lean<(Pick<DoseRecordInput, 'idNumber' | 'vaccine' | 'doseNumber' | 'vaccinatedAt'> & { _id: string })[]>();
+    const byId = new Map(records.map((r) => [r._id, r]));
+    const ops = states.flatMap((st) => {
+      const rec = byId.get(st._id);
+      if (!rec) { report.noRecord++; return []; }
+      return [{ updateOne: {
+        filter: { _id: st._id, roundId: st.roundId, dose: null },
+        update: { $set: { citizen: citizenOf(st.personalId, rec), dose: doseFacts(rec) } },
+      } }];
+    });
+    if (ops.length > 0) report.written += (await models.RecordState.bulkWrite(ops as never, { ordered: false })).modifiedCount;
+    if (states.length < batch) return report;
+  }
 }
 
 /**

@@ -50,17 +50,23 @@ export interface WorklistQuery {
 /**
  * One page of a commune's worklist, in recordId order: the records whose current state (the
  * latest result of this cycle's rounds: the verification round's, or a correction round's over
- * it) needs an officer, minus records whose explanation was accepted. One query on the records'
- * states (index { communeCode, outcome }), one `_id $in` for their results and one for the records.
+ * it) needs an officer, minus records whose explanation was accepted. Three steps whatever the
+ * page size: the commune's rounds; one query on the records' states (index { communeCode,
+ * outcome }) with, for a first page (`withCounts`), the list's items per outcome beside it (one
+ * grouped read); then one `_id $in` for their results and one for the records, in parallel.
  */
-export async function worklistPage(store: Store, communeCode: string, q: WorklistQuery): Promise<{ items: WorklistItem[]; next: string | null }> {
+export async function worklistPage(
+  store: Store, communeCode: string, q: WorklistQuery, opts: { withCounts?: boolean } = {},
+): Promise<{ items: WorklistItem[]; next: string | null; counts?: Record<string, number> }> {
   const models = modelsOf(store);
   const cycle = await communeCycle(store, communeCode);
-  if (!cycle.verification) return { items: [], next: null };
+  if (!cycle.verification) return { items: [], next: null, ...(opts.withCounts ? { counts: emptyCounts() } : {}) };
   const roundId = cycle.verification._id;
   const filter = worklistFilter(communeCode, cycle, q);
-  if (q.after) filter._id = { $gt: q.after };
-  const states = await models.RecordState.find(filter).sort({ _id: 1 }).limit(q.limit).lean<RecordState[]>();
+  const [states, counts] = await Promise.all([
+    models.RecordState.find(q.after ? { ...filter, _id: { $gt: q.after } } : filter).sort({ _id: 1 }).limit(q.limit).lean<RecordState[]>(),
+    opts.withCounts ? outcomeCounts(store, communeCode, cycle) : undefined,
+  ]);
   const ids = states.map((s) => s._id);
   const [results, records] = await Promise.all([
     models.VerificationResult.find({ _id: { $in: states.map((s) => resultId(s.roundId!, s._id)) } }, RESULT_FIELDS).lean<ResultRow[]>(),
@@ -95,7 +101,7 @@ export async function worklistPage(store: Store, communeCode: string, q: Worklis
       ...(rec?.facilityId ? { facilityId: rec.facilityId } : {}),
     }];
   });
-  return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null };
+  return { items, next: states.length === q.limit ? states[states.length - 1]!._id : null, ...(counts !== undefined ? { counts } : {}) };
 }
 
 export function worklistFilter(communeCode: string, cycle: CommuneCycle, q: Pick<WorklistQuery, 'outcome'>): Record<string, unknown> {
@@ -116,14 +122,10 @@ export async function worklistCount(store: Store, communeCode: string, q: Pick<W
   return modelsOf(store).RecordState.countDocuments(worklistFilter(communeCode, cycle, q));
 }
 
-/**
- * How many items the commune's worklist holds per outcome (the same filter and index as the pages,
- * one grouped read): the health officer's headline and its sub-line count what the list holds.
- */
-export async function worklistOutcomeCounts(store: Store, communeCode: string): Promise<Record<string, number>> {
-  const cycle = await communeCycle(store, communeCode);
-  const counts: Record<string, number> = Object.fromEntries(ACTION_OUTCOMES.map((o) => [o, 0]));
-  if (!cycle.verification) return counts;
+const emptyCounts = (): Record<string, number> => Object.fromEntries(ACTION_OUTCOMES.map((o) => [o, 0]));
+
+async function outcomeCounts(store: Store, communeCode: string, cycle: Awaited<ReturnType<typeof communeCycle>>): Promise<Record<string, number>> {
+  const counts = emptyCounts();
   const rows = await modelsOf(store).RecordState.aggregate<{ _id: string; n: number }>([
     { $match: worklistFilter(communeCode, cycle, {}) },
     { $group: { _id: '$outcome', n: { $sum: 1 } } },
