@@ -110,6 +110,7 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       store: d.db.store,
       flows: d.flows,
       match: register.port.verify,
+      ...(register.port.ready ? { registerReady: register.port.ready } : {}),
       matcherVersion: register.port.version,
       provinceRank: provinceRanker(d, redis),
       // The job's hash only if it still exists (never a stray key for a job removed meanwhile).
