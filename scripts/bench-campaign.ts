@@ -230,7 +230,7 @@ function printTable(o: Record<string, unknown> & { stages: Record<string, number
     ['store bulk insert docs/s', o.storeBulkInsertPerSecond], ['store _id point reads/s', o.storeIdReadsPerSecond],
     ['verify rate / bulk insert rate', o.verifyVsBulkInsert], ['verify rate / _id read rate', o.verifyVsIdReads],
     ['rounds done', `${o.completedRounds}/${o.rounds} ${JSON.stringify(o.statuses)}`],
-    ...(['utilizationPct', 'utilizationWindow', 'subjectsPer5s', 'calls', 'overQuotaCalls', 'callsDuringOutage', 'callsBeforeBreakerOpened', 'probesWhileDown', 'probesPer5sWhileDown', 'probeGapsSeconds', 'probesSentByDeployment', 'chunkWaits', 'resumeSeconds', 'failedChunks', 'failedRounds', 'escalationsCausedByOutage', 'recordsWithoutResult', 'sameAsMirrorPct', 'differencesByKind', 'deadlinesMoved']
+    ...(['utilizationPct', 'utilizationWindow', 'subjectsPer5s', 'calls', 'overQuotaCalls', 'callsDuringOutage', 'callsBeforeBreakerOpened', 'probesWhileDown', 'probesPer5sWhileDown', 'probesSentByDeployment', 'registerStamps', 'chunkWaits', 'resumeSeconds', 'failedChunks', 'failedRounds', 'escalationsCausedByOutage', 'recordsWithoutResult', 'sameAsMirrorPct', 'differencesByKind', 'deadlinesMoved']
       .filter((k) => k in o).map((k) => [k, typeof o[k] === 'object' ? JSON.stringify(o[k]) : o[k]] as [string, unknown])),
     ['load average before → after (1, 5, 15 min)', `${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`],
   ];

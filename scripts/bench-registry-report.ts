@@ -72,24 +72,32 @@ function utilization(stats: RegistryStats, quota: number) {
 }
 
 /**
- * Calls that reached the register while it was down, split by what the deployment knew: sent once
- * its breaker was open (probes: at most one per REGISTRY_PROBE_MS is the design), or before (in
- * flight when the outage began, or sent before any answer said it was down).
+ * Calls that reached the register while it was down, split by what the deployment knew when it
+ * sent them. Probes: the calls its breaker let through while open (the breaker's own count in
+ * Redis, decided atomically there), less the one per opening that found the register back (it
+ * arrived after the outage); at most one per REGISTRY_PROBE_MS is the design. The rest were sent
+ * before the breaker opened (in flight when the outage began, or sent before any answer said so).
+ * The register's own stamps are shown beside: it stamps a call when its event loop reads it, so on
+ * a loaded machine a wave of calls sent just before the opening is stamped after it.
  */
-function probes(stats: RegistryStats, openings: BreakerOpening[]) {
-  const knownDown = (t: number) => openings.some((b) => t >= b.from && (b.to === null || t <= b.to));
-  const after = stats.callsDuringOutageAt.filter(knownDown);
+function probes(stats: RegistryStats, openings: BreakerOpening[], probesSent: number) {
+  const closed = openings.filter((b) => b.to !== null).length;
+  const inOutage = Math.min(stats.callsDuringOutage, Math.max(0, probesSent - closed));
   // Seconds of the outages the breaker was open for (it opens on the first 503 answer).
   let openSeconds = 0;
   for (const x of stats.outages) {
     for (const b of openings) openSeconds += Math.max(0, Math.min(x.to, b.to ?? x.to) - Math.max(x.from, b.from)) / 1000;
   }
+  const stampedAfter = stats.callsDuringOutageAt.filter((t) => openings.some((b) => t >= b.from && (b.to === null || t <= b.to)));
   return {
-    probesWhileDown: after.length,
-    probesPer5sWhileDown: openSeconds ? +((after.length / openSeconds) * 5).toFixed(2) : 0,
-    probeGapsSeconds: after.slice(1).map((t, i) => +((t - after[i]!) / 1000).toFixed(1)),
-    callsBeforeBreakerOpened: stats.callsDuringOutage - after.length,
-    breakerOpenSecondsWhileDown: +openSeconds.toFixed(1), breakerOpenings: openings.length,
+    probesWhileDown: inOutage,
+    probesPer5sWhileDown: openSeconds ? +((inOutage / openSeconds) * 5).toFixed(2) : 0,
+    callsBeforeBreakerOpened: stats.callsDuringOutage - inOutage,
+    breakerOpenSecondsWhileDown: +openSeconds.toFixed(1), breakerOpenings: openings.length, probesSentByDeployment: probesSent,
+    registerStamps: {
+      beforeOpening: stats.callsDuringOutage - stampedAfter.length, afterOpening: stampedAfter.length,
+      gapsSecondsAfterOpening: stampedAfter.slice(1).map((t, i) => +((t - stampedAfter[i]!) / 1000).toFixed(1)),
+    },
   };
 }
 
@@ -134,11 +142,8 @@ export async function registryReport(o: { db: Db; stats: RegistryStats; quota: n
     // The window's subjects per 5 s (where the quota went unused: 5 s of quota is quota × 5).
     subjectsPer5s: Array.from({ length: Math.ceil(use.perSecond.length / 5) }, (_, i) => use.perSecond.slice(i * 5, i * 5 + 5).reduce((x, y) => x + y, 0)),
     calls: stats.calls, overQuotaCalls: stats.rejected429, errors500: stats.errors500, searchQueries: stats.queries,
-    callsDuringOutage: stats.callsDuringOutage, ...probes(stats, o.openings),
-    // The deployment's own count of the calls its breaker let through as probes (every outage, the whole run): the
-    // register's clock above stamps a call when its event loop reads it, late on a loaded machine, so a call sent just
-    // before the breaker opened can be stamped after it.
-    probesSentByDeployment: o.waits.probesSent, chunkWaits: { outage: o.waits.outage, other: o.waits.other },
+    callsDuringOutage: stats.callsDuringOutage, ...probes(stats, o.openings, o.waits.probesSent),
+    chunkWaits: { outage: o.waits.outage, other: o.waits.other },
     resumeSeconds: outage?.firstAcceptedAfter ? +((outage.firstAcceptedAfter - outage.to) / 1000).toFixed(1) : null,
     failedChunks: chunks.filter((c) => c.status === 'failed').length,
     failedRounds: rounds.filter((r) => r.status === 'failed').length,
