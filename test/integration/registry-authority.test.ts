@@ -287,6 +287,28 @@ describe('the register down, over quota, scarce', () => {
     expect(await reads()).toBeGreaterThan(before);
   }, 120_000); // two or three probe intervals of waiting, then the round
 
+  it('when the probe finds the register back, the chunks waiting on it are woken at once, not at the end of their waits', async () => {
+    const s = await scenario({}, { REGISTRY_PROBE_MS: '1000' });
+    s.registry.outage(120_000);
+    await s.start();
+    const ids = await roundsFor(s, ['00007'], undefined, cleanDoses);
+    await waitFor(async () => ((await chunkJobs(s.queues)).some((j) => (j.data as { waitingOn?: unknown }).waitingOn) ? true : null), 30_000, 'a chunk waiting on the register');
+    // Another caller holds the probe for two minutes: the waiting chunks are told to wait about that long.
+    const probeKey = `${s.prefix}:register:probe`;
+    await ctx.redis.set(probeKey, 'other', 'PX', 120_000);
+    await waitFor(async () => {
+      const delayed = await s.queues[VERIFICATION_QUEUE].getDelayed();
+      const until = (j: { data: unknown }) => Date.parse((j.data as { waitingOn?: { until: string } }).waitingOn?.until ?? '') || 0;
+      return delayed.length > 0 && delayed.every((j) => until(j) > Date.now() + 60_000) ? true : null;
+    }, 30_000, 'every waiting chunk delayed by a minute or more');
+    // The register is back and that caller's lease is gone; a new round's chunk sends the next probe, which closes the breaker.
+    s.registry.endOutages();
+    await ctx.redis.del(probeKey);
+    const next = await roundsFor(s, ['00006'], undefined, cleanDoses);
+    await waitFor(() => finished([...ids, ...next]), 30_000, 'every round to settle, the waiting ones woken by the return');
+    expect((await chunkJobs(s.queues)).filter((j) => j.failedReason)).toEqual([]);
+  }, 90_000); // a chunk put to a two-minute wait, then woken by the register's return
+
   it('429s from a register that grants less than configured lower the shared quota; chunks wait instead of failing', async () => {
     // The register grants 20 subjects/s; vaxverify was told 600.
     const s = await scenario({ quota: 20, searchQuota: 10 }, { REGISTRY_QUOTA: '600', REGISTRY_SEARCH_QUOTA: '10' }, 2);
