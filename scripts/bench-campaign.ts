@@ -27,7 +27,8 @@ import { authEnv } from '../test/helpers/app-with-auth.js';
 import { startOidcProvider } from '../stand-ins/oidc/provider.js';
 import { benchStoreRates } from './bench-store-rates.js';
 import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandIn } from '../stand-ins/registry/server.js';
-import { registryReport } from './bench-registry-report.js';
+import { breakerOpenings, chunkWaits, registryReport } from './bench-registry-report.js';
+import { createRedis } from '../queues/connection.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -150,7 +151,6 @@ async function main() {
 
     const authorization = `Bearer ${await oidc.serviceToken('bench-admin')}`;
     const t0 = performance.now();
-    const verifyStartedAt = Date.now();
     if (registry && a['outage-at']) registry.outage(Number(a['outage-seconds']) * 1000, Number(a['outage-at']) * 1000);
     for (const c of communes) {
       const res = await fetch(`${api.url}/api/rounds`, {
@@ -198,7 +198,7 @@ async function main() {
       verifyVsIdReads: +(recordsPerSecond / rates.idReadsPerSecond).toFixed(3),
       completedRounds: done.length, rounds: communes.length, statuses,
       imported, importRowsPerSecond: importerRowsPerSecond, loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
-      ...(registry ? await registryReport({ db, stats: registry.stats(), quota: Number(a.quota), verifyStartedAt, dataDir, batchSize: 2500 }) : {}),
+      ...(registry ? await registryReport({ db, stats: registry.stats(), quota: Number(a.quota), dataDir, batchSize: 2500, ...await readRegisterRedis() }) : {}),
     };
     printTable(out);
     if (a.json) console.log(JSON.stringify(out));
@@ -210,6 +210,12 @@ async function main() {
     await db.close();
     rmSync(statsDir, { recursive: true, force: true });
   }
+}
+
+/** The deployment's breaker openings and chunk waits (Redis, under the run's prefix). */
+async function readRegisterRedis() {
+  const redis = createRedis(REDIS_URL);
+  try { return { openings: await breakerOpenings(redis, PREFIX), waits: await chunkWaits(redis, PREFIX) }; } finally { await redis.quit(); }
 }
 
 const mb = (b?: number) => (b ? Math.round(b / 1048576) : 0);
@@ -224,7 +230,7 @@ function printTable(o: Record<string, unknown> & { stages: Record<string, number
     ['store bulk insert docs/s', o.storeBulkInsertPerSecond], ['store _id point reads/s', o.storeIdReadsPerSecond],
     ['verify rate / bulk insert rate', o.verifyVsBulkInsert], ['verify rate / _id read rate', o.verifyVsIdReads],
     ['rounds done', `${o.completedRounds}/${o.rounds} ${JSON.stringify(o.statuses)}`],
-    ...(['utilizationPct', 'calls', 'overQuotaCalls', 'probesWhileDown', 'probesPer5sWhileDown', 'resumeSeconds', 'failedChunks', 'failedRounds', 'escalationsCausedByOutage', 'recordsWithoutResult', 'sameAsMirrorPct', 'differencesByKind', 'deadlinesMoved']
+    ...(['utilizationPct', 'utilizationWindow', 'subjectsPer5s', 'calls', 'overQuotaCalls', 'callsDuringOutage', 'callsBeforeBreakerOpened', 'probesWhileDown', 'probesPer5sWhileDown', 'probesSentByDeployment', 'registerStamps', 'chunkWaits', 'resumeSeconds', 'failedChunks', 'failedRounds', 'escalationsCausedByOutage', 'recordsWithoutResult', 'sameAsMirrorPct', 'differencesByKind', 'deadlinesMoved']
       .filter((k) => k in o).map((k) => [k, typeof o[k] === 'object' ? JSON.stringify(o[k]) : o[k]] as [string, unknown])),
     ['load average before → after (1, 5, 15 min)', `${JSON.stringify(o.loadAverage.before)} → ${JSON.stringify(o.loadAverage.after)}`],
   ];

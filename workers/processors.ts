@@ -104,12 +104,18 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
     const redis = (await d.queues[VERIFICATION_QUEUE].getBackend().client) as unknown as Redis;
     const events = queuedRoundEvents(d.queues[ROUNDS_QUEUE]);
     // The register's return enqueues the outage's job on the deadlines queue (its deadline policy runs there).
-    const register = createRegisterPort(d.config, { store: d.db.store, redis, log, deadlines: { deadlinesQueue: d.queues[DEADLINES_QUEUE] } });
+    // Every queue a chunk may wait in (province groups on the same connection): promoted when the register is back.
+    const chunkQueues = [d.queues[VERIFICATION_QUEUE], ...createGroupQueues(d.queues[VERIFICATION_QUEUE].opts.connection, d.config.QUEUE_PREFIX, d.config.PROVINCE_GROUPS)];
+    const register = createRegisterPort(d.config, {
+      store: d.db.store, redis, log, deadlines: { deadlinesQueue: d.queues[DEADLINES_QUEUE] },
+      wakeWaiting: async () => { await Promise.all(chunkQueues.map((q) => q.promoteJobs())); },
+    });
     const { completion } = policyFromConfig(d.config);
     return verificationProcessor({
       store: d.db.store,
       flows: d.flows,
       match: register.port.verify,
+      ...(register.port.ready ? { registerReady: register.port.ready } : {}),
       matcherVersion: register.port.version,
       provinceRank: provinceRanker(d, redis),
       // The job's hash only if it still exists (never a stray key for a job removed meanwhile).

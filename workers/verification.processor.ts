@@ -59,6 +59,8 @@ export interface VerificationDeps {
   forgiveStalls?: (jobKey: string) => Promise<void>;
   /** Where chunks waiting on the register are counted; absent in tests of a register that never waits. */
   registerWaits?: RegisterWaits;
+  /** The register port's `ready` (src/registry): asked before a chunk reads anything; absent: always ready. */
+  registerReady?: () => Promise<RegisterUnavailableError | null>;
 }
 
 /** Bad job data never gets better on retry: fail it at once, visibly, on Bull Board. */
@@ -123,6 +125,11 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
   const log = deps.log.child({ jobId: job.id, roundId: data.roundId, chunk: data.chunk, attempt: job.attemptsMade });
   let pending = 0;
   const meta = { roundId: data.roundId, localityCode: data.localityCode, chunk: data.chunk, matcherVersion: deps.matcherVersion };
+  // While the register is down, a chunk woken from its wait reads nothing unless it is to send the probe:
+  // every delayed chunk re-reading its records at every probe interval was most of the store's reads in an outage.
+  // (A Redis that cannot say goes on to the usual path: verify meets the same Redis and fails there, counted as usual.)
+  const notReady = data.waitingOn && token ? await deps.registerReady?.().catch(() => null) : null;
+  if (notReady) return waitForRegister(job, deps, token!, notReady, data.waitingOn!.records);
   try {
     const chunk = await readChunk(deps.store, data.roundId, data.chunk);
     if (!chunk) throw new UnrecoverableError(`chunk ${data.chunk} of round ${data.roundId} was never planned`);

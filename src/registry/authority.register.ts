@@ -84,18 +84,30 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
   const spread = (ms: number) => Math.round(ms + random() * 1_000);
 
   async function guarded<T>(kind: 'authenticate' | 'search', units: number, call: () => Promise<T>): Promise<T> {
+    let gateWaited = false;
     for (let attempt = 0; ; attempt++) {
-      const gate = await o.breaker.gate();
+      let gate = await o.breaker.gate();
+      // The probe lease ends within a short wait (a chunk let in to read just before it ends, see ready): wait here, once.
+      if (!gate.go && !gateWaited && gate.waitMs <= maxInline) { gateWaited = true; await sleep(gate.waitMs + 10); attempt--; continue; }
       if (!gate.go) throw new RegisterUnavailableError(spread(gate.waitMs), 'circuit_open');
       const q = await (kind === 'authenticate' ? o.quota : o.searchQuota).take(units);
       // The probe goes whatever the quota says: one call per probe interval for the deployment.
       if (!q.granted && !gate.probe) throw new RegisterUnavailableError(spread(q.waitMs), 'quota');
-      if (q.granted && q.waitMs > 0) await sleep(q.waitMs);
+      if (q.granted && q.waitMs > 0) {
+        await sleep(q.waitMs);
+        // The circuit may have opened while this call waited its turn: it is not sent into a known outage
+        // (its reserved subjects are given up; a call found down since is not the deployment's probe).
+        if (!gate.probe) {
+          const again = await o.breaker.gate();
+          if (!again.go) throw new RegisterUnavailableError(spread(again.waitMs), 'circuit_open');
+          gate = again;
+        }
+      }
       const t = performance.now();
       try {
         const answer = await call();
         await o.telemetry.call({ kind, units, outcome: 'ok', ms: performance.now() - t, probe: gate.probe });
-        const ended = await o.breaker.success();
+        const ended = await o.breaker.success(gate.probe);
         if (ended) {
           o.log.info({ downSeconds: Math.round((ended.to - ended.from) / 1000) }, 'population register back: circuit closed');
           await o.onOutageEnded(ended);
@@ -143,6 +155,12 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
 
   return {
     version: `${MATCHER_VERSION}+authority`,
+    async ready(): Promise<RegisterUnavailableError | null> {
+      // Let in shortly before the probe lease ends (at most the inline wait, half an interval): its records are read by
+      // then, and guarded() waits the rest.
+      const waitMs = await o.breaker.ready(Math.min(maxInline, o.breaker.probeMs / 2));
+      return waitMs > 0 ? new RegisterUnavailableError(waitMs, 'circuit_open') : null;
+    },
     async verify(records: DoseRecordInput[], communeCode: string): Promise<MatchResult[]> {
       const subjects = records.map((r, i) => ({ i, s: subjectOf(r) })).filter((x): x is { i: number; s: Subject } => x.s !== null);
       const answers: (AuthAnswer | undefined)[] = new Array(records.length);

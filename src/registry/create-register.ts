@@ -23,7 +23,11 @@ type RegisterConfig = Pick<Config, 'REGISTRY_MODE' | 'REGISTRY_URL' | 'REGISTRY_
  */
 export function createRegisterPort(
   config: RegisterConfig,
-  deps: { store: Store; redis: Redis; log: Logger; deadlines: Pick<DeadlineDeps, 'deadlinesQueue'> },
+  deps: {
+    store: Store; redis: Redis; log: Logger; deadlines: Pick<DeadlineDeps, 'deadlinesQueue'>;
+    /** The register is back: wake the chunks delayed on it now, not at the end of their waits (a probe interval, idle quota). */
+    wakeWaiting: () => Promise<void>;
+  },
 ): { port: RegisterPort; telemetry: ReturnType<typeof createTelemetry> } {
   const telemetry = createTelemetry(deps.redis, config.QUEUE_PREFIX);
   if (config.REGISTRY_MODE === 'mirror') {
@@ -40,7 +44,11 @@ export function createRegisterPort(
     batch: config.REGISTRY_BATCH,
     parallel: config.REGISTRY_PARALLEL,
     // The deadline policy runs as a job (deduplicated by the outage's start), not here: a crash after the close loses nothing.
-    onOutageEnded: (outage) => enqueueRegisterOutage(deps.deadlines.deadlinesQueue, outage),
+    onOutageEnded: async (outage) => {
+      await enqueueRegisterOutage(deps.deadlines.deadlinesQueue, outage);
+      // Best effort: a chunk not woken here wakes at the end of its wait, as before.
+      await deps.wakeWaiting().catch((err: unknown) => deps.log.warn({ err }, 'chunks waiting on the register not woken: they wake at the end of their waits'));
+    },
     log: deps.log,
   });
   return { port, telemetry };

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import { REGISTER_OUTAGE_ACTOR } from '../domain/rounds/deadlines.js';
 import { auditAct } from '../audit/audit.service.js';
 import { changeRoundDeadline, reconcileRound, type DeadlineChangeDeps, type DeadlineDeps } from '../deadlines/index.js';
 
@@ -11,7 +12,7 @@ import type { Store } from '../db/store.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Who moved a deadline for a register outage, in the audit and on the round. */
-const SYSTEM: Principal = { sub: 'system:registry', name: 'Hệ thống (CSDL quốc gia về dân cư)', roles: [], localities: [], kind: 'service' };
+const SYSTEM: Principal = { sub: REGISTER_OUTAGE_ACTOR, name: 'Hệ thống (CSDL quốc gia về dân cư)', roles: [], localities: [], kind: 'service' };
 
 const hhmm = (t: number) => new Date(t).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
 

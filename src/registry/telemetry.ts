@@ -44,7 +44,8 @@ export function createTelemetry(redis: Redis, prefix: string) {
     },
     /** A chunk steps aside for the register: counted as waiting, its round as held (deadline policy). */
     async hold(jobId: string, records: number, roundId: string, circuitOpen: boolean): Promise<void> {
-      const p = redis.pipeline().hset(keys.waiting, { [jobId]: String(records) });
+      // Counted too (operators, the bench): how often chunks stepped aside, for an outage or for the quota and failures.
+      const p = redis.pipeline().hset(keys.waiting, { [jobId]: String(records) }).hincrby(keys.totals, circuitOpen ? 'waits:outage' : 'waits:other', 1);
       // Only an outage holds a round's deadline; waiting on the quota is the campaign's own pace.
       if (circuitOpen) p.hsetnx(keys.heldRounds, roundId, Date.now());
       await p.exec();

@@ -8,6 +8,13 @@ import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js'
 import { signIn } from '../helpers/browser-sign-in.js';
 import { launchChromium, screenshot } from '../helpers/browser.js';
 import { seedCampaignRounds, seedRealLocalities } from '../helpers/dashboard-seed.js';
+import { createTelemetry, outageDeadlinePolicy, registerWaits } from '../../src/registry/index.js';
+import { createSharedBreaker } from '../../src/registry/shared-breaker.js';
+import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
+import { queuedRoundEvents } from '../../src/rounds/round-events.js';
+import { DEADLINES_QUEUE } from '../../queues/deadlines.queue.js';
+import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
+import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 
 /**
  * Issue 28, the levels above a commune: the nation's, a province's and a district's own deadline
@@ -215,5 +222,63 @@ describe('issue 28: a commune\'s escalations on its own pages, to its people', (
     await police.c.close();
     // Another commune's people get none of them.
     expect((await app.as('health-09619').get('/api/escalations?locality=09625')).status).toBe(403);
+  }, 120_000);
+});
+
+describe('issue 26: what a register outage did to a commune\'s round, on its page', () => {
+  it('a deadline moved for an outage and escalations held while the register is down show on the commune\'s page in Vietnamese, dd/mm/yyyy', async () => {
+    // Two open Hà Nội rounds whose deadline is a day or more ahead (an outage's move keeps them before the province's),
+    // outside Ba Vì (its district deadline was set above) and still their commune's current round (no round started since).
+    const candidates = await ctx.db.models.Round.find({ kind: 'verification', seq: 1, status: { $in: ['verifying', 'scheduled'] }, deadline: { $gt: new Date(Date.now() + DAY) } }, { localityCode: 1, deadline: 1 })
+      .sort({ _id: 1 }).limit(50).lean();
+    const outsideBaVi = new Set((await ctx.db.models.Locality.find({ code: { $in: candidates.map((r) => r.localityCode) }, districtCode: { $ne: '271' } }, { code: 1 }).lean()).map((l) => l.code));
+    const later = new Set((await ctx.db.models.Round.find({ localityCode: { $in: [...outsideBaVi] }, seq: { $gt: 1 } }, { localityCode: 1 }).lean()).map((r) => r.localityCode));
+    const open = candidates.filter((r) => outsideBaVi.has(r.localityCode) && !later.has(r.localityCode)).slice(0, 2);
+    expect(open).toHaveLength(2);
+    const [moved, held] = open as unknown as { _id: string; localityCode: string; deadline: Date }[];
+    const prefix = app.config.QUEUE_PREFIX;
+    const telemetry = createTelemetry(ctx.redis, prefix);
+    // The register went down 90 minutes ago and the first round's chunk waited on it; now it is back (the
+    // breaker's clock set back: no real wait), and the outage's deadline policy runs as the deadlines worker runs it.
+    const breaker = createSharedBreaker(ctx.redis, { prefix, failures: 5, probeMs: 1000 });
+    expect(await breaker.failure('maintenance', true)).toBe(true);
+    const from = Date.now() - 90 * 60_000;
+    await ctx.redis.hset(`${prefix}:register:breaker`, 'openedAt', from);
+    await ctx.redis.hset(`${prefix}:register:held-rounds`, moved._id, from);
+    const outage = (await breaker.success())!;
+    const log = createLogger({ level: 'silent' });
+    const deadlines = { ...deadlineDepsFromConfig(app.config, { store: ctx.db.store, deadlinesQueue: app.queues[DEADLINES_QUEUE], notificationsQueue: app.queues[NOTIFICATIONS_QUEUE], log }), events: queuedRoundEvents(app.queues[ROUNDS_QUEUE]) };
+    expect(await outageDeadlinePolicy({ deadlines, telemetry, policy: 'extend', minMs: 0, log })(outage)).toEqual({ rounds: 1, moved: 1 });
+    const after = (await ctx.db.models.Round.findById(moved._id, { deadline: 1 }).lean())!.deadline;
+    expect(after.getTime() - moved.deadline.getTime()).toBe(outage.to - outage.from);
+    // REGISTRY_OUTAGE_POLICY=hold: the second round's chunk steps aside for an outage still on.
+    const since = new Date();
+    await registerWaits(telemetry, { store: ctx.db.store, policy: 'hold', log }).hold('chunk-job', 40, held._id, true);
+    await runRollup(ctx.db.store, policyFromConfig(app.config));
+
+    // The API gives it to every dashboard user of the commune (the rollup), not only to those who may read rounds.
+    const api = await app.as('admin').get(`/api/dashboard/progress/${moved.localityCode}`);
+    expect(api.status, api.text).toBe(200);
+    expect(new Date(api.body.unit.registerOutage.deadlineMoved.to).getTime()).toBe(after.getTime());
+
+    const { c, page } = await session('admin');
+    await page.goto(`${app.base}/dashboard/l/${moved.localityCode}`);
+    const note = page.locator('#register-outage [data-testid="outage-deadline"]');
+    await note.waitFor();
+    const minutes = Math.round((outage.to - outage.from) / 60_000);
+    const at = (d: Date) => `${vn(d).day} ${vn(d).time}`;
+    const text = (await note.textContent())!;
+    expect(text).toContain(`CSDL quốc gia về dân cư gián đoạn: hạn chót được gia hạn ${minutes} phút, từ ${at(moved.deadline)} thành ${at(after)}`);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    await screenshot(page, 'L8-commune-register-outage-deadline-1366');
+    await page.goto(`${app.base}/dashboard/l/${held.localityCode}`);
+    const hold = page.locator('#register-outage [data-testid="outage-hold"]');
+    await hold.waitFor();
+    // Held from the chunk's wait (to the minute; the page shows Vietnam's time), until the register is back.
+    const sinceText = [at(since), at(new Date(since.getTime() + 60_000))];
+    const holdText = (await hold.textContent())!;
+    expect(sinceText.map((s) => `CSDL quốc gia về dân cư gián đoạn từ ${s}: tạm hoãn chuyển cấp cho đến khi kết nối lại`)).toContain(holdText);
+    await screenshot(page, 'L9-commune-register-outage-hold-1366');
+    await c.close();
   }, 120_000);
 });

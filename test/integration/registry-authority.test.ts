@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv, type Config } from '../../src/config/index.js';
@@ -10,6 +13,10 @@ import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
 import { reconcileRound } from '../../src/deadlines/index.js';
 import { NOTIFICATIONS_QUEUE } from '../../queues/notifications.queue.js';
 import { createSharedBreaker } from '../../src/registry/shared-breaker.js';
+import { createSharedQuota } from '../../src/registry/shared-quota.js';
+import { createAuthorityClient } from '../../src/registry/authority.client.js';
+import { createAuthorityRegister } from '../../src/registry/authority.register.js';
+import { RegisterUnavailableError } from '../../src/registry/register-unavailable.error.js';
 import { createApiMetrics } from '../../src/http/metrics.js';
 import { allQueues, closeQueues, type Queues } from '../../queues/registry.js';
 import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verification.queue.js';
@@ -17,6 +24,8 @@ import { DEADLINES_QUEUE, DeadlineJob, deadlineJobId, enqueueRegisterOutage } fr
 import { processors } from '../../workers/processors.js';
 import { DEFAULT_REGISTRY_CLIENT, startRegistryStandIn, type RegistryStandInOptions } from '../../stand-ins/registry/server.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
+import { connectDb, type Db } from '../../src/db/connect.js';
+import type { StoreStats } from '../../src/db/command-stats.js';
 import { roundCreationDeps } from '../helpers/rounds.js';
 import { TEST_COMMUNES, makeCitizens, makeDoses } from '../helpers/seed.js';
 import { OTHER_PROVINCE_COMMUNE, insertDoses, seedDocuments, seedLocalities, seedOtherProvince } from '../helpers/fixtures.js';
@@ -68,10 +77,10 @@ async function scenario(standIn: RegistryStandInOptions, env: Record<string, str
   return { registry, config, prefix, queues: q, start };
 }
 
-async function startWorker(config: Config, prefix: string, concurrency: number, queue: typeof VERIFICATION_QUEUE | typeof DEADLINES_QUEUE = VERIFICATION_QUEUE) {
+async function startWorker(config: Config, prefix: string, concurrency: number, queue: typeof VERIFICATION_QUEUE | typeof DEADLINES_QUEUE = VERIFICATION_QUEUE, db: Db = ctx.db) {
   const flows = createFlowProducer(ctx.redis, prefix);
   const q = allQueues(ctx.redis, prefix);
-  const processor = await processors[queue]!({ config, db: ctx.db, queues: q, flows, log });
+  const processor = await processors[queue]!({ config, db, queues: q, flows, log });
   const worker = new Worker(queue, processor, { connection: ctx.redis, prefix, concurrency });
   open.push(() => worker.close(), () => flows.close(), () => closeQueues(q));
 }
@@ -197,6 +206,108 @@ describe('the register down, over quota, scarce', () => {
     expect(text).toMatch(/vaxverify_register_calls\{outcome="all"\} [1-9]/);
     expect(text).toContain('vaxverify_register_records_waiting 0');
   }, 120_000); // a register outage of several probe intervals: chunks wait as delayed jobs, then the rounds finish
+
+  it('once its breaker is open the deployment sends at most one call per probe interval: calls waiting their quota turn are not sent, and the failure that opened it is the first interval\'s look', async () => {
+    // The adapter as a worker builds it (real Redis quota and breaker, the stand-in over HTTP), four chunks' verify calls at once:
+    // 100 subjects/s in calls of 10, so when the register is found down a dozen calls hold a reservation up to ~1.6 s ahead.
+    // Sends are timed where they leave (the client's fetch): the stand-in's clock runs late on a loaded machine.
+    const registry = await startRegistryStandIn({ citizens, latencyMs: [5, 30] });
+    open.push(() => registry.close());
+    const prefix = `${ctx.prefix}-${++seq}`;
+    const sends: number[] = [];
+    const client = createAuthorityClient({
+      url: registry.url, clientId: DEFAULT_REGISTRY_CLIENT.id, clientSecret: DEFAULT_REGISTRY_CLIENT.secret, timeoutMs: 5_000,
+      fetch: (input, init) => { if (String(input).endsWith('/v1/authenticate')) sends.push(Date.now()); return fetch(input, init); },
+    });
+    const probeMs = 1_000;
+    const breaker = createSharedBreaker(ctx.redis, { prefix, failures: 5, probeMs });
+    const port = createAuthorityRegister({
+      client, breaker, telemetry: createTelemetry(ctx.redis, prefix), batch: 10, parallel: 4, log, onOutageEnded: async () => {},
+      quota: createSharedQuota(ctx.redis, { prefix, quota: 100 }), searchQuota: createSharedQuota(ctx.redis, { prefix: `${prefix}:search`, quota: 50 }),
+    });
+    const chunks = TEST_COMMUNES.map((c) => cleanDoses(c, ++seq));
+    registry.outage(5_000);
+    const outageEnd = Date.now() + 5_000;
+    // The chunks try again and again while it is down (as their delayed jobs wake), each a verify of its records.
+    while (Date.now() < outageEnd + 500) {
+      const tries = await Promise.allSettled(chunks.map((records, i) => port.verify(records, TEST_COMMUNES[i]!)));
+      for (const t of tries) if (t.status === 'rejected') expect(t.reason).toBeInstanceOf(RegisterUnavailableError);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const openedAt = Number((await ctx.redis.hgetall(`${prefix}:register:breaker`)).openedAt);
+    expect(openedAt).toBeGreaterThan(0);
+    const afterOpen = sends.filter((t) => t >= openedAt && t < outageEnd);
+    // Probes only: a lease of a second each, the first taken by the opening failure (one more allowed for a call that
+    // passed its gate in the milliseconds before the breaker opened).
+    expect(afterOpen.length, JSON.stringify(afterOpen.map((t) => t - openedAt))).toBeLessThanOrEqual(Math.floor((outageEnd - openedAt) / probeMs) + 1);
+    expect(afterOpen.length).toBeGreaterThan(0);
+    // Back: every chunk verifies, the breaker closed by the probe that found it back.
+    const done = await waitFor(async () => {
+      const r = await Promise.allSettled(chunks.map((records, i) => port.verify(records, TEST_COMMUNES[i]!)));
+      return r.every((x) => x.status === 'fulfilled') ? r : null;
+    }, 30_000, 'the chunks to verify after the outage');
+    expect(done).toHaveLength(4);
+    expect((await breaker.state()).state).toBe('closed');
+  }, 60_000); // a 5 s outage, then four chunks at 100 subjects/s
+
+  it('while the register is down, a chunk woken from its wait reads nothing from the store unless it may send the probe', async () => {
+    // The worker's own store connection counts the commands it sends (the benchmarks' command monitoring).
+    const file = join(tmpdir(), `vv-registry-reads-${process.pid}-${Date.now()}.json`);
+    const db = await connectDb(ctx.mongoUrl, { poolSize: 4, autoIndex: false, statsFile: file });
+    open.push(() => db.close());
+    const counts = () => JSON.parse(readFileSync(file, 'utf8')) as StoreStats;
+    /** The chunk path's reads, from a stats file written after now (it is written every second). */
+    const reads = async () => {
+      const at = Date.now();
+      const st = await waitFor(() => { const c = counts(); return new Date(c.at).getTime() > at ? c : null; }, 10_000, 'the store counts written');
+      return (st.byCollection['find verificationChunks'] ?? 0) + (st.byCollection['find doseRecords'] ?? 0) + (st.byCollection['find verificationResults'] ?? 0);
+    };
+    const s = await scenario({}, { REGISTRY_PROBE_MS: '1000' });
+    s.registry.outage(120_000);
+    await startWorker(s.config, s.prefix, 4, VERIFICATION_QUEUE, db);
+    const ids = await roundsFor(s, ['00006'], undefined, cleanDoses);
+    const job = await waitFor(async () => (await chunkJobs(s.queues)).find((j) => (j.data as { waitingOn?: unknown }).waitingOn) ?? null, 30_000, 'a chunk waiting on the register');
+    // Another caller holds the probe, interval after interval (as a busy deployment's chunks take turns).
+    const probeKey = `${s.prefix}:register:probe`;
+    const hold = setInterval(() => { void ctx.redis.set(probeKey, 'other', 'PX', 3_000); }, 250);
+    open.push(async () => clearInterval(hold));
+    await ctx.redis.set(probeKey, 'other', 'PX', 3_000);
+    // Let the waits that began before the lease was held end first, then count from there.
+    const started = (await s.queues[VERIFICATION_QUEUE].getJob(job.id!))!.attemptsStarted;
+    await waitFor(async () => ((await s.queues[VERIFICATION_QUEUE].getJob(job.id!))!.attemptsStarted >= started + 1 ? true : null), 30_000, 'the chunk woken once');
+    const before = await reads();
+    const woken = (await s.queues[VERIFICATION_QUEUE].getJob(job.id!))!.attemptsStarted;
+    await waitFor(async () => ((await s.queues[VERIFICATION_QUEUE].getJob(job.id!))!.attemptsStarted >= woken + 2 ? true : null), 30_000, 'the chunk woken twice more');
+    expect(await reads()).toBe(before);
+    // The register back: the chunk reads its records once and the round finishes.
+    clearInterval(hold);
+    s.registry.endOutages();
+    await waitFor(() => finished(ids), 60_000, 'the round to settle');
+    expect((await chunkJobs(s.queues)).filter((j) => j.failedReason)).toEqual([]);
+    expect(await reads()).toBeGreaterThan(before);
+  }, 120_000); // two or three probe intervals of waiting, then the round
+
+  it('when the probe finds the register back, the chunks waiting on it are woken at once, not at the end of their waits', async () => {
+    const s = await scenario({}, { REGISTRY_PROBE_MS: '1000' });
+    s.registry.outage(120_000);
+    await s.start();
+    const ids = await roundsFor(s, ['00007'], undefined, cleanDoses);
+    await waitFor(async () => ((await chunkJobs(s.queues)).some((j) => (j.data as { waitingOn?: unknown }).waitingOn) ? true : null), 30_000, 'a chunk waiting on the register');
+    // Another caller holds the probe for two minutes: the waiting chunks are told to wait about that long.
+    const probeKey = `${s.prefix}:register:probe`;
+    await ctx.redis.set(probeKey, 'other', 'PX', 120_000);
+    await waitFor(async () => {
+      const delayed = await s.queues[VERIFICATION_QUEUE].getDelayed();
+      const until = (j: { data: unknown }) => Date.parse((j.data as { waitingOn?: { until: string } }).waitingOn?.until ?? '') || 0;
+      return delayed.length > 0 && delayed.every((j) => until(j) > Date.now() + 60_000) ? true : null;
+    }, 30_000, 'every waiting chunk delayed by a minute or more');
+    // The register is back and that caller's lease is gone; a new round's chunk sends the next probe, which closes the breaker.
+    s.registry.endOutages();
+    await ctx.redis.del(probeKey);
+    const next = await roundsFor(s, ['00006'], undefined, cleanDoses);
+    await waitFor(() => finished([...ids, ...next]), 30_000, 'every round to settle, the waiting ones woken by the return');
+    expect((await chunkJobs(s.queues)).filter((j) => j.failedReason)).toEqual([]);
+  }, 90_000); // a chunk put to a two-minute wait, then woken by the register's return
 
   it('429s from a register that grants less than configured lower the shared quota; chunks wait instead of failing', async () => {
     // The register grants 20 subjects/s; vaxverify was told 600.

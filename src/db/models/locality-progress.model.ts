@@ -24,6 +24,8 @@ export const localityProgressSchema = new Schema(
     backlog: Schema.Types.Mixed,
     deadline: { type: Date, default: null },
     roundId: { type: String, default: null },
+    /** A commune's round that waited on a register outage (rollup.ts registerOutageNote). */
+    registerOutage: { type: Schema.Types.Mixed, default: null },
     escalation: Schema.Types.Mixed,
     contacts: Schema.Types.Mixed,
     path: Schema.Types.Mixed,

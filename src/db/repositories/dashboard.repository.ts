@@ -15,6 +15,8 @@ const WRITE_BATCH = 1_000;
 const ROUND_FIELDS = {
   localityCode: 1, seq: 1, status: 1, deadline: 1, totalRecords: 1, processedRecords: 1, counters: 1,
   explainedRecords: 1, expectedRecords: 1, finishedAt: 1, updatedAt: 1, startedAt: 1, createdAt: 1,
+  // What a register outage did to the round (a commune's page says it): small, and only on rounds an outage or an officer touched.
+  deadlineChanges: 1, escalationHold: 1,
 } as const;
 
 export type CurrentRound = RoundInput & { seq: number };

@@ -3,6 +3,7 @@ import { OUTCOMES, type Outcome } from '../records.js';
 import { evaluateCompletion, type CompletionRule } from '../rounds/completion.js';
 import { roundHealth, MINISTRY_CODE } from '../rounds/escalation.js';
 import { ESCALATION_LEVELS, type DeadlinePolicy, type EscalationLevel } from '../rounds/policy.js';
+import { registerOutageNote, type RegisterOutageNote } from '../rounds/deadlines.js';
 
 /**
  * The dashboard's per-locality progress rollup (pure). One periodic job reads the current
@@ -41,6 +42,9 @@ export interface RoundInput {
   /** When the round started (its pace is counted from here). */
   startedAt?: Date | null;
   createdAt?: Date | null;
+  /** Its deadline's changes and escalation hold: what a register outage did to it (registerOutageNote). */
+  deadlineChanges?: Parameters<typeof registerOutageNote>[0]['deadlineChanges'];
+  escalationHold?: Parameters<typeof registerOutageNote>[0]['escalationHold'];
 }
 
 export interface ContactInput { localityCode: string; level: string; role: string; name: string; title?: string | null; phone?: string | null; email?: string | null }
@@ -77,6 +81,8 @@ export interface RollupDoc {
   /** Earliest deadline among rounds not completed (a commune: its round's deadline). */
   deadline: Date | null;
   roundId: string | null;
+  /** A commune's round that waited on a register outage: its deadline moved or its escalations held (REGISTRY_OUTAGE_POLICY). */
+  registerOutage: RegisterOutageNote | null;
   /** Highest open escalation level, and how many communes are escalated at each level. */
   escalation: { level: EscalationLevel | null; byLevel: Record<EscalationLevel, number> };
   contacts: { level: string; role: string; name: string; title: string | null; phone: string | null; email: string | null }[];
@@ -104,7 +110,7 @@ function blank(u: Pick<RollupDoc, '_id' | 'name' | 'type' | 'level' | 'parentCod
   return {
     ...u, communes: 0, rounds: {}, health: { on_time: 0, at_risk: 0, overdue: 0, completed: 0 }, worst: null,
     records: zeroRecords(), corrections: { applied: 0, signedOff: 0 }, backlog: { expected: 0, gap: 0 },
-    deadline: null, roundId: null, escalation: { level: null, byLevel: zeroLevels() }, contacts: [], path: [], daily: null, hash: '',
+    deadline: null, roundId: null, registerOutage: null, escalation: { level: null, byLevel: zeroLevels() }, contacts: [], path: [], daily: null, hash: '',
   };
 }
 
@@ -181,6 +187,7 @@ function fillCommune(c: RollupDoc, r: RoundInput, h: ReturnType<typeof healthOf>
   c.backlog.expected = num(r.expectedRecords);
   c.backlog.gap = Math.max(0, num(r.expectedRecords) - num(r.totalRecords));
   c.deadline = r.deadline;
+  c.registerOutage = registerOutageNote(r);
   c.escalation.level = level;
   if (level) c.escalation.byLevel[level] = 1;
   if (corr) c.corrections = { ...corr };

@@ -88,3 +88,27 @@ export function pendingReminders(deadline: Date, offsetsMs: readonly number[], n
 export function daysLeft(deadline: Date, now: Date): number {
   return Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000);
 }
+
+/** Who moves a round's deadline for a register outage (src/registry's outage policy): its deadline changes name it. */
+export const REGISTER_OUTAGE_ACTOR = 'system:registry';
+
+/**
+ * What a round's page says of the register's outages (issue 26 part 5): the last deadline move one
+ * caused (the deadline before and after, and when), and the round's escalation hold (from when,
+ * until when: null while the register is still down). Null when no outage touched the round.
+ */
+export interface RegisterOutageNote {
+  deadlineMoved: { from: Date; to: Date; at: Date } | null;
+  escalationsHeld: { since: Date; until: Date | null } | null;
+}
+
+export function registerOutageNote(r: {
+  deadlineChanges?: ReadonlyArray<{ from?: Date | null; to?: Date | null; at?: Date | null; by?: string | null }> | null;
+  escalationHold?: { since?: Date | null; until?: Date | null } | null;
+}): RegisterOutageNote | null {
+  const moves = (r.deadlineChanges ?? []).filter((c) => c.by === REGISTER_OUTAGE_ACTOR && c.from && c.to && c.at);
+  const last = moves[moves.length - 1];
+  const hold = r.escalationHold?.since ? { since: r.escalationHold.since, until: r.escalationHold.until ?? null } : null;
+  if (!last && !hold) return null;
+  return { deadlineMoved: last ? { from: last.from!, to: last.to!, at: last.at! } : null, escalationsHeld: hold };
+}

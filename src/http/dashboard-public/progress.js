@@ -4,7 +4,7 @@ import { drawCharts } from './charts.js';
 import { crumbs, readsWorklist } from './nav.js';
 import { actionPanels } from './actions.js';
 import { contactsSection } from './contacts.js';
-import { registerPanel } from './register.js';
+import { registerOutageNote, registerPanel } from './register.js';
 import { facilitiesSection } from './facilities.js';
 
 /** Poll every 15 s: one request = the rollup of a unit and its children (two indexed reads). */
@@ -114,6 +114,7 @@ export function progressView(root, code) {
       crumbs(me, u.path, { code: u._id, name: u.name }),
       h('h1', {}, u.level === 'national' ? t('nation') : u.name),
       summary(u, national),
+      u.level === 'commune' ? registerOutageNote(u.registerOutage) : null,
       u.level === 'commune' && readsWorklist(me) ? h('p', {}, h('a', { class: 'button', href: `/dashboard/w/${u._id}` }, t('openWorklist'))) : null,
       u.level !== 'commune' ? h('section', { class: 'charts' },
         !u.daily ? null : h('figure', { class: 'chart wide' }, h('figcaption', {}, t('chartProgress')), h('div', { class: 'box' }, h('canvas', { id: 'chart-progress', role: 'img', 'aria-label': t('chartProgress') })),

@@ -1,4 +1,4 @@
-import { fmtNum, fmtTime, t } from './i18n.js';
+import { fmtMinute, fmtNum, fmtTime, t } from './i18n.js';
 import { api, h } from './dom.js';
 
 /** Refresh of the register panel: its state changes within seconds (issue 26). */
@@ -30,4 +30,26 @@ export function registerPanel() {
   };
   void load();
   return box;
+}
+
+/**
+ * What a register outage did to a commune's round (the rollup's `registerOutage`): its deadline
+ * moved by the time it waited (REGISTRY_OUTAGE_POLICY=extend), or its escalations held while the
+ * register was down and for as long after (`hold`). Deadlines to the minute, dd/mm/yyyy hh:mm.
+ */
+export function registerOutageNote(note) {
+  if (!note) return null;
+  const lines = [];
+  const moved = note.deadlineMoved;
+  if (moved) {
+    const minutes = Math.max(1, Math.round((new Date(moved.to).getTime() - new Date(moved.from).getTime()) / 60_000));
+    lines.push(h('p', { 'data-testid': 'outage-deadline' }, t('registerOutage.moved', { minutes, from: fmtMinute(moved.from), to: fmtMinute(moved.to), at: fmtMinute(moved.at) })));
+  }
+  const held = note.escalationsHeld;
+  if (held) {
+    lines.push(h('p', { 'data-testid': 'outage-hold' }, held.until
+      ? t('registerOutage.held', { since: fmtMinute(held.since), until: fmtMinute(held.until) })
+      : t('registerOutage.holding', { since: fmtMinute(held.since) })));
+  }
+  return h('section', { class: 'notice register-outage', id: 'register-outage', role: 'note' }, lines);
 }

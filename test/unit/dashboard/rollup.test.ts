@@ -60,6 +60,27 @@ describe('dashboard rollup', () => {
     expect(vnDay(new Date('2026-12-01T17:30:00Z'))).toBe('2026-12-02');
   });
 
+  it('says on a commune what a register outage did to its round (the last move the outage policy made, an escalation hold), not an officer\'s change', () => {
+    const i = inputs();
+    const [a, b] = [i.rounds[0]!, i.rounds[1]!];
+    const d0 = new Date(now.getTime() + DAY);
+    const d1 = new Date(d0.getTime() + 90 * 60_000);
+    a.deadlineChanges = [
+      { from: new Date(d0.getTime() - DAY), to: d0, at: new Date(now.getTime() - 2 * DAY), by: 'hanoi' },
+      { from: d0, to: d1, at: now, by: 'system:registry' },
+    ];
+    b.deadlineChanges = [{ from: d0, to: d1, at: now, by: 'bavi' }];
+    b.escalationHold = { since: new Date(now.getTime() - 3_600_000), until: null };
+    const d = byId(buildRollup(i, DEFAULT_POLICY, now));
+    expect(d.get('09619')!.registerOutage).toEqual({ deadlineMoved: { from: d0, to: d1, at: now }, escalationsHeld: null });
+    expect(d.get('09625')!.registerOutage).toEqual({ deadlineMoved: null, escalationsHeld: { since: new Date(now.getTime() - 3_600_000), until: null } });
+    expect(d.get('09628')!.registerOutage).toBeNull();
+    // It is a commune's own: the district's document carries none.
+    expect(d.get('271')!.registerOutage).toBeNull();
+    // A change of it changes the commune's hash (the rollup job rewrites the document).
+    expect(d.get('09619')!.hash).not.toBe(byId(buildRollup(inputs(), DEFAULT_POLICY, now)).get('09619')!.hash);
+  });
+
   it('is deterministic: the same inputs in another order give the same hashes', () => {
     const a = buildRollup(inputs(), DEFAULT_POLICY, now);
     const shuffled = inputs();
