@@ -195,11 +195,12 @@ async function against(rev: string): Promise<void> {
       const xs = cpu[i]!;
       console.log(`${n.padEnd(24)} ${[first[i]!.cpu, median(xs), Math.min(...xs), Math.max(...xs)].map((v) => v.toFixed(2).padStart(16)).join(' ')}`);
     });
+    names.forEach((n, i) => console.log(`${n} passes (CPU s, in order): ${cpu[i]!.map((v) => v.toFixed(2)).join(' ')}`));
     console.log(`this tree / ${rev}: median ratio ${median(ratios).toFixed(3)} (95 % interval ${ratios[lo]!.toFixed(3)}–${ratios[hi]!.toFixed(3)}) over ${passes} alternating passes of ${doses.length} records`);
     console.log(`same outcome and citizen: ${same} of ${doses.length}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
     console.log(JSON.stringify({
       against: theirs.commit, records: doses.length, passes, firstPassRatio: +(first[1]!.cpu / first[0]!.cpu).toFixed(3),
-      medianRatio: +median(ratios).toFixed(3), ratioLow95: +ratios[lo]!.toFixed(3), ratioHigh95: +ratios[hi]!.toFixed(3), sameOutcomeAndCitizen: same,
+      medianRatio: +median(ratios).toFixed(3), ratioOfMedians: +(median(cpu[1]!) / median(cpu[0]!)).toFixed(3), ratioLow95: +ratios[lo]!.toFixed(3), ratioHigh95: +ratios[hi]!.toFixed(3), sameOutcomeAndCitizen: same,
     }));
   } finally {
     theirs.cleanup();
