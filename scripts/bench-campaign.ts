@@ -12,10 +12,11 @@
  * register's stand-in (started here, over the generated population, latency --latency ms, errors
  * --error-rate) instead of the imported citizens; the outage starts --outage-at seconds after the
  * rounds are posted. The JSON line gains the register's figures (scripts/bench-registry-report.ts).
+ * `BENCH_LOG_DIR=dir` keeps the API's and each worker's log there (api.log, worker-N.log).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -204,6 +205,11 @@ async function main() {
     if (a.json) console.log(JSON.stringify(out));
   } finally {
     await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+    // BENCH_LOG_DIR: every spawned process's log kept for reading afterwards (api.log, worker-N.log).
+    if (process.env.BENCH_LOG_DIR) {
+      mkdirSync(process.env.BENCH_LOG_DIR, { recursive: true });
+      procs.forEach((p, i) => writeFileSync(join(process.env.BENCH_LOG_DIR!, i === 0 ? 'api.log' : `worker-${i - 1}.log`), p.output()));
+    }
     await oidc.close();
     await registry?.close();
     if (!a.keep) await db.connection.dropDatabase().catch(() => {});
