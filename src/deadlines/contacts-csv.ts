@@ -1,13 +1,10 @@
-import { parse } from 'csv-parse/sync';
+import { fold, parseAliasedCsv } from '../lib/aliased-csv.js';
 import { contactInputSchema, type ContactInput } from './contacts.service.js';
 
 export interface ContactCsvResult {
   contacts: ContactInput[];
   rejects: { line: number; message: string }[];
 }
-
-/** Folded for matching: lower case, no tone marks, đ → d, no spaces, _ or -. */
-export const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase().replace(/[\s_-]/g, '');
 
 /** Header aliases: camelCase, snake_case or spaced, any case, or the Vietnamese headers (folded). */
 const FIELDS: Record<string, keyof ContactInput> = {
@@ -16,7 +13,6 @@ const FIELDS: Record<string, keyof ContactInput> = {
   title: 'title', chucvu: 'title', phone: 'phone', sodienthoai: 'phone', dienthoai: 'phone',
   webhookurl: 'webhookUrl', webhook: 'webhookUrl', email: 'email', thudientu: 'email',
 };
-const fieldOf = (header: string) => FIELDS[fold(header)];
 /** Vietnamese values of the level and role columns, folded, → their codes. */
 const LEVELS: Record<string, string> = { xa: 'commune', phuong: 'commune', xaphuong: 'commune', huyen: 'district', quanhuyen: 'district', tinh: 'province', tinhthanhpho: 'province', boyte: 'ministry' };
 const ROLES: Record<string, string> = {
@@ -30,22 +26,16 @@ const ROLES: Record<string, string> = {
  * Each bad row is rejected with its line number and the reasons; good rows are returned.
  */
 export function parseContactsCsv(text: string): ContactCsvResult {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const rows = parse(text, {
-    bom: true, delimiter, trim: true, skip_empty_lines: true, relax_column_count: true, info: true,
-    columns: (header: string[]) => header.map((h) => fieldOf(h) ?? `unknown:${h}`),
-  }) as { record: Record<string, string>; info: { lines: number } }[];
-
+  const { rows } = parseAliasedCsv(text, FIELDS);
   const out: ContactCsvResult = { contacts: [], rejects: [] };
-  for (const { record, info } of rows) {
+  for (const { record, line } of rows) {
     const unknown = Object.keys(record).filter((k) => k.startsWith('unknown:'));
     for (const k of unknown) delete record[k];
     if (record.level) record.level = LEVELS[fold(record.level)] ?? record.level;
     if (record.role) record.role = ROLES[fold(record.role)] ?? record.role;
     const r = contactInputSchema.safeParse(record);
     if (r.success) out.contacts.push(r.data);
-    else out.rejects.push({ line: info.lines, message: r.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
+    else out.rejects.push({ line, message: r.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ') });
   }
   return out;
 }

@@ -1,5 +1,4 @@
-import { parse } from 'csv-parse/sync';
-import { fold } from '../deadlines/contacts-csv.js';
+import { parseAliasedCsv } from '../lib/aliased-csv.js';
 import { text, type TextKey } from '../domain/i18n/index.js';
 
 /** One facility of the register, as imported. */
@@ -55,23 +54,16 @@ const reject = (line: number, key: TextKey, params: Record<string, string | numb
  * every good row is kept. A facility ID given twice keeps its first row.
  */
 export function parseFacilitiesCsv(csv: string): FacilityCsvResult {
-  const firstLine = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let header: string[] = [];
-  const rows = parse(csv, {
-    bom: true, delimiter, trim: true, skip_empty_lines: true, relax_column_count: true, info: true,
-    columns: (h: string[]) => (header = h.map((x) => FIELDS[fold(x)] ?? `unknown:${x}`)),
-  }) as { record: Record<string, string>; info: { lines: number } }[];
+  const { header, rows } = parseAliasedCsv(csv, FIELDS);
   const out: FacilityCsvResult = { facilities: [], rejects: [], rows: rows.length };
   const absent = REQUIRED.filter((k) => !header.includes(k));
   if (absent.length) {
-    const labels = absent.map((k) => FACILITY_HEADERS[['facilityId', 'name', 'communeCode'].indexOf(k)]!);
+    const labels = absent.map((k) => FACILITY_HEADERS[REQUIRED.indexOf(k)]!);
     out.rejects.push(reject(1, 'fac.columns', { cols: labels.join(', ') }));
     return out;
   }
   const seen = new Map<string, number>();
-  for (const { record: r, info } of rows) {
-    const line = info.lines;
+  for (const { record: r, line } of rows) {
     const cell = (k: keyof FacilityInput) => (r[k] ?? '').trim();
     const id = cell('facilityId');
     const name = cell('name');
