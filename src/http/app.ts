@@ -42,6 +42,7 @@ import { ROUTE_TABLE } from './access/route-table.js';
 import { cors } from './cors.js';
 import { rateLimit } from './rate-limit.js';
 import { createShedder, type Shedder } from './shed.js';
+import { timedForPressure } from './pressure.js';
 
 export interface AppDeps {
   config: Config;
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
     classes: { page: { concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE }, lookup: { concurrency: config.SHED_LOOKUP_CONCURRENCY, queue: config.SHED_LOOKUP_QUEUE } },
     classify: (req) => (req.method === 'GET' && LOOKUP_ROUTES.test(req.originalUrl) ? 'lookup' : 'page'),
     maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry,
+    timed: timedForPressure,
   });
   app.use(['/api', '/auth'], shedder);
   // The process's entry point samples it for the workers' yield signal (src/http/pressure.ts).

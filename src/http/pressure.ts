@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import { claimPressure } from '../lib/people-pressure.js';
 import type { Logger } from '../lib/logger.js';
@@ -15,6 +16,13 @@ export interface PressureOptions {
   sample(): ShedSample;
   log: Logger;
 }
+
+/**
+ * Whose service time says people wait on the store: reads. A write's time is its own work (a
+ * coordinator creating ten rounds, an upload), and batch work yielding to it only delays the
+ * rounds it creates (issue 26: the workers yielded for the first seconds of every campaign).
+ */
+export const timedForPressure = (req: Pick<Request, 'method'>): boolean => req.method === 'GET' || req.method === 'HEAD';
 
 /** Pressed when requests queued or were shed, or when those served took longer than `slowMs` on average. */
 export const pressed = (s: ShedSample, slowMs: number): boolean => s.queued > 0 || s.shed > 0 || (s.served > 0 && s.avgMs > slowMs);

@@ -29,13 +29,19 @@ export interface ShedOptions<C extends string = string> {
   targetMs: number;
   /** Where the counters and gauges go (the API's /metrics registry). */
   registry: Registry;
+  /**
+   * Whether a request's service time says people are waiting on the store (the pressure sample's
+   * average); default every request (the API: reads only, src/http/pressure.ts timedForPressure).
+   * Every request still counts when it queues or is shed.
+   */
+  timed?: (req: Request) => boolean;
 }
 
 export type ShedReason = 'queue_full' | 'waited_too_long';
 
 /** What people's requests went through since the last sample (the workers' yield signal reads it). */
 export interface ShedSample {
-  /** Requests served and their average service time (ms) since the last sample. */
+  /** Requests served (of those `timed` counts) and their average service time (ms) since the last sample. */
   served: number;
   avgMs: number;
   /** Requests shed since the last sample, and waiting for a slot now. */
@@ -99,9 +105,8 @@ export function createShedder<C extends string>(opts: ShedOptions<C>): Shedder {
   }));
 
   /** One served request's time into its class's average; the limit moves at most every 100 ms. */
-  const adapt = (l: Lane, ms: number) => {
-    l.window.served++;
-    l.window.ms += ms;
+  const adapt = (l: Lane, ms: number, timed: boolean) => {
+    if (timed) { l.window.served++; l.window.ms += ms; }
     l.avgMs = l.avgMs === 0 ? ms : 0.8 * l.avgMs + 0.2 * ms;
     const now = Date.now();
     if (now - l.changedAt < 100) return;
@@ -118,19 +123,20 @@ export function createShedder<C extends string>(opts: ShedOptions<C>): Shedder {
     res.setHeader('cache-control', 'no-store');
     res.status(503).json({ error: { code: 'overloaded', message: text('err.overloaded', 'vi', { s: retryAfter }) } });
   };
-  const release = (l: Lane, startedAt: number) => {
+  const release = (l: Lane, startedAt: number, timed: boolean) => {
     l.active--;
-    adapt(l, Date.now() - startedAt);
+    adapt(l, Date.now() - startedAt, timed);
     while (l.active < l.limit && l.waiting.length > 0) l.waiting.shift()!.admit();
   };
 
   const handler: RequestHandler = (req, res, next) => {
     const l = lanes.get(classify(req)) ?? lanes.get(names[0]!)!;
+    const timed = opts.timed?.(req) ?? true;
     let state: 'waiting' | 'running' | 'done' = 'waiting';
     let startedAt = 0;
     // 'close' fires once the response is sent or the client went away: the slot is free, or the place in the queue given up.
     res.once('close', () => {
-      if (state === 'running') release(l, startedAt);
+      if (state === 'running') release(l, startedAt, timed);
       else if (state === 'waiting') { const i = l.waiting.indexOf(w); if (i >= 0) { clearTimeout(w.timer); l.waiting.splice(i, 1); } }
       state = 'done';
     });

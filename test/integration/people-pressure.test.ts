@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
 import { claimPressure, pressingApis } from '../../src/lib/people-pressure.js';
-import { publishPressure } from '../../src/http/pressure.js';
+import { pressed, publishPressure, timedForPressure } from '../../src/http/pressure.js';
 import { createShedder } from '../../src/http/shed.js';
 import { yieldToPeople } from '../../workers/yield-to-people.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
@@ -60,6 +60,33 @@ describe('people pressure', () => {
     expect((await Promise.all(answers)).map((r) => r.status)).toEqual([200, 200]);
     await waitFor(async () => (await pressingApis(ctx.redis, ctx.prefix)) === 0, 10_000, 'the claim withdrawn');
     await waitFor(() => worker.concurrency === 4, 10_000, 'full speed again');
+  });
+
+  it('a slow write (creating rounds) is its own work, not people waiting: only slow reads, queues and 503s press', async () => {
+    // The API's rule (src/http/app.ts): reads are timed; a coordinator's POST /api/rounds is not.
+    const timedShedder = createShedder({
+      classes: { page: { concurrency: 8, queue: 10 } }, maxWaitMs: 60_000, targetMs: 250, registry: new Registry(),
+      timed: timedForPressure,
+    });
+    const app = express();
+    app.use('/api', timedShedder);
+    app.all('/api/slow', (_req, res) => { setTimeout(() => res.json({ ok: true }), 300); });
+    const s = await new Promise<Server>((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/api/slow`;
+      timedShedder.sample();
+      expect((await Promise.all([1, 2, 3].map(() => fetch(url, { method: 'POST' })))).map((r) => r.status)).toEqual([200, 200, 200]);
+      const writes = timedShedder.sample();
+      expect(writes).toMatchObject({ served: 0, shed: 0, queued: 0 });
+      expect(pressed(writes, 125)).toBe(false);
+      expect((await fetch(url)).status).toBe(200);
+      const reads = timedShedder.sample();
+      expect(reads.served).toBe(1);
+      expect(reads.avgMs).toBeGreaterThanOrEqual(290);
+      expect(pressed(reads, 125)).toBe(true);
+    } finally {
+      await new Promise((r) => s.close(r));
+    }
   });
 
   it('a claim that is not renewed (its API crashed) lapses by itself', async () => {
