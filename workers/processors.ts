@@ -122,7 +122,9 @@ export const processors: Partial<Record<QueueName, ProcessorFactory>> = {
       forgiveStalls: async (jobKey) => { await redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'stc', 0) end", 1, jobKey); },
       registerWaits: registerWaits(register.telemetry, { store: d.db.store, policy: d.config.REGISTRY_OUTAGE_POLICY, log }),
       chunkSize: d.config.CHUNK_SIZE,
-      batchSize: d.config.BATCH_SIZE,
+      // Authority: a batch is one round of calls, so that batches in flight overlap one's calls with the other's search and insert.
+      batchSize: d.config.REGISTRY_MODE === 'authority' ? Math.min(d.config.BATCH_SIZE, d.config.REGISTRY_BATCH * d.config.REGISTRY_PARALLEL) : d.config.BATCH_SIZE,
+      batchesInFlight: d.config.BATCHES_IN_FLIGHT,
       log,
       completion,
       events,

@@ -84,6 +84,14 @@ export const envSchema = z.object({
    * figure of docs/scale.md (bench:campaign, 10 communes).
    */
   BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2500),
+  /**
+   * A chunk's batches matched at once. 2: with the register as a service (authority) the next batch's
+   * subjects are sent while this batch is searched and inserted, so a chunk's calls do not stop at
+   * each batch's search and insert, where the quota went unused (issue 26); there a batch is at most one
+   * round of calls, REGISTRY_BATCH × REGISTRY_PARALLEL records. In mirror mode the matcher runs while the last
+   * batch's insert is at the store.
+   */
+  BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   DEFAULT_DEADLINE_MS: durationMs.default(3 * 24 * 60 * 60 * 1000),
   // Deadlines, reminders and escalation (docs/deadlines.md). Tests shorten them to milliseconds.
   /** Reminders, in ms before a round's deadline, comma-separated: 24 h and 6 h. */

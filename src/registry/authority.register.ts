@@ -40,6 +40,8 @@ export interface AuthorityRegisterOptions {
 }
 
 const SEARCH_BATCH = 20;
+/** A spare call's quota turn is too far off: its lane gives its slice back (sliced), nothing was reserved. */
+class SpareRefused extends Error {}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const searchable = (r: DoseRecordInput) => r.fullName.trim() !== '' && r.dateOfBirth.trim() !== '';
 
@@ -83,16 +85,21 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
   /** Waiters spread over a second, so that delayed chunks do not all wake at once. */
   const spread = (ms: number) => Math.round(ms + random() * 1_000);
 
-  async function guarded<T>(kind: 'authenticate' | 'search', units: number, call: () => Promise<T>): Promise<T> {
+  /**
+   * `spare`: the caller has sibling calls in flight (see sliced), so it waits at most half the inline wait for
+   * its quota turn and otherwise gives way (SpareRefused): the deployment's queue for the quota then stays
+   * under a second, and a batch's first call, which waits up to the whole inline wait, is seldom made to step aside.
+   */
+  async function guarded<T>(kind: 'authenticate' | 'search', units: number, call: () => Promise<T>, spare = false): Promise<T> {
     let gateWaited = false;
     for (let attempt = 0; ; attempt++) {
       let gate = await o.breaker.gate();
       // The probe lease ends within a short wait (a chunk let in to read just before it ends, see ready): wait here, once.
       if (!gate.go && !gateWaited && gate.waitMs <= maxInline) { gateWaited = true; await sleep(gate.waitMs + 10); attempt--; continue; }
       if (!gate.go) throw new RegisterUnavailableError(spread(gate.waitMs), 'circuit_open');
-      const q = await (kind === 'authenticate' ? o.quota : o.searchQuota).take(units);
+      const q = await (kind === 'authenticate' ? o.quota : o.searchQuota).take(units, spare && !gate.probe ? maxInline / 2 : undefined);
       // The probe goes whatever the quota says: one call per probe interval for the deployment.
-      if (!q.granted && !gate.probe) throw new RegisterUnavailableError(spread(q.waitMs), 'quota');
+      if (!q.granted && !gate.probe) throw spare ? new SpareRefused() : new RegisterUnavailableError(spread(q.waitMs), 'quota');
       if (q.granted && q.waitMs > 0) {
         await sleep(q.waitMs);
         // The circuit may have opened while this call waited its turn: it is not sent into a known outage
@@ -135,20 +142,31 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
   }
 
   /**
-   * `call` over `items` in slices of `size`, `parallel` in flight. The first error stops new calls;
+   * `call` over `items` in slices of `size`, up to `parallel` in flight. The first error stops new calls;
    * the calls in flight are still awaited, so every answer the register gave is returned with it.
+   * A call made while others of this batch are in flight is `spare`: when the quota's queue is long it
+   * gives its slice back to the others and its lane ends, instead of making the whole chunk step aside
+   * (with many chunks running, every lane of every chunk queued for the quota and whole chunks stepped
+   * aside, re-read their records and left the quota unused as they woke: issue 26). The last lane never gives way.
    */
-  async function sliced<T, R>(items: T[], size: number, call: (slice: T[]) => Promise<R[]>): Promise<{ got: R[]; error?: unknown }> {
-    const slices: T[][] = [];
-    for (let i = 0; i < items.length; i += size) slices.push(items.slice(i, i + size));
+  async function sliced<T, R>(items: T[], size: number, call: (slice: T[], spare: boolean) => Promise<R[]>): Promise<{ got: R[]; error?: unknown }> {
+    const todo: T[][] = [];
+    for (let i = 0; i < items.length; i += size) todo.push(items.slice(i, i + size));
     const out: R[][] = [];
-    let next = 0;
+    let active = 0;
     let failed: { error: unknown } | undefined;
-    await Promise.all(Array.from({ length: Math.min(o.parallel, slices.length) }, async () => {
-      while (next < slices.length && !failed) {
-        const i = next++;
-        try { out.push(await call(slices[i]!)); } catch (error) { failed ??= { error }; }
-      }
+    await Promise.all(Array.from({ length: Math.min(o.parallel, todo.length) }, async () => {
+      active++;
+      try {
+        while (todo.length > 0 && !failed) {
+          const slice = todo.shift()!;
+          try { out.push(await call(slice, active > 1)); } catch (error) {
+            if (!(error instanceof SpareRefused)) { failed ??= { error }; continue; }
+            todo.unshift(slice);
+            if (active > 1) return; // the lanes still running take it; a lane left alone asks again, not spare
+          }
+        }
+      } finally { active--; }
     }));
     return { got: out.flat(), ...(failed ? { error: failed.error } : {}) };
   }
@@ -164,8 +182,8 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
     async verify(records: DoseRecordInput[], communeCode: string): Promise<MatchResult[]> {
       const subjects = records.map((r, i) => ({ i, s: subjectOf(r) })).filter((x): x is { i: number; s: Subject } => x.s !== null);
       const answers: (AuthAnswer | undefined)[] = new Array(records.length);
-      const auth = await sliced(subjects, o.batch, async (slice) => {
-        const res = await guarded('authenticate', slice.length, () => o.client.authenticate(slice.map((x) => x.s)));
+      const auth = await sliced(subjects, o.batch, async (slice, spare) => {
+        const res = await guarded('authenticate', slice.length, () => o.client.authenticate(slice.map((x) => x.s)), spare);
         return res.map((a, k) => ({ i: slice[k]!.i, a }));
       });
       for (const { i, a } of auth.got) answers[i] = a;
@@ -173,9 +191,9 @@ export function createAuthorityRegister(o: AuthorityRegisterOptions): RegisterPo
       if (auth.error) throw withPartial(auth.error, records, subjects, answers, searches);
 
       const asked = records.map((r, i) => ({ i, r })).filter(({ r, i }) => needsSearch(r, answers[i]) && searchable(r));
-      const search = await sliced(asked, SEARCH_BATCH, async (slice) => {
+      const search = await sliced(asked, SEARCH_BATCH, async (slice, spare) => {
         const queries: SearchQuery[] = slice.map(({ r }) => ({ fullName: r.fullName.slice(0, 200), dateOfBirth: r.dateOfBirth.slice(0, 40), communeCode }));
-        const res = await guarded('search', slice.length, () => o.client.search(queries));
+        const res = await guarded('search', slice.length, () => o.client.search(queries), spare);
         return res.map((c, k) => ({ i: slice[k]!.i, c }));
       });
       for (const { i, c } of search.got) searches[i] = c;

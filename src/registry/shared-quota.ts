@@ -82,9 +82,9 @@ export function createSharedQuota(redis: Redis, opts: QuotaOptions) {
   const maxWaitMs = opts.maxWaitMs ?? 2_000;
   return {
     key,
-    /** Reserve n subjects: granted after `waitMs`, or not granted (step aside for `waitMs`). */
-    async take(n: number): Promise<{ granted: boolean; waitMs: number; rate: number }> {
-      const [wait, rate, granted] = (await redis.eval(TAKE, 1, key, n, ceiling, burstSeconds, raiseEveryMs, maxWaitMs)) as string[];
+    /** Reserve n subjects: granted after `waitMs`, or not granted (step aside for `waitMs`); `maxWait` below the quota's own for a call that may give way. */
+    async take(n: number, maxWait = maxWaitMs): Promise<{ granted: boolean; waitMs: number; rate: number }> {
+      const [wait, rate, granted] = (await redis.eval(TAKE, 1, key, n, ceiling, burstSeconds, raiseEveryMs, Math.min(maxWait, maxWaitMs))) as string[];
       return { granted: granted === '1', waitMs: Number(wait), rate: Number(rate) };
     },
     /** A 429 (or an overload answer): lower the rate and pause everyone for `retryAfterMs`. */

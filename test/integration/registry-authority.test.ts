@@ -336,6 +336,27 @@ describe('the register down, over quota, scarce', () => {
     expect(Math.max(...Object.values(stats.subjectsPerSecond))).toBeLessThanOrEqual(2 * 200);
   }, 120_000); // two workers draining rounds through one shared quota, paced by it on purpose
 
+  it('calls beside each other give way when the quota is far off, instead of making their chunk step aside', async () => {
+    // One chunk, one batch: 8 calls of 5 at 10 subjects/s for the deployment (4 s of quota). Every call used to
+    // queue for its turn, and the fifth, its turn over 2 s away, made the chunk step aside (a delayed job, its
+    // records read again when it woke). Now a call beside others waits at most 1 s and hands its subjects on.
+    const s = await scenario({}, { REGISTRY_QUOTA: '10', REGISTRY_BATCH: '5', REGISTRY_PARALLEL: '8', CHUNK_SIZE: '40', BATCH_SIZE: '40' }, 1, 1);
+    await s.start();
+    const ids = await roundsFor(s, ['00006'], undefined, cleanDoses);
+    await waitFor(() => finished(ids), 90_000, 'the round to settle');
+    const jobs = await chunkJobs(s.queues);
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(jobs.map((j) => j.attemptsStarted)).toEqual(jobs.map(() => 1));
+    const totals = await ctx.redis.hgetall(`${s.prefix}:register:totals`);
+    expect(Number(totals['waits:other'] ?? 0)).toBe(0);
+    const got = await results(ids);
+    expect(got.length).toBe(PER_COMMUNE);
+    expect(got.every((r) => r.outcome === 'verified')).toBe(true);
+    // Each subject sent once, and the register saw no call over its quota.
+    expect(Number(totals.subjects)).toBe(PER_COMMUNE);
+    expect(s.registry.stats().rejected429).toBe(0);
+  }, 120_000);
+
   it('a chunk that steps aside mid-batch (quota spent, then an outage) never sends an answered subject again', async () => {
     // One batch of 8 calls of 5 per chunk; 10 subjects/s for the deployment: a chunk gets a few calls, then its
     // next reservation would wait over 2 s and it steps aside mid-batch (deterministic); an outage from 3 s for 2 s too.
