@@ -70,6 +70,15 @@ export interface AppDeps {
  */
 const LOOKUP_ROUTES = /^\/api\/(citizens\/[^/?]+\/passport-eligibility|passport-eligibility)\/?(\?|$)/;
 
+/**
+ * The shedder's classes: pages and look-ups, each with its own slots and queue; the pages yield to
+ * the look-ups (down to one page at a time while checkers wait or their answers run slow).
+ */
+export const shedClasses = (config: Pick<Config, 'SHED_CONCURRENCY' | 'SHED_QUEUE' | 'SHED_LOOKUP_CONCURRENCY' | 'SHED_LOOKUP_QUEUE'>) => ({
+  page: { concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, yieldsTo: 'lookup' },
+  lookup: { concurrency: config.SHED_LOOKUP_CONCURRENCY, queue: config.SHED_LOOKUP_QUEUE },
+});
+
 /** The app's load shedder (what its people's requests went through), for the entry point's pressure signal. */
 export const shedderOf = (app: Express): Shedder => app.locals.shedder as Shedder;
 
@@ -89,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
   // Two classes, each with its own slots and queue: look-ups never wait behind pages (issue 30).
   const shedder = createShedder({
-    classes: { page: { concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE }, lookup: { concurrency: config.SHED_LOOKUP_CONCURRENCY, queue: config.SHED_LOOKUP_QUEUE } },
+    classes: shedClasses(config),
     classify: (req) => (req.method === 'GET' && LOOKUP_ROUTES.test(req.originalUrl) ? 'lookup' : 'page'),
     maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry,
     timed: timedForPressure,

@@ -8,6 +8,13 @@ export interface ShedLimits {
   concurrency: number;
   /** Requests of the class that may wait for a slot; the next one is answered 503 at once. */
   queue: number;
+  /**
+   * The class whose people come first: while its requests wait for a slot, or ran over half the
+   * target on average in the last second, this class's limit falls (×0.8 every 100 ms) to one
+   * request at a time and does not grow back. The pages yield so to the look-ups: a checker's one
+   * read must not wait for the store behind worklists (issue 30).
+   */
+  yieldsTo?: string;
 }
 
 export interface ShedOptions<C extends string = string> {
@@ -62,13 +69,16 @@ interface Lane {
   limit: number;
   floor: number;
   avgMs: number;
+  /** When a request of the class last finished (its average says nothing of now after a quiet second). */
+  lastAt: number;
   changedAt: number;
   window: { served: number; ms: number; shed: number };
+  yieldsTo?: Lane;
 }
 
 const lane = (name: string, limits: ShedLimits): Lane => ({
   name, limits, active: 0, waiting: [], limit: limits.concurrency, floor: Math.max(1, Math.ceil(limits.concurrency / 4)),
-  avgMs: 0, changedAt: 0, window: { served: 0, ms: 0, shed: 0 },
+  avgMs: 0, lastAt: 0, changedAt: 0, window: { served: 0, ms: 0, shed: 0 },
 });
 
 /**
@@ -88,6 +98,11 @@ export function createShedder<C extends string>(opts: ShedOptions<C>): Shedder {
   const names = Object.keys(opts.classes) as C[];
   if (names.length === 0) throw new Error('createShedder: no class of requests');
   const lanes = new Map<string, Lane>(names.map((n) => [n, lane(n, opts.classes[n])]));
+  for (const l of lanes.values()) {
+    if (l.limits.yieldsTo === undefined) continue;
+    l.yieldsTo = lanes.get(l.limits.yieldsTo);
+    if (!l.yieldsTo || l.yieldsTo === l) throw new Error(`createShedder: class ${l.name} yields to unknown class ${l.limits.yieldsTo}`);
+  }
   const classify = opts.classify ?? (() => names[0]!);
   const metric = <T>(name: string, make: () => T): T => (opts.registry.getSingleMetric(name) as T | undefined) ?? make();
   const shedTotal = metric('vaxverify_http_shed_total', () => new Counter({
@@ -104,14 +119,19 @@ export function createShedder<C extends string>(opts: ShedOptions<C>): Shedder {
     labelNames: ['class'], registers: [opts.registry], collect() { for (const l of lanes.values()) this.set({ class: l.name }, l.limit); },
   }));
 
+  /** A class its yielding classes give way to is behind: requests waiting, or slow in the last second. */
+  const behind = (l: Lane, now: number) => l.waiting.length > 0 || (now - l.lastAt < 1_000 && l.avgMs > opts.targetMs / 2);
   /** One served request's time into its class's average; the limit moves at most every 100 ms. */
   const adapt = (l: Lane, ms: number, timed: boolean) => {
     if (timed) { l.window.served++; l.window.ms += ms; }
     l.avgMs = l.avgMs === 0 ? ms : 0.8 * l.avgMs + 0.2 * ms;
     const now = Date.now();
+    l.lastAt = now;
     if (now - l.changedAt < 100) return;
-    if (l.avgMs > opts.targetMs && l.limit > l.floor) { l.limit = Math.max(l.floor, Math.floor(l.limit * 0.8)); l.changedAt = now; }
-    else if (l.avgMs < opts.targetMs / 2 && l.limit < l.limits.concurrency && l.active + l.waiting.length >= l.limit) { l.limit++; l.changedAt = now; }
+    const yielding = l.yieldsTo !== undefined && behind(l.yieldsTo, now);
+    const floor = yielding ? 1 : l.floor;
+    if ((yielding || l.avgMs > opts.targetMs) && l.limit > floor) { l.limit = Math.max(floor, Math.floor(l.limit * 0.8)); l.changedAt = now; }
+    else if (!yielding && (l.limit < l.floor || (l.avgMs < opts.targetMs / 2 && l.limit < l.limits.concurrency && l.active + l.waiting.length >= l.limit))) { l.limit++; l.changedAt = now; }
   };
   // Seconds a shed client should wait: the queue's wait limit, at least one second.
   const retryAfter = String(Math.max(1, Math.ceil(opts.maxWaitMs / 1000)));
