@@ -187,7 +187,7 @@ async function verifyChunk(job: Job, deps: VerificationDeps, token: string | und
     await saving.catch(() => {});
     if (failures.length) throw oneFailure(failures);
     // The records' current state: one bulk per chunk (per batch cost the register 5 points of its quota's use in
-    // bench:campaign: FerretDB takes one bulk of 5,000 upserts far faster than 13 of 400); the round's plan time
+    // bench:campaign: the store takes one bulk of 5,000 upserts far faster than 13 of 400); the round's plan time
     // orders rounds. Results saved by an earlier run go with their records' facts too (eligibility's projection).
     await recordResults(deps.store, state, results, new Date(), chunkRecords);
     await finishChunk(deps.store, data.roundId, data.chunk, results);

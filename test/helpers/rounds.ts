@@ -1,5 +1,6 @@
 import { parseEnv, type Config } from '../../src/config/index.js';
 import type { Store } from '../../src/db/store.js';
+import { modelsOf } from '../../src/db/open-store.js';
 import { deadlineDepsFromConfig } from '../../src/deadlines/deps.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { RoundsDeps } from '../../src/rounds/rounds.service.js';
@@ -32,4 +33,12 @@ export function roundCreationDeps(store: Store, queues: Queues, config: Config =
 export async function pendingRoundJobs(queues: Queues): Promise<number> {
   const jobs = await queues[ROUNDS_QUEUE].getJobs(['waiting', 'active', 'delayed', 'prioritized']);
   return jobs.filter((j) => j.name !== RoundsJob.reconcileAll).length;
+}
+
+/** How many results each record of a round has (every record exactly once is the invariant the tests check). */
+export async function resultsPerRecord(store: Store, roundId: string): Promise<Map<string, number>> {
+  const rows = await modelsOf(store).VerificationResult.find({ roundId }, { recordId: 1 }).lean();
+  const per = new Map<string, number>();
+  for (const r of rows) per.set(r.recordId, (per.get(r.recordId) ?? 0) + 1);
+  return per;
 }

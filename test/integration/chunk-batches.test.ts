@@ -8,7 +8,7 @@ import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verificatio
 import { verificationProcessor, type MatchBatch } from '../../workers/verification.processor.js';
 import { createMatcher } from '../../src/registry/mirror.matcher.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import { roundCreationDeps } from '../helpers/rounds.js';
+import { resultsPerRecord, roundCreationDeps } from '../helpers/rounds.js';
 import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
@@ -55,13 +55,6 @@ function startWorker(match: MatchBatch) {
   return w;
 }
 
-async function resultsPerRecord(roundId: string) {
-  const rows = await ctx.db.models.VerificationResult.find({ roundId }, { recordId: 1 }).lean();
-  const per = new Map<string, number>();
-  for (const r of rows) per.set(r.recordId, (per.get(r.recordId) ?? 0) + 1);
-  return per;
-}
-
 const settled = async (id: string) => ['awaiting_corrections', 'completed'].includes((await ctx.db.models.Round.findById(id, { status: 1 }).lean())?.status ?? '');
 
 describe('a chunk with batches in flight', () => {
@@ -90,7 +83,7 @@ describe('a chunk with batches in flight', () => {
     await waitFor(() => settled(id), 60_000, 'the round to settle');
     expect(firstSawSecond).toBe(true);
     expect(most).toBe(2);
-    const per = await resultsPerRecord(id);
+    const per = await resultsPerRecord(ctx.db.store, id);
     expect(per.size).toBe(SIZE);
     expect([...per.values()].every((n) => n === 1)).toBe(true);
     await w.close();
@@ -120,7 +113,7 @@ describe('a chunk with batches in flight', () => {
     await createRounds(roundCreationDeps(ctx.db.store, queues), { localities: ['00004'], kind: 'verification', seq: 1 });
     const id = 'verification-00004-1';
     await waitFor(() => settled(id), 60_000, 'the round to settle after the wait');
-    const per = await resultsPerRecord(id);
+    const per = await resultsPerRecord(ctx.db.store, id);
     expect(per.size).toBe(SIZE);
     expect([...per.values()].every((n) => n === 1)).toBe(true);
     // The ten answered before the register stepped aside (five of each batch) were never asked again.

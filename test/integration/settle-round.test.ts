@@ -7,7 +7,7 @@ import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verificatio
 import { verificationProcessor, type MatchBatch } from '../../workers/verification.processor.js';
 import { createMatcher } from '../../src/registry/mirror.matcher.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
-import { roundCreationDeps } from '../helpers/rounds.js';
+import { resultsPerRecord, roundCreationDeps } from '../helpers/rounds.js';
 import { makeCitizens, makeDoses } from '../helpers/seed.js';
 import { insertCitizens, insertDoses, seedLocalities } from '../helpers/fixtures.js';
 
@@ -54,13 +54,6 @@ function startWorker(match: MatchBatch, settled: (id: string, status: string) =>
 
 const deps = () => roundCreationDeps(ctx.db.store, queues);
 
-async function resultsPerRecord(roundId: string) {
-  const rows = await ctx.db.models.VerificationResult.find({ roundId }, { recordId: 1 }).lean();
-  const per = new Map<string, number>();
-  for (const r of rows) per.set(r.recordId, (per.get(r.recordId) ?? 0) + 1);
-  return per;
-}
-
 describe('settle-round', () => {
   it('runs the finished hook again when it threw after the round had settled (the skipped-hook case)', async () => {
     const matcher = createMatcher(ctx.db.store, log);
@@ -81,7 +74,7 @@ describe('settle-round', () => {
     expect(Object.values(round!.counters ?? {}).reduce((s: number, n) => s + (n as number), 0)).toBe(SIZE);
     const settle = await queues[VERIFICATION_QUEUE].getJob(`settle__${id}`);
     expect(settle?.attemptsMade).toBeGreaterThanOrEqual(1);
-    const per = await resultsPerRecord(id);
+    const per = await resultsPerRecord(ctx.db.store, id);
     expect(per.size).toBe(SIZE);
     expect([...per.values()].every((n) => n === 1)).toBe(true);
     await worker!.close();
@@ -104,7 +97,7 @@ describe('settle-round', () => {
     }, 60_000, 'the round to fail');
     expect(failed.error).toContain('registry mirror unreadable');
     expect(failed.error).toContain('chunk 1');
-    const partial = await resultsPerRecord(id);
+    const partial = await resultsPerRecord(ctx.db.store, id);
     expect(partial.size).toBeGreaterThan(0);
     expect(partial.size).toBeLessThan(SIZE);
 
@@ -117,7 +110,7 @@ describe('settle-round', () => {
       return r && ['awaiting_corrections', 'completed'].includes(r.status) ? r : null;
     }, 60_000, 'the retried round to finish');
     expect(done.processedRecords).toBe(SIZE);
-    const per = await resultsPerRecord(id);
+    const per = await resultsPerRecord(ctx.db.store, id);
     expect(per.size).toBe(SIZE);
     expect([...per.values()].every((n) => n === 1)).toBe(true);
     expect(done.transitions.map((t) => t.to)).toEqual(['scheduled', 'verifying', 'failed', 'scheduled', 'verifying', done.status]);
