@@ -12,7 +12,7 @@ import { ROUNDS_QUEUE } from '../../queues/rounds.queue.js';
 import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
-import { signIn } from '../helpers/browser-sign-in.js';
+import { MANY_PEOPLE_ONE_ADDRESS, signIn } from '../helpers/browser-sign-in.js';
 import { launchChromium, screenshot } from '../helpers/browser.js';
 import { seedRealLocalities } from '../helpers/dashboard-seed.js';
 import { makeCitizens, makeDoses } from '../helpers/seed.js';
@@ -66,7 +66,7 @@ beforeAll(async () => {
   await seedRealLocalities(ctx.db.store);
   await insertCitizens(ctx.db.store, citizens);
   await insertDoses(ctx.db.store, doses);
-  app = await startAppWithAuth(ctx, { log: createLogger({ level: 'error' }) });
+  app = await startAppWithAuth(ctx, { env: { ...MANY_PEOPLE_ONE_ADDRESS }, log: createLogger({ level: 'error' }) });
   const campaign = await app.as('admin').put('/api/campaign', { nationalDeadline: new Date(Date.now() + 20 * 86_400_000).toISOString() });
   expect(campaign.status, campaign.text).toBe(200);
   flows = createFlowProducer(ctx.redis, ctx.prefix);

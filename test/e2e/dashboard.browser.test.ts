@@ -11,7 +11,7 @@ import { VERIFICATION_QUEUE, createFlowProducer } from '../../queues/verificatio
 import { processors } from '../../workers/processors.js';
 import { createTestContext, waitFor, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
-import { signIn } from '../helpers/browser-sign-in.js';
+import { MANY_PEOPLE_ONE_ADDRESS, signIn } from '../helpers/browser-sign-in.js';
 import { launchChromium, screenshot } from '../helpers/browser.js';
 import { seedCampaignRounds, seedContacts, seedRealLocalities } from '../helpers/dashboard-seed.js';
 import { makeCitizens, makeDoses } from '../helpers/seed.js';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   await insertCitizens(ctx.db.store, citizens);
   await insertDoses(ctx.db.store, doses);
 
-  app = await startAppWithAuth(ctx, { log: createLogger({ level: 'error' }) });
+  app = await startAppWithAuth(ctx, { env: { ...MANY_PEOPLE_ONE_ADDRESS }, log: createLogger({ level: 'error' }) });
   // The national deadline 20 days ahead, set as a campaign admin would.
   const campaign = await app.as('admin').put('/api/campaign', { nationalDeadline: new Date(now.getTime() + 20 * 86_400_000).toISOString() });
   expect(campaign.status, campaign.text).toBe(200);

@@ -5,7 +5,7 @@ import { runRollup } from '../../src/dashboard/dashboard.service.js';
 import { policyFromConfig } from '../../src/domain/rounds/policy.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { startAppWithAuth, type AppWithAuth } from '../helpers/app-with-auth.js';
-import { signIn } from '../helpers/browser-sign-in.js';
+import { MANY_PEOPLE_ONE_ADDRESS, signIn } from '../helpers/browser-sign-in.js';
 import { launchChromium, screenshot } from '../helpers/browser.js';
 import { seedCampaignRounds, seedRealLocalities } from '../helpers/dashboard-seed.js';
 import { createTelemetry, outageDeadlinePolicy, registerWaits } from '../../src/registry/index.js';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   ctx = await createTestContext('levels');
   await seedRealLocalities(ctx.db.store);
   await seedCampaignRounds(ctx.db.store, { now: new Date(), provinces: ['01'] });
-  app = await startAppWithAuth(ctx, { log: createLogger({ level: 'error' }) });
+  app = await startAppWithAuth(ctx, { env: { ...MANY_PEOPLE_ONE_ADDRESS }, log: createLogger({ level: 'error' }) });
   national = new Date(Math.floor((Date.now() + 20 * DAY) / 60_000) * 60_000);
   const set = await app.as('admin').put('/api/campaign', { nationalDeadline: national.toISOString() });
   expect(set.status, set.text).toBe(200);
