@@ -37,6 +37,26 @@ export function tokenTypeProblem(header: { typ?: string }, claims: JWTPayload): 
 }
 
 /**
+ * A token verified within the last minute is not verified again: a checker's client sends the
+ * same token with every look-up, and the signature check was the largest single cost of a
+ * look-up's authentication (issue 30). A token's claims cannot change; it is kept until the
+ * earlier of its expiry and a minute (so a key the issuer withdraws stops being honoured within a
+ * minute), at most `VERIFIED_MAX` tokens (the oldest go first). What is kept is frozen: every
+ * request of the token shares it.
+ */
+const VERIFIED_FOR_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+type Verified = Awaited<ReturnType<TokenVerifier['verify']>>;
+
+const frozen = (v: Verified): Verified => {
+  const p = v.principal;
+  for (const part of [p.roles, p.localities, ...(p.grants ?? []), p.grants ?? []]) Object.freeze(part);
+  Object.freeze(p);
+  Object.freeze(v.claims);
+  return Object.freeze(v);
+};
+
+/**
  * Bearer-token validation with `jose`: the issuer's discovery document names its JWKS; keys are
  * fetched and cached by `createRemoteJWKSet` (refetched on an unknown `kid`, so key rotation works).
  */
@@ -45,6 +65,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   if (!opts.allowHttp && !issuer.startsWith('https://')) throw new Error(`OIDC_ISSUER must be https (got ${issuer}); OIDC_ALLOW_HTTP=true only for a local provider`);
   let doc: Promise<Awaited<ReturnType<TokenVerifier['discovery']>>> | null = null;
   let jwks: ReturnType<typeof createRemoteJWKSet> | null = null;
+  const verified = new Map<string, { until: number; v: Verified }>();
 
   const discovery = () => {
     doc ??= (async () => {
@@ -58,6 +79,10 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   return {
     discovery,
     async verify(token) {
+      const now = Date.now();
+      const known = verified.get(token);
+      if (known && known.until > now) return known.v;
+      if (known) verified.delete(token);
       if (!jwks) jwks = createRemoteJWKSet(new URL((await discovery()).jwks_uri), { timeoutDuration: 5000, cooldownDuration: 30_000 });
       let claims: JWTPayload;
       try {
@@ -74,7 +99,10 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         if (err instanceof InvalidTokenError) throw err;
         throw new InvalidTokenError((err as Error).message);
       }
-      return { principal: principalFromClaims(claims as Record<string, unknown>), claims };
+      const v = frozen({ principal: principalFromClaims(claims as Record<string, unknown>), claims });
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(token, { until: Math.min(now + VERIFIED_FOR_MS, claims.exp! * 1000), v });
+      return v;
     },
   };
 }

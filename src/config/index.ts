@@ -198,6 +198,20 @@ export const envSchema = z.object({
   SHED_LOOKUP_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
   SHED_LOOKUP_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
   /**
+   * The look-ups' own service-time target (SHED_TARGET_MS is the pages'): a look-up is one
+   * indexed read and its access-log entry, tens of milliseconds at rest; under the campaign's load
+   * fewer run at once, so each is fast and the store keeps room for the batch.
+   */
+  SHED_LOOKUP_TARGET_MS: z.coerce.number().int().min(1).max(60_000).default(100),
+  /**
+   * Load shedding of people's acts (every request but GET, HEAD and OPTIONS: rounds, corrections,
+   * sign-offs, uploads, deadlines), in slots and a queue of their own, so a flood of page reads
+   * never turns a person's act away (src/http/app.ts shedClassOf). 8 and 64: acts are few, and an
+   * upload is heavy.
+   */
+  SHED_ACT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(8),
+  SHED_ACT_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
+  /**
    * The API's store connections kept for the look-ups (eligibility), beside MONGO_POOL_SIZE's:
    * a page's commands never make a checker's one read wait for a connection. 8: a look-up holds
    * one for a few ms, and with the pages yielding to the look-ups bench:load's idle phase answered

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
@@ -74,10 +74,21 @@ const LOOKUP_ROUTES = /^\/api\/(citizens\/[^/?]+\/passport-eligibility|passport-
  * The shedder's classes: pages and look-ups, each with its own slots and queue; the pages yield to
  * the look-ups (down to one page at a time while checkers wait or their answers run slow).
  */
-export const shedClasses = (config: Pick<Config, 'SHED_CONCURRENCY' | 'SHED_QUEUE' | 'SHED_LOOKUP_CONCURRENCY' | 'SHED_LOOKUP_QUEUE'>) => ({
+export const shedClasses = (config: Pick<Config, 'SHED_CONCURRENCY' | 'SHED_QUEUE' | 'SHED_LOOKUP_CONCURRENCY' | 'SHED_LOOKUP_QUEUE' | 'SHED_LOOKUP_TARGET_MS' | 'SHED_ACT_CONCURRENCY' | 'SHED_ACT_QUEUE'>) => ({
   page: { concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, yieldsTo: 'lookup' },
-  lookup: { concurrency: config.SHED_LOOKUP_CONCURRENCY, queue: config.SHED_LOOKUP_QUEUE },
+  lookup: { concurrency: config.SHED_LOOKUP_CONCURRENCY, queue: config.SHED_LOOKUP_QUEUE, targetMs: config.SHED_LOOKUP_TARGET_MS },
+  act: { concurrency: config.SHED_ACT_CONCURRENCY, queue: config.SHED_ACT_QUEUE },
 });
+
+/**
+ * A request's shedding class, from its method and path alone (before any work is done for it):
+ * a checker's look-up; a person's act (every write: a round created, a correction, a sign-off, an
+ * upload), few and each someone's work, never queued behind the pages' reads (issue 30: under a
+ * flood of dashboard reads a coordinator's ten rounds took 31 s to be accepted, 14 of them
+ * answered 503 first); every other read is a page.
+ */
+export const shedClassOf = (req: Pick<Request, 'method' | 'originalUrl'>): keyof ReturnType<typeof shedClasses> =>
+  req.method === 'GET' ? (LOOKUP_ROUTES.test(req.originalUrl) ? 'lookup' : 'page') : req.method === 'HEAD' || req.method === 'OPTIONS' ? 'page' : 'act';
 
 /** The app's load shedder (what its people's requests went through), for the entry point's pressure signal. */
 export const shedderOf = (app: Express): Shedder => app.locals.shedder as Shedder;
@@ -87,6 +98,9 @@ export function createApp(deps: AppDeps): Express {
   const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API answers: they are personal and not cached (no-store), and hashing every body
+  // was a share of a look-up's CPU under load (issue 30). The dashboard's files keep theirs (express.static).
+  app.set('etag', false);
   // X-Forwarded-For only from the configured proxies (TRUST_PROXY); by default from no one.
   app.set('trust proxy', config.TRUST_PROXY.length ? config.TRUST_PROXY : false);
   const queues = [...queueList(deps.queues), ...(deps.groupQueues ?? [])];
@@ -96,10 +110,10 @@ export function createApp(deps: AppDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics({ queues, store, stalledAfterMs: config.ROUND_STALLED_MS, register: registerStateReader(deps.redis, config) });
   app.use(metrics.middleware);
   // Shedding before any work (authentication verifies a signature): an overloaded process answers 503 + Retry-After at once.
-  // Two classes, each with its own slots and queue: look-ups never wait behind pages (issue 30).
+  // Three classes, each with its own slots and queue: look-ups and acts never wait behind pages (issue 30).
   const shedder = createShedder({
     classes: shedClasses(config),
-    classify: (req) => (req.method === 'GET' && LOOKUP_ROUTES.test(req.originalUrl) ? 'lookup' : 'page'),
+    classify: shedClassOf,
     maxWaitMs: config.SHED_MAX_WAIT_MS, targetMs: config.SHED_TARGET_MS, registry: metrics.registry,
     timed: timedForPressure,
   });

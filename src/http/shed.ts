@@ -15,6 +15,8 @@ export interface ShedLimits {
    * read must not wait for the store behind worklists (issue 30).
    */
   yieldsTo?: string;
+  /** This class's own service-time target (below); default the shedder's `targetMs`. */
+  targetMs?: number;
 }
 
 export interface ShedOptions<C extends string = string> {
@@ -120,7 +122,8 @@ export function createShedder<C extends string>(opts: ShedOptions<C>): Shedder {
   }));
 
   /** A class its yielding classes give way to is behind: requests waiting, or slow in the last second. */
-  const behind = (l: Lane, now: number) => l.waiting.length > 0 || (now - l.lastAt < 1_000 && l.avgMs > opts.targetMs / 2);
+  const target = (l: Lane) => l.limits.targetMs ?? opts.targetMs;
+  const behind = (l: Lane, now: number) => l.waiting.length > 0 || (now - l.lastAt < 1_000 && l.avgMs > target(l) / 2);
   /** One served request's time into its class's average; the limit moves at most every 100 ms. */
   const adapt = (l: Lane, ms: number, timed: boolean) => {
     if (timed) { l.window.served++; l.window.ms += ms; }
@@ -130,18 +133,19 @@ export function createShedder<C extends string>(opts: ShedOptions<C>): Shedder {
     if (now - l.changedAt < 100) return;
     const yielding = l.yieldsTo !== undefined && behind(l.yieldsTo, now);
     const floor = yielding ? 1 : l.floor;
-    if ((yielding || l.avgMs > opts.targetMs) && l.limit > floor) { l.limit = Math.max(floor, Math.floor(l.limit * 0.8)); l.changedAt = now; }
-    else if (!yielding && (l.limit < l.floor || (l.avgMs < opts.targetMs / 2 && l.limit < l.limits.concurrency && l.active + l.waiting.length >= l.limit))) { l.limit++; l.changedAt = now; }
+    if ((yielding || l.avgMs > target(l)) && l.limit > floor) { l.limit = Math.max(floor, Math.floor(l.limit * 0.8)); l.changedAt = now; }
+    else if (!yielding && (l.limit < l.floor || (l.avgMs < target(l) / 2 && l.limit < l.limits.concurrency && l.active + l.waiting.length >= l.limit))) { l.limit++; l.changedAt = now; }
   };
   // Seconds a shed client should wait: the queue's wait limit, at least one second.
   const retryAfter = String(Math.max(1, Math.ceil(opts.maxWaitMs / 1000)));
 
+  // The answer is the same every time: made once (under overload it is most of what a process sends).
+  const overloaded = Buffer.from(JSON.stringify({ error: { code: 'overloaded', message: text('err.overloaded', 'vi', { s: retryAfter }) } }));
+  const overloadedHeaders = { 'retry-after': retryAfter, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8', 'content-length': String(overloaded.length) };
   const refuse = (l: Lane, res: Response, reason: ShedReason) => {
     shedTotal.inc({ class: l.name, reason });
     l.window.shed++;
-    res.setHeader('retry-after', retryAfter);
-    res.setHeader('cache-control', 'no-store');
-    res.status(503).json({ error: { code: 'overloaded', message: text('err.overloaded', 'vi', { s: retryAfter }) } });
+    res.writeHead(503, overloadedHeaders).end(overloaded);
   };
   const release = (l: Lane, startedAt: number, timed: boolean) => {
     l.active--;

@@ -12,12 +12,12 @@ import { recordCommands } from '../helpers/explain-plan.js';
 
 /**
  * The API sheds load by concurrency and queue time (src/http/shed.ts), on the real app with its
- * real Redis and store: one slot and one place in the queue (SHED_CONCURRENCY=1, SHED_QUEUE=1).
- * The slot is held by a signed-in POST whose body is not sent yet (express.json waits for it):
+ * real Redis and store: one slot and one place in the queue of people's acts (SHED_ACT_CONCURRENCY=1,
+ * SHED_ACT_QUEUE=1). The slot is held by a signed-in POST whose body is not sent yet (express.json waits for it):
  * saturation forced, not timed. The next request waits; one more finds the queue full and is
  * answered 503 + Retry-After at once; the waiting one is answered 503 once it has waited
  * SHED_MAX_WAIT_MS; when the slot frees, requests are served again. Look-ups (eligibility) are a
- * class of their own, with one slot and one place too (SHED_LOOKUP_*): while the pages' slot and
+ * class of their own, with one slot and one place too (SHED_LOOKUP_*): while the acts' slot and
  * queue are full, a checker's question is served at once, neither queued nor shed; and its store
  * read goes over the look-ups' own connections (LOOKUP_POOL_SIZE), never the pages' pool.
  */
@@ -31,7 +31,7 @@ beforeAll(async () => {
   ctx = await createTestContext('shed');
   // 300 ms of queue time: long enough that the queue-full request arrives while the first one waits.
   lookupDb = await connectDb(ctx.mongoUrl, { poolSize: 2, autoIndex: false, statsFile });
-  app = await startAppWithAuth(ctx, { lookupDb, env: { SHED_CONCURRENCY: '1', SHED_QUEUE: '1', SHED_LOOKUP_CONCURRENCY: '1', SHED_LOOKUP_QUEUE: '1', SHED_MAX_WAIT_MS: '300' } });
+  app = await startAppWithAuth(ctx, { lookupDb, env: { SHED_CONCURRENCY: '1', SHED_QUEUE: '1', SHED_LOOKUP_CONCURRENCY: '1', SHED_LOOKUP_QUEUE: '1', SHED_ACT_CONCURRENCY: '1', SHED_ACT_QUEUE: '1', SHED_MAX_WAIT_MS: '300' } });
 }, 60_000);
 
 afterAll(async () => {
@@ -65,10 +65,10 @@ describe('load shedding', () => {
     await checker.token();
     const held = await holdSlot(await admin.token());
     // /metrics is outside /api (never shed): it shows the slot taken, then the request waiting.
-    await waitFor(async () => /^vaxverify_http_in_flight\{class="page",state="active"\} 1$/m.test(await metrics()), 10_000, 'the held request admitted');
-    const waiting = checker.get('/api/me');
-    await waitFor(async () => /^vaxverify_http_in_flight\{class="page",state="queued"\} 1$/m.test(await metrics()), 10_000, 'a request waiting');
-    const full = await checker.get('/api/me');
+    await waitFor(async () => /^vaxverify_http_in_flight\{class="act",state="active"\} 1$/m.test(await metrics()), 10_000, 'the held request admitted');
+    const waiting = admin.post('/api/rounds', {});
+    await waitFor(async () => /^vaxverify_http_in_flight\{class="act",state="queued"\} 1$/m.test(await metrics()), 10_000, 'a request waiting');
+    const full = await admin.post('/api/rounds', {});
     expect(full.status).toBe(503);
     expect(full.headers.get('retry-after')).toBe('1');
     expect(full.body.error.code).toBe('overloaded');
@@ -80,6 +80,7 @@ describe('load shedding', () => {
     // Free the slot: the held request runs (and is refused by validation), then requests are served.
     held.req.end('{}');
     expect(await held.done).toBe(400);
+    expect((await admin.post('/api/rounds', {})).status).toBe(400);
     expect((await checker.get('/api/me')).status).toBe(200);
   });
 
@@ -87,11 +88,11 @@ describe('load shedding', () => {
     const admin = app.as('admin');
     const checker = app.as('checker');
     const held = await holdSlot(await admin.token());
-    await waitFor(async () => /^vaxverify_http_in_flight\{class="page",state="active"\} 1$/m.test(await metrics()), 10_000, 'the held page admitted');
-    const waiting = checker.get('/api/me');
-    await waitFor(async () => /^vaxverify_http_in_flight\{class="page",state="queued"\} 1$/m.test(await metrics()), 10_000, 'a page waiting');
-    // The pages' slot and queue are full: another page is shed at once…
-    expect((await checker.get('/api/me')).status).toBe(503);
+    await waitFor(async () => /^vaxverify_http_in_flight\{class="act",state="active"\} 1$/m.test(await metrics()), 10_000, 'the held act admitted');
+    const waiting = admin.post('/api/rounds', {});
+    await waitFor(async () => /^vaxverify_http_in_flight\{class="act",state="queued"\} 1$/m.test(await metrics()), 10_000, 'an act waiting');
+    // The acts' slot and queue are full: another act is shed at once…
+    expect((await admin.post('/api/rounds', {})).status).toBe(503);
     // …and a checker's questions are answered, one after the other, in the look-ups' own slot.
     const [citizen] = makeCitizens('00001', 1);
     for (let i = 0; i < 3; i++) {
@@ -116,8 +117,9 @@ describe('load shedding', () => {
 
   it('counts what it shed on /metrics, by class and reason', async () => {
     const text = await metrics();
-    expect(text).toMatch(/^vaxverify_http_shed_total\{class="page",reason="queue_full"\} [1-9]/m);
-    expect(text).toMatch(/^vaxverify_http_shed_total\{class="page",reason="waited_too_long"\} [1-9]/m);
+    expect(text).toMatch(/^vaxverify_http_shed_total\{class="act",reason="queue_full"\} [1-9]/m);
+    expect(text).toMatch(/^vaxverify_http_shed_total\{class="act",reason="waited_too_long"\} [1-9]/m);
+    expect(text).toMatch(/^vaxverify_http_concurrency_limit\{class="act"\} 1$/m);
     expect(text).toMatch(/^vaxverify_http_concurrency_limit\{class="page"\} 1$/m);
     expect(text).toMatch(/^vaxverify_http_concurrency_limit\{class="lookup"\} 1$/m);
   });

@@ -43,6 +43,13 @@ describe('eligibility rate limit', () => {
     const over = await onB('checker').get(path);
     expect(over.status).toBe(429);
     expect(over.body.error.code).toBe('rate_limited');
+    // In Vietnamese, with the figures apart for clients.
+    expect(over.body.error.message).toBe('Quá nhiều yêu cầu: vui lòng chờ một lát');
+    expect(over.body.error.details).toMatchObject({ bucket: 'eligibility', limit: 3, windowSeconds: 60 });
+    // One counter per identity and minute, always with its expiry (set by the same Redis command that made it).
+    const keys = await ctx.redis.keys(`${ctx.prefix}:rl:eligibility:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(await ctx.redis.pttl(k)).toBeGreaterThan(0);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await a.as('ministry').get(path)).status).toBe(200);
     // The general API limit is separate: the checker can still call other routes it may use.

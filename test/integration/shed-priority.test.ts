@@ -4,7 +4,7 @@ import express from 'express';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/index.js';
-import { shedClasses } from '../../src/http/app.js';
+import { shedClassOf, shedClasses } from '../../src/http/app.js';
 import { createShedder } from '../../src/http/shed.js';
 import { waitFor } from '../helpers/context.js';
 
@@ -88,5 +88,83 @@ describe('pages yield to look-ups', () => {
   it('a class cannot yield to a class the shedder does not have', () => {
     expect(() => createShedder({ classes: { page: { concurrency: 1, queue: 1, yieldsTo: 'nobody' } }, maxWaitMs: 1, targetMs: 1, registry: new Registry() }))
       .toThrow(/yields to unknown class nobody/);
+  });
+});
+
+describe('people\'s acts have slots of their own', () => {
+  it('a coordinator\'s round is accepted while the pages\' slot and queue are full; a look-up and a page are classed as before', async () => {
+    // The API's own classes and classifier: one page slot, one place in the pages' queue.
+    const config = parseEnv({ SHED_CONCURRENCY: '1', SHED_QUEUE: '1' });
+    const own = new Registry();
+    const shedder = createShedder({ classes: shedClasses(config), classify: shedClassOf, maxWaitMs: 60_000, targetMs: 250, registry: own });
+    const pages: (() => void)[] = [];
+    const app = express();
+    app.use('/api', shedder);
+    app.get('/api/localities/:code/worklist', (_req, res) => { pages.push(() => res.json({ ok: true })); });
+    app.post('/api/rounds', (_req, res) => { res.status(201).json({ ok: true }); });
+    app.get('/api/citizens/:id/passport-eligibility', (_req, res) => { res.json({ ok: true }); });
+    const srv = await new Promise<Server>((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
+    const at = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    try {
+      // One worklist holds the pages' slot, a second waits: the pages are full, a third is refused.
+      const held = [fetch(`${at}/api/localities/09619/worklist`), fetch(`${at}/api/localities/09619/worklist`)];
+      await waitFor(async () => pages.length === 1 && (await own.getSingleMetric('vaxverify_http_in_flight')!.get()).values.some((v) => v.labels.class === 'page' && v.labels.state === 'queued' && v.value === 1), 10_000, 'the pages full');
+      expect((await fetch(`${at}/api/localities/09619/worklist`)).status).toBe(503);
+      // The coordinator's act is served at once, in its own slot; so is a checker's question.
+      const act = await fetch(`${at}/api/rounds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(act.status).toBe(201);
+      expect((await fetch(`${at}/api/citizens/012345678901/passport-eligibility`)).status).toBe(200);
+      const shed = (await own.getSingleMetric('vaxverify_http_shed_total')!.get()).values;
+      expect(shed.filter((v) => v.value > 0).map((v) => v.labels.class)).toEqual(['page']);
+      // Released one after the other, both held pages are served.
+      for (let i = 0; i < 2; i++) {
+        await waitFor(() => pages.length === 1, 10_000, `page ${i + 1} admitted`);
+        pages.shift()!();
+      }
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    } finally {
+      for (const release of pages) release();
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(r));
+    }
+  });
+
+  it('classes a request by its method and path alone', () => {
+    const c = (method: string, originalUrl: string) => shedClassOf({ method, originalUrl });
+    expect(c('GET', '/api/citizens/012345678901/passport-eligibility')).toBe('lookup');
+    expect(c('GET', '/api/passport-eligibility?passport=C1234567')).toBe('lookup');
+    expect(c('GET', '/api/localities/09619/worklist?limit=50')).toBe('page');
+    expect(c('HEAD', '/api/citizens/012345678901/passport-eligibility')).toBe('page');
+    expect(c('OPTIONS', '/api/rounds')).toBe('page');
+    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(c(m, '/api/rounds')).toBe('act');
+  });
+});
+
+describe('a class\'s own target', () => {
+  it('the look-ups\' limit falls at their own target (SHED_LOOKUP_TARGET_MS) while acts as slow keep theirs', async () => {
+    // Both classes answer in 150 ms: over the look-ups' 100 ms target, well under the acts' 250 ms (SHED_TARGET_MS).
+    const config = parseEnv({ SHED_CONCURRENCY: '8', SHED_LOOKUP_CONCURRENCY: '8' });
+    expect(config.SHED_LOOKUP_TARGET_MS).toBe(100);
+    const own = new Registry();
+    const shedder = createShedder({ classes: shedClasses(config), classify: shedClassOf, maxWaitMs: 60_000, targetMs: config.SHED_TARGET_MS, registry: own });
+    const app = express();
+    app.use('/api', shedder);
+    app.post('/api/rounds', (_req, res) => { setTimeout(() => res.json({ ok: true }), 150); });
+    app.get('/api/citizens/:id/passport-eligibility', (_req, res) => { setTimeout(() => res.json({ ok: true }), 150); });
+    const srv = await new Promise<Server>((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
+    const at = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    const limit = async (cls: string) => (await own.getSingleMetric('vaxverify_http_concurrency_limit')!.get()).values.find((v) => v.labels.class === cls)?.value;
+    try {
+      // One look-up and one act at a time, six times.
+      for (let i = 0; i < 6; i++) {
+        await fetch(`${at}/api/citizens/012345678901/passport-eligibility`);
+        await fetch(`${at}/api/rounds`, { method: 'POST' });
+      }
+      expect(await limit('lookup')).toBeLessThan(8);
+      expect(await limit('act')).toBe(8);
+    } finally {
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(r));
+    }
   });
 });

@@ -56,3 +56,32 @@ describe('token policy', () => {
     await expect(verifier.verify(await sign({ sub: 'u1', typ: 'Bearer' }, { typ: 'JWT' }))).resolves.toBeTruthy();
   });
 });
+
+describe('verified tokens remembered (issue 30: a look-up\'s authentication without a signature check)', () => {
+  it('answers a token verified before from memory, frozen, each token its own principal, never past its expiry', async () => {
+    const a = await sign({ sub: 'u-a' });
+    const b = await sign({ sub: 'u-b', grants: ['commune_health:00004'] });
+    const first = await verifier.verify(a);
+    // The same token again: the same frozen answer, not a second verification.
+    const again = await verifier.verify(a);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again.principal) && Object.isFrozen(again.principal.roles)).toBe(true);
+    expect(() => { (again.principal.roles as string[]).push('ministry'); }).toThrow(TypeError);
+    const other = await verifier.verify(b);
+    expect(other.principal).toMatchObject({ sub: 'u-b', roles: ['commune_health'], localities: ['00004'] });
+    expect((await verifier.verify(a)).principal.sub).toBe('u-a');
+    // A token whose expiry comes in a second is remembered no longer than that (then verified
+    // again: jose's 5 s clock tolerance still accepts it, as a new answer).
+    const short = await new SignJWT({ grants: ['ministry'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience(AUD)
+      .setSubject('u-short').setIssuedAt().setExpirationTime(Math.floor(Date.now() / 1000) + 2).sign(key);
+    const s1 = await verifier.verify(short);
+    expect(await verifier.verify(short)).toBe(s1);
+    await new Promise((r) => setTimeout(r, Number(s1.claims.exp) * 1000 - Date.now() + 100));
+    const s2 = await verifier.verify(short);
+    expect(s2).not.toBe(s1);
+    expect(s2.principal.sub).toBe('u-short');
+    // Past the tolerance too: refused, memory or not.
+    await new Promise((r) => setTimeout(r, Number(s1.claims.exp) * 1000 + 5_500 - Date.now()));
+    await expect(verifier.verify(short)).rejects.toThrow(/exp/);
+  }, 20_000);
+});
