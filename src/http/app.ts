@@ -71,8 +71,9 @@ export interface AppDeps {
 const LOOKUP_ROUTES = /^\/api\/(citizens\/[^/?]+\/passport-eligibility|passport-eligibility)\/?(\?|$)/;
 
 /**
- * The shedder's classes: pages and look-ups, each with its own slots and queue; the pages yield to
- * the look-ups (down to one page at a time while checkers wait or their answers run slow).
+ * The shedder's classes: pages, look-ups and acts, each with its own slots and queue; the pages
+ * yield to the look-ups (down to one page at a time while checkers wait or their answers run
+ * slow); the look-ups keep their own, shorter target time.
  */
 export const shedClasses = (config: Pick<Config, 'SHED_CONCURRENCY' | 'SHED_QUEUE' | 'SHED_LOOKUP_CONCURRENCY' | 'SHED_LOOKUP_QUEUE' | 'SHED_LOOKUP_TARGET_MS' | 'SHED_ACT_CONCURRENCY' | 'SHED_ACT_QUEUE'>) => ({
   page: { concurrency: config.SHED_CONCURRENCY, queue: config.SHED_QUEUE, yieldsTo: 'lookup' },
