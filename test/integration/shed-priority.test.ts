@@ -31,8 +31,7 @@ beforeAll(async () => {
   // A page or look-up answers when the test says, or at once with ?now.
   app.get('/api/page', (req, res) => { if ('now' in req.query) res.json({ ok: true }); else held.page.push(() => res.json({ ok: true })); });
   app.get('/api/citizens/:id', (req, res) => { if ('now' in req.query) res.json({ ok: true }); else held.lookup.push(() => res.json({ ok: true })); });
-  server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, at: base } = await listen(app));
 });
 
 afterAll(async () => {
@@ -40,7 +39,15 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-const pageLimit = async () => ((await registry.getSingleMetric('vaxverify_http_concurrency_limit')!.get()).values.find((v) => v.labels.class === 'page')?.value);
+/** The app on a port of its own, and its address. */
+async function listen(app: express.Express): Promise<{ server: Server; at: string }> {
+  const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  return { server, at: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+const closeNow = (srv: Server) => { srv.closeAllConnections(); return new Promise((r) => srv.close(r)); };
+/** A class's current limit, as /metrics shows it. */
+const limitOf = async (reg: Registry, cls: string) => (await reg.getSingleMetric('vaxverify_http_concurrency_limit')!.get()).values.find((v) => v.labels.class === cls)?.value;
+const pageLimit = () => limitOf(registry, 'page');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('pages yield to look-ups', () => {
@@ -103,8 +110,7 @@ describe('people\'s acts have slots of their own', () => {
     app.get('/api/localities/:code/worklist', (_req, res) => { pages.push(() => res.json({ ok: true })); });
     app.post('/api/rounds', (_req, res) => { res.status(201).json({ ok: true }); });
     app.get('/api/citizens/:id/passport-eligibility', (_req, res) => { res.json({ ok: true }); });
-    const srv = await new Promise<Server>((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
-    const at = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    const { server: srv, at } = await listen(app);
     try {
       // One worklist holds the pages' slot, a second waits: the pages are full, a third is refused.
       const held = [fetch(`${at}/api/localities/09619/worklist`), fetch(`${at}/api/localities/09619/worklist`)];
@@ -124,8 +130,7 @@ describe('people\'s acts have slots of their own', () => {
       expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     } finally {
       for (const release of pages) release();
-      srv.closeAllConnections();
-      await new Promise((r) => srv.close(r));
+      await closeNow(srv);
     }
   });
 
@@ -151,20 +156,17 @@ describe('a class\'s own target', () => {
     app.use('/api', shedder);
     app.post('/api/rounds', (_req, res) => { setTimeout(() => res.json({ ok: true }), 150); });
     app.get('/api/citizens/:id/passport-eligibility', (_req, res) => { setTimeout(() => res.json({ ok: true }), 150); });
-    const srv = await new Promise<Server>((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
-    const at = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
-    const limit = async (cls: string) => (await own.getSingleMetric('vaxverify_http_concurrency_limit')!.get()).values.find((v) => v.labels.class === cls)?.value;
+    const { server: srv, at } = await listen(app);
     try {
       // One look-up and one act at a time, six times.
       for (let i = 0; i < 6; i++) {
         await fetch(`${at}/api/citizens/012345678901/passport-eligibility`);
         await fetch(`${at}/api/rounds`, { method: 'POST' });
       }
-      expect(await limit('lookup')).toBeLessThan(8);
-      expect(await limit('act')).toBe(8);
+      expect(await limitOf(own, 'lookup')).toBeLessThan(8);
+      expect(await limitOf(own, 'act')).toBe(8);
     } finally {
-      srv.closeAllConnections();
-      await new Promise((r) => srv.close(r));
+      await closeNow(srv);
     }
   });
 });
